@@ -1,0 +1,79 @@
+/* cli.c - dispatch of the subcommands and the --help text. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef int (*CliCommand)(int argc, char **argv);
+
+typedef struct CliEntry {
+    const char *name;
+    CliCommand run; /* NULL: not built yet, said honestly */
+    const char *usage;
+} CliEntry;
+
+static const CliEntry commands[] = {
+    {"train", NULL,
+     "train [--net F] [--data DIR] [--epochs N] [--batch B] [--lr X] [--momentum M]\n"
+     "        [--optimizer sgd|adam] [--threads T] [--seed S] [--limit N] [--save F.cnn] [--json]"},
+    {"eval", NULL, "eval --model F.cnn [--data DIR] [--json]"},
+    {"predict", NULL, "predict --model F.cnn IMAGE..."},
+    {"dump", NULL,
+     "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
+    {"check", NULL, "check LESSON..."},
+    {"bench", NULL, "bench [--json]"},
+};
+
+static CliFrameBench frame_bench_hook = NULL;
+
+void cli_set_frame_bench(CliFrameBench fn)
+{
+    frame_bench_hook = fn;
+}
+
+CliFrameBench cli_frame_bench(void)
+{
+    return frame_bench_hook;
+}
+
+void cli_print_help(void)
+{
+    printf("convscope %s - see every number a convolutional network computes\n\n", CONVSCOPE_VERSION);
+    printf("usage:\n");
+    printf("  convscope                     open the application (labs and lessons)\n");
+    printf("  convscope render (--lab NAME | --home) [--size WxH] [--scale F]\n"
+           "                  [--theme dark|light] --out F.png\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        printf("  convscope %s%s\n", commands[i].usage,
+               commands[i].run ? "" : "\n                  (not built yet)");
+    printf("  convscope --help | --version\n");
+}
+
+bool cli_dispatch(int argc, char **argv, int *status)
+{
+    if (argc < 2)
+        return false;
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        cli_print_help();
+        *status = 0;
+        return true;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("convscope %s\n", CONVSCOPE_VERSION);
+        *status = 0;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name) != 0)
+            continue;
+        if (!commands[i].run) {
+            fprintf(stderr, "convscope: '%s' is not built yet\n", cmd);
+            *status = 2;
+            return true;
+        }
+        *status = commands[i].run(argc - 1, argv + 1);
+        return true;
+    }
+    return false;
+}

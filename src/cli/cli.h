@@ -1,0 +1,25 @@
+/* cli.h - the command-line subcommands. Depends on: engine, viz.
+ * Each subcommand returns a process exit status; errors go to stderr as FILE:LINE: message. */
+#ifndef CONVSCOPE_CLI_H
+#define CONVSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Runs argv[1] as a subcommand when it names one (train, eval, predict, dump, check, bench,
+ * --help, --version): returns true and stores the exit status in *status. Returns false when
+ * argv[1] is not a command-line subcommand (the application handles it). */
+bool cli_dispatch(int argc, char **argv, int *status);
+
+/* The application's frame-time benchmark (cli/ cannot include app/, so app/ hands it over
+ * before dispatch). It prints its figures to out; with json it prints one JSON member,
+ * `"frames": {...}`, for `bench --json` to place inside its object. */
+typedef void (*CliFrameBench)(FILE *out, bool json);
+void cli_set_frame_bench(CliFrameBench fn);
+/* The hook, or NULL when the program was built without the application. */
+CliFrameBench cli_frame_bench(void);
+
+/* The --help text, listing every subcommand. */
+void cli_print_help(void);
+
+#endif
