@@ -1,0 +1,58 @@
+/* colormap.h - the colour maps of LOOK.md: a viridis-like sequential map for magnitudes and a
+ * blue #3b6fd8 -> near-white -> orange #e8772e diverging map (0 at white) for signed values;
+ * text colour by lightness; the legend widget. Depends on: viz/render.h, viz/theme.h.
+ * Everything except colormap_draw_legend is a pure function. */
+#ifndef CONVSCOPE_COLORMAP_H
+#define CONVSCOPE_COLORMAP_H
+
+#include "viz/render.h"
+#include "viz/theme.h"
+
+typedef enum ColormapKind {
+    COLORMAP_SEQUENTIAL, /* viridis-like: dark purple (low) -> yellow (high) */
+    COLORMAP_DIVERGING,  /* blue (negative) -> white (0) -> orange (positive) */
+    COLORMAP_GRAY        /* black -> white: raw pixels when asked for */
+} ColormapKind;
+
+/* A map and the value range it spans. For DIVERGING the range is symmetric about 0 so that 0
+ * is white: hi = -lo = max|value|. */
+typedef struct ColorScale {
+    ColormapKind kind;
+    float lo, hi;
+} ColorScale;
+
+/* Sequential colour at t in [0, 1] (clamped; NaN -> t = 0). Lightness rises with t. */
+Color colormap_sequential(float t);
+/* Diverging colour at t in [-1, 1] (clamped; NaN -> 0): -1 blue, 0 near-white, +1 orange. */
+Color colormap_diverging(float t);
+/* Gray at t in [0, 1] (clamped). */
+Color colormap_gray(float t);
+
+/* The scale covering n values: SEQUENTIAL/GRAY [min, max], DIVERGING [-m, m] with
+ * m = max|v|. A flat or empty range widens to a unit span so no division by 0 happens. */
+ColorScale colorscale_fit(ColormapKind kind, const float *v /* (n) */, int n);
+/* A fixed scale (lo == hi widens as above; DIVERGING symmetrises). */
+ColorScale colorscale_make(ColormapKind kind, float lo, float hi);
+/* Colour of value v on scale s (outside the range clamps to the ends). */
+Color colorscale_color(const ColorScale *s, float v);
+
+/* CIE L* lightness of an sRGB colour, 0 (black) .. 100 (white). */
+float color_lightness(Color c);
+/* Black text on light colours, white text on dark ones (L* >= 55 -> black). */
+Color color_text_on(Color bg);
+/* Linear mix a*(1-t) + b*t, t clamped to [0, 1]; alpha mixed too. */
+Color color_mix(Color a, Color b, float t);
+/* c with alpha replaced. */
+Color color_alpha(Color c, uint8_t a);
+
+/* Formats v compactly for labels: integers without decimals, else up to `decimals` places
+ * with trailing zeros trimmed; U+2212 minus sign. Returns out. */
+const char *colormap_format_value(float v, int decimals, char *out, size_t out_size);
+
+/* A horizontal legend bar in rc: the gradient, with min, 0 (diverging) and max written
+ * underneath in the mono font. Needs rc.h of about 2.5 lines of small text. */
+void colormap_draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s);
+/* The height colormap_draw_legend wants at the theme's scale. */
+int colormap_legend_height(const Theme *th);
+
+#endif
