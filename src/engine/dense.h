@@ -6,6 +6,18 @@
 /* y (N, O) = x (N, I) * w^T (I, O) + b (O); b may be NULL. */
 void dense_forward(float *y, const float *x, const float *w, const float *b, int n, int in,
                    int out);
+/* One product of a dense sum: input i times weight w[o][i]. */
+typedef struct DenseTerm {
+    int i;
+    float x, w;
+} DenseTerm;
+
+/* The value of y[o] for ONE example x (I): b[o] + sum_i x[i]*w[o][i]. terms (may be NULL)
+ * receives up to max_terms products in i order; *n_terms (may be NULL) gets I. b may be NULL.
+ * dense_forward computes every cell through this function. */
+float dense_cell(const float *x, const float *w, const float *b, int in, int o, DenseTerm *terms,
+                 int max_terms, int *n_terms);
+
 /* Accumulates dx (N, I), dw (O, I), db (O) from dy (N, O); any may be NULL to skip. */
 void dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
                     const float *w, int n, int in, int out);
