@@ -81,7 +81,7 @@ static void test_bundled_digits(void)
 {
     char dir[512];
     CHECK(assets_path(dir, sizeof dir, "assets/digits"));
-    char err[512] = "";
+    char err[256] = "";
     Dataset train, test;
     CHECK(dataset_load(&train, dir, DATASET_TRAIN, err, sizeof err));
     CHECK_STR_EQ("", err);
@@ -138,7 +138,7 @@ static void write_set(const char *sub, bool gz, int n_img, int n_lab)
 
 static void test_plain_and_gz(void)
 {
-    char err[512] = "", d[512];
+    char err[256] = "", d[512];
     Dataset ds;
     write_set("plain", false, 12, 12);
     path_in(d, sizeof d, "plain", "");
@@ -179,7 +179,7 @@ static void test_fashion_names(void)
     CHECK_STR_EQ("Ankle boot", dataset_class_name_of(true, 9));
     CHECK_STR_EQ("Bag", dataset_class_name_of(true, 8));
     CHECK_STR_EQ("4", dataset_class_name_of(false, 4));
-    char err[512], d[512];
+    char err[256], d[512];
     write_set("my-Fashion-set", true, 4, 4);
     path_in(d, sizeof d, "my-Fashion-set", "");
     Dataset ds;
@@ -191,7 +191,7 @@ static void test_fashion_names(void)
 
 static void test_errors(void)
 {
-    char err[512] = "", p[512], d[512];
+    char err[256] = "", p[512], d[512];
     IdxArray a;
     unsigned char buf[16 + 3 * 6 * 5];
     size_t k = make_images(buf, 3, 6, 5);
