@@ -1,0 +1,64 @@
+/* fastconv.h - the fast path of the training loop: convolution through im2col + sgemm,
+ * max/avg pooling, relu and the dense layer, spread over a Workers pool. Each function has
+ * the same contract as its reference op in conv.h, pool.h, act.h, dense.h (same arguments,
+ * same accumulation), equals it within float rounding (tests/engine/test_fastconv.c), and
+ * falls back to the reference op for what it does not handle. Depends on: conv, pool, act,
+ * dense, gemm, workers (libc, libm, pthreads).
+ *
+ * Legend: N batch, C input channels, H/W input, O output channels, KH/KW kernel,
+ * OH/OW output, P = OH*OW output positions, KC = C*KH*KW (one column of im2col).
+ *
+ * Results never depend on the thread count: forward and input gradients are split by example
+ * (each example computed whole by one thread); kernel and bias gradients are summed per fixed
+ * group of FASTCONV_GROUP examples and the group sums are added in group order.
+ *
+ * wk may be NULL: then convolution runs on the reference ops (its fast path needs the pool's
+ * scratch memory) and the rest runs on the caller's thread. */
+#ifndef CONVSCOPE_FASTCONV_H
+#define CONVSCOPE_FASTCONV_H
+
+#include "engine/act.h"
+#include "engine/conv.h"
+#include "engine/pool.h"
+#include "engine/workers.h"
+
+#include <stdbool.h>
+
+/* Examples per partial sum of the kernel gradient (a constant, so sums do not depend on the
+ * number of threads). */
+#define FASTCONV_GROUP 4
+
+/* Whether fastconv_forward/backward take the im2col path for g (else they call conv.h). */
+bool fastconv_supported(const ConvGeom *g);
+
+/* out (N, O, OH, OW) = conv(x (N, C, H, W), w (O, C, KH, KW)) + b (O); b may be NULL. */
+void fastconv_forward(Workers *wk, float *out, const float *x, const float *w, const float *b,
+                      const ConvGeom *g);
+/* Accumulates (+=) dx (N, C, H, W), dw (O, C, KH, KW), db (O) from dout (N, O, OH, OW); any
+ * of dx, dw, db may be NULL. */
+void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float *dout,
+                       const float *x, const float *w, const ConvGeom *g);
+
+/* out (N, C, OH, OW) = pool(x (N, C, H, W)) as pool_forward; max and avg are fast, L2 falls
+ * back. */
+void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kind,
+                           const PoolGeom *g);
+/* Accumulates dx (N, C, H, W) as pool_backward (max routes to the first max of the window). */
+void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const float *x,
+                            const float *out, PoolKind kind, const PoolGeom *g);
+
+/* y[i] = f(x[i]) for i < n as act_forward; relu is fast, the rest fall back. */
+void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind,
+                          float param);
+/* dx[i] += dy[i] * f'(x[i]) as act_backward. */
+void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float *x, long n,
+                           ActKind kind, float param);
+
+/* y (N, O) = x (N, I) * w^T + b (O) as dense_forward, through sgemm. */
+void fastconv_dense_forward(Workers *wk, float *y, const float *x, const float *w, const float *b,
+                            int n, int in, int out);
+/* Accumulates dx (N, I), dw (O, I), db (O) from dy (N, O) as dense_backward. */
+void fastconv_dense_backward(Workers *wk, float *dx, float *dw, float *db, const float *dy,
+                             const float *x, const float *w, int n, int in, int out);
+
+#endif
