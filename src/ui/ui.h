@@ -64,6 +64,8 @@ typedef struct UiState {
     char edit[32];   /* the focused field's text */
     float drag_from; /* value when a drag began */
     int drag_x;      /* mouse x when a drag began */
+    bool dragged;    /* the press on a number field turned into a drag */
+    bool replace;    /* the focused field's text is selected: typing replaces it */
 } UiState;
 
 /* FNV-1a hash of label; never 0. */
@@ -169,12 +171,17 @@ typedef struct Ui {
     const char *const *drop_items;
     int drop_n, drop_selected, drop_item_h;
     Rect drop_rect;
+    bool focus_seen; /* the focused field was drawn this frame (else focus is dropped) */
 } Ui;
 
 /* Starts a frame: copies in, clears the tooltip. bounds is the whole window. */
 void ui_begin(Ui *ui, Render *r, const Theme *th, const UiInput *in, Rect bounds);
 /* Ends a frame: draws the open dropdown list and the tooltip on top. */
 void ui_end(Ui *ui);
+
+/* True while a number field has the keyboard focus: the app then sends keys and text to the
+ * widgets instead of treating them as shortcuts. */
+bool ui_wants_keys(const Ui *ui);
 
 /* A text button; true when clicked. */
 bool ui_button(Ui *ui, UiId id, Rect rc, const char *label);
