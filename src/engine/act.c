@@ -83,8 +83,8 @@ void act_backward(float *dx, const float *dy, const float *x, long n, ActKind ki
  * at channel 0 of that pixel and channels are `plane` floats apart. The window is
  * [c - size/2, c + (size-1)/2] clipped to [0, C): PyTorch pads with zeros, which add nothing
  * to the sum, and its average still divides by size. */
-static float lrn_scale(const float *xp, size_t plane, int channels, int c, int size,
-                       float alpha, float k)
+static float lrn_scale(const float *xp, size_t plane, int channels, int c, int size, float alpha,
+                       float k)
 {
     const int lo = c - size / 2 < 0 ? 0 : c - size / 2;
     const int hi = c + (size - 1) / 2 >= channels ? channels - 1 : c + (size - 1) / 2;
@@ -111,8 +111,8 @@ void lrn_forward(float *y, const float *x, int n, int c, int h, int w, int size,
         }
 }
 
-void lrn_backward(float *dx, const float *dy, const float *x, int n, int c, int h, int w,
-                  int size, float alpha, float beta, float k)
+void lrn_backward(float *dx, const float *dy, const float *x, int n, int c, int h, int w, int size,
+                  float alpha, float beta, float k)
 {
     /* Differentiates y_j = x_j * s_j^-beta, s_j = k + alpha/size * sum_{i in win(j)} x_i^2:
      *   dx_i += dy_i * s_i^-beta
@@ -132,10 +132,11 @@ void lrn_backward(float *dx, const float *dy, const float *x, int n, int c, int 
                 const int hi = i + size / 2 >= c ? c - 1 : i + size / 2;
                 for (int j = lo; j <= hi; j++) {
                     const float sj = lrn_scale(xp, plane, c, j, size, alpha, k);
-                    cross += dyp[(size_t)j * plane] * xp[(size_t)j * plane] * powf(sj, -beta - 1.0f);
+                    cross +=
+                        dyp[(size_t)j * plane] * xp[(size_t)j * plane] * powf(sj, -beta - 1.0f);
                 }
-                dxp[(size_t)i * plane] += dyp[(size_t)i * plane] * powf(si, -beta) -
-                                          coef * xp[(size_t)i * plane] * cross;
+                dxp[(size_t)i * plane] +=
+                    dyp[(size_t)i * plane] * powf(si, -beta) - coef * xp[(size_t)i * plane] * cross;
             }
         }
 }

@@ -91,8 +91,8 @@ float conv_cell(const ConvGeom *g, const float *x, const float *w, const float *
 
 void conv_forward(float *out, const float *x, const float *w, const float *b, const ConvGeom *g)
 {
-    const size_t x_size = (size_t)g->c * g->h * g->w;   /* one example of x (C, H, W) */
-    const size_t out_plane = (size_t)g->oh * g->ow;     /* one map of out (OH, OW) */
+    const size_t x_size = (size_t)g->c * g->h * g->w; /* one example of x (C, H, W) */
+    const size_t out_plane = (size_t)g->oh * g->ow;   /* one map of out (OH, OW) */
     for (int n = 0; n < g->n; n++) {
         const float *xn = x + n * x_size;
         for (int o = 0; o < g->o; o++) {
@@ -107,14 +107,14 @@ void conv_forward(float *out, const float *x, const float *w, const float *b, co
 /* dL/dw[o][c][ky][kx] = sum_{n,oy,ox} dout[n][o][oy][ox] * x[n][c][iy][ix]: the forward sum
  * with the roles of kernel and output swapped, so it sweeps the input like the forward does.
  * dout (N, O, OH, OW), x (N, C, H, W); terms in (n, oy, ox) order. */
-static float kernel_grad(const ConvGeom *g, const float *dout, const float *x, int o, int c,
-                         int ky, int kx, ConvGradTerm *terms, int max_terms)
+static float kernel_grad(const ConvGeom *g, const float *dout, const float *x, int o, int c, int ky,
+                         int kx, ConvGradTerm *terms, int max_terms)
 {
     float sum = 0.0f;
     int t = 0;
     for (int n = 0; n < g->n; n++) {
         const float *dn = dout + ((size_t)n * g->o + o) * g->oh * g->ow; /* (OH, OW) */
-        const float *xn = x + ((size_t)n * g->c + c) * g->h * g->w;       /* (H, W) */
+        const float *xn = x + ((size_t)n * g->c + c) * g->h * g->w;      /* (H, W) */
         for (int oy = 0; oy < g->oh; oy++) {
             const int iy = oy * g->sh - g->pt + ky * g->dh;
             const bool row_in = iy >= 0 && iy < g->h;
@@ -144,8 +144,8 @@ float conv_dw_cell(const ConvGeom *g, const float *dout, const float *x, int o, 
  * contains it are those with oy*SH = iy + PT - ky*DH for some tap ky (likewise x). Walking the
  * taps from last to first visits oy (and ox) in increasing order, so uses come in (o, oy, ox)
  * order. Returns sum of w*dout (0 when dout (O, OH, OW) is NULL); *count gets the use count. */
-static float input_grad(const ConvGeom *g, const float *dout, const float *w, int c, int iy,
-                        int ix, ConvInputUse *uses, int max_uses, int *count)
+static float input_grad(const ConvGeom *g, const float *dout, const float *w, int c, int iy, int ix,
+                        ConvInputUse *uses, int max_uses, int *count)
 {
     float sum = 0.0f;
     int u = 0;
@@ -209,7 +209,8 @@ void conv_backward(float *dx, float *dw, float *db, const float *dout, const flo
                 float *dxc = dx + ((size_t)n * g->c + c) * g->h * g->w; /* (H, W) */
                 for (int iy = 0; iy < g->h; iy++)
                     for (int ix = 0; ix < g->w; ix++)
-                        dxc[(size_t)iy * g->w + ix] += input_grad(g, dn, w, c, iy, ix, NULL, 0, NULL);
+                        dxc[(size_t)iy * g->w + ix] +=
+                            input_grad(g, dn, w, c, iy, ix, NULL, 0, NULL);
             }
         }
 }
@@ -224,7 +225,7 @@ static float stamp_sum(const ConvGeom *g, const float *x, const float *w, int o,
     float sum = 0.0f;
     int t = 0;
     for (int c = 0; c < g->c; c++) {
-        const float *xc = x + (size_t)c * g->h * g->w;                  /* (H, W) */
+        const float *xc = x + (size_t)c * g->h * g->w;                 /* (H, W) */
         const float *wco = w + ((size_t)c * g->o + o) * g->kh * g->kw; /* (KH, KW) */
         for (int ky = 0; ky < g->kh; ky++) {
             const int ty = oy + g->pt - ky * g->dh;
@@ -250,14 +251,13 @@ static float stamp_sum(const ConvGeom *g, const float *x, const float *w, int o,
     return sum;
 }
 
-float deconv_cell(const ConvGeom *g, const float *x, const float *w, const float *b, int o,
-                  int oy, int ox, ConvTerm *terms, int max_terms, int *n_terms)
+float deconv_cell(const ConvGeom *g, const float *x, const float *w, const float *b, int o, int oy,
+                  int ox, ConvTerm *terms, int max_terms, int *n_terms)
 {
     return stamp_sum(g, x, w, o, oy, ox, terms, max_terms, n_terms) + (b ? b[o] : 0.0f);
 }
 
-void deconv_forward(float *out, const float *x, const float *w, const float *b,
-                    const ConvGeom *g)
+void deconv_forward(float *out, const float *x, const float *w, const float *b, const ConvGeom *g)
 {
     const size_t x_size = (size_t)g->c * g->h * g->w;
     const size_t out_plane = (size_t)g->oh * g->ow;
@@ -267,7 +267,8 @@ void deconv_forward(float *out, const float *x, const float *w, const float *b,
             float *on = out + ((size_t)n * g->o + o) * out_plane; /* (OH, OW) */
             for (int oy = 0; oy < g->oh; oy++)
                 for (int ox = 0; ox < g->ow; ox++)
-                    on[(size_t)oy * g->ow + ox] = deconv_cell(g, xn, w, b, o, oy, ox, NULL, 0, NULL);
+                    on[(size_t)oy * g->ow + ox] =
+                        deconv_cell(g, xn, w, b, o, oy, ox, NULL, 0, NULL);
         }
     }
 }

@@ -20,8 +20,7 @@ float dense_cell(const float *x, const float *w, const float *b, int in, int o, 
     return sum + (b ? b[o] : 0.0f);
 }
 
-void dense_forward(float *y, const float *x, const float *w, const float *b, int n, int in,
-                   int out)
+void dense_forward(float *y, const float *x, const float *w, const float *b, int n, int in, int out)
 {
     for (int s = 0; s < n; s++)
         for (int o = 0; o < out; o++)
@@ -33,7 +32,7 @@ void dense_backward(float *dx, float *dw, float *db, const float *dy, const floa
 {
     /* Differentiates y[s][o] = b[o] + sum_i x[s][i] * w[o][i]. */
     for (int s = 0; s < n; s++) {
-        const float *xs = x + (size_t)s * in;   /* (I) */
+        const float *xs = x + (size_t)s * in;    /* (I) */
         const float *dys = dy + (size_t)s * out; /* (O) */
         for (int o = 0; o < out; o++) {
             const float d = dys[o];

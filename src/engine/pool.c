@@ -68,10 +68,10 @@ void pool_backward(float *dx, const float *dout, const float *x, const float *ou
     const size_t in_plane = (size_t)g->h * g->w, out_plane = (size_t)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
     for (size_t p = 0; p < (size_t)g->n * g->c; p++) {
-        const float *xp = x + p * in_plane;       /* (H, W) */
-        float *dxp = dx + p * in_plane;           /* (H, W) */
-        const float *dp = dout + p * out_plane;   /* (OH, OW) */
-        const float *op = out + p * out_plane;    /* (OH, OW) */
+        const float *xp = x + p * in_plane;     /* (H, W) */
+        float *dxp = dx + p * in_plane;         /* (H, W) */
+        const float *dp = dout + p * out_plane; /* (OH, OW) */
+        const float *op = out + p * out_plane;  /* (OH, OW) */
         for (int oy = 0; oy < g->oh; oy++)
             for (int ox = 0; ox < g->ow; ox++) {
                 const float d = dp[(size_t)oy * g->ow + ox];

@@ -101,10 +101,14 @@ typedef struct ActCase {
 static void test_act_finite_differences(void)
 {
     const ActCase cases[] = {
-        {ACT_RELU, 0.0f, "relu"},          {ACT_LEAKY, 0.05f, "leaky"},
-        {ACT_SIGMOID, 0.0f, "sigmoid"},    {ACT_TANH, 0.0f, "tanh"},
-        {ACT_ABS, 0.0f, "abs"},            {ACT_SOFTPLUS, 1.0f, "softplus b=1"},
-        {ACT_SOFTPLUS, 3.0f, "softplus b=3"}, {ACT_SOFTPLUS, 0.5f, "softplus b=0.5"},
+        {ACT_RELU, 0.0f, "relu"},
+        {ACT_LEAKY, 0.05f, "leaky"},
+        {ACT_SIGMOID, 0.0f, "sigmoid"},
+        {ACT_TANH, 0.0f, "tanh"},
+        {ACT_ABS, 0.0f, "abs"},
+        {ACT_SOFTPLUS, 1.0f, "softplus b=1"},
+        {ACT_SOFTPLUS, 3.0f, "softplus b=3"},
+        {ACT_SOFTPLUS, 0.5f, "softplus b=0.5"},
     };
     Rng rng;
     rng_seed(&rng, 17);

@@ -14,8 +14,14 @@ static PoolGeom pgeom(int n, int c, int h, int w, int kh, int kw, int sh, int sw
     return g;
 }
 
-static long in_count(const PoolGeom *g) { return (long)g->n * g->c * g->h * g->w; }
-static long out_count(const PoolGeom *g) { return (long)g->n * g->c * g->oh * g->ow; }
+static long in_count(const PoolGeom *g)
+{
+    return (long)g->n * g->c * g->h * g->w;
+}
+static long out_count(const PoolGeom *g)
+{
+    return (long)g->n * g->c * g->oh * g->ow;
+}
 
 static float *alloc_zero(long n)
 {
@@ -116,10 +122,16 @@ static void test_cells_random(void)
     rng_seed(&rng, 31);
     int tried = 0, ok = 1, arg_ok = 1;
     while (tried < 60) {
-        PoolGeom g = pgeom(1 + (int)rng_below(&rng, 2), 1 + (int)rng_below(&rng, 3),
-                           1 + (int)rng_below(&rng, 9), 1 + (int)rng_below(&rng, 9),
-                           1 + (int)rng_below(&rng, 4), 1 + (int)rng_below(&rng, 4),
-                           1 + (int)rng_below(&rng, 3), 1 + (int)rng_below(&rng, 3));
+        /* one draw per statement: argument evaluation order is unspecified */
+        PoolGeom g = {0};
+        g.n = 1 + (int)rng_below(&rng, 2);
+        g.c = 1 + (int)rng_below(&rng, 3);
+        g.h = 1 + (int)rng_below(&rng, 9);
+        g.w = 1 + (int)rng_below(&rng, 9);
+        g.kh = 1 + (int)rng_below(&rng, 4);
+        g.kw = 1 + (int)rng_below(&rng, 4);
+        g.sh = 1 + (int)rng_below(&rng, 3);
+        g.sw = 1 + (int)rng_below(&rng, 3);
         if (!pool_geom_finish(&g))
             continue;
         tried++;
@@ -254,8 +266,8 @@ static void test_torch_reference(void)
                TORCH_MAXPOOL_DX, (long)(sizeof TORCH_MAXPOOL_OUT / sizeof(float)), "maxpool");
     torch_case(POOL_AVG, 3, 3, TORCH_AVGPOOL_X, TORCH_AVGPOOL_OUT, TORCH_AVGPOOL_DOUT,
                TORCH_AVGPOOL_DX, (long)(sizeof TORCH_AVGPOOL_OUT / sizeof(float)), "avgpool");
-    torch_case(POOL_L2, 3, 2, TORCH_L2POOL_X, TORCH_L2POOL_OUT, TORCH_L2POOL_DOUT,
-               TORCH_L2POOL_DX, (long)(sizeof TORCH_L2POOL_OUT / sizeof(float)), "l2pool");
+    torch_case(POOL_L2, 3, 2, TORCH_L2POOL_X, TORCH_L2POOL_OUT, TORCH_L2POOL_DOUT, TORCH_L2POOL_DX,
+               (long)(sizeof TORCH_L2POOL_OUT / sizeof(float)), "l2pool");
 }
 
 int main(void)
