@@ -1,0 +1,214 @@
+/* model.c - see model.h. */
+#include "engine/model.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define MAGIC "CNNSCOPE"
+
+static bool fail(char *err, size_t err_size, const char *fmt, ...)
+{
+    if (!err || !err_size)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_size, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint32_t crc(uint32_t c, const unsigned char *p, size_t n)
+{
+    /* zlib's crc32 takes uInt lengths: feed large buffers in pieces */
+    while (n > 0) {
+        uInt k = n > (1u << 30) ? (1u << 30) : (uInt)n;
+        c = (uint32_t)crc32(c, p, k);
+        p += k;
+        n -= k;
+    }
+    return c;
+}
+
+bool model_save(const Net *net, const char *path, char *err, size_t err_size)
+{
+    size_t tlen = strlen(net->text);
+    size_t total = MODEL_HEADER_SIZE + tlen + (size_t)net->n_params * 4 + 4;
+    unsigned char *buf = malloc(total);
+    if (!buf)
+        return fail(err, err_size, "%s: out of memory for %zu bytes", path, total);
+    memcpy(buf, MAGIC, 8);
+    put_u32(buf + 8, MODEL_VERSION);
+    put_u32(buf + 12, (uint32_t)tlen);
+    put_u32(buf + 16, (uint32_t)((uint64_t)net->n_params & 0xffffffffu));
+    put_u32(buf + 20, (uint32_t)((uint64_t)net->n_params >> 32));
+    put_u32(buf + 24, 0);
+    put_u32(buf + 28, crc(0, buf, 28));
+    memcpy(buf + MODEL_HEADER_SIZE, net->text, tlen);
+    unsigned char *p = buf + MODEL_HEADER_SIZE + tlen;
+    for (long i = 0; i < net->n_params; i++) {
+        uint32_t u;
+        memcpy(&u, &net->params[i], 4);
+        put_u32(p + 4 * i, u);
+    }
+    put_u32(buf + total - 4, crc(0, buf, total - 4));
+
+    /* the temporary file lives beside the target so that rename is atomic */
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        free(buf);
+        return fail(err, err_size, "%s: out of memory", path);
+    }
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fail(err, err_size, "%s: cannot create a temporary file beside it: %s", path,
+             strerror(errno));
+        free(tmp);
+        free(buf);
+        return false;
+    }
+    FILE *f = fdopen(fd, "wb");
+    bool ok = f && fwrite(buf, 1, total, f) == total && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    int saved = errno;
+    if (f) {
+        if (fclose(f) != 0 && ok) {
+            ok = false;
+            saved = errno;
+        }
+    } else {
+        close(fd);
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        unlink(tmp);
+        fail(err, err_size, "%s: cannot write: %s", path, strerror(saved));
+    }
+    free(tmp);
+    free(buf);
+    return ok;
+}
+
+Net *model_load(const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char hdr[MODEL_HEADER_SIZE];
+    size_t got = fread(hdr, 1, sizeof hdr, f);
+    unsigned char *buf = NULL;
+    char *text = NULL;
+    Net *net = NULL;
+    if (got < 8 || memcmp(hdr, MAGIC, 8) != 0) {
+        if (got >= 8 || memcmp(hdr, MAGIC, got) != 0) {
+            fail(err, err_size, "%s: not a convscope model file (it does not start with %s)",
+                 path, MAGIC);
+            goto done;
+        }
+    }
+    if (got < sizeof hdr) {
+        fail(err, err_size, "%s: truncated at byte %zu (the header alone is %d bytes)", path, got,
+             MODEL_HEADER_SIZE);
+        goto done;
+    }
+    if (crc(0, hdr, 28) != get_u32(hdr + 28)) {
+        fail(err, err_size,
+             "%s: checksum mismatch in the header (stored 0x%08x, computed 0x%08x): the file "
+             "is damaged",
+             path, get_u32(hdr + 28), crc(0, hdr, 28));
+        goto done;
+    }
+    uint32_t version = get_u32(hdr + 8);
+    if (version != MODEL_VERSION) {
+        fail(err, err_size, "%s: model format version %u, but this program reads version %d",
+             path, version, MODEL_VERSION);
+        goto done;
+    }
+    uint64_t tlen = get_u32(hdr + 12);
+    uint64_t np = (uint64_t)get_u32(hdr + 16) | (uint64_t)get_u32(hdr + 20) << 32;
+    if (tlen > NET_MAX_TEXT || np > (uint64_t)NET_MAX_PARAMS) {
+        fail(err, err_size, "%s: byte 12: %llu bytes of net text and %llu parameters exceed the "
+                            "limits (%d, %ld)",
+             path, (unsigned long long)tlen, (unsigned long long)np, NET_MAX_TEXT,
+             NET_MAX_PARAMS);
+        goto done;
+    }
+    size_t total = MODEL_HEADER_SIZE + (size_t)tlen + (size_t)np * 4 + 4;
+    buf = malloc(total);
+    if (!buf) {
+        fail(err, err_size, "%s: out of memory for %zu bytes", path, total);
+        goto done;
+    }
+    memcpy(buf, hdr, sizeof hdr);
+    got = sizeof hdr + fread(buf + sizeof hdr, 1, total - sizeof hdr, f);
+    if (got < total) {
+        fail(err, err_size,
+             "%s: truncated at byte %zu (expected %zu bytes: header, %llu bytes of net text, "
+             "%llu parameters, checksum)",
+             path, got, total, (unsigned long long)tlen, (unsigned long long)np);
+        goto done;
+    }
+    if (fgetc(f) != EOF) {
+        fail(err, err_size, "%s: unexpected bytes after byte %zu, the end of the model", path,
+             total);
+        goto done;
+    }
+    uint32_t stored = get_u32(buf + total - 4), computed = crc(0, buf, total - 4);
+    if (stored != computed) {
+        fail(err, err_size,
+             "%s: checksum mismatch (stored 0x%08x, computed 0x%08x): the file is damaged", path,
+             stored, computed);
+        goto done;
+    }
+    text = malloc((size_t)tlen + 1);
+    if (!text) {
+        fail(err, err_size, "%s: out of memory", path);
+        goto done;
+    }
+    memcpy(text, buf + MODEL_HEADER_SIZE, (size_t)tlen);
+    text[tlen] = '\0';
+    char label[4096 + 16];
+    snprintf(label, sizeof label, "%s [net text]", path);
+    net = net_create(text, label, 0, err, err_size);
+    if (!net)
+        goto done;
+    if ((uint64_t)net->n_params != np) {
+        fail(err, err_size, "%s: the net text needs %ld parameters but the file holds %llu", path,
+             net->n_params, (unsigned long long)np);
+        net_destroy(net);
+        net = NULL;
+        goto done;
+    }
+    const unsigned char *p = buf + MODEL_HEADER_SIZE + tlen;
+    for (uint64_t i = 0; i < np; i++) {
+        uint32_t u = get_u32(p + 4 * i);
+        memcpy(&net->params[i], &u, 4);
+    }
+done:
+    fclose(f);
+    free(buf);
+    free(text);
+    return net;
+}

@@ -1,0 +1,1094 @@
+/* net.c - see net.h. Legend: N batch, C channels, H/W height/width, O outputs, K classes. */
+#include "engine/net.h"
+
+#include "engine/dense.h"
+#include "engine/rng.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- names and shapes */
+
+static const char *const kind_names[LAYER_KIND_COUNT] = {
+    "conv", "deconv", "maxpool", "avgpool", "l2pool", "relu",    "leaky",  "sigmoid",
+    "tanh", "abs",    "softplus", "lrn",   "flatten", "dense",  "softmax",
+};
+
+const char *layer_kind_name(LayerKind kind)
+{
+    assert(kind >= 0 && kind < LAYER_KIND_COUNT);
+    return kind_names[kind];
+}
+
+bool layer_has_params(LayerKind kind)
+{
+    return kind == LAYER_CONV || kind == LAYER_DECONV || kind == LAYER_DENSE;
+}
+
+long shape_elems(Shape s)
+{
+    return (long)s.c * s.h * s.w;
+}
+
+char *shape_format(Shape s, char *buf, size_t size)
+{
+    if (s.rank == 1)
+        snprintf(buf, size, "%d", s.c);
+    else
+        snprintf(buf, size, "%dx%dx%d", s.c, s.h, s.w);
+    return buf;
+}
+
+long layer_param_count(const Layer *layer)
+{
+    return layer->n_w + layer->n_b;
+}
+
+char *layer_param_formula(const Layer *layer, char *buf, size_t size)
+{
+    const Layer *l = layer;
+    switch (l->kind) {
+    case LAYER_CONV:
+        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.o, l->conv.c, l->conv.kh,
+                 l->conv.kw, l->conv.o, layer_param_count(l));
+        break;
+    case LAYER_DECONV:
+        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.c, l->conv.o, l->conv.kh,
+                 l->conv.kw, l->conv.o, layer_param_count(l));
+        break;
+    case LAYER_DENSE:
+        snprintf(buf, size, "%dx%d + %d = %ld", l->units, l->in.c, l->units,
+                 layer_param_count(l));
+        break;
+    default:
+        snprintf(buf, size, "0");
+    }
+    return buf;
+}
+
+/* Appends printf output to buf at *len (truncating safely). */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+    if (*len >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *len, size - *len, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        *len = *len + (size_t)k < size ? *len + (size_t)k : size;
+}
+
+/* " key=A" or " key=A,B" (omitted when both equal def) */
+static void append_pair(char *buf, size_t size, size_t *len, const char *key, int a, int b,
+                        int def)
+{
+    if (a == def && b == def)
+        return;
+    if (a == b)
+        append(buf, size, len, " %s=%d", key, a);
+    else
+        append(buf, size, len, " %s=%d,%d", key, a, b);
+}
+
+char *layer_format(const Layer *layer, char *buf, size_t size)
+{
+    const Layer *l = layer;
+    size_t len = 0;
+    buf[0] = '\0';
+    append(buf, size, &len, "%s", layer_kind_name(l->kind));
+    switch (l->kind) {
+    case LAYER_CONV:
+    case LAYER_DECONV: {
+        const ConvGeom *g = &l->conv;
+        append(buf, size, &len, " %d", g->o);
+        append_pair(buf, size, &len, "k", g->kh, g->kw, -1);
+        append_pair(buf, size, &len, "stride", g->sh, g->sw, 1);
+        if (g->pt == g->pb && g->pl == g->pr)
+            append_pair(buf, size, &len, "pad", g->pt, g->pl, 0);
+        else
+            append(buf, size, &len, " pad=%d,%d,%d,%d", g->pt, g->pb, g->pl, g->pr);
+        append_pair(buf, size, &len, "dilation", g->dh, g->dw, 1);
+        if (l->kind == LAYER_DECONV)
+            append_pair(buf, size, &len, "outpad", g->oph, g->opw, 0);
+        break;
+    }
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL:
+        append_pair(buf, size, &len, "k", l->pool.kh, l->pool.kw, -1);
+        if (l->pool.sh != l->pool.kh || l->pool.sw != l->pool.kw)
+            append_pair(buf, size, &len, "stride", l->pool.sh, l->pool.sw, -1);
+        break;
+    case LAYER_LEAKY:
+        append(buf, size, &len, " alpha=%.9g", (double)l->param);
+        break;
+    case LAYER_SOFTPLUS:
+        append(buf, size, &len, " beta=%.9g", (double)l->param);
+        break;
+    case LAYER_LRN:
+        append(buf, size, &len, " size=%d alpha=%.9g beta=%.9g k=%.9g", l->lrn_size,
+               (double)l->lrn_alpha, (double)l->lrn_beta, (double)l->lrn_k);
+        break;
+    case LAYER_DENSE:
+        append(buf, size, &len, " %d", l->units);
+        break;
+    default:
+        break;
+    }
+    return buf;
+}
+
+/* ---------------------------------------------------------------- the parser */
+
+typedef struct Parser {
+    const char *file;
+    int line;
+    char *err;
+    size_t err_size;
+} Parser;
+
+static bool fail(Parser *p, const char *fmt, ...)
+{
+    size_t len = 0;
+    if (!p->err || p->err_size == 0)
+        return false;
+    p->err[0] = '\0';
+    if (p->line > 0)
+        append(p->err, p->err_size, &len, "%s:%d: ", p->file, p->line);
+    else
+        append(p->err, p->err_size, &len, "%s: ", p->file);
+    va_list ap;
+    va_start(ap, fmt);
+    if (len < p->err_size)
+        vsnprintf(p->err + len, p->err_size - len, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+#define MAX_TOKENS 16
+#define MAX_INT_VALUE 65536
+
+typedef struct KeyVal {
+    const char *key; /* allowed key name */
+    const char *val; /* its value text, NULL when absent */
+} KeyVal;
+
+/* Parses a decimal integer in [lo, MAX_INT_VALUE] from s (whole string). */
+static bool parse_int(Parser *p, const char *key, const char *s, int lo, int *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno || *s == '+' || *s == ' ')
+        return fail(p, "bad number '%s' for %s (expected %s integer)", s, key,
+                    lo > 0 ? "a positive" : "a non-negative");
+    if (v < lo)
+        return fail(p, "%s=%ld is too small (at least %d)", key, v, lo);
+    if (v > MAX_INT_VALUE)
+        return fail(p, "%s=%ld is too large (at most %d)", key, v, MAX_INT_VALUE);
+    *out = (int)v;
+    return true;
+}
+
+/* Parses "A" or "A,B" or ... into vals; n_ok lists how many numbers are accepted. */
+static bool parse_ints(Parser *p, const char *key, const char *s, int lo, int *vals, int *count,
+                       int max_count, const char *forms)
+{
+    char tmp[64];
+    if (strlen(s) >= sizeof tmp)
+        return fail(p, "bad number '%s' for %s", s, key);
+    strcpy(tmp, s);
+    int n = 0;
+    char *start = tmp;
+    for (;;) {
+        char *comma = strchr(start, ',');
+        if (comma)
+            *comma = '\0';
+        if (n == max_count)
+            return fail(p, "%s=%s has too many numbers (%s)", key, s, forms);
+        if (*start == '\0')
+            return fail(p, "%s=%s has an empty number (%s)", key, s, forms);
+        if (!parse_int(p, key, start, lo, &vals[n]))
+            return false;
+        n++;
+        if (!comma)
+            break;
+        start = comma + 1;
+    }
+    *count = n;
+    return true;
+}
+
+/* K or KH,KW into (a, b). */
+static bool parse_pair(Parser *p, const char *key, const char *s, int lo, int *a, int *b)
+{
+    int v[4] = {0, 0, 0, 0}, n = 0;
+    char forms[64];
+    snprintf(forms, sizeof forms, "%s=N or %s=NH,NW", key, key);
+    if (!parse_ints(p, key, s, lo, v, &n, 2, forms))
+        return false;
+    *a = v[0];
+    *b = n == 2 ? v[1] : v[0];
+    return true;
+}
+
+static bool parse_float(Parser *p, const char *key, const char *s, bool positive, float *out)
+{
+    char *end = NULL;
+    errno = 0;
+    float v = strtof(s, &end);
+    if (*s == '\0' || *end != '\0' || errno || !isfinite(v))
+        return fail(p, "bad number '%s' for %s (expected a number)", s, key);
+    if (positive && !(v > 0.0f))
+        return fail(p, "%s=%s must be greater than 0", key, s);
+    *out = v;
+    return true;
+}
+
+static const char *kind_keys(LayerKind kind)
+{
+    switch (kind) {
+    case LAYER_CONV:
+        return "k stride pad dilation";
+    case LAYER_DECONV:
+        return "k stride pad dilation outpad";
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL:
+        return "k stride";
+    case LAYER_LEAKY:
+        return "alpha";
+    case LAYER_SOFTPLUS:
+        return "beta";
+    case LAYER_LRN:
+        return "size alpha beta k";
+    default:
+        return "";
+    }
+}
+
+/* Finds key (length n) among the space-separated words of list. */
+static bool key_known(const char *list, const char *key, size_t n)
+{
+    const char *s = list;
+    while (*s) {
+        size_t w = strcspn(s, " ");
+        if (w == n && strncmp(s, key, n) == 0)
+            return true;
+        s += w;
+        while (*s == ' ')
+            s++;
+    }
+    return false;
+}
+
+static const char *val_of(const KeyVal *kv, int nkv, const char *key)
+{
+    for (int i = 0; i < nkv; i++)
+        if (strcmp(kv[i].key, key) == 0)
+            return kv[i].val;
+    return NULL;
+}
+
+/* floor(a / b) for b > 0 (C division truncates toward zero). */
+static long long floordiv(long long a, long long b)
+{
+    long long q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static void pad_text(const ConvGeom *g, char *buf, size_t size)
+{
+    if (g->pt == g->pb && g->pl == g->pr && g->pt == g->pl)
+        snprintf(buf, size, "padding %d", g->pt);
+    else if (g->pt == g->pb && g->pl == g->pr)
+        snprintf(buf, size, "padding %d,%d", g->pt, g->pl);
+    else
+        snprintf(buf, size, "padding T,B,L,R = %d,%d,%d,%d", g->pt, g->pb, g->pl, g->pr);
+}
+
+static void kernel_text(int kh, int kw, char *buf, size_t size)
+{
+    if (kh == kw)
+        snprintf(buf, size, "k=%d", kh);
+    else
+        snprintf(buf, size, "k=%d,%d", kh, kw);
+}
+
+/* Output sizes of a conv / deconv along one axis, with the formula written out on failure. */
+static bool conv_axis(Parser *p, const Layer *l, bool deconv, int axis, long long *out)
+{
+    const ConvGeom *g = &l->conv;
+    int in = axis == 0 ? g->h : g->w, k = axis == 0 ? g->kh : g->kw;
+    int s = axis == 0 ? g->sh : g->sw, d = axis == 0 ? g->dh : g->dw;
+    int lo = axis == 0 ? g->pt : g->pl, hi = axis == 0 ? g->pb : g->pr;
+    int op = axis == 0 ? g->oph : g->opw;
+    long long v;
+    char formula[160];
+    if (deconv) {
+        v = (long long)(in - 1) * s - lo - hi + (long long)d * (k - 1) + op + 1;
+        snprintf(formula, sizeof formula, "(%d - 1)*%d - %d - %d + %d*(%d-1) + %d + 1 = %lld",
+                 in, s, lo, hi, d, k, op, v);
+    } else {
+        v = floordiv((long long)in + lo + hi - (long long)d * (k - 1) - 1, s) + 1;
+        snprintf(formula, sizeof formula, "floor((%d + %d + %d - %d*(%d-1) - 1)/%d) + 1 = %lld",
+                 in, lo, hi, d, k, s, v);
+    }
+    if (v <= 0) {
+        char shape[48], pad[64], kern[32];
+        pad_text(g, pad, sizeof pad);
+        kernel_text(g->kh, g->kw, kern, sizeof kern);
+        return fail(p, "%s %s on input %s (%s) gives an empty output: %s (%s)",
+                    deconv ? "deconv" : "conv", kern, shape_format(l->in, shape, sizeof shape),
+                    pad, formula, axis == 0 ? "height" : "width");
+    }
+    *out = v;
+    return true;
+}
+
+static bool need_image(Parser *p, const Layer *l)
+{
+    if (l->in.rank == 3)
+        return true;
+    return fail(p, "%s needs a CxHxW input but gets a flat %d (put it before flatten)",
+                layer_kind_name(l->kind), l->in.c);
+}
+
+/* Checks a tensor shape against the memory limits. */
+static bool check_shape(Parser *p, const char *what, long long c, long long h, long long w)
+{
+    if (c > NET_MAX_CHANNELS)
+        return fail(p, "%s has %lld channels, more than the limit of %d", what, c,
+                    NET_MAX_CHANNELS);
+    if (c * h * w > NET_MAX_ELEMS)
+        return fail(p, "%s of %lldx%lldx%lld has %lld elements per example, more than the "
+                       "limit of %ld",
+                    what, c, h, w, c * h * w, NET_MAX_ELEMS);
+    return true;
+}
+
+/* Fills l->out (and the geometry) from l->in and the parsed keys; reports every mistake. */
+static bool layer_shape(Parser *p, Layer *l)
+{
+    char shape[48];
+    switch (l->kind) {
+    case LAYER_CONV:
+    case LAYER_DECONV: {
+        if (!need_image(p, l))
+            return false;
+        bool de = l->kind == LAYER_DECONV;
+        ConvGeom *g = &l->conv;
+        g->n = 1;
+        g->c = l->in.c;
+        g->h = l->in.h;
+        g->w = l->in.w;
+        g->o = l->units;
+        if (de && (g->oph >= g->sh || g->opw >= g->sw))
+            return fail(p, "deconv outpad=%d,%d is not smaller than stride=%d,%d (PyTorch: "
+                           "output padding must be smaller than the stride)",
+                        g->oph, g->opw, g->sh, g->sw);
+        long long oh = 0, ow = 0;
+        if (!conv_axis(p, l, de, 0, &oh) || !conv_axis(p, l, de, 1, &ow))
+            return false;
+        if (!check_shape(p, de ? "deconv output" : "conv output", g->o, oh, ow))
+            return false;
+        g->oh = (int)oh;
+        g->ow = (int)ow;
+        l->out = (Shape){3, g->o, g->oh, g->ow};
+        l->n_w = (long)g->o * g->c * g->kh * g->kw;
+        l->n_b = g->o;
+        return true;
+    }
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL: {
+        if (!need_image(p, l))
+            return false;
+        PoolGeom *g = &l->pool;
+        g->n = 1;
+        g->c = l->in.c;
+        g->h = l->in.h;
+        g->w = l->in.w;
+        long long oh = floordiv((long long)g->h - g->kh, g->sh) + 1;
+        long long ow = floordiv((long long)g->w - g->kw, g->sw) + 1;
+        if (oh <= 0 || ow <= 0) {
+            char kern[32];
+            kernel_text(g->kh, g->kw, kern, sizeof kern);
+            bool hgt = oh <= 0;
+            return fail(p, "%s %s on input %s gives an empty output: floor((%d - %d)/%d) + 1 "
+                           "= %lld (%s)",
+                        layer_kind_name(l->kind), kern, shape_format(l->in, shape, sizeof shape),
+                        hgt ? g->h : g->w, hgt ? g->kh : g->kw, hgt ? g->sh : g->sw,
+                        hgt ? oh : ow, hgt ? "height" : "width");
+        }
+        g->oh = (int)oh;
+        g->ow = (int)ow;
+        l->out = (Shape){3, g->c, g->oh, g->ow};
+        return true;
+    }
+    case LAYER_LRN:
+        if (!need_image(p, l))
+            return false;
+        l->out = l->in;
+        return true;
+    case LAYER_FLATTEN:
+        l->out = (Shape){1, (int)shape_elems(l->in), 1, 1};
+        return true;
+    case LAYER_DENSE:
+        if (l->in.rank != 1)
+            return fail(p, "dense needs a flat input but gets %s; add 'flatten' before it",
+                        shape_format(l->in, shape, sizeof shape));
+        l->out = (Shape){1, l->units, 1, 1};
+        l->n_w = (long)l->units * l->in.c;
+        l->n_b = l->units;
+        return true;
+    case LAYER_SOFTMAX:
+        if (l->in.rank != 1)
+            return fail(p, "softmax needs a flat input but gets %s; add 'flatten' (and "
+                           "'dense K') before it",
+                        shape_format(l->in, shape, sizeof shape));
+        l->out = l->in;
+        return true;
+    default: /* activations keep the shape */
+        l->out = l->in;
+        return true;
+    }
+}
+
+/* Parses one layer line (tokens tok[0..ntok)) into l, whose `in` is already set. */
+static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
+{
+    int kind = -1;
+    for (int k = 0; k < LAYER_KIND_COUNT; k++)
+        if (strcmp(tok[0], kind_names[k]) == 0)
+            kind = k;
+    if (kind < 0) {
+        if (strcmp(tok[0], "input") == 0)
+            return fail(p, "'input' may only be the first line");
+        return fail(p, "unknown layer '%s' (known: conv, deconv, maxpool, avgpool, l2pool, "
+                       "relu, leaky, sigmoid, tanh, abs, softplus, lrn, flatten, dense, "
+                       "softmax)",
+                    tok[0]);
+    }
+    l->kind = (LayerKind)kind;
+    const char *name = tok[0];
+    int t = 1;
+    /* the positional count of conv OUT, deconv OUT, dense N */
+    if (kind == LAYER_CONV || kind == LAYER_DECONV || kind == LAYER_DENSE) {
+        const char *what = kind == LAYER_DENSE ? "outputs" : "output channels";
+        if (t >= ntok || strchr(tok[t], '='))
+            return fail(p, "%s is missing its number of %s (%s %s ...)", name, what, name,
+                        kind == LAYER_DENSE ? "N" : "OUT");
+        if (!parse_int(p, what, tok[t], 1, &l->units))
+            return false;
+        if (l->units > NET_MAX_CHANNELS)
+            return fail(p, "%s %d: %d %s is more than the limit of %d", name, l->units,
+                        l->units, what, NET_MAX_CHANNELS);
+        t++;
+    }
+    const char *keys = kind_keys(l->kind);
+    /* the keys this kind accepts, each with the value text found on the line */
+    KeyVal kv[8];
+    int nkv = 0;
+    char keybuf[64];
+    snprintf(keybuf, sizeof keybuf, "%s", keys);
+    char *save = NULL;
+    for (char *s = strtok_r(keybuf, " ", &save); s && nkv < 8; s = strtok_r(NULL, " ", &save))
+        kv[nkv++] = (KeyVal){s, NULL};
+    for (; t < ntok; t++) {
+        char *eq = strchr(tok[t], '=');
+        size_t klen = eq ? (size_t)(eq - tok[t]) : strlen(tok[t]);
+        if (!key_known(keys, tok[t], klen)) {
+            if (nkv == 0)
+                return fail(p, "%s takes no options, but got '%s'", name, tok[t]);
+            return fail(p, "unknown key '%.*s' for %s (known: %s)", (int)klen, tok[t], name,
+                        keys);
+        }
+        if (!eq || eq[1] == '\0')
+            return fail(p, "%.*s= is missing its value in '%s'", (int)klen, tok[t], tok[t]);
+        for (int i = 0; i < nkv; i++) {
+            if (strlen(kv[i].key) != klen || strncmp(kv[i].key, tok[t], klen) != 0)
+                continue;
+            if (kv[i].val)
+                return fail(p, "duplicate key %s= in %s", kv[i].key, name);
+            kv[i].val = eq + 1;
+        }
+    }
+
+    const char *v;
+    switch (l->kind) {
+    case LAYER_CONV:
+    case LAYER_DECONV: {
+        ConvGeom *g = &l->conv;
+        memset(g, 0, sizeof *g);
+        g->sh = g->sw = g->dh = g->dw = 1;
+        if (!(v = val_of(kv, nkv, "k")))
+            return fail(p, "%s needs a kernel size k=K or k=KH,KW", name);
+        if (!parse_pair(p, "k", v, 1, &g->kh, &g->kw))
+            return false;
+        if ((v = val_of(kv, nkv, "stride")) && !parse_pair(p, "stride", v, 1, &g->sh, &g->sw))
+            return false;
+        if ((v = val_of(kv, nkv, "dilation")) &&
+            !parse_pair(p, "dilation", v, 1, &g->dh, &g->dw))
+            return false;
+        if ((v = val_of(kv, nkv, "outpad")) && !parse_pair(p, "outpad", v, 0, &g->oph, &g->opw))
+            return false;
+        if ((v = val_of(kv, nkv, "pad"))) {
+            int pv[4] = {0, 0, 0, 0}, n = 0;
+            if (!parse_ints(p, "pad", v, 0, pv, &n, 4, "pad=P, pad=PH,PW or pad=T,B,L,R"))
+                return false;
+            if (n == 3)
+                return fail(p, "pad=%s has 3 numbers (pad=P, pad=PH,PW or pad=T,B,L,R)", v);
+            if (n == 1)
+                g->pt = g->pb = g->pl = g->pr = pv[0];
+            else if (n == 2) {
+                g->pt = g->pb = pv[0];
+                g->pl = g->pr = pv[1];
+            } else {
+                g->pt = pv[0];
+                g->pb = pv[1];
+                g->pl = pv[2];
+                g->pr = pv[3];
+            }
+        }
+        break;
+    }
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL: {
+        PoolGeom *g = &l->pool;
+        memset(g, 0, sizeof *g);
+        if (!(v = val_of(kv, nkv, "k")))
+            return fail(p, "%s needs a window size k=K or k=KH,KW", name);
+        if (!parse_pair(p, "k", v, 1, &g->kh, &g->kw))
+            return false;
+        g->sh = g->kh;
+        g->sw = g->kw;
+        if ((v = val_of(kv, nkv, "stride")) && !parse_pair(p, "stride", v, 1, &g->sh, &g->sw))
+            return false;
+        break;
+    }
+    case LAYER_RELU:
+    case LAYER_LEAKY:
+    case LAYER_SIGMOID:
+    case LAYER_TANH:
+    case LAYER_ABS:
+    case LAYER_SOFTPLUS: {
+        static const ActKind acts[] = {ACT_RELU, ACT_LEAKY, ACT_SIGMOID,
+                                       ACT_TANH, ACT_ABS,   ACT_SOFTPLUS};
+        l->act = acts[l->kind - LAYER_RELU];
+        l->param = 0.0f;
+        if (l->kind == LAYER_LEAKY) {
+            l->param = 0.01f;
+            if ((v = val_of(kv, nkv, "alpha")) && !parse_float(p, "alpha", v, false, &l->param))
+                return false;
+        } else if (l->kind == LAYER_SOFTPLUS) {
+            l->param = 1.0f;
+            if ((v = val_of(kv, nkv, "beta")) && !parse_float(p, "beta", v, true, &l->param))
+                return false;
+        }
+        break;
+    }
+    case LAYER_LRN:
+        /* PyTorch local_response_norm defaults */
+        l->lrn_alpha = 1e-4f;
+        l->lrn_beta = 0.75f;
+        l->lrn_k = 1.0f;
+        if (!(v = val_of(kv, nkv, "size")))
+            return fail(p, "lrn needs size=N (channels in the window)");
+        if (!parse_int(p, "size", v, 1, &l->lrn_size))
+            return false;
+        if ((v = val_of(kv, nkv, "alpha")) && !parse_float(p, "alpha", v, false, &l->lrn_alpha))
+            return false;
+        if ((v = val_of(kv, nkv, "beta")) && !parse_float(p, "beta", v, false, &l->lrn_beta))
+            return false;
+        if ((v = val_of(kv, nkv, "k")) && !parse_float(p, "k", v, true, &l->lrn_k))
+            return false;
+        break;
+    default:
+        break;
+    }
+    return layer_shape(p, l);
+}
+
+#define WS " \t\r\v\f"
+
+/* Splits line (modified in place) into whitespace-separated tokens; comments removed. */
+static int tokenize(char *line, char **tok, int max)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    int n = 0;
+    char *save = NULL;
+    for (char *s = strtok_r(line, WS, &save); s; s = strtok_r(NULL, WS, &save)) {
+        if (n == max)
+            return max + 1;
+        tok[n++] = s;
+    }
+    return n;
+}
+
+bool net_parse(NetSpec *spec, const char *text, const char *file, char *err, size_t err_size)
+{
+    Parser p = {file ? file : "(net)", 0, err, err_size};
+    if (err && err_size)
+        err[0] = '\0';
+    memset(spec, 0, sizeof *spec);
+    size_t text_len = strlen(text);
+    if (text_len > NET_MAX_TEXT)
+        return fail(&p, "the net text has %zu bytes, more than the limit of %d", text_len,
+                    NET_MAX_TEXT);
+    bool have_input = false;
+    int softmax_line = 0;
+    long long n_params = 0;
+    const char *s = text;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        char line[1024];
+        p.line++;
+        if (n >= sizeof line)
+            return fail(&p, "line longer than %zu characters", sizeof line - 1);
+        memcpy(line, s, n);
+        line[n] = '\0';
+        s += n;
+        if (*s == '\n')
+            s++;
+        char *tok[MAX_TOKENS];
+        int ntok = tokenize(line, tok, MAX_TOKENS);
+        if (ntok == 0)
+            continue;
+        if (ntok > MAX_TOKENS)
+            return fail(&p, "too many words on one line (at most %d)", MAX_TOKENS);
+        if (!have_input) {
+            if (strcmp(tok[0], "input") != 0)
+                return fail(&p, "the first line must be 'input C H W', not '%s'", tok[0]);
+            if (ntok != 4)
+                return fail(&p, "input needs 3 numbers: input C H W (got %d)", ntok - 1);
+            int c = 0, h = 0, w = 0;
+            if (!parse_int(&p, "input C", tok[1], 1, &c) ||
+                !parse_int(&p, "input H", tok[2], 1, &h) ||
+                !parse_int(&p, "input W", tok[3], 1, &w))
+                return false;
+            if (!check_shape(&p, "input", c, h, w))
+                return false;
+            spec->input = (Shape){3, c, h, w};
+            have_input = true;
+            continue;
+        }
+        if (softmax_line)
+            return fail(&p, "softmax (line %d) must be the last layer, but '%s' follows it",
+                        softmax_line, tok[0]);
+        if (spec->n_layers == NET_MAX_LAYERS)
+            return fail(&p, "more than %d layers (the limit)", NET_MAX_LAYERS);
+        Layer *l = &spec->layers[spec->n_layers];
+        memset(l, 0, sizeof *l);
+        l->line = p.line;
+        l->in = spec->n_layers ? spec->layers[spec->n_layers - 1].out : spec->input;
+        if (!parse_layer(&p, l, tok, ntok))
+            return false;
+        l->w_off = (long)n_params;
+        l->b_off = (long)n_params + l->n_w;
+        n_params += (long long)l->n_w + l->n_b;
+        if (n_params > NET_MAX_PARAMS)
+            return fail(&p, "the net reaches %lld parameters here, more than the limit of %ld",
+                        n_params, NET_MAX_PARAMS);
+        if (l->kind == LAYER_SOFTMAX)
+            softmax_line = p.line;
+        spec->n_layers++;
+    }
+    p.line = 0;
+    if (!have_input)
+        return fail(&p, "empty net: the first line must be 'input C H W'");
+    if (spec->n_layers == 0)
+        return fail(&p, "no layers after the input line");
+    spec->n_params = (long)n_params;
+    spec->xent = spec->layers[spec->n_layers - 1].kind == LAYER_SOFTMAX;
+    return true;
+}
+
+/* ---------------------------------------------------------------- building */
+
+/* Fills the parameters from the seed (He or Xavier, see net.h); biases 0. */
+static void init_params(Net *net, uint64_t seed)
+{
+    Rng rng;
+    rng_seed(&rng, seed);
+    const NetSpec *sp = &net->spec;
+    for (int i = 0; i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        if (!layer_has_params(l->kind))
+            continue;
+        double fan_in, fan_out;
+        if (l->kind == LAYER_DENSE) {
+            fan_in = l->in.c;
+            fan_out = l->units;
+        } else {
+            fan_in = (double)l->conv.c * l->conv.kh * l->conv.kw;
+            fan_out = (double)l->conv.o * l->conv.kh * l->conv.kw;
+        }
+        /* the next layer that decides the nonlinearity: skip pooling, lrn and flatten */
+        bool rectified = false;
+        for (int j = i + 1; j < sp->n_layers; j++) {
+            LayerKind k = sp->layers[j].kind;
+            if (k == LAYER_MAXPOOL || k == LAYER_AVGPOOL || k == LAYER_L2POOL ||
+                k == LAYER_LRN || k == LAYER_FLATTEN)
+                continue;
+            rectified = k == LAYER_RELU || k == LAYER_LEAKY || k == LAYER_ABS;
+            break;
+        }
+        float *w = net->params + l->w_off; /* layer's weight layout, n_w values */
+        if (rectified) {
+            float sd = (float)sqrt(2.0 / fan_in);
+            for (long j = 0; j < l->n_w; j++)
+                w[j] = sd * rng_normal(&rng);
+        } else {
+            float a = (float)sqrt(6.0 / (fan_in + fan_out));
+            for (long j = 0; j < l->n_w; j++)
+                w[j] = a * (2.0f * rng_uniform(&rng) - 1.0f);
+        }
+        memset(net->params + l->b_off, 0, (size_t)l->n_b * sizeof(float));
+    }
+}
+
+Net *net_create(const char *text, const char *file, uint64_t seed, char *err, size_t err_size)
+{
+    Net *net = calloc(1, sizeof *net);
+    if (!net) {
+        snprintf(err, err_size, "%s: out of memory", file ? file : "(net)");
+        return NULL;
+    }
+    if (!net_parse(&net->spec, text, file, err, err_size)) {
+        free(net);
+        return NULL;
+    }
+    net->n_params = net->spec.n_params;
+    size_t len = strlen(text);
+    net->text = malloc(len + 1);
+    /* +1: a net without parameters still gets valid (non-NULL) buffers */
+    net->params = calloc((size_t)net->n_params + 1, sizeof(float));
+    net->grads = calloc((size_t)net->n_params + 1, sizeof(float));
+    if (!net->text || !net->params || !net->grads) {
+        snprintf(err, err_size, "%s: out of memory for %ld parameters", file ? file : "(net)",
+                 net->n_params);
+        net_destroy(net);
+        return NULL;
+    }
+    memcpy(net->text, text, len + 1);
+    init_params(net, seed);
+    return net;
+}
+
+Net *net_load(const char *path, uint64_t seed, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text = malloc(NET_MAX_TEXT + 2);
+    if (!text) {
+        fclose(f);
+        snprintf(err, err_size, "%s: out of memory", path);
+        return NULL;
+    }
+    size_t n = fread(text, 1, NET_MAX_TEXT + 1, f);
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    text[n] = '\0';
+    Net *net = NULL;
+    if (bad)
+        snprintf(err, err_size, "%s: read error", path);
+    else if (n > NET_MAX_TEXT)
+        snprintf(err, err_size, "%s: larger than %d bytes, the limit for a net file", path,
+                 NET_MAX_TEXT);
+    else if (memchr(text, '\0', n))
+        snprintf(err, err_size, "%s: byte %zu: a NUL byte; a net file is plain text", path,
+                 (size_t)((char *)memchr(text, '\0', n) - text));
+    else
+        net = net_create(text, path, seed, err, err_size);
+    free(text);
+    return net;
+}
+
+void net_destroy(Net *net)
+{
+    if (!net)
+        return;
+    free(net->text);
+    free(net->params);
+    free(net->grads);
+    free(net);
+}
+
+float *net_weights(const Net *net, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    return l->n_w ? net->params + l->w_off : NULL;
+}
+
+float *net_bias(const Net *net, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    return l->n_b ? net->params + l->b_off : NULL;
+}
+
+float *net_dweights(const Net *net, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    return l->n_w ? net->grads + l->w_off : NULL;
+}
+
+float *net_dbias(const Net *net, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    return l->n_b ? net->grads + l->b_off : NULL;
+}
+
+NetActs *net_acts_create(const Net *net, int cap)
+{
+    assert(cap >= 1);
+    const NetSpec *sp = &net->spec;
+    NetActs *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->cap = cap;
+    size_t in = (size_t)cap * (size_t)shape_elems(sp->input);
+    size_t k = (size_t)cap * (size_t)shape_elems(sp->layers[sp->n_layers - 1].out);
+    bool ok = (a->x = calloc(in, sizeof(float))) && (a->dx = calloc(in, sizeof(float))) &&
+              (a->scratch = calloc(k, sizeof(float))) &&
+              (a->labels = calloc((size_t)cap, sizeof(int)));
+    for (int i = 0; ok && i < sp->n_layers; i++) {
+        size_t e = (size_t)cap * (size_t)shape_elems(sp->layers[i].out);
+        ok = (a->out[i] = calloc(e, sizeof(float))) && (a->grad[i] = calloc(e, sizeof(float)));
+    }
+    if (!ok) {
+        net_acts_destroy(a);
+        return NULL;
+    }
+    return a;
+}
+
+void net_acts_destroy(NetActs *a)
+{
+    if (!a)
+        return;
+    free(a->x);
+    free(a->dx);
+    free(a->scratch);
+    free(a->labels);
+    for (int i = 0; i < NET_MAX_LAYERS; i++) {
+        free(a->out[i]);
+        free(a->grad[i]);
+    }
+    free(a);
+}
+
+/* ---------------------------------------------------------------- layer dispatch
+ * The only two functions that know which op computes which layer: a faster path plugs in
+ * here. x is the layer's input (N, in), y its output (N, out). */
+
+static void layer_forward(const Layer *l, const float *params, float *y, const float *x, int n)
+{
+    long in_elems = shape_elems(l->in);
+    switch (l->kind) {
+    case LAYER_CONV:
+    case LAYER_DECONV: {
+        ConvGeom g = l->conv;
+        g.n = n;
+        if (l->kind == LAYER_CONV)
+            conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
+        else
+            deconv_forward(y, x, params + l->w_off, params + l->b_off, &g);
+        break;
+    }
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL: {
+        static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
+        PoolGeom g = l->pool;
+        g.n = n;
+        pool_forward(y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
+        break;
+    }
+    case LAYER_RELU:
+    case LAYER_LEAKY:
+    case LAYER_SIGMOID:
+    case LAYER_TANH:
+    case LAYER_ABS:
+    case LAYER_SOFTPLUS:
+        act_forward(y, x, n * in_elems, l->act, l->param);
+        break;
+    case LAYER_LRN:
+        lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha, l->lrn_beta,
+                    l->lrn_k);
+        break;
+    case LAYER_FLATTEN:
+        /* NCHW is already C,H,W order per example: flatten only renames the shape */
+        memcpy(y, x, (size_t)(n * in_elems) * sizeof(float));
+        break;
+    case LAYER_DENSE:
+        dense_forward(y, x, params + l->w_off, params + l->b_off, n, l->in.c, l->units);
+        break;
+    case LAYER_SOFTMAX:
+        softmax_forward(y, x, n, l->in.c);
+        break;
+    default:
+        assert(!"unknown layer kind");
+    }
+}
+
+/* Backward of layer_forward: ACCUMULATES dL/dx into dx (N, in) (NULL: not wanted, allowed for
+ * conv, deconv and dense) and dL/dparams into grads, from dy (N, out). The softmax is always
+ * the last layer with the cross-entropy loss, so its backward is the fused p - onehot(label),
+ * divided by N (the mean over the batch), from y = p and labels. */
+static void layer_backward(const Layer *l, const float *params, float *grads, float *dx,
+                           const float *dy, const float *x, const float *y, const int *labels,
+                           int n)
+{
+    long in_elems = shape_elems(l->in);
+    switch (l->kind) {
+    case LAYER_CONV:
+    case LAYER_DECONV: {
+        ConvGeom g = l->conv;
+        g.n = n;
+        if (l->kind == LAYER_CONV)
+            conv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, &g);
+        else
+            deconv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off,
+                            &g);
+        break;
+    }
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL: {
+        static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
+        PoolGeom g = l->pool;
+        g.n = n;
+        pool_backward(dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
+        break;
+    }
+    case LAYER_RELU:
+    case LAYER_LEAKY:
+    case LAYER_SIGMOID:
+    case LAYER_TANH:
+    case LAYER_ABS:
+    case LAYER_SOFTPLUS:
+        act_backward(dx, dy, x, n * in_elems, l->act, l->param);
+        break;
+    case LAYER_LRN:
+        lrn_backward(dx, dy, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
+                     l->lrn_beta, l->lrn_k);
+        break;
+    case LAYER_FLATTEN:
+        for (long i = 0; i < n * in_elems; i++)
+            dx[i] += dy[i];
+        break;
+    case LAYER_DENSE:
+        dense_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, n,
+                       l->in.c, l->units);
+        break;
+    case LAYER_SOFTMAX: {
+        /* dL/dz = (p - y) / N: the notes' "p minus the one-hot target" */
+        int k = l->in.c;
+        for (int j = 0; j < n; j++)
+            for (int c = 0; c < k; c++)
+                dx[(long)j * k + c] +=
+                    (y[(long)j * k + c] - (c == labels[j] ? 1.0f : 0.0f)) / (float)n;
+        break;
+    }
+    default:
+        assert(!"unknown layer kind");
+    }
+}
+
+/* ---------------------------------------------------------------- forward, loss, backward */
+
+void net_forward(const Net *net, NetActs *a, const float *x, int n)
+{
+    const NetSpec *sp = &net->spec;
+    assert(n >= 1 && n <= a->cap);
+    a->n = n;
+    a->have_loss = false;
+    memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
+    for (int i = 0; i < sp->n_layers; i++)
+        layer_forward(&sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x, n);
+}
+
+float net_loss(const Net *net, NetActs *a, const int *labels)
+{
+    const NetSpec *sp = &net->spec;
+    int last = sp->n_layers - 1, n = a->n;
+    int k = (int)shape_elems(sp->layers[last].out);
+    for (int j = 0; j < n; j++) {
+        assert(labels[j] >= 0 && labels[j] < k);
+        a->labels[j] = labels[j];
+    }
+    float *dy = a->grad[last]; /* (N, K) */
+    if (sp->xent) {
+        const float *z = last ? a->out[last - 1] : a->x; /* (N, K) logits */
+        const float *p = a->out[last];                   /* (N, K) probabilities */
+        a->loss = loss_softmax_xent(a->scratch, NULL, z, labels, n, k);
+        /* dL/dp of L = -(1/N) sum log p[label]: nonzero only at the label */
+        memset(dy, 0, (size_t)n * (size_t)k * sizeof(float));
+        for (int j = 0; j < n; j++)
+            dy[(long)j * k + labels[j]] = -1.0f / ((float)n * p[(long)j * k + labels[j]]);
+    } else {
+        a->loss = loss_sse(dy, a->out[last], labels, n, k);
+    }
+    a->have_loss = true;
+    return a->loss;
+}
+
+void net_backward(Net *net, NetActs *a)
+{
+    const NetSpec *sp = &net->spec;
+    assert(a->have_loss);
+    int n = a->n;
+    for (int i = sp->n_layers - 1; i >= 0; i--) {
+        const Layer *l = &sp->layers[i];
+        float *dx = i ? a->grad[i - 1] : a->dx; /* (N, in) */
+        memset(dx, 0, (size_t)n * (size_t)shape_elems(l->in) * sizeof(float));
+        layer_backward(l, net->params, net->grads, dx, a->grad[i], i ? a->out[i - 1] : a->x,
+                       a->out[i], a->labels, n);
+    }
+}
+
+void net_zero_grad(Net *net)
+{
+    memset(net->grads, 0, (size_t)net->n_params * sizeof(float));
+}
+
+float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n)
+{
+    net_zero_grad(net);
+    net_forward(net, a, x, n);
+    float loss = net_loss(net, a, labels);
+    net_backward(net, a);
+    return loss;
+}
+
+const float *net_output(const Net *net, const NetActs *a, int j)
+{
+    const NetSpec *sp = &net->spec;
+    int last = sp->n_layers - 1;
+    return a->out[last] + (long)j * shape_elems(sp->layers[last].out);
+}
+
+int net_predict_class(const Net *net, const NetActs *a, int j)
+{
+    const NetSpec *sp = &net->spec;
+    long k = shape_elems(sp->layers[sp->n_layers - 1].out);
+    const float *y = net_output(net, a, j); /* (K) */
+    int best = 0;
+    for (long c = 1; c < k; c++)
+        if (y[c] > y[best])
+            best = (int)c;
+    return best;
+}

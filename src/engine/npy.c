@@ -1,0 +1,266 @@
+/* npy.c - see npy.h. The format: "\x93NUMPY", major, minor, header length (2 bytes in v1, 4 in
+ * v2/v3, little-endian), a Python dict literal padded with spaces to a multiple of 64 bytes and
+ * ended by '\n', then the raw array. */
+#include "engine/npy.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool fail(char *err, size_t err_size, const char *fmt, ...)
+{
+    if (!err || !err_size)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_size, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool npy_write(const char *path, const float *data, const long *shape, int ndim, char *err,
+               size_t err_size)
+{
+    char header[512];
+    long elems = 1;
+    int len = snprintf(header, sizeof header, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    for (int i = 0; i < ndim; i++) {
+        len += snprintf(header + len, sizeof header - (size_t)len, i ? " %ld," : "%ld,", shape[i]);
+        elems *= shape[i];
+    }
+    /* a 1-tuple keeps its comma, "(5,)"; longer tuples drop the last one, as NumPy writes */
+    if (ndim > 1)
+        len--;
+    len += snprintf(header + len, sizeof header - (size_t)len, "), }");
+    /* as NumPy: room for the first axis to grow to 21 digits, then spaces so that magic (6) +
+     * version (2) + length (2) + header is a multiple of 64 */
+    if (ndim > 0) {
+        char first[32];
+        int digits = snprintf(first, sizeof first, "%ld", shape[0]);
+        for (int i = digits; i < 21; i++)
+            header[len++] = ' ';
+    }
+    while ((10 + len + 1) % 64 != 0)
+        header[len++] = ' ';
+    header[len++] = '\n';
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return fail(err, err_size, "%s: cannot create: %s", path, strerror(errno));
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(len & 0xff),
+                             (unsigned char)(len >> 8)};
+    bool ok = fwrite(pre, 1, 10, f) == 10 && fwrite(header, 1, (size_t)len, f) == (size_t)len;
+    /* little-endian float32, whatever the host's byte order */
+    unsigned char buf[4096];
+    size_t fill = 0;
+    for (long i = 0; ok && i < elems; i++) {
+        uint32_t u;
+        memcpy(&u, &data[i], 4);
+        for (int b = 0; b < 4; b++)
+            buf[fill++] = (unsigned char)(u >> (8 * b));
+        if (fill == sizeof buf || i == elems - 1) {
+            ok = fwrite(buf, 1, fill, f) == fill;
+            fill = 0;
+        }
+    }
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        return fail(err, err_size, "%s: write error: %s", path, strerror(errno));
+    return true;
+}
+
+/* Position of the value of 'key' in the header dict (hdr, n bytes), or -1. */
+static long find_key(const char *hdr, long n, const char *key)
+{
+    char q1[32], q2[32];
+    snprintf(q1, sizeof q1, "'%s'", key);
+    snprintf(q2, sizeof q2, "\"%s\"", key);
+    size_t kl = strlen(q1);
+    for (long i = 0; i + (long)kl <= n; i++) {
+        if (memcmp(hdr + i, q1, kl) != 0 && memcmp(hdr + i, q2, kl) != 0)
+            continue;
+        long j = i + (long)kl;
+        while (j < n && hdr[j] == ' ')
+            j++;
+        if (j < n && hdr[j] == ':') {
+            j++;
+            while (j < n && hdr[j] == ' ')
+                j++;
+            return j;
+        }
+    }
+    return -1;
+}
+
+typedef enum { DT_F4, DT_F8, DT_U1, DT_I4, DT_I8 } DType;
+
+float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char pre[12];
+    size_t got = fread(pre, 1, 12, f);
+    char *hdr = NULL;
+    unsigned char *raw = NULL;
+    float *out = NULL;
+    if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        fail(err, err_size, "%s: byte 0: not a NumPy .npy file (no \\x93NUMPY magic)", path);
+        goto done;
+    }
+    int major = pre[6];
+    long hlen, hstart;
+    if (major == 1) {
+        hlen = pre[8] | (long)pre[9] << 8;
+        hstart = 10;
+    } else if (major == 2 || major == 3) {
+        if (got < 12) {
+            fail(err, err_size, "%s: byte %zu: truncated in the header length", path, got);
+            goto done;
+        }
+        hlen = pre[8] | (long)pre[9] << 8 | (long)pre[10] << 16 | (long)pre[11] << 24;
+        hstart = 12;
+        if (hlen > 65536) {
+            fail(err, err_size, "%s: byte 8: header length %ld is implausible", path, hlen);
+            goto done;
+        }
+    } else {
+        fail(err, err_size, "%s: byte 6: format version %d.%d is not 1.0, 2.0 or 3.0", path,
+             major, pre[7]);
+        goto done;
+    }
+    hdr = malloc((size_t)hlen + 1);
+    if (!hdr || fseek(f, hstart, SEEK_SET) != 0) {
+        fail(err, err_size, "%s: out of memory or cannot seek", path);
+        goto done;
+    }
+    got = fread(hdr, 1, (size_t)hlen, f);
+    if ((long)got < hlen) {
+        fail(err, err_size, "%s: truncated at byte %ld: the header needs %ld bytes", path,
+             hstart + (long)got, hlen);
+        goto done;
+    }
+    hdr[hlen] = '\0';
+    long at = find_key(hdr, hlen, "descr");
+    if (at < 0) {
+        fail(err, err_size, "%s: byte %ld: the header has no 'descr'", path, hstart);
+        goto done;
+    }
+    static const struct {
+        const char *name;
+        DType dt;
+        int size;
+    } types[] = {{"'<f4'", DT_F4, 4}, {"'<f8'", DT_F8, 8}, {"'|u1'", DT_U1, 1},
+                 {"'u1'", DT_U1, 1},  {"'<i4'", DT_I4, 4}, {"'<i8'", DT_I8, 8}};
+    int ti = -1;
+    for (int i = 0; i < (int)(sizeof types / sizeof types[0]); i++)
+        if (strncmp(hdr + at, types[i].name, strlen(types[i].name)) == 0)
+            ti = i;
+    if (ti < 0) {
+        fail(err, err_size,
+             "%s: byte %ld: dtype %.12s is not supported (expected '<f4', '<f8', '|u1', '<i4' or "
+             "'<i8')",
+             path, hstart + at, hdr + at);
+        goto done;
+    }
+    at = find_key(hdr, hlen, "fortran_order");
+    if (at < 0 || strncmp(hdr + at, "False", 5) != 0) {
+        fail(err, err_size, "%s: byte %ld: only C order is supported (fortran_order must be False)",
+             path, hstart + (at < 0 ? 0 : at));
+        goto done;
+    }
+    at = find_key(hdr, hlen, "shape");
+    if (at < 0 || hdr[at] != '(') {
+        fail(err, err_size, "%s: byte %ld: the header has no 'shape' tuple", path,
+             hstart + (at < 0 ? 0 : at));
+        goto done;
+    }
+    long elems = 1;
+    int nd = 0;
+    long i = at + 1;
+    for (;;) {
+        while (i < hlen && (hdr[i] == ' ' || hdr[i] == ','))
+            i++;
+        if (i < hlen && hdr[i] == ')')
+            break;
+        char *end = NULL;
+        long v = strtol(hdr + i, &end, 10);
+        if (end == hdr + i || v < 0 || nd == NPY_MAX_DIMS) {
+            fail(err, err_size, "%s: byte %ld: bad shape entry (at most %d non-negative sizes)",
+                 path, hstart + i, NPY_MAX_DIMS);
+            goto done;
+        }
+        shape[nd++] = v;
+        if (v > 0 && elems > NPY_MAX_ELEMS / v) {
+            fail(err, err_size, "%s: byte %ld: the array is larger than %ld elements", path,
+                 hstart + at, NPY_MAX_ELEMS);
+            goto done;
+        }
+        elems *= v;
+        i = end - hdr;
+    }
+    *ndim = nd;
+    long data_at = hstart + hlen;
+    size_t bytes = (size_t)elems * (size_t)types[ti].size;
+    raw = malloc(bytes + 1);
+    out = malloc((size_t)elems * sizeof(float) + 1);
+    if (!raw || !out) {
+        fail(err, err_size, "%s: out of memory for %ld elements", path, elems);
+        free(out);
+        out = NULL;
+        goto done;
+    }
+    got = fread(raw, 1, bytes, f);
+    if (got < bytes) {
+        fail(err, err_size, "%s: truncated at byte %ld: the data needs %zu bytes from byte %ld",
+             path, data_at + (long)got, bytes, data_at);
+        free(out);
+        out = NULL;
+        goto done;
+    }
+    if (fgetc(f) != EOF) {
+        fail(err, err_size, "%s: byte %ld: unexpected bytes after the data", path,
+             data_at + (long)bytes);
+        free(out);
+        out = NULL;
+        goto done;
+    }
+    for (long e = 0; e < elems; e++) {
+        const unsigned char *p = raw + e * types[ti].size;
+        uint64_t u = 0;
+        for (int b = types[ti].size - 1; b >= 0; b--)
+            u = u << 8 | p[b];
+        switch (types[ti].dt) {
+        case DT_F4: {
+            uint32_t u32 = (uint32_t)u;
+            memcpy(&out[e], &u32, 4);
+            break;
+        }
+        case DT_F8: {
+            double d;
+            memcpy(&d, &u, 8);
+            out[e] = (float)d;
+            break;
+        }
+        case DT_U1:
+            out[e] = (float)u;
+            break;
+        case DT_I4:
+            out[e] = (float)(int32_t)(uint32_t)u;
+            break;
+        case DT_I8:
+            out[e] = (float)(int64_t)u;
+            break;
+        }
+    }
+done:
+    fclose(f);
+    free(hdr);
+    free(raw);
+    return out;
+}
