@@ -18,7 +18,7 @@ static const CliEntry commands[] = {
      "        [--optimizer sgd|adam] [--threads T] [--seed S] [--limit N] [--save F.cnn] [--json]"},
     {"eval", NULL, "eval --model F.cnn [--data DIR] [--json]"},
     {"predict", NULL, "predict --model F.cnn IMAGE..."},
-    {"dump", NULL,
+    {"dump", cmd_dump,
      "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
     {"check", NULL, "check LESSON..."},
     {"bench", NULL, "bench [--json]"},

@@ -19,6 +19,10 @@ void cli_set_frame_bench(CliFrameBench fn);
 /* The hook, or NULL when the program was built without the application. */
 CliFrameBench cli_frame_bench(void);
 
+/* `convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR`:
+ * one example's every output, gradient and parameter as .npy files (cmd_dump.c). */
+int cmd_dump(int argc, char **argv);
+
 /* The --help text, listing every subcommand. */
 void cli_print_help(void);
 

@@ -1,0 +1,419 @@
+/* cmd_dump.c - `convscope dump`: one example through a net, every number written as .npy.
+ *
+ *   convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR
+ *
+ * Writes into DIR (created with its parents): manifest.json (the layers with kind, output
+ * shape, parameter names and shapes, the loss and the label), input.npy, input.grad.npy and,
+ * for the k-th layer after the input line (two digits from 00), Lkk.out.npy and Lkk.grad.npy
+ * (dL/d output), and for conv, deconv and dense also Lkk.W.npy, Lkk.b.npy, Lkk.dW.npy,
+ * Lkk.db.npy. Shapes without the batch axis; weight layouts as PyTorch's modules. */
+#include "cli/cli.h"
+#include "engine/model.h"
+#include "engine/net.h"
+#include "engine/npy.h"
+#include "viz/imgfile.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ERR_SIZE 1024
+
+static int usage(const char *why)
+{
+    fprintf(stderr, "convscope dump: %s\nusage: convscope dump --net F | --model F.cnn [--seed S] "
+                    "--input IMAGE|X.npy --label K --out DIR\n",
+            why);
+    return 2;
+}
+
+/* mkdir -p: creates dir and its missing parents. */
+static bool make_dirs(const char *dir, char *err, size_t err_size)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        snprintf(err, err_size, "%s: path too long", dir);
+        return false;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char keep = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, err_size, "%.900s: cannot create directory: %s", path, strerror(errno));
+            return false;
+        }
+        *p = keep;
+        if (keep == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, err_size, "%s: not a directory", dir);
+        return false;
+    }
+    return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Reads the example from an .npy file into in (C, H, W). Accepted shapes: (C, H, W),
+ * (1, C, H, W), and (H, W) when C is 1. */
+static bool read_npy_input(const char *path, Shape s, float *in, char *err, size_t err_size)
+{
+    long shape[NPY_MAX_DIMS];
+    int nd = 0;
+    float *data = npy_read(path, shape, &nd, err, err_size);
+    if (!data)
+        return false;
+    bool ok = (nd == 3 && shape[0] == s.c && shape[1] == s.h && shape[2] == s.w) ||
+              (nd == 4 && shape[0] == 1 && shape[1] == s.c && shape[2] == s.h &&
+               shape[3] == s.w) ||
+              (nd == 2 && s.c == 1 && shape[0] == s.h && shape[1] == s.w);
+    if (!ok) {
+        char got[160] = "(";
+        size_t len = 1;
+        for (int i = 0; i < nd && len < sizeof got - 24; i++)
+            len += (size_t)snprintf(got + len, sizeof got - len, i ? ", %ld" : "%ld", shape[i]);
+        snprintf(got + len, sizeof got - len, ")");
+        snprintf(err, err_size,
+                 "%s: shape %s does not match the net's input %dx%dx%d (expected (%d, %d, %d)%s)",
+                 path, got, s.c, s.h, s.w, s.c, s.h, s.w, s.c == 1 ? " or (H, W)" : "");
+        free(data);
+        return false;
+    }
+    memcpy(in, data, sizeof(float) * (size_t)shape_elems(s));
+    free(data);
+    return true;
+}
+
+/* Writes a JSON string literal. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* A float as JSON (null when not finite: JSON has no inf/nan). */
+static void json_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.9g", v);
+    else
+        fprintf(f, "null");
+}
+
+static void json_shape(FILE *f, const long *shape, int nd)
+{
+    fputc('[', f);
+    for (int i = 0; i < nd; i++)
+        fprintf(f, i ? ", %ld" : "%ld", shape[i]);
+    fputc(']', f);
+}
+
+/* The .npy shape of one example's tensor: (C, H, W) or (K). */
+static int shape_dims(Shape s, long *dims)
+{
+    if (s.rank == 1) {
+        dims[0] = s.c;
+        return 1;
+    }
+    dims[0] = s.c;
+    dims[1] = s.h;
+    dims[2] = s.w;
+    return 3;
+}
+
+/* The weight's .npy shape: conv (O, C, KH, KW), deconv (C, O, KH, KW), dense (O, I). */
+static int weight_dims(const Layer *l, long *dims)
+{
+    if (l->kind == LAYER_DENSE) {
+        dims[0] = l->units;
+        dims[1] = l->in.c;
+        return 2;
+    }
+    dims[0] = l->kind == LAYER_CONV ? l->conv.o : l->conv.c;
+    dims[1] = l->kind == LAYER_CONV ? l->conv.c : l->conv.o;
+    dims[2] = l->conv.kh;
+    dims[3] = l->conv.kw;
+    return 4;
+}
+
+static bool write_npy(const char *dir, const char *name, const float *data, const long *dims,
+                      int nd, char *err, size_t err_size)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return npy_write(path, data, dims, nd, err, err_size);
+}
+
+/* The options that define the layer, as JSON members (for anyone rebuilding the net). */
+static void json_options(FILE *f, const Layer *l)
+{
+    switch (l->kind) {
+    case LAYER_CONV:
+    case LAYER_DECONV: {
+        const ConvGeom *g = &l->conv;
+        fprintf(f, ", \"out_channels\": %d, \"k\": [%d, %d], \"stride\": [%d, %d], "
+                   "\"pad\": [%d, %d, %d, %d], \"dilation\": [%d, %d]",
+                g->o, g->kh, g->kw, g->sh, g->sw, g->pt, g->pb, g->pl, g->pr, g->dh, g->dw);
+        if (l->kind == LAYER_DECONV)
+            fprintf(f, ", \"outpad\": [%d, %d]", g->oph, g->opw);
+        break;
+    }
+    case LAYER_MAXPOOL:
+    case LAYER_AVGPOOL:
+    case LAYER_L2POOL:
+        fprintf(f, ", \"k\": [%d, %d], \"stride\": [%d, %d]", l->pool.kh, l->pool.kw, l->pool.sh,
+                l->pool.sw);
+        break;
+    case LAYER_LEAKY:
+        fprintf(f, ", \"alpha\": %.9g", (double)l->param);
+        break;
+    case LAYER_SOFTPLUS:
+        fprintf(f, ", \"beta\": %.9g", (double)l->param);
+        break;
+    case LAYER_LRN:
+        fprintf(f, ", \"size\": %d, \"alpha\": %.9g, \"beta\": %.9g, \"k\": %.9g", l->lrn_size,
+                (double)l->lrn_alpha, (double)l->lrn_beta, (double)l->lrn_k);
+        break;
+    case LAYER_DENSE:
+        fprintf(f, ", \"units\": %d", l->units);
+        break;
+    default:
+        break;
+    }
+}
+
+static bool write_manifest(const char *dir, const Net *net, const NetActs *a, const char *source,
+                           bool is_model, long seed, const char *input, int label, char *err,
+                           size_t err_size)
+{
+    const NetSpec *sp = &net->spec;
+    char path[4200], buf[256];
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, err_size, "%.900s: cannot create: %s", path, strerror(errno));
+        return false;
+    }
+    long dims[4];
+    fprintf(f, "{\n  \"format\": \"convscope dump 1\",\n  \"%s\": ", is_model ? "model" : "net");
+    json_str(f, source);
+    if (!is_model)
+        fprintf(f, ",\n  \"seed\": %ld", seed);
+    fprintf(f, ",\n  \"input\": ");
+    json_str(f, input);
+    fprintf(f, ",\n  \"input_shape\": ");
+    json_shape(f, dims, shape_dims(sp->input, dims));
+    fprintf(f, ",\n  \"label\": %d,\n  \"loss\": {\"kind\": \"%s\", \"value\": ", label,
+            sp->xent ? "cross_entropy" : "sum_squared_error");
+    json_num(f, a->loss);
+    fprintf(f, ", \"formula\": \"%s\"},\n", sp->xent ? "-log p[label]"
+                                                    : "1/2 * sum (y - onehot(label))^2");
+    fprintf(f, "  \"param_count\": %ld,\n  \"files\": {\"input\": \"input.npy\", "
+               "\"input_grad\": \"input.grad.npy\"},\n  \"layers\": [\n",
+            net->n_params);
+    for (int i = 0; i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        fprintf(f, "    {\"index\": %d, \"name\": \"L%02d\", \"kind\": \"%s\", \"line\": %d, ", i,
+                i, layer_kind_name(l->kind), l->line);
+        fprintf(f, "\"spec\": ");
+        json_str(f, layer_format(l, buf, sizeof buf));
+        fprintf(f, ", \"input_shape\": ");
+        json_shape(f, dims, shape_dims(l->in, dims));
+        fprintf(f, ", \"output_shape\": ");
+        json_shape(f, dims, shape_dims(l->out, dims));
+        json_options(f, l);
+        fprintf(f, ", \"out\": \"L%02d.out.npy\", \"grad\": \"L%02d.grad.npy\"", i, i);
+        if (layer_has_params(l->kind)) {
+            fprintf(f, ", \"params\": [\"W\", \"b\"], \"param_shapes\": {\"W\": ");
+            json_shape(f, dims, weight_dims(l, dims));
+            fprintf(f, ", \"b\": [%ld]}, \"param_files\": {\"W\": \"L%02d.W.npy\", \"b\": "
+                       "\"L%02d.b.npy\", \"dW\": \"L%02d.dW.npy\", \"db\": \"L%02d.db.npy\"}",
+                    l->n_b, i, i, i, i);
+        } else {
+            fprintf(f, ", \"params\": []");
+        }
+        fprintf(f, ", \"param_count\": %ld, \"param_formula\": ", layer_param_count(l));
+        json_str(f, layer_param_formula(l, buf, sizeof buf));
+        fprintf(f, "}%s\n", i + 1 < sp->n_layers ? "," : "");
+    }
+    fprintf(f, "  ]\n}\n");
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(err, err_size, "%.900s: write error", path);
+    return ok;
+}
+
+int cmd_dump(int argc, char **argv)
+{
+    const char *net_path = NULL, *model_path = NULL, *input = NULL, *out = NULL;
+    const char *label_text = NULL, *seed_text = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char **slot = NULL;
+        if (strcmp(argv[i], "--net") == 0)
+            slot = &net_path;
+        else if (strcmp(argv[i], "--model") == 0)
+            slot = &model_path;
+        else if (strcmp(argv[i], "--input") == 0)
+            slot = &input;
+        else if (strcmp(argv[i], "--out") == 0)
+            slot = &out;
+        else if (strcmp(argv[i], "--label") == 0)
+            slot = &label_text;
+        else if (strcmp(argv[i], "--seed") == 0)
+            slot = &seed_text;
+        else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("usage: convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy "
+                   "--label K --out DIR\n");
+            return 0;
+        } else {
+            char why[256];
+            snprintf(why, sizeof why, "unknown option '%s'", argv[i]);
+            return usage(why);
+        }
+        if (i + 1 >= argc) {
+            char why[256];
+            snprintf(why, sizeof why, "%s needs a value", argv[i]);
+            return usage(why);
+        }
+        if (*slot) {
+            char why[256];
+            snprintf(why, sizeof why, "%s given twice", argv[i]);
+            return usage(why);
+        }
+        *slot = argv[++i];
+    }
+    if (!net_path == !model_path)
+        return usage("give exactly one of --net F or --model F.cnn");
+    if (model_path && seed_text)
+        return usage("--seed applies to --net (a model file holds its weights)");
+    if (!input)
+        return usage("--input IMAGE|X.npy is required");
+    if (!label_text)
+        return usage("--label K is required");
+    if (!out)
+        return usage("--out DIR is required");
+    long seed = 1;
+    char *end = NULL;
+    if (seed_text) {
+        errno = 0;
+        seed = strtol(seed_text, &end, 10);
+        if (*seed_text == '\0' || *end != '\0' || errno || seed < 0) {
+            fprintf(stderr, "convscope dump: --seed %s: expected a non-negative integer\n",
+                    seed_text);
+            return 2;
+        }
+    }
+    errno = 0;
+    long label = strtol(label_text, &end, 10);
+    if (*label_text == '\0' || *end != '\0' || errno || label < 0) {
+        fprintf(stderr, "convscope dump: --label %s: expected a class number 0, 1, ...\n",
+                label_text);
+        return 2;
+    }
+
+    char *err = calloc(ERR_SIZE, 1);
+    Net *net = model_path ? model_load(model_path, err, ERR_SIZE)
+                          : net_load(net_path, (uint64_t)seed, err, ERR_SIZE);
+    NetActs *a = NULL;
+    float *x = NULL;
+    int status = 1;
+    if (!net) {
+        fprintf(stderr, "%s\n", err);
+        goto done;
+    }
+    const NetSpec *sp = &net->spec;
+    const Layer *last = &sp->layers[sp->n_layers - 1];
+    long classes = shape_elems(last->out);
+    if (label >= classes) {
+        fprintf(stderr, "convscope dump: --label %ld: the net's last layer has %ld outputs, so "
+                        "the label must be 0..%ld\n",
+                label, classes, classes - 1);
+        status = 2;
+        goto done;
+    }
+    x = calloc((size_t)shape_elems(sp->input), sizeof(float)); /* (C, H, W) */
+    a = net_acts_create(net, 1);
+    if (!x || !a) {
+        fprintf(stderr, "convscope dump: out of memory\n");
+        goto done;
+    }
+    bool read_ok = ends_with(input, ".npy")
+                       ? read_npy_input(input, sp->input, x, err, ERR_SIZE)
+                       : imgfile_load_input(input, x, sp->input.c, sp->input.h, sp->input.w, err,
+                                            ERR_SIZE);
+    if (!read_ok) {
+        fprintf(stderr, "%s\n", err);
+        goto done;
+    }
+    if (!make_dirs(out, err, ERR_SIZE)) {
+        fprintf(stderr, "%s\n", err);
+        goto done;
+    }
+
+    int lab = (int)label;
+    net_train_step(net, a, x, &lab, 1);
+
+    long dims[4];
+    bool ok = write_npy(out, "input.npy", a->x, dims, shape_dims(sp->input, dims), err, ERR_SIZE) &&
+              write_npy(out, "input.grad.npy", a->dx, dims, shape_dims(sp->input, dims), err,
+                        ERR_SIZE);
+    for (int i = 0; ok && i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        char name[32];
+        int nd = shape_dims(l->out, dims);
+        snprintf(name, sizeof name, "L%02d.out.npy", i);
+        ok = write_npy(out, name, a->out[i], dims, nd, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.grad.npy", i);
+        ok = ok && write_npy(out, name, a->grad[i], dims, nd, err, ERR_SIZE);
+        if (!ok || !layer_has_params(l->kind))
+            continue;
+        nd = weight_dims(l, dims);
+        long bdims[1] = {l->n_b};
+        snprintf(name, sizeof name, "L%02d.W.npy", i);
+        ok = write_npy(out, name, net_weights(net, i), dims, nd, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.dW.npy", i);
+        ok = ok && write_npy(out, name, net_dweights(net, i), dims, nd, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.b.npy", i);
+        ok = ok && write_npy(out, name, net_bias(net, i), bdims, 1, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.db.npy", i);
+        ok = ok && write_npy(out, name, net_dbias(net, i), bdims, 1, err, ERR_SIZE);
+    }
+    ok = ok && write_manifest(out, net, a, model_path ? model_path : net_path, model_path != NULL,
+                              seed, input, lab, err, ERR_SIZE);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        goto done;
+    }
+    printf("%s: %d layers, %ld parameters, label %d, loss %.6g; wrote %s/manifest.json\n",
+           model_path ? model_path : net_path, sp->n_layers, net->n_params, lab, (double)a->loss,
+           out);
+    status = 0;
+done:
+    free(x);
+    net_acts_destroy(a);
+    net_destroy(net);
+    free(err);
+    return status;
+}
