@@ -542,6 +542,67 @@ const char *render_text_fit(Render *r, FontFace face, int size, const char *utf8
     return out;
 }
 
+int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect rc, Color c,
+                     bool draw)
+{
+    if (!utf8 || !utf8[0] || rc.w <= 0)
+        return 0;
+    int lh = render_line_height(r, face, size);
+    int max_lines = draw ? rc.h / lh : 1 << 20;
+    char line[512], trial[512], fit[520];
+    int y = 0, lines = 0;
+    const char *p = utf8;
+    line[0] = '\0';
+    while (*p && lines < max_lines) {
+        /* next word (up to a space or newline) */
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\n')
+            e++;
+        int wl = (int)(e - p);
+        snprintf(trial, sizeof trial, "%s%s%.*s", line, line[0] ? " " : "", wl, p);
+        int w = 0;
+        render_text_size(r, face, size, trial, &w, NULL);
+        bool overflow = w > rc.w && line[0];
+        if (!overflow)
+            snprintf(line, sizeof line, "%s", trial);
+        bool newline = *e == '\n';
+        bool last_word = *e == '\0';
+        if (overflow || newline || last_word) {
+            bool final_line = lines + 1 == max_lines && (overflow || !last_word);
+            if (draw) {
+                const char *out = line;
+                if (final_line) {
+                    snprintf(trial, sizeof trial, "%s \xE2\x80\xA6", line);
+                    out = render_text_fit(r, face, size, trial, rc.w, fit, sizeof fit);
+                } else if (w > rc.w && !overflow) {
+                    out = render_text_fit(r, face, size, line, rc.w, fit, sizeof fit);
+                }
+                render_text(r, face, size, out, rc.x, rc.y + y, ALIGN_LEFT | ALIGN_TOP, c);
+            }
+            y += lh;
+            lines++;
+            if (overflow) {
+                /* the word that did not fit starts the next line */
+                snprintf(line, sizeof line, "%.*s", wl, p);
+                if (last_word || newline) {
+                    if (lines < max_lines && draw)
+                        render_text(r, face, size, line, rc.x, rc.y + y, ALIGN_LEFT | ALIGN_TOP,
+                                    c);
+                    if (lines < max_lines) {
+                        y += lh;
+                        lines++;
+                    }
+                    line[0] = '\0';
+                }
+            } else {
+                line[0] = '\0';
+            }
+        }
+        p = *e ? e + 1 : e;
+    }
+    return y;
+}
+
 void render_text_stats(const Render *r, int *entries, long *hits, long *misses)
 {
     if (entries)

@@ -95,6 +95,12 @@ int render_line_height(Render *r, FontFace face, int size);
 const char *render_text_fit(Render *r, FontFace face, int size, const char *utf8, int max_w,
                             char *out, size_t out_size);
 
+/* Word-wraps utf8 into rc's width (breaking at spaces, honouring '\n'), drawing at most the
+ * lines that fit rc's height (the last one ending in "…" when text remains). Returns the height
+ * used. With draw false it only measures (rc.h is then ignored). */
+int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect rc, Color c,
+                     bool draw);
+
 /* An RGBA image that lives across frames (feature maps, digits): create once, update when the
  * data change, draw every frame. Pixels are 0xRRGGBBAA words, row-major, w*h of them. */
 RenderImage *render_image_create(Render *r, int w, int h);

@@ -1,0 +1,534 @@
+/* window.c - the SDL window and event loop, the headless render subcommand and the frame bench.
+ * All three draw through app_frame; only the target differs (a window's renderer or a software
+ * renderer over an SDL_Surface). */
+#include "app/window.h"
+
+#include "app/app.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ==== headless target ========================================================================= */
+
+typedef struct Headless {
+    SDL_Surface *surf;
+    SDL_Renderer *sdl;
+    Render *r;
+} Headless;
+
+static bool headless_open(Headless *h, int w, int hh, char *err, size_t n)
+{
+    memset(h, 0, sizeof *h);
+    h->surf = SDL_CreateRGBSurfaceWithFormat(0, w, hh, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!h->surf) {
+        snprintf(err, n, "cannot make a %dx%d surface: %s", w, hh, SDL_GetError());
+        return false;
+    }
+    h->sdl = SDL_CreateSoftwareRenderer(h->surf);
+    if (!h->sdl) {
+        snprintf(err, n, "cannot make a software renderer: %s", SDL_GetError());
+        SDL_FreeSurface(h->surf);
+        return false;
+    }
+    h->r = render_create(h->sdl, NULL, err, n);
+    if (!h->r) {
+        SDL_DestroyRenderer(h->sdl);
+        SDL_FreeSurface(h->surf);
+        return false;
+    }
+    return true;
+}
+
+static void headless_close(Headless *h)
+{
+    render_destroy(h->r);
+    SDL_DestroyRenderer(h->sdl);
+    SDL_FreeSurface(h->surf);
+}
+
+/* ==== render subcommand ======================================================================= */
+
+#define MAX_OPTIONS 32
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "convscope render: %s\n", msg);
+    fprintf(stderr, "usage: convscope render (--lab NAME | --home) [--size WxH] [--scale F]\n"
+                    "         [--theme dark|light|projector] [--step N] [--KEY VALUE ...] "
+                    "--out FILE.png\n"
+                    "labs: convolution pooling channels network train backprop matrix "
+                    "activations\n");
+    return 2;
+}
+
+int window_render_command(int argc, char **argv)
+{
+    const char *lab_name = NULL, *out = NULL, *step_s = NULL;
+    bool home = false;
+    int w = 1280, h = 800;
+    float scale = 1.0f;
+    ThemeKind theme = THEME_DARK;
+    const char *keys[MAX_OPTIONS], *vals[MAX_OPTIONS];
+    int n_opt = 0;
+    char msg[1024];
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0 || !a[2]) {
+            snprintf(msg, sizeof msg, "unexpected argument '%s' (options start with --)", a);
+            return usage_error(msg);
+        }
+        const char *key = a + 2;
+        if (strcmp(key, "home") == 0) {
+            home = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            snprintf(msg, sizeof msg, "--%s needs a value", key);
+            return usage_error(msg);
+        }
+        const char *v = argv[++i];
+        if (strcmp(key, "lab") == 0) {
+            lab_name = v;
+        } else if (strcmp(key, "out") == 0) {
+            out = v;
+        } else if (strcmp(key, "size") == 0) {
+            char x = 0, extra = 0;
+            if (sscanf(v, "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') ||
+                w < 320 || h < 240 || w > 7680 || h > 4320) {
+                snprintf(msg, sizeof msg,
+                         "--size '%s': expected WxH with W 320..7680 and H 240..4320, e.g. "
+                         "1280x800",
+                         v);
+                return usage_error(msg);
+            }
+        } else if (strcmp(key, "scale") == 0) {
+            char *end = NULL;
+            double s = strtod(v, &end);
+            if (end == v || *end || !(s >= THEME_SCALE_MIN && s <= THEME_SCALE_MAX)) {
+                snprintf(msg, sizeof msg, "--scale '%s': expected a number from 1.0 to 2.5", v);
+                return usage_error(msg);
+            }
+            scale = (float)s;
+        } else if (strcmp(key, "theme") == 0) {
+            if (!theme_parse(v, &theme)) {
+                snprintf(msg, sizeof msg, "--theme '%s': expected dark, light or projector", v);
+                return usage_error(msg);
+            }
+        } else if (strcmp(key, "step") == 0) {
+            step_s = v;
+        } else if (strcmp(key, "lesson") == 0) {
+            snprintf(msg, sizeof msg,
+                     "--lesson %s: the lesson player is not built in this version yet", v);
+            return usage_error(msg);
+        } else {
+            if (n_opt == MAX_OPTIONS)
+                return usage_error("too many --KEY VALUE options (at most 32)");
+            keys[n_opt] = key;
+            vals[n_opt] = v;
+            n_opt++;
+        }
+    }
+    if (home == (lab_name != NULL))
+        return usage_error("give exactly one of --lab NAME or --home");
+    if (!out)
+        return usage_error("--out FILE.png is required");
+    size_t ol = strlen(out);
+    if (ol < 5 || strcmp(out + ol - 4, ".png") != 0) {
+        snprintf(msg, sizeof msg, "--out '%s': the file name must end in .png", out);
+        return usage_error(msg);
+    }
+    int lab_index = -1;
+    if (lab_name && !lab_find(lab_name, &lab_index)) {
+        snprintf(msg, sizeof msg, "--lab '%s': no such lab", lab_name);
+        return usage_error(msg);
+    }
+    if (home && (n_opt > 0 || step_s)) {
+        snprintf(msg, sizeof msg, "--%s: the home screen takes no lab options",
+                 n_opt > 0 ? keys[0] : "step");
+        return usage_error(msg);
+    }
+
+    Headless hd;
+    if (!headless_open(&hd, w, h, msg, sizeof msg)) {
+        fprintf(stderr, "convscope render: %s\n", msg);
+        return 1;
+    }
+    int status = 0;
+    App *app = app_create(theme, scale);
+    if (!app) {
+        fprintf(stderr, "convscope render: out of memory\n");
+        headless_close(&hd);
+        return 1;
+    }
+    if (lab_index >= 0) {
+        app_open_lab(app, lab_index);
+        const LabDef *lab = lab_get(lab_index);
+        void *st = app_lab_state(app);
+        if (lab_is_built(lab) && !st) {
+            fprintf(stderr, "convscope render: %s\n", app->banner);
+            status = 1;
+            goto done;
+        }
+        for (int i = 0; i < n_opt; i++) {
+            char err[512] = "";
+            if (!st) {
+                fprintf(stderr,
+                        "convscope render: --%s: the %s lab is not built yet and takes no "
+                        "options\n",
+                        keys[i], lab->name);
+                status = 2;
+                goto done;
+            }
+            if (!lab->set_option || !lab->set_option(st, keys[i], vals[i], err, sizeof err)) {
+                if (!err[0])
+                    snprintf(err, sizeof err, "unknown option for the %s lab", lab->name);
+                fprintf(stderr, "convscope render: --%s %s: %s\n", keys[i], vals[i], err);
+                status = 2;
+                goto done;
+            }
+        }
+        if (step_s) {
+            char *end = NULL;
+            long step = strtol(step_s, &end, 10);
+            Timeline *tl = st && lab->timeline ? lab->timeline(st) : NULL;
+            if (end == step_s || *end || step < 0) {
+                fprintf(stderr, "convscope render: --step '%s': expected a whole number >= 0\n",
+                        step_s);
+                status = 2;
+                goto done;
+            }
+            if (!tl) {
+                fprintf(stderr, "convscope render: --step: the %s lab has no timeline\n",
+                        lab->name);
+                status = 2;
+                goto done;
+            }
+            if (step > tl->count) {
+                fprintf(stderr, "convscope render: --step %ld: this scene has steps 0..%d\n",
+                        step, tl->count);
+                status = 2;
+                goto done;
+            }
+            timeline_seek(tl, (int)step);
+        }
+    }
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    /* two frames: the second one sees whatever the first settled (eased highlights, layout) */
+    app_frame(app, hd.r, &in, 0.0, true);
+    app_frame(app, hd.r, &in, 1.0, true);
+    SDL_RenderFlush(hd.sdl);
+    if (app->banner[0])
+        fprintf(stderr, "convscope render: warning: the lab reported: %s\n", app->banner);
+    if (IMG_SavePNG(hd.surf, out) != 0) {
+        fprintf(stderr, "convscope render: %s: cannot write the PNG: %s\n", out, IMG_GetError());
+        status = 1;
+    }
+done:
+    app_destroy(app);
+    headless_close(&hd);
+    return status;
+}
+
+/* ==== frame bench ============================================================================= */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void window_frame_bench(FILE *out, bool json)
+{
+    enum { W = 1280, H = 800, WARM = 5, N = 100 };
+    static double ms[N];
+    Headless hd;
+    char err[512];
+    if (!headless_open(&hd, W, H, err, sizeof err)) {
+        if (json)
+            fprintf(out, "\"frames\": {\"error\": \"%s\"}", err);
+        else
+            fprintf(out, "frames: %s\n", err);
+        return;
+    }
+    if (json)
+        fprintf(out, "\"frames\": {\"size\": \"%dx%d\", \"renderer\": \"software\", "
+                     "\"frames\": %d, \"screens\": {",
+                W, H, N);
+    else
+        fprintf(out, "frame time, %dx%d, software renderer, %d frames each (median / p99):\n", W,
+                H, N);
+    double freq = (double)SDL_GetPerformanceFrequency();
+    for (int screen = -1; screen < LAB_COUNT; screen++) {
+        App *app = app_create(THEME_DARK, 1.0f);
+        if (!app)
+            break;
+        if (screen >= 0)
+            app_open_lab(app, screen);
+        /* the mouse rests on the middle of the stage, so hover paths run as they do live */
+        UiInput in;
+        memset(&in, 0, sizeof in);
+        AppLayout L = app_layout(W, H, 1.0f, 1.0f, true);
+        in.mx = L.stage.x + L.stage.w / 2;
+        in.my = L.stage.y + L.stage.h / 2;
+        for (int i = 0; i < WARM + N; i++) {
+            Uint64 t0 = SDL_GetPerformanceCounter();
+            app_frame(app, hd.r, &in, 1.0 / 60.0, false);
+            SDL_RenderFlush(hd.sdl);
+            Uint64 t1 = SDL_GetPerformanceCounter();
+            if (i >= WARM)
+                ms[i - WARM] = (double)(t1 - t0) * 1000.0 / freq;
+        }
+        qsort(ms, N, sizeof ms[0], cmp_double);
+        double median = 0.5 * (ms[N / 2 - 1] + ms[N / 2]);
+        double p99 = ms[(int)ceil(0.99 * N) - 1];
+        const char *name = screen < 0 ? "home" : lab_get(screen)->name;
+        bool built = screen < 0 || lab_is_built(lab_get(screen));
+        if (json)
+            fprintf(out, "%s\"%s\": {\"median_ms\": %.3f, \"p99_ms\": %.3f, \"built\": %s}",
+                    screen < 0 ? "" : ", ", name, median, p99, built ? "true" : "false");
+        else
+            fprintf(out, "  %-12s %7.2f ms %7.2f ms%s\n", name, median, p99,
+                    built ? "" : "   (lab not built: its frame only)");
+        app_destroy(app);
+    }
+    if (json)
+        fprintf(out, "}}");
+    headless_close(&hd);
+}
+
+/* ==== the window ============================================================================== */
+
+static UiKey ui_key_of(SDL_Keycode k)
+{
+    switch (k) {
+    case SDLK_BACKSPACE:
+        return UI_KEY_BACKSPACE;
+    case SDLK_DELETE:
+        return UI_KEY_DELETE;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        return UI_KEY_ENTER;
+    case SDLK_ESCAPE:
+        return UI_KEY_ESCAPE;
+    case SDLK_LEFT:
+        return UI_KEY_LEFT;
+    case SDLK_RIGHT:
+        return UI_KEY_RIGHT;
+    case SDLK_UP:
+        return UI_KEY_UP;
+    case SDLK_DOWN:
+        return UI_KEY_DOWN;
+    case SDLK_HOME:
+        return UI_KEY_HOME;
+    case SDLK_END:
+        return UI_KEY_END;
+    case SDLK_TAB:
+        return UI_KEY_TAB;
+    default:
+        return UI_KEY_NONE;
+    }
+}
+
+/* Saves the frame just drawn (before present) as convscope-YYYYmmdd-HHMMSS[-k].png. */
+static void save_screenshot(App *app, SDL_Renderer *sdl)
+{
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(sdl, &w, &h);
+    char name[128], msg[400];
+    time_t now = time(NULL);
+    struct tm tmv;
+    localtime_r(&now, &tmv);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+    snprintf(name, sizeof name, "convscope-%s.png", stamp);
+    struct stat sb;
+    for (int k = 2; stat(name, &sb) == 0 && k < 100; k++)
+        snprintf(name, sizeof name, "convscope-%s-%d.png", stamp, k);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s || SDL_RenderReadPixels(sdl, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+        snprintf(msg, sizeof msg, "screenshot: cannot read the window: %s", SDL_GetError());
+        app_error(app, msg);
+    } else if (IMG_SavePNG(s, name) != 0) {
+        snprintf(msg, sizeof msg, "%s: cannot write the screenshot: %s", name, IMG_GetError());
+        app_error(app, msg);
+    } else {
+        snprintf(msg, sizeof msg, "saved %s (%dx%d)", name, w, h);
+        app_toast(app, msg);
+    }
+    SDL_FreeSurface(s);
+}
+
+int window_run(void)
+{
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "convscope: cannot open the display: %s\n", SDL_GetError());
+        return 1;
+    }
+    int w = 1280, h = 800;
+    SDL_Rect usable;
+    if (SDL_GetDisplayUsableBounds(0, &usable) == 0) {
+        if (w > usable.w)
+            w = usable.w < 800 ? 800 : usable.w;
+        if (h > usable.h)
+            h = usable.h < 600 ? 600 : usable.h;
+    }
+    SDL_Window *win = SDL_CreateWindow("convscope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                       w, h, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!win) {
+        fprintf(stderr, "convscope: cannot open a window: %s\n", SDL_GetError());
+        SDL_Quit();
+        return 1;
+    }
+    SDL_SetWindowMinimumSize(win, 800, 600);
+    SDL_Renderer *sdl =
+        SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!sdl)
+        sdl = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    if (!sdl) {
+        fprintf(stderr, "convscope: cannot create a renderer: %s\n", SDL_GetError());
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return 1;
+    }
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(sdl, &info);
+    bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
+    char err[512];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    if (!r) {
+        fprintf(stderr, "convscope: %s\n", err);
+        SDL_DestroyRenderer(sdl);
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return 1;
+    }
+    App *app = app_create(THEME_DARK, 1.0f);
+    if (!app) {
+        fprintf(stderr, "convscope: out of memory\n");
+        render_destroy(r);
+        SDL_DestroyRenderer(sdl);
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return 1;
+    }
+    SDL_StartTextInput();
+
+    bool busy = true, mouse_down = false, fullscreen = false;
+    int mx = -1, my = -1;
+    Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
+    while (!app->req.quit) {
+        UiInput in;
+        memset(&in, 0, sizeof in);
+        SDL_Event e;
+        bool have = false;
+        if (busy) {
+            have = SDL_PollEvent(&e) != 0;
+        } else {
+            /* idle: sleep until something happens; nothing moves on its own */
+            have = SDL_WaitEventTimeout(&e, 1000) != 0;
+            if (!have)
+                continue;
+        }
+        int ww = 1, wh = 1, pw = 1, ph = 1;
+        SDL_GetWindowSize(win, &ww, &wh);
+        SDL_GetRendererOutputSize(sdl, &pw, &ph);
+        float ratio = ww > 0 ? (float)pw / (float)ww : 1.0f;
+        app->pixel_ratio = ratio;
+        for (; have; have = SDL_PollEvent(&e) != 0) {
+            switch (e.type) {
+            case SDL_QUIT:
+                app->req.quit = true;
+                break;
+            case SDL_WINDOWEVENT:
+                if (e.window.event == SDL_WINDOWEVENT_LEAVE)
+                    mx = my = -1;
+                break;
+            case SDL_MOUSEMOTION:
+                mx = (int)lroundf((float)e.motion.x * ratio);
+                my = (int)lroundf((float)e.motion.y * ratio);
+                break;
+            case SDL_MOUSEBUTTONDOWN:
+                if (e.button.button == SDL_BUTTON_LEFT) {
+                    mx = (int)lroundf((float)e.button.x * ratio);
+                    my = (int)lroundf((float)e.button.y * ratio);
+                    in.mouse_pressed = true;
+                    mouse_down = true;
+                }
+                break;
+            case SDL_MOUSEBUTTONUP:
+                if (e.button.button == SDL_BUTTON_LEFT) {
+                    in.mouse_released = true;
+                    mouse_down = false;
+                }
+                break;
+            case SDL_MOUSEWHEEL:
+                in.wheel += e.wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e.wheel.y : e.wheel.y;
+                break;
+            case SDL_KEYDOWN: {
+                SDL_Keycode k = e.key.keysym.sym;
+                SDL_Keymod mod = SDL_GetModState();
+                bool ctrl = (mod & KMOD_CTRL) != 0, shift = (mod & KMOD_SHIFT) != 0;
+                if (ui_wants_keys(&app->ui) && !ctrl) {
+                    in.key = ui_key_of(k);
+                } else if (!app_key(app, (int)k, ctrl, shift)) {
+                    in.key = ui_key_of(k);
+                }
+                break;
+            }
+            case SDL_TEXTINPUT:
+                if (ui_wants_keys(&app->ui) &&
+                    strlen(in.text) + strlen(e.text.text) < sizeof in.text)
+                    strcat(in.text, e.text.text);
+                break;
+            default:
+                break;
+            }
+        }
+        if (app->req.toggle_fullscreen) {
+            app->req.toggle_fullscreen = false;
+            fullscreen = !fullscreen;
+            SDL_SetWindowFullscreen(win, fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        }
+        in.mx = mx;
+        in.my = my;
+        in.mouse_down = mouse_down;
+        SDL_Keymod mod = SDL_GetModState();
+        in.ctrl = (mod & KMOD_CTRL) != 0;
+        in.shift = (mod & KMOD_SHIFT) != 0;
+
+        Uint64 now = SDL_GetPerformanceCounter();
+        double dt = (double)(now - last) / (double)freq;
+        last = now;
+        if (!busy || dt > 0.25)
+            dt = busy ? 0.25 : 0.0; /* after idling, do not jump the animations */
+        busy = app_frame(app, r, &in, dt, false);
+        if (app->req.screenshot) {
+            app->req.screenshot = false;
+            save_screenshot(app, sdl);
+            busy = true;
+        }
+        SDL_RenderPresent(sdl);
+        if (!vsync && busy) {
+            /* no vsync (software fallback): hold to about 60 frames per second */
+            double spent = (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
+            if (spent < 1.0 / 60.0)
+                SDL_Delay((Uint32)((1.0 / 60.0 - spent) * 1000.0));
+        }
+    }
+    SDL_StopTextInput();
+    app_destroy(app);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_DestroyWindow(win);
+    SDL_Quit();
+    return 0;
+}
