@@ -1,0 +1,175 @@
+/* test_dump.c - `convscope dump` end to end through cmd_dump: the files it writes, their shapes
+ * and values against the engine called directly, the manifest, an image input, and every usage
+ * mistake refused with a non-zero status. */
+#include "cli/cli.h"
+#include "engine/assets.h"
+#include "engine/net.h"
+#include "engine/npy.h"
+#include "test.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ERR_SIZE 512
+static char *err;
+
+/* cmd_dump with the arguments up to the first NULL. */
+static int run(const char *first, ...)
+{
+    const char *v[16] = {"dump"};
+    int argc = 1;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *s = first; s && argc < 15; s = va_arg(ap, const char *))
+        v[argc++] = s;
+    va_end(ap);
+    return cmd_dump(argc, (char **)v);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *s = calloc(1, 1 << 16);
+    size_t n = fread(s, 1, (1 << 16) - 1, f);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static float *load(const char *dir, const char *name, long *shape, int *nd)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return npy_read(path, shape, nd, err, ERR_SIZE);
+}
+
+int main(void)
+{
+    err = calloc(ERR_SIZE, 1);
+    char tmp[] = "/tmp/convscope_dump_XXXXXX";
+    CHECK(mkdtemp(tmp) != NULL);
+    char net_path[1024], x_path[600], out[600], pgm[600], sub[600], text_net[600];
+    CHECK(assets_path(net_path, sizeof net_path, "assets/nets/lenet-tiny.net"));
+    snprintf(x_path, sizeof x_path, "%s/x.npy", tmp);
+    snprintf(out, sizeof out, "%s/a/b/c", tmp); /* created with its parents */
+    snprintf(pgm, sizeof pgm, "%s/d.pgm", tmp);
+    snprintf(sub, sizeof sub, "%s/img", tmp);
+    snprintf(text_net, sizeof text_net, "%s/bad.net", tmp);
+
+    float x[28 * 28];
+    for (int i = 0; i < 28 * 28; i++)
+        x[i] = (float)((i * 37) % 101) / 101.0f;
+    long xs[3] = {1, 28, 28};
+    CHECK(npy_write(x_path, x, xs, 3, err, ERR_SIZE));
+
+    CHECK_INT_EQ(0, run("--net", net_path, "--seed", "7", "--input", x_path, "--label", "3",
+                        "--out", out, NULL));
+    /* the engine called directly gives the very same numbers */
+    Net *net = net_load(net_path, 7, err, ERR_SIZE);
+    NetActs *a = net_acts_create(net, 1);
+    int label = 3;
+    float loss = net_train_step(net, a, x, &label, 1);
+    long shape[NPY_MAX_DIMS];
+    int nd = 0;
+    float *v = load(out, "L00.out.npy", shape, &nd);
+    CHECK(v && nd == 3 && shape[0] == 8 && shape[1] == 28 && shape[2] == 28);
+    if (v)
+        CHECK_TENSOR_NEAR(a->out[0], v, 8 * 28 * 28, 0.0, 0.0);
+    free(v);
+    v = load(out, "L06.grad.npy", shape, &nd);
+    CHECK(v && nd == 1 && shape[0] == 400);
+    if (v)
+        CHECK_TENSOR_NEAR(a->grad[6], v, 400, 0.0, 0.0);
+    free(v);
+    v = load(out, "L03.W.npy", shape, &nd);
+    CHECK(v && nd == 4 && shape[0] == 16 && shape[1] == 8 && shape[2] == 5 && shape[3] == 5);
+    if (v)
+        CHECK_TENSOR_NEAR(net_weights(net, 3), v, 3200, 0.0, 0.0);
+    free(v);
+    v = load(out, "L07.dW.npy", shape, &nd);
+    CHECK(v && nd == 2 && shape[0] == 10 && shape[1] == 400);
+    if (v)
+        CHECK_TENSOR_NEAR(net_dweights(net, 7), v, 4000, 0.0, 0.0);
+    free(v);
+    v = load(out, "L07.db.npy", shape, &nd);
+    CHECK(v && nd == 1 && shape[0] == 10);
+    if (v)
+        CHECK_TENSOR_NEAR(net_dbias(net, 7), v, 10, 0.0, 0.0);
+    free(v);
+    v = load(out, "input.grad.npy", shape, &nd);
+    CHECK(v && nd == 3);
+    if (v)
+        CHECK_TENSOR_NEAR(a->dx, v, 784, 0.0, 0.0);
+    free(v);
+    /* layers without parameters have no W file */
+    v = load(out, "L01.W.npy", shape, &nd);
+    CHECK(v == NULL);
+    char path[700];
+    snprintf(path, sizeof path, "%s/manifest.json", out);
+    char *m = slurp(path);
+    CHECK(m != NULL);
+    if (m) {
+        char want[128];
+        snprintf(want, sizeof want, "\"value\": %.9g", (double)loss);
+        CHECK_CONTAINS(m, want);
+        CHECK_CONTAINS(m, "\"label\": 3");
+        CHECK_CONTAINS(m, "\"kind\": \"cross_entropy\"");
+        CHECK_CONTAINS(m, "\"name\": \"L00\", \"kind\": \"conv\"");
+        CHECK_CONTAINS(m, "\"output_shape\": [8, 28, 28]");
+        CHECK_CONTAINS(m, "\"params\": [\"W\", \"b\"], \"param_shapes\": {\"W\": [8, 1, 5, 5], "
+                          "\"b\": [8]}");
+        CHECK_CONTAINS(m, "\"param_formula\": \"8x1x5x5 + 8 = 208\"");
+        CHECK_CONTAINS(m, "\"name\": \"L08\", \"kind\": \"softmax\"");
+        CHECK_CONTAINS(m, "\"seed\": 7");
+    }
+    free(m);
+    net_acts_destroy(a);
+    net_destroy(net);
+
+    /* an image file as input (a 4x4 PGM becomes the 28x28 MNIST-like input) */
+    FILE *f = fopen(pgm, "wb");
+    fprintf(f, "P2\n4 4\n255\n0 0 0 0\n0 255 255 0\n0 255 255 0\n0 0 0 0\n");
+    fclose(f);
+    CHECK_INT_EQ(0, run("--net", net_path, "--input", pgm, "--label", "0", "--out", sub, NULL));
+    v = load(sub, "input.npy", shape, &nd);
+    CHECK(v && nd == 3 && shape[0] == 1 && shape[1] == 28);
+    free(v);
+
+    /* mistakes: non-zero status, nothing half-done */
+    CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--label", "10", "--out", sub, NULL));
+    CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--out", sub, NULL));
+    CHECK_INT_EQ(2, run("--net", net_path, "--model", "m.cnn", "--input", x_path, "--label", "1",
+                        "--out", sub, NULL));
+    CHECK_INT_EQ(2, run("--input", x_path, "--label", "1", "--out", sub, NULL));
+    CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--label", "x", "--out", sub, NULL));
+    CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--label", "1", "--out", sub,
+                        "--bogus", NULL));
+    CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--label", "1", "--out", NULL));
+    CHECK_INT_EQ(1, run("--net", "/nonexistent.net", "--input", x_path, "--label", "1", "--out",
+                        sub, NULL));
+    CHECK_INT_EQ(1, run("--model", "/nonexistent.cnn", "--input", x_path, "--label", "1", "--out",
+                        sub, NULL));
+    f = fopen(text_net, "w");
+    fprintf(f, "input 1 28 28\nconv 4 k=30\n");
+    fclose(f);
+    CHECK_INT_EQ(1, run("--net", text_net, "--input", x_path, "--label", "1", "--out", sub, NULL));
+    /* an input of the wrong shape */
+    f = fopen(text_net, "w");
+    fprintf(f, "input 3 28 28\nflatten\ndense 2\n");
+    fclose(f);
+    CHECK_INT_EQ(1, run("--net", text_net, "--input", x_path, "--label", "1", "--out", sub, NULL));
+    /* an output path under a file */
+    snprintf(path, sizeof path, "%s/x.npy/sub", tmp);
+    CHECK_INT_EQ(1, run("--net", net_path, "--input", x_path, "--label", "1", "--out", path, NULL));
+
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    CHECK_INT_EQ(0, system(cmd));
+    free(err);
+    return test_summary();
+}
