@@ -1,0 +1,265 @@
+/* lab_sweep_util.c - helpers shared by the sweep labs (see lab_sweep_util.h). */
+#include "app/lab_sweep_util.h"
+
+#include "engine/assets.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int lsu_parse_ints(const char *key, const char *value, int *v, int max, int lo, int hi,
+                   char *err, size_t err_size)
+{
+    int n = 0;
+    const char *p = value;
+    while (*p) {
+        char *end = NULL;
+        errno = 0;
+        long x = strtol(p, &end, 10);
+        if (end == p || errno != 0 || n >= max || x < lo || x > hi) {
+            snprintf(err, err_size, "%s=%s: expected %s%d integer%s in %d..%d", key, value,
+                     max > 1 ? "1 to " : "", max, max > 1 ? "s (comma-separated)" : "", lo, hi);
+            return 0;
+        }
+        v[n++] = (int)x;
+        p = end;
+        if (*p == ',')
+            p++;
+        else if (*p) {
+            snprintf(err, err_size, "%s=%s: unexpected '%c'", key, value, *p);
+            return 0;
+        }
+    }
+    if (n == 0)
+        snprintf(err, err_size, "%s: missing value", key);
+    return n;
+}
+
+bool lsu_parse_float(const char *key, const char *value, float *v, char *err, size_t err_size)
+{
+    char *end = NULL;
+    errno = 0;
+    float x = strtof(value, &end);
+    if (end == value || *end || errno != 0 || x != x) {
+        snprintf(err, err_size, "%s=%s: expected a number", key, value);
+        return false;
+    }
+    *v = x;
+    return true;
+}
+
+bool lsu_parse_bool(const char *key, const char *value, bool *v, char *err, size_t err_size)
+{
+    static const char *const yes[] = {"on", "1", "true", "yes"};
+    static const char *const no[] = {"off", "0", "false", "no"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(value, yes[i]) == 0) {
+            *v = true;
+            return true;
+        }
+        if (strcasecmp(value, no[i]) == 0) {
+            *v = false;
+            return true;
+        }
+    }
+    snprintf(err, err_size, "%s=%s: expected on or off", key, value);
+    return false;
+}
+
+/* One copy of the digits for all labs; the labs are created and destroyed on one thread. */
+static Dataset digits;
+static int digits_users = 0;
+static bool digits_loaded = false;
+
+const Dataset *lsu_digits_acquire(char *err, size_t err_size)
+{
+    if (!digits_loaded) {
+        char dir[1024];
+        assets_path(dir, sizeof dir, "assets/digits");
+        if (!dataset_load(&digits, dir, DATASET_TEST, err, err_size))
+            return NULL;
+        digits_loaded = true;
+    }
+    digits_users++;
+    return &digits;
+}
+
+void lsu_digits_release(void)
+{
+    if (digits_users > 0 && --digits_users == 0 && digits_loaded) {
+        dataset_free(&digits);
+        digits_loaded = false;
+    }
+}
+
+int lsu_digit_of_class(const Dataset *ds, int k, int n)
+{
+    int count = 0;
+    for (int i = 0; i < ds->n; i++)
+        count += ds->labels[i] == k;
+    if (count == 0)
+        return -1;
+    n %= count;
+    for (int i = 0; i < ds->n; i++)
+        if (ds->labels[i] == k && n-- == 0)
+            return i;
+    return -1;
+}
+
+int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y,
+                   int line_gap, Color c)
+{
+    int lh = render_line_height(r, face, size) + line_gap;
+    char line[1024];
+    const char *p = text;
+    int used = 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = 0;
+        if (n)
+            render_text(r, face, size, line, x, y + used, ALIGN_LEFT | ALIGN_TOP, c);
+        used += lh;
+        p += nl ? (size_t)(nl - p) + 1 : strlen(p);
+    }
+    return used;
+}
+
+int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, char *out,
+             size_t cap)
+{
+    size_t len = 0;
+    int lines = 1;
+    char line[2048] = "";
+    size_t line_len = 0;
+    const char *p = text;
+    if (cap)
+        out[0] = 0;
+    while (*p && cap) {
+        /* next word, spaces before it dropped at line starts */
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = p;
+        while (*e && *e != ' ' && *e != '\n')
+            e++;
+        size_t wl = (size_t)(e - p);
+        if (wl > 512)
+            wl = 512; /* no word is that long; the bound keeps trial from truncating */
+        char trial[2048];
+        int tw = 0;
+        size_t tl = 0;
+        if (line_len + 1 + wl < sizeof trial) {
+            memcpy(trial, line, line_len);
+            tl = line_len;
+            if (line_len)
+                trial[tl++] = ' ';
+        }
+        memcpy(trial + tl, p, wl);
+        trial[tl + wl] = 0;
+        render_text_size(r, face, size, trial, &tw, NULL);
+        if (line_len && tw > max_w) {
+            len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+            if (len >= cap)
+                len = cap - 1;
+            lines++;
+            snprintf(line, sizeof line, "%.*s", (int)wl, p);
+        } else {
+            snprintf(line, sizeof line, "%s", trial);
+        }
+        line_len = strlen(line);
+        p = e;
+        if (*p == '\n') {
+            len += (size_t)snprintf(out + len, cap - len, "%s\n", line);
+            if (len >= cap)
+                len = cap - 1;
+            lines++;
+            line[0] = 0;
+            line_len = 0;
+            p++;
+        }
+    }
+    if (cap && line_len)
+        snprintf(out + len, cap - len, "%s", line);
+    return lines;
+}
+
+void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min,
+                          int need_lines, int *size, int *chars, int *lines)
+{
+    int s = theme_px(th, (float)want), lo = theme_px(th, (float)min);
+    for (;; s--) {
+        int cw = 0;
+        render_text_size(r, FONT_MONO, s, "0", &cw, NULL);
+        int lh = render_line_height(r, FONT_MONO, s);
+        int n = lh > 0 ? rc.h / lh : 1;
+        if (n >= need_lines || s <= lo) {
+            *size = s;
+            *chars = cw > 0 ? rc.w / cw : 40;
+            *lines = n < 1 ? 1 : n;
+            return;
+        }
+    }
+}
+
+int lsu_widest_line(Render *r, FontFace face, int size, const char *text)
+{
+    int best = 0;
+    char line[2048];
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = 0;
+        int w = 0;
+        render_text_size(r, face, size, line, &w, NULL);
+        if (w > best)
+            best = w;
+        p += nl ? (size_t)(nl - p) + 1 : strlen(p);
+    }
+    return best;
+}
+
+GridLayout lsu_grid_layout(Render *r, const Theme *th, const GridView *v, Rect avail)
+{
+    int lh = render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY));
+    return grid_layout(v, avail, th, lh);
+}
+
+void lsu_draw_operator(Render *r, const Theme *th, const char *glyph, int x, int y)
+{
+    render_text(r, FONT_SANS_BOLD, theme_px(th, 26), glyph, x, y, ALIGN_CENTER | ALIGN_MIDDLE,
+                th->text_dim);
+}
+
+void lsu_draw_problem(Render *r, const Theme *th, Rect rc, const char *title, const char *text)
+{
+    render_round_rect(r, rc, theme_px(th, THEME_RADIUS), th->panel);
+    render_round_rect_outline(r, rc, theme_px(th, THEME_RADIUS), theme_px(th, 2), th->error);
+    int pad = theme_px(th, 12);
+    int size = theme_px(th, THEME_BODY);
+    int y = rc.y + pad;
+    render_text(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), title, rc.x + pad, y,
+                ALIGN_LEFT | ALIGN_TOP, th->error);
+    y += render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING)) + theme_px(th, 6);
+    char wrapped[2048];
+    lsu_wrap(r, FONT_SANS, size, text, rc.w - 2 * pad, wrapped, sizeof wrapped);
+    render_clip_push(r, rc);
+    lsu_draw_lines(r, FONT_SANS, size, wrapped, rc.x + pad, y, theme_px(th, 3), th->text);
+    render_clip_pop(r);
+}
+
+void lsu_outline_cell(Render *r, const Theme *th, Rect cell, Color c, int thickness)
+{
+    (void)th;
+    render_rect_outline(r, cell, thickness, c);
+}

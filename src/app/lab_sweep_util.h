@@ -1,0 +1,59 @@
+/* lab_sweep_util.h - what the Convolution, Pooling and Channels labs share: option parsing,
+ * the bundled digits, wrapped and multi-line text, the equation strip, and grid placement.
+ * Depends on: engine (idx), viz (render, theme, grid), ui. Used only by lab_conv.c,
+ * lab_pool.c and lab_channels.c. */
+#ifndef CONVSCOPE_LAB_SWEEP_UTIL_H
+#define CONVSCOPE_LAB_SWEEP_UTIL_H
+
+#include "app/lab.h"
+#include "engine/idx.h"
+#include "viz/grid.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Parses 1..max comma-separated integers ("3", "3,5", "1,1,2,2") into v, each in [lo, hi].
+ * Returns how many, or 0 with a message naming key and value in err. */
+int lsu_parse_ints(const char *key, const char *value, int *v, int max, int lo, int hi,
+                   char *err, size_t err_size);
+/* Parses a float; false with a message naming key and value. */
+bool lsu_parse_float(const char *key, const char *value, float *v, char *err, size_t err_size);
+/* "on"/"off"/"1"/"0"/"true"/"false"/"yes"/"no"; false with a message when none of these. */
+bool lsu_parse_bool(const char *key, const char *value, bool *v, char *err, size_t err_size);
+
+/* The bundled test digits (assets/digits, 2,000 images), loaded on first use and shared by
+ * the labs; NULL with a message when they cannot be read. lsu_digits_release when done. */
+const Dataset *lsu_digits_acquire(char *err, size_t err_size);
+void lsu_digits_release(void);
+/* The index of the n-th digit (n >= 0, wrapping) of class k in ds, or -1 if none. */
+int lsu_digit_of_class(const Dataset *ds, int k, int n);
+
+/* Draws lines of text split at '\n', top-left at (x, y); returns the height used. */
+int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y,
+                   int line_gap, Color c);
+/* Inserts '\n' between words so that no line is wider than max_w px; returns the line count. */
+int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, char *out,
+             size_t cap);
+
+/* The mono font size, characters per line and line count for equations in rc: the largest
+ * size from `want` down to `min` at which at least `need_lines` lines fit. */
+void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min,
+                          int need_lines, int *size, int *chars, int *lines);
+
+/* The pixel width of the widest '\n'-separated line of text. */
+int lsu_widest_line(Render *r, FontFace face, int size, const char *text);
+
+/* Lays out a grid view inside avail (title and legend included). */
+GridLayout lsu_grid_layout(Render *r, const Theme *th, const GridView *v, Rect avail);
+
+/* A centred operator glyph ("∗", "=", "→") between two grids, at the height of cells. */
+void lsu_draw_operator(Render *r, const Theme *th, const char *glyph, int x, int y);
+
+/* An error panel (error-coloured border and title) with wrapped text in rc: impossible
+ * combinations are explained where the output would be. */
+void lsu_draw_problem(Render *r, const Theme *th, Rect rc, const char *title, const char *text);
+
+/* Amber outline of one cell (the dilated kernel's taps inside the window). */
+void lsu_outline_cell(Render *r, const Theme *th, Rect cell, Color c, int thickness);
+
+#endif
