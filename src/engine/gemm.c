@@ -255,6 +255,94 @@ tile_avx512(int mr, int nr, int kc, const float *a, long ars, long acs, const fl
     }
 }
 
+/* ---- AVX-512 dot tile for C = A . B^T (both stored with K contiguous): 4 rows of A against
+ * 4 rows of B, 16 accumulators along K, then one horizontal reduction per element. Used
+ * instead of transposing B into panels: the kernel gradient of a convolution (dout . col^T)
+ * and the dense layer's forward are this shape. ---- */
+
+#define DOT_MR 4
+#define DOT_NR 4
+
+/* (sum x, sum y, sum z, sum w) of four vectors, by a fixed tree */
+__attribute__((target("avx512f"))) static __m128 hsum4(__m512 x, __m512 y, __m512 z, __m512 w)
+{
+#define HALVES(v)                                                                              \
+    _mm256_add_ps(_mm512_castps512_ps256(v),                                                   \
+                  _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)))
+    __m256 x2 = HALVES(x), y2 = HALVES(y), z2 = HALVES(z), w2 = HALVES(w);
+#undef HALVES
+    __m256 t0 = _mm256_hadd_ps(x2, y2);
+    __m256 t1 = _mm256_hadd_ps(z2, w2);
+    __m256 t2 = _mm256_hadd_ps(t0, t1);
+    return _mm_add_ps(_mm256_castps256_ps128(t2), _mm256_extractf128_ps(t2, 1));
+}
+
+__attribute__((target("avx512f"))) static void dot_avx512(int mr, int nr, int k, const float *a,
+                                                         long lda, const float *b, long ldb,
+                                                         float *c, long ldc, float alpha,
+                                                         float beta)
+{
+    /* rows past mr / nr repeat the last one; their sums are not stored */
+    const float *a0 = a, *a1 = a + (mr > 1 ? 1 : 0) * lda;
+    const float *a2 = a + (mr > 2 ? 2 : mr - 1) * lda, *a3 = a + (mr > 3 ? 3 : mr - 1) * lda;
+    const float *b0 = b, *b1 = b + (nr > 1 ? 1 : 0) * ldb;
+    const float *b2 = b + (nr > 2 ? 2 : nr - 1) * ldb, *b3 = b + (nr > 3 ? 3 : nr - 1) * ldb;
+    __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps(), c02 = _mm512_setzero_ps();
+    __m512 c03 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+    __m512 c12 = _mm512_setzero_ps(), c13 = _mm512_setzero_ps(), c20 = _mm512_setzero_ps();
+    __m512 c21 = _mm512_setzero_ps(), c22 = _mm512_setzero_ps(), c23 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps(), c32 = _mm512_setzero_ps();
+    __m512 c33 = _mm512_setzero_ps();
+    for (int p = 0; p < k; p += 16) {
+        /* the last step masks the lanes past k: they load 0 and add 0 */
+        __mmask16 m = mask16(k - p);
+        __m512 va0 = _mm512_maskz_loadu_ps(m, a0 + p), va1 = _mm512_maskz_loadu_ps(m, a1 + p);
+        __m512 va2 = _mm512_maskz_loadu_ps(m, a2 + p), va3 = _mm512_maskz_loadu_ps(m, a3 + p);
+        __m512 vb = _mm512_maskz_loadu_ps(m, b0 + p);
+        c00 = _mm512_fmadd_ps(va0, vb, c00);
+        c10 = _mm512_fmadd_ps(va1, vb, c10);
+        c20 = _mm512_fmadd_ps(va2, vb, c20);
+        c30 = _mm512_fmadd_ps(va3, vb, c30);
+        vb = _mm512_maskz_loadu_ps(m, b1 + p);
+        c01 = _mm512_fmadd_ps(va0, vb, c01);
+        c11 = _mm512_fmadd_ps(va1, vb, c11);
+        c21 = _mm512_fmadd_ps(va2, vb, c21);
+        c31 = _mm512_fmadd_ps(va3, vb, c31);
+        vb = _mm512_maskz_loadu_ps(m, b2 + p);
+        c02 = _mm512_fmadd_ps(va0, vb, c02);
+        c12 = _mm512_fmadd_ps(va1, vb, c12);
+        c22 = _mm512_fmadd_ps(va2, vb, c22);
+        c32 = _mm512_fmadd_ps(va3, vb, c32);
+        vb = _mm512_maskz_loadu_ps(m, b3 + p);
+        c03 = _mm512_fmadd_ps(va0, vb, c03);
+        c13 = _mm512_fmadd_ps(va1, vb, c13);
+        c23 = _mm512_fmadd_ps(va2, vb, c23);
+        c33 = _mm512_fmadd_ps(va3, vb, c33);
+    }
+    float sums[DOT_MR][4];
+    _mm_storeu_ps(sums[0], hsum4(c00, c01, c02, c03));
+    _mm_storeu_ps(sums[1], hsum4(c10, c11, c12, c13));
+    _mm_storeu_ps(sums[2], hsum4(c20, c21, c22, c23));
+    _mm_storeu_ps(sums[3], hsum4(c30, c31, c32, c33));
+    for (int i = 0; i < mr; i++)
+        for (int j = 0; j < nr; j++) {
+            float t = alpha * sums[i][j];
+            float *cij = c + (long)i * ldc + j;
+            *cij = beta != 0.0f ? t + beta * *cij : t;
+        }
+}
+
+/* C (m, n) = alpha * A (m, k) . B (n, k)^T + beta * C with the dot tile. */
+static void sgemm_nt_avx512(int m, int n, int k, float alpha, const float *a, int lda,
+                            const float *b, int ldb, float beta, float *c, int ldc)
+{
+    for (int ir = 0; ir < m; ir += DOT_MR)
+        for (int jr = 0; jr < n; jr += DOT_NR)
+            dot_avx512(m - ir < DOT_MR ? m - ir : DOT_MR, n - jr < DOT_NR ? n - jr : DOT_NR, k,
+                       a + (long)ir * lda, lda, b + (long)jr * ldb, ldb, c + (long)ir * ldc + jr,
+                       ldc, alpha, beta);
+}
+
 #endif /* GEMM_X86 */
 
 static const KernelDesc kernels[GEMM_KERNEL_COUNT] = {
@@ -320,6 +408,12 @@ void gemm_sgemm_with(GemmKernel kern, bool ta, bool tb, int m, int n, int k, flo
                 c[(long)i * ldc + j] = beta != 0.0f ? beta * c[(long)i * ldc + j] : 0.0f;
         return;
     }
+#if GEMM_X86
+    if (kern == GEMM_AVX512 && !ta && tb) {
+        sgemm_nt_avx512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+#endif
     const KernelDesc *kd = &kernels[kern];
     long ars = ta ? 1 : lda; /* A(i, p) = a[i*ars + p*acs] */
     long acs = ta ? lda : 1;

@@ -7,8 +7,9 @@
  *
  * Determinism: every element of C is computed by the same instruction sequence wherever it
  * lies (edge tiles use masked loads, not a different code path), with K summed in fixed
- * blocks of GEMM_KC in ascending order. So a given kernel gives bit-identical results however
- * a caller splits M or N between threads. Different kernels may differ in the last bits. */
+ * blocks of GEMM_KC in ascending order (A . B^T on AVX-512: 16 lanes along K, reduced by a
+ * fixed tree). So a given kernel gives bit-identical results however a caller splits M or N
+ * between threads. Different kernels may differ in the last bits. */
 #ifndef CONVSCOPE_GEMM_H
 #define CONVSCOPE_GEMM_H
 

@@ -1,20 +1,25 @@
-/* workers.c - the persistent pool: a job is (fn, ctx, n_tasks); threads take task numbers
- * from one atomic counter; a generation counter announces each job.
+/* workers.c - the persistent pool. A job is (fn, ctx) plus one 64-bit atomic ticket:
+ * job number (32 bits) | task count (16) | next task (16). Threads claim tasks by
+ * compare-and-swap on the ticket, so a claim is valid exactly for the job it names, and a
+ * worker that wakes late can neither run a finished job's task nor hold up the caller: the
+ * caller waits for the tasks to be finished, not for every worker to check in.
  *
  * Why spin first: a training step issues a job per layer, forward and backward, a few
  * microseconds apart; waking a sleeping thread through the kernel costs tens of microseconds,
- * more than a layer of the default net. So a worker polls the generation for a while
- * (~100 us) after each job and only then sleeps on the condition variable. */
+ * more than a layer of the default net. So a worker polls the ticket for a while after each
+ * job and only then sleeps on the condition variable. */
 #include "engine/workers.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-/* Polls of the generation counter before a worker sleeps. */
+/* Polls of the ticket before a worker sleeps. */
 #define SPIN_POLLS 20000
+/* Tasks in one job: the ticket holds them in 16 bits; larger runs are split into jobs. */
+#define MAX_JOB_TASKS 65535
 
 struct Workers {
     int n; /* threads, counting the caller */
@@ -22,14 +27,15 @@ struct Workers {
     int started; /* worker threads actually running */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    atomic_uint gen;  /* bumped once per job (and once to stop) */
-    atomic_int next;  /* the next task number to hand out */
-    atomic_int done;  /* workers that finished the current job */
+    _Atomic uint64_t ticket; /* job << 32 | n_tasks << 16 | next; changed under mu per job */
+    atomic_int finished;     /* tasks of the current job that have returned */
     atomic_bool stop;
-    /* the current job; written before gen is bumped, read after it is seen */
+    uint32_t job;            /* the caller's count of jobs started */
+    /* the current job: written before its ticket is published, and not again until all its
+     * tasks have finished, so whoever claims a task of it reads these safely */
     WorkersTask fn;
     void *ctx;
-    int n_tasks;
+    int first_task; /* task numbers of this job start here (long runs are split) */
     /* scratch */
     float *scratch[WORKERS_MAX]; /* (scratch_n) per thread */
     size_t scratch_n;
@@ -44,13 +50,34 @@ static inline void cpu_relax(void)
 #endif
 }
 
+static inline uint32_t ticket_job(uint64_t t)
+{
+    return (uint32_t)(t >> 32);
+}
+
+static inline int ticket_count(uint64_t t)
+{
+    return (int)((t >> 16) & 0xFFFFu);
+}
+
+static inline int ticket_next(uint64_t t)
+{
+    return (int)(t & 0xFFFFu);
+}
+
+/* Claims and runs tasks of whatever job the ticket names until none is left. */
 static void run_tasks(Workers *wk, int thread)
 {
-    for (;;) {
-        int t = atomic_fetch_add_explicit(&wk->next, 1, memory_order_relaxed);
-        if (t >= wk->n_tasks)
-            break;
-        wk->fn(wk->ctx, t, thread);
+    uint64_t cur = atomic_load_explicit(&wk->ticket, memory_order_acquire);
+    while (ticket_next(cur) < ticket_count(cur)) {
+        if (!atomic_compare_exchange_weak_explicit(&wk->ticket, &cur, cur + 1,
+                                                   memory_order_acq_rel, memory_order_acquire))
+            continue; /* cur now holds the fresh ticket */
+        /* the acquire above makes fn/ctx of job ticket_job(cur) visible, and they stay until
+         * this task is counted as finished */
+        wk->fn(wk->ctx, wk->first_task + ticket_next(cur), thread);
+        atomic_fetch_add_explicit(&wk->finished, 1, memory_order_release);
+        cur = atomic_load_explicit(&wk->ticket, memory_order_acquire);
     }
 }
 
@@ -64,24 +91,25 @@ static void *worker_main(void *arg)
     ThreadStart start = *(ThreadStart *)arg;
     free(arg);
     Workers *wk = start.wk;
-    unsigned seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        unsigned g = atomic_load_explicit(&wk->gen, memory_order_acquire);
-        for (int i = 0; g == seen && i < SPIN_POLLS; i++) {
+        uint64_t t = atomic_load_explicit(&wk->ticket, memory_order_acquire);
+        for (int i = 0; ticket_job(t) == seen && i < SPIN_POLLS; i++) {
             cpu_relax();
-            g = atomic_load_explicit(&wk->gen, memory_order_acquire);
+            t = atomic_load_explicit(&wk->ticket, memory_order_acquire);
         }
-        if (g == seen) {
+        if (ticket_job(t) == seen) {
             pthread_mutex_lock(&wk->mu);
-            while ((g = atomic_load_explicit(&wk->gen, memory_order_acquire)) == seen)
+            while (ticket_job(t = atomic_load_explicit(&wk->ticket, memory_order_acquire)) ==
+                       seen &&
+                   !atomic_load_explicit(&wk->stop, memory_order_acquire))
                 pthread_cond_wait(&wk->cv, &wk->mu);
             pthread_mutex_unlock(&wk->mu);
         }
-        seen = g;
         if (atomic_load_explicit(&wk->stop, memory_order_acquire))
             return NULL;
+        seen = ticket_job(t);
         run_tasks(wk, start.id);
-        atomic_fetch_add_explicit(&wk->done, 1, memory_order_release);
     }
 }
 
@@ -95,9 +123,8 @@ Workers *workers_create(int n_threads)
     wk->n = n_threads;
     pthread_mutex_init(&wk->mu, NULL);
     pthread_cond_init(&wk->cv, NULL);
-    atomic_init(&wk->gen, 0u);
-    atomic_init(&wk->next, 0);
-    atomic_init(&wk->done, 0);
+    atomic_init(&wk->ticket, 0u);
+    atomic_init(&wk->finished, 0);
     atomic_init(&wk->stop, false);
     for (int i = 1; i < n_threads; i++) {
         /* the thread frees its start record */
@@ -122,7 +149,6 @@ void workers_destroy(Workers *wk)
         return;
     pthread_mutex_lock(&wk->mu);
     atomic_store_explicit(&wk->stop, true, memory_order_release);
-    atomic_fetch_add_explicit(&wk->gen, 1u, memory_order_release);
     pthread_cond_broadcast(&wk->cv);
     pthread_mutex_unlock(&wk->mu);
     for (int i = 1; i <= wk->started; i++)
@@ -149,23 +175,29 @@ void workers_run(Workers *wk, int n_tasks, WorkersTask fn, void *ctx)
             fn(ctx, t, 0);
         return;
     }
-    wk->fn = fn;
-    wk->ctx = ctx;
-    wk->n_tasks = n_tasks;
-    atomic_store_explicit(&wk->next, 0, memory_order_relaxed);
-    atomic_store_explicit(&wk->done, 0, memory_order_relaxed);
-    /* the release on gen publishes the job fields above to every worker */
-    pthread_mutex_lock(&wk->mu);
-    atomic_fetch_add_explicit(&wk->gen, 1u, memory_order_release);
-    pthread_cond_broadcast(&wk->cv);
-    pthread_mutex_unlock(&wk->mu);
-    run_tasks(wk, 0);
-    /* every worker reports once per job, even one that found no task left */
-    for (int i = 0; atomic_load_explicit(&wk->done, memory_order_acquire) < wk->n - 1; i++) {
-        if (i < SPIN_POLLS)
-            cpu_relax();
-        else
-            sched_yield();
+    for (int first = 0; first < n_tasks; first += MAX_JOB_TASKS) {
+        int count = n_tasks - first < MAX_JOB_TASKS ? n_tasks - first : MAX_JOB_TASKS;
+        wk->fn = fn;
+        wk->ctx = ctx;
+        wk->first_task = first;
+        wk->job++;
+        if (wk->job == 0) /* 0 is the job a fresh worker has "seen" */
+            wk->job = 1;
+        atomic_store_explicit(&wk->finished, 0, memory_order_relaxed);
+        /* publishing the ticket (release) publishes the fields above; under the mutex, so a
+         * worker about to sleep cannot miss it */
+        pthread_mutex_lock(&wk->mu);
+        atomic_store_explicit(&wk->ticket, (uint64_t)wk->job << 32 | (uint64_t)count << 16,
+                              memory_order_release);
+        pthread_cond_broadcast(&wk->cv);
+        pthread_mutex_unlock(&wk->mu);
+        run_tasks(wk, 0);
+        for (int i = 0; atomic_load_explicit(&wk->finished, memory_order_acquire) < count; i++) {
+            if (i < SPIN_POLLS)
+                cpu_relax();
+            else
+                sched_yield();
+        }
     }
 }
 

@@ -67,22 +67,23 @@ static void check_case(GemmKernel kern, Rng *rng, int m, int n, int k, bool ta, 
 }
 
 /* Splitting the rows and columns of C into arbitrary pieces gives the same bits. */
-static void check_split(GemmKernel kern, Rng *rng, bool ta)
+static void check_split(GemmKernel kern, Rng *rng, bool ta, bool tb)
 {
     int m = 37, n = 71, k = 300;
-    int lda = ta ? m : k;
+    int lda = ta ? m : k, ldb = tb ? k : n;
     float *a = random_floats(rng, (long)m * k);
     float *b = random_floats(rng, (long)k * n);
     float *whole = malloc((size_t)m * n * sizeof *whole);
     float *parts = malloc((size_t)m * n * sizeof *parts);
-    gemm_sgemm_with(kern, ta, false, m, n, k, 1.0f, a, lda, b, n, 0.0f, whole, n);
+    gemm_sgemm_with(kern, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, whole, n);
     int cuts_m[] = {0, 5, 6, 19, m}, cuts_n[] = {0, 3, 40, 41, n};
     for (int bi = 0; bi < 4; bi++)
         for (int bj = 0; bj < 4; bj++) {
             int i0 = cuts_m[bi], i1 = cuts_m[bi + 1], j0 = cuts_n[bj], j1 = cuts_n[bj + 1];
             const float *ap = ta ? a + i0 : a + (long)i0 * lda;
-            gemm_sgemm_with(kern, ta, false, i1 - i0, j1 - j0, k, 1.0f, ap, lda, b + j0, n,
-                            0.0f, parts + (long)i0 * n + j0, n);
+            const float *bp = tb ? b + (long)j0 * ldb : b + j0;
+            gemm_sgemm_with(kern, ta, tb, i1 - i0, j1 - j0, k, 1.0f, ap, lda, bp, ldb, 0.0f,
+                            parts + (long)i0 * n + j0, n);
         }
     CHECK(memcmp(whole, parts, (size_t)m * n * sizeof *whole) == 0);
     free(a);
@@ -131,8 +132,8 @@ int main(void)
             check_case((GemmKernel)kern, &rng, m, n, k, rng_below(&rng, 2), rng_below(&rng, 2),
                        1.0f, rng_below(&rng, 2) ? 1.0f : 0.0f);
         }
-        check_split((GemmKernel)kern, &rng, false);
-        check_split((GemmKernel)kern, &rng, true);
+        for (int t = 0; t < 4; t++)
+            check_split((GemmKernel)kern, &rng, t & 1, t & 2);
     }
     return test_summary();
 }
