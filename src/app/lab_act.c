@@ -1,0 +1,660 @@
+/* lab_act.c - the Activations lab: relu, leaky relu, sigmoid, tanh, abs and softplus with their
+ * derivatives on one plot with a movable probe (value and slope written out), the activation
+ * applied to a digit's signed feature map (before / after / the derivative backprop multiplies
+ * by), and the vanishing gradient through k stacked sigmoids: at best 0.25^k.
+ * Numbers: lab_act_model.c over engine/act and engine/conv. This file lays out and draws. */
+#include "app/lab.h"
+#include "app/lab_act_model.h"
+#include "engine/assets.h"
+#include "engine/idx.h"
+#include "ui/ui.h"
+#include "viz/colormap.h"
+#include "viz/grid.h"
+#include "viz/kernels.h"
+#include "viz/plot.h"
+#include "viz/render.h"
+#include "viz/theme.h"
+
+#include <SDL.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The kernels offered for the feature map: all signed, so the map has both signs. */
+static const KernelsPreset map_kernels[] = {KERNELS_SOBEL_X, KERNELS_SOBEL_Y, KERNELS_LAPLACIAN,
+                                            KERNELS_SHARPEN, KERNELS_EMBOSS};
+#define N_MAP_KERNELS ((int)(sizeof map_kernels / sizeof map_kernels[0]))
+
+typedef struct ActLab {
+    ActScene sc;
+    Timeline tl;
+    int last_pos;      /* the timeline position the probe was last taken from */
+    Dataset digits;    /* the bundled test digits */
+    bool have_digits;
+    int kernel_sel;    /* index into map_kernels */
+    bool dragging;     /* the probe is being dragged */
+    int hover_cell;    /* feature-map cell under the mouse, -1 none */
+    char title[128], fx_label[64], dx_label[64];
+    char mark_f[64], mark_d[64], mark_k[64], mark_c[64], mark_h[64];
+    char eq[512], eq2[512];
+    char tip[UI_TOOLTIP_MAX];
+    char err[256];
+} ActLab;
+
+/* Keeps the timeline on the probe after the probe moved by other means. */
+static void sync_timeline_to_probe(ActLab *L)
+{
+    int pos = actscene_step_of(L->sc.probe);
+    L->tl.pos = pos;
+    L->last_pos = pos;
+}
+
+static void load_kernel(ActLab *L)
+{
+    float w[KERNELS_MAX_SIDE * KERNELS_MAX_SIDE];
+    int kh = 3, kw = 3;
+    KernelsPreset p = map_kernels[L->kernel_sel];
+    kernels_preset_fill(p, 3, 3, w, &kh, &kw);
+    actscene_set_kernel(&L->sc, w, kernels_preset_label(p));
+}
+
+static void load_digit(ActLab *L, int index)
+{
+    if (!L->have_digits)
+        return;
+    index = ((index % L->digits.n) + L->digits.n) % L->digits.n;
+    float px[ACTLAB_MAP * ACTLAB_MAP];
+    dataset_image(&L->digits, index, px);
+    actscene_set_digit(&L->sc, px, L->digits.labels[index], index);
+}
+
+static void *act_create(char *err, size_t err_size)
+{
+    ActLab *L = calloc(1, sizeof *L);
+    if (!L) {
+        snprintf(err, err_size, "activations lab: out of memory");
+        return NULL;
+    }
+    actscene_init(&L->sc);
+    char dir[1024];
+    char derr[512] = "";
+    assets_path(dir, sizeof dir, "assets/digits");
+    if (!dataset_load(&L->digits, dir, DATASET_TEST, derr, sizeof derr)) {
+        snprintf(err, err_size, "activations lab: %s", derr);
+        free(L);
+        return NULL;
+    }
+    if (L->digits.h != ACTLAB_MAP || L->digits.w != ACTLAB_MAP || L->digits.n < 1) {
+        snprintf(err, err_size, "activations lab: %s: digits are %dx%d, expected 28x28",
+                 L->digits.images_path, L->digits.h, L->digits.w);
+        dataset_free(&L->digits);
+        free(L);
+        return NULL;
+    }
+    L->have_digits = true;
+    L->hover_cell = -1;
+    load_kernel(L);
+    load_digit(L, 0);
+    actscene_rebuild(&L->sc);
+    timeline_init(&L->tl, ACTLAB_PROBE_STEPS);
+    sync_timeline_to_probe(L);
+    return L;
+}
+
+static void act_destroy(void *state)
+{
+    ActLab *L = state;
+    if (!L)
+        return;
+    if (L->have_digits)
+        dataset_free(&L->digits);
+    free(L);
+}
+
+static bool parse_float(const char *key, const char *value, float lo, float hi, float *out,
+                        char *err, size_t err_size)
+{
+    char *end = NULL;
+    double v = strtod(value, &end);
+    if (!value[0] || *end || !(v >= lo && v <= hi)) {
+        snprintf(err, err_size, "activations: %s=%s is not allowed (a number %g..%g)", key,
+                 value, (double)lo, (double)hi);
+        return false;
+    }
+    *out = (float)v;
+    return true;
+}
+
+static bool act_set_option(void *state, const char *key, const char *value, char *err,
+                           size_t err_size)
+{
+    ActLab *L = state;
+    ActScene *s = &L->sc;
+    float f = 0.0f;
+    if (strcmp(key, "function") == 0 || strcmp(key, "mode") == 0 || strcmp(key, "act") == 0 ||
+        strcmp(key, "preset") == 0) {
+        ActKind k;
+        KernelsPreset p;
+        if (actscene_kind_find(value, &k)) {
+            s->kind = k;
+        } else if (strcmp(key, "preset") == 0 && kernels_preset_find(value, &p)) {
+            /* preset may also name the feature map's kernel */
+            int found = -1;
+            for (int i = 0; i < N_MAP_KERNELS; i++)
+                if (map_kernels[i] == p)
+                    found = i;
+            if (found < 0) {
+                snprintf(err, err_size,
+                         "activations: preset=%s: the feature map needs a signed kernel "
+                         "(sobel-x, sobel-y, laplacian, sharpen, emboss)",
+                         value);
+                return false;
+            }
+            L->kernel_sel = found;
+            load_kernel(L);
+        } else {
+            snprintf(err, err_size,
+                     "activations: %s=%s is unknown (relu, leaky, sigmoid, tanh, abs, softplus)",
+                     key, value);
+            return false;
+        }
+    } else if (strcmp(key, "kernel") == 0) {
+        KernelsPreset p;
+        int found = -1;
+        if (kernels_preset_find(value, &p))
+            for (int i = 0; i < N_MAP_KERNELS; i++)
+                if (map_kernels[i] == p)
+                    found = i;
+        if (found < 0) {
+            snprintf(err, err_size,
+                     "activations: kernel=%s is not offered (sobel-x, sobel-y, laplacian, "
+                     "sharpen, emboss)",
+                     value);
+            return false;
+        }
+        L->kernel_sel = found;
+        load_kernel(L);
+    } else if (strcmp(key, "probe") == 0 || strcmp(key, "x") == 0) {
+        if (!parse_float(key, value, ACTLAB_X_LO, ACTLAB_X_HI, &f, err, err_size))
+            return false;
+        s->probe = f;
+    } else if (strcmp(key, "k") == 0) {
+        if (!parse_float(key, value, 1.0f, (float)ACTLAB_MAX_K, &f, err, err_size) ||
+            f != floorf(f)) {
+            snprintf(err, err_size, "activations: k=%s is not allowed (an integer 1..%d)", value,
+                     ACTLAB_MAX_K);
+            return false;
+        }
+        s->k = (int)f;
+    } else if (strcmp(key, "alpha") == 0) {
+        if (!parse_float(key, value, 0.0f, 1.0f, &f, err, err_size))
+            return false;
+        s->alpha = f;
+    } else if (strcmp(key, "beta") == 0) {
+        if (!parse_float(key, value, 0.25f, 10.0f, &f, err, err_size))
+            return false;
+        s->beta = f;
+    } else if (strcmp(key, "digit") == 0) {
+        if (!parse_float(key, value, 0.0f, (float)(L->digits.n - 1), &f, err, err_size) ||
+            f != floorf(f)) {
+            snprintf(err, err_size, "activations: digit=%s is not allowed (an index 0..%d)",
+                     value, L->digits.n - 1);
+            return false;
+        }
+        load_digit(L, (int)f);
+    } else {
+        snprintf(err, err_size,
+                 "activations: unknown option '%s' (function, probe, k, alpha, beta, digit, "
+                 "kernel, step)",
+                 key);
+        return false;
+    }
+    actscene_rebuild(s);
+    sync_timeline_to_probe(L);
+    return true;
+}
+
+static Timeline *act_timeline(void *state)
+{
+    return &((ActLab *)state)->tl;
+}
+
+static bool act_update(void *state, double dt)
+{
+    (void)dt;
+    ActLab *L = state;
+    /* the timeline sweeps the probe across the plot */
+    if (L->tl.pos != L->last_pos) {
+        L->last_pos = L->tl.pos;
+        L->sc.probe = actscene_probe_at(L->tl.pos);
+        actscene_update_probe(&L->sc);
+    }
+    return false;
+}
+
+static bool act_key(void *state, int key, bool ctrl, bool shift)
+{
+    ActLab *L = state;
+    ActScene *s = &L->sc;
+    if (ctrl)
+        return false;
+    switch (key) {
+    case SDLK_f:
+        s->kind = (ActKind)(((int)s->kind + (shift ? ACTLAB_KINDS - 1 : 1)) % ACTLAB_KINDS);
+        break;
+    case SDLK_k:
+        s->k = shift ? (s->k > 1 ? s->k - 1 : ACTLAB_MAX_K) : (s->k % ACTLAB_MAX_K) + 1;
+        break;
+    case SDLK_d:
+        load_digit(L, s->digit_index + (shift ? -1 : 1));
+        break;
+    case SDLK_g:
+        L->kernel_sel = (L->kernel_sel + (shift ? N_MAP_KERNELS - 1 : 1)) % N_MAP_KERNELS;
+        load_kernel(L);
+        break;
+    default:
+        return false;
+    }
+    actscene_rebuild(s);
+    return true;
+}
+
+/* ---- drawing --------------------------------------------------------------------------- */
+
+/* 4 significant digits, plain for >= 0.01, else d.ddd e−n; U+2212 minus. */
+static const char *sig4(float v, char *out, size_t size)
+{
+    if (v == 0.0f) {
+        snprintf(out, size, "0");
+        return out;
+    }
+    char buf[48];
+    if (fabsf(v) >= 0.01f)
+        snprintf(buf, sizeof buf, "%.4g", (double)v);
+    else
+        snprintf(buf, sizeof buf, "%.3e", (double)v);
+    /* 9.537e-07 -> 9.537e−7 */
+    char *e = strchr(buf, 'e');
+    if (e) {
+        int ex = atoi(e + 1);
+        *e = '\0';
+        snprintf(out, size, "%s%.12se%s%d", buf[0] == '-' ? "−" : "", buf[0] == '-' ? buf + 1 : buf,
+                 ex < 0 ? "−" : "", ex < 0 ? -ex : ex);
+    } else {
+        snprintf(out, size, "%s%.16s", buf[0] == '-' ? "−" : "", buf[0] == '-' ? buf + 1 : buf);
+    }
+    return out;
+}
+
+static const char *fixed4(float v, char *out, size_t size)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.4f", (double)v);
+    if (strcmp(buf, "-0.0000") == 0)
+        snprintf(buf, sizeof buf, "0.0000");
+    snprintf(out, size, "%s%.24s", buf[0] == '-' ? "−" : "", buf[0] == '-' ? buf + 1 : buf);
+    return out;
+}
+
+static const char *const kind_items[ACTLAB_KINDS] = {"ReLU", "Leaky ReLU", "Sigmoid",
+                                                      "tanh", "abs |x|", "Softplus"};
+
+static void draw_controls(ActLab *L, LabContext *ctx)
+{
+    Ui *ui = ctx->ui;
+    const Theme *th = ctx->th;
+    ActScene *s = &L->sc;
+    UiColumn col = ui_column(ctx->controls, th);
+    bool changed = false;
+    ui_column_heading(ui, &col, "Function  (F)");
+    int sel = (int)s->kind;
+    if (ui_dropdown(ui, ui_id("act.kind"), ui_column_next(&col, 1), kind_items, ACTLAB_KINDS,
+                    &sel)) {
+        s->kind = (ActKind)sel;
+        changed = true;
+    }
+    if (s->kind == ACT_LEAKY) {
+        changed |= ui_slider(ui, ui_id("act.alpha"), ui_column_next(&col, 2), "Slope α for x < 0",
+                             &s->alpha, 0.0f, 0.5f, 0.01f, 2);
+    } else if (s->kind == ACT_SOFTPLUS) {
+        changed |= ui_slider(ui, ui_id("act.beta"), ui_column_next(&col, 2), "Sharpness β",
+                             &s->beta, 0.25f, 10.0f, 0.25f, 2);
+    }
+    float probe = s->probe;
+    if (ui_slider(ui, ui_id("act.probe"), ui_column_next(&col, 2), "Probe x  (← →)", &probe,
+                  ACTLAB_X_LO, ACTLAB_X_HI, 0.05f, 2)) {
+        s->probe = probe;
+        actscene_update_probe(s);
+        sync_timeline_to_probe(L);
+    }
+    int k = s->k;
+    if (ui_slider_int(ui, ui_id("act.k"), ui_column_next(&col, 2), "Stacked sigmoids k  (K)", &k,
+                      1, ACTLAB_MAX_K) &&
+        k != s->k) {
+        s->k = k;
+        changed = true;
+    }
+    ui_column_heading(ui, &col, "Feature map");
+    int d = s->digit_index;
+    char dl[64];
+    snprintf(dl, sizeof dl, "Digit #  (D)");
+    if (ui_slider_int(ui, ui_id("act.digit"), ui_column_next(&col, 2), dl, &d, 0,
+                      L->digits.n - 1) &&
+        d != s->digit_index) {
+        load_digit(L, d);
+        changed = true;
+    }
+    const char *kitems[N_MAP_KERNELS];
+    for (int i = 0; i < N_MAP_KERNELS; i++)
+        kitems[i] = kernels_preset_label(map_kernels[i]);
+    sel = L->kernel_sel;
+    if (ui_dropdown(ui, ui_id("act.kernel"), ui_column_next(&col, 1), kitems, N_MAP_KERNELS,
+                    &sel)) {
+        L->kernel_sel = sel;
+        load_kernel(L);
+        changed = true;
+    }
+    ui_label(ui, ui_column_next(&col, 2), "Drag the probe on the plot;\nhover the maps.",
+             FONT_SANS, THEME_SMALL, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    if (changed)
+        actscene_rebuild(s);
+}
+
+/* The colour for f (accent-free: amber means "current") and for f'. */
+static Color curve_f(const Theme *th)
+{
+    return th->kind == THEME_LIGHT ? COLOR_HEX(0x1f5fbf) : COLOR_HEX(0x6fa8ff);
+}
+
+static Color curve_d(const Theme *th)
+{
+    return th->kind == THEME_LIGHT ? COLOR_HEX(0xc0561a) : COLOR_HEX(0xf08a4b);
+}
+
+static void draw_function_plot(ActLab *L, LabContext *ctx, Rect area)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    ActScene *s = &L->sc;
+    const char *name = actscene_kind_name(s->kind);
+    int line_h = render_line_height(r, FONT_MONO, theme_px(th, THEME_BODY));
+    int text_h = 2 * line_h + theme_px(th, 8);
+    Rect pr = {area.x, area.y, area.w, area.h - text_h};
+    float lo, hi;
+    actscene_y_range(s->kind, &lo, &hi);
+    snprintf(L->title, sizeof L->title, "%s and its derivative", actscene_kind_label(s->kind));
+    PlotView v = plot_view_make(L->title, ACTLAB_X_LO, ACTLAB_X_HI, lo, hi);
+    v.x_label = "x";
+    snprintf(L->fx_label, sizeof L->fx_label, "%s(x)", name);
+    snprintf(L->dx_label, sizeof L->dx_label, "%s′(x)", name);
+    plot_add_curve(&v, s->xs, s->fy, ACTLAB_SAMPLES, curve_f(th), L->fx_label);
+    PlotCurve *cd = plot_add_curve(&v, s->xs, s->dy, ACTLAB_SAMPLES, curve_d(th), L->dx_label);
+    if (cd)
+        cd->thickness = 2.0f;
+    v.show_probe = true;
+    v.probe_x = s->probe;
+    char a[32], b[32];
+    snprintf(L->mark_f, sizeof L->mark_f, "%s", fixed4(s->probe_value, a, sizeof a));
+    snprintf(L->mark_d, sizeof L->mark_d, "%s", fixed4(s->probe_deriv, b, sizeof b));
+    plot_add_mark(&v, s->probe, s->probe_value, curve_f(th), L->mark_f);
+    plot_add_mark(&v, s->probe, s->probe_deriv, curve_d(th), L->mark_d);
+    if (L->hover_cell >= 0) {
+        /* the hovered feature-map cell's z, on the curve */
+        float z = s->z[L->hover_cell];
+        if (z >= ACTLAB_X_LO && z <= ACTLAB_X_HI)
+            plot_add_mark(&v, z, s->fz[L->hover_cell], th->hover, NULL);
+    }
+    PlotLayout lay = plot_layout(&v, pr, th);
+
+    /* probe dragging: press on the plot area moves the probe there; drag follows */
+    Ui *ui = ctx->ui;
+    if (!ctx->headless) {
+        bool over = rect_contains(rect_inset(lay.area, -theme_px(th, 6)), ui->in.mx, ui->in.my);
+        if (ui->in.mouse_pressed && over && !ui->mouse_used)
+            L->dragging = true;
+        if (!ui->in.mouse_down)
+            L->dragging = false;
+        if (L->dragging) {
+            float x = plot_px_to_x(&v, &lay, (float)ui->in.mx);
+            x = fminf(fmaxf(x, ACTLAB_X_LO), ACTLAB_X_HI);
+            /* snap to 0.01 so the written values are the values at a readable x */
+            x = roundf(x * 100.0f) / 100.0f;
+            if (x != s->probe) {
+                s->probe = x;
+                actscene_update_probe(s);
+                sync_timeline_to_probe(L);
+            }
+            ui->mouse_used = true;
+            v.probe_x = s->probe;
+            v.marks[0].x = v.marks[1].x = s->probe;
+            v.marks[0].y = s->probe_value;
+            v.marks[1].y = s->probe_deriv;
+            snprintf(L->mark_f, sizeof L->mark_f, "%s", fixed4(s->probe_value, a, sizeof a));
+            snprintf(L->mark_d, sizeof L->mark_d, "%s", fixed4(s->probe_deriv, b, sizeof b));
+        }
+        if (over && !L->dragging && plot_hit_probe(&v, &lay, th, ui->in.mx, ui->in.my))
+            ui_tooltip(ui, "drag the probe (or use ← →)");
+    }
+    plot_draw(r, th, &v, &lay);
+
+    /* the formulas with the values at the probe */
+    char px[32];
+    fixed4(s->probe, px, sizeof px);
+    snprintf(L->eq, sizeof L->eq, "%s      %s(%s) = %s", actscene_formula(s->kind), name, px,
+             fixed4(s->probe_value, a, sizeof a));
+    snprintf(L->eq2, sizeof L->eq2, "%s      %s′(%s) = %s", actscene_deriv_formula(s->kind), name,
+             px, fixed4(s->probe_deriv, b, sizeof b));
+    int size = theme_px(th, THEME_BODY);
+    char fit[600];
+    int ty = pr.y + pr.h + theme_px(th, 6);
+    render_text_fit(r, FONT_MONO, size, L->eq, area.w, fit, sizeof fit);
+    render_text(r, FONT_MONO, size, fit, area.x, ty, ALIGN_LEFT | ALIGN_TOP, curve_f(th));
+    render_text_fit(r, FONT_MONO, size, L->eq2, area.w, fit, sizeof fit);
+    render_text(r, FONT_MONO, size, fit, area.x, ty + line_h, ALIGN_LEFT | ALIGN_TOP,
+                curve_d(th));
+}
+
+static void draw_vanishing(ActLab *L, LabContext *ctx, Rect area)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    ActScene *s = &L->sc;
+    int gap = theme_px(th, 12);
+    /* the plot on the left, the table of numbers on the right */
+    int mono = theme_px(th, THEME_SMALL + 1);
+    int table_w = (int)(24.0f * 0.61f * (float)mono) + gap;
+    if (table_w > area.w / 2)
+        table_w = area.w / 2;
+    Rect pr = {area.x, area.y, area.w - table_w - gap, area.h};
+    Rect tr = {area.x + area.w - table_w, area.y, table_w, area.h};
+
+    PlotView v = plot_view_make("k stacked sigmoids", 0.5f, (float)ACTLAB_MAX_K + 0.5f, 1e-7f,
+                                1.0f);
+    v.log_y = true;
+    v.x_label = "k (layers)";
+    v.y_label = "∂out/∂in";
+    PlotCurve *cb = plot_add_curve(&v, s->ks, s->bound, ACTLAB_MAX_K, th->text, "0.25ᵏ");
+    if (cb)
+        cb->dots = true;
+    PlotCurve *cc = plot_add_curve(&v, s->ks, s->chain, ACTLAB_MAX_K, curve_d(th), "at x");
+    if (cc) {
+        cc->dots = true;
+        cc->thickness = 1.5f;
+    }
+    v.show_probe = true;
+    v.probe_x = (float)s->k;
+    char a[32];
+    snprintf(L->mark_k, sizeof L->mark_k, "%s", sig4(s->bound[s->k - 1], a, sizeof a));
+    plot_add_mark(&v, (float)s->k, s->bound[s->k - 1], th->accent, L->mark_k);
+    PlotLayout lay = plot_layout(&v, pr, th);
+    plot_draw(r, th, &v, &lay);
+
+    /* the table: k, 0.25^k (the best case), the real product at the probe */
+    int lh = render_line_height(r, FONT_MONO, mono);
+    int row_h = lh + theme_px(th, 2);
+    int y = tr.y;
+    render_text(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), "the numbers", tr.x, y,
+                ALIGN_LEFT | ALIGN_TOP, th->text);
+    y += render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY)) + theme_px(th, 4);
+    char hdr[64], px[32];
+    snprintf(hdr, sizeof hdr, " k  0.25ᵏ      at x=%s", fixed4(s->probe, px, sizeof px));
+    char fit[128];
+    render_text_fit(r, FONT_MONO, mono, hdr, tr.w, fit, sizeof fit);
+    render_text(r, FONT_MONO, mono, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    y += row_h;
+    for (int j = 0; j < ACTLAB_MAX_K && y + row_h <= tr.y + tr.h; j++) {
+        char b1[32], b2[32], line[96];
+        snprintf(line, sizeof line, "%2d  %-9s  %s", j + 1, sig4(s->bound[j], b1, sizeof b1),
+                 sig4(s->chain[j], b2, sizeof b2));
+        bool current = j + 1 == s->k;
+        if (current)
+            render_round_rect(r, (Rect){tr.x - theme_px(th, 4), y - 1, tr.w, row_h},
+                              theme_px(th, 4), color_alpha(th->accent, 60));
+        render_text(r, FONT_MONO, mono, line, tr.x, y, ALIGN_LEFT | ALIGN_TOP,
+                    j + 1 <= s->k ? th->text : th->text_dim);
+        y += row_h;
+    }
+    y += theme_px(th, 4);
+    if (y + 3 * lh <= tr.y + tr.h) {
+        char wrap1[128];
+        snprintf(wrap1, sizeof wrap1, "s′(x) ≤ s′(0) = 0.25:");
+        render_text(r, FONT_SANS, mono, wrap1, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        render_text(r, FONT_SANS, mono, "each layer multiplies the", tr.x, y + lh,
+                    ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        render_text(r, FONT_SANS, mono, "gradient by at most ¼", tr.x, y + 2 * lh,
+                    ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    }
+}
+
+static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    ActScene *s = &L->sc;
+    int gap = theme_px(th, 12);
+    int w4 = area.w / 4;
+    const char *name = actscene_kind_name(s->kind);
+    static char t_digit[64], t_z[64], t_f[64], t_d[64];
+    if (s->digit_label >= 0)
+        snprintf(t_digit, sizeof t_digit, "digit #%d (a %d)", s->digit_index, s->digit_label);
+    else
+        snprintf(t_digit, sizeof t_digit, "digit #%d", s->digit_index);
+    snprintf(t_z, sizeof t_z, "z = digit ⋆ %s", s->kernel_name ? s->kernel_name : "kernel");
+    snprintf(t_f, sizeof t_f, "%s(z)", name);
+    snprintf(t_d, sizeof t_d, "%s′(z)", name);
+    GridView gv[4];
+    gv[0] = grid_view_make(t_digit, s->digit, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_GRAY);
+    gv[0].scale = colorscale_make(COLORMAP_GRAY, 0.0f, 1.0f);
+    gv[1] = grid_view_make(t_z, s->z, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
+    /* before and after on the same diverging scale: what changed is what the function did */
+    float m = fmaxf(fabsf(s->z_min), fabsf(s->z_max));
+    gv[1].scale = colorscale_make(COLORMAP_DIVERGING, -m, m);
+    gv[2] = grid_view_make(t_f, s->fz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
+    gv[2].scale = gv[1].scale;
+    /* |x| has slopes -1 and +1 (signed); every other derivative is >= 0, a magnitude from 0 */
+    if (s->kind == ACT_ABS) {
+        gv[3] = grid_view_make(t_d, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
+        gv[3].scale = colorscale_make(COLORMAP_DIVERGING, -1.0f, 1.0f);
+    } else {
+        float dmax = 0.0f;
+        for (int i = 0; i < ACTLAB_MAP * ACTLAB_MAP; i++)
+            dmax = fmaxf(dmax, s->dz[i]);
+        gv[3] = grid_view_make(t_d, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_SEQUENTIAL);
+        gv[3].scale = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, dmax > 0.0f ? dmax : 1.0f);
+    }
+    int line_h = render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY));
+    GridLayout lay[4];
+    for (int i = 0; i < 4; i++) {
+        gv[i].shape = "1×28×28";
+        gv[i].show_values = false;
+        Rect a = {area.x + i * w4, area.y, w4 - gap, area.h};
+        lay[i] = grid_layout(&gv[i], a, th, line_h);
+    }
+    L->hover_cell = -1;
+    Ui *ui = ctx->ui;
+    if (!ctx->headless && !ui->mouse_used)
+        for (int i = 0; i < 4; i++) {
+            GridHit h = grid_hit_test(&gv[i], &lay[i], ui->in.mx, ui->in.my);
+            if (h.inside && !h.in_padding)
+                L->hover_cell = h.row * ACTLAB_MAP + h.col;
+        }
+    if (L->hover_cell >= 0) {
+        int hr = L->hover_cell / ACTLAB_MAP, hc = L->hover_cell % ACTLAB_MAP;
+        for (int i = 0; i < 4; i++)
+            grid_add_highlight(&gv[i], hr, hc, 1, 1, GRID_HL_HOVER);
+        char a[32], b[32], c[32];
+        snprintf(L->tip, sizeof L->tip, "row %d, col %d\nz = %s\n%s(z) = %s\n%s′(z) = %s", hr, hc,
+                 fixed4(s->z[L->hover_cell], a, sizeof a), name,
+                 fixed4(s->fz[L->hover_cell], b, sizeof b), name,
+                 fixed4(s->dz[L->hover_cell], c, sizeof c));
+        ui_tooltip(ui, L->tip);
+    }
+    for (int i = 0; i < 4; i++)
+        grid_draw(r, th, &gv[i], &lay[i]);
+    /* the arrows: conv, then the function */
+    int ay = lay[1].cells.y + lay[1].cells.h / 2;
+    render_text(r, FONT_SANS_BOLD, theme_px(th, 20), "→", area.x + w4 - gap / 2, ay,
+                ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    render_text(r, FONT_SANS_BOLD, theme_px(th, 20), "→", area.x + 2 * w4 - gap / 2, ay,
+                ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+}
+
+static void act_draw(void *state, LabContext *ctx)
+{
+    ActLab *L = state;
+    /* a step taken through the timeline since the last update */
+    if (L->tl.pos != L->last_pos)
+        act_update(L, 0.0);
+    draw_controls(L, ctx);
+    const Theme *th = ctx->th;
+    Rect st = ctx->stage;
+    int gap = theme_px(th, 20);
+    int top_h = st.h * 56 / 100;
+    Rect fplot = {st.x, st.y, st.w * 52 / 100, top_h};
+    Rect van = {st.x + fplot.w + gap, st.y, st.w - fplot.w - gap, top_h};
+    Rect maps = {st.x, st.y + top_h + gap, st.w, st.h - top_h - gap};
+    /* the maps first: their hover puts a mark on the function plot */
+    draw_maps(L, ctx, maps);
+    draw_function_plot(L, ctx, fplot);
+    draw_vanishing(L, ctx, van);
+
+    /* the equation strip: value and slope at the probe, and the stack's bound at k */
+    Rect e = ctx->equation;
+    if (e.w > 0 && e.h > 0) {
+        Render *r = ctx->r;
+        int size = theme_px(th, THEME_BODY);
+        int lh = render_line_height(r, FONT_MONO, size);
+        ActScene *s = &L->sc;
+        char a[32], b[32], c[32], px[32], line[256], fit[300];
+        const char *name = actscene_kind_name(s->kind);
+        snprintf(line, sizeof line, "%s(%s) = %s    %s′(%s) = %s", name,
+                 fixed4(s->probe, px, sizeof px), fixed4(s->probe_value, a, sizeof a), name, px,
+                 fixed4(s->probe_deriv, b, sizeof b));
+        bool two = 2 * lh <= e.h;
+        int y = e.y + (e.h - (two ? 2 : 1) * lh) / 2;
+        render_text_fit(r, FONT_MONO, size, line, e.w, fit, sizeof fit);
+        render_text(r, FONT_MONO, size, fit, e.x, y, ALIGN_LEFT | ALIGN_TOP, th->text);
+        if (two) {
+            snprintf(line, sizeof line, "%d stacked sigmoids: gradient ≤ 0.25^%d = %s (at x: %s)",
+                     s->k, s->k, sig4(s->bound[s->k - 1], a, sizeof a),
+                     sig4(s->chain[s->k - 1], c, sizeof c));
+            render_text_fit(r, FONT_MONO, size, line, e.w, fit, sizeof fit);
+            render_text(r, FONT_MONO, size, fit, e.x, y + lh, ALIGN_LEFT | ALIGN_TOP,
+                        th->text_dim);
+        }
+    }
+}
+
+const LabDef lab_activations = {
+    "activations",
+    "Activations",
+    "ReLU, sigmoid, tanh and friends with their derivatives; vanishing 0.25\xE1\xB5\x8F.",
+    act_create,
+    act_destroy,
+    act_set_option,
+    act_update,
+    act_draw,
+    act_timeline,
+    act_key,
+};
