@@ -2,7 +2,9 @@
 #include "engine/net.h"
 
 #include "engine/dense.h"
+#include "engine/fastconv.h"
 #include "engine/rng.h"
+#include "engine/workers.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -821,10 +823,32 @@ void net_destroy(Net *net)
 {
     if (!net)
         return;
+    workers_destroy(net->workers);
     free(net->text);
     free(net->params);
     free(net->grads);
     free(net);
+}
+
+/* ---- fast path (engineer "fast"): the thread pool the layer dispatch hands to fastconv ---- */
+
+bool net_set_threads(Net *net, int threads)
+{
+    if (threads < 0 || threads > WORKERS_MAX)
+        return false;
+    if (threads == net_threads(net))
+        return true;
+    Workers *wk = NULL;
+    if (threads > 0 && !(wk = workers_create(threads)))
+        return false;
+    workers_destroy(net->workers);
+    net->workers = wk;
+    return true;
+}
+
+int net_threads(const Net *net)
+{
+    return net->workers ? workers_count(net->workers) : 0;
 }
 
 float *net_weights(const Net *net, int i)
@@ -892,9 +916,12 @@ void net_acts_destroy(NetActs *a)
 
 /* ---------------------------------------------------------------- layer dispatch
  * The only two functions that know which op computes which layer: a faster path plugs in
- * here. x is the layer's input (N, in), y its output (N, out). */
+ * here. x is the layer's input (N, in), y its output (N, out). wk NULL: the reference ops;
+ * otherwise the fast path of fastconv.h on that pool (same contracts, same results within
+ * float rounding; it falls back to the reference for what it does not handle). */
 
-static void layer_forward(const Layer *l, const float *params, float *y, const float *x, int n)
+static void layer_forward(Workers *wk, const Layer *l, const float *params, float *y,
+                          const float *x, int n)
 {
     long in_elems = shape_elems(l->in);
     switch (l->kind) {
@@ -902,7 +929,9 @@ static void layer_forward(const Layer *l, const float *params, float *y, const f
     case LAYER_DECONV: {
         ConvGeom g = l->conv;
         g.n = n;
-        if (l->kind == LAYER_CONV)
+        if (l->kind == LAYER_CONV && wk)
+            fastconv_forward(wk, y, x, params + l->w_off, params + l->b_off, &g);
+        else if (l->kind == LAYER_CONV)
             conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
         else
             deconv_forward(y, x, params + l->w_off, params + l->b_off, &g);
@@ -914,7 +943,10 @@ static void layer_forward(const Layer *l, const float *params, float *y, const f
         static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
         PoolGeom g = l->pool;
         g.n = n;
-        pool_forward(y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
+        if (wk)
+            fastconv_pool_forward(wk, y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
+        else
+            pool_forward(y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
         break;
     }
     case LAYER_RELU:
@@ -923,7 +955,10 @@ static void layer_forward(const Layer *l, const float *params, float *y, const f
     case LAYER_TANH:
     case LAYER_ABS:
     case LAYER_SOFTPLUS:
-        act_forward(y, x, n * in_elems, l->act, l->param);
+        if (wk)
+            fastconv_act_forward(wk, y, x, n * in_elems, l->act, l->param);
+        else
+            act_forward(y, x, n * in_elems, l->act, l->param);
         break;
     case LAYER_LRN:
         lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha, l->lrn_beta,
@@ -934,7 +969,11 @@ static void layer_forward(const Layer *l, const float *params, float *y, const f
         memcpy(y, x, (size_t)(n * in_elems) * sizeof(float));
         break;
     case LAYER_DENSE:
-        dense_forward(y, x, params + l->w_off, params + l->b_off, n, l->in.c, l->units);
+        if (wk)
+            fastconv_dense_forward(wk, y, x, params + l->w_off, params + l->b_off, n, l->in.c,
+                                   l->units);
+        else
+            dense_forward(y, x, params + l->w_off, params + l->b_off, n, l->in.c, l->units);
         break;
     case LAYER_SOFTMAX:
         softmax_forward(y, x, n, l->in.c);
@@ -948,9 +987,9 @@ static void layer_forward(const Layer *l, const float *params, float *y, const f
  * conv, deconv and dense) and dL/dparams into grads, from dy (N, out). The softmax is always
  * the last layer with the cross-entropy loss, so its backward is the fused p - onehot(label),
  * divided by N (the mean over the batch), from y = p and labels. */
-static void layer_backward(const Layer *l, const float *params, float *grads, float *dx,
-                           const float *dy, const float *x, const float *y, const int *labels,
-                           int n)
+static void layer_backward(Workers *wk, const Layer *l, const float *params, float *grads,
+                           float *dx, const float *dy, const float *x, const float *y,
+                           const int *labels, int n)
 {
     long in_elems = shape_elems(l->in);
     switch (l->kind) {
@@ -958,7 +997,10 @@ static void layer_backward(const Layer *l, const float *params, float *grads, fl
     case LAYER_DECONV: {
         ConvGeom g = l->conv;
         g.n = n;
-        if (l->kind == LAYER_CONV)
+        if (l->kind == LAYER_CONV && wk)
+            fastconv_backward(wk, dx, grads + l->w_off, grads + l->b_off, dy, x,
+                              params + l->w_off, &g);
+        else if (l->kind == LAYER_CONV)
             conv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, &g);
         else
             deconv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off,
@@ -971,7 +1013,10 @@ static void layer_backward(const Layer *l, const float *params, float *grads, fl
         static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
         PoolGeom g = l->pool;
         g.n = n;
-        pool_backward(dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
+        if (wk)
+            fastconv_pool_backward(wk, dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
+        else
+            pool_backward(dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
         break;
     }
     case LAYER_RELU:
@@ -980,7 +1025,10 @@ static void layer_backward(const Layer *l, const float *params, float *grads, fl
     case LAYER_TANH:
     case LAYER_ABS:
     case LAYER_SOFTPLUS:
-        act_backward(dx, dy, x, n * in_elems, l->act, l->param);
+        if (wk)
+            fastconv_act_backward(wk, dx, dy, x, n * in_elems, l->act, l->param);
+        else
+            act_backward(dx, dy, x, n * in_elems, l->act, l->param);
         break;
     case LAYER_LRN:
         lrn_backward(dx, dy, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
@@ -991,8 +1039,12 @@ static void layer_backward(const Layer *l, const float *params, float *grads, fl
             dx[i] += dy[i];
         break;
     case LAYER_DENSE:
-        dense_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, n,
-                       l->in.c, l->units);
+        if (wk)
+            fastconv_dense_backward(wk, dx, grads + l->w_off, grads + l->b_off, dy, x,
+                                    params + l->w_off, n, l->in.c, l->units);
+        else
+            dense_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, n,
+                           l->in.c, l->units);
         break;
     case LAYER_SOFTMAX: {
         /* dL/dz = (p - y) / N: the notes' "p minus the one-hot target" */
@@ -1018,7 +1070,8 @@ void net_forward(const Net *net, NetActs *a, const float *x, int n)
     a->have_loss = false;
     memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
     for (int i = 0; i < sp->n_layers; i++)
-        layer_forward(&sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x, n);
+        layer_forward(net->workers, &sp->layers[i], net->params, a->out[i],
+                      i ? a->out[i - 1] : a->x, n);
 }
 
 float net_loss(const Net *net, NetActs *a, const int *labels)
@@ -1055,8 +1108,8 @@ void net_backward(Net *net, NetActs *a)
         const Layer *l = &sp->layers[i];
         float *dx = i ? a->grad[i - 1] : a->dx; /* (N, in) */
         memset(dx, 0, (size_t)n * (size_t)shape_elems(l->in) * sizeof(float));
-        layer_backward(l, net->params, net->grads, dx, a->grad[i], i ? a->out[i - 1] : a->x,
-                       a->out[i], a->labels, n);
+        layer_backward(net->workers, l, net->params, net->grads, dx, a->grad[i],
+                       i ? a->out[i - 1] : a->x, a->out[i], a->labels, n);
     }
 }
 

@@ -95,12 +95,16 @@ typedef struct NetSpec {
     bool xent;       /* last layer is softmax: cross-entropy loss; else sum of squares */
 } NetSpec;
 
+typedef struct Workers Workers; /* engine/workers.h */
+
 typedef struct Net {
     NetSpec spec;
     char *text;      /* the net text it was built from (saved in .cnn model files) */
     long n_params;   /* == spec.n_params */
     float *params;   /* (n_params) every weight and bias, layer after layer */
     float *grads;    /* (n_params) dL/dparams, same layout; accumulated by net_backward */
+    /* fast path (engine/fastconv.h): NULL runs the reference ops; set by net_set_threads */
+    Workers *workers;
 } Net;
 
 /* Activation buffers for batches of up to `cap` examples; allocated once, reused each step. */
@@ -144,6 +148,16 @@ Net *net_create(const char *text, const char *file, uint64_t seed, char *err, si
 /* Reads a net file and builds it as net_create; err starts with the path. */
 Net *net_load(const char *path, uint64_t seed, char *err, size_t err_size);
 void net_destroy(Net *net);
+
+/* ---- fast path (engineer "fast"): which ops the layer dispatch runs ----
+ * threads == 0: the reference ops of conv.h, pool.h, act.h, dense.h (the default, what the
+ * step-through shows). threads >= 1: the fast path of fastconv.h on that many threads
+ * (counting the caller), equal to the reference within float rounding, and bit-identical
+ * whatever the thread count. False (and the net unchanged) when threads are out of
+ * [0, WORKERS_MAX] or cannot be started. Call it between steps, not during one. */
+bool net_set_threads(Net *net, int threads);
+/* 0 for the reference ops, else the fast path's thread count. */
+int net_threads(const Net *net);
 
 /* View of layer i's weights / biases (or their gradients); NULL when it has none. */
 float *net_weights(const Net *net, int i);
