@@ -479,6 +479,16 @@ static bool draw_card(App *app, Render *r, Rect rc, UiId id, const char *key, co
                    ALIGN_CENTER | ALIGN_MIDDLE, dim ? th->text : color_text_on(th->accent));
     Rect tr = {b.x + badge + theme_px(th, 10), b.y, rc.w - badge - 2 * pad - theme_px(th, 10),
                badge};
+    if (dim) {
+        /* not built yet: a quiet "coming" at the right end of the title row */
+        int cw = 0, sz = theme_px(th, THEME_SMALL);
+        render_text_size(r, FONT_SANS, sz, "coming", &cw, NULL);
+        if (cw < tr.w / 2) {
+            render_text_in(r, FONT_SANS, sz, "coming", tr, ALIGN_RIGHT | ALIGN_MIDDLE,
+                           th->text_dim);
+            tr.w -= cw + theme_px(th, 8);
+        }
+    }
     char fit[160];
     render_text_fit(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), title, tr.w, fit, sizeof fit);
     render_text_in(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), fit, tr,
@@ -502,48 +512,69 @@ static void draw_home(App *app, Render *r)
         area.x += (area.w - max_w) / 2;
         area.w = max_w;
     }
-    int y = area.y;
-    int title = theme_px(th, 28);
-    render_text(r, FONT_SANS_BOLD, title, "convscope", area.x, y, ALIGN_LEFT | ALIGN_TOP,
-                th->text);
-    y += render_line_height(r, FONT_SANS_BOLD, title);
-    render_text(r, FONT_SANS, theme_px(th, THEME_HEADING),
-                "See every number a convolutional network computes.", area.x, y,
-                ALIGN_LEFT | ALIGN_TOP, th->text_dim);
-    y += render_line_height(r, FONT_SANS, theme_px(th, THEME_HEADING)) + 2 * u;
-
-    /* footer first, so the lists know how much room is left */
-    int hint_size = theme_px(th, THEME_SMALL + 1);
-    int hint_h = render_line_height(r, FONT_SANS, hint_size);
-    Rect hint = {area.x, area.y + area.h - hint_h, area.w, hint_h};
-    char fit[512];
-    render_text_fit(r, FONT_SANS, hint_size,
-                    "1\xE2\x80\x93" "8 open a lab  \xC2\xB7  \xE2\x86\x91\xE2\x86\x93 Enter choose  "
-                    "\xC2\xB7  H help  \xC2\xB7  T theme  \xC2\xB7  Ctrl+= / Ctrl+\xE2\x88\x92 size  "
-                    "\xC2\xB7  F fullscreen  \xC2\xB7  Ctrl+S save PNG  \xC2\xB7  Ctrl+Q quit",
-                    hint.w, fit, sizeof fit);
-    render_text(r, FONT_SANS, hint_size, fit, hint.x, hint.y, ALIGN_LEFT | ALIGN_TOP,
-                th->text_dim);
-
+    int title = theme_px(th, 28), tag = theme_px(th, THEME_HEADING);
     int head = theme_px(th, THEME_HEADING);
     int head_h = render_line_height(r, FONT_SANS_BOLD, head) + u;
-    render_text(r, FONT_SANS_BOLD, head, "Labs", area.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
-    y += head_h;
+    int hint_size = theme_px(th, THEME_SMALL + 1);
+    int hint_h = render_line_height(r, FONT_SANS, hint_size);
+    int body_lh = render_line_height(r, FONT_SANS, theme_px(th, THEME_BODY));
 
-    int gap = 2 * u;
+    /* the lab cards: as many columns as fit (up to 4); height from the tallest blurb */
+    int gap = 2 * u, pad = theme_px(th, 12), badge = theme_px(th, 26);
     int cols = (area.w + gap) / (theme_px(th, 200) + gap);
     cols = cols < 1 ? 1 : (cols > 4 ? 4 : cols);
     int card_w = (area.w - (cols - 1) * gap) / cols;
-    /* card height: the tallest blurb at this width, plus badge row and padding */
-    int pad = theme_px(th, 12);
     int blurb_h = 0;
     for (int i = 0; i < LAB_COUNT; i++) {
         int h = render_text_wrap(r, FONT_SANS, theme_px(th, THEME_BODY), lab_get(i)->blurb,
                                  (Rect){0, 0, card_w - 2 * pad, 0}, th->text, false);
         blurb_h = h > blurb_h ? h : blurb_h;
     }
-    int card_h = 2 * pad + theme_px(th, 26) + theme_px(th, 8) + blurb_h;
+    int card_h = 2 * pad + badge + theme_px(th, 8) + blurb_h;
     int rows = (LAB_COUNT + cols - 1) / cols;
+    int labs_h = head_h + rows * (card_h + gap) + u;
+
+    /* what must fit: the lab cards and one line of lessons; the title, tagline and key hint
+     * give way on short windows (the top bar and H still say it all) */
+    int hero_h = render_line_height(r, FONT_SANS_BOLD, title);
+    int tag_h = render_line_height(r, FONT_SANS, tag) + 2 * u;
+    int need = labs_h + head_h + body_lh;
+    bool show_hint = need + hint_h + u <= area.h;
+    if (show_hint)
+        need += hint_h + u;
+    bool show_tag = need + tag_h + hero_h <= area.h;
+    bool show_hero = need + (show_tag ? tag_h : 0) + hero_h <= area.h;
+    int y = area.y;
+    if (show_hero) {
+        render_text(r, FONT_SANS_BOLD, title, "convscope", area.x, y, ALIGN_LEFT | ALIGN_TOP,
+                    th->text);
+        y += hero_h;
+    }
+    if (show_tag) {
+        render_text(r, FONT_SANS, tag, "See every number a convolutional network computes.",
+                    area.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        y += tag_h;
+    } else if (show_hero) {
+        y += u;
+    }
+
+    Rect hint = {area.x, area.y + area.h - hint_h, area.w, hint_h};
+    char fit[512];
+    if (show_hint) {
+        render_text_fit(r, FONT_SANS, hint_size,
+                        "1\xE2\x80\x93" "8 open a lab  \xC2\xB7  \xE2\x86\x91\xE2\x86\x93 Enter "
+                        "choose  \xC2\xB7  H help  \xC2\xB7  T theme  \xC2\xB7  Ctrl+= / "
+                        "Ctrl+\xE2\x88\x92 size  \xC2\xB7  F fullscreen  \xC2\xB7  Ctrl+S save "
+                        "PNG  \xC2\xB7  Ctrl+Q quit",
+                        hint.w, fit, sizeof fit);
+        render_text(r, FONT_SANS, hint_size, fit, hint.x, hint.y, ALIGN_LEFT | ALIGN_TOP,
+                    th->text_dim);
+    } else {
+        hint.y = area.y + area.h + u;
+    }
+
+    render_text(r, FONT_SANS_BOLD, head, "Labs", area.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    y += head_h;
     UiId cid = ui_id("home.card");
     for (int i = 0; i < LAB_COUNT; i++) {
         Rect rc = {area.x + (i % cols) * (card_w + gap), y + (i / cols) * (card_h + gap), card_w,
@@ -551,10 +582,7 @@ static void draw_home(App *app, Render *r)
         const LabDef *lab = lab_get(i);
         char key[4];
         snprintf(key, sizeof key, "%d", i + 1);
-        char title_buf[96];
-        snprintf(title_buf, sizeof title_buf, "%s%s", lab->title,
-                 lab_is_built(lab) ? "" : " (coming)");
-        if (draw_card(app, r, rc, ui_id_index(cid, i), key, title_buf, lab->blurb,
+        if (draw_card(app, r, rc, ui_id_index(cid, i), key, lab->title, lab->blurb,
                       app->home_sel == i, !lab_is_built(lab)))
             app_open_lab(app, i);
     }
@@ -565,9 +593,10 @@ static void draw_home(App *app, Render *r)
     y += head_h;
     int bottom = hint.y - u;
     if (app->n_lessons == 0) {
+        int lh = bottom - y > body_lh ? bottom - y : body_lh;
         render_text_wrap(r, FONT_SANS, theme_px(th, THEME_BODY),
                          "No lessons yet. Lesson files (lessons/*.lesson) appear here.",
-                         (Rect){area.x, y, area.w, bottom - y}, th->text_dim, true);
+                         (Rect){area.x, y, area.w, lh}, th->text_dim, true);
         return;
     }
     int row_h = theme_px(th, 36);

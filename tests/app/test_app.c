@@ -1,0 +1,276 @@
+/* test_app.c - the application frame: layout at every window size and scale (nothing overlaps,
+ * nothing leaves the window), the lab registry, the keys, the help rows, a headless frame checked
+ * by its pixels, and the render subcommand's argument errors and output. */
+#include "test.h"
+#include "app/app.h"
+#include "app/window.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_keycode.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int inside(Rect a, Rect outer)
+{
+    return a.x >= outer.x && a.y >= outer.y && a.x + a.w <= outer.x + outer.w &&
+           a.y + a.h <= outer.y + outer.h && a.w > 0 && a.h > 0;
+}
+
+static int disjoint(Rect a, Rect b)
+{
+    return a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+}
+
+static void test_layout(void)
+{
+    const int sizes[][2] = {{800, 600}, {1024, 768}, {1280, 800}, {1920, 1080}, {2560, 1440},
+                            {3840, 2160}};
+    const float scales[] = {1.0f, 1.5f, 2.0f, 2.5f};
+    int ok = 1;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        for (size_t k = 0; k < sizeof scales / sizeof scales[0]; k++) {
+            AppLayout L = app_layout(sizes[i][0], sizes[i][1], scales[k], 1.0f, true);
+            Rect win = L.window;
+            Rect parts[] = {L.top, L.brand, L.tabs, L.lessons, L.controls_panel, L.stage,
+                            L.strip, L.timeline, L.equation};
+            for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++)
+                if (!inside(parts[p], win)) {
+                    fprintf(stderr, "%dx%d@%.1f: part %zu outside\n", sizes[i][0], sizes[i][1],
+                            (double)scales[k], p);
+                    ok = 0;
+                }
+            if (!disjoint(L.controls_panel, L.stage) || !disjoint(L.stage, L.strip) ||
+                !disjoint(L.controls_panel, L.strip) || !disjoint(L.top, L.stage) ||
+                !disjoint(L.timeline, L.equation) || !disjoint(L.brand, L.tabs) ||
+                !disjoint(L.tabs, L.lessons))
+                ok = 0;
+            if (!inside(L.timeline, L.strip) || !inside(L.equation, L.strip) ||
+                !inside(L.controls, L.controls_panel))
+                ok = 0;
+            /* the stage keeps most of the window */
+            if (L.stage.w < sizes[i][0] / 2 || L.stage.h < sizes[i][1] / 3)
+                ok = 0;
+        }
+    CHECK(ok);
+    /* the requested scale is honoured where it fits and capped where it does not */
+    CHECK_NEAR(2.0, app_layout(1920, 1080, 2.0f, 1.0f, true).scale, 1e-6);
+    CHECK_NEAR(2.5, app_layout(3840, 2160, 2.5f, 1.0f, true).scale, 1e-6);
+    CHECK(app_layout(800, 600, 2.5f, 1.0f, true).scale < 1.2f);
+    CHECK_NEAR(1.0, app_layout(1280, 800, 1.0f, 1.0f, true).scale, 1e-6);
+    /* HiDPI: a 2x drawable doubles the scale */
+    CHECK_NEAR(2.0, app_layout(2560, 1600, 1.0f, 2.0f, true).scale, 1e-6);
+}
+
+static void test_registry(void)
+{
+    const char *names[LAB_COUNT] = {"convolution", "pooling", "channels", "network",
+                                    "train", "backprop", "matrix", "activations"};
+    for (int i = 0; i < LAB_COUNT; i++) {
+        const LabDef *d = lab_get(i);
+        CHECK(d != NULL);
+        CHECK_STR_EQ(names[i], d->name);
+        CHECK(d->title && d->title[0]);
+        CHECK(d->blurb && d->blurb[0]);
+        int idx = -1;
+        CHECK(lab_find(names[i], &idx) == d);
+        CHECK_INT_EQ(i, idx);
+    }
+    CHECK(lab_get(-1) == NULL);
+    CHECK(lab_get(LAB_COUNT) == NULL);
+    CHECK(lab_find("nope", NULL) == NULL);
+    CHECK(lab_find(NULL, NULL) == NULL);
+}
+
+static void test_keys(void)
+{
+    App *app = app_create(THEME_DARK, 1.0f);
+    CHECK(app != NULL);
+    CHECK_INT_EQ(APP_HOME, app->screen);
+    CHECK(app_key(app, SDLK_3, false, false));
+    CHECK_INT_EQ(2, app->screen);
+    CHECK(app_key(app, SDLK_ESCAPE, false, false));
+    CHECK_INT_EQ(APP_HOME, app->screen);
+    CHECK_INT_EQ(2, app->home_sel); /* home remembers where we came from */
+    /* H toggles help; Esc closes help before anything else */
+    app_key(app, SDLK_8, false, false);
+    app_key(app, SDLK_h, false, false);
+    CHECK(app->help_open);
+    app_key(app, SDLK_ESCAPE, false, false);
+    CHECK(!app->help_open);
+    CHECK_INT_EQ(7, app->screen);
+    app_key(app, SDLK_F1, false, false);
+    CHECK(app->help_open);
+    app_key(app, SDLK_F1, false, false);
+    CHECK(!app->help_open);
+    /* the banner: shown, counted, dismissed by Esc before going home */
+    app_error(app, "x.lesson:3: first");
+    app_error(app, "x.lesson:9: second");
+    CHECK(strcmp("x.lesson:9: second", app->banner) == 0);
+    CHECK_INT_EQ(1, app->banner_extra);
+    app_key(app, SDLK_ESCAPE, false, false);
+    CHECK(app->banner[0] == 0);
+    CHECK_INT_EQ(7, app->screen);
+    /* V, T, scale */
+    bool v = app->show_values;
+    app_key(app, SDLK_v, false, false);
+    CHECK(app->show_values != v);
+    app_key(app, SDLK_t, false, false);
+    CHECK_INT_EQ(THEME_LIGHT, app->theme_kind);
+    app_key(app, SDLK_t, false, false);
+    CHECK_INT_EQ(THEME_PROJECTOR, app->theme_kind);
+    app_key(app, SDLK_t, false, false);
+    CHECK_INT_EQ(THEME_DARK, app->theme_kind);
+    for (int i = 0; i < 10; i++)
+        app_key(app, SDLK_EQUALS, true, false);
+    CHECK_NEAR(2.5, app->scale, 1e-6);
+    app_key(app, SDLK_MINUS, true, false);
+    CHECK_NEAR(2.25, app->scale, 1e-6);
+    app_key(app, SDLK_0, true, false);
+    CHECK_NEAR(1.0, app->scale, 1e-6);
+    app_key(app, SDLK_MINUS, true, false);
+    CHECK_NEAR(1.0, app->scale, 1e-6);
+    /* window requests */
+    app_key(app, SDLK_s, true, false);
+    CHECK(app->req.screenshot);
+    app_key(app, SDLK_f, false, false);
+    CHECK(app->req.toggle_fullscreen);
+    app_key(app, SDLK_q, true, false);
+    CHECK(app->req.quit);
+    /* home navigation wraps around the labs (and lessons) */
+    app_key(app, SDLK_ESCAPE, false, false);
+    CHECK_INT_EQ(APP_HOME, app->screen);
+    app->home_sel = 0;
+    app_key(app, SDLK_UP, false, false);
+    CHECK_INT_EQ(LAB_COUNT + app->n_lessons - 1, app->home_sel);
+    app->home_sel = 4;
+    app_key(app, SDLK_RETURN, false, false);
+    CHECK_INT_EQ(4, app->screen);
+    app_destroy(app);
+
+    int n = 0;
+    const UiHelpRow *rows = app_help_rows(&n);
+    CHECK(n >= 15);
+    const char *must[] = {"1 \xE2\x80\xA6 8", "H  F1", "Esc", "Space", "Home  End", "[  ]", "V",
+                          "T", "F", "Ctrl+S", "Ctrl+Q", "Ctrl+0"};
+    for (size_t k = 0; k < sizeof must / sizeof must[0]; k++) {
+        int found = 0;
+        for (int i = 0; i < n; i++)
+            if (strcmp(rows[i].key, must[k]) == 0)
+                found = 1;
+        CHECK(found);
+    }
+}
+
+static void test_headless_frame(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+    char err[256];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    CHECK(r != NULL);
+    App *app = app_create(THEME_DARK, 1.0f);
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    app_frame(app, r, &in, 0.0, true);
+    SDL_RenderFlush(sdl);
+    const uint32_t *p = s->pixels;
+    int pitch = s->pitch / 4;
+    /* the background is the dark theme's #15171c; the top bar is the panel colour */
+    CHECK((p[700 * pitch + 1270] & 0xffffff) == 0x15171c);
+    CHECK((p[2 * pitch + 640] & 0xffffff) == 0x1d2027);
+    /* text in the top bar's tab area and the brand */
+    int ink = 0;
+    Rect tabs = app->lay.tabs;
+    for (int y = tabs.y; y < tabs.y + tabs.h; y++)
+        for (int x = tabs.x; x < tabs.x + tabs.w; x++)
+            if ((p[y * pitch + x] & 0xffffff) != 0x1d2027)
+                ink++;
+    CHECK(ink > 500);
+    /* the selected first card has the amber outline on its left edge somewhere */
+    int amber = 0;
+    for (int y = 100; y < 400; y++)
+        for (int x = 20; x < 30; x++)
+            if ((p[y * pitch + x] & 0xffffff) == 0xffb000)
+                amber++;
+    CHECK(amber > 50);
+    /* a lab frame: the control column panel and the strip appear */
+    app_open_lab(app, 3);
+    app_frame(app, r, &in, 0.0, true);
+    SDL_RenderFlush(sdl);
+    Rect cp = app->lay.controls_panel;
+    CHECK((p[(cp.y + cp.h / 2) * pitch + cp.x + cp.w / 2] & 0xffffff) == 0x1d2027);
+    CHECK((p[(cp.y + cp.h / 2) * pitch + cp.x] & 0xffffff) == 0x2a2e38);
+    /* an error banner in the error colour */
+    app_error(app, "demo.png: cannot read the image");
+    app_frame(app, r, &in, 0.0, true);
+    SDL_RenderFlush(sdl);
+    Rect b = app->lay.body;
+    CHECK((p[(b.y + 12) * pitch + b.x + 40] & 0xffffff) == 0xff5d5d);
+    app_destroy(app);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
+static int run_render(const char *const *args, int n)
+{
+    char *argv[32];
+    for (int i = 0; i < n; i++)
+        argv[i] = (char *)args[i];
+    return window_render_command(n, argv);
+}
+
+static void test_render_command(void)
+{
+    char out[256];
+    snprintf(out, sizeof out, "/tmp/convscope-test-render-%d.png", (int)getpid());
+    /* bad arguments: non-zero, no file */
+    const char *a1[] = {"render", "--out", out};
+    CHECK(run_render(a1, 3) != 0);
+    const char *a2[] = {"render", "--lab", "nope", "--out", out};
+    CHECK(run_render(a2, 5) != 0);
+    const char *a3[] = {"render", "--home", "--size", "12x9", "--out", out};
+    CHECK(run_render(a3, 6) != 0);
+    const char *a4[] = {"render", "--home", "--scale", "3", "--out", out};
+    CHECK(run_render(a4, 6) != 0);
+    const char *a5[] = {"render", "--home", "--theme", "pink", "--out", out};
+    CHECK(run_render(a5, 6) != 0);
+    const char *a6[] = {"render", "--home", "--out", "/tmp/x.jpg"};
+    CHECK(run_render(a6, 4) != 0);
+    const char *a7[] = {"render", "--home", "--lab", "pooling", "--out", out};
+    CHECK(run_render(a7, 6) != 0);
+    const char *a8[] = {"render", "--home", "--k", "3", "--out", out};
+    CHECK(run_render(a8, 6) != 0);
+    const char *a9[] = {"render", "--home", "--size"};
+    CHECK(run_render(a9, 3) != 0);
+    CHECK(access(out, F_OK) != 0);
+    /* a good one: the PNG exists with the asked size and theme */
+    const char *g[] = {"render", "--home", "--size", "900x640", "--theme", "light", "--out", out};
+    CHECK_INT_EQ(0, run_render(g, 8));
+    SDL_Surface *s = IMG_Load(out);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_INT_EQ(900, s->w);
+        CHECK_INT_EQ(640, s->h);
+        SDL_Surface *c = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+        const uint32_t *p = c->pixels;
+        /* light theme background #f3f4f7 near the bottom-right corner */
+        CHECK((p[630 * (c->pitch / 4) + 895] & 0xffffff) == 0xf3f4f7);
+        SDL_FreeSurface(c);
+        SDL_FreeSurface(s);
+    }
+    remove(out);
+}
+
+int main(void)
+{
+    test_layout();
+    test_registry();
+    test_keys();
+    test_headless_frame();
+    test_render_command();
+    SDL_Quit();
+    return test_summary();
+}
