@@ -549,7 +549,7 @@ static void draw_controls(ConvLab *L, LabContext *ctx)
     static const char *preset_items[KERNELS_PRESET_COUNT + 1];
     for (int i = 0; i < KERNELS_PRESET_COUNT; i++)
         preset_items[i] = kernels_preset_label((KernelsPreset)i);
-    preset_items[KERNELS_PRESET_COUNT] = "Custom (edited)";
+    preset_items[KERNELS_PRESET_COUNT] = "Custom";
     int preset = L->preset < 0 ? KERNELS_PRESET_COUNT : L->preset;
     if (ui_dropdown(ui, ui_id("conv.preset"), ui_column_next(&col, 1), preset_items,
                     KERNELS_PRESET_COUNT + 1, &preset) &&
@@ -700,7 +700,8 @@ static void draw_network_1d(ConvLab *L, LabContext *ctx, Rect area, int cur_ox)
     int total = n_in + L->pl + L->pr;
     float dx = (float)area.w / (float)(total + 1);
     float rad = fminf(dx * 0.32f, (float)theme_px(th, 16));
-    float y_in = (float)area.y + rad + (float)theme_px(th, 4);
+    int legend_h = render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL)) + theme_px(th, 8);
+    float y_in = (float)(area.y + legend_h) + rad + (float)theme_px(th, 4);
     float y_out = (float)(area.y + area.h) - rad - (float)theme_px(th, 4);
     int size = theme_px(th, THEME_SMALL);
     char s[32];
@@ -740,8 +741,8 @@ static void draw_network_1d(ConvLab *L, LabContext *ctx, Rect area, int cur_ox)
         render_text(r, FONT_MONO, size, s, (int)xo, (int)y_out, ALIGN_CENTER | ALIGN_MIDDLE,
                     th->text);
     }
-    /* the weight legend: one colour per shared weight */
-    int lx = area.x, ly = area.y + area.h / 2;
+    /* the weight legend above the samples: one colour per shared weight */
+    int lx = area.x, ly = area.y + legend_h / 2;
     for (int kx = 0; kx < L->kw && kx < 11; kx++) {
         char ws[48], vs[24];
         sweep_format_value(L->k[kx], vs, sizeof vs);
@@ -999,6 +1000,8 @@ static void conv_draw(void *state, LabContext *ctx)
     }
 
     grid_draw(r, th, &vin, &lin);
+    if (L->sw_.valid)
+        lsu_mark_unreached(r, th, &vin, &lin, &L->sw_.rows, &L->sw_.cols);
     grid_draw(r, th, &vk, &lk);
     /* the dilated kernel's taps inside the window */
     if (L->sw_.valid && (L->dh > 1 || L->dw > 1)) {

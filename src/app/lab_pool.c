@@ -486,6 +486,8 @@ static void pool_draw(void *state, LabContext *ctx)
     for (int c = 0; c < L->nch; c++) {
         grid_draw(r, th, &vin[c], &lin[c]);
         if (L->valid)
+            lsu_mark_unreached(r, th, &vin[c], &lin[c], &L->rows, &L->cols);
+        if (L->valid)
             grid_draw(r, th, &vout[c], &lout[c]);
         if (L->nch == 1)
             lsu_draw_operator(r, th, "\xE2\x86\x92", lin[c].bounds.x + lin[c].bounds.w + op_w / 2,
@@ -557,7 +559,11 @@ static void pool_draw(void *state, LabContext *ctx)
         lsu_equation_metrics(r, th, rc, THEME_HEADING, 10, nl, &size, &chars, &lines);
         int lh = render_line_height(r, FONT_MONO, size);
         int per = lines / nl < 1 ? 1 : lines / nl;
-        int yy = rc.y + (rc.h - (nl * per < lines ? nl * per : lines) * lh) / 2;
+        /* format every channel's line(s) first, then centre the block vertically */
+        static char block[MAX_CH * 2200];
+        block[0] = 0;
+        int total_lines = 0;
+        size_t len = 0;
         for (int c = first; c <= last; c++) {
             float vals[MAX_WIN * MAX_WIN];
             int n = 0;
@@ -566,16 +572,27 @@ static void pool_draw(void *state, LabContext *ctx)
                 for (int kx = 0; kx < L->kw; kx++)
                     vals[n++] = xc[(eq_oy * L->sh + ky) * L->w + eq_ox * L->sw + kx];
             float v = pool_cell(&L->g, L->kind, xc, eq_oy, eq_ox, NULL);
-            char eq[2048], full[2100];
+            char eq[2048];
             char pre[16] = "";
             if (L->nch > 1)
                 snprintf(pre, sizeof pre, "ch %d: ", c);
-            int pw = sweep_text_width(pre);
-            int used = sweep_format_pool(L->kind, vals, n, v, chars - pw, per, eq, sizeof eq);
-            snprintf(full, sizeof full, "%s%s", pre, eq);
-            lsu_draw_lines(r, FONT_MONO, size, full, rc.x, yy, 0, th->text);
-            yy += used * lh;
+            int pw = sweep_text_width(pre), used = 0;
+            for (int tries = 0; tries < 6; tries++) {
+                used = sweep_format_pool(L->kind, vals, n, v, chars - pw - tries, per, eq,
+                                         sizeof eq);
+                char probe[2100];
+                snprintf(probe, sizeof probe, "%s%s", pre, eq);
+                if (lsu_widest_line(r, FONT_MONO, size, probe) <= rc.w)
+                    break;
+            }
+            len += (size_t)snprintf(block + len, sizeof block - len, "%s%s%s",
+                                    total_lines ? "\n" : "", pre, eq);
+            if (len >= sizeof block)
+                len = sizeof block - 1;
+            total_lines += used;
         }
+        int yy = rc.y + (rc.h - total_lines * lh) / 2;
+        lsu_draw_lines(r, FONT_MONO, size, block, rc.x, yy, 0, th->text);
     }
     render_clip_pop(r);
 }

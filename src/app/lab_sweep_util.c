@@ -2,6 +2,7 @@
 #include "app/lab_sweep_util.h"
 
 #include "engine/assets.h"
+#include "viz/colormap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -262,4 +263,18 @@ void lsu_outline_cell(Render *r, const Theme *th, Rect cell, Color c, int thickn
 {
     (void)th;
     render_rect_outline(r, cell, thickness, c);
+}
+
+void lsu_mark_unreached(Render *r, const Theme *th, const GridView *v, const GridLayout *lay,
+                        const SweepAxis *rows, const SweepAxis *cols)
+{
+    Color tint = color_alpha(th->warning, 90);
+    for (int i = 0; i < rows->n_unreached; i++) {
+        Rect a = grid_cell_rect(v, lay, rows->unreached[i], 0);
+        render_rect(r, (Rect){a.x, a.y, v->cols * lay->cell, lay->cell}, tint);
+    }
+    for (int i = 0; i < cols->n_unreached; i++) {
+        Rect a = grid_cell_rect(v, lay, 0, cols->unreached[i]);
+        render_rect(r, (Rect){a.x, a.y, lay->cell, v->rows * lay->cell}, tint);
+    }
 }

@@ -8,6 +8,7 @@
 #include "app/lab.h"
 #include "engine/idx.h"
 #include "viz/grid.h"
+#include "viz/sweep.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +53,11 @@ void lsu_draw_operator(Render *r, const Theme *th, const char *glyph, int x, int
 /* An error panel (error-coloured border and title) with wrapped text in rc: impossible
  * combinations are explained where the output would be. */
 void lsu_draw_problem(Render *r, const Theme *th, Rect rc, const char *title, const char *text);
+
+/* Tints the rows and columns of the data that no window reaches (warning colour), so the
+ * stride's leftovers show on the grid itself. */
+void lsu_mark_unreached(Render *r, const Theme *th, const GridView *v, const GridLayout *lay,
+                        const SweepAxis *rows, const SweepAxis *cols);
 
 /* Amber outline of one cell (the dilated kernel's taps inside the window). */
 void lsu_outline_cell(Render *r, const Theme *th, Rect cell, Color c, int thickness);
