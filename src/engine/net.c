@@ -1086,12 +1086,20 @@ float net_loss(const Net *net, NetActs *a, const int *labels)
     float *dy = a->grad[last]; /* (N, K) */
     if (sp->xent) {
         const float *z = last ? a->out[last - 1] : a->x; /* (N, K) logits */
-        const float *p = a->out[last];                   /* (N, K) probabilities */
         a->loss = loss_softmax_xent(a->scratch, NULL, z, labels, n, k);
-        /* dL/dp of L = -(1/N) sum log p[label]: nonzero only at the label */
+        /* dL/dp of L = -(1/N) sum log p[label]: nonzero only at the label, -1/(N p[label]).
+         * 1/p = exp(logsumexp(z) - z[label]) in double, so a tiny p still gives an accurate
+         * value (the float p itself has lost digits by then) */
         memset(dy, 0, (size_t)n * (size_t)k * sizeof(float));
-        for (int j = 0; j < n; j++)
-            dy[(long)j * k + labels[j]] = -1.0f / ((float)n * p[(long)j * k + labels[j]]);
+        for (int j = 0; j < n; j++) {
+            const float *zj = z + (long)j * k; /* (K) */
+            double m = zj[0], sum = 0.0;
+            for (int c = 1; c < k; c++)
+                m = zj[c] > m ? zj[c] : m;
+            for (int c = 0; c < k; c++)
+                sum += exp((double)zj[c] - m);
+            dy[(long)j * k + labels[j]] = (float)(-exp(m + log(sum) - zj[labels[j]]) / n);
+        }
     } else {
         a->loss = loss_sse(dy, a->out[last], labels, n, k);
     }
