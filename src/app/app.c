@@ -244,7 +244,9 @@ static void set_scale(App *app, float s)
 {
     app->scale = theme_clamp_scale(roundf(s * 4.0f) / 4.0f);
     char msg[96];
-    snprintf(msg, sizeof msg, "UI scale %.2g\xC3\x97", (double)app->scale);
+    char num[32];
+    snprintf(msg, sizeof msg, "UI scale %s\xC3\x97",
+             colormap_format_value(app->scale, 2, num, sizeof num));
     app_toast(app, msg);
 }
 
@@ -407,9 +409,12 @@ static void draw_top_bar(App *app, Render *r)
 
     int size = theme_px(th, THEME_BODY), pad = theme_px(th, 12);
     char labels[LAB_COUNT][64];
+    /* short labels get tighter padding so "1 Conv" still fits an 800 px window */
     int widths[LAB_COUNT], total = 0;
     for (int mode = 0; mode < 3; mode++) {
         total = 0;
+        if (mode > 0)
+            pad = theme_px(th, 6);
         for (int i = 0; i < LAB_COUNT; i++) {
             if (mode == 0)
                 snprintf(labels[i], sizeof labels[i], "%d %s", i + 1, lab_get(i)->title);

@@ -190,11 +190,22 @@ void colormap_draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale 
     int dec = fabsf(s->hi - s->lo) >= 10.0f ? 1 : 2;
     colormap_format_value(s->lo, dec, lo, sizeof lo);
     colormap_format_value(s->hi, dec, hi, sizeof hi);
+    /* labels that would collide give way: first the "0", then the max (the bar still shows it) */
+    int lw = 0, hw = 0, zw = 0, gap = theme_px(th, 6);
+    render_text_size(r, FONT_MONO, size, lo, &lw, NULL);
+    render_text_size(r, FONT_MONO, size, hi, &hw, NULL);
+    render_text_size(r, FONT_MONO, size, "0", &zw, NULL);
+    bool zero = s->kind == COLORMAP_DIVERGING;
+    int mx = rc.x + rc.w / 2;
+    if (zero && (rc.x + lw + gap > mx - zw / 2 || mx + zw / 2 + gap > rc.x + rc.w - hw))
+        zero = false;
+    bool both = lw + gap + hw <= rc.w;
     render_text(r, FONT_MONO, size, lo, rc.x, ty, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
-    render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP, th->text_dim);
-    if (s->kind == COLORMAP_DIVERGING) {
-        int mx = rc.x + rc.w / 2;
+    if (both)
+        render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP,
+                    th->text_dim);
+    if (s->kind == COLORMAP_DIVERGING)
         render_rect(r, (Rect){mx, rc.y + bar_h, 1, theme_px(th, 3)}, th->text_dim);
+    if (zero)
         render_text(r, FONT_MONO, size, "0", mx, ty, ALIGN_CENTER | ALIGN_TOP, th->text_dim);
-    }
 }

@@ -1,0 +1,276 @@
+/* test_lab_conv.c - the Convolution, Pooling and Channels labs inside the real app frame,
+ * drawn headless on the software renderer: options and their errors, step counts equal to the
+ * engine's output sizes for sampled settings the controls allow, impossible settings
+ * explained (error-coloured panel, never a crash), the amber window and cyan hover by their
+ * pixels, and the frame time of each lab. */
+#include "test.h"
+#include "app/app.h"
+#include "engine/conv.h"
+
+#include <SDL.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef struct Harness {
+    SDL_Surface *s;
+    SDL_Renderer *sdl;
+    Render *r;
+    App *app;
+    UiInput in;
+} Harness;
+
+static bool harness_open(Harness *h, int w, int ht)
+{
+    memset(h, 0, sizeof *h);
+    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
+    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
+    char err[256];
+    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
+    h->app = app_create(THEME_DARK, 1.0f);
+    h->in.mx = h->in.my = -1;
+    return h->r && h->app;
+}
+
+static void harness_close(Harness *h)
+{
+    app_destroy(h->app);
+    render_destroy(h->r);
+    SDL_DestroyRenderer(h->sdl);
+    SDL_FreeSurface(h->s);
+}
+
+static void frame(Harness *h)
+{
+    app_frame(h->app, h->r, &h->in, 0.0, true);
+    SDL_RenderFlush(h->sdl);
+}
+
+/* Pixels of exactly colour rgb inside rc. */
+static int count_color(const Harness *h, Rect rc, uint32_t rgb)
+{
+    const uint32_t *p = h->s->pixels;
+    int pitch = h->s->pitch / 4, n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++)
+            n += (p[y * pitch + x] & 0xffffff) == rgb;
+    return n;
+}
+
+static const LabDef *open_lab(Harness *h, const char *name, void **st)
+{
+    int idx = -1;
+    const LabDef *lab = lab_find(name, &idx);
+    CHECK(lab != NULL && lab_is_built(lab));
+    CHECK(app_open_lab(h->app, idx));
+    *st = app_lab_state(h->app);
+    CHECK(*st != NULL);
+    return lab;
+}
+
+static bool opt(const LabDef *lab, void *st, const char *key, const char *value)
+{
+    char err[512] = "";
+    bool ok = lab->set_option(st, key, value, err, sizeof err);
+    if (!ok)
+        CHECK(strstr(err, key) != NULL || strstr(err, value) != NULL);
+    return ok;
+}
+
+static void test_conv(Harness *h)
+{
+    void *st;
+    const LabDef *lab = open_lab(h, "convolution", &st);
+    Timeline *tl = lab->timeline(st);
+    /* the default: the notes' 10x10 image of 90s and the box filter, 8x8 windows */
+    CHECK_INT_EQ(64, tl->count);
+    CHECK_INT_EQ(12, tl->pos);
+    frame(h);
+    Rect stage = h->app->lay.stage;
+    CHECK(count_color(h, stage, 0xffb000) > 300); /* the amber window, kernel and cell */
+    CHECK(count_color(h, stage, 0x4cc9f0) == 0);  /* no hover in a headless frame */
+    CHECK(count_color(h, stage, 0xff5d5d) == 0);
+    /* a forced hover: an input cell and every output it feeds in cyan */
+    CHECK(opt(lab, st, "hover", "in:4,4"));
+    frame(h);
+    CHECK(count_color(h, stage, 0x4cc9f0) > 9 * 40);
+    CHECK(opt(lab, st, "hover", "none"));
+
+    CHECK(opt(lab, st, "k", "5"));
+    CHECK_INT_EQ(36, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "stride", "2"));
+    CHECK_INT_EQ(9, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "pad", "2"));
+    CHECK_INT_EQ(25, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "pad", "0,1,2,3"));
+    CHECK_INT_EQ(conv_out_size(10, 0, 1, 5, 2, 1) * conv_out_size(10, 2, 3, 5, 2, 1),
+                 lab->timeline(st)->count);
+    CHECK(opt(lab, st, "k", "3,5"));
+    CHECK(opt(lab, st, "dilation", "2,1"));
+    CHECK(opt(lab, st, "stride", "1,3"));
+    CHECK_INT_EQ(conv_out_size(10, 0, 1, 3, 1, 2) * conv_out_size(10, 2, 3, 5, 3, 1),
+                 lab->timeline(st)->count);
+    /* presets, inputs, errors */
+    CHECK(opt(lab, st, "preset", "gaussian"));
+    CHECK(opt(lab, st, "preset", "sobel-y"));
+    CHECK(opt(lab, st, "input", "digit:7"));
+    CHECK(opt(lab, st, "input", "class:3"));
+    CHECK(opt(lab, st, "input", "canvas"));
+    CHECK(opt(lab, st, "input", "matrix"));
+    CHECK(opt(lab, st, "input", "signal"));
+    CHECK(opt(lab, st, "bias", "0.5"));
+    CHECK(opt(lab, st, "coverage", "on"));
+    frame(h);
+    CHECK(!opt(lab, st, "k", "12"));
+    CHECK(!opt(lab, st, "stride", "0"));
+    CHECK(!opt(lab, st, "pad", "1,2,3"));
+    CHECK(!opt(lab, st, "dilation", "5"));
+    CHECK(!opt(lab, st, "preset", "blur"));
+    CHECK(!opt(lab, st, "input", "file"));
+    CHECK(!opt(lab, st, "input", "/nonexistent/picture.png"));
+    CHECK(!opt(lab, st, "colour", "red"));
+    CHECK(!opt(lab, st, "hover", "somewhere"));
+
+    /* impossible: the notes' 3x3 input under a 5x5 kernel; explained in place */
+    CHECK(opt(lab, st, "preset", "grid3"));
+    CHECK_INT_EQ(4, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "k", "5"));
+    CHECK_INT_EQ(0, lab->timeline(st)->count);
+    frame(h);
+    CHECK(count_color(h, stage, 0xff5d5d) > 200);
+
+    /* sampled settings the controls allow: the step count is the engine's output size and
+     * every frame draws (under ASan: no overflow anywhere) */
+    CHECK(opt(lab, st, "input", "digit:0"));
+    int mismatch = 0, drawn = 0;
+    char v[32], v2[32];
+    for (int k = 1; k <= 11; k += 2) {
+        for (int s = 1; s <= 8; s += 3) {
+            for (int d = 1; d <= 4; d += 3) {
+                int p = (k + s + d) % (k + 1);
+                snprintf(v, sizeof v, "%d,%d", k, k > 2 ? k - 2 : k);
+                CHECK(opt(lab, st, "k", v));
+                snprintf(v, sizeof v, "%d,%d", s, 1 + (s + 1) % 8);
+                CHECK(opt(lab, st, "stride", v));
+                int pw = p < k - 2 ? p : (k > 2 ? k - 2 : k);
+                snprintf(v2, sizeof v2, "%d,%d,%d,%d", p, k - p, pw, 0);
+                CHECK(opt(lab, st, "pad", v2));
+                snprintf(v, sizeof v, "%d,%d", d, 5 - d);
+                CHECK(opt(lab, st, "dilation", v));
+                int kw = k > 2 ? k - 2 : k;
+                int oh = conv_out_size(28, p, k - p, k, s, d);
+                int ow = conv_out_size(28, pw, 0, kw, 1 + (s + 1) % 8, 5 - d);
+                int want = oh > 0 && ow > 0 ? oh * ow : 0;
+                mismatch += lab->timeline(st)->count != want;
+                timeline_seek(lab->timeline(st), lab->timeline(st)->count / 2);
+                frame(h);
+                drawn++;
+            }
+        }
+    }
+    CHECK_INT_EQ(0, mismatch);
+    CHECK(drawn >= 30);
+}
+
+static void test_pool(Harness *h)
+{
+    void *st;
+    const LabDef *lab = open_lab(h, "pooling", &st);
+    CHECK_INT_EQ(4, lab->timeline(st)->count);
+    frame(h);
+    Rect stage = h->app->lay.stage;
+    CHECK(count_color(h, stage, 0xffb000) > 100); /* window, cell and argmax mark */
+    CHECK(opt(lab, st, "kind", "avg"));
+    CHECK(opt(lab, st, "kind", "l2"));
+    CHECK(!opt(lab, st, "kind", "median"));
+    CHECK(opt(lab, st, "hover", "out:0,1,1"));
+    frame(h);
+    CHECK(count_color(h, stage, 0x4cc9f0) > 100);
+    CHECK(opt(lab, st, "k", "5"));
+    CHECK_INT_EQ(0, lab->timeline(st)->count);
+    frame(h);
+    CHECK(count_color(h, stage, 0xff5d5d) > 200);
+    CHECK(opt(lab, st, "input", "maps"));
+    CHECK(opt(lab, st, "k", "3"));
+    CHECK(opt(lab, st, "stride", "2"));
+    CHECK_INT_EQ(13 * 13, lab->timeline(st)->count);
+    timeline_seek(lab->timeline(st), 100);
+    frame(h);
+    CHECK(opt(lab, st, "input", "matrix"));
+    CHECK(opt(lab, st, "size", "7"));
+    CHECK(opt(lab, st, "k", "2,3"));
+    CHECK_INT_EQ(3 * 3, lab->timeline(st)->count);
+    frame(h);
+    CHECK(!opt(lab, st, "input", "nowhere"));
+}
+
+static void test_channels(Harness *h)
+{
+    void *st;
+    const LabDef *lab = open_lab(h, "channels", &st);
+    CHECK_INT_EQ(18, lab->timeline(st)->count);
+    CHECK_INT_EQ(1, lab->timeline(st)->pos);
+    frame(h);
+    Rect stage = h->app->lay.stage;
+    CHECK(count_color(h, stage, 0xffb000) > 200);
+    CHECK(opt(lab, st, "stride", "1"));
+    CHECK_INT_EQ(2 * 5 * 5, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "pad", "0"));
+    CHECK_INT_EQ(2 * 3 * 3, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "bias", "2,-1"));
+    CHECK(!opt(lab, st, "bias", "2"));
+    CHECK(opt(lab, st, "hover", "out:1,0,2"));
+    frame(h);
+    CHECK(count_color(h, stage, 0x4cc9f0) > 100);
+    CHECK(opt(lab, st, "preset", "rgb5"));
+    CHECK_INT_EQ(18, lab->timeline(st)->count);
+    CHECK(!opt(lab, st, "stride", "4"));
+}
+
+/* Frame time of each lab while its timeline plays (software renderer, 1280x800). */
+static void test_frame_time(Harness *h)
+{
+    const char *names[3] = {"convolution", "pooling", "channels"};
+    for (int i = 0; i < 3; i++) {
+        void *st;
+        const LabDef *lab = open_lab(h, names[i], &st);
+        if (i == 1)
+            opt(lab, st, "input", "maps");
+        if (i == 0)
+            opt(lab, st, "input", "digit:3");
+        Timeline *tl = lab->timeline(st);
+        timeline_seek(tl, 0);
+        double worst = 0.0, total = 0.0;
+        const int frames = 30;
+        for (int f = 0; f < frames; f++) {
+            timeline_step(tl, 1);
+            struct timespec a, b;
+            clock_gettime(CLOCK_MONOTONIC, &a);
+            frame(h);
+            clock_gettime(CLOCK_MONOTONIC, &b);
+            double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+            total += ms;
+            if (ms > worst && f > 0)
+                worst = ms;
+        }
+        printf("%s: mean %.2f ms, worst %.2f ms per frame\n", names[i], total / frames, worst);
+        /* generous: sanitizer builds are several times slower than release */
+        CHECK(worst < 100.0);
+    }
+}
+
+int main(void)
+{
+    if (SDL_Init(0) != 0)
+        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800));
+    if (h.r && h.app) {
+        test_conv(&h);
+        test_pool(&h);
+        test_channels(&h);
+        test_frame_time(&h);
+    }
+    harness_close(&h);
+    SDL_Quit();
+    return test_summary();
+}
