@@ -24,8 +24,9 @@
 
 static int usage(const char *why)
 {
-    fprintf(stderr, "convscope dump: %s\nusage: convscope dump --net F | --model F.cnn [--seed S] "
-                    "--input IMAGE|X.npy --label K --out DIR\n",
+    fprintf(stderr,
+            "convscope dump: %s\nusage: convscope dump --net F | --model F.cnn [--seed S] "
+            "--input IMAGE|X.npy --label K --out DIR\n",
             why);
     return 2;
 }
@@ -75,8 +76,7 @@ static bool read_npy_input(const char *path, Shape s, float *in, char *err, size
     if (!data)
         return false;
     bool ok = (nd == 3 && shape[0] == s.c && shape[1] == s.h && shape[2] == s.w) ||
-              (nd == 4 && shape[0] == 1 && shape[1] == s.c && shape[2] == s.h &&
-               shape[3] == s.w) ||
+              (nd == 4 && shape[0] == 1 && shape[1] == s.c && shape[2] == s.h && shape[3] == s.w) ||
               (nd == 2 && s.c == 1 && shape[0] == s.h && shape[1] == s.w);
     if (!ok) {
         char got[160] = "(";
@@ -171,8 +171,9 @@ static void json_options(FILE *f, const Layer *l)
     case LAYER_CONV:
     case LAYER_DECONV: {
         const ConvGeom *g = &l->conv;
-        fprintf(f, ", \"out_channels\": %d, \"k\": [%d, %d], \"stride\": [%d, %d], "
-                   "\"pad\": [%d, %d, %d, %d], \"dilation\": [%d, %d]",
+        fprintf(f,
+                ", \"out_channels\": %d, \"k\": [%d, %d], \"stride\": [%d, %d], "
+                "\"pad\": [%d, %d, %d, %d], \"dilation\": [%d, %d]",
                 g->o, g->kh, g->kw, g->sh, g->sw, g->pt, g->pb, g->pl, g->pr, g->dh, g->dw);
         if (l->kind == LAYER_DECONV)
             fprintf(f, ", \"outpad\": [%d, %d]", g->oph, g->opw);
@@ -226,10 +227,11 @@ static bool write_manifest(const char *dir, const Net *net, const NetActs *a, co
     fprintf(f, ",\n  \"label\": %d,\n  \"loss\": {\"kind\": \"%s\", \"value\": ", label,
             sp->xent ? "cross_entropy" : "sum_squared_error");
     json_num(f, a->loss);
-    fprintf(f, ", \"formula\": \"%s\"},\n", sp->xent ? "-log p[label]"
-                                                    : "1/2 * sum (y - onehot(label))^2");
-    fprintf(f, "  \"param_count\": %ld,\n  \"files\": {\"input\": \"input.npy\", "
-               "\"input_grad\": \"input.grad.npy\"},\n  \"layers\": [\n",
+    fprintf(f, ", \"formula\": \"%s\"},\n",
+            sp->xent ? "-log p[label]" : "1/2 * sum (y - onehot(label))^2");
+    fprintf(f,
+            "  \"param_count\": %ld,\n  \"files\": {\"input\": \"input.npy\", "
+            "\"input_grad\": \"input.grad.npy\"},\n  \"layers\": [\n",
             net->n_params);
     for (int i = 0; i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
@@ -246,8 +248,9 @@ static bool write_manifest(const char *dir, const Net *net, const NetActs *a, co
         if (layer_has_params(l->kind)) {
             fprintf(f, ", \"params\": [\"W\", \"b\"], \"param_shapes\": {\"W\": ");
             json_shape(f, dims, weight_dims(l, dims));
-            fprintf(f, ", \"b\": [%ld]}, \"param_files\": {\"W\": \"L%02d.W.npy\", \"b\": "
-                       "\"L%02d.b.npy\", \"dW\": \"L%02d.dW.npy\", \"db\": \"L%02d.db.npy\"}",
+            fprintf(f,
+                    ", \"b\": [%ld]}, \"param_files\": {\"W\": \"L%02d.W.npy\", \"b\": "
+                    "\"L%02d.b.npy\", \"dW\": \"L%02d.dW.npy\", \"db\": \"L%02d.db.npy\"}",
                     l->n_b, i, i, i, i);
         } else {
             fprintf(f, ", \"params\": []");
@@ -347,8 +350,9 @@ int cmd_dump(int argc, char **argv)
     const Layer *last = &sp->layers[sp->n_layers - 1];
     long classes = shape_elems(last->out);
     if (label >= classes) {
-        fprintf(stderr, "convscope dump: --label %ld: the net's last layer has %ld outputs, so "
-                        "the label must be 0..%ld\n",
+        fprintf(stderr,
+                "convscope dump: --label %ld: the net's last layer has %ld outputs, so "
+                "the label must be 0..%ld\n",
                 label, classes, classes - 1);
         status = 2;
         goto done;
@@ -359,10 +363,9 @@ int cmd_dump(int argc, char **argv)
         fprintf(stderr, "convscope dump: out of memory\n");
         goto done;
     }
-    bool read_ok = ends_with(input, ".npy")
-                       ? read_npy_input(input, sp->input, x, err, ERR_SIZE)
-                       : imgfile_load_input(input, x, sp->input.c, sp->input.h, sp->input.w, err,
-                                            ERR_SIZE);
+    bool read_ok = ends_with(input, ".npy") ? read_npy_input(input, sp->input, x, err, ERR_SIZE)
+                                            : imgfile_load_input(input, x, sp->input.c, sp->input.h,
+                                                                 sp->input.w, err, ERR_SIZE);
     if (!read_ok) {
         fprintf(stderr, "%s\n", err);
         goto done;
@@ -376,9 +379,9 @@ int cmd_dump(int argc, char **argv)
     net_train_step(net, a, x, &lab, 1);
 
     long dims[4];
-    bool ok = write_npy(out, "input.npy", a->x, dims, shape_dims(sp->input, dims), err, ERR_SIZE) &&
-              write_npy(out, "input.grad.npy", a->dx, dims, shape_dims(sp->input, dims), err,
-                        ERR_SIZE);
+    bool ok =
+        write_npy(out, "input.npy", a->x, dims, shape_dims(sp->input, dims), err, ERR_SIZE) &&
+        write_npy(out, "input.grad.npy", a->dx, dims, shape_dims(sp->input, dims), err, ERR_SIZE);
     for (int i = 0; ok && i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
         char name[32];

@@ -121,12 +121,11 @@ Net *model_load(const char *path, char *err, size_t err_size)
     unsigned char *buf = NULL;
     char *text = NULL;
     Net *net = NULL;
-    if (got < 8 || memcmp(hdr, MAGIC, 8) != 0) {
-        if (got >= 8 || memcmp(hdr, MAGIC, got) != 0) {
-            fail(err, err_size, "%s: not a convscope model file (it does not start with %s)",
-                 path, MAGIC);
-            goto done;
-        }
+    /* a file cut short inside the magic is a truncated model, not some other file */
+    if (memcmp(hdr, MAGIC, got < 8 ? got : 8) != 0) {
+        fail(err, err_size, "%s: not a convscope model file (it does not start with %s)", path,
+             MAGIC);
+        goto done;
     }
     if (got < sizeof hdr) {
         fail(err, err_size, "%s: truncated at byte %zu (the header alone is %d bytes)", path, got,
@@ -142,17 +141,17 @@ Net *model_load(const char *path, char *err, size_t err_size)
     }
     uint32_t version = get_u32(hdr + 8);
     if (version != MODEL_VERSION) {
-        fail(err, err_size, "%s: model format version %u, but this program reads version %d",
-             path, version, MODEL_VERSION);
+        fail(err, err_size, "%s: model format version %u, but this program reads version %d", path,
+             version, MODEL_VERSION);
         goto done;
     }
     uint64_t tlen = get_u32(hdr + 12);
     uint64_t np = (uint64_t)get_u32(hdr + 16) | (uint64_t)get_u32(hdr + 20) << 32;
     if (tlen > NET_MAX_TEXT || np > (uint64_t)NET_MAX_PARAMS) {
-        fail(err, err_size, "%s: byte 12: %llu bytes of net text and %llu parameters exceed the "
-                            "limits (%d, %ld)",
-             path, (unsigned long long)tlen, (unsigned long long)np, NET_MAX_TEXT,
-             NET_MAX_PARAMS);
+        fail(err, err_size,
+             "%s: byte 12: %llu bytes of net text and %llu parameters exceed the "
+             "limits (%d, %ld)",
+             path, (unsigned long long)tlen, (unsigned long long)np, NET_MAX_TEXT, NET_MAX_PARAMS);
         goto done;
     }
     size_t total = MODEL_HEADER_SIZE + (size_t)tlen + (size_t)np * 4 + 4;

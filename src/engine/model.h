@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define MODEL_VERSION 1
+#define MODEL_VERSION     1
 #define MODEL_HEADER_SIZE 32
 
 /* Writes net (text and params) to path atomically: a temporary file in the same directory,

@@ -17,8 +17,8 @@
 /* ---------------------------------------------------------------- names and shapes */
 
 static const char *const kind_names[LAYER_KIND_COUNT] = {
-    "conv", "deconv", "maxpool", "avgpool", "l2pool", "relu",    "leaky",  "sigmoid",
-    "tanh", "abs",    "softplus", "lrn",   "flatten", "dense",  "softmax",
+    "conv", "deconv", "maxpool",  "avgpool", "l2pool",  "relu",  "leaky",   "sigmoid",
+    "tanh", "abs",    "softplus", "lrn",     "flatten", "dense", "softmax",
 };
 
 const char *layer_kind_name(LayerKind kind)
@@ -56,16 +56,15 @@ char *layer_param_formula(const Layer *layer, char *buf, size_t size)
     const Layer *l = layer;
     switch (l->kind) {
     case LAYER_CONV:
-        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.o, l->conv.c, l->conv.kh,
-                 l->conv.kw, l->conv.o, layer_param_count(l));
+        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.o, l->conv.c, l->conv.kh, l->conv.kw,
+                 l->conv.o, layer_param_count(l));
         break;
     case LAYER_DECONV:
-        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.c, l->conv.o, l->conv.kh,
-                 l->conv.kw, l->conv.o, layer_param_count(l));
+        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.c, l->conv.o, l->conv.kh, l->conv.kw,
+                 l->conv.o, layer_param_count(l));
         break;
     case LAYER_DENSE:
-        snprintf(buf, size, "%dx%d + %d = %ld", l->units, l->in.c, l->units,
-                 layer_param_count(l));
+        snprintf(buf, size, "%dx%d + %d = %ld", l->units, l->in.c, l->units, layer_param_count(l));
         break;
     default:
         snprintf(buf, size, "0");
@@ -87,8 +86,7 @@ static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 }
 
 /* " key=A" or " key=A,B" (omitted when both equal def) */
-static void append_pair(char *buf, size_t size, size_t *len, const char *key, int a, int b,
-                        int def)
+static void append_pair(char *buf, size_t size, size_t *len, const char *key, int a, int b, int def)
 {
     if (a == def && b == def)
         return;
@@ -173,7 +171,7 @@ static bool fail(Parser *p, const char *fmt, ...)
     return false;
 }
 
-#define MAX_TOKENS 16
+#define MAX_TOKENS    16
 #define MAX_INT_VALUE 65536
 
 typedef struct KeyVal {
@@ -335,20 +333,20 @@ static bool conv_axis(Parser *p, const Layer *l, bool deconv, int axis, long lon
     char formula[160];
     if (deconv) {
         v = (long long)(in - 1) * s - lo - hi + (long long)d * (k - 1) + op + 1;
-        snprintf(formula, sizeof formula, "(%d - 1)*%d - %d - %d + %d*(%d-1) + %d + 1 = %lld",
-                 in, s, lo, hi, d, k, op, v);
+        snprintf(formula, sizeof formula, "(%d - 1)*%d - %d - %d + %d*(%d-1) + %d + 1 = %lld", in,
+                 s, lo, hi, d, k, op, v);
     } else {
         v = floordiv((long long)in + lo + hi - (long long)d * (k - 1) - 1, s) + 1;
-        snprintf(formula, sizeof formula, "floor((%d + %d + %d - %d*(%d-1) - 1)/%d) + 1 = %lld",
-                 in, lo, hi, d, k, s, v);
+        snprintf(formula, sizeof formula, "floor((%d + %d + %d - %d*(%d-1) - 1)/%d) + 1 = %lld", in,
+                 lo, hi, d, k, s, v);
     }
     if (v <= 0) {
         char shape[48], pad[64], kern[32];
         pad_text(g, pad, sizeof pad);
         kernel_text(g->kh, g->kw, kern, sizeof kern);
         return fail(p, "%s %s on input %s (%s) gives an empty output: %s (%s)",
-                    deconv ? "deconv" : "conv", kern, shape_format(l->in, shape, sizeof shape),
-                    pad, formula, axis == 0 ? "height" : "width");
+                    deconv ? "deconv" : "conv", kern, shape_format(l->in, shape, sizeof shape), pad,
+                    formula, axis == 0 ? "height" : "width");
     }
     *out = v;
     return true;
@@ -369,8 +367,9 @@ static bool check_shape(Parser *p, const char *what, long long c, long long h, l
         return fail(p, "%s has %lld channels, more than the limit of %d", what, c,
                     NET_MAX_CHANNELS);
     if (c * h * w > NET_MAX_ELEMS)
-        return fail(p, "%s of %lldx%lldx%lld has %lld elements per example, more than the "
-                       "limit of %ld",
+        return fail(p,
+                    "%s of %lldx%lldx%lld has %lld elements per example, more than the "
+                    "limit of %ld",
                     what, c, h, w, c * h * w, NET_MAX_ELEMS);
     return true;
 }
@@ -392,8 +391,9 @@ static bool layer_shape(Parser *p, Layer *l)
         g->w = l->in.w;
         g->o = l->units;
         if (de && (g->oph >= g->sh || g->opw >= g->sw))
-            return fail(p, "deconv outpad=%d,%d is not smaller than stride=%d,%d (PyTorch: "
-                           "output padding must be smaller than the stride)",
+            return fail(p,
+                        "deconv outpad=%d,%d is not smaller than stride=%d,%d (PyTorch: "
+                        "output padding must be smaller than the stride)",
                         g->oph, g->opw, g->sh, g->sw);
         long long oh = 0, ow = 0;
         if (!conv_axis(p, l, de, 0, &oh) || !conv_axis(p, l, de, 1, &ow))
@@ -423,11 +423,12 @@ static bool layer_shape(Parser *p, Layer *l)
             char kern[32];
             kernel_text(g->kh, g->kw, kern, sizeof kern);
             bool hgt = oh <= 0;
-            return fail(p, "%s %s on input %s gives an empty output: floor((%d - %d)/%d) + 1 "
-                           "= %lld (%s)",
+            return fail(p,
+                        "%s %s on input %s gives an empty output: floor((%d - %d)/%d) + 1 "
+                        "= %lld (%s)",
                         layer_kind_name(l->kind), kern, shape_format(l->in, shape, sizeof shape),
-                        hgt ? g->h : g->w, hgt ? g->kh : g->kw, hgt ? g->sh : g->sw,
-                        hgt ? oh : ow, hgt ? "height" : "width");
+                        hgt ? g->h : g->w, hgt ? g->kh : g->kw, hgt ? g->sh : g->sw, hgt ? oh : ow,
+                        hgt ? "height" : "width");
         }
         g->oh = (int)oh;
         g->ow = (int)ow;
@@ -452,8 +453,9 @@ static bool layer_shape(Parser *p, Layer *l)
         return true;
     case LAYER_SOFTMAX:
         if (l->in.rank != 1)
-            return fail(p, "softmax needs a flat input but gets %s; add 'flatten' (and "
-                           "'dense K') before it",
+            return fail(p,
+                        "softmax needs a flat input but gets %s; add 'flatten' (and "
+                        "'dense K') before it",
                         shape_format(l->in, shape, sizeof shape));
         l->out = l->in;
         return true;
@@ -473,9 +475,10 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
     if (kind < 0) {
         if (strcmp(tok[0], "input") == 0)
             return fail(p, "'input' may only be the first line");
-        return fail(p, "unknown layer '%s' (known: conv, deconv, maxpool, avgpool, l2pool, "
-                       "relu, leaky, sigmoid, tanh, abs, softplus, lrn, flatten, dense, "
-                       "softmax)",
+        return fail(p,
+                    "unknown layer '%s' (known: conv, deconv, maxpool, avgpool, l2pool, "
+                    "relu, leaky, sigmoid, tanh, abs, softplus, lrn, flatten, dense, "
+                    "softmax)",
                     tok[0]);
     }
     l->kind = (LayerKind)kind;
@@ -490,8 +493,8 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
         if (!parse_int(p, what, tok[t], 1, &l->units))
             return false;
         if (l->units > NET_MAX_CHANNELS)
-            return fail(p, "%s %d: %d %s is more than the limit of %d", name, l->units,
-                        l->units, what, NET_MAX_CHANNELS);
+            return fail(p, "%s %d: %d %s is more than the limit of %d", name, l->units, l->units,
+                        what, NET_MAX_CHANNELS);
         t++;
     }
     const char *keys = kind_keys(l->kind);
@@ -509,8 +512,7 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
         if (!key_known(keys, tok[t], klen)) {
             if (nkv == 0)
                 return fail(p, "%s takes no options, but got '%s'", name, tok[t]);
-            return fail(p, "unknown key '%.*s' for %s (known: %s)", (int)klen, tok[t], name,
-                        keys);
+            return fail(p, "unknown key '%.*s' for %s (known: %s)", (int)klen, tok[t], name, keys);
         }
         if (!eq || eq[1] == '\0')
             return fail(p, "%.*s= is missing its value in '%s'", (int)klen, tok[t], tok[t]);
@@ -536,8 +538,7 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
             return false;
         if ((v = val_of(kv, nkv, "stride")) && !parse_pair(p, "stride", v, 1, &g->sh, &g->sw))
             return false;
-        if ((v = val_of(kv, nkv, "dilation")) &&
-            !parse_pair(p, "dilation", v, 1, &g->dh, &g->dw))
+        if ((v = val_of(kv, nkv, "dilation")) && !parse_pair(p, "dilation", v, 1, &g->dh, &g->dw))
             return false;
         if ((v = val_of(kv, nkv, "outpad")) && !parse_pair(p, "outpad", v, 0, &g->oph, &g->opw))
             return false;
@@ -739,8 +740,8 @@ static void init_params(Net *net, uint64_t seed)
         bool rectified = false;
         for (int j = i + 1; j < sp->n_layers; j++) {
             LayerKind k = sp->layers[j].kind;
-            if (k == LAYER_MAXPOOL || k == LAYER_AVGPOOL || k == LAYER_L2POOL ||
-                k == LAYER_LRN || k == LAYER_FLATTEN)
+            if (k == LAYER_MAXPOOL || k == LAYER_AVGPOOL || k == LAYER_L2POOL || k == LAYER_LRN ||
+                k == LAYER_FLATTEN)
                 continue;
             rectified = k == LAYER_RELU || k == LAYER_LEAKY || k == LAYER_ABS;
             break;
@@ -998,13 +999,12 @@ static void layer_backward(Workers *wk, const Layer *l, const float *params, flo
         ConvGeom g = l->conv;
         g.n = n;
         if (l->kind == LAYER_CONV && wk)
-            fastconv_backward(wk, dx, grads + l->w_off, grads + l->b_off, dy, x,
-                              params + l->w_off, &g);
+            fastconv_backward(wk, dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off,
+                              &g);
         else if (l->kind == LAYER_CONV)
             conv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, &g);
         else
-            deconv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off,
-                            &g);
+            deconv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, &g);
         break;
     }
     case LAYER_MAXPOOL:

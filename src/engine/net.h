@@ -40,11 +40,11 @@
 #include <stdint.h>
 
 /* Limits that protect memory; a net file beyond them is refused with the limit named. */
-#define NET_MAX_LAYERS 64            /* layers after the input line */
-#define NET_MAX_CHANNELS 4096        /* channels of any C,H,W tensor; units of a dense layer */
-#define NET_MAX_ELEMS 16777216L      /* elements of one example's tensor (64 MiB of floats) */
-#define NET_MAX_PARAMS 100000000L    /* weights + biases of the whole net (400 MB of floats) */
-#define NET_MAX_TEXT 65536           /* bytes of net text */
+#define NET_MAX_LAYERS   64         /* layers after the input line */
+#define NET_MAX_CHANNELS 4096       /* channels of any C,H,W tensor; units of a dense layer */
+#define NET_MAX_ELEMS    16777216L  /* elements of one example's tensor (64 MiB of floats) */
+#define NET_MAX_PARAMS   100000000L /* weights + biases of the whole net (400 MB of floats) */
+#define NET_MAX_TEXT     65536      /* bytes of net text */
 
 typedef enum LayerKind {
     LAYER_CONV,
@@ -73,16 +73,16 @@ typedef struct Shape {
 
 typedef struct Layer {
     LayerKind kind;
-    int line;        /* line of the net text it came from (1-based) */
-    Shape in, out;   /* one example's input and output shapes */
-    ConvGeom conv;   /* conv, deconv: full geometry, with n = 1 (set n per batch) */
-    PoolGeom pool;   /* maxpool, avgpool, l2pool: geometry with n = 1 */
-    ActKind act;     /* relu .. softplus: which function */
-    float param;     /* leaky: alpha; softplus: beta; 0 otherwise */
-    int lrn_size;    /* lrn: channels in the window */
+    int line;      /* line of the net text it came from (1-based) */
+    Shape in, out; /* one example's input and output shapes */
+    ConvGeom conv; /* conv, deconv: full geometry, with n = 1 (set n per batch) */
+    PoolGeom pool; /* maxpool, avgpool, l2pool: geometry with n = 1 */
+    ActKind act;   /* relu .. softplus: which function */
+    float param;   /* leaky: alpha; softplus: beta; 0 otherwise */
+    int lrn_size;  /* lrn: channels in the window */
     float lrn_alpha, lrn_beta, lrn_k;
-    int units;       /* dense: outputs; conv/deconv: output channels */
-    long n_w, n_b;   /* number of weights and biases (0 for layers without parameters) */
+    int units;         /* dense: outputs; conv/deconv: output channels */
+    long n_w, n_b;     /* number of weights and biases (0 for layers without parameters) */
     long w_off, b_off; /* offsets of the weights and biases in Net.params / Net.grads */
 } Layer;
 
@@ -91,34 +91,34 @@ typedef struct NetSpec {
     Shape input;
     int n_layers;
     Layer layers[NET_MAX_LAYERS];
-    long n_params;   /* sum of n_w + n_b */
-    bool xent;       /* last layer is softmax: cross-entropy loss; else sum of squares */
+    long n_params; /* sum of n_w + n_b */
+    bool xent;     /* last layer is softmax: cross-entropy loss; else sum of squares */
 } NetSpec;
 
 typedef struct Workers Workers; /* engine/workers.h */
 
 typedef struct Net {
     NetSpec spec;
-    char *text;      /* the net text it was built from (saved in .cnn model files) */
-    long n_params;   /* == spec.n_params */
-    float *params;   /* (n_params) every weight and bias, layer after layer */
-    float *grads;    /* (n_params) dL/dparams, same layout; accumulated by net_backward */
+    char *text;    /* the net text it was built from (saved in .cnn model files) */
+    long n_params; /* == spec.n_params */
+    float *params; /* (n_params) every weight and bias, layer after layer */
+    float *grads;  /* (n_params) dL/dparams, same layout; accumulated by net_backward */
     /* fast path (engine/fastconv.h): NULL runs the reference ops; set by net_set_threads */
     Workers *workers;
 } Net;
 
 /* Activation buffers for batches of up to `cap` examples; allocated once, reused each step. */
 typedef struct NetActs {
-    int cap;                       /* batch capacity */
-    int n;                         /* batch size of the last forward */
-    float *x;                      /* (cap, input) copy of the last input */
-    float *dx;                     /* (cap, input) dL/dx after net_backward */
-    float *out[NET_MAX_LAYERS];    /* (cap, layer i's output) */
-    float *grad[NET_MAX_LAYERS];   /* (cap, layer i's output) dL/d out[i] after net_backward */
-    float *scratch;                /* (cap, K) loss workspace */
-    int *labels;                   /* (cap) labels of the last net_loss */
-    float loss;                    /* the last net_loss */
-    bool have_loss;                /* net_loss ran since the last forward */
+    int cap;                     /* batch capacity */
+    int n;                       /* batch size of the last forward */
+    float *x;                    /* (cap, input) copy of the last input */
+    float *dx;                   /* (cap, input) dL/dx after net_backward */
+    float *out[NET_MAX_LAYERS];  /* (cap, layer i's output) */
+    float *grad[NET_MAX_LAYERS]; /* (cap, layer i's output) dL/d out[i] after net_backward */
+    float *scratch;              /* (cap, K) loss workspace */
+    int *labels;                 /* (cap) labels of the last net_loss */
+    float loss;                  /* the last net_loss */
+    bool have_loss;              /* net_loss ran since the last forward */
 } NetActs;
 
 /* Elements of one example's tensor of shape s. */

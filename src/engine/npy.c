@@ -26,7 +26,8 @@ bool npy_write(const char *path, const float *data, const long *shape, int ndim,
 {
     char header[512];
     long elems = 1;
-    int len = snprintf(header, sizeof header, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    int len =
+        snprintf(header, sizeof header, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
     for (int i = 0; i < ndim; i++) {
         len += snprintf(header + len, sizeof header - (size_t)len, i ? " %ld," : "%ld,", shape[i]);
         elems *= shape[i];
@@ -49,7 +50,15 @@ bool npy_write(const char *path, const float *data, const long *shape, int ndim,
     FILE *f = fopen(path, "wb");
     if (!f)
         return fail(err, err_size, "%s: cannot create: %s", path, strerror(errno));
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(len & 0xff),
+    unsigned char pre[10] = {0x93,
+                             'N',
+                             'U',
+                             'M',
+                             'P',
+                             'Y',
+                             1,
+                             0,
+                             (unsigned char)(len & 0xff),
                              (unsigned char)(len >> 8)};
     bool ok = fwrite(pre, 1, 10, f) == 10 && fwrite(header, 1, (size_t)len, f) == (size_t)len;
     /* little-endian float32, whatever the host's byte order */
@@ -130,8 +139,8 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
             goto done;
         }
     } else {
-        fail(err, err_size, "%s: byte 6: format version %d.%d is not 1.0, 2.0 or 3.0", path,
-             major, pre[7]);
+        fail(err, err_size, "%s: byte 6: format version %d.%d is not 1.0, 2.0 or 3.0", path, major,
+             pre[7]);
         goto done;
     }
     hdr = malloc((size_t)hlen + 1);

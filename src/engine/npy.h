@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define NPY_MAX_DIMS 8
+#define NPY_MAX_DIMS  8
 #define NPY_MAX_ELEMS 268435456L /* 1 GiB of float32: larger arrays are refused */
 
 /* Writes data (the product of shape[0..ndim) floats, C order) to path as .npy v1.0 '<f4'.

@@ -10,15 +10,15 @@ typedef enum OptimKind { OPTIM_SGD, OPTIM_ADAM } OptimKind;
 
 typedef struct Optim {
     OptimKind kind;
-    long n;          /* P */
-    float lr;        /* learning rate, may be changed between steps */
-    float momentum;  /* SGD: m in v = m*v + g (0: plain SGD) */
-    float beta1;     /* Adam: 0.9 */
-    float beta2;     /* Adam: 0.999 */
-    float eps;       /* Adam: 1e-8 */
-    long t;          /* steps taken */
-    float *m;        /* (P) SGD velocity v / Adam first moment */
-    float *v;        /* (P) Adam second moment (NULL for SGD) */
+    long n;         /* P */
+    float lr;       /* learning rate, may be changed between steps */
+    float momentum; /* SGD: m in v = m*v + g (0: plain SGD) */
+    float beta1;    /* Adam: 0.9 */
+    float beta2;    /* Adam: 0.999 */
+    float eps;      /* Adam: 1e-8 */
+    long t;         /* steps taken */
+    float *m;       /* (P) SGD velocity v / Adam first moment */
+    float *v;       /* (P) Adam second moment (NULL for SGD) */
 } Optim;
 
 /* SGD with momentum, PyTorch torch.optim.SGD (dampening 0, no Nesterov):

@@ -150,8 +150,8 @@ int main(void)
     CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--label", "1", "--out", sub,
                         "--bogus", NULL));
     CHECK_INT_EQ(2, run("--net", net_path, "--input", x_path, "--label", "1", "--out", NULL));
-    CHECK_INT_EQ(1, run("--net", "/nonexistent.net", "--input", x_path, "--label", "1", "--out",
-                        sub, NULL));
+    CHECK_INT_EQ(
+        1, run("--net", "/nonexistent.net", "--input", x_path, "--label", "1", "--out", sub, NULL));
     CHECK_INT_EQ(1, run("--model", "/nonexistent.cnn", "--input", x_path, "--label", "1", "--out",
                         sub, NULL));
     f = fopen(text_net, "w");

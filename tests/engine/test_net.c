@@ -51,7 +51,7 @@ static void test_lenet_tiny(void)
     CHECK(s->xent);
     static const char *shapes[] = {"8x28x28", "8x28x28", "8x14x14", "16x10x10", "16x10x10",
                                    "16x5x5",  "400",     "10",      "10"};
-    static const char *kinds[] = {"conv",    "relu",    "maxpool", "conv",  "relu",
+    static const char *kinds[] = {"conv",    "relu",    "maxpool", "conv",   "relu",
                                   "maxpool", "flatten", "dense",   "softmax"};
     for (int i = 0; i < 9 && i < s->n_layers; i++) {
         CHECK_STR_EQ(shapes[i], shape_format(s->layers[i].out, buf, sizeof buf));
@@ -218,8 +218,7 @@ static void test_errors(void)
                  parse_error("input 1 5 5\nconv k=3\n"));
     CHECK_STR_EQ("t.net:4: dense is missing its number of outputs (dense N ...)",
                  parse_error("input 1 5 5\n\nflatten\ndense\n"));
-    CHECK_STR_EQ("t.net:2: duplicate key k= in conv",
-                 parse_error("input 1 5 5\nconv 1 k=3 k=3\n"));
+    CHECK_STR_EQ("t.net:2: duplicate key k= in conv", parse_error("input 1 5 5\nconv 1 k=3 k=3\n"));
     CHECK_STR_EQ("t.net:2: pad=1,2,3 has 3 numbers (pad=P, pad=PH,PW or pad=T,B,L,R)",
                  parse_error("input 1 5 5\nconv 1 k=3 pad=1,2,3\n"));
     CHECK_STR_EQ("t.net:2: k=1,2,3 has too many numbers (k=N or k=NH,NW)",
@@ -448,7 +447,8 @@ static void test_training(void)
     long n1 = 0, n2 = 0;
     train(l1, p1, &n1);
     train(l2, p2, &n2);
-    float first = (l1[0] + l1[1] + l1[2] + l1[3]) / 4, last = (l1[36] + l1[37] + l1[38] + l1[39]) / 4;
+    float first = (l1[0] + l1[1] + l1[2] + l1[3]) / 4,
+          last = (l1[36] + l1[37] + l1[38] + l1[39]) / 4;
     printf("tiny training run: loss %.4f (first 4 steps) -> %.4f (last 4 steps)\n", first, last);
     CHECK(last < 0.5f * first);
     CHECK(last < 0.2f);
