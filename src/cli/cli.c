@@ -21,7 +21,7 @@ static const CliEntry commands[] = {
     {"dump", cmd_dump,
      "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
     {"check", NULL, "check LESSON..."},
-    {"bench", NULL, "bench [--json]"},
+    {"bench", cmd_bench, "bench [--json]"},
 };
 
 static CliFrameBench frame_bench_hook = NULL;

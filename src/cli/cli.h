@@ -22,6 +22,10 @@ CliFrameBench cli_frame_bench(void);
 /* `convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR`:
  * one example's every output, gradient and parameter as .npy files (cmd_dump.c). */
 int cmd_dump(int argc, char **argv);
+/* `convscope bench [--json]`: training images/s of the default net on the fast path (1 and 2
+ * threads) and the reference ops, one-image inference latency, GFLOP/s, and the frame times
+ * of cli_frame_bench() (cmd_bench.c). */
+int cmd_bench(int argc, char **argv);
 
 /* The --help text, listing every subcommand. */
 void cli_print_help(void);
