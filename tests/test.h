@@ -49,7 +49,7 @@ static inline void test_record(int ok, const char *file, int line, const char *e
     do {                                                                                   \
         const char *e_ = (expected), *g_ = (got);                                          \
         char d_[512];                                                                      \
-        snprintf(d_, sizeof d_, "expected \"%s\", got \"%s\"", e_ ? e_ : "(null)",         \
+        snprintf(d_, sizeof d_, "expected \"%.240s\", got \"%.240s\"", e_ ? e_ : "(null)",         \
                  g_ ? g_ : "(null)");                                                      \
         test_record(e_ && g_ && strcmp(e_, g_) == 0, __FILE__, __LINE__,                   \
                     #got " == " #expected, d_);                                            \
@@ -60,7 +60,7 @@ static inline void test_record(int ok, const char *file, int line, const char *e
     do {                                                                                   \
         const char *h_ = (haystack), *n_ = (needle);                                       \
         char d_[512];                                                                      \
-        snprintf(d_, sizeof d_, "\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", n_); \
+        snprintf(d_, sizeof d_, "\"%.240s\" does not contain \"%.240s\"", h_ ? h_ : "(null)", n_); \
         test_record(h_ && strstr(h_, n_) != NULL, __FILE__, __LINE__,                      \
                     #haystack " contains " #needle, d_);                                   \
     } while (0)
