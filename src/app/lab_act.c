@@ -287,6 +287,17 @@ static const char *sig4(float v, char *out, size_t size)
     return out;
 }
 
+/* x with 2 decimals (the probe snaps to 0.01). */
+static const char *fixed2(float v, char *out, size_t size)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.2f", (double)v);
+    if (strcmp(buf, "-0.00") == 0)
+        snprintf(buf, sizeof buf, "0.00");
+    snprintf(out, size, "%s%.24s", buf[0] == '-' ? "−" : "", buf[0] == '-' ? buf + 1 : buf);
+    return out;
+}
+
 static const char *fixed4(float v, char *out, size_t size)
 {
     char buf[48];
@@ -294,6 +305,44 @@ static const char *fixed4(float v, char *out, size_t size)
     if (strcmp(buf, "-0.0000") == 0)
         snprintf(buf, sizeof buf, "0.0000");
     snprintf(out, size, "%s%.24s", buf[0] == '-' ? "−" : "", buf[0] == '-' ? buf + 1 : buf);
+    return out;
+}
+
+/* Lines of text (split at '\n') taking their height from the control column. */
+static void col_lines(Ui *ui, UiColumn *col, const char *text, FontFace face, int base, Color c)
+{
+    int size = theme_px(ui->th, (float)base);
+    int lh = render_line_height(ui->r, face, size);
+    char line[256];
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        if (len >= sizeof line)
+            len = sizeof line - 1;
+        memcpy(line, p, len);
+        line[len] = '\0';
+        if (col->y + lh > col->area.y + col->area.h)
+            return;
+        char fit[256];
+        render_text_fit(ui->r, face, size, line, col->area.w, fit, sizeof fit);
+        render_text(ui->r, face, size, fit, col->area.x, col->y, ALIGN_LEFT | ALIGN_TOP, c);
+        col->y += lh;
+        p = nl ? nl + 1 : p + len;
+    }
+    col->y += col->gap;
+}
+
+/* n as superscript digits ("¹⁰"). */
+static const char *superscript(int n, char *out, size_t size)
+{
+    static const char *const sup[10] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    char d[16];
+    snprintf(d, sizeof d, "%d", n < 0 ? -n : n);
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *p = d; *p && len + 4 < size; p++)
+        len += (size_t)snprintf(out + len, size - len, "%s", sup[*p - '0']);
     return out;
 }
 
@@ -315,21 +364,21 @@ static void draw_controls(ActLab *L, LabContext *ctx)
         changed = true;
     }
     if (s->kind == ACT_LEAKY) {
-        changed |= ui_slider(ui, ui_id("act.alpha"), ui_column_next(&col, 2), "Slope α for x < 0",
+        changed |= ui_slider(ui, ui_id("act.alpha"), ui_column_next(&col, 1), "Slope α",
                              &s->alpha, 0.0f, 0.5f, 0.01f, 2);
     } else if (s->kind == ACT_SOFTPLUS) {
-        changed |= ui_slider(ui, ui_id("act.beta"), ui_column_next(&col, 2), "Sharpness β",
+        changed |= ui_slider(ui, ui_id("act.beta"), ui_column_next(&col, 1), "Sharpness β",
                              &s->beta, 0.25f, 10.0f, 0.25f, 2);
     }
     float probe = s->probe;
-    if (ui_slider(ui, ui_id("act.probe"), ui_column_next(&col, 2), "Probe x  (← →)", &probe,
+    if (ui_slider(ui, ui_id("act.probe"), ui_column_next(&col, 1), "Probe x", &probe,
                   ACTLAB_X_LO, ACTLAB_X_HI, 0.05f, 2)) {
         s->probe = probe;
         actscene_update_probe(s);
         sync_timeline_to_probe(L);
     }
     int k = s->k;
-    if (ui_slider_int(ui, ui_id("act.k"), ui_column_next(&col, 2), "Stacked sigmoids k  (K)", &k,
+    if (ui_slider_int(ui, ui_id("act.k"), ui_column_next(&col, 1), "Stack k", &k,
                       1, ACTLAB_MAX_K) &&
         k != s->k) {
         s->k = k;
@@ -338,8 +387,8 @@ static void draw_controls(ActLab *L, LabContext *ctx)
     ui_column_heading(ui, &col, "Feature map");
     int d = s->digit_index;
     char dl[64];
-    snprintf(dl, sizeof dl, "Digit #  (D)");
-    if (ui_slider_int(ui, ui_id("act.digit"), ui_column_next(&col, 2), dl, &d, 0,
+    snprintf(dl, sizeof dl, "Digit");
+    if (ui_slider_int(ui, ui_id("act.digit"), ui_column_next(&col, 1), dl, &d, 0,
                       L->digits.n - 1) &&
         d != s->digit_index) {
         load_digit(L, d);
@@ -355,8 +404,11 @@ static void draw_controls(ActLab *L, LabContext *ctx)
         load_kernel(L);
         changed = true;
     }
-    ui_label(ui, ui_column_next(&col, 2), "Drag the probe on the plot;\nhover the maps.",
-             FONT_SANS, THEME_SMALL, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    ui_column_heading(ui, &col, "Keys");
+    col_lines(ui, &col,
+              "← → probe ±0.1\nF function  K stack k\nD digit     G kernel\n"
+              "drag the probe on the plot\nhover a map: its z on the curve",
+              FONT_MONO, THEME_SMALL, th->text_dim);
     if (changed)
         actscene_rebuild(s);
 }
@@ -440,44 +492,41 @@ static void draw_function_plot(ActLab *L, LabContext *ctx, Rect area)
 
     /* the formulas with the values at the probe */
     char px[32];
-    fixed4(s->probe, px, sizeof px);
-    snprintf(L->eq, sizeof L->eq, "%s      %s(%s) = %s", actscene_formula(s->kind), name, px,
-             fixed4(s->probe_value, a, sizeof a));
-    snprintf(L->eq2, sizeof L->eq2, "%s      %s′(%s) = %s", actscene_deriv_formula(s->kind), name,
-             px, fixed4(s->probe_deriv, b, sizeof b));
+    fixed2(s->probe, px, sizeof px);
+    /* formula on the left, its value at the probe on the right */
+    snprintf(L->eq, sizeof L->eq, "%s(%s) = %s", name, px, fixed4(s->probe_value, a, sizeof a));
+    snprintf(L->eq2, sizeof L->eq2, "%s′(%s) = %s", name, px,
+             fixed4(s->probe_deriv, b, sizeof b));
     int size = theme_px(th, THEME_BODY);
     char fit[600];
     int ty = pr.y + pr.h + theme_px(th, 6);
-    render_text_fit(r, FONT_MONO, size, L->eq, area.w, fit, sizeof fit);
+    int gapx = theme_px(th, 16);
+    int w1 = render_text(r, FONT_MONO, size, L->eq, area.x + area.w, ty, ALIGN_RIGHT | ALIGN_TOP,
+                         curve_f(th));
+    int w2 = render_text(r, FONT_MONO, size, L->eq2, area.x + area.w, ty + line_h,
+                         ALIGN_RIGHT | ALIGN_TOP, curve_d(th));
+    render_text_fit(r, FONT_MONO, size, actscene_formula(s->kind), area.w - w1 - gapx, fit,
+                    sizeof fit);
     render_text(r, FONT_MONO, size, fit, area.x, ty, ALIGN_LEFT | ALIGN_TOP, curve_f(th));
-    render_text_fit(r, FONT_MONO, size, L->eq2, area.w, fit, sizeof fit);
+    render_text_fit(r, FONT_MONO, size, actscene_deriv_formula(s->kind), area.w - w2 - gapx, fit,
+                    sizeof fit);
     render_text(r, FONT_MONO, size, fit, area.x, ty + line_h, ALIGN_LEFT | ALIGN_TOP,
                 curve_d(th));
 }
 
-static void draw_vanishing(ActLab *L, LabContext *ctx, Rect area)
+static void draw_vanishing_plot(ActLab *L, LabContext *ctx, Rect area)
 {
     Render *r = ctx->r;
     const Theme *th = ctx->th;
     ActScene *s = &L->sc;
-    int gap = theme_px(th, 12);
-    /* the plot on the left, the table of numbers on the right */
-    int mono = theme_px(th, THEME_SMALL + 1);
-    int table_w = (int)(24.0f * 0.61f * (float)mono) + gap;
-    if (table_w > area.w / 2)
-        table_w = area.w / 2;
-    Rect pr = {area.x, area.y, area.w - table_w - gap, area.h};
-    Rect tr = {area.x + area.w - table_w, area.y, table_w, area.h};
-
-    PlotView v = plot_view_make("k stacked sigmoids", 0.5f, (float)ACTLAB_MAX_K + 0.5f, 1e-7f,
-                                1.0f);
+    PlotView v = plot_view_make("vanishing gradient", 0.5f, (float)ACTLAB_MAX_K + 0.5f,
+                                1e-7f, 1.0f);
     v.log_y = true;
     v.x_label = "k (layers)";
-    v.y_label = "∂out/∂in";
     PlotCurve *cb = plot_add_curve(&v, s->ks, s->bound, ACTLAB_MAX_K, th->text, "0.25ᵏ");
     if (cb)
         cb->dots = true;
-    PlotCurve *cc = plot_add_curve(&v, s->ks, s->chain, ACTLAB_MAX_K, curve_d(th), "at x");
+    PlotCurve *cc = plot_add_curve(&v, s->ks, s->chain, ACTLAB_MAX_K, curve_d(th), "from x");
     if (cc) {
         cc->dots = true;
         cc->thickness = 1.5f;
@@ -487,43 +536,51 @@ static void draw_vanishing(ActLab *L, LabContext *ctx, Rect area)
     char a[32];
     snprintf(L->mark_k, sizeof L->mark_k, "%s", sig4(s->bound[s->k - 1], a, sizeof a));
     plot_add_mark(&v, (float)s->k, s->bound[s->k - 1], th->accent, L->mark_k);
-    PlotLayout lay = plot_layout(&v, pr, th);
+    PlotLayout lay = plot_layout(&v, area, th);
     plot_draw(r, th, &v, &lay);
+}
 
-    /* the table: k, 0.25^k (the best case), the real product at the probe */
+/* The table: k, 0.25^k (the best case) and the real product starting from the probe, in the
+ * largest mono size (up to the small-text size) at which all rows fit. */
+static void draw_vanishing_table(ActLab *L, LabContext *ctx, Rect tr)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    ActScene *s = &L->sc;
+    int head = theme_px(th, THEME_BODY);
+    int head_h = render_line_height(r, FONT_SANS_BOLD, head) + theme_px(th, 4);
+    /* 11 rows (header + 10) and the 24 characters of the widest row */
+    int mono = theme_px(th, THEME_SMALL + 1);
+    while (mono > 8) {
+        int lh = render_line_height(r, FONT_MONO, mono);
+        int w = 0;
+        render_text_size(r, FONT_MONO, mono, "10  9.537e−7   3.875e−7", &w, NULL);
+        if (head_h + 11 * (lh + 1) <= tr.h && w <= tr.w)
+            break;
+        mono--;
+    }
     int lh = render_line_height(r, FONT_MONO, mono);
-    int row_h = lh + theme_px(th, 2);
+    int row_h = lh + 1;
     int y = tr.y;
-    render_text(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), "the numbers", tr.x, y,
-                ALIGN_LEFT | ALIGN_TOP, th->text);
-    y += render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY)) + theme_px(th, 4);
-    char hdr[64], px[32];
-    snprintf(hdr, sizeof hdr, " k  0.25ᵏ      at x=%s", fixed4(s->probe, px, sizeof px));
-    char fit[128];
-    render_text_fit(r, FONT_MONO, mono, hdr, tr.w, fit, sizeof fit);
+    char fit[128], px[32], title[64];
+    snprintf(title, sizeof title, "0.25ᵏ vs from x = %s", fixed2(s->probe, px, sizeof px));
+    render_text_fit(r, FONT_SANS_BOLD, head, title, tr.w, fit, sizeof fit);
+    render_text(r, FONT_SANS_BOLD, head, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text);
+    y += head_h;
+    render_text_fit(r, FONT_MONO, mono, " k  0.25ᵏ      from x", tr.w, fit, sizeof fit);
     render_text(r, FONT_MONO, mono, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     y += row_h;
     for (int j = 0; j < ACTLAB_MAX_K && y + row_h <= tr.y + tr.h; j++) {
         char b1[32], b2[32], line[96];
         snprintf(line, sizeof line, "%2d  %-9s  %s", j + 1, sig4(s->bound[j], b1, sizeof b1),
                  sig4(s->chain[j], b2, sizeof b2));
-        bool current = j + 1 == s->k;
-        if (current)
-            render_round_rect(r, (Rect){tr.x - theme_px(th, 4), y - 1, tr.w, row_h},
+        if (j + 1 == s->k)
+            render_round_rect(r, (Rect){tr.x - theme_px(th, 4), y, tr.w + theme_px(th, 4), row_h},
                               theme_px(th, 4), color_alpha(th->accent, 60));
-        render_text(r, FONT_MONO, mono, line, tr.x, y, ALIGN_LEFT | ALIGN_TOP,
+        render_text_fit(r, FONT_MONO, mono, line, tr.w, fit, sizeof fit);
+        render_text(r, FONT_MONO, mono, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP,
                     j + 1 <= s->k ? th->text : th->text_dim);
         y += row_h;
-    }
-    y += theme_px(th, 4);
-    if (y + 3 * lh <= tr.y + tr.h) {
-        char wrap1[128];
-        snprintf(wrap1, sizeof wrap1, "s′(x) ≤ s′(0) = 0.25:");
-        render_text(r, FONT_SANS, mono, wrap1, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
-        render_text(r, FONT_SANS, mono, "each layer multiplies the", tr.x, y + lh,
-                    ALIGN_LEFT | ALIGN_TOP, th->text_dim);
-        render_text(r, FONT_SANS, mono, "gradient by at most ¼", tr.x, y + 2 * lh,
-                    ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     }
 }
 
@@ -534,15 +591,27 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
     ActScene *s = &L->sc;
     int gap = theme_px(th, 12);
     int w4 = area.w / 4;
+
     const char *name = actscene_kind_name(s->kind);
     static char t_digit[64], t_z[64], t_f[64], t_d[64];
     if (s->digit_label >= 0)
-        snprintf(t_digit, sizeof t_digit, "digit #%d (a %d)", s->digit_index, s->digit_label);
+        snprintf(t_digit, sizeof t_digit, "digit (a %d)", s->digit_label);
     else
-        snprintf(t_digit, sizeof t_digit, "digit #%d", s->digit_index);
-    snprintf(t_z, sizeof t_z, "z = digit ⋆ %s", s->kernel_name ? s->kernel_name : "kernel");
+        snprintf(t_digit, sizeof t_digit, "digit");
+    snprintf(t_z, sizeof t_z, "z = digit ⋆ K");
     snprintf(t_f, sizeof t_f, "%s(z)", name);
     snprintf(t_d, sizeof t_d, "%s′(z)", name);
+    /* the band's caption says what the short titles leave out */
+    char cap[160], fitc[200];
+    snprintf(cap, sizeof cap, "%d×%d feature map: digit #%d ⋆ %s (pad 1), then %s", ACTLAB_MAP,
+             ACTLAB_MAP, s->digit_index, s->kernel_name ? s->kernel_name : "?", name);
+    int cap_size = theme_px(th, THEME_BODY);
+    int cap_h = render_line_height(r, FONT_SANS_BOLD, cap_size) + theme_px(th, 6);
+    render_text_fit(r, FONT_SANS_BOLD, cap_size, cap, area.w, fitc, sizeof fitc);
+    render_text(r, FONT_SANS_BOLD, cap_size, fitc, area.x, area.y, ALIGN_LEFT | ALIGN_TOP,
+                th->text);
+    area.y += cap_h;
+    area.h -= cap_h;
     GridView gv[4];
     gv[0] = grid_view_make(t_digit, s->digit, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_GRAY);
     gv[0].scale = colorscale_make(COLORMAP_GRAY, 0.0f, 1.0f);
@@ -550,8 +619,16 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
     /* before and after on the same diverging scale: what changed is what the function did */
     float m = fmaxf(fabsf(s->z_min), fabsf(s->z_max));
     gv[1].scale = colorscale_make(COLORMAP_DIVERGING, -m, m);
+    /* after: the same scale as z where the function keeps z's units (relu, leaky, abs,
+     * softplus); sigmoid squashes into (0, 1) and tanh into (-1, 1), shown on those ranges */
     gv[2] = grid_view_make(t_f, s->fz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
-    gv[2].scale = gv[1].scale;
+    if (s->kind == ACT_SIGMOID) {
+        gv[2].scale = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f);
+    } else if (s->kind == ACT_TANH) {
+        gv[2].scale = colorscale_make(COLORMAP_DIVERGING, -1.0f, 1.0f);
+    } else {
+        gv[2].scale = gv[1].scale;
+    }
     /* |x| has slopes -1 and +1 (signed); every other derivative is >= 0, a magnitude from 0 */
     if (s->kind == ACT_ABS) {
         gv[3] = grid_view_make(t_d, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
@@ -566,7 +643,7 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
     int line_h = render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY));
     GridLayout lay[4];
     for (int i = 0; i < 4; i++) {
-        gv[i].shape = "1×28×28";
+        gv[i].shape = "";
         gv[i].show_values = false;
         Rect a = {area.x + i * w4, area.y, w4 - gap, area.h};
         lay[i] = grid_layout(&gv[i], a, th, line_h);
@@ -611,13 +688,17 @@ static void act_draw(void *state, LabContext *ctx)
     Rect st = ctx->stage;
     int gap = theme_px(th, 20);
     int top_h = st.h * 56 / 100;
-    Rect fplot = {st.x, st.y, st.w * 52 / 100, top_h};
-    Rect van = {st.x + fplot.w + gap, st.y, st.w - fplot.w - gap, top_h};
-    Rect maps = {st.x, st.y + top_h + gap, st.w, st.h - top_h - gap};
+    /* top: f and f' | the stack's plot; bottom: the four maps | the stack's numbers */
+    int right_w = st.w * 30 / 100;
+    Rect fplot = {st.x, st.y, st.w - right_w - gap, top_h};
+    Rect van = {st.x + st.w - right_w, st.y, right_w, top_h};
+    Rect maps = {st.x, st.y + top_h + gap, st.w - right_w - gap, st.h - top_h - gap};
+    Rect table = {st.x + st.w - right_w, st.y + top_h + gap, right_w, st.h - top_h - gap};
     /* the maps first: their hover puts a mark on the function plot */
     draw_maps(L, ctx, maps);
     draw_function_plot(L, ctx, fplot);
-    draw_vanishing(L, ctx, van);
+    draw_vanishing_plot(L, ctx, van);
+    draw_vanishing_table(L, ctx, table);
 
     /* the equation strip: value and slope at the probe, and the stack's bound at k */
     Rect e = ctx->equation;
@@ -629,16 +710,29 @@ static void act_draw(void *state, LabContext *ctx)
         char a[32], b[32], c[32], px[32], line[256], fit[300];
         const char *name = actscene_kind_name(s->kind);
         snprintf(line, sizeof line, "%s(%s) = %s    %s′(%s) = %s", name,
-                 fixed4(s->probe, px, sizeof px), fixed4(s->probe_value, a, sizeof a), name, px,
+                 fixed2(s->probe, px, sizeof px), fixed4(s->probe_value, a, sizeof a), name, px,
                  fixed4(s->probe_deriv, b, sizeof b));
+        /* the long form when it fits, else the short one */
+        int lw = 0;
+        render_text_size(r, FONT_MONO, size, line, &lw, NULL);
+        if (lw > e.w)
+            snprintf(line, sizeof line, "%s(%s) = %s   f′ = %s", name, px,
+                     fixed4(s->probe_value, a, sizeof a), fixed4(s->probe_deriv, b, sizeof b));
         bool two = 2 * lh <= e.h;
         int y = e.y + (e.h - (two ? 2 : 1) * lh) / 2;
         render_text_fit(r, FONT_MONO, size, line, e.w, fit, sizeof fit);
         render_text(r, FONT_MONO, size, fit, e.x, y, ALIGN_LEFT | ALIGN_TOP, th->text);
         if (two) {
-            snprintf(line, sizeof line, "%d stacked sigmoids: gradient ≤ 0.25^%d = %s (at x: %s)",
-                     s->k, s->k, sig4(s->bound[s->k - 1], a, sizeof a),
+            char sup[32];
+            snprintf(line, sizeof line, "k = %d: ∂out/∂in ≤ 0.25%s = %s;  from x: %s", s->k,
+                     superscript(s->k, sup, sizeof sup), sig4(s->bound[s->k - 1], a, sizeof a),
                      sig4(s->chain[s->k - 1], c, sizeof c));
+            int lw2 = 0;
+            render_text_size(r, FONT_MONO, size, line, &lw2, NULL);
+            if (lw2 > e.w)
+                snprintf(line, sizeof line, "0.25%s = %s;  from x: %s",
+                         superscript(s->k, sup, sizeof sup), sig4(s->bound[s->k - 1], a, sizeof a),
+                         sig4(s->chain[s->k - 1], c, sizeof c));
             render_text_fit(r, FONT_MONO, size, line, e.w, fit, sizeof fit);
             render_text(r, FONT_MONO, size, fit, e.x, y + lh, ALIGN_LEFT | ALIGN_TOP,
                         th->text_dim);

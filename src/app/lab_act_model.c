@@ -13,18 +13,18 @@ static const char *const kind_labels[ACTLAB_KINDS] = {"ReLU", "Leaky ReLU", "Sig
                                                        "tanh", "abs |x|",    "Softplus"};
 static const char *const formulas[ACTLAB_KINDS] = {
     "f(x) = max(0, x)",
-    "f(x) = x if x > 0, else α·x",
-    "f(x) = 1 / (1 + e^−x)",
+    "f(x) = max(x, α·x)",
+    "f(x) = 1 / (1 + e⁻ˣ)",
     "f(x) = tanh x",
-    "f(x) = |x|  (rectification)",
+    "f(x) = |x|",
     "f(x) = ln(1 + e^(βx)) / β",
 };
 static const char *const deriv_formulas[ACTLAB_KINDS] = {
-    "f′(x) = 1 if x > 0, else 0",
-    "f′(x) = 1 if x > 0, else α",
-    "f′(x) = f(x)·(1 − f(x)), largest f′(0) = 0.25",
+    "f′(x) = x > 0 ? 1 : 0",
+    "f′(x) = x > 0 ? 1 : α",
+    "f′(x) = f·(1 − f) ≤ 0.25",
     "f′(x) = 1 − tanh² x",
-    "f′(x) = sgn x  (0 at x = 0)",
+    "f′(x) = sgn x",
     "f′(x) = 1 / (1 + e^(−βx))",
 };
 

@@ -201,7 +201,7 @@ PlotLayout plot_layout(const PlotView *v, Rect avail, const Theme *th)
         area_h = 1;
     /* y ticks about 2.5 lines apart at least */
     int max_y = area_h / (tick_line * 2);
-    lay.yt = y_ticks(v, max_y < 2 ? 2 : max_y);
+    lay.yt = y_ticks(v, max_y < 3 ? 3 : max_y);
     int widest = 1;
     for (int i = 0; i < lay.yt.n; i++) {
         char buf[32];
@@ -272,27 +272,6 @@ bool plot_hit_probe(const PlotView *v, const PlotLayout *lay, const Theme *th, i
         return false;
     float px = plot_x_to_px(v, lay, v->probe_x);
     return fabsf((float)x - px) <= (float)theme_px(th, 10);
-}
-
-/* Text on a translucent background box so it stays readable over curves and grid lines. */
-static void boxed_text(Render *r, const Theme *th, FontFace face, int size, const char *s, int x,
-                       int y, int align, Color c)
-{
-    int w = 0, h = 0;
-    render_text_size(r, face, size, s, &w, &h);
-    int pad = theme_px(th, 3);
-    int bx = x, by = y;
-    if (align & ALIGN_CENTER)
-        bx -= w / 2;
-    else if (align & ALIGN_RIGHT)
-        bx -= w;
-    if (align & ALIGN_MIDDLE)
-        by -= h / 2;
-    else if (align & ALIGN_BOTTOM)
-        by -= h;
-    render_round_rect(r, (Rect){bx - pad, by - pad / 2, w + 2 * pad, h + pad}, pad,
-                      color_alpha(th->bg, 225));
-    render_text(r, face, size, s, bx, by, ALIGN_LEFT | ALIGN_TOP, c);
 }
 
 void plot_draw(Render *r, const Theme *th, const PlotView *v, const PlotLayout *lay)
@@ -404,6 +383,10 @@ void plot_draw(Render *r, const Theme *th, const PlotView *v, const PlotLayout *
         render_triangle(r, px - hs, (float)a.y, px + hs, (float)a.y, px, (float)a.y + hs * 1.4f,
                         th->accent);
     }
+    /* marks, then their labels; a label that would cover an earlier one moves to the other
+     * side of its point, then below it */
+    Rect placed[PLOT_MAX_MARKS];
+    int n_placed = 0;
     for (int i = 0; i < v->n_marks; i++) {
         const PlotMark *m = &v->marks[i];
         if (!isfinite(m->y) || (v->log_y && !(m->y > 0.0f)))
@@ -412,21 +395,51 @@ void plot_draw(Render *r, const Theme *th, const PlotView *v, const PlotLayout *
         float rad = (float)theme_px(th, 5);
         render_circle(r, px, py, rad + (float)theme_px(th, 1.5f), th->bg);
         render_circle(r, px, py, rad, m->color);
-        if (m->label) {
-            /* the label goes right of the point, or left of it near the right edge */
-            int tw = 0, thh = 0;
-            render_text_size(r, FONT_MONO, lay->tick_size, m->label, &tw, &thh);
-            bool left = px + rad * 2.0f + (float)tw > (float)(a.x + a.w);
-            int tx = left ? (int)(px - rad * 2.0f) : (int)(px + rad * 2.0f);
-            int ty = (int)py;
-            /* keep the label inside the area vertically */
+    }
+    for (int i = 0; i < v->n_marks; i++) {
+        const PlotMark *m = &v->marks[i];
+        if (!m->label || !isfinite(m->y) || (v->log_y && !(m->y > 0.0f)))
+            continue;
+        float px = plot_x_to_px(v, lay, m->x), py = plot_y_to_px(v, lay, m->y);
+        float rad = (float)theme_px(th, 5);
+        int tw = 0, thh = 0;
+        render_text_size(r, FONT_MONO, lay->tick_size, m->label, &tw, &thh);
+        int pad = theme_px(th, 3);
+        int off = (int)(rad * 2.0f);
+        bool fits_right = px + (float)off + (float)tw <= (float)(a.x + a.w);
+        bool fits_left = px - (float)off - (float)tw >= (float)a.x;
+        Rect best = {0, 0, 0, 0};
+        bool found = false;
+        for (int attempt = 0; attempt < 6 && !found; attempt++) {
+            /* right, left, then both sides one and two lines lower; a side the label does
+             * not fit on is skipped */
+            bool left = attempt % 2 == 1;
+            if (!fits_right && fits_left)
+                left = true;
+            else if (!fits_left)
+                left = false;
+            int dy = (attempt / 2) * (thh + pad);
+            int ty = (int)py + dy;
             if (ty - thh / 2 < a.y)
                 ty = a.y + thh / 2 + 2;
             if (ty + thh / 2 > a.y + a.h)
-                ty = a.y + a.h - thh / 2 - 2;
-            boxed_text(r, th, FONT_MONO, lay->tick_size, m->label, tx, ty,
-                       (left ? ALIGN_RIGHT : ALIGN_LEFT) | ALIGN_MIDDLE, m->color);
+                ty = a.y + a.h - thh / 2 - 2 - dy;
+            int tx = left ? (int)px - off - tw : (int)px + off;
+            Rect box = {tx - pad, ty - thh / 2 - pad / 2, tw + 2 * pad, thh + pad};
+            bool clash = false;
+            for (int k = 0; k < n_placed; k++)
+                if (rect_intersect(box, placed[k]).w > 0 && rect_intersect(box, placed[k]).h > 0)
+                    clash = true;
+            if (!clash || attempt == 5) {
+                best = box;
+                found = true;
+            }
         }
+        if (n_placed < PLOT_MAX_MARKS)
+            placed[n_placed++] = best;
+        render_round_rect(r, best, pad, color_alpha(th->bg, 225));
+        render_text(r, FONT_MONO, lay->tick_size, m->label, best.x + pad, best.y + pad / 2,
+                    ALIGN_LEFT | ALIGN_TOP, m->color);
     }
     render_clip_pop(r);
 }
