@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CH 3
-#define N 5
-#define O 2
-#define K 3
+#define CH      3
+#define N       5
+#define O       2
+#define K       3
 #define MAX_OUT 8 /* 5 + 2*2 padding - 3 + 1 at stride 1 */
 
 static const char *const plane_names[CH] = {"R", "G", "B"};
@@ -135,8 +135,7 @@ static bool chan_set_option(void *state, const char *key, const char *value, cha
     int v[3];
     if (strcmp(key, "preset") == 0 || strcmp(key, "input") == 0) {
         if (strcmp(value, "rgb5") != 0 && strcmp(value, "notes") != 0) {
-            snprintf(err, err_size, "%s=%s: expected rgb5 (the notes' 5x5x3 example)", key,
-                     value);
+            snprintf(err, err_size, "%s=%s: expected rgb5 (the notes' 5x5x3 example)", key, value);
             return false;
         }
         load_notes(L);
@@ -163,8 +162,7 @@ static bool chan_set_option(void *state, const char *key, const char *value, cha
             return true;
         }
         if (sscanf(value, "out:%d,%d,%d", &v[0], &v[1], &v[2]) != 3 || v[0] < 0 || v[0] >= O) {
-            snprintf(err, err_size, "hover=%s: expected out:FILTER,ROW,COL (filter 0 or 1)",
-                     value);
+            snprintf(err, err_size, "hover=%s: expected out:FILTER,ROW,COL (filter 0 or 1)", value);
             return false;
         }
         L->force_o = v[0];
@@ -218,8 +216,8 @@ static void draw_controls(ChanLab *L, LabContext *ctx)
         ui_label(ui, (Rect){rr.x, rr.y, label_w, rr.h}, ints[i].label, FONT_SANS, THEME_BODY,
                  ALIGN_LEFT | ALIGN_MIDDLE, th->text);
         if (ui_number_int(ui, ui_id_index(ui_id("chan.int"), i),
-                          (Rect){rr.x + label_w, rr.y, (rr.w - label_w - gap) / 2, rr.h},
-                          ints[i].v, ints[i].lo, ints[i].hi))
+                          (Rect){rr.x + label_w, rr.y, (rr.w - label_w - gap) / 2, rr.h}, ints[i].v,
+                          ints[i].lo, ints[i].hi))
             L->dirty = true;
     }
     for (int o = 0; o < O; o++) {
@@ -257,9 +255,9 @@ static void draw_controls(ChanLab *L, LabContext *ctx)
     }
     ui_label(ui, (Rect){rr.x, rr.y, label_w, rr.h}, lbl, FONT_MONO, THEME_BODY,
              ALIGN_LEFT | ALIGN_MIDDLE, th->accent);
-    if (ui_number(ui, ui_id("chan.sel"), (Rect){rr.x + label_w, rr.y, (rr.w - label_w - gap) / 2,
-                                                rr.h},
-                  v, -100.0f, 100.0f, 1.0f, 2))
+    if (ui_number(ui, ui_id("chan.sel"),
+                  (Rect){rr.x + label_w, rr.y, (rr.w - label_w - gap) / 2, rr.h}, v, -100.0f,
+                  100.0f, 1.0f, 2))
         L->dirty = true;
 }
 
@@ -333,8 +331,8 @@ static void chan_draw(void *state, LabContext *ctx)
         lx[c] = lsu_grid_layout(r, th, &vx[c], (Rect){x0, area.y + c * rows_h, wx, rows_h});
         for (int o = 0; o < O; o++) {
             snprintf(tw[o][c], sizeof tw[o][c], "W%d %s", o, plane_names[c]);
-            vw[o][c] = grid_view_make(tw[o][c], L->w + (o * CH + c) * K * K, K, K,
-                                      COLORMAP_DIVERGING);
+            vw[o][c] =
+                grid_view_make(tw[o][c], L->w + (o * CH + c) * K * K, K, K, COLORMAP_DIVERGING);
             vw[o][c].scale = L->w_scale;
             vw[o][c].show_values = ctx->show_values;
             vw[o][c].show_legend = false;
@@ -510,7 +508,9 @@ static void chan_draw(void *state, LabContext *ctx)
                 L->sw_.valid ? th->text : th->error);
     y += line;
     render_text(r, FONT_MONO, body,
-                "parameters per filter 3\xC2\xB7" "3\xC2\xB7" "3 + 1 = 28;  two filters 2\xC2\xB7"
+                "parameters per filter 3\xC2\xB7"
+                "3\xC2\xB7"
+                "3 + 1 = 28;  two filters 2\xC2\xB7"
                 "28 = 56",
                 st.x + pad, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
 
@@ -538,7 +538,9 @@ static void chan_draw(void *state, LabContext *ctx)
 const LabDef lab_channels = {
     "channels",
     "Channels",
-    "An RGB input as three planes, two 3\xC3\x97" "3\xC3\x97" "3 filters: partial sums, bias, "
+    "An RGB input as three planes, two 3\xC3\x97"
+    "3\xC3\x97"
+    "3 filters: partial sums, bias, "
     "two maps.",
     chan_create,
     chan_destroy,

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_IN 32                    /* input side (the digit is 28) */
-#define MAX_K KERNELS_MAX_SIDE       /* kernel side */
+#define MAX_IN  32                   /* input side (the digit is 28) */
+#define MAX_K   KERNELS_MAX_SIDE     /* kernel side */
 #define MAX_OUT (MAX_IN + 2 * MAX_K) /* stride 1, kernel 1, padding k on both sides */
 
 typedef enum ConvSource {
@@ -33,8 +33,15 @@ typedef enum ConvSource {
 } ConvSource;
 
 static const char *const source_items[SRC_COUNT] = {
-    "Notes: 3\xC3\x97" "3 input 0..8", "Notes: 10\xC3\x97" "10 of 90s", "Digit",
-    "Matrix (edit)", "Canvas (draw)", "Image file", "1-D signal",
+    "Notes: 3\xC3\x97"
+    "3 input 0..8",
+    "Notes: 10\xC3\x97"
+    "10 of 90s",
+    "Digit",
+    "Matrix (edit)",
+    "Canvas (draw)",
+    "Image file",
+    "1-D signal",
 };
 static const char *const source_names[SRC_COUNT] = {"grid3",  "nineties", "digit", "matrix",
                                                     "canvas", "file",     "signal"};
@@ -59,7 +66,7 @@ typedef struct ConvLab {
     int kh, kw, sh, sw, pt, pb, pl, pr, dh, dw;
     bool pad_sides; /* per-side padding fields instead of one */
     float bias;
-    int preset; /* KernelsPreset, or -1 when edited by hand */
+    int preset;             /* KernelsPreset, or -1 when edited by hand */
     float k[MAX_K * MAX_K]; /* (KH, KW) */
 
     /* derived, recomputed when dirty */
@@ -140,9 +147,10 @@ static void load_source(ConvLab *L)
     case SRC_GRID3:
     case SRC_NINETIES:
     case SRC_SIGNAL: {
-        const KernelsExampleData *ex = kernels_example(
-            L->src == SRC_GRID3 ? KERNELS_EX_GRID3
-                                : L->src == SRC_NINETIES ? KERNELS_EX_NINETIES : KERNELS_EX_SIGNAL);
+        const KernelsExampleData *ex =
+            kernels_example(L->src == SRC_GRID3      ? KERNELS_EX_GRID3
+                            : L->src == SRC_NINETIES ? KERNELS_EX_NINETIES
+                                                     : KERNELS_EX_SIGNAL);
         L->h = ex->h;
         L->w = ex->w;
         memcpy(L->x, ex->x, sizeof(float) * (size_t)(ex->h * ex->w));
@@ -178,9 +186,9 @@ static void choose_source(ConvLab *L, ConvSource s)
     L->src = s;
     L->sel_input = -1;
     if (s == SRC_GRID3 || s == SRC_NINETIES || s == SRC_SIGNAL) {
-        const KernelsExampleData *ex = kernels_example(
-            s == SRC_GRID3 ? KERNELS_EX_GRID3
-                           : s == SRC_NINETIES ? KERNELS_EX_NINETIES : KERNELS_EX_SIGNAL);
+        const KernelsExampleData *ex = kernels_example(s == SRC_GRID3      ? KERNELS_EX_GRID3
+                                                       : s == SRC_NINETIES ? KERNELS_EX_NINETIES
+                                                                           : KERNELS_EX_SIGNAL);
         L->kh = ex->kh;
         L->kw = ex->kw;
         memcpy(L->k, ex->k, sizeof(float) * (size_t)(ex->kh * ex->kw));
@@ -233,8 +241,8 @@ static void recompute(ConvLab *L)
     bool neg_in = false;
     for (int i = 0; i < L->h * L->w; i++)
         neg_in = neg_in || L->x[i] < 0.0f;
-    L->in_scale = colorscale_fit(neg_in ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, L->x,
-                                 L->h * L->w);
+    L->in_scale =
+        colorscale_fit(neg_in ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, L->x, L->h * L->w);
     L->k_scale = colorscale_fit(COLORMAP_DIVERGING, L->k, L->kh * L->kw);
     timeline_set_count(&L->tl, L->sw_.steps);
     L->shown_pos = -1;
@@ -362,8 +370,7 @@ static bool conv_set_option(void *state, const char *key, const char *value, cha
         if (idx >= 0) {
             choose_source(L, (ConvSource)idx);
         } else if (strncmp(value, "digit:", 6) == 0 || strncmp(value, "class:", 6) == 0) {
-            if (!lsu_parse_ints(key, value + 6, v, 1, 0, value[0] == 'd' ? 1999 : 9, err,
-                                err_size))
+            if (!lsu_parse_ints(key, value + 6, v, 1, 0, value[0] == 'd' ? 1999 : 9, err, err_size))
                 return false;
             if (!L->digits) {
                 snprintf(err, err_size, "input=%s: %s", value, L->digits_err);
@@ -596,8 +603,8 @@ static void draw_controls(ConvLab *L, LabContext *ctx)
                 hi = f < 2 ? L->kh : L->kw;
             Rect fr = {rr.x + label_w + f * (fw + gap), rr.y, fw, rr.h};
             int old_kh = L->kh, old_kw = L->kw;
-            if (ui_number_int(ui, ui_id_index(ui_id(rows[i].label), f), fr, fields[f],
-                              rows[i].lo, hi)) {
+            if (ui_number_int(ui, ui_id_index(ui_id(rows[i].label), f), fr, fields[f], rows[i].lo,
+                              hi)) {
                 L->dirty = true;
                 if (i == 2 && !L->pad_sides)
                     L->pb = L->pl = L->pr = L->pt;
@@ -672,8 +679,7 @@ static void draw_equation(ConvLab *L, LabContext *ctx, int eq_oy, int eq_ox, boo
     lsu_equation_metrics(r, th, er, THEME_HEADING, 11, 2, &size, &chars, &lines);
     static ConvTerm terms[MAX_K * MAX_K];
     int n = 0;
-    float v = conv_cell(&L->sw_.g, L->x, L->k, &L->bias, 0, eq_oy, eq_ox, terms, MAX_K * MAX_K,
-                        &n);
+    float v = conv_cell(&L->sw_.g, L->x, L->k, &L->bias, 0, eq_oy, eq_ox, terms, MAX_K * MAX_K, &n);
     static char eq[8192];
     int used = 0;
     /* glyph advances are not all exactly one digit wide: refold until the lines really fit */
@@ -694,8 +700,10 @@ static void draw_network_1d(ConvLab *L, LabContext *ctx, Rect area, int cur_ox)
 {
     Render *r = ctx->r;
     const Theme *th = ctx->th;
-    static const Color wcol[4] = {{0x4c, 0xc9, 0xf0, 255}, {0xe8, 0x77, 0x2e, 255},
-                                  {0xb3, 0x8c, 0xf2, 255}, {0x7c, 0xd9, 0x7c, 255}};
+    static const Color wcol[4] = {{0x4c, 0xc9, 0xf0, 255},
+                                  {0xe8, 0x77, 0x2e, 255},
+                                  {0xb3, 0x8c, 0xf2, 255},
+                                  {0x7c, 0xd9, 0x7c, 255}};
     int n_in = L->w, n_out = L->sw_.valid ? L->sw_.g.ow : 0;
     int total = n_in + L->pl + L->pr;
     float dx = (float)area.w / (float)(total + 1);
@@ -714,8 +722,8 @@ static void draw_network_1d(ConvLab *L, LabContext *ctx, Rect area, int cur_ox)
             bool cur = ox == cur_ox;
             if (!cur)
                 c = color_alpha(c, 110);
-            render_line(r, xi, y_in + rad, xo, y_out - rad, cur ? 3.0f * th->scale : 1.5f * th->scale,
-                        c);
+            render_line(r, xi, y_in + rad, xo, y_out - rad,
+                        cur ? 3.0f * th->scale : 1.5f * th->scale, c);
         }
     }
     for (int t = 0; t < total; t++) {
@@ -736,7 +744,9 @@ static void draw_network_1d(ConvLab *L, LabContext *ctx, Rect area, int cur_ox)
         bool done = ox < L->tl.pos, cur = ox == cur_ox;
         render_circle(r, xo, y_out, rad, th->panel);
         render_circle_outline(r, xo, y_out, rad, cur ? 3.0f : 2.0f,
-                              cur ? th->accent : done ? th->text : th->text_dim);
+                              cur    ? th->accent
+                              : done ? th->text
+                                     : th->text_dim);
         snprintf(s, sizeof s, "O%d", ox + 1);
         render_text(r, FONT_MONO, size, s, (int)xo, (int)y_out, ALIGN_CENTER | ALIGN_MIDDLE,
                     th->text);
@@ -781,11 +791,11 @@ static void conv_draw(void *state, LabContext *ctx)
         sweep_axis_unreached_text(&L->sw_.rows, "row", "rows", unr_r, sizeof unr_r);
         sweep_axis_unreached_text(&L->sw_.cols, "column", "columns", unr_c, sizeof unr_c);
         if (unr_r[0])
-            info_lines += lsu_wrap(r, FONT_SANS, body, unr_r, st.w - 2 * pad, wrapped_r,
-                                   sizeof wrapped_r);
+            info_lines +=
+                lsu_wrap(r, FONT_SANS, body, unr_r, st.w - 2 * pad, wrapped_r, sizeof wrapped_r);
         if (unr_c[0])
-            info_lines += lsu_wrap(r, FONT_SANS, body, unr_c, st.w - 2 * pad, wrapped_c,
-                                   sizeof wrapped_c);
+            info_lines +=
+                lsu_wrap(r, FONT_SANS, body, unr_c, st.w - 2 * pad, wrapped_c, sizeof wrapped_c);
     }
     int info_h = info_lines * (line + theme_px(th, 3)) + pad;
     Rect grids = {st.x, st.y, st.w, st.h - info_h};
@@ -828,11 +838,11 @@ static void conv_draw(void *state, LabContext *ctx)
     } else {
         snprintf(in_shape, sizeof in_shape, "1\xC3\x97%d\xC3\x97%d", L->h, L->w);
     }
-    GridView vin = grid_view_make(in_title, L->coverage ? L->covf : L->x, L->h, L->w,
-                                  COLORMAP_SEQUENTIAL);
+    GridView vin =
+        grid_view_make(in_title, L->coverage ? L->covf : L->x, L->h, L->w, COLORMAP_SEQUENTIAL);
     vin.shape = in_shape;
-    vin.scale = L->coverage ? colorscale_fit(COLORMAP_SEQUENTIAL, L->covf, L->h * L->w)
-                            : L->in_scale;
+    vin.scale =
+        L->coverage ? colorscale_fit(COLORMAP_SEQUENTIAL, L->covf, L->h * L->w) : L->in_scale;
     vin.pad_top = L->pt;
     vin.pad_bottom = L->pb;
     vin.pad_left = L->pl;
@@ -848,7 +858,7 @@ static void conv_draw(void *state, LabContext *ctx)
     vk.shape = k_shape;
     vk.scale = L->k_scale;
     vk.show_values = ctx->show_values;
-    vk.decimals = -1;
+    vk.decimals = 3; /* as the equation prints the weights (0.111) */
 
     GridView vo = grid_view_make("output", L->out, L->sw_.valid ? L->sw_.g.oh : 1,
                                  L->sw_.valid ? L->sw_.g.ow : 1, COLORMAP_SEQUENTIAL);
@@ -888,8 +898,7 @@ static void conv_draw(void *state, LabContext *ctx)
             hk = HOVER_OUTPUT;
             hr = h.row;
             hc = h.col;
-        } else if ((h = grid_hit_test(&vin, &lin, ui->in.mx, ui->in.my)).inside &&
-                   !h.in_padding) {
+        } else if ((h = grid_hit_test(&vin, &lin, ui->in.mx, ui->in.my)).inside && !h.in_padding) {
             hk = HOVER_INPUT;
             hr = h.row;
             hc = h.col;
@@ -899,8 +908,8 @@ static void conv_draw(void *state, LabContext *ctx)
             hc = h.col;
         }
     }
-    if (hk == HOVER_OUTPUT && (!L->sw_.valid || hr < 0 || hc < 0 || hr >= L->sw_.g.oh ||
-                               hc >= L->sw_.g.ow))
+    if (hk == HOVER_OUTPUT &&
+        (!L->sw_.valid || hr < 0 || hc < 0 || hr >= L->sw_.g.oh || hc >= L->sw_.g.ow))
         hk = HOVER_NONE;
     if (hk == HOVER_INPUT && (hr < 0 || hc < 0 || hr >= L->h || hc >= L->w))
         hk = HOVER_NONE;
@@ -935,8 +944,8 @@ static void conv_draw(void *state, LabContext *ctx)
         if (L->dragging_k && L->sel_kernel >= 0 && L->sel_kernel < L->kh * L->kw) {
             int dy = L->drag_y - ui->in.my;
             if (dy != 0) {
-                float nv = roundf((L->drag_from + (float)(dy / theme_px(th, 6)) * step) * 10.0f) /
-                           10.0f;
+                float nv =
+                    roundf((L->drag_from + (float)(dy / theme_px(th, 6)) * step) * 10.0f) / 10.0f;
                 if (nv != L->k[L->sel_kernel] && abs(dy) >= theme_px(th, 6)) {
                     L->k[L->sel_kernel] = nv;
                     L->preset = -1;
@@ -1028,7 +1037,8 @@ static void conv_draw(void *state, LabContext *ctx)
         int n = 0;
         conv_dx_cell(&L->sw_.g, NULL, L->k, 0, hr, hc, uses, MAX_K * MAX_K, &n);
         for (int i = 0; i < n && i < MAX_K * MAX_K; i++)
-            lsu_outline_cell(r, th, rect_inset(grid_cell_rect(&vo, &lo, uses[i].oy, uses[i].ox), -1),
+            lsu_outline_cell(r, th,
+                             rect_inset(grid_cell_rect(&vo, &lo, uses[i].oy, uses[i].ox), -1),
                              th->hover, theme_px(th, 2));
         char vs[32];
         sweep_format_value(L->x[hr * L->w + hc], vs, sizeof vs);
@@ -1043,8 +1053,8 @@ static void conv_draw(void *state, LabContext *ctx)
         char vs[32];
         sweep_format_value(L->k[hr * L->kw + hc], vs, sizeof vs);
         snprintf(tip, sizeof tip,
-                 "w[%d,%d] = %s\ndrag up/down to change it; click, then type in the field", hr,
-                 hc, vs);
+                 "w[%d,%d] = %s\ndrag up/down to change it; click, then type in the field", hr, hc,
+                 vs);
     }
     if (tip[0] && !ctx->headless)
         ui_tooltip(ui, tip);
@@ -1056,8 +1066,7 @@ static void conv_draw(void *state, LabContext *ctx)
         Rect f = {c.x + c.w / 2 - fw / 2, lk.cells.y + lk.cells.h + theme_px(th, 4), fw,
                   ui_row_height(th)};
         f.y = lk.legend.y + lk.legend.h + theme_px(th, 6);
-        if (ui_number(ui, ui_id("conv.kval"), f, &L->k[L->sel_kernel], -100.0f, 100.0f, 0.1f,
-                      3)) {
+        if (ui_number(ui, ui_id("conv.kval"), f, &L->k[L->sel_kernel], -100.0f, 100.0f, 0.1f, 3)) {
             L->preset = -1;
             L->dirty = true;
         }
@@ -1066,8 +1075,8 @@ static void conv_draw(void *state, LabContext *ctx)
         L->sel_input < L->msize * L->msize) {
         Rect f = {lin.cells.x, lin.legend.y + lin.legend.h + theme_px(th, 6), theme_px(th, 80),
                   ui_row_height(th)};
-        if (ui_number(ui, ui_id("conv.xval"), f, &L->matrix[L->sel_input], -1000.0f, 1000.0f,
-                      0.1f, 3))
+        if (ui_number(ui, ui_id("conv.xval"), f, &L->matrix[L->sel_input], -1000.0f, 1000.0f, 0.1f,
+                      3))
             L->dirty = true;
     }
 
@@ -1101,18 +1110,16 @@ static void conv_draw(void *state, LabContext *ctx)
         y += line + theme_px(th, 3);
     } else if (!one_d) {
         snprintf(text, sizeof text,
-                 "%d window%s; parameters %d\xC2\xB7%d + 1 = %d (weights + bias)",
-                 L->sw_.steps, L->sw_.steps == 1 ? "" : "s", L->kh, L->kw, L->kh * L->kw + 1);
-        render_text(r, FONT_SANS, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
-                    th->text_dim);
+                 "%d window%s; parameters %d\xC2\xB7%d + 1 = %d (weights + bias)", L->sw_.steps,
+                 L->sw_.steps == 1 ? "" : "s", L->kh, L->kw, L->kh * L->kw + 1);
+        render_text(r, FONT_SANS, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
         y += line + theme_px(th, 3);
     }
     if (wrapped_r[0])
         y += lsu_draw_lines(r, FONT_SANS, body, wrapped_r, st.x + pad, y, theme_px(th, 3),
                             th->warning);
     if (wrapped_c[0])
-        lsu_draw_lines(r, FONT_SANS, body, wrapped_c, st.x + pad, y, theme_px(th, 3),
-                       th->warning);
+        lsu_draw_lines(r, FONT_SANS, body, wrapped_c, st.x + pad, y, theme_px(th, 3), th->warning);
 
     if (hk == HOVER_OUTPUT)
         draw_equation(L, ctx, hr, hc, true);

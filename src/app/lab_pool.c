@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CH 3
-#define MAX_IN 28
+#define MAX_CH  3
+#define MAX_IN  28
 #define MAX_WIN 6
 
 typedef enum PoolSource {
@@ -28,7 +28,8 @@ typedef enum PoolSource {
     PSRC_COUNT
 } PoolSource;
 
-static const char *const psrc_items[PSRC_COUNT] = {"Notes: 4\xC3\x97" "4 map",
+static const char *const psrc_items[PSRC_COUNT] = {"Notes: 4\xC3\x97"
+                                                   "4 map",
                                                    "Digit: 3 feature maps", "Digit pixels",
                                                    "Matrix (edit)"};
 static const char *const psrc_names[PSRC_COUNT] = {"pool4", "maps", "digit", "matrix"};
@@ -208,8 +209,8 @@ static bool pool_set_option(void *state, const char *key, const char *value, cha
         }
         if (idx < 0) {
             snprintf(err, err_size,
-                     "%s=%s: expected pool4 (the notes' 4x4), maps, digit, digit:N or matrix",
-                     key, value);
+                     "%s=%s: expected pool4 (the notes' 4x4), maps, digit, digit:N or matrix", key,
+                     value);
             return false;
         }
         if ((idx == PSRC_MAPS || idx == PSRC_DIGIT) && !L->digits) {
@@ -249,8 +250,7 @@ static bool pool_set_option(void *state, const char *key, const char *value, cha
             L->force_r = -1;
             return true;
         }
-        if (sscanf(value, "out:%d,%d,%d", &v[0], &v[1], &v[2]) != 3 || v[0] < 0 ||
-            v[0] >= MAX_CH) {
+        if (sscanf(value, "out:%d,%d,%d", &v[0], &v[1], &v[2]) != 3 || v[0] < 0 || v[0] >= MAX_CH) {
             snprintf(err, err_size, "hover=%s: expected out:CHANNEL,ROW,COL or none", value);
             return false;
         }
@@ -289,8 +289,7 @@ static void draw_controls(PoolLab *L, LabContext *ctx)
     UiColumn col = ui_column(ctx->controls, th);
     int gap = ui_gap(th), label_w = theme_px(th, 74);
     int src = (int)L->src;
-    if (ui_dropdown(ui, ui_id("pool.src"), ui_column_next(&col, 1), psrc_items, PSRC_COUNT,
-                    &src)) {
+    if (ui_dropdown(ui, ui_id("pool.src"), ui_column_next(&col, 1), psrc_items, PSRC_COUNT, &src)) {
         if ((src == PSRC_MAPS || src == PSRC_DIGIT) && !L->digits)
             lab_report_error(ctx, L->digits_err);
         else {
@@ -335,16 +334,20 @@ static void draw_controls(PoolLab *L, LabContext *ctx)
         int fw = (rr.w - label_w - gap) / 2;
         for (int f = 0; f < 2; f++)
             if (ui_number_int(ui, ui_id_index(ui_id(labels[i]), 10 + f),
-                              (Rect){rr.x + label_w + f * (fw + gap), rr.y, fw, rr.h},
-                              fields[i][f], 1, MAX_WIN))
+                              (Rect){rr.x + label_w + f * (fw + gap), rr.y, fw, rr.h}, fields[i][f],
+                              1, MAX_WIN))
                 L->dirty = true;
     }
     Rect pr = ui_column_next(&col, 1);
     if (pr.w > 0) {
         /* the usual settings in one click */
         static const int presets[3][2] = {{2, 2}, {3, 2}, {3, 3}};
-        static const char *const names[3] = {"2\xC3\x97" "2 s2", "3\xC3\x97" "3 s2",
-                                             "3\xC3\x97" "3 s3"};
+        static const char *const names[3] = {"2\xC3\x97"
+                                             "2 s2",
+                                             "3\xC3\x97"
+                                             "3 s2",
+                                             "3\xC3\x97"
+                                             "3 s3"};
         int bw = (pr.w - 2 * gap) / 3;
         for (int i = 0; i < 3; i++)
             if (ui_button(ui, ui_id_index(ui_id("pool.preset"), i),
@@ -406,8 +409,8 @@ static void pool_draw(void *state, LabContext *ctx)
     for (int c = 0; c < L->nch; c++) {
         snprintf(in_t[c], sizeof in_t[c], "ch %d: %s", c, L->ch_name[c]);
         snprintf(in_s[c], sizeof in_s[c], "%d\xC3\x97%d", L->h, L->w);
-        vin[c] = grid_view_make(L->nch > 1 ? in_t[c] : "input", L->x + c * L->h * L->w, L->h,
-                                L->w, COLORMAP_SEQUENTIAL);
+        vin[c] = grid_view_make(L->nch > 1 ? in_t[c] : "input", L->x + c * L->h * L->w, L->h, L->w,
+                                COLORMAP_SEQUENTIAL);
         vin[c].shape = L->nch > 1 ? in_s[c] : NULL;
         if (L->nch == 1) {
             snprintf(in_s[c], sizeof in_s[c], "1\xC3\x97%d\xC3\x97%d", L->h, L->w);
@@ -494,8 +497,9 @@ static void pool_draw(void *state, LabContext *ctx)
                               lin[c].cells.y + lin[c].cells.h / 2);
     }
     if (!L->valid) {
-        Rect prc = L->nch == 1 ? lout[0].bounds : (Rect){area.x, area.y + area.h * 64 / 100,
-                                                         area.w, area.h * 36 / 100};
+        Rect prc = L->nch == 1
+                       ? lout[0].bounds
+                       : (Rect){area.x, area.y + area.h * 64 / 100, area.w, area.h * 36 / 100};
         if (L->nch == 1)
             prc = (Rect){area.x + (area.w - op_w) * 55 / 100 + op_w, area.y + area.h / 5,
                          area.w - (area.w - op_w) * 55 / 100 - op_w, area.h * 3 / 5};
@@ -509,8 +513,8 @@ static void pool_draw(void *state, LabContext *ctx)
         snprintf(lbl, sizeof lbl, "[%d,%d]", L->sel_input / L->msize, L->sel_input % L->msize);
         render_text(r, FONT_MONO, body, lbl, f.x + f.w + pad, f.y + f.h / 2,
                     ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
-        if (ui_number(ui, ui_id("pool.xval"), f, &L->matrix[L->sel_input], -1000.0f, 1000.0f,
-                      1.0f, 2))
+        if (ui_number(ui, ui_id("pool.xval"), f, &L->matrix[L->sel_input], -1000.0f, 1000.0f, 1.0f,
+                      2))
             L->dirty = true;
     }
 
@@ -578,8 +582,8 @@ static void pool_draw(void *state, LabContext *ctx)
                 snprintf(pre, sizeof pre, "ch %d: ", c);
             int pw = sweep_text_width(pre), used = 0;
             for (int tries = 0; tries < 6; tries++) {
-                used = sweep_format_pool(L->kind, vals, n, v, chars - pw - tries, per, eq,
-                                         sizeof eq);
+                used =
+                    sweep_format_pool(L->kind, vals, n, v, chars - pw - tries, per, eq, sizeof eq);
                 char probe[2100];
                 snprintf(probe, sizeof probe, "%s%s", pre, eq);
                 if (lsu_widest_line(r, FONT_MONO, size, probe) <= rc.w)

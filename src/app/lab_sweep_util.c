@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-int lsu_parse_ints(const char *key, const char *value, int *v, int max, int lo, int hi,
-                   char *err, size_t err_size)
+int lsu_parse_ints(const char *key, const char *value, int *v, int max, int lo, int hi, char *err,
+                   size_t err_size)
 {
     int n = 0;
     const char *p = value;
@@ -109,8 +109,8 @@ int lsu_digit_of_class(const Dataset *ds, int k, int n)
     return -1;
 }
 
-int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y,
-                   int line_gap, Color c)
+int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y, int line_gap,
+                   Color c)
 {
     int lh = render_line_height(r, face, size) + line_gap;
     char line[1024];
@@ -131,8 +131,7 @@ int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, 
     return used;
 }
 
-int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, char *out,
-             size_t cap)
+int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, char *out, size_t cap)
 {
     size_t len = 0;
     int lines = 1;
@@ -191,8 +190,8 @@ int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, ch
     return lines;
 }
 
-void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min,
-                          int need_lines, int *size, int *chars, int *lines)
+void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min, int need_lines,
+                          int *size, int *chars, int *lines)
 {
     int s = theme_px(th, (float)want), lo = theme_px(th, (float)min);
     for (;; s--) {

@@ -15,8 +15,8 @@
 
 /* Parses 1..max comma-separated integers ("3", "3,5", "1,1,2,2") into v, each in [lo, hi].
  * Returns how many, or 0 with a message naming key and value in err. */
-int lsu_parse_ints(const char *key, const char *value, int *v, int max, int lo, int hi,
-                   char *err, size_t err_size);
+int lsu_parse_ints(const char *key, const char *value, int *v, int max, int lo, int hi, char *err,
+                   size_t err_size);
 /* Parses a float; false with a message naming key and value. */
 bool lsu_parse_float(const char *key, const char *value, float *v, char *err, size_t err_size);
 /* "on"/"off"/"1"/"0"/"true"/"false"/"yes"/"no"; false with a message when none of these. */
@@ -30,16 +30,16 @@ void lsu_digits_release(void);
 int lsu_digit_of_class(const Dataset *ds, int k, int n);
 
 /* Draws lines of text split at '\n', top-left at (x, y); returns the height used. */
-int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y,
-                   int line_gap, Color c);
+int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y, int line_gap,
+                   Color c);
 /* Inserts '\n' between words so that no line is wider than max_w px; returns the line count. */
 int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, char *out,
              size_t cap);
 
 /* The mono font size, characters per line and line count for equations in rc: the largest
  * size from `want` down to `min` at which at least `need_lines` lines fit. */
-void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min,
-                          int need_lines, int *size, int *chars, int *lines);
+void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min, int need_lines,
+                          int *size, int *chars, int *lines);
 
 /* The pixel width of the widest '\n'-separated line of text. */
 int lsu_widest_line(Render *r, FontFace face, int size, const char *text);

@@ -13,6 +13,7 @@ typedef struct PresetInfo {
     const float *table; /* (KH, KW) or NULL for identity/box */
 } PresetInfo;
 
+// clang-format off
 /* The notes' Gaussian exactly as printed (lecture 001, "The Gaussian Filter"), including its
  * fourth row 1 3 5 3 1, which differs from the second row 1 3 4 3 1. Its entries sum to 56;
  * dividing by the sum keeps the image's brightness, as a smoothing filter should. */
@@ -41,6 +42,8 @@ static const PresetInfo presets[KERNELS_PRESET_COUNT] = {
     [KERNELS_LAPLACIAN] = {"laplacian", "Laplacian", 3, 3, 1.0f, laplacian3},
     [KERNELS_EMBOSS] = {"emboss", "Emboss", 3, 3, 1.0f, emboss3},
 };
+
+// clang-format on
 
 const char *kernels_preset_name(KernelsPreset p)
 {
@@ -114,6 +117,7 @@ void kernels_preset_fill(KernelsPreset p, int want_kh, int want_kw, float *w, in
     }
 }
 
+// clang-format off
 /* Lecture 002, "Convolution Operation": the input 0..8 and the 2x2 kernel 0..3, stride 1. */
 static const float grid3_x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
 static const float grid3_k[4] = {0, 1, 2, 3};
@@ -191,6 +195,8 @@ static const KernelsExampleData examples[KERNELS_EXAMPLE_COUNT] = {
     [KERNELS_EX_SIGNAL] = {"signal", "1-D signal, 3-tap filter", 1, 1, 8, signal_x, 1, 1, 3,
                            signal_k, NULL, 1, 0},
 };
+
+// clang-format on
 
 const KernelsExampleData *kernels_example(KernelsExample e)
 {

@@ -38,11 +38,11 @@ void kernels_preset_fill(KernelsPreset p, int want_kh, int want_kw, float *w, in
 
 /* The notes' worked examples, each an input (and, where the notes give one, its kernel). */
 typedef enum KernelsExample {
-    KERNELS_EX_GRID3,     /* 3x3 input 0..8 with the 2x2 kernel [0 1; 2 3] -> 19 25 37 43 */
-    KERNELS_EX_NINETIES,  /* the 10x10 image of 90s smoothed by the 3x3 box filter */
-    KERNELS_EX_POOL4,     /* the 4x4 map pooled 2x2, stride 2 -> max [7 3; 9 3], avg [3 1; 4 2] */
-    KERNELS_EX_RGB5,      /* the 5x5x3 input, two 3x3x3 filters, pad 1, stride 2 -> 3x3x2 */
-    KERNELS_EX_SIGNAL,    /* a 1-D signal S1..S8 and a 3-tap filter W1 W2 W3 */
+    KERNELS_EX_GRID3,    /* 3x3 input 0..8 with the 2x2 kernel [0 1; 2 3] -> 19 25 37 43 */
+    KERNELS_EX_NINETIES, /* the 10x10 image of 90s smoothed by the 3x3 box filter */
+    KERNELS_EX_POOL4,    /* the 4x4 map pooled 2x2, stride 2 -> max [7 3; 9 3], avg [3 1; 4 2] */
+    KERNELS_EX_RGB5,     /* the 5x5x3 input, two 3x3x3 filters, pad 1, stride 2 -> 3x3x2 */
+    KERNELS_EX_SIGNAL,   /* a 1-D signal S1..S8 and a 3-tap filter W1 W2 W3 */
     KERNELS_EXAMPLE_COUNT
 } KernelsExample;
 

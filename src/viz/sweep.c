@@ -7,14 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MINUS "\xE2\x88\x92"    /* − U+2212 */
-#define TIMES "\xC3\x97"        /* × */
-#define CDOT "\xC2\xB7"         /* · */
-#define FLOOR_L "\xE2\x8C\x8A"  /* ⌊ */
-#define FLOOR_R "\xE2\x8C\x8B"  /* ⌋ */
+#define MINUS    "\xE2\x88\x92" /* − U+2212 */
+#define TIMES    "\xC3\x97"     /* × */
+#define CDOT     "\xC2\xB7"     /* · */
+#define FLOOR_L  "\xE2\x8C\x8A" /* ⌊ */
+#define FLOOR_R  "\xE2\x8C\x8B" /* ⌋ */
 #define ELLIPSIS "\xE2\x80\xA6" /* … */
-#define SQRT "\xE2\x88\x9A"     /* √ */
-#define SQUARED "\xC2\xB2"      /* ² */
+#define SQRT     "\xE2\x88\x9A" /* √ */
+#define SQUARED  "\xC2\xB2"     /* ² */
 
 /* Appends printf-style text at *len, never past cap (the result stays NUL-terminated). */
 static void append(char *out, size_t cap, int *len, const char *fmt, ...)
@@ -95,8 +95,10 @@ int sweep_axis_formula(const SweepAxis *a, char *out, size_t cap)
     int len = 0;
     if (cap)
         out[0] = 0;
-    append(out, cap, &len, FLOOR_L "(%d + %d + %d " MINUS " %d" CDOT "(%d" MINUS "1) " MINUS
-           " 1)/%d" FLOOR_R " + 1 = ", a->in, a->pad_lo, a->pad_hi, a->dil, a->k, a->stride);
+    append(out, cap, &len,
+           FLOOR_L "(%d + %d + %d " MINUS " %d" CDOT "(%d" MINUS "1) " MINUS " 1)/%d" FLOOR_R
+                   " + 1 = ",
+           a->in, a->pad_lo, a->pad_hi, a->dil, a->k, a->stride);
     append_int(out, cap, &len, a->out);
     return len;
 }
@@ -112,8 +114,8 @@ int sweep_axis_pool_formula(const SweepAxis *a, char *out, size_t cap)
     return len;
 }
 
-int sweep_axis_unreached_text(const SweepAxis *a, const char *noun, const char *nouns,
-                              char *out, size_t cap)
+int sweep_axis_unreached_text(const SweepAxis *a, const char *noun, const char *nouns, char *out,
+                              size_t cap)
 {
     int len = 0;
     if (cap)
@@ -160,7 +162,11 @@ int sweep_axis_unreached_text(const SweepAxis *a, const char *noun, const char *
             append(out, cap, &len,
                    " The dilated window touches every %d%s %s and the stride %d steps past "
                    "the others.",
-                   a->dil, a->dil == 2 ? "nd" : a->dil == 3 ? "rd" : "th", noun, a->stride);
+                   a->dil,
+                   a->dil == 2   ? "nd"
+                   : a->dil == 3 ? "rd"
+                                 : "th",
+                   noun, a->stride);
         else
             append(out, cap, &len,
                    " The stride %d is longer than the window (%d %s), so it steps past them.",
@@ -178,8 +184,8 @@ static void explain_axis(const SweepAxis *a, const char *what, const char *nouns
     if (a->dil > 1)
         append(out, cap, len, " (dilation %d" CDOT "(%d" MINUS "1) + 1)", a->dil, a->k);
     if (a->pad_lo + a->pad_hi > 0)
-        append(out, cap, len, " but the padded input has only %d (%d + %d + %d)", a->padded,
-               a->in, a->pad_lo, a->pad_hi);
+        append(out, cap, len, " but the padded input has only %d (%d + %d + %d)", a->padded, a->in,
+               a->pad_lo, a->pad_hi);
     else
         append(out, cap, len, " but the input has only %d", a->in);
 }
@@ -201,7 +207,8 @@ bool sweep_explain(const SweepAxis *rows, const SweepAxis *cols, const char *wha
     if (bad_c)
         explain_axis(cols, what, "columns", why, cap, &len);
     bool dilated = (bad_r && rows->dil > 1) || (bad_c && cols->dil > 1);
-    append(why, cap, &len, ". Make the %s smaller%s%s.", what, dilated ? ", lower the dilation" : "",
+    append(why, cap, &len, ". Make the %s smaller%s%s.", what,
+           dilated ? ", lower the dilation" : "",
            strcmp(what, "kernel") == 0 ? " or add padding" : " or use a larger input");
     return false;
 }
@@ -271,8 +278,8 @@ float sweep_plane_partial(const Sweep *s, const float *x, const float *w, int o,
     p.c = 1;
     p.o = 1;
     int plane = s->g.h * s->g.w, taps = s->g.kh * s->g.kw;
-    float v = conv_cell(&p, x + (size_t)c * plane, w + ((size_t)o * s->g.c + c) * taps, NULL, 0,
-                        oy, ox, terms, max_terms, n_terms);
+    float v = conv_cell(&p, x + (size_t)c * plane, w + ((size_t)o * s->g.c + c) * taps, NULL, 0, oy,
+                        ox, terms, max_terms, n_terms);
     if (terms) {
         int n = n_terms && *n_terms < max_terms ? *n_terms : max_terms;
         for (int i = 0; i < n; i++)

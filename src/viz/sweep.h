@@ -49,8 +49,8 @@ int sweep_axis_pool_formula(const SweepAxis *a, char *out, size_t cap);
 /* What the stride leaves out along this axis, for a caption: empty ("") when the stride
  * divides evenly and every input cell is reached; otherwise which cells are never reached
  * (0-based; "row"/"column" from the noun) and why. Returns the length written. */
-int sweep_axis_unreached_text(const SweepAxis *a, const char *noun, const char *nouns,
-                              char *out, size_t cap);
+int sweep_axis_unreached_text(const SweepAxis *a, const char *noun, const char *nouns, char *out,
+                              size_t cap);
 
 /* True when both axes have at least one window. Otherwise false, and why holds a sentence
  * that explains the combination in the user's terms, with the numbers (the kernel or window,

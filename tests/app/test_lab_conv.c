@@ -3,9 +3,9 @@
  * engine's output sizes for sampled settings the controls allow, impossible settings
  * explained (error-coloured panel, never a crash), the amber window and cyan hover by their
  * pixels, and the frame time of each lab. */
-#include "test.h"
 #include "app/app.h"
 #include "engine/conv.h"
+#include "test.h"
 
 #include <SDL.h>
 #include <stdlib.h>

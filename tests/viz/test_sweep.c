@@ -17,7 +17,7 @@ __attribute__((noinline)) static const char *opaque(const char *s)
 {
     return s;
 }
-#define STR_EQ(e, g) CHECK_STR_EQ(opaque(e), opaque(g))
+#define STR_EQ(e, g)   CHECK_STR_EQ(opaque(e), opaque(g))
 #define CONTAINS(h, n) CHECK_CONTAINS(opaque(h), opaque(n))
 
 static ConvGeom geom(int c, int h, int w, int o, int kh, int kw, int sh, int sw, int pt, int pb,
@@ -147,8 +147,8 @@ static void test_notes_nineties(void)
     char eq[512];
     sweep_format_equation(terms, n, false, 0.0f, v, 200, 4, eq, sizeof eq);
     STR_EQ("0×0.111 + 0×0.111 + 0×0.111 + 0×0.111 + 0×0.111 + 0×0.111 + 0×0.111 + "
-                 "0×0.111 + 90×0.111 = 10",
-                 eq);
+           "0×0.111 + 90×0.111 = 10",
+           eq);
     /* Folded to 36 characters: every line fits, continuation lines start with "+ ". */
     int lines = sweep_format_equation(terms, n, false, 0.0f, v, 36, 10, eq, sizeof eq);
     CHECK(lines >= 3);
@@ -180,8 +180,8 @@ static void test_notes_nineties(void)
     char txt[512];
     sweep_axis_unreached_text(&s.rows, "row", "rows", txt, sizeof txt);
     STR_EQ("Never reached: row 9. The stride 2 does not divide 7 evenly, so 1 row is left "
-                 "over after the last window.",
-                 txt);
+           "over after the last window.",
+           txt);
     sweep_axis_formula(&s.cols, txt, sizeof txt);
     STR_EQ("⌊(10 + 0 + 0 − 1·(3−1) − 1)/2⌋ + 1 = 4", txt);
     /* With one row of padding at the bottom the left-over row is padding: nothing is lost. */
@@ -196,8 +196,8 @@ static void test_notes_nineties(void)
     CHECK(sweep_init(&s, &g4, why, sizeof why));
     sweep_axis_unreached_text(&s.cols, "column", "columns", txt, sizeof txt);
     STR_EQ("Never reached: columns 1, 2, 4, 5. The stride 3 is longer than the window (1 "
-                 "column), so it steps past them.",
-                 txt);
+           "column), so it steps past them.",
+           txt);
 }
 
 /* Impossible combinations come with a sentence, and the formula still shows its numbers. */
@@ -210,9 +210,9 @@ static void test_impossible(void)
     CHECK(!s.valid);
     CHECK_INT_EQ(0, s.steps);
     STR_EQ("No window fits: the kernel spans 5 rows but the input has only 3, and the "
-                 "kernel spans 5 columns but the input has only 3. Make the kernel smaller or "
-                 "add padding.",
-                 why);
+           "kernel spans 5 columns but the input has only 3. Make the kernel smaller or "
+           "add padding.",
+           why);
     char f[256];
     sweep_axis_formula(&s.rows, f, sizeof f);
     STR_EQ("⌊(3 + 0 + 0 − 1·(5−1) − 1)/1⌋ + 1 = −1", f);
@@ -220,9 +220,9 @@ static void test_impossible(void)
     ConvGeom g2 = geom(1, 3, 8, 1, 4, 2, 1, 1, 1, 1, 0, 0, 2, 1);
     CHECK(!sweep_init(&s, &g2, why, sizeof why));
     STR_EQ("No window fits: the kernel spans 7 rows (dilation 2·(4−1) + 1) but the padded "
-                 "input has only 5 (3 + 1 + 1). Make the kernel smaller, lower the dilation or "
-                 "add padding.",
-                 why);
+           "input has only 5 (3 + 1 + 1). Make the kernel smaller, lower the dilation or "
+           "add padding.",
+           why);
     CHECK_INT_EQ(0, conv_out_size(3, 1, 1, 4, 1, 2));
     /* Negative numerator with stride > 1 still floors: ⌊−1/2⌋ + 1 = 0. */
     SweepAxis a;
@@ -234,8 +234,8 @@ static void test_impossible(void)
     sweep_axis_init(&c, 4, 0, 0, 2, 2, 1);
     CHECK(!sweep_explain(&r, &c, "window", why, sizeof why));
     STR_EQ("No window fits: the window spans 5 rows but the input has only 4. Make the "
-                 "window smaller or use a larger input.",
-                 why);
+           "window smaller or use a larger input.",
+           why);
 }
 
 /* Every combination of the controls' ranges we sample: the sweep's cells equal the full
@@ -402,8 +402,8 @@ static void test_notes_pool(void)
     CHECK_INT_EQ(g.oh, 2);
     sweep_axis_unreached_text(&a, "column", "columns", s, sizeof s);
     STR_EQ("Never reached: column 4. The stride 2 does not divide 3 evenly, so 1 column is "
-                 "left over after the last window.",
-                 s);
+           "left over after the last window.",
+           s);
 }
 
 /* Lecture 000's RGB example: 5x5x3, pad 1, two 3x3x3 filters, stride 2 -> 3x3x2; W0's map
