@@ -13,11 +13,12 @@ typedef struct CliEntry {
 } CliEntry;
 
 static const CliEntry commands[] = {
-    {"train", NULL,
-     "train [--net F] [--data DIR] [--epochs N] [--batch B] [--lr X] [--momentum M]\n"
-     "        [--optimizer sgd|adam] [--threads T] [--seed S] [--limit N] [--save F.cnn] [--json]"},
-    {"eval", NULL, "eval --model F.cnn [--data DIR] [--json]"},
-    {"predict", NULL, "predict --model F.cnn IMAGE..."},
+    {"train", cmd_train,
+     "train [--net F] [--data DIR] [--epochs N] [--batch B] [--lr X] [--lr-decay D]\n"
+     "        [--momentum M] [--optimizer sgd|adam] [--threads T] [--seed S] [--limit N]\n"
+     "        [--save F.cnn] [--json]"},
+    {"eval", cmd_eval, "eval --model F.cnn [--data DIR] [--limit N] [--threads T] [--json]"},
+    {"predict", cmd_predict, "predict --model F.cnn [--data DIR] [--json] IMAGE..."},
     {"dump", cmd_dump,
      "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
     {"check", NULL, "check LESSON..."},

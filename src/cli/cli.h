@@ -27,6 +27,15 @@ int cmd_dump(int argc, char **argv);
  * of cli_frame_bench() (cmd_bench.c). */
 int cmd_bench(int argc, char **argv);
 
+/* `convscope train|eval|predict ...` (cmd_train.c, cmd_eval.c, cmd_predict.c). argv[0] is the
+ * subcommand's name; the _run forms write to the given streams (the tests use them). */
+int cmd_train(int argc, char **argv);
+int cmd_train_run(int argc, char **argv, FILE *out, FILE *err);
+int cmd_eval(int argc, char **argv);
+int cmd_eval_run(int argc, char **argv, FILE *out, FILE *err);
+int cmd_predict(int argc, char **argv);
+int cmd_predict_run(int argc, char **argv, FILE *out, FILE *err);
+
 /* The --help text, listing every subcommand. */
 void cli_print_help(void);
 
