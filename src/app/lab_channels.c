@@ -283,7 +283,7 @@ static void chan_draw(void *state, LabContext *ctx)
     Rect st = ctx->stage;
     int pad = theme_px(th, 8), body = theme_px(th, THEME_BODY);
     int line = render_line_height(r, FONT_MONO, body) + theme_px(th, 3);
-    int info_h = 6 * line + pad;
+    int info_h = 5 * line + pad;
     Rect area = {st.x, st.y, st.w, st.h - info_h};
 
     /* current step and hover */
@@ -503,16 +503,20 @@ static void chan_draw(void *state, LabContext *ctx)
     y = st.y + st.h - info_h + pad / 2 + 4 * line;
     char f[256], text[400];
     sweep_axis_formula(&L->sw_.rows, f, sizeof f);
-    snprintf(text, sizeof text, "size  %s  (rows and columns)", f);
+    /* the long form when it fits the stage, else the short one */
+    snprintf(text, sizeof text,
+             "size %s;  parameters per filter 3\xC2\xB7"
+             "3\xC2\xB7"
+             "3 + 1 = 28, two filters 56",
+             f);
+    if (lsu_widest_line(r, FONT_MONO, body, text) > st.w - 2 * pad)
+        snprintf(text, sizeof text,
+                 "size %s;  3\xC2\xB7"
+                 "3\xC2\xB7"
+                 "3 + 1 = 28 per filter",
+                 f);
     render_text(r, FONT_MONO, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
                 L->sw_.valid ? th->text : th->error);
-    y += line;
-    render_text(r, FONT_MONO, body,
-                "parameters per filter 3\xC2\xB7"
-                "3\xC2\xB7"
-                "3 + 1 = 28;  two filters 2\xC2\xB7"
-                "28 = 56",
-                st.x + pad, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
 
     /* The strip: the total of the current (or hovered) cell. */
     Rect sr = rect_inset(ctx->equation, theme_px(th, 4));
@@ -522,6 +526,9 @@ static void chan_draw(void *state, LabContext *ctx)
         char sum[512], full[600];
         sweep_format_sum(NULL, parts, CH, true, L->b[eo], total, 200, 1, sum, sizeof sum);
         snprintf(full, sizeof full, "out%d[%d,%d] = R + G + B + b%d = %s", eo, ey, ex, eo, sum);
+        /* the long form when it fits, else the numbers alone */
+        if (lsu_widest_line(r, FONT_MONO, theme_px(th, THEME_HEADING), full) > sr.w)
+            snprintf(full, sizeof full, "out%d[%d,%d] = %s", eo, ey, ex, sum);
         render_text_in(r, FONT_MONO, theme_px(th, THEME_HEADING), full, sr,
                        ALIGN_LEFT | ALIGN_MIDDLE, ec);
     } else if (!L->sw_.valid) {
