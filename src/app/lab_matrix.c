@@ -31,6 +31,11 @@ typedef struct MatrixLab {
     float dense[MAX_DISPLAY]; /* (drows, dcols) */
     uint8_t nz[MAX_DISPLAY];  /* (drows, dcols) 1 where the matrix has a kernel tap */
     int dtap[MAX_DISPLAY];    /* (drows, dcols) ky*k + kx of the tap, -1 for zeros */
+    /* A tall Mᵀ is drawn turned (as M, x as a column, out as a row below: outᵀ = xᵀ·M) so its
+     * cells stay readable; sdense/snz hold the picture in screen order. */
+    bool swap;
+    float sdense[MAX_DISPLAY];
+    uint8_t snz[MAX_DISPLAY];
 
     /* per frame, fixed size: the frame allocates nothing */
     float out[MATLAB_MAX_CELLS], out2[MATLAB_MAX_CELLS];
@@ -57,6 +62,13 @@ static void fill_display(MatrixLab *L)
         L->nz[r * L->dcols + c] = 1;
         L->dtap[r * L->dcols + c] = en->ky * L->sc.k + en->kx;
     }
+    L->swap = tr && L->drows > 12;
+    for (int r = 0; r < L->drows; r++)
+        for (int c = 0; c < L->dcols; c++) {
+            int si = L->swap ? c * L->drows + r : r * L->dcols + c;
+            L->sdense[si] = L->dense[r * L->dcols + c];
+            L->snz[si] = L->nz[r * L->dcols + c];
+        }
 }
 
 /* Recomputes the scene; refill takes fresh values from the preset (sizes changed). */
@@ -279,6 +291,43 @@ static bool block_hit(const Block *b, int mx, int my, int *r, int *c)
     return *r >= 0 && *r < b->rows && *c >= 0 && *c < b->cols;
 }
 
+/* The matrix picture A·v = u: v, A, u blocks, and whether A is drawn turned. Helpers map
+ * display-matrix coordinates (row r, column c of A) to screen rectangles. */
+typedef struct MatGeo {
+    Block bv, ba, bu;
+    bool swap;
+    int dr, dc, cell;
+} MatGeo;
+
+static Rect geo_a(const MatGeo *g, int r, int c)
+{
+    return g->swap ? block_cell(&g->ba, c, r) : block_cell(&g->ba, r, c);
+}
+
+static Rect geo_row(const MatGeo *g, int r)
+{
+    if (g->swap)
+        return (Rect){g->ba.x + r * g->cell, g->ba.y, g->cell, g->dc * g->cell};
+    return (Rect){g->ba.x, g->ba.y + r * g->cell, g->dc * g->cell, g->cell};
+}
+
+static Rect geo_col(const MatGeo *g, int c)
+{
+    if (g->swap)
+        return (Rect){g->ba.x, g->ba.y + c * g->cell, g->dr * g->cell, g->cell};
+    return (Rect){g->ba.x + c * g->cell, g->ba.y, g->cell, g->dr * g->cell};
+}
+
+static Rect geo_v(const MatGeo *g, int i)
+{
+    return g->swap ? block_cell(&g->bv, i, 0) : block_cell(&g->bv, 0, i);
+}
+
+static Rect geo_u(const MatGeo *g, int i)
+{
+    return g->swap ? block_cell(&g->bu, 0, i) : block_cell(&g->bu, i, 0);
+}
+
 /* Font size for values in cells of side cell, or 0 when they would be too small to read. */
 static int value_font(const Theme *th, int cell, int chars)
 {
@@ -408,14 +457,13 @@ static void draw_controls(MatrixLab *L, LabContext *ctx)
     const Theme *th = ctx->th;
     MatScene *s = &L->sc;
     UiColumn col = ui_column(ctx->controls, th);
-    ui_column_heading(ui, &col, "Mode  (M)");
+    ui_column_heading(ui, &col, "Mode (M), values (R)");
     int sel = (int)s->mode;
     if (ui_dropdown(ui, ui_id("mx.mode"), ui_column_next(&col, 1), mode_items, MATMODE_COUNT,
                     &sel)) {
         s->mode = (MatMode)sel;
         rebuild(L, true);
     }
-    ui_column_heading(ui, &col, "Values  (R)");
     sel = (int)s->preset;
     if (ui_dropdown(ui, ui_id("mx.preset"), ui_column_next(&col, 1), preset_items,
                     MATPRESET_COUNT, &sel)) {
@@ -474,9 +522,9 @@ static void draw_controls(MatrixLab *L, LabContext *ctx)
     char d[32];
     colormap_format_value(s->max_diff, 6, d, sizeof d);
     if (s->mode == MATMODE_TRANSPOSED)
-        snprintf(buf, sizeof buf, "Mᵀ·x vs deconv_forward:\nmax |difference| = %s", d);
+        snprintf(buf, sizeof buf, "max|Mᵀ·x − deconv| = %s", d);
     else
-        snprintf(buf, sizeof buf, "M·x vs conv_forward:\nmax |difference| = %s", d);
+        snprintf(buf, sizeof buf, "max|M·x − conv| = %s", d);
     col_lines(ui, &col, buf, FONT_MONO, THEME_SMALL, s->max_diff == 0.0f ? th->text : th->warning);
     if (s->mode != MATMODE_FLIP) {
         snprintf(buf, sizeof buf, "M is %d×%d with %d non-zeros\n(%d%% of its entries)",
@@ -514,6 +562,7 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
 
     /* where the matrix goes: below the grids (wide matrices) or right of them (tall ones) */
     int dr = L->drows, dc = L->dcols;
+    int sr = L->swap ? dc : dr, sc = L->swap ? dr : dc; /* A's rows and columns on screen */
     int title_h = render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY)) + gap / 2;
     int label_w = theme_px(th, 88);
     Rect grids_rc, mat_rc;
@@ -522,10 +571,10 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
         Rect a_mat = {st.x, st.y + band + gap, st.w, st.h - band - gap};
         int col_w = st.w * 30 / 100;
         Rect b_mat = {st.x + col_w + gap, st.y, st.w - col_w - gap, st.h};
-        int ca = (a_mat.w - label_w) / (dc + 3);
-        int ca2 = (a_mat.h - 2 * title_h) * 2 / (2 * dr + 3);
-        int cb = (b_mat.w - label_w) / (dc + 3);
-        int cb2 = (b_mat.h - 2 * title_h) * 2 / (2 * dr + 3);
+        int ca = (a_mat.w - label_w) / (sc + 3);
+        int ca2 = (a_mat.h - 2 * title_h) * 2 / (2 * sr + 5);
+        int cb = (b_mat.w - label_w) / (sc + 3);
+        int cb2 = (b_mat.h - 2 * title_h) * 2 / (2 * sr + 5);
         int cell_a = ca < ca2 ? ca : ca2, cell_b = cb < cb2 ? cb : cb2;
         if (cell_a >= cell_b) {
             grids_rc = (Rect){st.x, st.y, st.w, band};
@@ -581,16 +630,16 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
 
     /* the matrix block: v as a row on top aligned with A's columns, A, then = u as a column */
     Rect mr = mat_rc;
-    int cell_w = (mr.w - label_w) / (dc + 3);
-    int cell_h = (mr.h - 2 * title_h) * 2 / (2 * dr + 3);
+    int cell_w = (mr.w - label_w) / (sc + 3);
+    int cell_h = (mr.h - 2 * title_h) * 2 / (2 * sr + 5);
     int cell = cell_w < cell_h ? cell_w : cell_h;
     int max_cell = theme_px(th, 44);
     if (cell > max_cell)
         cell = max_cell;
     if (cell < 2)
         cell = 2;
-    int block_w = label_w + cell * (dc + 3);
-    int block_h = title_h + cell * dr + cell * 3 / 2 + title_h;
+    int block_w = label_w + cell * (sc + 3);
+    int block_h = title_h + cell * sr + cell * 3 / 2 + title_h;
     int bx = mr.x + (mr.w - block_w) / 2 + label_w;
     int by = mr.y + title_h;
     (void)block_h;
@@ -598,9 +647,18 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
         bx = mr.x + label_w;
     if (by < mr.y + title_h)
         by = mr.y + title_h;
-    Block bv = {bx, by, 1, dc, cell};
-    Block ba = {bx, by + cell * 3 / 2, dr, dc, cell};
-    Block bu = {bx + cell * (dc + 2), ba.y, dr, 1, cell};
+    MatGeo geo = {.swap = L->swap, .dr = dr, .dc = dc, .cell = cell};
+    if (!L->swap) {
+        geo.bv = (Block){bx, by, 1, dc, cell};
+        geo.ba = (Block){bx, by + cell * 3 / 2, dr, dc, cell};
+        geo.bu = (Block){bx + cell * (dc + 2), geo.ba.y, dr, 1, cell};
+    } else {
+        /* x as a column left of M, out as a row under it */
+        geo.bv = (Block){bx, by + cell, dc, 1, cell};
+        geo.ba = (Block){bx + cell * 3 / 2, by + cell, dc, dr, cell};
+        geo.bu = (Block){geo.ba.x, geo.ba.y + dc * cell + cell / 2, 1, dr, cell};
+    }
+    const Block bv = geo.bv, ba = geo.ba, bu = geo.bu;
     const float *vvals = s->x;
     float *uvals = L->out;
     /* conv: u fills row by row (shown mask); transposed: u is the running sum of stamps */
@@ -618,12 +676,12 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
         int hr, hc;
         GridHit h;
         if (block_hit(&ba, mx, my, &hr, &hc)) {
-            hv.row = hr;
-            hv.col = hc;
+            hv.row = L->swap ? hc : hr;
+            hv.col = L->swap ? hr : hc;
         } else if (block_hit(&bv, mx, my, &hr, &hc)) {
-            hv.col = hc;
+            hv.col = L->swap ? hr : hc;
         } else if (block_hit(&bu, mx, my, &hr, &hc)) {
-            hv.row = hr;
+            hv.row = L->swap ? hc : hr;
         } else if ((h = grid_hit_test(&gin, &lin, mx, my)).inside && !h.in_padding) {
             /* the input is v (the columns) in both modes */
             hv.col = h.row * s->n + h.col;
@@ -695,65 +753,78 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
     char title[160];
     if (!tr)
         snprintf(title, sizeof title, "M · unroll(x) = unroll(y)      M is %d×%d", dr, dc);
-    else
+    else if (!L->swap)
         snprintf(title, sizeof title,
                  "Mᵀ · unroll(x) = unroll(out)      Mᵀ is %d×%d, the transpose of the %d×%d "
                  "conv matrix",
                  dr, dc, dc, dr);
+    else
+        snprintf(title, sizeof title,
+                 "out = Mᵀ·x, drawn turned: outᵀ = xᵀ·M      row t of M (%d×%d) is x_t's stamp",
+                 dc, dr);
     text_line(r, th, FONT_SANS_BOLD, THEME_BODY,
               title, (Rect){mr.x, by - title_h, mr.w, title_h - gap / 4},
               ALIGN_CENTER | ALIGN_MIDDLE, th->text);
     int lab_size = theme_px(th, THEME_BODY);
-    render_text(r, FONT_SANS, lab_size, "unroll(x)ᵀ", bv.x - theme_px(th, 8),
-                bv.y + cell / 2, ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);
-    render_text(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), tr ? "Mᵀ" : "M",
-                ba.x - theme_px(th, 8), ba.y + ba.rows * cell / 2, ALIGN_RIGHT | ALIGN_MIDDLE,
-                th->text);
-    render_text(r, FONT_SANS, lab_size, tr ? "out" : "y", bu.x + cell / 2,
-                bv.y + cell / 2, ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
-    render_text(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), "=", ba.x + dc * cell + cell / 2,
-                ba.y + ba.rows * cell / 2, ALIGN_CENTER | ALIGN_MIDDLE, th->text);
+    int head = theme_px(th, THEME_HEADING), pad8 = theme_px(th, 8);
+    if (!L->swap) {
+        render_text(r, FONT_SANS, lab_size, "unroll(x)ᵀ", bv.x - pad8, bv.y + cell / 2,
+                    ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);
+        render_text(r, FONT_SANS_BOLD, head, tr ? "Mᵀ" : "M", ba.x - pad8,
+                    ba.y + ba.rows * cell / 2, ALIGN_RIGHT | ALIGN_MIDDLE, th->text);
+        render_text(r, FONT_SANS, lab_size, tr ? "out" : "y", bu.x + cell / 2, bv.y + cell / 2,
+                    ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+        render_text(r, FONT_SANS_BOLD, head, "=", ba.x + dc * cell + cell / 2,
+                    ba.y + ba.rows * cell / 2, ALIGN_CENTER | ALIGN_MIDDLE, th->text);
+    } else {
+        render_text(r, FONT_SANS, lab_size, "x", bv.x + cell / 2, bv.y - cell / 2,
+                    ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+        render_text(r, FONT_SANS_BOLD, head, "M", ba.x + ba.cols * cell / 2, ba.y - cell / 2,
+                    ALIGN_CENTER | ALIGN_MIDDLE, th->text);
+        render_text(r, FONT_SANS, lab_size, "outᵀ =", bu.x - pad8, bu.y + cell / 2,
+                    ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);
+    }
 
     draw_block(r, th, &bv, vvals, NULL, NULL, &sx, ctx->show_values);
-    draw_block(r, th, &ba, L->dense, L->nz, NULL, &sw, ctx->show_values);
+    draw_block(r, th, &ba, L->sdense, L->snz, NULL, &sw, ctx->show_values);
     draw_block(r, th, &bu, uvals, NULL, tr ? NULL : L->shown, &sy, ctx->show_values);
 
     /* current step: a row of M (conv) or a column of Mᵀ (transposed), with what it meets */
     int t3 = theme_px(th, 3), t2 = theme_px(th, 2);
     if (cur >= 0) {
         if (!tr) {
-            outline(r, (Rect){ba.x, ba.y + cur * cell, dc * cell, cell}, t3, th->accent);
-            outline(r, block_cell(&bu, cur, 0), t3, th->accent);
+            outline(r, geo_row(&geo, cur), t3, th->accent);
+            outline(r, geo_u(&geo, cur), t3, th->accent);
             for (int c = 0; c < dc; c++)
                 if (L->nz[cur * dc + c])
-                    outline(r, block_cell(&bv, 0, c), t3, th->accent);
+                    outline(r, geo_v(&geo, c), t3, th->accent);
         } else {
-            outline(r, (Rect){ba.x + cur * cell, ba.y, cell, dr * cell}, t3, th->accent);
-            outline(r, block_cell(&bv, 0, cur), t3, th->accent);
+            outline(r, geo_col(&geo, cur), t3, th->accent);
+            outline(r, geo_v(&geo, cur), t3, th->accent);
             for (int rr = 0; rr < dr; rr++)
                 if (L->nz[rr * dc + cur])
-                    outline(r, block_cell(&bu, rr, 0), t3, th->accent);
+                    outline(r, geo_u(&geo, rr), t3, th->accent);
         }
     }
     if (hv.row >= 0) {
-        outline(r, (Rect){ba.x, ba.y + hv.row * cell, dc * cell, cell}, t2, th->hover);
-        outline(r, block_cell(&bu, hv.row, 0), t2, th->hover);
+        outline(r, geo_row(&geo, hv.row), t2, th->hover);
+        outline(r, geo_u(&geo, hv.row), t2, th->hover);
         for (int c = 0; c < dc; c++)
             if (L->nz[hv.row * dc + c])
-                outline(r, block_cell(&bv, 0, c), t2, th->hover);
+                outline(r, geo_v(&geo, c), t2, th->hover);
     }
     if (hv.col >= 0) {
-        outline(r, (Rect){ba.x + hv.col * cell, ba.y, cell, dr * cell}, t2, th->hover);
-        outline(r, block_cell(&bv, 0, hv.col), t2, th->hover);
+        outline(r, geo_col(&geo, hv.col), t2, th->hover);
+        outline(r, geo_v(&geo, hv.col), t2, th->hover);
         for (int rr = 0; rr < dr; rr++)
             if (L->nz[rr * dc + hv.col])
-                outline(r, block_cell(&bu, rr, 0), t2, th->hover);
+                outline(r, geo_u(&geo, rr), t2, th->hover);
     }
     if (hv.tap >= 0) {
         /* one kernel tap sits on a diagonal of every block: the Toeplitz structure */
         for (int i = 0; i < dr * dc; i++)
             if (L->dtap[i] == hv.tap)
-                outline(r, block_cell(&ba, i / dc, i % dc), t2, th->hover);
+                outline(r, geo_a(&geo, i / dc, i % dc), t2, th->hover);
     }
 
     /* ---- tooltip and equations ---- */

@@ -304,13 +304,16 @@ const char *matscene_equation(const MatScene *s, int i, char *out, size_t out_si
         int iy = i / s->n, ix = i % s->n;
         int oy0 = iy * s->stride - s->pad, ox0 = ix * s->stride - s->pad;
         char tmp[160];
-        snprintf(tmp, sizeof tmp, "x%s = %s stamps %s×K into out rows %d…%d, cols %d…%d",
+        char r0[16], r1[16], c0[16], c1[16];
+        snprintf(tmp, sizeof tmp, "x%s = %s: out rows %s…%s, cols %s…%s += %s×K",
                  matscene_subscript(iy, ix, sub, sizeof sub), num(s->x[i], a, sizeof a),
-                 num(s->x[i], b, sizeof b), oy0, oy0 + s->k - 1, ox0, ox0 + s->k - 1);
+                 num((float)oy0, r0, sizeof r0), num((float)(oy0 + s->k - 1), r1, sizeof r1),
+                 num((float)ox0, c0, sizeof c0), num((float)(ox0 + s->k - 1), c1, sizeof c1),
+                 num(s->x[i], b, sizeof b));
         len = append(out, out_size, len, tmp);
-        /* cells of the stamp cropped away by the padding */
-        if (s->pad > 0 || s->outpad > 0)
-            append(out, out_size, len, " (outside 0…size−1: cropped)");
+        /* a stamp reaching past the output's edge (padding) loses those cells */
+        if (oy0 < 0 || ox0 < 0 || oy0 + s->k > s->out_h || ox0 + s->k > s->out_w)
+            append(out, out_size, len, " (edge cropped)");
         return out;
     }
     int oy = i / s->out_w, ox = i % s->out_w;

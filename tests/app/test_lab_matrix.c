@@ -87,7 +87,7 @@ static void test_transposed_worked_example(void)
     matscene_output_at(&s, 4, out, shown, NULL);
     CHECK_TENSOR_NEAR(y1, out, 9, 0.0, 0.0);
     char eq[256];
-    CHECK_STR_EQ("x₀₁ = 1 stamps 1×K into out rows 0…1, cols 1…2",
+    CHECK_STR_EQ("x₀₁ = 1: out rows 0…1, cols 1…2 += 1×K",
                  matscene_equation(&s, 1, eq, sizeof eq));
 
     s.stride = 2;
@@ -98,6 +98,15 @@ static void test_transposed_worked_example(void)
     matscene_output_at(&s, 4, out, shown, NULL);
     CHECK_TENSOR_NEAR(y2, out, 16, 0.0, 0.0);
 
+    /* the last stamp, x11 = 3, lands on rows 2..3, cols 2..3 */
+    CHECK_STR_EQ("x₁₁ = 3: out rows 2…3, cols 2…3 += 3×K", matscene_equation(&s, 3, eq, sizeof eq));
+    /* with padding 1 the 4x4 of stamps is cropped to 2x2: x00's stamp loses its edge */
+    s.pad = 1;
+    CHECK(matscene_rebuild(&s, err, sizeof err));
+    CHECK_INT_EQ(2, s.out_h);
+    CHECK_STR_EQ("x₀₀ = 0: out rows −1…0, cols −1…0 += 0×K (edge cropped)",
+                 matscene_equation(&s, 0, eq, sizeof eq));
+    s.pad = 0;
     /* output padding 1 adds a row and a column that no stamp reaches */
     s.outpad = 1;
     CHECK(matscene_rebuild(&s, err, sizeof err));
