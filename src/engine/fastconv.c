@@ -28,6 +28,9 @@
  * (64 MiB): such a layer is not what the fast path is for, and the reference copes. */
 #define MAX_COL_FLOATS (16L * 1024 * 1024)
 
+/* The widest kernel the vectorised col2im takes (its masks live on the stack). */
+#define COL2IM_MAX_KW 32
+
 /* Elements of pointwise work per task (relu): large enough to hide the dispatch. */
 #define ACT_CHUNK 32768L
 
@@ -142,29 +145,29 @@ __attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, cons
                                                                 const ConvGeom *g)
 {
     const int p = g->oh * g->ow;
+    __mmask16 mv[COL2IM_MAX_KW]; /* per tap column: the lanes that have a dcol column */
     for (int c = 0; c < g->c; c++)
-        for (int iy = 0; iy < g->h; iy++) {
-            float *d = dx + ((long)c * g->h + iy) * g->w; /* (W) */
-            for (int ix = 0; ix < g->w; ix += 16) {
-                __mmask16 m = lanes(0, g->w - ix);
-                __m512 acc = _mm512_maskz_loadu_ps(m, d + ix);
+        for (int ix = 0; ix < g->w; ix += 16) {
+            __mmask16 m = lanes(0, g->w - ix);
+            /* dx column ix' takes dcol column ox = ix' + PL - kx*DW, 0 <= ox < OW */
+            for (int kx = 0; kx < g->kw; kx++) {
+                int shift = g->pl - kx * g->dw;
+                mv[kx] = m & lanes(-shift - ix, g->ow - shift - ix);
+            }
+            for (int iy = 0; iy < g->h; iy++) {
+                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (16) */
+                __m512 acc = _mm512_maskz_loadu_ps(m, d);
                 for (int ky = 0; ky < g->kh; ky++) {
                     int t = iy + g->pt - ky * g->dh; /* = oy * SH */
                     if (t < 0 || t % g->sh != 0 || t / g->sh >= g->oh)
                         continue;
-                    int oy = t / g->sh;
-                    for (int kx = 0; kx < g->kw; kx++) {
-                        /* dx column ix' takes dcol column ox = ix' + PL - kx*DW, 0 <= ox < OW */
-                        int shift = g->pl - kx * g->dw;
-                        const float *sr = dcol +
-                                          (long)((c * g->kh + ky) * g->kw + kx) * p +
-                                          (long)oy * g->ow; /* (OW) */
-                        __mmask16 mv = m & lanes(-shift - ix, g->ow - shift - ix);
-                        acc = _mm512_add_ps(acc,
-                                            _mm512_maskz_loadu_ps(mv, addr_of(sr, ix + shift)));
-                    }
+                    const float *sr = dcol + (long)(c * g->kh + ky) * g->kw * p +
+                                      (long)(t / g->sh) * g->ow + ix + g->pl; /* tap kx = 0 */
+                    for (int kx = 0; kx < g->kw; kx++)
+                        acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(
+                                                     mv[kx], addr_of(sr, (long)kx * (p - g->dw))));
                 }
-                _mm512_mask_storeu_ps(d + ix, m, acc);
+                _mm512_mask_storeu_ps(d, m, acc);
             }
         }
 }
@@ -213,7 +216,7 @@ static void im2col(float *col, const float *x, const ConvGeom *g)
 static void col2im_add(float *dx, const float *dcol, const ConvGeom *g)
 {
 #if FAST_X86
-    if (g->sw == 1 && use_avx512()) {
+    if (g->sw == 1 && g->kw <= COL2IM_MAX_KW && use_avx512()) {
         col2im_add_avx512(dx, dcol, g);
         return;
     }

@@ -4,6 +4,7 @@
  * gives bit-identical outputs and gradients with 1, 2 and 3 threads. */
 #include "engine/dense.h"
 #include "engine/fastconv.h"
+#include "engine/net.h"
 #include "engine/rng.h"
 #include "engine/workers.h"
 #include "test.h"
@@ -169,6 +170,57 @@ static void check_pool(Workers *wk, Rng *rng, PoolKind kind, int n, int c, int h
     free(dx1);
 }
 
+/* The default net through net.c's dispatch: a training step on the reference ops (threads
+ * 0) and on the fast path with 1, 2 and 3 threads; the fast runs agree bit for bit, and with
+ * the reference within float rounding. */
+static void check_net(Rng *rng)
+{
+    const char *text = "input 1 28 28\nconv 8 k=5 pad=2\nrelu\nmaxpool k=2\nconv 16 k=5\n"
+                       "relu\nmaxpool k=2\nflatten\ndense 10\nsoftmax\n";
+    const int n = 13; /* odd, not a multiple of the dW group */
+    float *x = malloc((size_t)n * 784 * sizeof *x);
+    int labels[13];
+    for (int i = 0; i < n * 784; i++)
+        x[i] = rng_uniform(rng);
+    for (int i = 0; i < n; i++)
+        labels[i] = (int)rng_below(rng, 10);
+    char err[256];
+    float *grads[4] = {NULL}, *dx[4] = {NULL}, *out[4] = {NULL}, loss[4] = {0};
+    long np = 0;
+    for (int t = 0; t < 4; t++) {
+        Net *net = net_create(text, "test", 5, err, sizeof err);
+        CHECK(net != NULL);
+        if (!net)
+            return;
+        CHECK(net_set_threads(net, t));
+        CHECK_INT_EQ(t, net_threads(net));
+        NetActs *a = net_acts_create(net, n);
+        loss[t] = net_train_step(net, a, x, labels, n);
+        np = net->n_params;
+        grads[t] = copy_floats(net->grads, np);
+        dx[t] = copy_floats(a->dx, (long)n * 784);
+        out[t] = copy_floats(a->out[net->spec.n_layers - 1], (long)n * 10);
+        net_acts_destroy(a);
+        net_destroy(net);
+    }
+    for (int t = 2; t < 4; t++) {
+        CHECK(memcmp(grads[1], grads[t], (size_t)np * sizeof(float)) == 0);
+        CHECK(memcmp(dx[1], dx[t], (size_t)n * 784 * sizeof(float)) == 0);
+        CHECK(memcmp(out[1], out[t], (size_t)n * 10 * sizeof(float)) == 0);
+        CHECK(loss[1] == loss[t]);
+    }
+    CHECK_NEAR(loss[0], loss[1], 1e-5);
+    CHECK_TENSOR_NEAR(out[0], out[1], (long)n * 10, 1e-6, 1e-5);
+    CHECK_TENSOR_NEAR(grads[0], grads[1], np, 1e-5, 1e-4);
+    CHECK_TENSOR_NEAR(dx[0], dx[1], (long)n * 784, 1e-6, 1e-4);
+    for (int t = 0; t < 4; t++) {
+        free(grads[t]);
+        free(dx[t]);
+        free(out[t]);
+    }
+    free(x);
+}
+
 int main(void)
 {
     Rng rng;
@@ -304,6 +356,8 @@ int main(void)
         free(dw1);
         free(db1);
     }
+
+    check_net(&rng);
 
     for (int t = 0; t < 3; t++)
         workers_destroy(pools[t]);
