@@ -121,18 +121,26 @@ __attribute__((target("avx512f"))) static void im2col_avx512(float *col, const f
                 /* whole 16-lane stores: the lanes past a row's end land in the next row (or
                  * in the buffer's 16-float tail) and are overwritten by it, because the rows
                  * are written in address order; partial stores would cost several times more */
-                for (int oy = 0; oy < g->oh; oy++) {
-                    float *d = dst + (long)oy * g->ow; /* (OW) */
-                    int iy = oy * g->sh - g->pt + ky * g->dh;
-                    if (iy < 0 || iy >= g->h) {
-                        for (int j = 0; j < chunks; j++)
-                            _mm512_storeu_ps(d + 16 * j, _mm512_setzero_ps());
-                        continue;
+                /* iy and the x index of the row's column 0 step by SH rows */
+                int iy = -g->pt + ky * g->dh;
+                long base = ((long)c * g->h + iy) * g->w - g->pl + kx * g->dw;
+                const long step = (long)g->sh * g->w;
+                float *d = dst; /* (OW) row oy */
+                if (chunks == 1) {
+                    /* the common small map (OW <= 16): one load and one store per row */
+                    const __mmask16 l0 = ld[0];
+                    for (int oy = 0; oy < g->oh; oy++, iy += g->sh, base += step, d += g->ow) {
+                        __mmask16 m = (unsigned)iy < (unsigned)g->h ? l0 : 0;
+                        _mm512_storeu_ps(d, _mm512_maskz_loadu_ps(m, addr_of(x, base)));
                     }
-                    long base = ((long)c * g->h + iy) * g->w - g->pl + kx * g->dw;
+                    continue;
+                }
+                for (int oy = 0; oy < g->oh; oy++, iy += g->sh, base += step, d += g->ow) {
+                    bool row_in = (unsigned)iy < (unsigned)g->h;
                     for (int j = 0; j < chunks; j++)
                         _mm512_storeu_ps(d + 16 * j,
-                                         _mm512_maskz_loadu_ps(ld[j], addr_of(x, base + 16 * j)));
+                                         _mm512_maskz_loadu_ps(row_in ? ld[j] : 0,
+                                                               addr_of(x, base + 16 * j)));
                 }
             }
 }
