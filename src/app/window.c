@@ -475,7 +475,8 @@ int window_run(void)
                 break;
             case SDL_KEYDOWN: {
                 SDL_Keycode k = e.key.keysym.sym;
-                SDL_Keymod mod = SDL_GetModState();
+                /* the event's own modifiers: reliable even when focus changed in between */
+                Uint16 mod = e.key.keysym.mod;
                 bool ctrl = (mod & KMOD_CTRL) != 0, shift = (mod & KMOD_SHIFT) != 0;
                 if (ui_wants_keys(&app->ui) && !ctrl) {
                     in.key = ui_key_of(k);
