@@ -240,7 +240,7 @@ static bool act_key(void *state, int key, bool ctrl, bool shift)
     if (ctrl)
         return false;
     switch (key) {
-    case SDLK_f:
+    case SDLK_a:
         s->kind = (ActKind)(((int)s->kind + (shift ? ACTLAB_KINDS - 1 : 1)) % ACTLAB_KINDS);
         break;
     case SDLK_k:
@@ -356,7 +356,7 @@ static void draw_controls(ActLab *L, LabContext *ctx)
     ActScene *s = &L->sc;
     UiColumn col = ui_column(ctx->controls, th);
     bool changed = false;
-    ui_column_heading(ui, &col, "Function  (F)");
+    ui_column_heading(ui, &col, "Function  (A)");
     int sel = (int)s->kind;
     if (ui_dropdown(ui, ui_id("act.kind"), ui_column_next(&col, 1), kind_items, ACTLAB_KINDS,
                     &sel)) {
@@ -406,7 +406,7 @@ static void draw_controls(ActLab *L, LabContext *ctx)
     }
     ui_column_heading(ui, &col, "Keys");
     col_lines(ui, &col,
-              "← → probe ±0.1\nF function  K stack k\nD digit     G kernel\n"
+              "← → probe ±0.1\nA function  K stack k\nD digit     G kernel\n"
               "drag the probe on the plot\nhover a map: its z on the curve",
               FONT_MONO, THEME_SMALL, th->text_dim);
     if (changed)

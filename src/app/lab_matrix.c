@@ -943,6 +943,21 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
     int hover_out = -1;
     L->tip[0] = '\0';
 
+    /* hover first, over both bands' outputs, so both bands show the hovered cell */
+    if (mouse_ok) {
+        for (int band = 0; band < 2; band++) {
+            Rect br = {st.x, st.y + band * (band_h + gap), st.w, band_h};
+            Rect gr = {br.x, br.y + head_h, br.w, br.h - head_h - eq_h};
+            int w3 = gr.w / 3;
+            GridView go = grid_view_make("I ⋆ K", L->out, s->out_h, s->out_w,
+                                         COLORMAP_SEQUENTIAL);
+            go.shape = shape_out;
+            GridLayout lo = place_grid(r, th, &go, (Rect){gr.x + 2 * w3, gr.y, w3 - gap, gr.h});
+            GridHit h = grid_hit_test(&go, &lo, mx, my);
+            if (h.inside && !h.in_padding)
+                hover_out = h.row * s->out_w + h.col;
+        }
+    }
     for (int band = 0; band < 2; band++) {
         Rect br = {st.x, st.y + band * (band_h + gap), st.w, band_h};
         const char *head = band == 0
@@ -976,11 +991,6 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
         GridLayout lin = place_grid(r, th, &gin, a0);
         GridLayout lk = place_grid(r, th, &gk, a1);
         GridLayout lout = place_grid(r, th, &gout, a2);
-        if (mouse_ok) {
-            GridHit h = grid_hit_test(&gout, &lout, mx, my);
-            if (h.inside && !h.in_padding)
-                hover_out = h.row * s->out_w + h.col;
-        }
         int show = hover_out >= 0 ? hover_out : cur;
         if (show >= 0) {
             int oy = show / s->out_w, ox = show % s->out_w;
@@ -1004,7 +1014,8 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
         grid_draw(r, th, &gout, &lout);
         /* the operator glyphs between the grids */
         int oy = lk.cells.y + lk.cells.h / 2;
-        render_text(r, FONT_SANS_BOLD, theme_px(th, 22), band == 0 ? "⋆" : "∗", gr.x + w3 - gap / 2,
+        render_text(r, FONT_SANS_BOLD, theme_px(th, band == 0 ? 34 : 22), band == 0 ? "⋆" : "∗",
+                    gr.x + w3 - gap / 2,
                     oy, ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
         render_text(r, FONT_SANS_BOLD, theme_px(th, 22), "=", gr.x + 2 * w3 - gap / 2, oy,
                     ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
