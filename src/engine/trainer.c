@@ -21,6 +21,9 @@
 /* The order of the examples uses its own stream, so changing the net (and with it how many
  * numbers initialisation draws) does not change which examples come when. */
 #define ORDER_SEED_SALT 0x6f72646572ULL /* "order" */
+/* A finite loss above this many times the first step's loss (or above this many, when the
+ * first was below 1) counts as divergence: weights that produce it rarely come back. */
+#define DIVERGE_FACTOR 1000.0f
 /* Evaluation runs in batches of this size. */
 #define EVAL_BATCH 100
 
@@ -46,6 +49,7 @@ struct Trainer {
     long images;          /* images seen */
     double train_seconds; /* inside steps */
     float last_loss;
+    float first_loss;     /* of the first step: the scale divergence is judged against */
     float last_acc;
     float *xbuf;          /* (act_cap, IN) the batch's inputs */
     int *lbuf;            /* (act_cap) its labels */
@@ -219,6 +223,8 @@ static bool reinit(Trainer *tr, char *err, size_t err_size)
     tr->images = 0;
     tr->train_seconds = 0.0;
     tr->last_loss = NAN;
+    tr->first_loss = NAN;
+    memcpy(tr->good, tr->net->params, sizeof(float) * (size_t)tr->net->n_params);
     tr->last_acc = 0.0f;
     pthread_mutex_lock(&tr->mu);
     tr->message[0] = '\0';
@@ -430,31 +436,43 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     }
     float step_lr = lr * powf(tr->cfg0.lr_decay, (float)tr->epoch);
     tr->opt->lr = step_lr;
-    memcpy(tr->good, net->params, sizeof(float) * (size_t)P);
-
     double t0 = now_seconds();
+    /* the loss of this batch measures the weights as they are (the update comes after) */
     float loss = net_train_step(net, tr->acts, tr->xbuf, tr->lbuf, n);
-    bool ok = isfinite(loss);
+    float limit = DIVERGE_FACTOR * (isfinite(tr->first_loss) && tr->first_loss > 1.0f
+                                        ? tr->first_loss : 1.0f);
+    bool loss_ok = isfinite(loss) && loss <= limit;
+    bool ok = loss_ok;
     if (ok) {
+        /* these weights gave a sane loss: they are the ones to come back to */
+        memcpy(tr->good, net->params, sizeof(float) * (size_t)P);
         optim_step(tr->opt, net->params, net->grads);
         ok = all_finite(net->params, P);
     }
     tr->train_seconds += now_seconds() - t0;
 
     if (!ok) {
-        /* undo the step: the weights from before it, a fresh optimizer */
+        /* undo: the last weights whose loss was sane, and a fresh optimizer (its moments
+         * carry the blow-up) */
         memcpy(net->params, tr->good, sizeof(float) * (size_t)P);
         optim_reset(tr->opt);
         pthread_mutex_lock(&tr->mu);
-        if (isfinite(loss))
+        if (loss_ok)
             snprintf(tr->message, sizeof tr->message,
-                     "step %ld (learning rate %g) made a weight infinite or NaN: the weights "
-                     "from before it are restored; try a smaller learning rate",
+                     "step %ld (learning rate %g) made a weight infinite or NaN: training "
+                     "diverged; the weights from before it are restored; try a smaller "
+                     "learning rate",
                      tr->step + 1, (double)step_lr);
+        else if (isfinite(loss))
+            snprintf(tr->message, sizeof tr->message,
+                     "the loss jumped to %g at step %ld (learning rate %g; it started at %g): "
+                     "training diverged; the last weights with a sane loss are restored; try a "
+                     "smaller learning rate",
+                     (double)loss, tr->step + 1, (double)step_lr, (double)tr->first_loss);
         else
             snprintf(tr->message, sizeof tr->message,
                      "the loss became %s at step %ld (learning rate %g): training diverged; the "
-                     "weights from before that step are restored; try a smaller learning rate",
+                     "last weights with a sane loss are restored; try a smaller learning rate",
                      isnan(loss) ? "NaN" : "infinite", tr->step + 1, (double)step_lr);
         memcpy(tr->pub_params, net->params, sizeof(float) * (size_t)P);
         pthread_mutex_unlock(&tr->mu);
@@ -464,9 +482,14 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     tr->step++;
     tr->images += n;
     tr->last_loss = loss;
+    if (!isfinite(tr->first_loss))
+        tr->first_loss = loss;
     int correct = 0;
     const NetSpec *s = &net->spec;
     int K = tr->classes;
+    /* the periodic test evaluation, before publishing, so a snapshot sees both or neither */
+    bool tested = tr->test && tr->cfg0.test_every > 0 && tr->step % tr->cfg0.test_every == 0;
+    float test_acc = tested ? trainer_evaluate(net, tr->test, tr->cfg0.test_subset, NULL) : 0.0f;
 
     pthread_mutex_lock(&tr->mu);
     memcpy(tr->pub_params, net->params, sizeof(float) * (size_t)P);
@@ -488,15 +511,11 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     tr->last_acc = (float)correct / (float)n;
     TrainPoint pt = {tr->step, tr->pub_epoch_pos, loss, tr->last_acc};
     push_point(&tr->train_hist, &tr->n_train_hist, &tr->cap_train_hist, pt);
-    pthread_mutex_unlock(&tr->mu);
-
-    if (tr->test && tr->cfg0.test_every > 0 && tr->step % tr->cfg0.test_every == 0) {
-        float acc = trainer_evaluate(net, tr->test, tr->cfg0.test_subset, NULL);
-        pthread_mutex_lock(&tr->mu);
-        TrainPoint tp = {tr->step, pt.epoch, loss, acc};
+    if (tested) {
+        TrainPoint tp = {tr->step, pt.epoch, loss, test_acc};
         push_point(&tr->test_hist, &tr->n_test_hist, &tr->cap_test_hist, tp);
-        pthread_mutex_unlock(&tr->mu);
     }
+    pthread_mutex_unlock(&tr->mu);
     return true;
 }
 
@@ -730,8 +749,12 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
         memcpy(snap->acts, tr->pub_acts, A * sizeof(float));
         snap->n_train = tr->n_train_hist;
         snap->n_test = tr->n_test_hist;
-        memcpy(snap->train_hist, tr->train_hist, (size_t)tr->n_train_hist * sizeof(TrainPoint));
-        memcpy(snap->test_hist, tr->test_hist, (size_t)tr->n_test_hist * sizeof(TrainPoint));
+        /* the histories are NULL until their first point */
+        if (tr->n_train_hist > 0)
+            memcpy(snap->train_hist, tr->train_hist,
+                   (size_t)tr->n_train_hist * sizeof(TrainPoint));
+        if (tr->n_test_hist > 0)
+            memcpy(snap->test_hist, tr->test_hist, (size_t)tr->n_test_hist * sizeof(TrainPoint));
     }
     pthread_mutex_unlock(&tr->mu);
     return ok;

@@ -10,9 +10,11 @@
  * so the same seed and the same sequence of commands give the same weights, bit for bit.
  * The learning rate of epoch e is lr * lr_decay^e.
  *
- * Divergence: a step whose loss is NaN or infinite, or whose update leaves a weight that is
- * not finite, is undone (the weights from before the step come back, the optimizer's state is
- * forgotten), training pauses, and trainer_message says what happened.
+ * Divergence: a step whose loss is NaN, infinite or above 1000 times the first step's loss
+ * (at least 1000), or whose update leaves a weight that is not finite, is undone: the last
+ * weights whose loss was sane come back (those from before the step, or from before the one
+ * before, when it is this step's loss that shows the damage), the optimizer's state is
+ * forgotten, training pauses, and the snapshot's message says what happened.
  *
  * Threads: every public function may be called from any one thread (the window's) while the
  * worker runs; the shared state is guarded by one mutex, held only to copy. */
