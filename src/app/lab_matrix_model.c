@@ -357,11 +357,18 @@ const char *matscene_flip_equation(const MatScene *s, int i, char *out, size_t o
     size_t len = 0;
     snprintf(tmp, sizeof tmp, "(I∗K)%s = ", matscene_subscript(oy, ox, sub, sizeof sub));
     len = append(out, out_size, len, tmp);
+    int shown = 0;
     for (int t = 0; t < nt; t++) {
-        snprintf(tmp, sizeof tmp, "%s%s×%s", t ? " + " : "", num(terms[t].x, a, sizeof a),
+        /* padding cells are 0, left out as in the cross-correlation line */
+        if (terms[t].pad)
+            continue;
+        snprintf(tmp, sizeof tmp, "%s%s×%s", shown ? " + " : "", num(terms[t].x, a, sizeof a),
                  num(terms[t].w, b, sizeof b));
         len = append(out, out_size, len, tmp);
+        shown++;
     }
+    if (shown == 0)
+        len = append(out, out_size, len, "0");
     snprintf(tmp, sizeof tmp, " = %s", num(v, a, sizeof a));
     append(out, out_size, len, tmp);
     return out;
