@@ -92,7 +92,7 @@ static int parse_args(TrainArgs *a, int argc, char **argv, FILE *out, FILE *err)
             if (!cmd_parse_int(err, CMD, o, v, 1, 2000000000L, &a->limit))
                 return 2;
         } else if (strcmp(o, "--lr") == 0) {
-            if (!cmd_parse_float(err, CMD, o, v, 0.0, true, 1e6, &a->cfg.lr))
+            if (!cmd_parse_float(err, CMD, o, v, 0.0, true, 1e38, &a->cfg.lr))
                 return 2;
             a->lr_given = true;
         } else if (strcmp(o, "--lr-decay") == 0) {
