@@ -103,7 +103,9 @@ int cmd_predict_run(int argc, char **argv, FILE *out, FILE *err)
     for (int i = 0; i < n_images; i++) {
         const float *p = net_output(net, acts, i);
         int best = net_predict_class(net, acts, i);
-        const char *name = k == DATASET_CLASSES ? dataset_class_name_of(fashion, best) : "";
+        char num[16];
+        snprintf(num, sizeof num, "%d", best);
+        const char *name = k == DATASET_CLASSES ? dataset_class_name_of(fashion, best) : num;
         if (json) {
             fprintf(out, "%s{\"image\": ", i ? ", " : "");
             cmd_json_string(out, images[i]);
@@ -122,9 +124,11 @@ int cmd_predict_run(int argc, char **argv, FILE *out, FILE *err)
                         (double)p[best]);
             fprintf(out, "  %s:", what);
             for (int c = 0; c < k; c++) {
-                const char *cn = k == DATASET_CLASSES ? dataset_class_name_of(fashion, c) : "";
-                fprintf(out, "%s %s=%.4f", c && c % 5 == 0 && fashion ? "\n   " : "",
-                        cn[0] ? cn : "?", (double)p[c]);
+                char cnum[16];
+                snprintf(cnum, sizeof cnum, "%d", c);
+                const char *cn = k == DATASET_CLASSES ? dataset_class_name_of(fashion, c) : cnum;
+                fprintf(out, "%s %s=%.4f", c && c % 5 == 0 && fashion ? "\n   " : "", cn,
+                        (double)p[c]);
             }
             fprintf(out, "\n");
         }
