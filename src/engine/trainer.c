@@ -84,6 +84,11 @@ struct Trainer {
     int n_train_hist, cap_train_hist;
     TrainPoint *test_hist;
     int n_test_hist, cap_test_hist;
+    long confusion[DATASET_CLASSES * DATASET_CLASSES]; /* of the last test evaluation */
+    int n_test_pred;
+    int *test_pred;       /* (test subset) its predictions */
+    int *eval_pred;       /* (test subset) step-state scratch for the next evaluation */
+    int eval_cap;
 };
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
@@ -234,6 +239,8 @@ static bool reinit(Trainer *tr, char *err, size_t err_size)
     tr->pub_n = 0;
     tr->n_train_hist = 0;
     tr->n_test_hist = 0;
+    tr->n_test_pred = 0;
+    memset(tr->confusion, 0, sizeof tr->confusion);
     memcpy(tr->pub_params, tr->net->params, sizeof(float) * (size_t)tr->net->n_params);
     pthread_mutex_unlock(&tr->mu);
     return true;
@@ -297,7 +304,13 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     }
     tr->act_off[spec.n_layers] = off;
     tr->pub_acts = malloc(sizeof(float) * (size_t)off);
-    if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->pub_acts) {
+    /* the periodic evaluation's subset: the first test_subset test images (all when <= 0) */
+    tr->eval_cap = !test ? 0 : cfg->test_subset <= 0 || cfg->test_subset > test->n
+                                   ? test->n : cfg->test_subset;
+    tr->test_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
+    tr->eval_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
+    if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->pub_acts ||
+        !tr->test_pred || !tr->eval_pred) {
         set_err(err, err_size, "out of memory");
         trainer_destroy(tr);
         return NULL;
@@ -347,6 +360,8 @@ void trainer_destroy(Trainer *tr)
     free(tr->pub_acts);
     free(tr->train_hist);
     free(tr->test_hist);
+    free(tr->test_pred);
+    free(tr->eval_pred);
     pthread_mutex_destroy(&tr->mu);
     pthread_cond_destroy(&tr->wake);
     pthread_cond_destroy(&tr->idle);
@@ -377,6 +392,12 @@ static bool push_point(TrainPoint **arr, int *n, int *cap, TrainPoint p)
 
 float trainer_evaluate(const Net *net, const Dataset *ds, int n, long *confusion)
 {
+    return trainer_evaluate_detail(net, ds, n, confusion, NULL);
+}
+
+float trainer_evaluate_detail(const Net *net, const Dataset *ds, int n, long *confusion,
+                              int *pred)
+{
     int total = n <= 0 || n > ds->n ? ds->n : n;
     int k = (int)shape_elems(net->spec.layers[net->spec.n_layers - 1].out);
     if (confusion)
@@ -397,6 +418,8 @@ float trainer_evaluate(const Net *net, const Dataset *ds, int n, long *confusion
             int p = net_predict_class(net, a, j);
             int t = ds->labels[start + j];
             correct += p == t;
+            if (pred)
+                pred[start + j] = p;
             if (confusion && t < k)
                 confusion[t * k + p]++;
         }
@@ -489,7 +512,10 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     int K = tr->classes;
     /* the periodic test evaluation, before publishing, so a snapshot sees both or neither */
     bool tested = tr->test && tr->cfg0.test_every > 0 && tr->step % tr->cfg0.test_every == 0;
-    float test_acc = tested ? trainer_evaluate(net, tr->test, tr->cfg0.test_subset, NULL) : 0.0f;
+    long cm[DATASET_CLASSES * DATASET_CLASSES];
+    float test_acc = tested ? trainer_evaluate_detail(net, tr->test, tr->eval_cap, cm,
+                                                      tr->eval_pred)
+                            : 0.0f;
 
     pthread_mutex_lock(&tr->mu);
     memcpy(tr->pub_params, net->params, sizeof(float) * (size_t)P);
@@ -514,6 +540,9 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     if (tested) {
         TrainPoint tp = {tr->step, pt.epoch, loss, test_acc};
         push_point(&tr->test_hist, &tr->n_test_hist, &tr->cap_test_hist, tp);
+        memcpy(tr->confusion, cm, sizeof cm);
+        memcpy(tr->test_pred, tr->eval_pred, sizeof(int) * (size_t)tr->eval_cap);
+        tr->n_test_pred = tr->eval_cap;
     }
     pthread_mutex_unlock(&tr->mu);
     return true;
@@ -725,7 +754,9 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
               grow((void **)&snap->train_hist, &snap->cap_train, (size_t)tr->n_train_hist,
                    sizeof(TrainPoint)) &&
               grow((void **)&snap->test_hist, &snap->cap_test, (size_t)tr->n_test_hist,
-                   sizeof(TrainPoint));
+                   sizeof(TrainPoint)) &&
+              grow((void **)&snap->test_pred, &snap->cap_test_pred, (size_t)tr->n_test_pred,
+                   sizeof(int));
     if (ok) {
         snap->state = tr->state;
         snap->step = tr->pub_step;
@@ -755,6 +786,10 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
                    (size_t)tr->n_train_hist * sizeof(TrainPoint));
         if (tr->n_test_hist > 0)
             memcpy(snap->test_hist, tr->test_hist, (size_t)tr->n_test_hist * sizeof(TrainPoint));
+        memcpy(snap->confusion, tr->confusion, sizeof snap->confusion);
+        snap->n_test_pred = tr->n_test_pred;
+        if (tr->n_test_pred > 0)
+            memcpy(snap->test_pred, tr->test_pred, (size_t)tr->n_test_pred * sizeof(int));
     }
     pthread_mutex_unlock(&tr->mu);
     return ok;
@@ -770,5 +805,6 @@ void trainer_snapshot_free(TrainerSnapshot *snap)
     free(snap->acts);
     free(snap->train_hist);
     free(snap->test_hist);
+    free(snap->test_pred);
     memset(snap, 0, sizeof *snap);
 }

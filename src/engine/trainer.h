@@ -90,8 +90,13 @@ typedef struct TrainerSnapshot {
     int n_train, n_test;        /* points in the histories */
     TrainPoint *train_hist;     /* (n_train) one per step */
     TrainPoint *test_hist;      /* (n_test) one per test evaluation */
+    long confusion[DATASET_CLASSES * DATASET_CLASSES]; /* [true][predicted] counts of the
+                                                        * last test evaluation */
+    int n_test_pred;            /* test images in it (the first n_test_pred of the test set) */
+    int *test_pred;             /* (n_test_pred) the class each got: the misclassified ones
+                                 * are those whose label differs */
     size_t cap_params, cap_inputs, cap_labels, cap_pred, cap_outputs, cap_acts; /* capacities */
-    size_t cap_train, cap_test;
+    size_t cap_train, cap_test, cap_test_pred;
 } TrainerSnapshot;
 
 typedef struct Trainer Trainer;
@@ -126,6 +131,9 @@ const Net *trainer_net(const Trainer *tr);
  * own ops (net_set_threads); fills confusion[true][predicted] (K x K, may be NULL) with
  * counts. */
 float trainer_evaluate(const Net *net, const Dataset *ds, int n, long *confusion);
+/* The same, also writing each image's predicted class into pred (n or ds->n, may be NULL). */
+float trainer_evaluate_detail(const Net *net, const Dataset *ds, int n, long *confusion,
+                              int *pred);
 
 /* --- the live trainer: a worker thread runs the steps --- */
 

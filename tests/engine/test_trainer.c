@@ -200,17 +200,37 @@ static void test_live_controls(void)
     }
     trainer_pause(tr);
     CHECK(trainer_snapshot(tr, &s));
+    if (s.step % 2 == 1) {
+        /* one more, so the last step is an evaluation step */
+        trainer_single_step(tr);
+        CHECK(trainer_snapshot(tr, &s));
+    }
+    CHECK_INT_EQ(0, s.step % 2);
     CHECK(s.n_test >= 1);
     for (int i = 0; i < s.n_test; i++) {
         CHECK_INT_EQ(2 * (i + 1), s.test_hist[i].step);
         CHECK(s.test_hist[i].accuracy >= 0.0f && s.test_hist[i].accuracy <= 1.0f);
     }
-    /* the last test point is the accuracy of those weights on the first 50 test images,
-     * when the last step was an evaluation step */
-    if (s.step % 2 == 0) {
-        float acc = trainer_evaluate(trainer_net(tr), &test_set, 50, NULL);
+    /* the last test point is the accuracy of those weights on the first 50 test images */
+    {
+        long cm[100];
+        int pred[50];
+        float acc = trainer_evaluate_detail(trainer_net(tr), &test_set, 50, cm, pred);
         CHECK_NEAR(acc, s.test_hist[s.n_test - 1].accuracy, 0.0);
+        CHECK(memcmp(cm, s.confusion, sizeof cm) == 0);
+        CHECK_INT_EQ(50, s.n_test_pred);
+        CHECK(memcmp(pred, s.test_pred, sizeof pred) == 0);
     }
+    /* the confusion matrix and the predictions tell the same story */
+    long right = 0, diag = 0, cells = 0;
+    for (int i = 0; i < s.n_test_pred; i++)
+        right += s.test_pred[i] == test_set.labels[i];
+    for (int k = 0; k < 100; k++)
+        cells += s.confusion[k];
+    for (int k = 0; k < 10; k++)
+        diag += s.confusion[k * 10 + k];
+    CHECK_INT_EQ(50, cells);
+    CHECK_INT_EQ(right, diag);
 
     /* settings between steps */
     trainer_set_batch(tr, 8);
