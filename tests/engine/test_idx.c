@@ -197,7 +197,7 @@ static void test_errors(void)
     size_t k = make_images(buf, 3, 6, 5);
 
     /* bad magic */
-    unsigned char bad[sizeof buf];
+    unsigned char bad[sizeof buf + 1]; /* room for one byte too many */
     memcpy(bad, buf, k);
     bad[0] = 0x12;
     path_in(p, sizeof p, "", "badmagic");
