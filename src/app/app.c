@@ -66,8 +66,9 @@ AppLayout app_layout(int w, int h, float scale, float pixel_ratio, bool has_time
     int top = L.body.y + u;
     L.controls_panel = (Rect){u, top, col_w, L.strip.y - u - top};
     L.controls = rect_inset(L.controls_panel, 2 * u);
-    L.stage = (Rect){L.controls_panel.x + col_w + u, top, w - (col_w + 3 * u),
-                     L.strip.y - u - top};
+    /* the stage stops 2u short of the window's right edge: the panels' u plus the u of air
+     * the control column has inside its panel, so no grid or legend touches the edge */
+    L.stage = (Rect){L.controls_panel.x + col_w + u, top, w - (col_w + 4 * u), L.strip.y - u - top};
     return L;
 }
 
@@ -528,16 +529,32 @@ static void draw_home(App *app, Render *r)
     int gap = 2 * u, pad = theme_px(th, 12), badge = theme_px(th, 26);
     int cols = (area.w + gap) / (theme_px(th, 200) + gap);
     cols = cols < 1 ? 1 : (cols > 4 ? 4 : cols);
-    int card_w = (area.w - (cols - 1) * gap) / cols;
-    int blurb_h = 0;
-    for (int i = 0; i < LAB_COUNT; i++) {
-        int h = render_text_wrap(r, FONT_SANS, theme_px(th, THEME_BODY), lab_get(i)->blurb,
-                                 (Rect){0, 0, card_w - 2 * pad, 0}, th->text, false);
-        blurb_h = h > blurb_h ? h : blurb_h;
+    /* the cards and the Lessons heading with one line under it must fit: on a short window
+     * more (narrower) columns, and at the last the blurbs are cut to the lines that fit */
+    int lessons_min = head_h + body_lh;
+    int card_w = 0, card_h = 0, rows = 0, labs_h = 0;
+    for (int try_cols = cols; try_cols <= 4; try_cols++) {
+        int cw = (area.w - (try_cols - 1) * gap) / try_cols;
+        int blurb_h = 0;
+        for (int i = 0; i < LAB_COUNT; i++) {
+            int h = render_text_wrap(r, FONT_SANS, theme_px(th, THEME_BODY), lab_get(i)->blurb,
+                                     (Rect){0, 0, cw - 2 * pad, 0}, th->text, false);
+            blurb_h = h > blurb_h ? h : blurb_h;
+        }
+        card_w = cw;
+        card_h = 2 * pad + badge + theme_px(th, 8) + blurb_h;
+        rows = (LAB_COUNT + try_cols - 1) / try_cols;
+        labs_h = head_h + rows * (card_h + gap) + u;
+        cols = try_cols;
+        if (labs_h + lessons_min <= area.h || cw < theme_px(th, 160))
+            break;
     }
-    int card_h = 2 * pad + badge + theme_px(th, 8) + blurb_h;
-    int rows = (LAB_COUNT + cols - 1) / cols;
-    int labs_h = head_h + rows * (card_h + gap) + u;
+    if (labs_h + lessons_min > area.h) {
+        int room = (area.h - lessons_min - head_h - u) / rows - gap;
+        int least = 2 * pad + badge + theme_px(th, 8) + body_lh;
+        card_h = room > least ? room : least;
+        labs_h = head_h + rows * (card_h + gap) + u;
+    }
 
     /* what must fit: the lab cards and one line of lessons; the title, tagline and key hint
      * give way on short windows (the top bar and H still say it all) */

@@ -283,7 +283,23 @@ static void chan_draw(void *state, LabContext *ctx)
     Rect st = ctx->stage;
     int pad = theme_px(th, 8), body = theme_px(th, THEME_BODY);
     int line = render_line_height(r, FONT_MONO, body) + theme_px(th, 3);
-    int info_h = 5 * line + pad;
+    /* the size and parameter line: the long form when it fits the stage, else the size
+     * formula and the parameter count on two lines */
+    char f_size[256], size_line[400], param_line[160] = "";
+    sweep_axis_formula(&L->sw_.rows, f_size, sizeof f_size);
+    snprintf(size_line, sizeof size_line,
+             "size %s;  parameters per filter 3\xC2\xB7"
+             "3\xC2\xB7"
+             "3 + 1 = 28, two filters 56",
+             f_size);
+    if (lsu_widest_line(r, FONT_MONO, body, size_line) > st.w - 2 * pad) {
+        snprintf(size_line, sizeof size_line, "size %s", f_size);
+        snprintf(param_line, sizeof param_line,
+                 "parameters per filter 3\xC2\xB7"
+                 "3\xC2\xB7"
+                 "3 + 1 = 28, two filters 56");
+    }
+    int info_h = (param_line[0] ? 6 : 5) * line + pad;
     Rect area = {st.x, st.y, st.w, st.h - info_h};
 
     /* current step and hover */
@@ -486,37 +502,26 @@ static void chan_draw(void *state, LabContext *ctx)
                 if (lsu_widest_line(r, FONT_MONO, size, full) <= er.w)
                     break;
             }
-            render_text(r, FONT_MONO, size, full, er.x, y, ALIGN_LEFT | ALIGN_TOP, th->text);
+            lsu_draw_fit_line(r, th, FONT_MONO, size, full, er.x, y, er.w, th->text);
             y += line;
         }
         float total = conv_cell(&L->sw_.g, L->x, L->w, L->b, eo, ey, ex, NULL, 0, NULL);
         char sum[512], full[600];
         sweep_format_sum(NULL, parts, CH, true, L->b[eo], total, 200, 1, sum, sizeof sum);
         snprintf(full, sizeof full, "out%d[%d,%d] = %s", eo, ey, ex, sum);
-        render_text(r, FONT_MONO, size, full, er.x, y, ALIGN_LEFT | ALIGN_TOP, ec);
+        lsu_draw_fit_line(r, th, FONT_MONO, size, full, er.x, y, er.w, ec);
     } else if (L->sw_.valid) {
-        render_text(r, FONT_SANS, body,
-                    "Step 0: press \xE2\x86\x92 to compute the first cell of output 0 "
-                    "(three planes, one filter, one bias).",
-                    er.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        render_text_wrap(r, FONT_SANS, body,
+                         "Step 0: press \xE2\x86\x92 to compute the first cell of output 0 "
+                         "(three planes, one filter, one bias).",
+                         (Rect){er.x, y, er.w, 4 * line}, th->text_dim, true);
     }
     y = st.y + st.h - info_h + pad / 2 + 4 * line;
-    char f[256], text[400];
-    sweep_axis_formula(&L->sw_.rows, f, sizeof f);
-    /* the long form when it fits the stage, else the short one */
-    snprintf(text, sizeof text,
-             "size %s;  parameters per filter 3\xC2\xB7"
-             "3\xC2\xB7"
-             "3 + 1 = 28, two filters 56",
-             f);
-    if (lsu_widest_line(r, FONT_MONO, body, text) > st.w - 2 * pad)
-        snprintf(text, sizeof text,
-                 "size %s;  3\xC2\xB7"
-                 "3\xC2\xB7"
-                 "3 + 1 = 28 per filter",
-                 f);
-    render_text(r, FONT_MONO, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
-                L->sw_.valid ? th->text : th->error);
+    lsu_draw_fit_line(r, th, FONT_MONO, body, size_line, st.x + pad, y, st.w - 2 * pad,
+                      L->sw_.valid ? th->text : th->error);
+    if (param_line[0])
+        lsu_draw_fit_line(r, th, FONT_MONO, body, param_line, st.x + pad, y + line, st.w - 2 * pad,
+                          th->text_dim);
 
     /* The strip: the total of the current (or hovered) cell. */
     Rect sr = rect_inset(ctx->equation, theme_px(th, 4));
@@ -532,12 +537,10 @@ static void chan_draw(void *state, LabContext *ctx)
         render_text_in(r, FONT_MONO, theme_px(th, THEME_HEADING), full, sr,
                        ALIGN_LEFT | ALIGN_MIDDLE, ec);
     } else if (!L->sw_.valid) {
-        render_text_in(r, FONT_SANS, body, "No output: see the stage.", sr,
-                       ALIGN_LEFT | ALIGN_MIDDLE, th->error);
+        lsu_draw_note(r, th, sr, "No output: see the stage.", th->error);
     } else {
-        render_text_in(r, FONT_SANS, body,
-                       "Step 0: the window waits at the top left of all three planes.", sr,
-                       ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+        lsu_draw_note(r, th, sr, "Step 0: the window waits at the top left of all three planes.",
+                      th->text_dim);
     }
     render_clip_pop(r);
 }

@@ -653,17 +653,17 @@ static void draw_equation(ConvLab *L, LabContext *ctx, int eq_oy, int eq_ox, boo
         return;
     render_clip_push(r, ctx->equation);
     if (!L->sw_.valid) {
-        render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY),
-                       "No output: the settings leave no room for a window (see the stage).", rc,
-                       ALIGN_LEFT | ALIGN_MIDDLE, th->error);
+        lsu_draw_note(r, th, rc,
+                      "No output: the settings leave no room for a window (see the stage).",
+                      th->error);
         render_clip_pop(r);
         return;
     }
     if (eq_oy < 0) {
-        render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY),
-                       "Step 0: the first window is outlined in amber. Press \xE2\x96\xB6 (Space) "
-                       "to play or \xE2\x86\x92 to compute one cell.",
-                       rc, ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+        lsu_draw_note(r, th, rc,
+                      "Step 0: the first window is outlined in amber. Press \xE2\x96\xB6 (Space) "
+                      "to play or \xE2\x86\x92 to compute one cell.",
+                      th->text_dim);
         render_clip_pop(r);
         return;
     }
@@ -1093,26 +1093,27 @@ static void conv_draw(void *state, LabContext *ctx)
     if (!one_d) {
         sweep_axis_formula(&L->sw_.rows, f, sizeof f);
         snprintf(text, sizeof text, "rows     OH = %s", f);
-        render_text(r, FONT_MONO, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
-                    L->sw_.rows.out > 0 ? th->text : th->error);
+        lsu_draw_fit_line(r, th, FONT_MONO, body, text, st.x + pad, y, st.w - 2 * pad,
+                          L->sw_.rows.out > 0 ? th->text : th->error);
         y += line + theme_px(th, 3);
     }
     sweep_axis_formula(&L->sw_.cols, f, sizeof f);
     snprintf(text, sizeof text, "%s OW = %s", one_d ? "length" : "columns", f);
-    render_text(r, FONT_MONO, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
-                L->sw_.cols.out > 0 ? th->text : th->error);
+    lsu_draw_fit_line(r, th, FONT_MONO, body, text, st.x + pad, y, st.w - 2 * pad,
+                      L->sw_.cols.out > 0 ? th->text : th->error);
     y += line + theme_px(th, 3);
     if (one_d && L->sw_.valid && cur_ox >= 0) {
         char sym[256], full[300];
         sweep_format_symbolic_1d(&L->sw_, cur_ox, sym, sizeof sym);
         snprintf(full, sizeof full, "shared weights:  %s", sym);
-        render_text(r, FONT_MONO, body, full, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP, th->accent);
+        lsu_draw_fit_line(r, th, FONT_MONO, body, full, st.x + pad, y, st.w - 2 * pad, th->accent);
         y += line + theme_px(th, 3);
     } else if (!one_d) {
         snprintf(text, sizeof text,
                  "%d window%s; parameters %d\xC2\xB7%d + 1 = %d (weights + bias)", L->sw_.steps,
                  L->sw_.steps == 1 ? "" : "s", L->kh, L->kw, L->kh * L->kw + 1);
-        render_text(r, FONT_SANS, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        lsu_draw_fit_line(r, th, FONT_SANS, body, text, st.x + pad, y, st.w - 2 * pad,
+                          th->text_dim);
         y += line + theme_px(th, 3);
     }
     if (wrapped_r[0])

@@ -381,6 +381,17 @@ static void pool_draw(void *state, LabContext *ctx)
     int line = render_line_height(r, FONT_MONO, body);
     char unr_r[512] = "", unr_c[512] = "", wr_r[1024] = "", wr_c[1024] = "";
     int info_lines = 2;
+    /* "(channels kept: …)" follows the columns formula when both fit one line, else it gets a
+     * line of its own */
+    char f_cols[256], cols_line[400], kept[96];
+    sweep_axis_pool_formula(&L->cols, f_cols, sizeof f_cols);
+    snprintf(kept, sizeof kept, "(channels kept: %d in, %d out)", L->nch, L->nch);
+    snprintf(cols_line, sizeof cols_line, "columns  OW = %s     %s", f_cols, kept);
+    bool kept_apart = lsu_widest_line(r, FONT_MONO, body, cols_line) > st.w - 2 * pad;
+    if (kept_apart) {
+        snprintf(cols_line, sizeof cols_line, "columns  OW = %s", f_cols);
+        info_lines++;
+    }
     if (L->valid) {
         sweep_axis_unreached_text(&L->rows, "row", "rows", unr_r, sizeof unr_r);
         sweep_axis_unreached_text(&L->cols, "column", "columns", unr_c, sizeof unr_c);
@@ -523,15 +534,17 @@ static void pool_draw(void *state, LabContext *ctx)
     char f[256], text[400];
     sweep_axis_pool_formula(&L->rows, f, sizeof f);
     snprintf(text, sizeof text, "rows     OH = %s", f);
-    render_text(r, FONT_MONO, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
-                L->rows.out > 0 ? th->text : th->error);
+    int max_w = st.w - 2 * pad;
+    lsu_draw_fit_line(r, th, FONT_MONO, body, text, st.x + pad, y, max_w,
+                      L->rows.out > 0 ? th->text : th->error);
     y += line + theme_px(th, 3);
-    sweep_axis_pool_formula(&L->cols, f, sizeof f);
-    snprintf(text, sizeof text, "columns  OW = %s     (channels kept: %d in, %d out)", f, L->nch,
-             L->nch);
-    render_text(r, FONT_MONO, body, text, st.x + pad, y, ALIGN_LEFT | ALIGN_TOP,
-                L->cols.out > 0 ? th->text : th->error);
+    lsu_draw_fit_line(r, th, FONT_MONO, body, cols_line, st.x + pad, y, max_w,
+                      L->cols.out > 0 ? th->text : th->error);
     y += line + theme_px(th, 3);
+    if (kept_apart) {
+        lsu_draw_fit_line(r, th, FONT_MONO, body, kept, st.x + pad, y, max_w, th->text_dim);
+        y += line + theme_px(th, 3);
+    }
     if (wr_r[0])
         y += lsu_draw_lines(r, FONT_SANS, body, wr_r, st.x + pad, y, theme_px(th, 3), th->warning);
     if (wr_c[0])
@@ -542,13 +555,12 @@ static void pool_draw(void *state, LabContext *ctx)
     render_clip_push(r, ctx->equation);
     int eq_oy = hch >= 0 ? hy : cur_oy, eq_ox = hch >= 0 ? hx : cur_ox;
     if (!L->valid) {
-        render_text_in(r, FONT_SANS, body, "No output: the window does not fit (see the stage).",
-                       er, ALIGN_LEFT | ALIGN_MIDDLE, th->error);
+        lsu_draw_note(r, th, er, "No output: the window does not fit (see the stage).", th->error);
     } else if (eq_oy < 0) {
-        render_text_in(r, FONT_SANS, body,
-                       "Step 0: the first window is outlined in amber. Press \xE2\x96\xB6 (Space) "
-                       "to play or \xE2\x86\x92 to pool one window.",
-                       er, ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+        lsu_draw_note(r, th, er,
+                      "Step 0: the first window is outlined in amber. Press \xE2\x96\xB6 (Space) "
+                      "to play or \xE2\x86\x92 to pool one window.",
+                      th->text_dim);
     } else {
         int first = hch >= 0 ? hch : 0, last = hch >= 0 ? hch : L->nch - 1;
         int nl = last - first + 1;

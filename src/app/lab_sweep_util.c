@@ -208,6 +208,27 @@ void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min
     }
 }
 
+int lsu_draw_fit_line(Render *r, const Theme *th, FontFace face, int size, const char *text, int x,
+                      int y, int max_w, Color c)
+{
+    Rect rc = {x, y, max_w, render_line_height(r, face, size)};
+    return render_text_line(r, face, size, theme_px(th, 10), text, rc, ALIGN_LEFT | ALIGN_TOP, c);
+}
+
+void lsu_draw_note(Render *r, const Theme *th, Rect rc, const char *text, Color c)
+{
+    int size = theme_px(th, THEME_BODY), min_size = theme_px(th, 10);
+    int h = render_text_wrap(r, FONT_SANS, size, text, rc, c, false);
+    while (h > rc.h && size > min_size) {
+        size--;
+        h = render_text_wrap(r, FONT_SANS, size, text, rc, c, false);
+    }
+    int y = rc.y + (rc.h - h) / 2;
+    if (y < rc.y)
+        y = rc.y;
+    render_text_wrap(r, FONT_SANS, size, text, (Rect){rc.x, y, rc.w, rc.y + rc.h - y}, c, true);
+}
+
 int lsu_widest_line(Render *r, FontFace face, int size, const char *text)
 {
     int best = 0;

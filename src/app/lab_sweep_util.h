@@ -41,6 +41,15 @@ int lsu_wrap(Render *r, FontFace face, int size, const char *text, int max_w, ch
 void lsu_equation_metrics(Render *r, const Theme *th, Rect rc, int want, int min, int need_lines,
                           int *size, int *chars, int *lines);
 
+/* One line at (x, y) top-left that never runs past max_w: shrunk toward 10 px × scale, then
+ * cut with "…" (render_text_line). Returns the width drawn. */
+int lsu_draw_fit_line(Render *r, const Theme *th, FontFace face, int size, const char *text, int x,
+                      int y, int max_w, Color c);
+
+/* A sentence in the equation strip's rect rc: word-wrapped and centred vertically, shrunk
+ * toward 10 px × scale until every line fits rc (never cut while a smaller size fits). */
+void lsu_draw_note(Render *r, const Theme *th, Rect rc, const char *text, Color c);
+
 /* The pixel width of the widest '\n'-separated line of text. */
 int lsu_widest_line(Render *r, FontFace face, int size, const char *text);
 

@@ -170,19 +170,50 @@ static void draw_title(Render *r, const Theme *th, const GridView *v, const Grid
         snprintf(shape, sizeof shape, "%s", v->shape);
     else
         snprintf(shape, sizeof shape, "%d\xC3\x97%d", v->rows, v->cols);
-    int size = theme_px(th, THEME_BODY);
+    int size = theme_px(th, THEME_BODY), min_size = theme_px(th, 10);
     int tw = 0, sw = 0, gap = theme_px(th, 6);
-    render_text_size(r, FONT_SANS_BOLD, size, v->title, &tw, NULL);
-    render_text_size(r, FONT_MONO, size, shape, &sw, NULL);
+    int avail = lay->title.w;
+    /* a narrow column: the whole title shrinks (down to 10 px × scale) before anything is cut,
+     * so "output 0 (W0) 3×3" stays whole where it can */
+    for (;;) {
+        render_text_size(r, FONT_SANS_BOLD, size, v->title, &tw, NULL);
+        render_text_size(r, FONT_MONO, size, shape, &sw, NULL);
+        if (tw + gap + sw <= avail || size <= min_size)
+            break;
+        int next = (int)((long)size * avail / (tw + gap + sw));
+        size = next < size ? (next > min_size ? next : min_size) : size - 1;
+        gap = theme_px(th, 6) * size / theme_px(th, THEME_BODY);
+    }
+    /* still too wide at the smallest size: the shape gives way first ("1×28×28  (pad…"), then
+     * the title itself */
+    char shape_fit[64], title_fit[160];
+    const char *title = v->title;
+    if (tw + gap + sw > avail) {
+        int room = avail - tw - gap;
+        if (room >= theme_px(th, 24)) {
+            render_text_fit(r, FONT_MONO, size, shape, room, shape_fit, sizeof shape_fit);
+            snprintf(shape, sizeof shape, "%s", shape_fit);
+        } else {
+            shape[0] = '\0';
+            gap = 0;
+            title = render_text_fit(r, FONT_SANS_BOLD, size, v->title, avail, title_fit,
+                                    sizeof title_fit);
+        }
+        render_text_size(r, FONT_SANS_BOLD, size, title, &tw, NULL);
+        render_text_size(r, FONT_MONO, size, shape, &sw, NULL);
+    }
     int total = tw + gap + sw;
     int x = lay->cells.x + lay->cells.w / 2 - total / 2;
+    if (x + total > lay->title.x + lay->title.w)
+        x = lay->title.x + lay->title.w - total;
     if (x < lay->title.x)
         x = lay->title.x;
     render_clip_push(r, lay->title);
     int cy = lay->title.y + lay->title.h / 2;
-    render_text(r, FONT_SANS_BOLD, size, v->title, x, cy, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
-    render_text(r, FONT_MONO, size, shape, x + tw + gap, cy, ALIGN_LEFT | ALIGN_MIDDLE,
-                th->text_dim);
+    render_text(r, FONT_SANS_BOLD, size, title, x, cy, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+    if (shape[0])
+        render_text(r, FONT_MONO, size, shape, x + tw + gap, cy, ALIGN_LEFT | ALIGN_MIDDLE,
+                    th->text_dim);
     render_clip_pop(r);
 }
 

@@ -542,6 +542,55 @@ const char *render_text_fit(Render *r, FontFace face, int size, const char *utf8
     return out;
 }
 
+int render_text_fit_size(Render *r, FontFace face, int size, int min_size, const char *utf8,
+                         int max_w)
+{
+    if (min_size > size)
+        min_size = size;
+    int w = 0;
+    render_text_size(r, face, size, utf8, &w, NULL);
+    if (w <= max_w || size <= min_size)
+        return size;
+    /* text width is close to proportional to the size: jump near the answer, then step down */
+    int s = (int)((long)size * max_w / (w > 0 ? w : 1));
+    if (s >= size)
+        s = size - 1;
+    if (s < min_size)
+        s = min_size;
+    /* glyph metrics are hinted, so the estimate can be one or two off either way */
+    render_text_size(r, face, s, utf8, &w, NULL);
+    if (w <= max_w) {
+        while (s + 1 < size) {
+            render_text_size(r, face, s + 1, utf8, &w, NULL);
+            if (w > max_w)
+                break;
+            s++;
+        }
+        return s;
+    }
+    for (s--; s > min_size; s--) {
+        render_text_size(r, face, s, utf8, &w, NULL);
+        if (w <= max_w)
+            return s;
+    }
+    return min_size;
+}
+
+int render_text_line(Render *r, FontFace face, int size, int min_size, const char *utf8, Rect rc,
+                     int align, Color c)
+{
+    if (!utf8 || !utf8[0] || rc.w <= 0)
+        return 0;
+    int s = render_text_fit_size(r, face, size, min_size, utf8, rc.w);
+    int w = 0;
+    render_text_size(r, face, s, utf8, &w, NULL);
+    if (w <= rc.w)
+        return render_text_in(r, face, s, utf8, rc, align, c);
+    char fit[1024];
+    render_text_fit(r, face, s, utf8, rc.w, fit, sizeof fit);
+    return render_text_in(r, face, s, fit, rc, align, c);
+}
+
 int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect rc, Color c,
                      bool draw)
 {

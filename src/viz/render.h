@@ -95,6 +95,15 @@ int render_line_height(Render *r, FontFace face, int size);
 const char *render_text_fit(Render *r, FontFace face, int size, const char *utf8, int max_w,
                             char *out, size_t out_size);
 
+/* The largest font size from size down to min_size at which utf8 fits max_w pixels on one line;
+ * min_size when even that is too wide. */
+int render_text_fit_size(Render *r, FontFace face, int size, int min_size, const char *utf8,
+                         int max_w);
+/* One line of text inside rc per align flags that never leaves rc: drawn at size when it fits,
+ * else shrunk (not below min_size), else cut with "…" at min_size. Returns the width drawn. */
+int render_text_line(Render *r, FontFace face, int size, int min_size, const char *utf8, Rect rc,
+                     int align, Color c);
+
 /* Word-wraps utf8 into rc's width (breaking at spaces, honouring '\n'), drawing at most the
  * lines that fit rc's height (the last one ending in "…" when text remains). Returns the height
  * used. With draw false it only measures (rc.h is then ignored). */

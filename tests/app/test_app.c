@@ -51,6 +51,11 @@ static void test_layout(void)
             /* the stage keeps most of the window */
             if (L.stage.w < sizes[i][0] / 2 || L.stage.h < sizes[i][1] / 3)
                 ok = 0;
+            /* and stops 16 px x scale short of the right edge, so no grid touches it */
+            Theme th = theme_make(THEME_DARK, 1.0f);
+            th.scale = L.scale;
+            if (L.stage.x + L.stage.w > sizes[i][0] - 2 * theme_px(&th, 8))
+                ok = 0;
         }
     CHECK(ok);
     /* the requested scale is honoured where it fits and capped where it does not */

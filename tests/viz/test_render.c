@@ -135,6 +135,26 @@ int main(void)
     render_text_size(r, FONT_SANS, 14, fit, &fw, NULL);
     CHECK(fw <= 80);
     CHECK_CONTAINS(fit, "\xE2\x80\xA6");
+    /* shrinking to fit: the largest size that fits, never below the minimum */
+    const char *label = "output 0 (W0) 3\xC3\x97"
+                        "3";
+    int w16 = 0, w_fit = 0;
+    render_text_size(r, FONT_SANS, 16, label, &w16, NULL);
+    CHECK_INT_EQ(16, render_text_fit_size(r, FONT_SANS, 16, 10, label, w16));
+    int fs = render_text_fit_size(r, FONT_SANS, 16, 8, label, w16 * 3 / 4);
+    render_text_size(r, FONT_SANS, fs, label, &w_fit, NULL);
+    CHECK(fs < 16 && fs >= 8 && w_fit <= w16 * 3 / 4);
+    int w_next = 0;
+    render_text_size(r, FONT_SANS, fs + 1, label, &w_next, NULL);
+    CHECK(w_next > w16 * 3 / 4); /* one size larger no longer fits: the largest was chosen */
+    CHECK_INT_EQ(10, render_text_fit_size(r, FONT_SANS, 16, 10, label, 5));
+    /* a fitted line never draws outside its rect, even when it must be cut */
+    render_clear(r, bg);
+    int drawn = render_text_line(r, FONT_SANS, 16, 10, "a line far too long for forty pixels",
+                                 (Rect){100, 100, 40, 20}, ALIGN_LEFT | ALIGN_TOP, white);
+    CHECK(drawn <= 40 && drawn > 0);
+    CHECK(ink((Rect){100, 100, 40, 20}, bg) > 10);
+    CHECK_INT_EQ(0, ink((Rect){140, 95, 200, 30}, bg));
     /* wrapping: measured height is a whole number of lines */
     int lh = render_line_height(r, FONT_SANS, 14);
     int hh = render_text_wrap(r, FONT_SANS, 14, "one two three four five six seven eight",
