@@ -1,0 +1,24 @@
+/* fuzz_util.h - helpers shared by the libFuzzer harnesses: the fuzz input written to a
+ * per-process temporary file, for readers that take a path. */
+#ifndef CONVSCOPE_FUZZ_UTIL_H
+#define CONVSCOPE_FUZZ_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Writes data (size bytes) to /tmp/convscope_fuzz_<tag>_<pid><ext> and returns that path
+ * (static storage); aborts when the file cannot be written: the harness itself is broken. */
+static const char *fuzz_write_temp(const char *tag, const char *ext, const uint8_t *data,
+                                   size_t size)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/convscope_fuzz_%s_%ld%s", tag, (long)getpid(), ext);
+    FILE *f = fopen(path, "wb");
+    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
+        abort();
+    return path;
+}
+
+#endif
