@@ -333,6 +333,46 @@ static void col_lines(Ui *ui, UiColumn *col, const char *text, FontFace face, in
     col->y += col->gap;
 }
 
+/* The largest size from base down to lo (both at scale 1.0) at which text fits max_w; 0 when
+ * even lo is too wide. */
+static int fitting_size(Render *r, const Theme *th, FontFace face, float base, float lo,
+                        const char *text, int max_w)
+{
+    int min_size = theme_px(th, lo);
+    for (int size = theme_px(th, base); size >= min_size && size > 0; size--) {
+        int w = 0;
+        render_text_size(r, face, size, text, &w, NULL);
+        if (w <= max_w)
+            return size;
+    }
+    return 0;
+}
+
+/* The lab's key list under a "Keys" heading when it all fits the column; else one dim line
+ * whose tooltip holds the list (a short window or a large UI scale), so nothing is cut off. */
+static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
+{
+    int size = theme_px(ui->th, THEME_SMALL);
+    int lh = render_line_height(ui->r, FONT_MONO, size);
+    int lines = 1;
+    for (const char *p = keys; *p; p++)
+        lines += *p == '\n';
+    int bottom = col->area.y + col->area.h;
+    if (col->y + col->row_h + col->gap + lines * lh <= bottom) {
+        ui_column_heading(ui, col, "Keys");
+        col_lines(ui, col, keys, FONT_MONO, THEME_SMALL, ui->th->text_dim);
+        return;
+    }
+    int sl = render_line_height(ui->r, FONT_SANS, size);
+    if (col->y + sl > bottom)
+        return;
+    Rect rc = {col->area.x, col->y, col->area.w, sl};
+    col_lines(ui, col, "Keys: hover here for the list", FONT_SANS, THEME_SMALL,
+              ui->th->text_dim);
+    if (!headless && rect_contains(rc, ui->in.mx, ui->in.my))
+        ui_tooltip(ui, keys);
+}
+
 /* n as superscript digits ("¹⁰"). */
 static const char *superscript(int n, char *out, size_t size)
 {
@@ -404,11 +444,10 @@ static void draw_controls(ActLab *L, LabContext *ctx)
         load_kernel(L);
         changed = true;
     }
-    ui_column_heading(ui, &col, "Keys");
-    col_lines(ui, &col,
-              "← → probe ±0.1\nA function  K stack k\nD digit     G kernel\n"
-              "drag the probe on the plot\nhover a map: its z on the curve",
-              FONT_MONO, THEME_SMALL, th->text_dim);
+    col_keys(ui, &col,
+             "← → probe ±0.1\nA function  K stack k\nD digit     G kernel\n"
+             "drag the probe on the plot\nhover a map: its z on the curve",
+             ctx->headless);
     if (changed)
         actscene_rebuild(s);
 }
@@ -501,15 +540,23 @@ static void draw_function_plot(ActLab *L, LabContext *ctx, Rect area)
     char fit[600];
     int ty = pr.y + pr.h + theme_px(th, 6);
     int gapx = theme_px(th, 16);
-    int w1 = render_text(r, FONT_MONO, size, L->eq, area.x + area.w, ty, ALIGN_RIGHT | ALIGN_TOP,
-                         curve_f(th));
-    int w2 = render_text(r, FONT_MONO, size, L->eq2, area.x + area.w, ty + line_h,
-                         ALIGN_RIGHT | ALIGN_TOP, curve_d(th));
-    render_text_fit(r, FONT_MONO, size, actscene_formula(s->kind), area.w - w1 - gapx, fit,
-                    sizeof fit);
+    /* the values beside the formulas when both fit; else the formulas alone (the values are
+     * on the plot's marks and in the equation strip) */
+    int fw1 = 0, fw2 = 0, vw1 = 0, vw2 = 0;
+    render_text_size(r, FONT_MONO, size, actscene_formula(s->kind), &fw1, NULL);
+    render_text_size(r, FONT_MONO, size, actscene_deriv_formula(s->kind), &fw2, NULL);
+    render_text_size(r, FONT_MONO, size, L->eq, &vw1, NULL);
+    render_text_size(r, FONT_MONO, size, L->eq2, &vw2, NULL);
+    bool values = fw1 + gapx + vw1 <= area.w && fw2 + gapx + vw2 <= area.w;
+    if (values) {
+        render_text(r, FONT_MONO, size, L->eq, area.x + area.w, ty, ALIGN_RIGHT | ALIGN_TOP,
+                    curve_f(th));
+        render_text(r, FONT_MONO, size, L->eq2, area.x + area.w, ty + line_h,
+                    ALIGN_RIGHT | ALIGN_TOP, curve_d(th));
+    }
+    render_text_fit(r, FONT_MONO, size, actscene_formula(s->kind), area.w, fit, sizeof fit);
     render_text(r, FONT_MONO, size, fit, area.x, ty, ALIGN_LEFT | ALIGN_TOP, curve_f(th));
-    render_text_fit(r, FONT_MONO, size, actscene_deriv_formula(s->kind), area.w - w2 - gapx, fit,
-                    sizeof fit);
+    render_text_fit(r, FONT_MONO, size, actscene_deriv_formula(s->kind), area.w, fit, sizeof fit);
     render_text(r, FONT_MONO, size, fit, area.x, ty + line_h, ALIGN_LEFT | ALIGN_TOP,
                 curve_d(th));
 }
@@ -564,8 +611,11 @@ static void draw_vanishing_table(ActLab *L, LabContext *ctx, Rect tr)
     int y = tr.y;
     char fit[128], px[32], title[64];
     snprintf(title, sizeof title, "0.25ᵏ vs from x = %s", fixed2(s->probe, px, sizeof px));
-    render_text_fit(r, FONT_SANS_BOLD, head, title, tr.w, fit, sizeof fit);
-    render_text(r, FONT_SANS_BOLD, head, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text);
+    /* a narrow column writes the heading smaller before it cuts it */
+    int hs = fitting_size(r, th, FONT_SANS_BOLD, THEME_BODY, THEME_SMALL, title, tr.w);
+    render_text_fit(r, FONT_SANS_BOLD, hs ? hs : head, title, tr.w, fit, sizeof fit);
+    render_text(r, FONT_SANS_BOLD, hs ? hs : head, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP,
+                th->text);
     y += head_h;
     render_text_fit(r, FONT_MONO, mono, " k  0.25ᵏ      from x", tr.w, fit, sizeof fit);
     render_text(r, FONT_MONO, mono, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
@@ -584,44 +634,120 @@ static void draw_vanishing_table(ActLab *L, LabContext *ctx, Rect tr)
     }
 }
 
+/* A legend bar in rc.w with min, 0 (diverging) and max written under it, the labels in the
+ * largest small size that lets all three fit (a feature map's legend is as narrow as the map);
+ * when even that is too wide, the 0 gives way, then the max (colormap_draw_legend's rule). */
+static void draw_map_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s)
+{
+    int bar_h = theme_px(th, 8);
+    if (rc.w < 8)
+        return;
+    int step = 2;
+    for (int x = 0; x < rc.w; x += step) {
+        float t = ((float)x + 0.5f * (float)step) / (float)rc.w;
+        int w = x + step > rc.w ? rc.w - x : step;
+        render_rect(r, (Rect){rc.x + x, rc.y, w, bar_h},
+                    colorscale_color(s, s->lo + (s->hi - s->lo) * t));
+    }
+    render_rect_outline(r, (Rect){rc.x, rc.y, rc.w, bar_h}, 1, th->border);
+    char lo[32], hi[32], all[80];
+    int dec = fabsf(s->hi - s->lo) >= 10.0f ? 1 : 2;
+    colormap_format_value(s->lo, dec, lo, sizeof lo);
+    colormap_format_value(s->hi, dec, hi, sizeof hi);
+    bool diverging = s->kind == COLORMAP_DIVERGING;
+    /* all three labels at 12 or 11 px; else min and max down to 10 px (the tick under the
+     * bar still marks 0); else the min alone */
+    snprintf(all, sizeof all, diverging ? "%s  0  %s" : "%s  %s", lo, hi);
+    int size = fitting_size(r, th, FONT_MONO, THEME_SMALL, THEME_SMALL - 1, all, rc.w);
+    bool zero = diverging, both = true;
+    if (size == 0) {
+        zero = false;
+        snprintf(all, sizeof all, "%s  %s", lo, hi);
+        size = fitting_size(r, th, FONT_MONO, THEME_SMALL, 10.0f, all, rc.w);
+        if (size == 0) {
+            size = theme_px(th, 10.0f);
+            both = false;
+        }
+    }
+    int ty = rc.y + bar_h + theme_px(th, 2);
+    int mx = rc.x + rc.w / 2;
+    render_text(r, FONT_MONO, size, lo, rc.x, ty, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    if (both)
+        render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP,
+                    th->text_dim);
+    if (diverging)
+        render_rect(r, (Rect){mx, rc.y + bar_h, 1, theme_px(th, 2)}, th->text_dim);
+    if (zero)
+        render_text(r, FONT_MONO, size, "0", mx, ty, ALIGN_CENTER | ALIGN_TOP, th->text_dim);
+}
+
+/* Height of draw_map_legend's bar and labels. */
+static int map_legend_height(Render *r, const Theme *th)
+{
+    return theme_px(th, 8) + theme_px(th, 2) +
+           render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
+}
+
 static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
 {
     Render *r = ctx->r;
     const Theme *th = ctx->th;
     ActScene *s = &L->sc;
     int gap = theme_px(th, 12);
-    int w4 = area.w / 4;
+    int w4 = (area.w + gap) / 4;
+    int col_w = w4 - gap;
 
     const char *name = actscene_kind_name(s->kind);
-    static char t_digit[64], t_z[64], t_f[64], t_d[64];
+    /* long titles when all four fit their columns, else the short ones the caption explains */
+    static char t_long[4][64], t_short[4][32];
     if (s->digit_label >= 0)
-        snprintf(t_digit, sizeof t_digit, "digit (a %d)", s->digit_label);
+        snprintf(t_long[0], sizeof t_long[0], "digit (a %d)", s->digit_label);
     else
-        snprintf(t_digit, sizeof t_digit, "digit");
-    snprintf(t_z, sizeof t_z, "z = digit ⋆ K");
-    snprintf(t_f, sizeof t_f, "%s(z)", name);
-    snprintf(t_d, sizeof t_d, "%s′(z)", name);
-    /* the band's caption says what the short titles leave out */
-    char cap[160], fitc[200];
-    snprintf(cap, sizeof cap, "%d×%d feature map: digit #%d ⋆ %s (pad 1), then %s", ACTLAB_MAP,
-             ACTLAB_MAP, s->digit_index, s->kernel_name ? s->kernel_name : "?", name);
+        snprintf(t_long[0], sizeof t_long[0], "digit");
+    snprintf(t_long[1], sizeof t_long[1], "z = digit ⋆ K");
+    snprintf(t_long[2], sizeof t_long[2], "%s(z)", name);
+    snprintf(t_long[3], sizeof t_long[3], "%s′(z)", name);
+    snprintf(t_short[0], sizeof t_short[0], "digit");
+    snprintf(t_short[1], sizeof t_short[1], "z");
+    snprintf(t_short[2], sizeof t_short[2], "f(z)");
+    snprintf(t_short[3], sizeof t_short[3], "f′(z)");
+    int title_size = theme_px(th, THEME_BODY);
+    bool long_titles = true;
+    for (int i = 0; i < 4; i++) {
+        int w = 0;
+        render_text_size(r, FONT_SANS_BOLD, title_size, t_long[i], &w, NULL);
+        long_titles = long_titles && w <= col_w;
+    }
+    /* the band's caption says what the titles leave out; two lines when narrow */
+    char cap[400];
+    if (long_titles)
+        snprintf(cap, sizeof cap, "%d×%d feature maps: digit #%d ⋆ %s (pad 1), then %s",
+                 ACTLAB_MAP, ACTLAB_MAP, s->digit_index, s->kernel_name ? s->kernel_name : "?",
+                 name);
+    else
+        snprintf(cap, sizeof cap, "%d×%d maps: z = digit #%d%s ⋆ %s (pad 1), f = %s",
+                 ACTLAB_MAP, ACTLAB_MAP, s->digit_index, t_long[0] + 5,
+                 s->kernel_name ? s->kernel_name : "?", name);
     int cap_size = theme_px(th, THEME_BODY);
-    int cap_h = render_line_height(r, FONT_SANS_BOLD, cap_size) + theme_px(th, 6);
-    render_text_fit(r, FONT_SANS_BOLD, cap_size, cap, area.w, fitc, sizeof fitc);
-    render_text(r, FONT_SANS_BOLD, cap_size, fitc, area.x, area.y, ALIGN_LEFT | ALIGN_TOP,
-                th->text);
+    int cap_lh = render_line_height(r, FONT_SANS_BOLD, cap_size);
+    int cap_h = render_text_wrap(r, FONT_SANS_BOLD, cap_size, cap, area, th->text, false);
+    if (cap_h > 2 * cap_lh)
+        cap_h = 2 * cap_lh;
+    render_text_wrap(r, FONT_SANS_BOLD, cap_size, cap, (Rect){area.x, area.y, area.w, cap_h},
+                     th->text, true);
+    cap_h += theme_px(th, 6);
     area.y += cap_h;
     area.h -= cap_h;
     GridView gv[4];
-    gv[0] = grid_view_make(t_digit, s->digit, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_GRAY);
+    gv[0] = grid_view_make(NULL, s->digit, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_GRAY);
     gv[0].scale = colorscale_make(COLORMAP_GRAY, 0.0f, 1.0f);
-    gv[1] = grid_view_make(t_z, s->z, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
+    gv[1] = grid_view_make(NULL, s->z, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
     /* before and after on the same diverging scale: what changed is what the function did */
     float m = fmaxf(fabsf(s->z_min), fabsf(s->z_max));
     gv[1].scale = colorscale_make(COLORMAP_DIVERGING, -m, m);
     /* after: the same scale as z where the function keeps z's units (relu, leaky, abs,
      * softplus); sigmoid squashes into (0, 1) and tanh into (-1, 1), shown on those ranges */
-    gv[2] = grid_view_make(t_f, s->fz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
+    gv[2] = grid_view_make(NULL, s->fz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
     if (s->kind == ACT_SIGMOID) {
         gv[2].scale = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f);
     } else if (s->kind == ACT_TANH) {
@@ -631,22 +757,26 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
     }
     /* |x| has slopes -1 and +1 (signed); every other derivative is >= 0, a magnitude from 0 */
     if (s->kind == ACT_ABS) {
-        gv[3] = grid_view_make(t_d, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
+        gv[3] = grid_view_make(NULL, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_DIVERGING);
         gv[3].scale = colorscale_make(COLORMAP_DIVERGING, -1.0f, 1.0f);
     } else {
         float dmax = 0.0f;
         for (int i = 0; i < ACTLAB_MAP * ACTLAB_MAP; i++)
             dmax = fmaxf(dmax, s->dz[i]);
-        gv[3] = grid_view_make(t_d, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_SEQUENTIAL);
+        gv[3] = grid_view_make(NULL, s->dz, ACTLAB_MAP, ACTLAB_MAP, COLORMAP_SEQUENTIAL);
         gv[3].scale = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, dmax > 0.0f ? dmax : 1.0f);
     }
-    int line_h = render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY));
+    /* title and legend are drawn here (fitted to the column), the cells by the grid */
+    int title_h = render_line_height(r, FONT_SANS_BOLD, title_size) + theme_px(th, 4);
+    int legend_h = map_legend_height(r, th) + theme_px(th, 4);
     GridLayout lay[4];
     for (int i = 0; i < 4; i++) {
-        gv[i].shape = "";
         gv[i].show_values = false;
-        Rect a = {area.x + i * w4, area.y, w4 - gap, area.h};
-        lay[i] = grid_layout(&gv[i], a, th, line_h);
+        gv[i].show_legend = false;
+        Rect a = {area.x + i * w4, area.y + title_h, col_w, area.h - title_h - legend_h};
+        lay[i] = grid_layout(&gv[i], a, th, 0);
+        /* the maps sit under their titles, not centred in the height */
+        lay[i].cells.y = a.y;
     }
     L->hover_cell = -1;
     Ui *ui = ctx->ui;
@@ -667,14 +797,26 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
                  fixed4(s->dz[L->hover_cell], c, sizeof c));
         ui_tooltip(ui, L->tip);
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
+        Rect cells = lay[i].cells;
+        char fit[96];
+        render_text_fit(r, FONT_SANS_BOLD, title_size, long_titles ? t_long[i] : t_short[i],
+                        col_w, fit, sizeof fit);
+        render_text(r, FONT_SANS_BOLD, title_size, fit, cells.x + cells.w / 2,
+                    cells.y - theme_px(th, 4), ALIGN_CENTER | ALIGN_BOTTOM, th->text);
         grid_draw(r, th, &gv[i], &lay[i]);
+        Rect lg = {area.x + i * w4, cells.y + cells.h + theme_px(th, 4), col_w, legend_h};
+        draw_map_legend(r, th, lg, &gv[i].scale);
+    }
     /* the arrows: conv, then the function */
     int ay = lay[1].cells.y + lay[1].cells.h / 2;
-    render_text(r, FONT_SANS_BOLD, theme_px(th, 20), "→", area.x + w4 - gap / 2, ay,
-                ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
-    render_text(r, FONT_SANS_BOLD, theme_px(th, 20), "→", area.x + 2 * w4 - gap / 2, ay,
-                ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    int arrow = fitting_size(r, th, FONT_SANS_BOLD, 20.0f, 9.0f, "→", gap + theme_px(th, 4));
+    if (arrow > 0) {
+        render_text(r, FONT_SANS_BOLD, arrow, "→", area.x + w4 - gap / 2, ay,
+                    ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+        render_text(r, FONT_SANS_BOLD, arrow, "→", area.x + 2 * w4 - gap / 2, ay,
+                    ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    }
 }
 
 static void act_draw(void *state, LabContext *ctx)
@@ -690,6 +832,11 @@ static void act_draw(void *state, LabContext *ctx)
     int top_h = st.h * 56 / 100;
     /* top: f and f' | the stack's plot; bottom: the four maps | the stack's numbers */
     int right_w = st.w * 30 / 100;
+    /* the stack's plot and table need about 190 px (its title, legend and 24-character rows);
+     * on a narrow stage they take up to 40 % and the maps' titles shorten */
+    int right_min = theme_px(th, 190);
+    if (right_w < right_min)
+        right_w = right_min < st.w * 40 / 100 ? right_min : st.w * 40 / 100;
     Rect fplot = {st.x, st.y, st.w - right_w - gap, top_h};
     Rect van = {st.x + st.w - right_w, st.y, right_w, top_h};
     Rect maps = {st.x, st.y + top_h + gap, st.w - right_w - gap, st.h - top_h - gap};

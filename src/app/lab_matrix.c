@@ -410,6 +410,16 @@ static void text_line(Render *r, const Theme *th, FontFace face, int base, const
     render_text_in(r, face, theme_px(th, (float)base), fit, rc, align, c);
 }
 
+/* The long form of a line when it fits rc, else the short one (cut with "…" only if even that
+ * is too wide). */
+static void text_line_or(Render *r, const Theme *th, FontFace face, int base, const char *lng,
+                         const char *shrt, Rect rc, int align, Color c)
+{
+    int w = 0;
+    render_text_size(r, face, theme_px(th, (float)base), lng, &w, NULL);
+    text_line(r, th, face, base, w <= rc.w ? lng : shrt, rc, align, c);
+}
+
 /* Lays a grid view into avail, with the title line height of the body font. */
 static GridLayout place_grid(Render *r, const Theme *th, const GridView *v, Rect avail)
 {
@@ -444,6 +454,31 @@ static void col_lines(Ui *ui, UiColumn *col, const char *text, FontFace face, in
         p = nl ? nl + 1 : p + len;
     }
     col->y += col->gap;
+}
+
+/* The lab's key list under a "Keys" heading when it all fits the column; else one dim line
+ * whose tooltip holds the list (a short window or a large UI scale), so nothing is cut off. */
+static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
+{
+    int size = theme_px(ui->th, THEME_SMALL);
+    int lh = render_line_height(ui->r, FONT_MONO, size);
+    int lines = 1;
+    for (const char *p = keys; *p; p++)
+        lines += *p == '\n';
+    int bottom = col->area.y + col->area.h;
+    if (col->y + col->row_h + col->gap + lines * lh <= bottom) {
+        ui_column_heading(ui, col, "Keys");
+        col_lines(ui, col, keys, FONT_MONO, THEME_SMALL, ui->th->text_dim);
+        return;
+    }
+    int sl = render_line_height(ui->r, FONT_SANS, size);
+    if (col->y + sl > bottom)
+        return;
+    Rect rc = {col->area.x, col->y, col->area.w, sl};
+    col_lines(ui, col, "Keys: hover here for the list", FONT_SANS, THEME_SMALL,
+              ui->th->text_dim);
+    if (!headless && rect_contains(rc, ui->in.mx, ui->in.my))
+        ui_tooltip(ui, keys);
 }
 
 static const char *const mode_items[MATMODE_COUNT] = {"Conv as matrix", "Transposed conv",
@@ -516,7 +551,14 @@ static void draw_controls(MatrixLab *L, LabContext *ctx)
         }
     }
 
-    /* the proof that the picture is the operation, from the engine */
+    /* the proof that the picture is the operation, from the engine; a line is kept free at
+     * the bottom for the keys (their list, or the line that shows it on hover) */
+    int keys_lh = render_line_height(ui->r, FONT_SANS, theme_px(th, THEME_SMALL)) + col.gap;
+    int check_h = col.row_h + col.gap +
+                  render_line_height(ui->r, FONT_MONO, theme_px(th, THEME_SMALL)) + col.gap;
+    if (col.y + check_h + keys_lh > col.area.y + col.area.h)
+        keys_lh = 0; /* the check comes first */
+    col.area.h -= keys_lh;
     ui_column_heading(ui, &col, "Check");
     char buf[160];
     char d[32];
@@ -527,17 +569,17 @@ static void draw_controls(MatrixLab *L, LabContext *ctx)
         snprintf(buf, sizeof buf, "max|M·x − conv| = %s", d);
     col_lines(ui, &col, buf, FONT_MONO, THEME_SMALL, s->max_diff == 0.0f ? th->text : th->warning);
     if (s->mode != MATMODE_FLIP) {
-        snprintf(buf, sizeof buf, "M is %d×%d with %d non-zeros\n(%d%% of its entries)",
+        snprintf(buf, sizeof buf, "M: %d×%d, %d non-zeros (%d%%)",
                  s->m.rows, s->m.cols, s->m.n_entries,
                  (int)lroundf(100.0f * (float)s->m.n_entries /
                               (float)(s->m.rows * s->m.cols)));
         col_lines(ui, &col, buf, FONT_MONO, THEME_SMALL, th->text_dim);
     }
-    ui_column_heading(ui, &col, "Keys");
-    col_lines(ui, &col,
-              "M mode   R values\nN input  K kernel\nS stride P padding\nO output padding\n"
-              "wheel on x or K: ±1\nhover: linked cells",
-              FONT_MONO, THEME_SMALL, th->text_dim);
+    col.area.h += keys_lh;
+    col_keys(ui, &col,
+             "M mode   R values\nN input  K kernel\nS stride P padding\nO output padding\n"
+             "wheel on x or K: ±1\nhover: linked cells",
+             ctx->headless);
 }
 
 /* ---- conv and transposed: grids + matrix ----------------------------------------------- */
@@ -750,21 +792,25 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
     grid_draw(r, th, &gout, &lout);
 
     /* ---- the matrix block ---- */
-    char title[160];
-    if (!tr)
+    char title[160], shrt[96];
+    if (!tr) {
         snprintf(title, sizeof title, "M · unroll(x) = unroll(y)      M is %d×%d", dr, dc);
-    else if (!L->swap)
+        snprintf(shrt, sizeof shrt, "M · unroll(x) = unroll(y), M %d×%d", dr, dc);
+    } else if (!L->swap) {
         snprintf(title, sizeof title,
                  "Mᵀ · unroll(x) = unroll(out)      Mᵀ is %d×%d, the transpose of the %d×%d "
                  "conv matrix",
                  dr, dc, dc, dr);
-    else
+        snprintf(shrt, sizeof shrt, "Mᵀ · unroll(x) = unroll(out), Mᵀ %d×%d", dr, dc);
+    } else {
         snprintf(title, sizeof title,
                  "out = Mᵀ·x, drawn turned: outᵀ = xᵀ·M      row t of M (%d×%d) is x_t's stamp",
                  dc, dr);
-    text_line(r, th, FONT_SANS_BOLD, THEME_BODY,
-              title, (Rect){mr.x, by - title_h, mr.w, title_h - gap / 4},
-              ALIGN_CENTER | ALIGN_MIDDLE, th->text);
+        snprintf(shrt, sizeof shrt, "Mᵀ drawn turned: outᵀ = xᵀ·M, M %d×%d", dc, dr);
+    }
+    text_line_or(r, th, FONT_SANS_BOLD, THEME_BODY, title, shrt,
+                 (Rect){mr.x, by - title_h, mr.w, title_h - gap / 4},
+                 ALIGN_CENTER | ALIGN_MIDDLE, th->text);
     int lab_size = theme_px(th, THEME_BODY);
     int head = theme_px(th, THEME_HEADING), pad8 = theme_px(th, 8);
     if (!L->swap) {
@@ -921,7 +967,25 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
     int cur = matscene_current(s, L->tl.pos);
     int n_in = s->n * s->n, n_out = s->out_h * s->out_w;
     matscene_output_at(s, L->tl.pos, L->out, L->shown, L->out2);
-    int head_h = render_line_height(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING)) + gap / 2;
+    /* each band's heading: what it is, then its formula; on one line when both bands' fit,
+     * else the formula on a second line in the mono body size */
+    static const char *const head_what[2] = {"Cross-correlation — what a CNN layer computes",
+                                             "True convolution — the kernel flipped"};
+    static const char *const head_formula[2] = {
+        "(I ⋆ K)(i, j) = Σ I(i+m, j+n)·K(m, n)",
+        "(I ∗ K)(i, j) = Σ I(i−m, j−n)·K(m, n) = (I ⋆ flip K)(i, j)"};
+    int head_size = theme_px(th, THEME_HEADING);
+    int head_lh = render_line_height(r, FONT_SANS_BOLD, head_size);
+    bool one_line = true;
+    for (int b = 0; b < 2; b++) {
+        char both_text[256];
+        snprintf(both_text, sizeof both_text, "%s:  %s", head_what[b], head_formula[b]);
+        int w = 0;
+        render_text_size(r, FONT_SANS_BOLD, head_size, both_text, &w, NULL);
+        one_line = one_line && w <= st.w;
+    }
+    int formula_lh = render_line_height(r, FONT_MONO, theme_px(th, THEME_BODY));
+    int head_h = head_lh + (one_line ? 0 : formula_lh) + gap / 2;
     int eq_h = render_line_height(r, FONT_MONO, theme_px(th, THEME_BODY)) + gap / 2;
     int band_h = (st.h - gap) / 2;
 
@@ -960,13 +1024,18 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
     }
     for (int band = 0; band < 2; band++) {
         Rect br = {st.x, st.y + band * (band_h + gap), st.w, band_h};
-        const char *head = band == 0
-                               ? "Cross-correlation — what a CNN layer computes:  "
-                                 "(I ⋆ K)(i, j) = Σ I(i+m, j+n)·K(m, n)"
-                               : "True convolution — the kernel flipped:  "
-                                 "(I ∗ K)(i, j) = Σ I(i−m, j−n)·K(m, n) = (I ⋆ flip K)(i, j)";
-        text_line(r, th, FONT_SANS_BOLD, THEME_HEADING, head, (Rect){br.x, br.y, br.w, head_h},
-                  ALIGN_LEFT | ALIGN_MIDDLE, band == 0 ? th->text : th->text);
+        if (one_line) {
+            char head[256];
+            snprintf(head, sizeof head, "%s:  %s", head_what[band], head_formula[band]);
+            text_line(r, th, FONT_SANS_BOLD, THEME_HEADING, head,
+                      (Rect){br.x, br.y, br.w, head_h}, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+        } else {
+            text_line(r, th, FONT_SANS_BOLD, THEME_HEADING, head_what[band],
+                      (Rect){br.x, br.y, br.w, head_lh}, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+            text_line(r, th, FONT_MONO, THEME_BODY, head_formula[band],
+                      (Rect){br.x, br.y + head_lh, br.w, formula_lh}, ALIGN_LEFT | ALIGN_MIDDLE,
+                      th->text_dim);
+        }
         Rect gr = {br.x, br.y + head_h, br.w, br.h - head_h - eq_h};
         int w3 = gr.w / 3;
         GridView gin = grid_view_make("input I", s->x, s->n, s->n, COLORMAP_SEQUENTIAL);
