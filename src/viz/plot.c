@@ -279,24 +279,51 @@ void plot_draw(Render *r, const Theme *th, const PlotView *v, const PlotLayout *
     Rect a = lay->area;
     int gap = theme_px(th, 6);
     char buf[48];
-    if (v->title && lay->title.h > 0)
-        render_text_in(r, FONT_SANS_BOLD, lay->title_size, v->title, lay->title,
-                       ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+    if (v->title && lay->title.h > 0) {
+        /* a narrow plot writes its title smaller (down to the label size), then cuts it */
+        int size = lay->title_size, w = 0;
+        for (; size > lay->label_size; size--) {
+            render_text_size(r, FONT_SANS_BOLD, size, v->title, &w, NULL);
+            if (w <= lay->title.w)
+                break;
+        }
+        char fit[256];
+        render_text_fit(r, FONT_SANS_BOLD, size, v->title, lay->title.w, fit, sizeof fit);
+        render_text_in(r, FONT_SANS_BOLD, size, fit, lay->title, ALIGN_LEFT | ALIGN_MIDDLE,
+                       th->text);
+    }
 
-    /* legend: the y label on the left, then a swatch and label per curve */
+    /* legend: the y label on the left, then a swatch and label per curve; when that is wider
+     * than the plot, it starts at the plot's left edge with tick-size labels, then clips */
     if (lay->legend.h > 0) {
+        int size = lay->label_size, sw = theme_px(th, 18);
+        int total = 0, w = 0;
+        if (v->y_label) {
+            render_text_size(r, FONT_SANS, size, v->y_label, &w, NULL);
+            total += w + 3 * gap;
+        }
+        for (int i = 0; i < v->n_curves; i++)
+            if (v->curves[i].label) {
+                render_text_size(r, FONT_SANS, size, v->curves[i].label, &w, NULL);
+                total += sw + gap + w + 3 * gap;
+            }
         int x = a.x;
+        if (x + total - 3 * gap > lay->legend.x + lay->legend.w) {
+            x = lay->legend.x;
+            size = lay->tick_size;
+            sw = theme_px(th, 12);
+        }
+        render_clip_push(r, lay->legend);
         int cy = lay->legend.y + lay->legend.h / 2;
         if (v->y_label) {
-            int w = render_text(r, FONT_SANS, lay->label_size, v->y_label, x, cy,
-                                ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
-            x += w + 3 * gap;
+            int yw = render_text(r, FONT_SANS, size, v->y_label, x, cy,
+                                 ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+            x += yw + 3 * gap;
         }
         for (int i = 0; i < v->n_curves; i++) {
             const PlotCurve *c = &v->curves[i];
             if (!c->label)
                 continue;
-            int sw = theme_px(th, 18);
             if (c->no_line)
                 render_circle(r, (float)x + (float)sw / 2.0f, (float)cy, (float)theme_px(th, 4),
                               c->color);
@@ -304,10 +331,11 @@ void plot_draw(Render *r, const Theme *th, const PlotView *v, const PlotLayout *
                 render_line(r, (float)x, (float)cy, (float)(x + sw), (float)cy,
                             (float)theme_px(th, 3), c->color);
             x += sw + gap;
-            int w = render_text(r, FONT_SANS, lay->label_size, c->label, x, cy,
-                                ALIGN_LEFT | ALIGN_MIDDLE, th->text);
-            x += w + 3 * gap;
+            int lw = render_text(r, FONT_SANS, size, c->label, x, cy, ALIGN_LEFT | ALIGN_MIDDLE,
+                                 th->text);
+            x += lw + 3 * gap;
         }
+        render_clip_pop(r);
     }
 
     /* grid lines and tick labels */
