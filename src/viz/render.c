@@ -1,7 +1,8 @@
 /* render.c - the render seam over SDL_Renderer and SDL2_ttf. Shapes are built from filled
  * rectangles (spans) and SDL_RenderGeometry triangles, which the software renderer supports, so
- * headless output matches the window. Text is rendered white once and tinted per draw with the
- * texture colour modulation, so one cache entry serves every colour. */
+ * headless output matches the window. Text is rendered once per (string, face, size, colour) into
+ * a cached texture, and sizes are measured without rendering; opaque shapes are drawn without
+ * blending. Both keep the software renderer on its fast paths. */
 #include "viz/render.h"
 
 #include "engine/assets.h"
@@ -32,6 +33,7 @@ struct Render {
     int clip_depth;
     bool clip_empty;
     bool ttf_owned; /* we called TTF_Init */
+    int blend;      /* the SDL draw blend mode last set, -1 when unknown */
 };
 
 struct RenderImage {
@@ -92,7 +94,7 @@ Render *render_create(SDL_Renderer *sdl, const char *font_dir, char *err, size_t
         render_destroy(r);
         return NULL;
     }
-    SDL_SetRenderDrawBlendMode(sdl, SDL_BLENDMODE_BLEND);
+    r->blend = -1;
     return r;
 }
 
@@ -147,8 +149,20 @@ Rect rect_inset(Rect rc, int d)
 
 /* ---- shapes ------------------------------------------------------------------------------ */
 
+static void set_blend(Render *r, SDL_BlendMode mode)
+{
+    if (r->blend != (int)mode) {
+        SDL_SetRenderDrawBlendMode(r->sdl, mode);
+        r->blend = (int)mode;
+    }
+}
+
+/* Opaque colours draw without blending: the software renderer then fills spans with plain
+ * stores instead of a per-pixel blend, several times faster for panels and cells, with the
+ * same pixels. */
 static void set_color(Render *r, Color c)
 {
+    set_blend(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(r->sdl, c.r, c.g, c.b, c.a);
 }
 
@@ -157,10 +171,8 @@ void render_clear(Render *r, Color c)
     r->clip_depth = 0;
     r->clip_empty = false;
     SDL_RenderSetClipRect(r->sdl, NULL);
-    SDL_SetRenderDrawBlendMode(r->sdl, SDL_BLENDMODE_NONE);
-    set_color(r, c);
+    set_color(r, (Color){c.r, c.g, c.b, 255});
     SDL_RenderClear(r->sdl);
-    SDL_SetRenderDrawBlendMode(r->sdl, SDL_BLENDMODE_BLEND);
 }
 
 void render_rect(Render *r, Rect rc, Color c)
@@ -278,6 +290,7 @@ void render_triangle(Render *r, float x0, float y0, float x1, float y1, float x2
     if (r->clip_empty || c.a == 0)
         return;
     SDL_Vertex v[3] = {vert(x0, y0, c), vert(x1, y1, c), vert(x2, y2, c)};
+    set_blend(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_RenderGeometry(r->sdl, NULL, v, 3, NULL, 0);
 }
 
@@ -303,6 +316,7 @@ void render_line(Render *r, float x0, float y0, float x1, float y1, float t, Col
     SDL_Vertex v[4] = {vert(x0 - ex + nx, y0 - ey + ny, c), vert(x1 + ex + nx, y1 + ey + ny, c),
                        vert(x1 + ex - nx, y1 + ey - ny, c), vert(x0 - ex - nx, y0 - ey - ny, c)};
     int idx[6] = {0, 1, 2, 0, 2, 3};
+    set_blend(r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_RenderGeometry(r->sdl, NULL, v, 4, idx, 6);
 }
 
@@ -433,18 +447,49 @@ static TTF_Font *font_get(Render *r, FontFace face, int size)
     return f;
 }
 
-/* The cached white texture of the text, rendering it on a miss. NULL for "" or on failure. */
-static TextEntry *text_entry(Render *r, FontFace face, int size, const char *utf8)
+/* Cache keys: measurements live under the bare face (no texture, only the size from
+ * TTF_SizeUTF8); drawn text under the face plus its RGB, so every colour has its own texture
+ * already tinted. Tinted textures blit without colour modulation, which on the software
+ * renderer takes SDL's fast alpha blitter instead of the generic per-pixel modulating one. */
+static int key_measure(FontFace face)
+{
+    return (int)face;
+}
+
+static int key_drawn(FontFace face, Color c)
+{
+    return (int)face + 4 * (1 + ((int)c.r << 16 | (int)c.g << 8 | (int)c.b));
+}
+
+/* The cached size of the text (no drawing). NULL for "" or on failure. */
+static TextEntry *text_measure(Render *r, FontFace face, int size, const char *utf8)
 {
     if (!utf8 || !utf8[0])
         return NULL;
-    TextEntry *e = textcache_get(r->text, (int)face, size, utf8);
+    TextEntry *e = textcache_get(r->text, key_measure(face), size, utf8);
+    if (e)
+        return e;
+    TTF_Font *f = font_get(r, face, size);
+    int w = 0, h = 0;
+    if (!f || TTF_SizeUTF8(f, utf8, &w, &h) != 0)
+        return NULL;
+    return textcache_put(r->text, key_measure(face), size, utf8, NULL, w, h);
+}
+
+/* The cached texture of the text in colour c (alpha applied at draw time), rendering it on a
+ * miss. NULL for "" or on failure. */
+static TextEntry *text_entry(Render *r, FontFace face, int size, const char *utf8, Color c)
+{
+    if (!utf8 || !utf8[0])
+        return NULL;
+    int key = key_drawn(face, c);
+    TextEntry *e = textcache_get(r->text, key, size, utf8);
     if (e)
         return e;
     TTF_Font *f = font_get(r, face, size);
     if (!f)
         return NULL;
-    SDL_Surface *s = TTF_RenderUTF8_Blended(f, utf8, (SDL_Color){255, 255, 255, 255});
+    SDL_Surface *s = TTF_RenderUTF8_Blended(f, utf8, (SDL_Color){c.r, c.g, c.b, 255});
     if (!s)
         return NULL;
     SDL_Texture *t = SDL_CreateTextureFromSurface(r->sdl, s);
@@ -453,12 +498,12 @@ static TextEntry *text_entry(Render *r, FontFace face, int size, const char *utf
     if (!t)
         return NULL;
     SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
-    return textcache_put(r->text, (int)face, size, utf8, t, w, h);
+    return textcache_put(r->text, key, size, utf8, t, w, h);
 }
 
 void render_text_size(Render *r, FontFace face, int size, const char *utf8, int *w, int *h)
 {
-    TextEntry *e = text_entry(r, face, size, utf8);
+    TextEntry *e = text_measure(r, face, size, utf8);
     if (w)
         *w = e ? e->w : 0;
     if (h)
@@ -474,11 +519,13 @@ int render_line_height(Render *r, FontFace face, int size)
 int render_text(Render *r, FontFace face, int size, const char *utf8, int x, int y, int align,
                 Color c)
 {
-    TextEntry *e = text_entry(r, face, size, utf8);
+    if (r->clip_empty || c.a == 0) {
+        TextEntry *m = text_measure(r, face, size, utf8);
+        return m ? m->w : 0;
+    }
+    TextEntry *e = text_entry(r, face, size, utf8, c);
     if (!e)
         return 0;
-    if (r->clip_empty || c.a == 0)
-        return e->w;
     int h = align & 3;
     int v = align & 12;
     if (h == ALIGN_CENTER)
@@ -490,7 +537,6 @@ int render_text(Render *r, FontFace face, int size, const char *utf8, int x, int
     else if (v == ALIGN_BOTTOM)
         y -= e->h;
     SDL_Texture *t = e->payload;
-    SDL_SetTextureColorMod(t, c.r, c.g, c.b);
     SDL_SetTextureAlphaMod(t, c.a);
     SDL_Rect dst = {x, y, e->w, e->h};
     SDL_RenderCopy(r->sdl, t, NULL, &dst);

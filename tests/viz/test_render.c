@@ -111,9 +111,17 @@ int main(void)
     CHECK_INT_EQ(0, ink((Rect){20, 60, tw, th_}, bg));
     long hits0 = 0, hits1 = 0;
     render_text_stats(r, NULL, &hits0, NULL);
-    render_text(r, FONT_SANS, 20, "Hello 19", 20, 20, ALIGN_LEFT | ALIGN_TOP, red);
+    render_text(r, FONT_SANS, 20, "Hello 19", 20, 20, ALIGN_LEFT | ALIGN_TOP, white);
     render_text_stats(r, NULL, &hits1, NULL);
     CHECK(hits1 > hits0);
+    /* measuring renders nothing, and the same size comes back as the drawn width */
+    int entries0 = 0, entries1 = 0, mw = 0;
+    render_text_stats(r, &entries0, NULL, NULL);
+    render_text_size(r, FONT_SANS, 20, "Hello 19", &mw, NULL);
+    render_text_stats(r, &entries1, NULL, NULL);
+    CHECK_INT_EQ(tw, mw);
+    CHECK_INT_EQ(entries0, entries1);
+    render_text(r, FONT_SANS, 20, "Hello 19", 20, 20, ALIGN_LEFT | ALIGN_TOP, red);
     /* the tint applies: red text leaves red-dominant pixels */
     int reds = 0;
     for (int y = 20; y < 20 + th_; y++)
