@@ -2,10 +2,11 @@
  *
  *   convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR
  *
- * Writes into DIR (created with its parents): manifest.json (the layers with kind, output
- * shape, parameter names and shapes, the loss and the label), input.npy, input.grad.npy and,
- * for the k-th layer after the input line (two digits from 00), Lkk.out.npy and Lkk.grad.npy
- * (dL/d output), and for conv, deconv and dense also Lkk.W.npy, Lkk.b.npy, Lkk.dW.npy,
+ * Writes into DIR (created with its parents; every file is staged and moved into place only when
+ * all were written, so a failed dump leaves nothing half-written): manifest.json (the layers with
+ * kind, output shape, parameter names and shapes, the loss and the label), input.npy,
+ * input.grad.npy and, for the k-th layer after the input line (two digits from 00), Lkk.out.npy and
+ * Lkk.grad.npy (dL/d output), and for conv, deconv and dense also Lkk.W.npy, Lkk.b.npy, Lkk.dW.npy,
  * Lkk.db.npy. Shapes without the batch axis; weight layouts as PyTorch's modules. */
 #include "cli/cli.h"
 #include "engine/model.h"
@@ -13,12 +14,14 @@
 #include "engine/npy.h"
 #include "viz/imgfile.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define ERR_SIZE 1024
 
@@ -156,12 +159,81 @@ static int weight_dims(const Layer *l, long *dims)
     return 4;
 }
 
-static bool write_npy(const char *dir, const char *name, const float *data, const long *dims,
-                      int nd, char *err, size_t err_size)
+/* The files of one dump: written into a fresh staging folder inside DIR and renamed into DIR
+ * only when every one of them was written, the manifest last. A dump that fails half-way (a
+ * full disk, a file-size limit) so leaves no truncated array and no manifest naming arrays
+ * that are missing or belong to another run. */
+#define MAX_DUMP_FILES (3 + 6 * NET_MAX_LAYERS)
+
+typedef struct Staging {
+    const char *out;                /* DIR */
+    char dir[4200];                 /* DIR/.dump.XXXXXX */
+    char names[MAX_DUMP_FILES][32]; /* files created in it, in order */
+    int n;
+} Staging;
+
+static bool staging_open(Staging *st, const char *out, char *err, size_t err_size)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return npy_write(path, data, dims, nd, err, err_size);
+    st->n = 0;
+    st->out = out;
+    snprintf(st->dir, sizeof st->dir, "%s/.dump.XXXXXX", out);
+    if (!mkdtemp(st->dir)) {
+        snprintf(err, err_size, "%.900s: cannot create a file in it: %s", out, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Removes every staged file and the staging folder (after a failure). */
+static void staging_discard(Staging *st)
+{
+    char path[4300];
+    for (int i = 0; i < st->n; i++) {
+        snprintf(path, sizeof path, "%s/%s", st->dir, st->names[i]);
+        remove(path);
+    }
+    rmdir(st->dir);
+}
+
+/* Moves every staged file into out, in the order written (the manifest is last). */
+static bool staging_commit(Staging *st, const char *out, char *err, size_t err_size)
+{
+    char from[4300], to[4300];
+    for (int i = 0; i < st->n; i++) {
+        snprintf(from, sizeof from, "%s/%s", st->dir, st->names[i]);
+        snprintf(to, sizeof to, "%s/%s", out, st->names[i]);
+        if (rename(from, to) != 0) {
+            snprintf(err, err_size, "%.900s: cannot move into place: %s", to, strerror(errno));
+            return false;
+        }
+    }
+    rmdir(st->dir);
+    return true;
+}
+
+/* Records name as staged (before writing it, so a partial file is removed too). */
+static void staging_add(Staging *st, const char *name)
+{
+    assert(st->n < MAX_DUMP_FILES);
+    snprintf(st->names[st->n++], sizeof st->names[0], "%s", name);
+}
+
+static bool write_npy(Staging *st, const char *name, const float *data, const long *dims, int nd,
+                      char *err, size_t err_size)
+{
+    char path[4300];
+    staging_add(st, name);
+    snprintf(path, sizeof path, "%s/%s", st->dir, name);
+    if (npy_write(path, data, dims, nd, err, err_size))
+        return true;
+    /* name the file the user asked for, not its staging copy */
+    size_t at = strlen(path);
+    if (strncmp(err, path, at) == 0) {
+        char *why = strdup(err + at);
+        snprintf(err, err_size, "%.900s/%s%s", st->out, name, why ? why : ": write error");
+        free(why);
+    }
+    return false;
 }
 
 /* The options that define the layer, as JSON members (for anyone rebuilding the net). */
@@ -203,13 +275,14 @@ static void json_options(FILE *f, const Layer *l)
     }
 }
 
-static bool write_manifest(const char *dir, const Net *net, const NetActs *a, const char *source,
+static bool write_manifest(Staging *st, const Net *net, const NetActs *a, const char *source,
                            bool is_model, long seed, const char *input, int label, char *err,
                            size_t err_size)
 {
     const NetSpec *sp = &net->spec;
-    char path[4200], buf[256];
-    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    char path[4300], buf[256];
+    staging_add(st, "manifest.json");
+    snprintf(path, sizeof path, "%s/manifest.json", st->dir);
     FILE *f = fopen(path, "w");
     if (!f) {
         snprintf(err, err_size, "%.900s: cannot create: %s", path, strerror(errno));
@@ -341,6 +414,7 @@ int cmd_dump(int argc, char **argv)
                           : net_load(net_path, (uint64_t)seed, err, ERR_SIZE);
     NetActs *a = NULL;
     float *x = NULL;
+    Staging *stage = NULL;
     int status = 1;
     if (!net) {
         fprintf(stderr, "%s\n", err);
@@ -370,8 +444,19 @@ int cmd_dump(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         goto done;
     }
+    struct stat st_out;
+    bool out_existed = stat(out, &st_out) == 0;
     if (!make_dirs(out, err, ERR_SIZE)) {
         fprintf(stderr, "%s\n", err);
+        goto done;
+    }
+    stage = malloc(sizeof *stage);
+    if (!stage || !staging_open(stage, out, err, ERR_SIZE)) {
+        fprintf(stderr, "%s\n", stage ? err : "convscope dump: out of memory");
+        free(stage);
+        stage = NULL;
+        if (!out_existed)
+            rmdir(out);
         goto done;
     }
 
@@ -380,33 +465,38 @@ int cmd_dump(int argc, char **argv)
 
     long dims[4];
     bool ok =
-        write_npy(out, "input.npy", a->x, dims, shape_dims(sp->input, dims), err, ERR_SIZE) &&
-        write_npy(out, "input.grad.npy", a->dx, dims, shape_dims(sp->input, dims), err, ERR_SIZE);
+        write_npy(stage, "input.npy", a->x, dims, shape_dims(sp->input, dims), err, ERR_SIZE) &&
+        write_npy(stage, "input.grad.npy", a->dx, dims, shape_dims(sp->input, dims), err, ERR_SIZE);
     for (int i = 0; ok && i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
         char name[32];
         int nd = shape_dims(l->out, dims);
         snprintf(name, sizeof name, "L%02d.out.npy", i);
-        ok = write_npy(out, name, a->out[i], dims, nd, err, ERR_SIZE);
+        ok = write_npy(stage, name, a->out[i], dims, nd, err, ERR_SIZE);
         snprintf(name, sizeof name, "L%02d.grad.npy", i);
-        ok = ok && write_npy(out, name, a->grad[i], dims, nd, err, ERR_SIZE);
+        ok = ok && write_npy(stage, name, a->grad[i], dims, nd, err, ERR_SIZE);
         if (!ok || !layer_has_params(l->kind))
             continue;
         nd = weight_dims(l, dims);
         long bdims[1] = {l->n_b};
         snprintf(name, sizeof name, "L%02d.W.npy", i);
-        ok = write_npy(out, name, net_weights(net, i), dims, nd, err, ERR_SIZE);
+        ok = write_npy(stage, name, net_weights(net, i), dims, nd, err, ERR_SIZE);
         snprintf(name, sizeof name, "L%02d.dW.npy", i);
-        ok = ok && write_npy(out, name, net_dweights(net, i), dims, nd, err, ERR_SIZE);
+        ok = ok && write_npy(stage, name, net_dweights(net, i), dims, nd, err, ERR_SIZE);
         snprintf(name, sizeof name, "L%02d.b.npy", i);
-        ok = ok && write_npy(out, name, net_bias(net, i), bdims, 1, err, ERR_SIZE);
+        ok = ok && write_npy(stage, name, net_bias(net, i), bdims, 1, err, ERR_SIZE);
         snprintf(name, sizeof name, "L%02d.db.npy", i);
-        ok = ok && write_npy(out, name, net_dbias(net, i), bdims, 1, err, ERR_SIZE);
+        ok = ok && write_npy(stage, name, net_dbias(net, i), bdims, 1, err, ERR_SIZE);
     }
-    ok = ok && write_manifest(out, net, a, model_path ? model_path : net_path, model_path != NULL,
-                              seed, input, lab, err, ERR_SIZE);
+    ok = ok &&
+         write_manifest(stage, net, a, model_path ? model_path : net_path, model_path != NULL, seed,
+                        input, lab, err, ERR_SIZE) &&
+         staging_commit(stage, out, err, ERR_SIZE);
     if (!ok) {
         fprintf(stderr, "%s\n", err);
+        staging_discard(stage);
+        if (!out_existed)
+            rmdir(out);
         goto done;
     }
     printf("%s: %d layers, %ld parameters, label %d, loss %.6g; wrote %s/manifest.json\n",
@@ -414,6 +504,7 @@ int cmd_dump(int argc, char **argv)
            out);
     status = 0;
 done:
+    free(stage);
     free(x);
     net_acts_destroy(a);
     net_destroy(net);

@@ -1,16 +1,19 @@
 /* test_dump.c - `convscope dump` end to end through cmd_dump: the files it writes, their shapes
  * and values against the engine called directly, the manifest, an image input, and every usage
- * mistake refused with a non-zero status. */
+ * mistake refused with a non-zero status, a message naming the file, and nothing half-written. */
 #include "cli/cli.h"
 #include "engine/assets.h"
+#include "engine/model.h"
 #include "engine/net.h"
 #include "engine/npy.h"
 #include "test.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define ERR_SIZE 512
@@ -48,9 +51,157 @@ static float *load(const char *dir, const char *name, long *shape, int *nd)
     return npy_read(path, shape, nd, err, ERR_SIZE);
 }
 
+/* cmd_dump with argv (NULL-terminated); its stderr is captured into msg. */
+static int run_msg(char *msg, size_t size, const char *const *argv)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    char path[] = "/tmp/convscope_dump_err_XXXXXX";
+    int fd = mkstemp(path);
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(fd, 2);
+    int status = cmd_dump(argc, (char **)argv);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    ssize_t n = pread(fd, msg, size - 1, 0);
+    msg[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(path);
+    return status;
+}
+
+static bool exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* Bad input on the command line: each mistake gives a message naming the file (and line or
+ * byte), a non-zero status, and leaves nothing half-written (a regression: a write that
+ * failed half-way used to leave truncated arrays behind). */
+static void test_mistakes(void)
+{
+    char tmp[] = "/tmp/convscope_dumpbad_XXXXXX";
+    CHECK(mkdtemp(tmp) != NULL);
+    char net[600], badnet[600], x[600], x5[600], trunc[600], cnn[600], out[600], msg[2048];
+    char want[800];
+    snprintf(net, sizeof net, "%s/ok.net", tmp);
+    snprintf(badnet, sizeof badnet, "%s/bad.net", tmp);
+    snprintf(x, sizeof x, "%s/x.npy", tmp);
+    snprintf(x5, sizeof x5, "%s/x5.npy", tmp);
+    snprintf(trunc, sizeof trunc, "%s/t.npy", tmp);
+    snprintf(cnn, sizeof cnn, "%s/m.cnn", tmp);
+    snprintf(out, sizeof out, "%s/out", tmp);
+    FILE *f = fopen(net, "w");
+    fprintf(f, "input 1 20 20\nconv 4 k=3\nflatten\ndense 3\nsoftmax\n");
+    fclose(f);
+    f = fopen(badnet, "w");
+    fprintf(f, "input 1 20 20\n# fine so far\nconv 4 k=3 strid=2\n");
+    fclose(f);
+    float xv[20 * 20] = {0}; /* (1, 20, 20) */
+    long s20[3] = {1, 20, 20}, s5[3] = {1, 5, 20};
+    CHECK(npy_write(x, xv, s20, 3, err, ERR_SIZE));
+    CHECK(npy_write(x5, xv, s5, 3, err, ERR_SIZE));
+    CHECK(npy_write(trunc, xv, s20, 3, err, ERR_SIZE));
+    CHECK(truncate(trunc, 128 + 400 * 4 - 6) == 0);
+
+    const char *missing[] = {
+        "dump", "--net", "/nonexistent/q.net", "--input", x, "--label", "0", "--out", out, NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, missing));
+    CHECK_CONTAINS(msg, "/nonexistent/q.net: cannot open");
+    const char *bad_line[] = {"dump",    "--net", badnet,  "--input", x,
+                              "--label", "0",     "--out", out,       NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, bad_line));
+    snprintf(want, sizeof want, "%s:3: unknown key 'strid'", badnet);
+    CHECK_CONTAINS(msg, want);
+    const char *label[] = {"dump", "--net", net, "--input", x, "--label", "3", "--out", out, NULL};
+    CHECK_INT_EQ(2, run_msg(msg, sizeof msg, label));
+    CHECK_CONTAINS(msg, "--label 3: the net's last layer has 3 outputs");
+    const char *shape[] = {"dump", "--net", net, "--input", x5, "--label", "0", "--out", out, NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, shape));
+    snprintf(want, sizeof want, "%s: shape (1, 5, 20) does not match the net's input 1x20x20", x5);
+    CHECK_CONTAINS(msg, want);
+    const char *cut[] = {"dump",    "--net", net,     "--input", trunc,
+                         "--label", "0",     "--out", out,       NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, cut));
+    snprintf(want, sizeof want, "%s: truncated at byte %d", trunc, 128 + 400 * 4 - 6);
+    CHECK_CONTAINS(msg, want);
+    /* a damaged model: one flipped byte in the weights */
+    Net *m =
+        net_create("input 1 20 20\nconv 4 k=3\nflatten\ndense 3\nsoftmax\n", "m", 1, err, ERR_SIZE);
+    CHECK(m && model_save(m, cnn, err, ERR_SIZE));
+    net_destroy(m);
+    f = fopen(cnn, "r+b");
+    fseek(f, 100, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, 100, SEEK_SET);
+    fputc(c ^ 0x10, f);
+    fclose(f);
+    const char *damaged[] = {"dump",    "--model", cnn,     "--input", x,
+                             "--label", "0",       "--out", out,       NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, damaged));
+    snprintf(want, sizeof want, "%s: checksum mismatch", cnn);
+    CHECK_CONTAINS(msg, want);
+    /* none of these created the output folder */
+    CHECK(!exists(out));
+    /* an output under a file */
+    char under[700];
+    snprintf(under, sizeof under, "%s/sub", x);
+    const char *unwritable[] = {"dump",    "--net", net,     "--input", x,
+                                "--label", "0",     "--out", under,     NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, unwritable));
+    snprintf(want, sizeof want, "%s: cannot create directory: Not a directory", under);
+    CHECK_CONTAINS(msg, want);
+
+    /* a write that fails half-way (file-size limit of 4 KiB: L00.out.npy needs 5.3 KiB) */
+    struct rlimit old_lim, lim = {4096, 4096};
+    getrlimit(RLIMIT_FSIZE, &old_lim);
+    lim.rlim_max = old_lim.rlim_max;
+    void (*old_sig)(int) = signal(SIGXFSZ, SIG_IGN);
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+    const char *good[] = {"dump", "--net", net, "--input", x, "--label", "0", "--out", out, NULL};
+    int status = run_msg(msg, sizeof msg, good);
+    setrlimit(RLIMIT_FSIZE, &old_lim);
+    signal(SIGXFSZ, old_sig);
+    CHECK_INT_EQ(1, status);
+    snprintf(want, sizeof want, "%s/L00.out.npy: write error", out);
+    CHECK_CONTAINS(msg, want);
+    CHECK(!exists(out));
+    /* into a folder holding an earlier dump: the earlier files stay whole, nothing is added */
+    CHECK_INT_EQ(0, run_msg(msg, sizeof msg, good));
+    snprintf(want, sizeof want, "%s/manifest.json", out);
+    char *before = slurp(want);
+    CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+    old_sig = signal(SIGXFSZ, SIG_IGN);
+    const char *again[] = {"dump", "--net", net, "--input", x, "--label", "1", "--out", out, NULL};
+    status = run_msg(msg, sizeof msg, again);
+    setrlimit(RLIMIT_FSIZE, &old_lim);
+    signal(SIGXFSZ, old_sig);
+    CHECK_INT_EQ(1, status);
+    char *after = slurp(want);
+    CHECK(before && after && strcmp(before, after) == 0);
+    free(before);
+    free(after);
+    long sh[4];
+    int nd = 0;
+    float *v = load(out, "L00.out.npy", sh, &nd);
+    CHECK(v && nd == 3 && sh[0] == 4 && sh[1] == 18);
+    free(v);
+    /* no staging folder is left behind */
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s' | grep -v '\\.npy$' | grep -v manifest)\"",
+             out);
+    CHECK_INT_EQ(0, system(cmd));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    CHECK_INT_EQ(0, system(cmd));
+}
+
 int main(void)
 {
     err = calloc(ERR_SIZE, 1);
+    test_mistakes();
     char tmp[] = "/tmp/convscope_dump_XXXXXX";
     CHECK(mkdtemp(tmp) != NULL);
     char net_path[1024], x_path[600], out[600], pgm[600], sub[600], text_net[600];
