@@ -40,7 +40,23 @@ typedef struct ActLab {
     char eq[512], eq2[512];
     char tip[UI_TOOLTIP_MAX];
     char err[256];
+    /* The four 28x28 maps as images (one texture copy each instead of 784 rectangles), made
+     * with the Render the lab first draws with and refilled only when the scene changed:
+     * gen counts scene rebuilds, img_gen is the rebuild the images show. The app destroys
+     * a lab before its Render, so the images never outlive their renderer. */
+    RenderImage *img[4];
+    Render *img_r;
+    unsigned gen, img_gen;
+    bool img_valid;
+    uint32_t px[ACTLAB_MAP * ACTLAB_MAP]; /* (28, 28) 0xRRGGBBAA, the upload buffer */
 } ActLab;
+
+/* Recomputes the scene after a setting changed; the map images follow on the next draw. */
+static void scene_rebuild(ActLab *L)
+{
+    actscene_rebuild(&L->sc);
+    L->gen++;
+}
 
 /* Keeps the timeline on the probe after the probe moved by other means. */
 static void sync_timeline_to_probe(ActLab *L)
@@ -96,7 +112,7 @@ static void *act_create(char *err, size_t err_size)
     L->hover_cell = -1;
     load_kernel(L);
     load_digit(L, 0);
-    actscene_rebuild(&L->sc);
+    scene_rebuild(L);
     timeline_init(&L->tl, ACTLAB_PROBE_STEPS);
     sync_timeline_to_probe(L);
     return L;
@@ -109,6 +125,8 @@ static void act_destroy(void *state)
         return;
     if (L->have_digits)
         dataset_free(&L->digits);
+    for (int i = 0; i < 4; i++)
+        render_image_destroy(L->img[i]);
     free(L);
 }
 
@@ -210,7 +228,7 @@ static bool act_set_option(void *state, const char *key, const char *value, char
                  key);
         return false;
     }
-    actscene_rebuild(s);
+    scene_rebuild(L);
     sync_timeline_to_probe(L);
     return true;
 }
@@ -256,7 +274,7 @@ static bool act_key(void *state, int key, bool ctrl, bool shift)
     default:
         return false;
     }
-    actscene_rebuild(s);
+    scene_rebuild(L);
     return true;
 }
 
@@ -449,7 +467,7 @@ static void draw_controls(ActLab *L, LabContext *ctx)
              "drag the probe on the plot\nhover a map: its z on the curve",
              ctx->headless);
     if (changed)
-        actscene_rebuild(s);
+        scene_rebuild(L);
 }
 
 /* The colour for f (accent-free: amber means "current") and for f'. */
@@ -688,6 +706,36 @@ static int map_legend_height(Render *r, const Theme *th)
            render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
 }
 
+/* Makes the map images on the first draw (or for a new Render) and refills them when the
+ * scene was rebuilt since; false when images cannot be made (the grids draw cells then). */
+static bool update_map_images(ActLab *L, Render *r, const GridView gv[4],
+                              const float *const data[4] /* each (28, 28) */)
+{
+    if (L->img_r != r) {
+        for (int i = 0; i < 4; i++) {
+            render_image_destroy(L->img[i]);
+            L->img[i] = render_image_create(r, ACTLAB_MAP, ACTLAB_MAP);
+        }
+        L->img_r = r;
+        L->img_valid = false;
+    }
+    for (int i = 0; i < 4; i++)
+        if (!L->img[i])
+            return false;
+    if (L->img_valid && L->img_gen == L->gen)
+        return true;
+    for (int i = 0; i < 4; i++) {
+        for (int j = 0; j < ACTLAB_MAP * ACTLAB_MAP; j++) {
+            Color c = colorscale_color(&gv[i].scale, data[i][j]);
+            L->px[j] = (uint32_t)c.r << 24 | (uint32_t)c.g << 16 | (uint32_t)c.b << 8 | c.a;
+        }
+        render_image_update(r, L->img[i], L->px);
+    }
+    L->img_gen = L->gen;
+    L->img_valid = true;
+    return true;
+}
+
 static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
 {
     Render *r = ctx->r;
@@ -797,6 +845,8 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
                  fixed4(s->dz[L->hover_cell], c, sizeof c));
         ui_tooltip(ui, L->tip);
     }
+    const float *map_data[4] = {s->digit, s->z, s->fz, s->dz};
+    bool images = update_map_images(L, r, gv, map_data);
     for (int i = 0; i < 4; i++) {
         Rect cells = lay[i].cells;
         char fit[96];
@@ -804,7 +854,17 @@ static void draw_maps(ActLab *L, LabContext *ctx, Rect area)
                         col_w, fit, sizeof fit);
         render_text(r, FONT_SANS_BOLD, title_size, fit, cells.x + cells.w / 2,
                     cells.y - theme_px(th, 4), ALIGN_CENTER | ALIGN_BOTTOM, th->text);
-        grid_draw(r, th, &gv[i], &lay[i]);
+        if (images && L->img[i]) {
+            render_image_draw(r, L->img[i], cells, false);
+            if (L->hover_cell >= 0) {
+                /* the grid's hover outline: cyan, 2 px, just outside the cell */
+                Rect hc = grid_cell_rect(&gv[i], &lay[i], L->hover_cell / ACTLAB_MAP,
+                                         L->hover_cell % ACTLAB_MAP);
+                render_rect_outline(r, rect_inset(hc, -1), theme_px(th, 2), th->hover);
+            }
+        } else {
+            grid_draw(r, th, &gv[i], &lay[i]);
+        }
         Rect lg = {area.x + i * w4, cells.y + cells.h + theme_px(th, 4), col_w, legend_h};
         draw_map_legend(r, th, lg, &gv[i].scale);
     }
