@@ -45,6 +45,9 @@ typedef struct ChanLab {
     int drag_y;
     float drag_from;
     int force_o, force_r, force_c; /* hover=out:O,R,C; force_r < 0: none */
+    /* eased highlights: the window on all three planes, the current and hovered cells */
+    double clock; /* seconds of update() so far */
+    EaseRect e_win, e_cell[O], e_hwin, e_hcell[O];
 } ChanLab;
 
 static void load_notes(ChanLab *L)
@@ -189,9 +192,13 @@ static Timeline *chan_timeline(void *state)
 
 static bool chan_update(void *state, double dt)
 {
-    (void)dt;
     ChanLab *L = state;
-    return L->tl.playing || L->dragging;
+    L->clock += dt;
+    bool gliding = ease_rect_moving(&L->e_win, L->clock) || ease_rect_moving(&L->e_hwin, L->clock);
+    for (int o = 0; o < O; o++)
+        gliding = gliding || ease_rect_moving(&L->e_cell[o], L->clock) ||
+                  ease_rect_moving(&L->e_hcell[o], L->clock);
+    return L->tl.playing || L->dragging || gliding;
 }
 
 static void draw_controls(ChanLab *L, LabContext *ctx)
@@ -337,7 +344,8 @@ static void chan_draw(void *state, LabContext *ctx)
         vx[c].show_values = ctx->show_values;
         vx[c].show_legend = false;
         if (L->sw_.valid) {
-            grid_add_highlight(&vx[c], win_y, win_x, K, K, GRID_HL_CURRENT);
+            lsu_highlight_eased(&vx[c], &L->e_win, win_y, win_x, K, K, GRID_HL_CURRENT, L->clock,
+                                (float)L->stride + 1.0f);
             if (ho >= 0) {
                 int y0, xx0, s1, s2;
                 sweep_window(&L->sw_, hy, hx, &y0, &xx0, &s1, &s2);
@@ -370,7 +378,10 @@ static void chan_draw(void *state, LabContext *ctx)
         vo[o].shown = L->shown[o];
         vo[o].show_values = ctx->show_values;
         if (co == o)
-            grid_add_highlight(&vo[o], cy, cx, 1, 1, GRID_HL_CURRENT);
+            lsu_highlight_eased(&vo[o], &L->e_cell[o], cy, cx, 1, 1, GRID_HL_CURRENT, L->clock,
+                                2.0f);
+        else
+            ease_rect_reset(&L->e_cell[o]);
         if (ho == o)
             grid_add_highlight(&vo[o], hy, hx, 1, 1, GRID_HL_HOVER);
         int hh = area.h / 2;
@@ -378,6 +389,7 @@ static void chan_draw(void *state, LabContext *ctx)
     }
 
     /* mouse: hover an output cell; click a value to edit it, drag it up/down */
+    int mouse_hover = -1;
     if (!ctx->headless && !ui->mouse_used) {
         for (int o = 0; o < O && L->sw_.valid; o++) {
             GridHit h = grid_hit_test(&vo[o], &lo[o], ui->in.mx, ui->in.my);
@@ -388,10 +400,13 @@ static void chan_draw(void *state, LabContext *ctx)
                 int y0, xx0, s1, s2;
                 sweep_window(&L->sw_, hy, hx, &y0, &xx0, &s1, &s2);
                 for (int c = 0; c < CH; c++)
-                    grid_add_highlight(&vx[c], y0, xx0, K, K, GRID_HL_HOVER);
+                    lsu_highlight_eased(&vx[c], &L->e_hwin, y0, xx0, K, K, GRID_HL_HOVER, L->clock,
+                                        (float)L->stride + 1.0f);
                 for (int c = 0; c < CH; c++)
                     grid_add_highlight(&vw[o][c], 0, 0, K, K, GRID_HL_HOVER);
-                grid_add_highlight(&vo[o], hy, hx, 1, 1, GRID_HL_HOVER);
+                lsu_highlight_eased(&vo[o], &L->e_hcell[o], hy, hx, 1, 1, GRID_HL_HOVER, L->clock,
+                                    2.0f);
+                mouse_hover = o;
             }
         }
         if (ui->in.mouse_pressed) {
@@ -437,6 +452,12 @@ static void chan_draw(void *state, LabContext *ctx)
                 vo[o].scale = L->out_scale;
         }
     }
+    /* a hover that ended (or moved to the other map) starts afresh where it next appears */
+    if (mouse_hover < 0)
+        ease_rect_reset(&L->e_hwin);
+    for (int o = 0; o < O; o++)
+        if (mouse_hover != o)
+            ease_rect_reset(&L->e_hcell[o]);
     if (L->sel == SEL_INPUT) {
         int c = L->sel_index / (N * N), rest = L->sel_index % (N * N);
         grid_add_highlight(&vx[c], rest / N, rest % N, 1, 1, GRID_HL_HOVER);

@@ -86,6 +86,9 @@ typedef struct ConvLab {
     int sel_kernel; /* selected kernel cell (ky*KW + kx) or -1 */
     int sel_input;  /* selected matrix cell or -1 */
     bool dragging_k, dragging_x, painting;
+    /* eased highlights: the amber window and cell, the cyan receptive field and cell */
+    double clock; /* seconds of update() so far */
+    EaseRect e_win, e_cell, e_hwin, e_hcell;
     int drag_y;
     float drag_from;
     /* a hover forced by set_option (for headless renders and lessons) */
@@ -486,9 +489,12 @@ static Timeline *conv_timeline(void *state)
 
 static bool conv_update(void *state, double dt)
 {
-    (void)dt;
     ConvLab *L = state;
-    return L->tl.playing || L->dragging_k || L->dragging_x || L->painting;
+    L->clock += dt;
+    bool gliding =
+        ease_rect_moving(&L->e_win, L->clock) || ease_rect_moving(&L->e_cell, L->clock) ||
+        ease_rect_moving(&L->e_hwin, L->clock) || ease_rect_moving(&L->e_hcell, L->clock);
+    return L->tl.playing || L->dragging_k || L->dragging_x || L->painting || gliding;
 }
 
 /* --- drawing ------------------------------------------------------------------------------ */
@@ -992,16 +998,27 @@ static void conv_draw(void *state, LabContext *ctx)
     int iy0 = 0, ix0 = 0, wr = 0, wc = 0;
     if (L->sw_.valid) {
         sweep_window(&L->sw_, win_oy, win_ox, &iy0, &ix0, &wr, &wc);
-        grid_add_highlight(&vin, iy0, ix0, wr, wc, GRID_HL_CURRENT);
+        /* one step glides; a wrap to the next row or a scrub jumps */
+        float jump = (float)(L->sh > L->sw ? L->sh : L->sw) + 1.0f;
+        lsu_highlight_eased(&vin, &L->e_win, iy0, ix0, wr, wc, GRID_HL_CURRENT, L->clock, jump);
         if (cur_oy >= 0)
-            grid_add_highlight(&vo, cur_oy, cur_ox, 1, 1, GRID_HL_CURRENT);
+            lsu_highlight_eased(&vo, &L->e_cell, cur_oy, cur_ox, 1, 1, GRID_HL_CURRENT, L->clock,
+                                2.0f);
+        else
+            ease_rect_reset(&L->e_cell);
         grid_add_highlight(&vk, 0, 0, L->kh, L->kw, GRID_HL_CURRENT);
+    }
+    if (hk != HOVER_OUTPUT) {
+        /* the next hover appears where it is, without gliding in from the last one */
+        ease_rect_reset(&L->e_hwin);
+        ease_rect_reset(&L->e_hcell);
     }
     if (hk == HOVER_OUTPUT) {
         int y0, x0, rr, cc;
         sweep_window(&L->sw_, hr, hc, &y0, &x0, &rr, &cc);
-        grid_add_highlight(&vin, y0, x0, rr, cc, GRID_HL_HOVER);
-        grid_add_highlight(&vo, hr, hc, 1, 1, GRID_HL_HOVER);
+        float jump = (float)(L->sh > L->sw ? L->sh : L->sw) + 1.0f;
+        lsu_highlight_eased(&vin, &L->e_hwin, y0, x0, rr, cc, GRID_HL_HOVER, L->clock, jump);
+        lsu_highlight_eased(&vo, &L->e_hcell, hr, hc, 1, 1, GRID_HL_HOVER, L->clock, 2.0f);
     } else if (hk == HOVER_INPUT) {
         grid_add_highlight(&vin, hr, hc, 1, 1, GRID_HL_HOVER);
     } else if (hk == HOVER_KERNEL) {

@@ -62,6 +62,9 @@ typedef struct PoolLab {
     Timeline tl;
     int sel_input;
     int force_ch, force_r, force_c; /* hover=out:C,R,C from set_option; force_r < 0: none */
+    /* eased highlights (the same window on every channel) */
+    double clock; /* seconds of update() so far */
+    EaseRect e_win, e_cell, e_hwin, e_hcell;
 } PoolLab;
 
 static void load_source(PoolLab *L)
@@ -277,9 +280,12 @@ static Timeline *pool_timeline(void *state)
 
 static bool pool_update(void *state, double dt)
 {
-    (void)dt;
     PoolLab *L = state;
-    return L->tl.playing;
+    L->clock += dt;
+    bool gliding =
+        ease_rect_moving(&L->e_win, L->clock) || ease_rect_moving(&L->e_cell, L->clock) ||
+        ease_rect_moving(&L->e_hwin, L->clock) || ease_rect_moving(&L->e_hcell, L->clock);
+    return L->tl.playing || gliding;
 }
 
 static void draw_controls(PoolLab *L, LabContext *ctx)
@@ -456,9 +462,14 @@ static void pool_draw(void *state, LabContext *ctx)
         }
         if (L->valid) {
             int rr = L->kh, cc = L->kw;
-            grid_add_highlight(&vin[c], win_oy * L->sh, win_ox * L->sw, rr, cc, GRID_HL_CURRENT);
+            float jump = (float)(L->sh > L->sw ? L->sh : L->sw) + 1.0f;
+            lsu_highlight_eased(&vin[c], &L->e_win, win_oy * L->sh, win_ox * L->sw, rr, cc,
+                                GRID_HL_CURRENT, L->clock, jump);
+            if (cur_oy < 0)
+                ease_rect_reset(&L->e_cell);
             if (cur_oy >= 0) {
-                grid_add_highlight(&vout[c], cur_oy, cur_ox, 1, 1, GRID_HL_CURRENT);
+                lsu_highlight_eased(&vout[c], &L->e_cell, cur_oy, cur_ox, 1, 1, GRID_HL_CURRENT,
+                                    L->clock, 2.0f);
                 int a = L->arg[c * oh * ow + cur_oy * ow + cur_ox];
                 if (L->kind == POOL_MAX && a >= 0)
                     grid_add_highlight(&vin[c], a / L->w, a % L->w, 1, 1, GRID_HL_MARK);
@@ -494,8 +505,13 @@ static void pool_draw(void *state, LabContext *ctx)
         }
     }
     if (hch >= 0) {
-        grid_add_highlight(&vin[hch], hy * L->sh, hx * L->sw, L->kh, L->kw, GRID_HL_HOVER);
-        grid_add_highlight(&vout[hch], hy, hx, 1, 1, GRID_HL_HOVER);
+        float jump = (float)(L->sh > L->sw ? L->sh : L->sw) + 1.0f;
+        lsu_highlight_eased(&vin[hch], &L->e_hwin, hy * L->sh, hx * L->sw, L->kh, L->kw,
+                            GRID_HL_HOVER, L->clock, jump);
+        lsu_highlight_eased(&vout[hch], &L->e_hcell, hy, hx, 1, 1, GRID_HL_HOVER, L->clock, 2.0f);
+    } else {
+        ease_rect_reset(&L->e_hwin);
+        ease_rect_reset(&L->e_hcell);
     }
     for (int c = 0; c < L->nch; c++) {
         grid_draw(r, th, &vin[c], &lin[c]);

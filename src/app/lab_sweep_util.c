@@ -279,6 +279,16 @@ void lsu_draw_problem(Render *r, const Theme *th, Rect rc, const char *title, co
     render_clip_pop(r);
 }
 
+void lsu_highlight_eased(GridView *v, EaseRect *e, int row, int col, int rows, int cols,
+                         GridHighlightKind kind, double now, float max_jump)
+{
+    ease_rect_target(e, (float)row, (float)col, (float)rows, (float)cols, now,
+                     EASE_HIGHLIGHT_SECONDS, max_jump);
+    float at[4];
+    ease_rect_at(e, now, at);
+    grid_add_highlight_eased(v, row, col, rows, cols, kind, at);
+}
+
 void lsu_outline_cell(Render *r, const Theme *th, Rect cell, Color c, int thickness)
 {
     (void)th;

@@ -7,6 +7,7 @@
 
 #include "app/lab.h"
 #include "engine/idx.h"
+#include "viz/ease.h"
 #include "viz/grid.h"
 #include "viz/sweep.h"
 
@@ -67,6 +68,11 @@ void lsu_draw_problem(Render *r, const Theme *th, Rect rc, const char *title, co
  * stride's leftovers show on the grid itself. */
 void lsu_mark_unreached(Render *r, const Theme *th, const GridView *v, const GridLayout *lay,
                         const SweepAxis *rows, const SweepAxis *cols);
+
+/* Adds a highlight on cells (row, col, rows, cols) to v that glides there through e (LOOK.md:
+ * 160 ms ease-out) at time now; moves longer than max_jump cells snap. */
+void lsu_highlight_eased(GridView *v, EaseRect *e, int row, int col, int rows, int cols,
+                         GridHighlightKind kind, double now, float max_jump);
 
 /* Amber outline of one cell (the dilated kernel's taps inside the window). */
 void lsu_outline_cell(Render *r, const Theme *th, Rect cell, Color c, int thickness);

@@ -26,7 +26,16 @@ void grid_add_highlight(GridView *v, int row, int col, int rows, int cols,
 {
     if (v->n_highlights >= GRID_MAX_HIGHLIGHTS)
         return;
-    GridHighlight h = {row, col, rows, cols, kind, {0, 0, 0, 0}};
+    GridHighlight h = {row, col, rows, cols, kind, {0, 0, 0, 0}, false, 0.0f, 0.0f, 0.0f, 0.0f};
+    v->highlights[v->n_highlights++] = h;
+}
+
+void grid_add_highlight_eased(GridView *v, int row, int col, int rows, int cols,
+                              GridHighlightKind kind, const float at[4])
+{
+    if (v->n_highlights >= GRID_MAX_HIGHLIGHTS)
+        return;
+    GridHighlight h = {row, col, rows, cols, kind, {0, 0, 0, 0}, true, at[0], at[1], at[2], at[3]};
     v->highlights[v->n_highlights++] = h;
 }
 
@@ -272,6 +281,14 @@ void grid_draw(Render *r, const Theme *th, const GridView *v, const GridLayout *
         const GridHighlight *h = &v->highlights[k];
         Rect a = grid_cell_rect(v, lay, h->row, h->col);
         Rect box = {a.x, a.y, h->cols * cell + gap, h->rows * cell + gap};
+        if (h->eased && h->kind != GRID_HL_MARK) {
+            /* on its way: the same box at fractional cells, rounded to whole pixels */
+            float x0 = (float)lay->cells.x + (h->fcol + (float)v->pad_left) * (float)cell;
+            float y0 = (float)lay->cells.y + (h->frow + (float)v->pad_top) * (float)cell;
+            box = (Rect){(int)lroundf(x0), (int)lroundf(y0),
+                         (int)lroundf(h->fcols * (float)cell) + gap,
+                         (int)lroundf(h->frows * (float)cell) + gap};
+        }
         switch (h->kind) {
         case GRID_HL_CURRENT: {
             int t = theme_px(th, 3);

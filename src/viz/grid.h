@@ -32,6 +32,10 @@ typedef struct GridHighlight {
     int row, col, rows, cols;
     GridHighlightKind kind;
     Color color; /* GRID_HL_CUSTOM only */
+    /* drawn at these fractional cell coordinates instead when eased (an EaseRect on its way
+     * from one cell to the next, see viz/ease.h); row..cols stay the logical cells */
+    bool eased;
+    float frow, fcol, frows, fcols;
 } GridHighlight;
 
 typedef struct GridView {
@@ -57,6 +61,11 @@ GridView grid_view_make(const char *title, const float *data, int rows, int cols
 /* Appends a highlight; ignored when GRID_MAX_HIGHLIGHTS are already set. */
 void grid_add_highlight(GridView *v, int row, int col, int rows, int cols,
                         GridHighlightKind kind);
+
+/* Appends a highlight on cells (row, col, rows, cols) drawn where the eased rectangle is at
+ * time now (viz/ease.h), so it glides between positions. */
+void grid_add_highlight_eased(GridView *v, int row, int col, int rows, int cols,
+                              GridHighlightKind kind, const float at[4]);
 
 typedef struct GridLayout {
     Rect bounds;  /* everything drawn: title, cells, legend */

@@ -226,6 +226,49 @@ static void test_channels(Harness *h)
     CHECK(!opt(lab, st, "stride", "4"));
 }
 
+/* The leftmost column with an amber pixel inside rc, or -1. */
+static int amber_left(const Harness *h, Rect rc)
+{
+    const uint32_t *p = h->s->pixels;
+    int pitch = h->s->pitch / 4;
+    for (int x = rc.x; x < rc.x + rc.w; x++)
+        for (int y = rc.y; y < rc.y + rc.h; y++)
+            if ((p[y * pitch + x] & 0xffffff) == 0xffb000)
+                return x;
+    return -1;
+}
+
+/* LOOK.md: the amber window glides to its next position in 160 ms (ease-out) instead of
+ * jumping, and input is never blocked: the step itself is taken at once. */
+static void test_easing(Harness *h)
+{
+    void *st;
+    const LabDef *lab = open_lab(h, "convolution", &st);
+    CHECK(opt(lab, st, "input", "nineties"));
+    Timeline *tl = lab->timeline(st);
+    timeline_seek(tl, 12); /* output (1,3): the window's left edge at input column 3 */
+    frame(h);
+    Rect stage = h->app->lay.stage;
+    Rect in_area = {stage.x, stage.y, stage.w * 2 / 5, stage.h};
+    int x0 = amber_left(h, in_area);
+    timeline_step(tl, 1); /* output (1,4) */
+    CHECK_INT_EQ(13, tl->pos);
+    app_frame(h->app, h->r, &h->in, 0.0, true); /* the motion starts where the window was */
+    SDL_RenderFlush(h->sdl);
+    CHECK_INT_EQ(x0, amber_left(h, in_area));
+    bool moving = app_frame(h->app, h->r, &h->in, 0.05, true); /* 5/16 of the way in time */
+    SDL_RenderFlush(h->sdl);
+    int xm = amber_left(h, in_area);
+    CHECK(moving); /* the window keeps drawing frames while it glides */
+    app_frame(h->app, h->r, &h->in, 0.5, true);
+    SDL_RenderFlush(h->sdl);
+    int x1 = amber_left(h, in_area);
+    CHECK(x0 > 0 && x0 < xm && xm < x1);
+    /* ease-out: 1 - (11/16)^3 = 67.5 % of the way after 50 ms */
+    CHECK_NEAR(0.675, (double)(xm - x0) / (double)(x1 - x0), 0.06);
+    CHECK(!app_frame(h->app, h->r, &h->in, 0.5, true)); /* settled: the window may idle */
+}
+
 /* Frame time of each lab while its timeline plays (software renderer, 1280x800). */
 static void test_frame_time(Harness *h)
 {
@@ -268,6 +311,7 @@ int main(void)
         test_conv(&h);
         test_pool(&h);
         test_channels(&h);
+        test_easing(&h);
         test_frame_time(&h);
     }
     harness_close(&h);
