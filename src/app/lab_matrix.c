@@ -910,15 +910,36 @@ static void draw_matrix_mode(MatrixLab *L, LabContext *ctx)
                  tr ? "its stamp reaches" : "the kernel visits it for", uses, uses == 1 ? "" : "s");
     } else if (hv.row >= 0) {
         int oy = hv.row / s->out_w, ox = hv.row % s->out_w;
-        if (!tr) {
+        if (!tr && !L->shown[hv.row]) {
+            /* the equation belongs to the step that computes the cell, not before it */
+            snprintf(L->tip, sizeof L->tip,
+                     "y%s: not yet computed\nstep %d computes it (row %d of M · x)",
+                     matscene_subscript(oy, ox, sub, sizeof sub), hv.row + 1, hv.row);
+        } else if (!tr) {
             matscene_equation(s, hv.row, L->tip, sizeof L->tip);
         } else {
             ConvTerm terms[MATLAB_MAX_IN * MATLAB_MAX_IN];
             int nt = 0;
             float val = deconv_cell(&s->gd, s->x, s->w, NULL, 0, oy, ox, terms,
                                     MATLAB_MAX_IN * MATLAB_MAX_IN, &nt);
-            size_t len = (size_t)snprintf(L->tip, sizeof L->tip, "out%s = ",
-                                          matscene_subscript(oy, ox, sub, sizeof sub));
+            /* stamps come in input order, one a step: the first pos inputs are in so far */
+            int pos = L->tl.pos < n_in ? L->tl.pos : n_in;
+            int done = 0, last = -1;
+            for (int t = 0; t < nt; t++) {
+                int in = terms[t].iy * s->n + terms[t].ix;
+                done += in < pos;
+                last = in > last ? in : last;
+            }
+            size_t len = 0;
+            if (done < nt)
+                len = (size_t)snprintf(L->tip, sizeof L->tip,
+                                       "out%s so far = %s (%d of %d stamps in; the last at "
+                                       "step %d)\nwhen all are in: ",
+                                       matscene_subscript(oy, ox, sub, sizeof sub),
+                                       colormap_format_value(L->out[hv.row], 3, b, sizeof b),
+                                       done, nt, last + 1);
+            len += (size_t)snprintf(L->tip + len, sizeof L->tip - len, "out%s = ",
+                                    matscene_subscript(oy, ox, sub, sizeof sub));
             for (int t = 0; t < nt && len < sizeof L->tip; t++)
                 len += (size_t)snprintf(L->tip + len, sizeof L->tip - len, "%s%s×%s",
                                         t ? " + " : "",
@@ -1061,6 +1082,7 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
         GridLayout lk = place_grid(r, th, &gk, a1);
         GridLayout lout = place_grid(r, th, &gout, a2);
         int show = hover_out >= 0 ? hover_out : cur;
+        bool computed = show >= 0 && L->shown[show];
         if (show >= 0) {
             int oy = show / s->out_w, ox = show % s->out_w;
             GridHighlightKind kind = hover_out >= 0 ? GRID_HL_HOVER : GRID_HL_CURRENT;
@@ -1091,7 +1113,13 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
         /* this band's equation for the current (or hovered) cell */
         Rect er = {br.x, br.y + br.h - eq_h, br.w, eq_h};
         char eq[768];
-        if (show >= 0) {
+        if (show >= 0 && !computed) {
+            char sub[24];
+            snprintf(eq, sizeof eq, "%s%s: not yet computed (step %d)",
+                     band == 0 ? "y" : "(I∗K)",
+                     matscene_subscript(show / s->out_w, show % s->out_w, sub, sizeof sub),
+                     show + 1);
+        } else if (show >= 0) {
             if (band == 0)
                 matscene_equation(s, show, eq, sizeof eq);
             else
@@ -1103,10 +1131,16 @@ static void draw_flip_mode(MatrixLab *L, LabContext *ctx)
         }
         text_line(r, th, FONT_MONO, THEME_BODY, eq, er, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
     }
-    if (hover_out >= 0) {
+    if (hover_out >= 0 && !L->shown[hover_out]) {
+        char sub[24];
+        snprintf(L->tip, sizeof L->tip, "output y%s: not yet computed\nstep %d computes it both ways",
+                 matscene_subscript(hover_out / s->out_w, hover_out % s->out_w, sub, sizeof sub),
+                 hover_out + 1);
+        ui_tooltip(ui, L->tip);
+    } else if (hover_out >= 0) {
         char a[32], b[32], sub[24];
         snprintf(L->tip, sizeof L->tip,
-                 "output %s\ncross-correlation (conv_forward, K) = %s\n"
+                 "output y%s\ncross-correlation (conv_forward, K) = %s\n"
                  "true convolution (conv_forward, flip K) = %s",
                  matscene_subscript(hover_out / s->out_w, hover_out % s->out_w, sub, sizeof sub),
                  colormap_format_value(s->y[hover_out], 3, a, sizeof a),
