@@ -1,9 +1,17 @@
 /* test_lab_matrix.c - the Matrix lab's scene: every setting the controls allow builds a matrix
  * that IS the engine's operation, the transposed animation ends on deconv_forward's output,
- * and the flip side equals true convolution computed by its definition. */
+ * and the flip side equals true convolution computed by its definition. Then the lab inside
+ * the real app frame on the software renderer: the amber current row of M by its pixels, an
+ * output's colour only once it is computed, and hover tooltips that give an equation only
+ * for computed cells. */
+#include "app/app.h"
 #include "app/lab_matrix_model.h"
 #include "engine/conv.h"
 #include "test.h"
+#include "viz/colormap.h"
+
+#include <SDL.h>
+#include <string.h>
 
 /* (I * K)(i, j) = sum_m sum_n I(i - m, j - n) K(m, n), "valid" part, stride s, padding p:
  * output (oy, ox) sits at i = oy*s - p + k - 1. Computed here from the definition only. */
@@ -209,11 +217,220 @@ static void test_names(void)
     CHECK_STR_EQ("₁₂", matscene_subscript(1, 2, sub, sizeof sub));
 }
 
+/* ---- the lab in the app frame ------------------------------------------------------------ */
+
+typedef struct Harness {
+    SDL_Surface *s;
+    SDL_Renderer *sdl;
+    Render *r;
+    App *app;
+    UiInput in;
+    int w, h;
+} Harness;
+
+static bool harness_open(Harness *h, int w, int ht)
+{
+    memset(h, 0, sizeof *h);
+    h->w = w;
+    h->h = ht;
+    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
+    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
+    char err[256];
+    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
+    h->app = app_create(THEME_DARK, 1.0f);
+    h->in.mx = h->in.my = -1;
+    return h->r && h->app;
+}
+
+static void harness_close(Harness *h)
+{
+    app_destroy(h->app);
+    render_destroy(h->r);
+    SDL_DestroyRenderer(h->sdl);
+    SDL_FreeSurface(h->s);
+}
+
+/* One frame: headless (no hover), or as the window draws it with the mouse at (mx, my). */
+static void frame(Harness *h, bool headless)
+{
+    app_frame(h->app, h->r, &h->in, 0.0, headless);
+    SDL_RenderFlush(h->sdl);
+}
+
+static uint32_t pixel(const Harness *h, int x, int y)
+{
+    const uint32_t *p = h->s->pixels;
+    return p[y * (h->s->pitch / 4) + x] & 0xffffff;
+}
+
+static int count_color(const Harness *h, Rect rc, uint32_t rgb)
+{
+    int n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++)
+            n += pixel(h, x, y) == rgb;
+    return n;
+}
+
+/* The longest horizontal run of colour rgb inside rc; *row gets its y. */
+static int longest_run(const Harness *h, Rect rc, uint32_t rgb, int *row)
+{
+    int best = 0;
+    *row = -1;
+    for (int y = rc.y; y < rc.y + rc.h; y++) {
+        int run = 0;
+        for (int x = rc.x; x < rc.x + rc.w; x++) {
+            run = pixel(h, x, y) == rgb ? run + 1 : 0;
+            if (run > best) {
+                best = run;
+                *row = y;
+            }
+        }
+    }
+    return best;
+}
+
+static uint32_t rgb_of(Color c)
+{
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+static void *open_matrix(Harness *h, const LabDef **lab)
+{
+    int idx = -1;
+    *lab = lab_find("matrix", &idx);
+    CHECK(*lab != NULL && lab_is_built(*lab));
+    CHECK(app_open_lab(h->app, idx));
+    return app_lab_state(h->app);
+}
+
+static void seek(const LabDef *lab, void *st, int pos)
+{
+    timeline_seek(lab->timeline(st), pos);
+}
+
+/* Scans the stage with the mouse (every step px) for a tooltip starting with prefix; returns
+ * whether one was found, with the position and the text. */
+static bool find_tooltip(Harness *h, Rect stage, int step, const char *prefix, int *mx, int *my,
+                         char *tip, size_t tip_size)
+{
+    for (int y = stage.y + step / 2; y < stage.y + stage.h; y += step)
+        for (int x = stage.x + step / 2; x < stage.x + stage.w; x += step) {
+            h->in.mx = x;
+            h->in.my = y;
+            frame(h, false);
+            if (strncmp(h->app->ui.tooltip, prefix, strlen(prefix)) == 0) {
+                *mx = x;
+                *my = y;
+                snprintf(tip, tip_size, "%s", h->app->ui.tooltip);
+                return true;
+            }
+        }
+    return false;
+}
+
+static void test_frame_default(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 800, 600));
+    const LabDef *lab = NULL;
+    void *st = open_matrix(&h, &lab);
+    if (!st) {
+        harness_close(&h);
+        return;
+    }
+    AppLayout L = app_layout(800, 600, 1.0f, 1.0f, true);
+    const uint32_t amber = 0xffb000;
+    /* default: step 2 of 4, the second row of M in amber: the longest amber run on the stage
+     * is that row's outline, 9 cells wide (the input window and kernel are 2 cells) */
+    frame(&h, true);
+    int row2 = -1;
+    int run2 = longest_run(&h, L.stage, amber, &row2);
+    CHECK(run2 >= 200);
+    /* y00 = 19 on the output scale 0..43 is drawn (in y and in the output grid) */
+    ColorScale sy = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 43.0f);
+    uint32_t c19 = rgb_of(colorscale_color(&sy, 19.0f));
+    CHECK(count_color(&h, L.stage, c19) > 100);
+    CHECK(count_color(&h, L.stage, 0x4cc9f0) == 0); /* no hover in a headless frame */
+
+    /* one step on: the amber row moves down one row of M, as wide */
+    seek(lab, st, 3);
+    frame(&h, true);
+    int row3 = -1;
+    int run3 = longest_run(&h, L.stage, amber, &row3);
+    CHECK_INT_EQ(run2, run3);
+    CHECK(row3 > row2 + 10);
+
+    /* step 0: nothing computed, so 19's colour is nowhere */
+    seek(lab, st, 0);
+    frame(&h, true);
+    CHECK_INT_EQ(0, count_color(&h, L.stage, c19));
+    harness_close(&h);
+}
+
+static void test_frame_hover_uncomputed(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 800, 600));
+    const LabDef *lab = NULL;
+    void *st = open_matrix(&h, &lab);
+    if (!st) {
+        harness_close(&h);
+        return;
+    }
+    AppLayout L = app_layout(800, 600, 1.0f, 1.0f, true);
+    char tip[UI_TOOLTIP_MAX];
+    int mx = 0, my = 0;
+    /* step 2: y10 (the third output cell) is not computed: its tooltip says so and when */
+    seek(lab, st, 2);
+    CHECK(find_tooltip(&h, L.stage, 12, "y₁₀", &mx, &my, tip, sizeof tip));
+    CHECK_CONTAINS(tip, "not yet computed");
+    CHECK_CONTAINS(tip, "step 3");
+    CHECK(strstr(tip, "= 37") == NULL);
+    /* once step 3 has run, the same place gives its equation with the engine's value */
+    seek(lab, st, 3);
+    h.in.mx = mx;
+    h.in.my = my;
+    frame(&h, false);
+    CHECK_STR_EQ("y₁₀ = 3×0 + 4×1 + 6×2 + 7×3 = 37", h.app->ui.tooltip);
+
+    /* cross-correlation beside convolution: the same rule for both bands */
+    char err[256] = "";
+    CHECK(lab->set_option(st, "mode", "flip", err, sizeof err));
+    seek(lab, st, 1);
+    CHECK(find_tooltip(&h, L.stage, 12, "output y₁₁", &mx, &my, tip, sizeof tip));
+    CHECK_CONTAINS(tip, "not yet computed");
+    CHECK_CONTAINS(tip, "step 4");
+    seek(lab, st, 4);
+    h.in.mx = mx;
+    h.in.my = my;
+    frame(&h, false);
+    CHECK_CONTAINS(h.app->ui.tooltip, "= 43");
+
+    /* transposed: an output cell part-way through its stamps says what is in so far */
+    CHECK(lab->set_option(st, "mode", "transposed", err, sizeof err));
+    seek(lab, st, 1);
+    CHECK(find_tooltip(&h, L.stage, 8, "out₁₁ so far", &mx, &my, tip, sizeof tip));
+    /* out11 gathers x00·K11 + x01·K10 + x10·K01 + x11·K00: only x00's stamp is in */
+    CHECK_CONTAINS(tip, "so far = 0 (1 of 4 stamps in; the last at step 5)");
+    seek(lab, st, 9);
+    h.in.mx = mx;
+    h.in.my = my;
+    frame(&h, false);
+    CHECK(strncmp(h.app->ui.tooltip, "out₁₁ = ", strlen("out₁₁ = ")) == 0);
+    harness_close(&h);
+}
+
 int main(void)
 {
     test_default_scene();
     test_transposed_worked_example();
     test_all_settings();
     test_names();
+    if (SDL_Init(0) != 0)
+        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+    test_frame_default();
+    test_frame_hover_uncomputed();
+    SDL_Quit();
     return test_summary();
 }
