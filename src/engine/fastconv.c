@@ -162,20 +162,37 @@ __attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, cons
                 int shift = g->pl - kx * g->dw;
                 mv[kx] = m & lanes(-shift - ix, g->ow - shift - ix);
             }
-            for (int iy = 0; iy < g->h; iy++) {
-                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (16) */
-                __m512 acc = _mm512_maskz_loadu_ps(m, d);
-                for (int ky = 0; ky < g->kh; ky++) {
-                    int t = iy + g->pt - ky * g->dh; /* = oy * SH */
-                    if (t < 0 || t % g->sh != 0 || t / g->sh >= g->oh)
-                        continue;
-                    const float *sr = dcol + (long)(c * g->kh + ky) * g->kw * p +
-                                      (long)(t / g->sh) * g->ow + ix + g->pl; /* tap kx = 0 */
-                    for (int kx = 0; kx < g->kw; kx++)
-                        acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(
-                                                     mv[kx], addr_of(sr, (long)kx * (p - g->dw))));
+            /* four rows at a time: four independent chains of adds instead of one long one */
+            for (int iy = 0; iy < g->h; iy += 4) {
+                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (4, 16) rows of W */
+                __mmask16 mr[4];
+                __m512 acc[4];
+                for (int r = 0; r < 4; r++) {
+                    mr[r] = iy + r < g->h ? m : 0;
+                    acc[r] = _mm512_maskz_loadu_ps(mr[r], addr_of(d, (long)r * g->w));
                 }
-                _mm512_mask_storeu_ps(d, m, acc);
+                for (int ky = 0; ky < g->kh; ky++) {
+                    const float *sr[4]; /* tap kx = 0 of row iy + r, when it has one */
+                    __mmask16 mk[4];
+                    for (int r = 0; r < 4; r++) {
+                        int t = iy + r + g->pt - ky * g->dh; /* = oy * SH */
+                        bool has = t >= 0 && t % g->sh == 0 && t / g->sh < g->oh;
+                        mk[r] = has ? mr[r] : 0;
+                        sr[r] = has ? dcol + (long)(c * g->kh + ky) * g->kw * p +
+                                          (long)(t / g->sh) * g->ow + ix + g->pl
+                                    : dcol;
+                    }
+                    if (!(mk[0] | mk[1] | mk[2] | mk[3]))
+                        continue;
+                    for (int kx = 0; kx < g->kw; kx++) {
+                        long off = (long)kx * (p - g->dw);
+                        for (int r = 0; r < 4; r++)
+                            acc[r] = _mm512_add_ps(
+                                acc[r], _mm512_maskz_loadu_ps(mv[kx] & mk[r], addr_of(sr[r], off)));
+                    }
+                }
+                for (int r = 0; r < 4; r++)
+                    _mm512_mask_storeu_ps((float *)addr_of(d, (long)r * g->w), mr[r], acc[r]);
             }
         }
 }
@@ -313,13 +330,22 @@ void fastconv_forward(Workers *wk, float *out, const float *x, const float *w, c
 
 /* ---- convolution backward: one task per group of FASTCONV_GROUP examples ---- */
 
+/* Whether the kernel gradient is computed transposed, dw^T (KC, O) = col . dout^T, as a plain
+ * product whose rows are whole vectors when O is a multiple of 16 (the dot products of
+ * dout . col^T spend a reduction per element, which costs more when P is short). */
+static bool dw_transposed(const ConvGeom *g)
+{
+    return g->o % 16 == 0;
+}
+
 static void conv_backward_task(void *ctx, int group, int thread)
 {
     const ConvJob *job = ctx;
     const ConvGeom *g = job->g;
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
     float *buf = workers_scratch(job->wk, thread); /* (KC, P): col, then dcol */
-    float *pw = job->partial_w ? job->partial_w + (long)group * g->o * kc : NULL; /* (O, KC) */
+    /* (O, KC), or (KC, O) when dw_transposed */
+    float *pw = job->partial_w ? job->partial_w + (long)group * g->o * kc : NULL;
     float *pb = job->partial_b ? job->partial_b + (long)group * g->o : NULL;      /* (O) */
     int n0 = group * FASTCONV_GROUP;
     int n1 = n0 + FASTCONV_GROUP < g->n ? n0 + FASTCONV_GROUP : g->n;
@@ -330,15 +356,24 @@ static void conv_backward_task(void *ctx, int group, int thread)
             for (int o = 0; o < g->o; o++)
                 pb[o] = (n == n0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
         if (pw) {
-            /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap:
-             * dout_n (O, P) . col^T, each element a dot product along P */
+            /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
             const float *col = xn; /* (KC, P) */
             if (!is_pointwise(g)) {
                 im2col(buf, xn, g);
                 col = buf;
             }
-            gemm_sgemm(false, true, g->o, kc, p, 1.0f, dn, p, col, p, n == n0 ? 0.0f : 1.0f, pw,
-                       kc);
+            float beta = n == n0 ? 0.0f : 1.0f;
+            if (dw_transposed(g)) {
+                /* dw^T (KC, O) = col (KC, P) . dout_n^T (P, O): whole vectors of O lanes */
+                float *dt = buf + (long)kc * p + 16; /* (P, O) */
+                for (int o = 0; o < g->o; o++)
+                    for (int i = 0; i < p; i++)
+                        dt[(long)i * g->o + o] = dn[(long)o * p + i];
+                gemm_sgemm(false, false, kc, g->o, p, 1.0f, col, p, dt, g->o, beta, pw, g->o);
+            } else {
+                /* dw (O, KC) = dout_n (O, P) . col^T: each element a dot product along P */
+                gemm_sgemm(false, true, g->o, kc, p, 1.0f, dn, p, col, p, beta, pw, kc);
+            }
         }
         if (job->dx) {
             /* each column of the input's unrolled windows receives w^T . dout */
@@ -353,6 +388,7 @@ typedef struct ReduceJob {
     const float *parts; /* (groups, len) */
     long len;
     int groups;
+    int rows, cols;     /* rows > 0: dst is (rows, cols) and each part its transpose */
 } ReduceJob;
 
 #define REDUCE_CHUNK 4096L
@@ -364,10 +400,11 @@ static void reduce_task(void *ctx, int t, int thread)
     long i0 = (long)t * REDUCE_CHUNK;
     long i1 = i0 + REDUCE_CHUNK < job->len ? i0 + REDUCE_CHUNK : job->len;
     for (long i = i0; i < i1; i++) {
+        long j = job->rows > 0 ? (i % job->cols) * job->rows + i / job->cols : i;
         /* groups in order, whatever thread runs this chunk */
-        float s = job->parts[i];
+        float s = job->parts[j];
         for (int gi = 1; gi < job->groups; gi++)
-            s += job->parts[(long)gi * job->len + i];
+            s += job->parts[(long)gi * job->len + j];
         job->dst[i] += s;
     }
 }
@@ -379,7 +416,7 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
     int groups = (g->n + FASTCONV_GROUP - 1) / FASTCONV_GROUP;
     long shared = (long)groups * g->o * (kc + 1);
     if (!wk || !fastconv_supported(g) ||
-        !workers_reserve(wk, (size_t)(kc * p + 16), (size_t)shared)) {
+        !workers_reserve(wk, (size_t)(kc * p + 16 + p * g->o), (size_t)shared)) {
         conv_backward(dx, dw, db, dout, x, w, g);
         return;
     }
@@ -397,11 +434,11 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
     workers_run(wk, groups, conv_backward_task, &job);
     if (dw) {
         long len = (long)g->o * kc;
-        ReduceJob r = {dw, job.partial_w, len, groups};
+        ReduceJob r = {dw, job.partial_w, len, groups, dw_transposed(g) ? g->o : 0, (int)kc};
         workers_run(wk, (int)((len + REDUCE_CHUNK - 1) / REDUCE_CHUNK), reduce_task, &r);
     }
     if (db) {
-        ReduceJob r = {db, job.partial_b, g->o, groups};
+        ReduceJob r = {db, job.partial_b, g->o, groups, 0, 0};
         reduce_task(&r, 0, 0);
     }
 }

@@ -278,6 +278,9 @@ int main(void)
     check_conv(pools[0], &rng, &c3);
     for (int r = 0; r < 60; r++) {
         ConvGeom g = random_geom(&rng);
+        /* a third with whole vectors of output channels (the transposed kernel gradient) */
+        if (r % 3 == 2)
+            g.o = 16 * (1 + r % 2);
         check_conv(pools[r % 3], &rng, &g);
     }
     /* without a pool, the reference itself runs */
@@ -287,6 +290,8 @@ int main(void)
     check_thread_independence(pools, &rng, &c2);
     for (int r = 0; r < 10; r++) {
         ConvGeom g = random_geom(&rng);
+        if (r % 2)
+            g.o = 16;
         check_thread_independence(pools, &rng, &g);
     }
 
