@@ -2,6 +2,7 @@
  * the window, `convscope render` and the bench draw the same pixels. */
 #include "app/app.h"
 
+#include "app/lesson_host.h"
 #include "engine/assets.h"
 #include "viz/colormap.h"
 
@@ -148,6 +149,7 @@ void app_destroy(App *app)
 {
     if (!app)
         return;
+    lesson_host_close(app);
     for (int i = 0; i < LAB_COUNT; i++) {
         const LabDef *lab = lab_get(i);
         if (app->lab_state[i] && lab->destroy)
@@ -232,6 +234,7 @@ static const UiHelpRow help_rows[] = {
     {"Ctrl+S", "save a PNG of the window"},
     {"Ctrl+Q", "quit"},
     {"\xE2\x86\x91 \xE2\x86\x93 Enter", "home: choose a lab or lesson and open it"},
+    {"PgUp  PgDn", "lesson: previous / next step"},
     {"mouse", "hover a cell for its value; drag sliders; click a field to type"},
 };
 
@@ -253,17 +256,16 @@ static void set_scale(App *app, float s)
 
 static void open_lesson(App *app, int i)
 {
-    char msg[800];
-    snprintf(msg, sizeof msg,
-             "%s: the lesson player is not built in this version yet; the file is listed but "
-             "cannot be played",
-             app->lesson_path[i]);
-    app_error(app, msg);
+    char msg[1000];
+    if (!lesson_host_open(app, app->lesson_path[i], 1, msg, sizeof msg))
+        app_error(app, msg);
 }
 
 bool app_key(App *app, int key, bool ctrl, bool shift)
 {
     Timeline *tl = current_timeline(app);
+    if (lesson_host_key(app, key, ctrl, shift))
+        return true;
     if (ctrl) {
         switch (key) {
         case SDLK_q:
@@ -750,6 +752,7 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
     app->time += dt;
     Timeline *tl = current_timeline(app);
     app->lay = app_layout(w, h, app->scale, app->pixel_ratio, tl != NULL);
+    lesson_host_layout(app);
     app->th = theme_make(app->theme_kind, 1.0f);
     app->th.scale = app->lay.scale;
 
@@ -780,6 +783,7 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
         draw_home(app, r);
     } else {
         draw_lab(app, r, headless);
+        lesson_host_draw(app, r);
     }
     draw_top_bar(app, r);
     draw_banner(app, r);

@@ -54,6 +54,7 @@ typedef struct App {
     char lesson_path[APP_MAX_LESSONS][512];
     char lesson_title[APP_MAX_LESSONS][128];
     int n_lessons;
+    struct LessonPlayer *lesson; /* the open lesson and its sidebar (lesson_host.h), or NULL */
     AppRequests req;
     AppLayout lay;     /* last frame's layout */
 } App;

@@ -4,6 +4,7 @@
 #include "app/window.h"
 
 #include "app/app.h"
+#include "app/lesson_host.h"
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -69,7 +70,7 @@ static int usage_error(const char *msg)
 
 int window_render_command(int argc, char **argv)
 {
-    const char *lab_name = NULL, *out = NULL, *step_s = NULL;
+    const char *lab_name = NULL, *out = NULL, *step_s = NULL, *lesson = NULL;
     bool home = false;
     int w = 1280, h = 800;
     float scale = 1.0f;
@@ -124,9 +125,7 @@ int window_render_command(int argc, char **argv)
         } else if (strcmp(key, "step") == 0) {
             step_s = v;
         } else if (strcmp(key, "lesson") == 0) {
-            snprintf(msg, sizeof msg,
-                     "--lesson %s: the lesson player is not built in this version yet", v);
-            return usage_error(msg);
+            lesson = v;
         } else {
             if (n_opt == MAX_OPTIONS)
                 return usage_error("too many --KEY VALUE options (at most 32)");
@@ -135,8 +134,13 @@ int window_render_command(int argc, char **argv)
             n_opt++;
         }
     }
-    if (home == (lab_name != NULL))
-        return usage_error("give exactly one of --lab NAME or --home");
+    if ((int)home + (lab_name != NULL) + (lesson != NULL) != 1)
+        return usage_error("give exactly one of --lab NAME, --lesson FILE or --home");
+    if (lesson && n_opt > 0) {
+        snprintf(msg, sizeof msg, "--%s: a lesson sets its own scene (give --lesson and --step N)",
+                 keys[0]);
+        return usage_error(msg);
+    }
     if (!out)
         return usage_error("--out FILE.png is required");
     size_t ol = strlen(out);
@@ -166,6 +170,23 @@ int window_render_command(int argc, char **argv)
         fprintf(stderr, "convscope render: out of memory\n");
         headless_close(&hd);
         return 1;
+    }
+    if (lesson) {
+        /* --step N is the lesson's step, 1-based like its "step k / n" */
+        char *end = NULL;
+        long step = step_s ? strtol(step_s, &end, 10) : 1;
+        if (step_s && (end == step_s || *end || step < 1 || step > 1000)) {
+            fprintf(stderr, "convscope render: --step '%s': expected a lesson step 1, 2, ...\n",
+                    step_s);
+            status = 2;
+            goto done;
+        }
+        char lerr[1400];
+        if (!lesson_host_open(app, lesson, (int)step, lerr, sizeof lerr)) {
+            fprintf(stderr, "convscope render: %s\n", lerr);
+            status = 2;
+            goto done;
+        }
     }
     if (lab_index >= 0) {
         app_open_lab(app, lab_index);
@@ -369,6 +390,11 @@ static void save_screenshot(App *app, SDL_Renderer *sdl)
 
 int window_run(void)
 {
+    return window_run_lesson(NULL, 1);
+}
+
+int window_run_lesson(const char *lesson, int step)
+{
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "convscope: cannot open the display: %s\n", SDL_GetError());
         return 1;
@@ -419,6 +445,14 @@ int window_run(void)
         SDL_DestroyWindow(win);
         SDL_Quit();
         return 1;
+    }
+    if (lesson) {
+        char lerr[1400];
+        if (!lesson_host_open(app, lesson, step, lerr, sizeof lerr)) {
+            /* the window stays open with the message, as for any bad content */
+            fprintf(stderr, "convscope: %s\n", lerr);
+            app_error(app, lerr);
+        }
     }
     SDL_StartTextInput();
 

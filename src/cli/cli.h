@@ -1,10 +1,12 @@
-/* cli.h - the command-line subcommands. Depends on: engine, viz.
+/* cli.h - the command-line subcommands. Depends on: engine, viz, lesson.
  * Each subcommand returns a process exit status; errors go to stderr as FILE:LINE: message. */
 #ifndef CONVSCOPE_CLI_H
 #define CONVSCOPE_CLI_H
 
 #include <stdbool.h>
 #include <stdio.h>
+
+#include "lesson/lesson.h"
 
 /* Runs argv[1] as a subcommand when it names one (train, eval, predict, dump, check, bench,
  * --help, --version): returns true and stores the exit status in *status. Returns false when
@@ -18,6 +20,15 @@ typedef void (*CliFrameBench)(FILE *out, bool json);
 void cli_set_frame_bench(CliFrameBench fn);
 /* The hook, or NULL when the program was built without the application. */
 CliFrameBench cli_frame_bench(void);
+
+/* The lesson host `convscope check` dry-runs scenes through: the real labs' set_option, handed
+ * over by app/ before dispatch (cli/ cannot include app/). Without it, check only parses. */
+void cli_set_lesson_host(const LessonHost *host);
+const LessonHost *cli_lesson_host(void);
+/* `convscope check LESSON...`: parse and dry-run each lesson; "FILE: ok: N steps" on out,
+ * FILE:LINE: messages on err; status 1 when any file has a mistake (cmd_check.c). */
+int cmd_check(int argc, char **argv);
+int cmd_check_run(int argc, char **argv, FILE *out, FILE *err);
 
 /* `convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR`:
  * one example's every output, gradient and parameter as .npy files (cmd_dump.c). */

@@ -1,0 +1,606 @@
+/* lesson_host.c - lessons in the application: scenes applied to the real labs, the sidebar, and
+ * the dry-run host of `convscope check`. */
+#include "app/lesson_host.h"
+
+#include "engine/assets.h"
+#include "viz/colormap.h"
+
+#include <SDL_keycode.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== scenes into labs ========================================================================= */
+
+/* Where a scene goes: the app's own lab states (the window, render) or private ones (check). */
+typedef struct SceneTarget {
+    App *app;                   /* NULL for the checker */
+    void *own[LAB_COUNT];       /* the checker's states */
+    int lab;                    /* the scene's lab index, -1 before begin_scene */
+    long step;                  /* timeline position asked by `set step`, -1 none */
+} SceneTarget;
+
+static void **target_states(SceneTarget *t)
+{
+    return t->app ? t->app->lab_state : t->own;
+}
+
+static void list_labs(char *out, size_t n, bool built_only)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < LAB_COUNT; i++) {
+        const LabDef *lab = lab_get(i);
+        if (built_only && !lab_is_built(lab))
+            continue;
+        int k = snprintf(out + used, n - used, "%s%s", used ? ", " : "", lab->name);
+        if (k < 0 || (size_t)k >= n - used)
+            break;
+        used += (size_t)k;
+    }
+}
+
+static bool scene_begin(void *user, const char *name, char *err, size_t n)
+{
+    SceneTarget *t = user;
+    char names[256];
+    int idx = -1;
+    const LabDef *lab = lab_find(name, &idx);
+    t->lab = -1;
+    t->step = -1;
+    if (!lab) {
+        list_labs(names, sizeof names, false);
+        snprintf(err, n, "unknown lab '%s' (%s)", name, names);
+        return false;
+    }
+    if (!lab_is_built(lab)) {
+        list_labs(names, sizeof names, true);
+        snprintf(err, n, "the %s lab is not built yet (built: %s)", lab->name, names);
+        return false;
+    }
+    void **states = target_states(t);
+    /* every scene starts from the lab's defaults, so a step always shows the same numbers */
+    if (states[idx]) {
+        lab->destroy(states[idx]);
+        states[idx] = NULL;
+    }
+    char cerr[512] = "";
+    if (t->app) {
+        app_open_lab(t->app, idx);
+    } else {
+        states[idx] = lab->create(cerr, sizeof cerr);
+    }
+    if (!states[idx]) {
+        snprintf(err, n, "the %s lab could not start: %s", lab->name,
+                 cerr[0] ? cerr : (t->app ? t->app->banner : "no reason given"));
+        return false;
+    }
+    t->lab = idx;
+    return true;
+}
+
+static bool scene_set(void *user, const char *key, const char *value, char *err, size_t n)
+{
+    SceneTarget *t = user;
+    const LabDef *lab = lab_get(t->lab);
+    void *st = target_states(t)[t->lab];
+    if (strcmp(key, "step") == 0) {
+        /* the timeline position: applied once every other setting is in (lab.h) */
+        char *end = NULL;
+        long v = strtol(value, &end, 10);
+        if (end == value || *end || v < 0 || v > 1000000) {
+            snprintf(err, n, "step=%s: expected a whole number >= 0 (the timeline position)",
+                     value);
+            return false;
+        }
+        t->step = v;
+        return true;
+    }
+    if (!lab->set_option) {
+        snprintf(err, n, "the %s lab takes no settings", lab->name);
+        return false;
+    }
+    if (!lab->set_option(st, key, value, err, n)) {
+        if (!err[0])
+            snprintf(err, n, "unknown option for the %s lab", lab->name);
+        return false;
+    }
+    return true;
+}
+
+static bool scene_end(void *user, char *err, size_t n)
+{
+    SceneTarget *t = user;
+    if (t->step < 0)
+        return true;
+    const LabDef *lab = lab_get(t->lab);
+    void *st = target_states(t)[t->lab];
+    Timeline *tl = lab->timeline ? lab->timeline(st) : NULL;
+    if (!tl) {
+        snprintf(err, n, "set step %ld: the %s lab has no timeline", t->step, lab->name);
+        return false;
+    }
+    if (t->step > tl->count) {
+        snprintf(err, n, "set step %ld: this scene has steps 0..%d", t->step, tl->count);
+        return false;
+    }
+    tl->playing = false;
+    timeline_seek(tl, (int)t->step);
+    return true;
+}
+
+static char assets_dir[512];
+
+static const char *find_assets_dir(void)
+{
+    if (!assets_dir[0] && !assets_path(assets_dir, sizeof assets_dir, "assets"))
+        assets_dir[0] = '\0';
+    return assets_dir[0] ? assets_dir : NULL;
+}
+
+/* ==== the checker ============================================================================ */
+
+static SceneTarget checker_target = {.lab = -1, .step = -1};
+static LessonHost checker_host;
+static bool checker_atexit;
+
+void lesson_host_checker_release(void)
+{
+    for (int i = 0; i < LAB_COUNT; i++) {
+        if (checker_target.own[i]) {
+            lab_get(i)->destroy(checker_target.own[i]);
+            checker_target.own[i] = NULL;
+        }
+    }
+}
+
+const LessonHost *lesson_host_checker(void)
+{
+    if (!checker_atexit) {
+        checker_atexit = true;
+        atexit(lesson_host_checker_release);
+    }
+    checker_host = (LessonHost){&checker_target, scene_begin, scene_set, scene_end,
+                                find_assets_dir()};
+    return &checker_host;
+}
+
+/* ==== the player =============================================================================== */
+
+typedef struct LessonPlayer {
+    Lesson *ls;
+    LessonRun run;
+    SceneTarget target;
+    LessonHost host;
+    Rect side;        /* the sidebar this frame */
+    float typed;      /* the numeric answer field */
+    int scroll;       /* narration scrolled by this many pixels */
+    int shown_step;   /* the step the scroll belongs to */
+} LessonPlayer;
+
+void lesson_host_close(App *app)
+{
+    LessonPlayer *p = app->lesson;
+    if (!p)
+        return;
+    lesson_free(p->ls);
+    free(p);
+    app->lesson = NULL;
+}
+
+bool lesson_host_open(App *app, const char *path, int step, char *err, size_t err_size)
+{
+    Lesson *ls = lesson_load(path, err, err_size);
+    if (!ls)
+        return false;
+    if (step < 1 || step > ls->n_steps) {
+        snprintf(err, err_size, "%s: no step %d (the lesson has steps 1..%d)", path, step,
+                 ls->n_steps);
+        lesson_free(ls);
+        return false;
+    }
+    LessonPlayer *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, err_size, "%s: out of memory", path);
+        lesson_free(ls);
+        return false;
+    }
+    lesson_host_close(app);
+    p->ls = ls;
+    p->target = (SceneTarget){app, {NULL}, -1, -1};
+    p->host = (LessonHost){&p->target, scene_begin, scene_set, scene_end, find_assets_dir()};
+    p->shown_step = -1;
+    app->lesson = p;
+    app->help_open = false;
+    return lesson_run_start(&p->run, ls, step - 1, &p->host, err, err_size);
+}
+
+bool lesson_host_go(App *app, int step)
+{
+    LessonPlayer *p = app->lesson;
+    if (!p || step < 1 || step > p->ls->n_steps)
+        return false;
+    char err[1000] = "";
+    if (!lesson_run_go(&p->run, step - 1, &p->host, err, sizeof err) && err[0])
+        app_error(app, err);
+    p->typed = 0.0f;
+    return true;
+}
+
+int lesson_host_step(const App *app)
+{
+    const LessonPlayer *p = app->lesson;
+    return p ? p->run.step + 1 : 0;
+}
+
+Rect lesson_host_sidebar(const App *app)
+{
+    const LessonPlayer *p = app->lesson;
+    return p && app->screen >= 0 ? p->side : (Rect){0, 0, 0, 0};
+}
+
+void lesson_host_layout(App *app)
+{
+    LessonPlayer *p = app->lesson;
+    if (!p)
+        return;
+    p->side = (Rect){0, 0, 0, 0};
+    if (app->screen < 0)
+        return;
+    AppLayout *L = &app->lay;
+    Theme th = theme_make(THEME_DARK, 1.0f);
+    th.scale = L->scale;
+    int u = theme_px(&th, 8);
+    int w = theme_px(&th, 360);
+    if (w > L->window.w * 34 / 100)
+        w = L->window.w * 34 / 100;
+    /* the sidebar takes the stage's right part, from the top of the body to the strip */
+    L->stage.w -= w + u;
+    p->side = (Rect){L->stage.x + L->stage.w + u, L->stage.y, w, L->stage.h};
+}
+
+bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
+{
+    (void)shift;
+    LessonPlayer *p = app->lesson;
+    if (!p || app->screen < 0 || ctrl)
+        return false;
+    /* at either end the key is still the lesson's: it does nothing rather than reach the lab */
+    if (key == SDLK_PAGEDOWN)
+        lesson_host_go(app, p->run.step + 2);
+    else if (key == SDLK_PAGEUP)
+        lesson_host_go(app, p->run.step);
+    else
+        return false;
+    return true;
+}
+
+/* ---- narration: word-wrapped runs of plain, *emphasis* and `mono` text ---------------------- */
+
+#define MAX_RUNS 128
+
+typedef struct Runs {
+    int n;
+    LessonSpanStyle style[MAX_RUNS];
+    const char *s[MAX_RUNS];
+    size_t len[MAX_RUNS];
+} Runs;
+
+static void add_run(void *user, LessonSpanStyle style, const char *s, size_t n)
+{
+    Runs *r = user;
+    if (r->n < MAX_RUNS) {
+        r->style[r->n] = style;
+        r->s[r->n] = s;
+        r->len[r->n] = n;
+        r->n++;
+    }
+}
+
+typedef struct RichStyle {
+    int size;
+    Color text, emph, mono;
+} RichStyle;
+
+static FontFace face_of(LessonSpanStyle s)
+{
+    return s == LESSON_SPAN_EMPH ? FONT_SANS_BOLD : s == LESSON_SPAN_MONO ? FONT_MONO : FONT_SANS;
+}
+
+/* Lays out text (paragraphs split by '\n') in width rc.w from rc.y - scroll, drawing when draw;
+ * returns the height it takes. Words never split; a word wider than the line sits alone. */
+static int rich_text(Render *r, const RichStyle *rs, const char *text, Rect rc, int scroll,
+                     bool draw)
+{
+    int lh = render_line_height(r, FONT_SANS, rs->size);
+    int para_gap = lh / 2;
+    int y = rc.y - scroll;
+    const char *p = text;
+    while (*p) {
+        size_t plen = strcspn(p, "\n");
+        Runs runs;
+        runs.n = 0;
+        lesson_text_spans(p, plen, add_run, &runs);
+        int x = rc.x;
+        bool line_empty = true;
+        for (int k = 0; k < runs.n; k++) {
+            FontFace face = face_of(runs.style[k]);
+            Color c = runs.style[k] == LESSON_SPAN_EMPH   ? rs->emph
+                      : runs.style[k] == LESSON_SPAN_MONO ? rs->mono
+                                                          : rs->text;
+            int space_w = 0;
+            render_text_size(r, face, rs->size, " ", &space_w, NULL);
+            const char *s = runs.s[k];
+            size_t left = runs.len[k];
+            while (left > 0) {
+                /* one word and whether a space preceded it */
+                bool space = false;
+                while (left > 0 && *s == ' ') {
+                    s++;
+                    left--;
+                    space = true;
+                }
+                if (left == 0) {
+                    if (space)
+                        x += space_w;
+                    break;
+                }
+                size_t wl = 0;
+                while (wl < left && s[wl] != ' ')
+                    wl++;
+                char word[256];
+                size_t cl = wl < sizeof word - 1 ? wl : sizeof word - 1;
+                memcpy(word, s, cl);
+                word[cl] = '\0';
+                int ww = 0;
+                render_text_size(r, face, rs->size, word, &ww, NULL);
+                int gap = space && !line_empty ? space_w : 0;
+                if (!line_empty && x + gap + ww > rc.x + rc.w) {
+                    y += lh;
+                    x = rc.x;
+                    gap = 0;
+                }
+                x += gap;
+                if (draw && y + lh > rc.y && y < rc.y + rc.h)
+                    render_text(r, face, rs->size, word, x, y, ALIGN_LEFT | ALIGN_TOP, c);
+                x += ww;
+                line_empty = false;
+                s += wl;
+                left -= wl;
+            }
+        }
+        y += lh;
+        p += plen;
+        if (*p == '\n') {
+            p++;
+            y += para_gap;
+        }
+    }
+    return y - (rc.y - scroll);
+}
+
+/* ---- the sidebar -------------------------------------------------------------------------- */
+
+static int decimals_of(double x)
+{
+    char buf[64];
+    for (int d = 0; d <= 6; d++) {
+        snprintf(buf, sizeof buf, "%.*f", d, x);
+        if (fabs(strtod(buf, NULL) - x) <= 1e-12 * fmax(1.0, fabs(x)))
+            return d;
+    }
+    return 6;
+}
+
+/* The question box's height for step st at width w (measured with the same calls that draw). */
+static int question_height(Render *r, const Theme *th, const LessonPlayer *p,
+                           const LessonStep *st, int w, const char *feedback)
+{
+    int u = theme_px(th, 8), pad = theme_px(th, 12);
+    int body = theme_px(th, THEME_BODY), small = theme_px(th, THEME_SMALL);
+    int row = ui_row_height(th);
+    int h = pad + render_line_height(r, FONT_SANS_BOLD, small) + u / 2;
+    h += render_text_wrap(r, FONT_SANS, body, st->question, (Rect){0, 0, w - 2 * pad, 0},
+                          th->text, false);
+    h += u;
+    if (st->ask == LESSON_ASK_CHOICE)
+        h += st->n_choices * (row + u / 2);
+    else
+        h += row + u / 2;
+    if (feedback[0])
+        h += render_text_wrap(r, FONT_SANS_BOLD, body, feedback, (Rect){0, 0, w - 2 * pad, 0},
+                              th->text, false) +
+             u / 2;
+    const char *more = p->run.verdict[p->run.step] == LESSON_RIGHT && st->explain[0] ? st->explain
+                       : p->run.hint_shown[p->run.step] && st->hint[0]           ? st->hint
+                                                                                 : NULL;
+    if (more)
+        h += render_text_wrap(r, FONT_SANS, body, more, (Rect){0, 0, w - 2 * pad, 0}, th->text,
+                              false) +
+             u / 2;
+    else if (st->hint[0])
+        h += row + u / 2;
+    return h + pad - u / 2;
+}
+
+static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep *st, Rect box,
+                          const char *feedback)
+{
+    const Theme *th = &app->th;
+    Ui *ui = &app->ui;
+    int u = theme_px(th, 8), pad = theme_px(th, 12);
+    int body = theme_px(th, THEME_BODY), small = theme_px(th, THEME_SMALL);
+    int row = ui_row_height(th);
+    LessonVerdict v = p->run.verdict[p->run.step];
+    Color edge = v == LESSON_RIGHT ? th->hover : v == LESSON_WRONG ? th->error : th->border;
+    int rad = theme_px(th, 6);
+    render_round_rect(r, box, rad, edge);
+    render_round_rect(r, rect_inset(box, v == LESSON_UNANSWERED ? 1 : theme_px(th, 2)), rad - 1,
+                      th->bg);
+    int x = box.x + pad, w = box.w - 2 * pad, y = box.y + pad;
+    render_text(r, FONT_SANS_BOLD, small, "Question", x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    y += render_line_height(r, FONT_SANS_BOLD, small) + u / 2;
+    y += render_text_wrap(r, FONT_SANS, body, st->question, (Rect){x, y, w, 10000}, th->text,
+                          true);
+    y += u;
+    char label[220];
+    if (st->ask == LESSON_ASK_CHOICE) {
+        UiId base = ui_id("lesson.choice");
+        for (int i = 0; i < st->n_choices; i++) {
+            Rect rc = {x, y, w, row};
+            bool picked = p->run.picked[p->run.step] == i;
+            snprintf(label, sizeof label, "%c   %s", 'A' + i, st->choices[i]);
+            UiResult res = ui_button_behavior(&ui->st, ui_id_index(base, i), rc, &ui->in);
+            if (res.hovered)
+                ui->mouse_used = true;
+            render_round_rect(r, rc, rad, res.hovered ? th->control_hot : th->control);
+            if (picked)
+                render_round_rect_outline(r, rc, rad, theme_px(th, 2),
+                                          v == LESSON_RIGHT ? th->hover : th->error);
+            render_text_line(r, FONT_SANS, body, theme_px(th, 10), label,
+                             rect_inset(rc, theme_px(th, 10)), ALIGN_LEFT | ALIGN_MIDDLE,
+                             th->text);
+            if (res.submitted)
+                lesson_run_choose(&p->run, i);
+            y += row + u / 2;
+        }
+    } else {
+        int bw = theme_px(th, 88);
+        Rect field = {x, y, w - bw - u, row};
+        Rect check = {x + w - bw, y, bw, row};
+        int dec = decimals_of(st->answer);
+        if (st->tol > 0.0 && decimals_of(st->tol) > dec)
+            dec = decimals_of(st->tol);
+        bool entered = ui_number(ui, ui_id("lesson.answer"), field, &p->typed, -1e9f, 1e9f, 0.0f,
+                                 dec);
+        if (ui_button(ui, ui_id("lesson.check"), check, "Check") || entered) {
+            char num[48];
+            snprintf(num, sizeof num, "%.9g", (double)p->typed);
+            lesson_run_answer(&p->run, num);
+        }
+        y += row + u / 2;
+    }
+    if (feedback[0]) {
+        Color c = v == LESSON_RIGHT ? th->hover : v == LESSON_WRONG ? th->error : th->warning;
+        y += render_text_wrap(r, FONT_SANS_BOLD, body, feedback, (Rect){x, y, w, 10000}, c, true);
+        y += u / 2;
+    }
+    if (v == LESSON_RIGHT && st->explain[0]) {
+        render_text_wrap(r, FONT_SANS, body, st->explain, (Rect){x, y, w, 10000}, th->text, true);
+    } else if (p->run.hint_shown[p->run.step] && st->hint[0]) {
+        render_text_wrap(r, FONT_SANS, body, st->hint, (Rect){x, y, w, 10000}, th->text_dim,
+                         true);
+    } else if (st->hint[0]) {
+        if (ui_button(ui, ui_id("lesson.hint"), (Rect){x, y, w, row}, "Show the hint"))
+            p->run.hint_shown[p->run.step] = true;
+    }
+}
+
+void lesson_host_draw(App *app, Render *r)
+{
+    LessonPlayer *p = app->lesson;
+    if (!p || app->screen < 0 || p->side.w <= 0)
+        return;
+    const Theme *th = &app->th;
+    Ui *ui = &app->ui;
+    const Lesson *ls = p->ls;
+    const LessonStep *st = lesson_run_current(&p->run);
+    int u = theme_px(th, 8), pad = 2 * u;
+    int body = theme_px(th, THEME_BODY), small = theme_px(th, THEME_SMALL);
+    int head = theme_px(th, THEME_HEADING);
+    int row = ui_row_height(th);
+    if (p->shown_step != p->run.step) {
+        p->shown_step = p->run.step;
+        p->scroll = 0;
+    }
+
+    Rect side = p->side;
+    int rad = theme_px(th, THEME_RADIUS);
+    render_round_rect(r, side, rad, th->border);
+    render_round_rect(r, rect_inset(side, 1), rad - 1, th->panel);
+    Rect in = rect_inset(side, pad);
+    render_clip_push(r, side);
+
+    /* header: "Lesson" and the close button, then the lesson's title */
+    int y = in.y;
+    Rect close = {in.x + in.w - row, y, row, row};
+    render_text_in(r, FONT_SANS_BOLD, small, "LESSON", (Rect){in.x, y, in.w - row, row},
+                   ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+    bool closing = ui_button(ui, ui_id("lesson.close"), close, "\xC3\x97");
+    if (ui_mouse_over(&ui->st, ui_id("lesson.close"), close, &ui->in))
+        ui_tooltip(ui, "Close the lesson (the lab keeps its scene)");
+    y += row;
+    y += render_text_wrap(r, FONT_SANS_BOLD, head, ls->title, (Rect){in.x, y, in.w, 3 * head},
+                          th->text, true);
+    y += u;
+
+    /* where we are: step k / n with an amber progress bar */
+    char stepline[64];
+    snprintf(stepline, sizeof stepline, "step %d / %d", p->run.step + 1, ls->n_steps);
+    render_text(r, FONT_MONO, small, stepline, in.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+    y += render_line_height(r, FONT_MONO, small) + u / 2;
+    int bar_h = theme_px(th, 4);
+    render_round_rect(r, (Rect){in.x, y, in.w, bar_h}, bar_h / 2, th->border);
+    render_round_rect(r, (Rect){in.x, y, in.w * (p->run.step + 1) / ls->n_steps, bar_h}, bar_h / 2,
+                      th->accent);
+    y += bar_h + u;
+    if (st->title[0]) {
+        y += render_text_wrap(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY + 2), st->title,
+                              (Rect){in.x, y, in.w, 2 * head + u}, th->accent, true);
+        y += u / 2;
+    }
+
+    /* footer: previous / next */
+    Rect foot = {in.x, in.y + in.h - row, in.w, row};
+    int bw = (in.w - u) / 2;
+    bool first = p->run.step == 0, last = p->run.step == ls->n_steps - 1;
+    bool prev = ui_button(ui, ui_id("lesson.prev"), (Rect){foot.x, foot.y, bw, row},
+                          first ? "\xE2\x97\x80  start" : "\xE2\x97\x80  Back");
+    bool next = ui_button(ui, ui_id("lesson.next"), (Rect){foot.x + bw + u, foot.y, bw, row},
+                          last ? "end  \xE2\x96\xB6" : "Next  \xE2\x96\xB6");
+    Rect keys = {in.x, foot.y - render_line_height(r, FONT_SANS, small) - u / 2, in.w,
+                 render_line_height(r, FONT_SANS, small)};
+    render_text_in(r, FONT_SANS, small, "Page Up / Page Down: previous / next step", keys,
+                   ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+
+    /* the question above the footer; the narration fills what is left and scrolls */
+    char feedback[400] = "";
+    lesson_run_feedback(&p->run, feedback, sizeof feedback);
+    int qh = st->ask != LESSON_ASK_NONE ? question_height(r, th, p, st, in.w, feedback) : 0;
+    int qy = keys.y - u - qh;
+    Rect text = {in.x, y, in.w, (st->ask != LESSON_ASK_NONE ? qy - u : keys.y - u) - y};
+    RichStyle rs = {theme_px(th, THEME_BODY + 1), th->text, th->text, th->text};
+    rs.emph = th->text;
+    rs.mono = color_mix(th->text, th->hover, 0.35f);
+    if (text.h > 0) {
+        int full = rich_text(r, &rs, st->text, text, 0, false);
+        int max_scroll = full > text.h ? full - text.h : 0;
+        if (rect_contains(text, ui->in.mx, ui->in.my) && ui->in.wheel) {
+            p->scroll -= ui->in.wheel * render_line_height(r, FONT_SANS, rs.size) * 2;
+            ui->mouse_used = true;
+        }
+        p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
+        render_clip_push(r, text);
+        rich_text(r, &rs, st->text, text, p->scroll, true);
+        render_clip_pop(r);
+        if (max_scroll > 0) {
+            /* a thin scroll bar says there is more */
+            int track = text.h, knob = track * text.h / full;
+            int ky = text.y + (track - knob) * p->scroll / max_scroll;
+            render_rect(r, (Rect){text.x + text.w + u / 2, ky, theme_px(th, 3), knob},
+                        th->text_dim);
+        }
+    }
+    if (st->ask != LESSON_ASK_NONE)
+        draw_question(app, r, p, st, (Rect){in.x, qy, in.w, qh}, feedback);
+    render_clip_pop(r);
+    (void)body;
+
+    if (prev && !first)
+        lesson_host_go(app, p->run.step);
+    else if (next && !last)
+        lesson_host_go(app, p->run.step + 2);
+    if (closing)
+        lesson_host_close(app);
+}
