@@ -948,14 +948,15 @@ static void act_draw(void *state, LabContext *ctx)
 }
 
 const LabDef lab_activations = {
-    "activations",
-    "Activations",
-    "ReLU, sigmoid, tanh and friends with their derivatives; vanishing 0.25\xE1\xB5\x8F.",
-    act_create,
-    act_destroy,
-    act_set_option,
-    act_update,
-    act_draw,
-    act_timeline,
-    act_key,
+    .name = "activations",
+    .title = "Activations",
+    .blurb = "ReLU, sigmoid, tanh and friends with their derivatives; vanishing "
+             "0.25\xE1\xB5\x8F.",
+    .create = act_create,
+    .destroy = act_destroy,
+    .set_option = act_set_option,
+    .update = act_update,
+    .draw = act_draw,
+    .timeline = act_timeline,
+    .key = act_key,
 };

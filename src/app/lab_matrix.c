@@ -1194,15 +1194,15 @@ static void matrix_draw(void *state, LabContext *ctx)
 }
 
 const LabDef lab_matrix = {
-    "matrix",
-    "Matrix",
-    "Convolution as a Toeplitz matrix, its transpose as transposed convolution; "
-    "convolution vs cross-correlation.",
-    matrix_create,
-    matrix_destroy,
-    matrix_set_option,
-    matrix_update,
-    matrix_draw,
-    matrix_timeline,
-    matrix_key,
+    .name = "matrix",
+    .title = "Matrix",
+    .blurb = "Convolution as a Toeplitz matrix, its transpose as transposed convolution; "
+             "convolution vs cross-correlation.",
+    .create = matrix_create,
+    .destroy = matrix_destroy,
+    .set_option = matrix_set_option,
+    .update = matrix_update,
+    .draw = matrix_draw,
+    .timeline = matrix_timeline,
+    .key = matrix_key,
 };
