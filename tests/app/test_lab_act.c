@@ -1,8 +1,22 @@
 /* test_lab_act.c - the Activations lab's scene: plotted samples are the engine's values, the
- * 0.25^k table, the chain through stacked sigmoids, and the feature maps before/after. */
+ * 0.25^k table, the chain through stacked sigmoids, and the feature maps before/after. Then
+ * the lab inside the real app frame on the software renderer: the amber probe line follows
+ * the probe, both curves in their colours, the maps' images in the colour map's colours,
+ * legends running from their minimum to their maximum colour, and a hovered map cell that is
+ * the cell the tooltip's numbers come from. */
+#include "app/app.h"
 #include "app/lab_act_model.h"
+#include "engine/assets.h"
 #include "engine/conv.h"
+#include "engine/idx.h"
 #include "test.h"
+#include "viz/colormap.h"
+#include "viz/kernels.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static void test_samples_equal_engine(void)
 {
@@ -154,6 +168,254 @@ static void test_names_and_steps(void)
     CHECK(lo < 0.0f && hi > 1.0f);
 }
 
+/* ---- the lab in the app frame ------------------------------------------------------------ */
+
+typedef struct Harness {
+    SDL_Surface *s;
+    SDL_Renderer *sdl;
+    Render *r;
+    App *app;
+    UiInput in;
+} Harness;
+
+static bool harness_open(Harness *h, int w, int ht)
+{
+    memset(h, 0, sizeof *h);
+    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
+    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
+    char err[256];
+    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
+    h->app = app_create(THEME_DARK, 1.0f);
+    h->in.mx = h->in.my = -1;
+    return h->r && h->app;
+}
+
+static void harness_close(Harness *h)
+{
+    app_destroy(h->app);
+    render_destroy(h->r);
+    SDL_DestroyRenderer(h->sdl);
+    SDL_FreeSurface(h->s);
+}
+
+static void frame(Harness *h, bool headless)
+{
+    app_frame(h->app, h->r, &h->in, 0.0, headless);
+    SDL_RenderFlush(h->sdl);
+}
+
+static uint32_t pixel(const Harness *h, int x, int y)
+{
+    const uint32_t *p = h->s->pixels;
+    return p[y * (h->s->pitch / 4) + x] & 0xffffff;
+}
+
+static int count_color(const Harness *h, Rect rc, uint32_t rgb)
+{
+    int n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++)
+            n += pixel(h, x, y) == rgb;
+    return n;
+}
+
+/* The x of the column holding the most pixels of rgb in rc (their count in *n): a vertical
+ * line, even where marks sit on it. */
+static int fullest_column(const Harness *h, Rect rc, uint32_t rgb, int *n)
+{
+    int best = 0, bx = -1;
+    for (int x = rc.x; x < rc.x + rc.w; x++) {
+        int k = 0;
+        for (int y = rc.y; y < rc.y + rc.h; y++)
+            k += pixel(h, x, y) == rgb;
+        if (k > best) {
+            best = k;
+            bx = x;
+        }
+    }
+    *n = best;
+    return bx;
+}
+
+#define R_OF(p) ((int)((p) >> 16 & 0xff))
+#define G_OF(p) ((int)((p) >> 8 & 0xff))
+#define B_OF(p) ((int)((p) & 0xff))
+
+/* Finds a legend bar by one pixel row: a run of at least min_len pixels that are all gray
+ * (r = g = b) with non-decreasing brightness (the digit's 0..1 legend), or that goes from
+ * blue through near-white to orange (a diverging legend). Returns whether one was found and
+ * its first and last pixels. */
+static bool find_ramp(const Harness *h, Rect rc, bool diverging, int min_len, uint32_t *first,
+                      uint32_t *last)
+{
+    for (int y = rc.y; y < rc.y + rc.h; y++) {
+        int start = -1;
+        for (int x = rc.x; x <= rc.x + rc.w; x++) {
+            bool ok = x < rc.x + rc.w;
+            if (ok) {
+                uint32_t p = pixel(h, x, y);
+                if (!diverging) {
+                    ok = R_OF(p) == G_OF(p) && G_OF(p) == B_OF(p);
+                    if (ok && start >= 0 && x > start)
+                        ok = R_OF(p) >= R_OF(pixel(h, x - 1, y));
+                } else {
+                    /* left half blue-leaning (b >= r), right half orange-leaning */
+                    ok = R_OF(p) > 50 && B_OF(p) > 40;
+                }
+            }
+            if (ok && start < 0)
+                start = x;
+            if (!ok && start >= 0) {
+                int len = x - start;
+                uint32_t a = pixel(h, start, y), b = pixel(h, x - 1, y);
+                uint32_t mid = pixel(h, start + len / 2, y);
+                bool shape = !diverging ? (R_OF(a) <= 40 && R_OF(b) >= 215)
+                                        : (B_OF(a) > R_OF(a) + 60 && R_OF(b) > B_OF(b) + 60 &&
+                                           R_OF(mid) > 215 && G_OF(mid) > 215 &&
+                                           B_OF(mid) > 215);
+                if (len >= min_len && shape) {
+                    *first = a;
+                    *last = b;
+                    return true;
+                }
+                start = -1;
+            }
+        }
+    }
+    return false;
+}
+
+static void *open_act(Harness *h, const LabDef **lab)
+{
+    int idx = -1;
+    *lab = lab_find("activations", &idx);
+    CHECK(*lab != NULL && lab_is_built(*lab));
+    CHECK(app_open_lab(h->app, idx));
+    return app_lab_state(h->app);
+}
+
+/* The default scene as the lab builds it: test digit #0 under Sobel x, sigmoid. */
+static bool default_scene(ActScene *s)
+{
+    char dir[1024], err[512] = "";
+    assets_path(dir, sizeof dir, "assets/digits");
+    Dataset ds;
+    if (!dataset_load(&ds, dir, DATASET_TEST, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return false;
+    }
+    float px[ACTLAB_MAP * ACTLAB_MAP], w[9];
+    dataset_image(&ds, 0, px);
+    actscene_init(s);
+    actscene_set_digit(s, px, ds.labels[0], 0);
+    int kh = 3, kw = 3;
+    kernels_preset_fill(KERNELS_SOBEL_X, 3, 3, w, &kh, &kw);
+    actscene_set_kernel(s, w, "Sobel x");
+    actscene_rebuild(s);
+    dataset_free(&ds);
+    return true;
+}
+
+static void test_frame_default(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800));
+    const LabDef *lab = NULL;
+    void *st = open_act(&h, &lab);
+    ActScene *sc = malloc(sizeof *sc);
+    if (!st || !sc || !default_scene(sc)) {
+        CHECK(false);
+        free(sc);
+        harness_close(&h);
+        return;
+    }
+    AppLayout L = app_layout(1280, 800, 1.0f, 1.0f, true);
+    frame(&h, true);
+    /* the probe: an amber vertical line through the function plot, in the left 70 % of the
+     * stage (the stack's plot on the right has its own line at k), near the middle at x = 0 */
+    Rect left = {L.stage.x, L.stage.y, L.stage.w * 68 / 100, L.stage.h};
+    int len0 = 0;
+    int x0 = fullest_column(&h, left, 0xffb000, &len0);
+    CHECK(len0 >= 150);
+    CHECK(x0 > left.x + left.w / 4 && x0 < left.x + left.w * 3 / 4);
+    /* both curves in their colours */
+    CHECK(count_color(&h, L.stage, 0x6fa8ff) > 300);
+    CHECK(count_color(&h, L.stage, 0xf08a4b) > 300);
+    /* the digit's image: every 0 pixel of the digit is black, drawn as a block of pixels */
+    int zeros = 0;
+    for (int i = 0; i < ACTLAB_MAP * ACTLAB_MAP; i++)
+        zeros += sc->digit[i] == 0.0f;
+    CHECK(zeros > 400);
+    CHECK(count_color(&h, L.stage, 0x000000) >= 9 * zeros);
+    /* z's image: its zero cells in the diverging map's colour for 0 */
+    ColorScale zs = colorscale_make(COLORMAP_DIVERGING, -4.0f, 4.0f);
+    Color c0 = colorscale_color(&zs, 0.0f);
+    int zz = 0;
+    for (int i = 0; i < ACTLAB_MAP * ACTLAB_MAP; i++)
+        zz += sc->z[i] == 0.0f;
+    CHECK(zz > 300);
+    CHECK(count_color(&h, L.stage, (uint32_t)c0.r << 16 | (uint32_t)c0.g << 8 | c0.b) >=
+          9 * zz);
+    /* legends: the digit's from black to white, z's from blue through white to orange */
+    uint32_t a = 0, b = 0;
+    CHECK(find_ramp(&h, L.stage, false, 60, &a, &b));
+    CHECK(R_OF(a) <= 10 && R_OF(b) >= 245);
+    CHECK(find_ramp(&h, L.stage, true, 60, &a, &b));
+
+    /* the probe moves: x = 2 is a quarter of the plot's width right of x = 0 */
+    char err[256] = "";
+    CHECK(lab->set_option(st, "probe", "2", err, sizeof err));
+    frame(&h, true);
+    int len2 = 0;
+    int x2 = fullest_column(&h, left, 0xffb000, &len2);
+    CHECK(len2 >= 150);
+    CHECK(x2 - x0 > 100);
+    free(sc);
+    harness_close(&h);
+}
+
+static void test_frame_hover_map(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800));
+    const LabDef *lab = NULL;
+    void *st = open_act(&h, &lab);
+    ActScene *sc = malloc(sizeof *sc);
+    if (!st || !sc || !default_scene(sc)) {
+        CHECK(false);
+        free(sc);
+        harness_close(&h);
+        return;
+    }
+    AppLayout L = app_layout(1280, 800, 1.0f, 1.0f, true);
+    /* down the lower half of the stage until the mouse is on a map */
+    int found = 0;
+    for (int y = L.stage.y + L.stage.h / 2; y < L.stage.y + L.stage.h && !found; y += 7)
+        for (int x = L.stage.x; x < L.stage.x + L.stage.w / 3 && !found; x += 7) {
+            h.in.mx = x;
+            h.in.my = y;
+            frame(&h, false);
+            int r = -1, c = -1;
+            if (sscanf(h.app->ui.tooltip, "row %d, col %d", &r, &c) == 2 && r >= 4 && r < 24 &&
+                c >= 4 && c < 24) {
+                found = 1;
+                /* the tooltip's z is the cell's conv value (4 decimals, U+2212 minus) */
+                char want[64], num[48];
+                snprintf(num, sizeof num, "%.4f", (double)sc->z[r * ACTLAB_MAP + c]);
+                if (strcmp(num, "-0.0000") == 0)
+                    snprintf(num, sizeof num, "0.0000");
+                snprintf(want, sizeof want, "z = %s%s", num[0] == '-' ? "−" : "",
+                         num[0] == '-' ? num + 1 : num);
+                CHECK_CONTAINS(h.app->ui.tooltip, want);
+                /* the cell is outlined in cyan on all four maps */
+                CHECK(count_color(&h, L.stage, 0x4cc9f0) >= 4 * 4 * 5);
+            }
+        }
+    CHECK(found);
+    free(sc);
+    harness_close(&h);
+}
+
 int main(void)
 {
     test_samples_equal_engine();
@@ -161,5 +423,10 @@ int main(void)
     test_vanishing();
     test_feature_map();
     test_names_and_steps();
+    if (SDL_Init(0) != 0)
+        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+    test_frame_default();
+    test_frame_hover_map();
+    SDL_Quit();
     return test_summary();
 }
