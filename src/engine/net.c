@@ -390,11 +390,14 @@ static bool layer_shape(Parser *p, Layer *l)
         g->h = l->in.h;
         g->w = l->in.w;
         g->o = l->units;
-        if (de && (g->oph >= g->sh || g->opw >= g->sw))
+        /* PyTorch's rule, per axis: the output padding is smaller than the stride or than
+         * the dilation (the extra rows are then still reached by the dilated kernel) */
+        if (de && ((g->oph >= g->sh && g->oph >= g->dh) || (g->opw >= g->sw && g->opw >= g->dw)))
             return fail(p,
-                        "deconv outpad=%d,%d is not smaller than stride=%d,%d (PyTorch: "
-                        "output padding must be smaller than the stride)",
-                        g->oph, g->opw, g->sh, g->sw);
+                        "deconv outpad=%d,%d is not smaller than stride=%d,%d or dilation=%d,%d "
+                        "(PyTorch: output padding must be smaller than either the stride or the "
+                        "dilation)",
+                        g->oph, g->opw, g->sh, g->sw, g->dh, g->dw);
         long long oh = 0, ow = 0;
         if (!conv_axis(p, l, de, 0, &oh) || !conv_axis(p, l, de, 1, &ow))
             return false;

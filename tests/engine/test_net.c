@@ -232,11 +232,13 @@ static void test_errors(void)
                  parse_error("input 1 5 5\nsoftmax\n"));
     CHECK_STR_EQ("t.net:3: conv needs a CxHxW input but gets a flat 25 (put it before flatten)",
                  parse_error("input 1 5 5\nflatten\nconv 2 k=1\n"));
-    CHECK_STR_EQ("t.net:2: deconv outpad=2,2 is not smaller than stride=2,2 (PyTorch: output "
-                 "padding must be smaller than the stride)",
+    CHECK_STR_EQ("t.net:2: deconv outpad=2,2 is not smaller than stride=2,2 or dilation=1,1 "
+                 "(PyTorch: output padding must be smaller than either the stride or the "
+                 "dilation)",
                  parse_error("input 1 5 5\ndeconv 1 k=3 stride=2 outpad=2\n"));
-    CHECK_STR_EQ("t.net:2: deconv outpad=1,1 is not smaller than stride=1,1 (PyTorch: output "
-                 "padding must be smaller than the stride)",
+    CHECK_STR_EQ("t.net:2: deconv outpad=1,1 is not smaller than stride=1,1 or dilation=1,1 "
+                 "(PyTorch: output padding must be smaller than either the stride or the "
+                 "dilation)",
                  parse_error("input 1 5 5\ndeconv 1 k=3 outpad=1\n"));
     CHECK_STR_EQ("t.net:1: the first line must be 'input C H W', not 'conv'",
                  parse_error("conv 1 k=3\n"));

@@ -135,7 +135,8 @@ def spatial_layer(g, shape, prev):
             pad = tuple(g.int(0, 2) for _ in range(4))
         oph = opw = 0
         if kind == "deconv" and g.chance(0.6):
-            oph, opw = g.int(0, sh - 1), g.int(0, sw - 1)
+            # PyTorch: smaller than the stride or than the dilation, per axis
+            oph, opw = g.int(0, max(sh, dh) - 1), g.int(0, max(sw, dw) - 1)
         keys.append(g.pair("k", kh, kw))
         if (sh, sw) != (1, 1) or g.chance(0.15):
             keys.append(g.pair("stride", sh, sw))
@@ -537,7 +538,7 @@ def main():
         np.save(os.path.join(d, "x.npy"), xarr)
         inputs.append(("npy:" + xform, os.path.join(d, "x.npy")))
         if c in (1, 3):
-            ih, iw = g.int(h, 40), g.int(w, 40)
+            ih, iw = g.int(1, 40), g.int(1, 40)
             yy, xx = np.mgrid[0:ih, 0:iw]
             blob = np.exp(-((yy - g.r.uniform(0, ih)) ** 2 + (xx - g.r.uniform(0, iw)) ** 2)
                           / (2 * (0.3 * max(ih, iw)) ** 2))
