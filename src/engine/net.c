@@ -390,8 +390,8 @@ static bool layer_shape(Parser *p, Layer *l)
         g->h = l->in.h;
         g->w = l->in.w;
         g->o = l->units;
-        /* PyTorch's rule, per axis: the output padding is smaller than the stride or than
-         * the dilation (the extra rows are then still reached by the dilated kernel) */
+        /* PyTorch ConvTranspose2d's rule, per axis: the output padding is smaller than the
+         * stride or than the dilation (its rows hold only the bias where no tap reaches) */
         if (de && ((g->oph >= g->sh && g->oph >= g->dh) || (g->opw >= g->sw && g->opw >= g->dw)))
             return fail(p,
                         "deconv outpad=%d,%d is not smaller than stride=%d,%d or dilation=%d,%d "
