@@ -387,6 +387,31 @@ bool app_key(App *app, int key, bool ctrl, bool shift)
     return false;
 }
 
+bool app_drop_file(App *app, const char *path)
+{
+    const LabDef *lab = app->screen >= 0 ? lab_get(app->screen) : NULL;
+    void *st = app->screen >= 0 ? app->lab_state[app->screen] : NULL;
+    if (!lab || !st || !lab->drop) {
+        char msg[1024];
+        snprintf(msg, sizeof msg,
+                 "%.700s: %s takes no files; open Convolution (1) or Pooling (2) and drop the "
+                 "picture there",
+                 path, lab ? lab->title : "the home screen");
+        app_error(app, msg);
+        return false;
+    }
+    char err[1024] = "";
+    if (!lab->drop(st, path, err, sizeof err)) {
+        app_error(app, err[0] ? err : path);
+        return false;
+    }
+    const char *base = strrchr(path, '/');
+    char msg[320];
+    snprintf(msg, sizeof msg, "loaded %.300s", base ? base + 1 : path);
+    app_toast(app, msg);
+    return true;
+}
+
 /* ==== drawing ================================================================================= */
 
 static void draw_panel(Render *r, const Theme *th, Rect rc)

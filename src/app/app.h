@@ -83,6 +83,11 @@ void app_toast(App *app, const char *message);
  * does not bind go to the current lab's key callback. */
 bool app_key(App *app, int keycode, bool ctrl, bool shift);
 
+/* A file dropped on the window: given to the current lab's drop callback (the labs that take
+ * pictures load it as their input). Errors, and a drop where no lab takes files, go to the
+ * banner; the app keeps running. Returns true when the lab loaded it. */
+bool app_drop_file(App *app, const char *path);
+
 /* Advances time by dt and draws one full frame into r (w×h pixels) with the given input.
  * headless: drawn for `convscope render` (no hover). Returns true while something moves
  * (playing, animating, a toast), i.e. when the host should keep drawing frames. */

@@ -80,6 +80,11 @@ typedef struct LabDef {
     /* A key the app did not take (an SDL_Keycode, with modifiers): true if handled.
      * May be NULL. */
     bool (*key)(void *state, int sdl_keycode, bool ctrl, bool shift);
+
+    /* A file dropped on the window (or typed as a path) while this lab shows: loads it as the
+     * input. False with a message "PATH: what is wrong" in err, which the app shows in its
+     * banner; the lab keeps its previous input. May be NULL (the lab takes no files). */
+    bool (*drop)(void *state, const char *path, char *err, size_t err_size);
 } LabDef;
 
 /* The registry, in tab order 1..8: Convolution, Pooling, Channels, Network, Train, Backprop,

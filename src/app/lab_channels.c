@@ -580,4 +580,5 @@ const LabDef lab_channels = {
     chan_draw,
     chan_timeline,
     NULL,
+    NULL,
 };

@@ -40,7 +40,7 @@ static const char *const source_items[SRC_COUNT] = {
     "Digit",
     "Matrix (edit)",
     "Canvas (draw)",
-    "Image file",
+    "Image file\xE2\x80\xA6",
     "1-D signal",
 };
 static const char *const source_names[SRC_COUNT] = {"grid3",  "nineties", "digit", "matrix",
@@ -59,6 +59,8 @@ typedef struct ConvLab {
     float file_img[28 * 28];       /* (28, 28) the picture, MNIST-like */
     char file_name[256];
     bool have_file;
+    char path_edit[512]; /* the typed path of the "Image file…" field */
+    bool focus_path;     /* key O: the path field takes the keyboard on the next frame */
     const Dataset *digits;
     char digits_err[256];
     int digit_index, digit_class;
@@ -332,9 +334,21 @@ static bool load_file(ConvLab *L, const char *path, char *err, size_t err_size)
     if (!imgfile_load_input(path, L->file_img, 1, 28, 28, err, err_size))
         return false;
     const char *base = strrchr(path, '/');
-    snprintf(L->file_name, sizeof L->file_name, "%s", base ? base + 1 : path);
+    snprintf(L->file_name, sizeof L->file_name, "%.255s", base ? base + 1 : path);
+    if (path != L->path_edit)
+        snprintf(L->path_edit, sizeof L->path_edit, "%s", path);
     L->have_file = true;
     choose_source(L, SRC_FILE);
+    return true;
+}
+
+/* A picture dropped on the window (or typed into the path field) becomes the input. */
+static bool conv_drop(void *state, const char *path, char *err, size_t err_size)
+{
+    ConvLab *L = state;
+    if (!load_file(L, path, err, err_size))
+        return false;
+    recompute(L);
     return true;
 }
 
@@ -511,11 +525,10 @@ static void draw_controls(ConvLab *L, LabContext *ctx)
     int src = (int)L->src;
     if (ui_dropdown(ui, ui_id("conv.src"), ui_column_next(&col, 1), source_items, SRC_COUNT,
                     &src)) {
+        choose_source(L, (ConvSource)src);
+        /* no picture yet: the path field takes the keyboard at once */
         if (src == SRC_FILE && !L->have_file)
-            lab_report_error(ctx, "No picture loaded yet: start with `convscope render --lab "
-                                  "convolution --input PATH` or a lesson's input=PATH.");
-        else
-            choose_source(L, (ConvSource)src);
+            L->focus_path = true;
     }
 
     Rect row = ui_column_next(&col, 1);
@@ -550,9 +563,24 @@ static void draw_controls(ConvLab *L, LabContext *ctx)
             L->dirty = true;
         }
     } else if (L->src == SRC_FILE) {
-        char t[300];
-        snprintf(t, sizeof t, "File: %s", L->file_name);
-        ui_label(ui, row, t, FONT_SANS, THEME_BODY, ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+        /* type a path (Enter or Load), or drop a picture on the window */
+        UiId pid = ui_id("conv.path");
+        if (L->focus_path) {
+            ui->st.focus = pid;
+            L->focus_path = false;
+        }
+        int bw = theme_px(th, 56);
+        Rect f = {row.x, row.y, row.w - bw - gap, row.h};
+        bool go = ui_text_field(ui, pid, f, L->path_edit, sizeof L->path_edit,
+                                L->have_file ? L->file_name : "path, Enter (or drop a picture)");
+        go = ui_button(ui, ui_id("conv.load"), (Rect){row.x + row.w - bw, row.y, bw, row.h},
+                       "Load") ||
+             go;
+        if (go && L->path_edit[0]) {
+            char err[1024];
+            if (!conv_drop(L, L->path_edit, err, sizeof err))
+                lab_report_error(ctx, err);
+        }
     } else {
         ui_label(ui, row,
                  L->src == SRC_SIGNAL ? "S1..S8 and W1 W2 W3 (ours)" : "From the lecture notes",
@@ -1155,6 +1183,12 @@ static bool conv_key(void *state, int sdl_keycode, bool ctrl, bool shift)
         L->coverage = !L->coverage;
         return true;
     }
+    /* 'o' opens a picture by typing its path: the input becomes the file, the field focused */
+    if (sdl_keycode == 'o') {
+        choose_source(L, SRC_FILE);
+        L->focus_path = true;
+        return true;
+    }
     return false;
 }
 
@@ -1169,4 +1203,5 @@ const LabDef lab_convolution = {
     conv_draw,
     conv_timeline,
     conv_key,
+    conv_drop,
 };

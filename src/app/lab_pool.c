@@ -8,6 +8,7 @@
 #include "engine/pool.h"
 #include "viz/colormap.h"
 #include "viz/grid.h"
+#include "viz/imgfile.h"
 #include "viz/kernels.h"
 #include "viz/sweep.h"
 
@@ -25,14 +26,15 @@ typedef enum PoolSource {
     PSRC_MAPS,   /* a digit's three edge maps: relu(Sobel x), relu(Sobel y), relu(Laplacian) */
     PSRC_DIGIT,  /* the digit itself, one channel */
     PSRC_MATRIX, /* a small matrix the user edits */
+    PSRC_FILE,   /* a picture from a file (typed path or dropped), made MNIST-like */
     PSRC_COUNT
 } PoolSource;
 
 static const char *const psrc_items[PSRC_COUNT] = {"Notes: 4\xC3\x97"
                                                    "4 map",
                                                    "Digit: 3 feature maps", "Digit pixels",
-                                                   "Matrix (edit)"};
-static const char *const psrc_names[PSRC_COUNT] = {"pool4", "maps", "digit", "matrix"};
+                                                   "Matrix (edit)", "Image file\xE2\x80\xA6"};
+static const char *const psrc_names[PSRC_COUNT] = {"pool4", "maps", "digit", "matrix", "file"};
 static const char *const kind_items[3] = {"Max", "Average", "L2"};
 static const char *const kind_names[3] = {"max", "avg", "l2"};
 
@@ -47,6 +49,11 @@ typedef struct PoolLab {
     const Dataset *digits;
     char digits_err[256];
     int digit_index;
+    float file_img[28 * 28]; /* (28, 28) the picture, MNIST-like */
+    char file_name[256];
+    bool have_file;
+    char path_edit[512]; /* the typed path of the "Image file…" field */
+    bool focus_path;     /* the path field takes the keyboard on the next frame */
     int kh, kw, sh, sw;
 
     bool dirty;
@@ -115,6 +122,11 @@ static void load_source(PoolLab *L)
         act_forward(L->x, maps, 3 * 28 * 28, ACT_RELU, 0.0f);
         break;
     }
+    case PSRC_FILE:
+        L->h = L->w = 28;
+        memcpy(L->x, L->file_img, sizeof L->file_img);
+        snprintf(L->ch_name[0], sizeof L->ch_name[0], "%.31s", L->file_name);
+        break;
     case PSRC_MATRIX:
         L->h = L->w = L->msize;
         memcpy(L->x, L->matrix, sizeof(float) * (size_t)(L->msize * L->msize));
@@ -194,6 +206,26 @@ static void pool_destroy(void *state)
     free(L);
 }
 
+/* A picture (PNG, JPEG, BMP, PGM/PPM) made MNIST-like becomes the one-channel input. */
+static bool load_file(PoolLab *L, const char *path, char *err, size_t err_size)
+{
+    if (!imgfile_load_input(path, L->file_img, 1, 28, 28, err, err_size))
+        return false;
+    const char *base = strrchr(path, '/');
+    snprintf(L->file_name, sizeof L->file_name, "%.255s", base ? base + 1 : path);
+    if (path != L->path_edit)
+        snprintf(L->path_edit, sizeof L->path_edit, "%s", path);
+    L->have_file = true;
+    L->src = PSRC_FILE;
+    recompute(L);
+    return true;
+}
+
+static bool pool_drop(void *state, const char *path, char *err, size_t err_size)
+{
+    return load_file(state, path, err, err_size);
+}
+
 static bool pool_set_option(void *state, const char *key, const char *value, char *err,
                             size_t err_size)
 {
@@ -210,10 +242,17 @@ static bool pool_set_option(void *state, const char *key, const char *value, cha
             L->digit_index = v[0];
             idx = L->src == PSRC_DIGIT ? PSRC_DIGIT : PSRC_MAPS;
         }
+        if (idx == PSRC_FILE && !L->have_file) {
+            snprintf(err, err_size, "%s=file: no picture loaded yet; give %s=PATH", key, key);
+            return false;
+        }
+        if (idx < 0 && (strchr(value, '/') || strchr(value, '.')))
+            return load_file(L, value, err, err_size);
         if (idx < 0) {
             snprintf(err, err_size,
-                     "%s=%s: expected pool4 (the notes' 4x4), maps, digit, digit:N or matrix", key,
-                     value);
+                     "%s=%s: expected pool4 (the notes' 4x4), maps, digit, digit:N, matrix or a "
+                     "picture's path",
+                     key, value);
             return false;
         }
         if ((idx == PSRC_MAPS || idx == PSRC_DIGIT) && !L->digits) {
@@ -301,6 +340,9 @@ static void draw_controls(PoolLab *L, LabContext *ctx)
         else {
             L->src = (PoolSource)src;
             L->dirty = true;
+            /* no picture yet: the path field takes the keyboard at once */
+            if (src == PSRC_FILE && !L->have_file)
+                L->focus_path = true;
         }
     }
     Rect row = ui_column_next(&col, 1);
@@ -314,6 +356,25 @@ static void draw_controls(PoolLab *L, LabContext *ctx)
     } else if (L->src == PSRC_MATRIX) {
         if (ui_slider_int(ui, ui_id("pool.size"), row, "Size", &L->msize, 2, 16))
             L->dirty = true;
+    } else if (L->src == PSRC_FILE && row.w > 0) {
+        /* type a path (Enter or Load), or drop a picture on the window */
+        UiId pid = ui_id("pool.path");
+        if (L->focus_path) {
+            ui->st.focus = pid;
+            L->focus_path = false;
+        }
+        int bw = theme_px(th, 56);
+        Rect f = {row.x, row.y, row.w - bw - gap, row.h};
+        bool go = ui_text_field(ui, pid, f, L->path_edit, sizeof L->path_edit,
+                                L->have_file ? L->file_name : "path, Enter (or drop a picture)");
+        go = ui_button(ui, ui_id("pool.load"), (Rect){row.x + row.w - bw, row.y, bw, row.h},
+                       "Load") ||
+             go;
+        if (go && L->path_edit[0]) {
+            char err[1024];
+            if (!load_file(L, L->path_edit, err, sizeof err))
+                lab_report_error(ctx, err);
+        }
     } else if (row.w > 0) {
         ui_label(ui, row, "From the lecture notes", FONT_SANS, THEME_BODY,
                  ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
@@ -640,4 +701,5 @@ const LabDef lab_pooling = {
     pool_draw,
     pool_timeline,
     NULL,
+    pool_drop,
 };

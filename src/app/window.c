@@ -519,6 +519,16 @@ int window_run_lesson(const char *lesson, int step)
                 }
                 break;
             }
+            case SDL_DROPFILE:
+                /* a picture dropped on the window becomes the current lab's input */
+                if (e.drop.file) {
+                    app_drop_file(app, e.drop.file);
+                    SDL_free(e.drop.file);
+                }
+                break;
+            case SDL_DROPTEXT:
+                SDL_free(e.drop.file); /* dragged text, not a file: nothing to load */
+                break;
             case SDL_TEXTINPUT:
                 if (ui_wants_keys(&app->ui) &&
                     strlen(in.text) + strlen(e.text.text) < sizeof in.text)

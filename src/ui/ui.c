@@ -117,6 +117,60 @@ static void format_number(char *out, size_t n, float v, int decimals)
     snprintf(out, n, "%.*f", decimals < 0 ? 0 : decimals, (double)v);
 }
 
+UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char *buf, size_t cap)
+{
+    UiResult res = {false, false, false, false};
+    bool focused = st->focus == id;
+    res.hovered = ui_mouse_over(st, id, rc, in);
+    if (res.hovered)
+        st->hot = id;
+    if (in->mouse_pressed) {
+        if (res.hovered && !focused) {
+            st->focus = id;
+            st->replace = false;
+            focused = true;
+        } else if (!res.hovered && focused) {
+            st->focus = 0;
+            focused = false;
+        }
+    }
+    if (!focused || cap == 0)
+        return res;
+    res.active = true;
+    size_t n = 0;
+    while (n + 1 < cap && buf[n])
+        n++;
+    size_t add = strlen(in->text);
+    if (add > 0 && n + add < cap) {
+        memcpy(buf + n, in->text, add + 1);
+        res.changed = true;
+    }
+    switch (in->key) {
+    case UI_KEY_BACKSPACE:
+        if (n > 0) {
+            /* back over continuation bytes to the start of the last character */
+            while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+                n--;
+            if (n > 0)
+                n--;
+            buf[n] = '\0';
+            res.changed = true;
+        }
+        break;
+    case UI_KEY_ENTER:
+    case UI_KEY_TAB:
+        st->focus = 0;
+        res.submitted = true;
+        break;
+    case UI_KEY_ESCAPE:
+        st->focus = 0;
+        break;
+    default:
+        break;
+    }
+    return res;
+}
+
 UiResult ui_number_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, float *value,
                             float lo, float hi, float step, int decimals)
 {
@@ -641,6 +695,43 @@ bool ui_number(Ui *ui, UiId id, Rect rc, float *value, float lo, float hi, float
         render_text_in(ui->r, FONT_MONO, body(ui), buf, in, ALIGN_CENTER | ALIGN_MIDDLE, th->text);
     }
     return res.changed;
+}
+
+bool ui_text_field(Ui *ui, UiId id, Rect rc, char *buf, size_t cap, const char *placeholder)
+{
+    if (rc.w <= 0 || rc.h <= 0)
+        return false;
+    UiResult res = ui_text_behavior(&ui->st, id, rc, &ui->in, buf, cap);
+    note_mouse(ui, res);
+    bool focused = ui->st.focus == id;
+    if (focused)
+        ui->focus_seen = true;
+    const Theme *th = ui->th;
+    draw_box(ui, rc, res.hovered, focused);
+    Rect in = rect_inset(rc, theme_px(th, 6));
+    int size = body(ui);
+    if (!buf[0] && !focused && placeholder) {
+        char fit[256];
+        render_text_fit(ui->r, FONT_SANS, size, placeholder, in.w, fit, sizeof fit);
+        render_text_in(ui->r, FONT_SANS, size, fit, in, ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+        return res.submitted;
+    }
+    /* a long path shows its end (the file name), where the caret is */
+    const char *shown = buf;
+    int w = 0, caret = focused ? theme_px(th, 2) + 1 : 0;
+    render_text_size(ui->r, FONT_MONO, size, shown, &w, NULL);
+    while (*shown && w > in.w - caret) {
+        shown++;
+        while (((unsigned char)*shown & 0xC0) == 0x80)
+            shown++;
+        render_text_size(ui->r, FONT_MONO, size, shown, &w, NULL);
+    }
+    if (!shown[0])
+        w = 0;
+    render_text_in(ui->r, FONT_MONO, size, shown, in, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+    if (focused)
+        render_rect(ui->r, (Rect){in.x + w + 1, in.y + 3, theme_px(th, 2), in.h - 6}, th->accent);
+    return res.submitted;
 }
 
 bool ui_number_int(Ui *ui, UiId id, Rect rc, int *value, int lo, int hi)

@@ -97,6 +97,11 @@ UiResult ui_slider_int_behavior(UiState *st, UiId id, Rect rc, const UiInput *in
  * step per 6 px. */
 UiResult ui_number_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, float *value,
                             float lo, float hi, float step, int decimals);
+/* Text field editing buf (cap bytes, NUL-terminated) in place: a click focuses it with the
+ * caret at the end; typed UTF-8 text is appended while it fits, Backspace deletes the last
+ * character (a whole UTF-8 sequence), Enter or Tab submits and unfocuses, Escape or a click
+ * elsewhere unfocuses. changed when the text changed. */
+UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char *buf, size_t cap);
 /* Dropdown: a click opens the list of n items of item_h px below rc (above when it would leave
  * bounds); a click on an item selects it (changed, submitted) and closes; a click elsewhere or
  * Escape closes. */
@@ -195,6 +200,9 @@ bool ui_slider_int(Ui *ui, UiId id, Rect rc, const char *label, int *value, int 
 bool ui_number(Ui *ui, UiId id, Rect rc, float *value, float lo, float hi, float step,
                int decimals);
 bool ui_number_int(Ui *ui, UiId id, Rect rc, int *value, int lo, int hi);
+/* A text field (see ui_text_behavior) showing placeholder, dimmed, while buf is empty and the
+ * field is not focused; the end of a long text stays in view. True when Enter submitted it. */
+bool ui_text_field(Ui *ui, UiId id, Rect rc, char *buf, size_t cap, const char *placeholder);
 /* A dropdown showing items[*selected]; true when another item was picked. */
 bool ui_dropdown(Ui *ui, UiId id, Rect rc, const char *const *items, int n, int *selected);
 /* A row of tabs splitting rc evenly; true when another tab was picked. */

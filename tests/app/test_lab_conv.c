@@ -10,6 +10,7 @@
 #include <SDL.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct Harness {
     SDL_Surface *s;
@@ -226,6 +227,79 @@ static void test_channels(Harness *h)
     CHECK(!opt(lab, st, "stride", "4"));
 }
 
+/* A picture dropped on the window (SDL_DROPFILE goes to app_drop_file) becomes the input of
+ * the Convolution and Pooling labs; a bad file is reported in the banner with its name and the
+ * lab keeps its input; a lab without pictures says where to drop instead. */
+static void test_drop(Harness *h)
+{
+    char good[64], bad[64];
+    snprintf(good, sizeof good, "/tmp/convscope-drop-%d.pgm", (int)getpid());
+    snprintf(bad, sizeof bad, "/tmp/convscope-drop-%d-bad.pgm", (int)getpid());
+    /* an 8x8 PGM: a bright vertical bar on black */
+    FILE *f = fopen(good, "wb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fprintf(f, "P5\n8 8\n255\n");
+    for (int i = 0; i < 64; i++)
+        fputc((i % 8 == 3 || i % 8 == 4) ? 255 : 0, f);
+    fclose(f);
+    f = fopen(bad, "wb");
+    fprintf(f, "P5\n8 8\n255\n\x01\x02"); /* 2 of 64 pixels */
+    fclose(f);
+
+    void *st;
+    const LabDef *lab = open_lab(h, "convolution", &st);
+    h->app->banner[0] = '\0';
+    CHECK(app_drop_file(h->app, good));
+    CHECK_STR_EQ("", h->app->banner);
+    CHECK_CONTAINS(h->app->toast, "convscope-drop-");
+    /* the picture, made MNIST-like, is the 28x28 input now: 26x26 outputs for a 3x3 kernel */
+    CHECK(opt(lab, st, "k", "3"));
+    CHECK(opt(lab, st, "stride", "1"));
+    CHECK(opt(lab, st, "pad", "0"));
+    CHECK(opt(lab, st, "dilation", "1"));
+    CHECK_INT_EQ(26 * 26, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "input", "file")); /* known now */
+    frame(h);
+    CHECK(count_color(h, h->app->lay.stage, 0xffb000) > 100);
+    /* a broken file: banner with the file's name, the app and the picture stay */
+    CHECK(!app_drop_file(h->app, bad));
+    CHECK_CONTAINS(h->app->banner, bad);
+    CHECK_INT_EQ(26 * 26, lab->timeline(st)->count);
+    frame(h);
+    h->app->banner[0] = '\0';
+    CHECK(!app_drop_file(h->app, "/nonexistent/picture.png"));
+    CHECK_CONTAINS(h->app->banner, "/nonexistent/picture.png");
+    h->app->banner[0] = '\0';
+
+    /* the Pooling lab takes it as a one-channel 28x28 map: 14x14 windows of 2x2 */
+    lab = open_lab(h, "pooling", &st);
+    CHECK(opt(lab, st, "k", "2"));
+    CHECK(opt(lab, st, "stride", "2"));
+    CHECK(app_drop_file(h->app, good));
+    CHECK_INT_EQ(14 * 14, lab->timeline(st)->count);
+    CHECK(opt(lab, st, "input", "pool4"));
+    CHECK(opt(lab, st, "input", good)); /* the same through an option (lessons, render) */
+    CHECK_INT_EQ(14 * 14, lab->timeline(st)->count);
+    CHECK(!opt(lab, st, "input", bad));
+    frame(h);
+
+    /* a lab without pictures, and home, say where pictures go */
+    h->app->banner[0] = '\0';
+    open_lab(h, "channels", &st);
+    CHECK(!app_drop_file(h->app, good));
+    CHECK_CONTAINS(h->app->banner, "Convolution");
+    h->app->banner[0] = '\0';
+    app_go_home(h->app);
+    CHECK(!app_drop_file(h->app, good));
+    CHECK_CONTAINS(h->app->banner, "home");
+    h->app->banner[0] = '\0';
+    h->app->banner_extra = 0;
+    remove(good);
+    remove(bad);
+}
+
 /* The leftmost column with an amber pixel inside rc, or -1. */
 static int amber_left(const Harness *h, Rect rc)
 {
@@ -312,6 +386,7 @@ int main(void)
         test_pool(&h);
         test_channels(&h);
         test_easing(&h);
+        test_drop(&h);
         test_frame_time(&h);
     }
     harness_close(&h);

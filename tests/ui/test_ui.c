@@ -391,12 +391,60 @@ static void test_column(void)
     CHECK_INT_EQ(0, c.w);
 }
 
+static void test_text(void)
+{
+    UiState st;
+    memset(&st, 0, sizeof st);
+    Rect rc = {0, 0, 200, 30};
+    char buf[16] = "";
+    UiId id = 77;
+    /* unfocused, typing goes nowhere */
+    UiInput t0 = typed("abc", UI_KEY_NONE);
+    UiResult r = ui_text_behavior(&st, id, rc, &t0, buf, sizeof buf);
+    CHECK_STR_EQ("", buf);
+    CHECK(!r.changed);
+    /* a click focuses; text is appended across frames */
+    UiInput a = press(10, 10);
+    ui_text_behavior(&st, id, rc, &a, buf, sizeof buf);
+    CHECK(st.focus == id);
+    UiInput t1 = typed("/tmp/", UI_KEY_NONE), t2 = typed("x\xC3\xA9", UI_KEY_NONE);
+    r = ui_text_behavior(&st, id, rc, &t1, buf, sizeof buf);
+    CHECK(r.changed && r.active);
+    ui_text_behavior(&st, id, rc, &t2, buf, sizeof buf);
+    CHECK_STR_EQ("/tmp/x\xC3\xA9", buf);
+    /* Backspace removes the whole two-byte é, then the x */
+    UiInput bs = typed("", UI_KEY_BACKSPACE);
+    ui_text_behavior(&st, id, rc, &bs, buf, sizeof buf);
+    CHECK_STR_EQ("/tmp/x", buf);
+    ui_text_behavior(&st, id, rc, &bs, buf, sizeof buf);
+    CHECK_STR_EQ("/tmp/", buf);
+    /* text that would overflow the buffer is refused whole, never cut mid-character */
+    UiInput big = typed("0123456789ab", UI_KEY_NONE);
+    r = ui_text_behavior(&st, id, rc, &big, buf, sizeof buf);
+    CHECK_STR_EQ("/tmp/", buf);
+    CHECK(!r.changed);
+    /* Enter submits and gives the keyboard back */
+    UiInput t3 = typed("a.png", UI_KEY_ENTER);
+    r = ui_text_behavior(&st, id, rc, &t3, buf, sizeof buf);
+    CHECK(r.submitted);
+    CHECK_STR_EQ("/tmp/a.png", buf);
+    CHECK(st.focus == 0);
+    /* a click elsewhere also unfocuses without submitting */
+    ui_text_behavior(&st, id, rc, &a, buf, sizeof buf);
+    CHECK(st.focus == id);
+    UiInput away = press(500, 10);
+    r = ui_text_behavior(&st, id, rc, &away, buf, sizeof buf);
+    CHECK(st.focus == 0);
+    CHECK(!r.submitted);
+}
+
 int main(void)
 {
     test_button();
     test_toggle();
     test_slider();
     test_number();
+    test_text();
     test_dropdown_tabs();
     test_timeline();
     test_timeline_bar();
