@@ -269,6 +269,119 @@ static void col2im_add(float *dx, const float *dcol, const ConvGeom *g)
             }
 }
 
+/* ---- implicit im2col (AVX-512, O a multiple of 16): the column matrix is never written.
+ * Entry (tap, position) of col is xp[off[tap] + base[pos]] in the zero-padded input xp, so a
+ * register tile broadcasts it straight from the input: the forward as out^T (P, O) =
+ * col^T . w^T (KC, O) and the kernel gradient as dw^T (KC, O) = col . dout^T (P, O), both with
+ * O in whole vectors. Each element is the same chain of multiply-adds, in the same order, as
+ * the im2col + sgemm path computes (K within one GEMM_KC block), so the two agree bit for
+ * bit; what is saved is the im2col copy, which costs as much as the product here. ---- */
+
+/* Largest P and KC the offset tables hold (on the stack). */
+#define IMPLICIT_MAX GEMM_KC
+
+static bool use_implicit(const ConvGeom *g)
+{
+    long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
+    return FAST_X86 && g->o % 16 == 0 && kc <= GEMM_KC && p <= GEMM_KC && use_avx512();
+}
+
+/* Elements of the zero-padded input (C, HP, WP). */
+static long padded_elems(const ConvGeom *g)
+{
+    return (long)g->c * (g->h + g->pt + g->pb) * (g->w + g->pl + g->pr);
+}
+
+/* The zero-padded input's size (C, HP, WP). */
+static void padded_size(const ConvGeom *g, int *hp, int *wp)
+{
+    *hp = g->h + g->pt + g->pb;
+    *wp = g->w + g->pl + g->pr;
+}
+
+/* xp (C, HP, WP) = x (C, H, W) with the padding ring of zeros; returns x itself when there
+ * is no padding. */
+static const float *pad_input(float *xp, const float *x, const ConvGeom *g)
+{
+    if (g->pt == 0 && g->pb == 0 && g->pl == 0 && g->pr == 0)
+        return x;
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    memset(xp, 0, (size_t)g->c * hp * wp * sizeof *xp);
+    for (int c = 0; c < g->c; c++)
+        for (int iy = 0; iy < g->h; iy++)
+            memcpy(xp + ((long)c * hp + iy + g->pt) * wp + g->pl, x + ((long)c * g->h + iy) * g->w,
+                   (size_t)g->w * sizeof *xp);
+    return xp;
+}
+
+/* base[pos] = the padded index of window pos's top-left; off[tap] = tap (c, ky, kx)'s offset
+ * from it. */
+static void implicit_tables(int *base, int *off, const ConvGeom *g)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    for (int oy = 0; oy < g->oh; oy++)
+        for (int ox = 0; ox < g->ow; ox++)
+            base[oy * g->ow + ox] = oy * g->sh * wp + ox * g->sw;
+    for (int c = 0; c < g->c; c++)
+        for (int ky = 0; ky < g->kh; ky++)
+            for (int kx = 0; kx < g->kw; kx++)
+                off[(c * g->kh + ky) * g->kw + kx] = (c * hp + ky * g->dh) * wp + kx * g->dw;
+}
+
+#if FAST_X86
+/* C (mr, 16) = [C +] sum over k < kc of xp[rows[i] + ks[k]] * b[k][0..15]; mr <= 8. */
+__attribute__((target("avx512f"))) static void gather_tile(int mr, int kc, const float *xp,
+                                                          const int *rows, const int *ks,
+                                                          const float *b, long ldb, float *c,
+                                                          long ldc, bool add)
+{
+    const float *p0 = xp + rows[0], *p1 = xp + rows[mr > 1 ? 1 : 0];
+    const float *p2 = xp + rows[mr > 2 ? 2 : mr - 1], *p3 = xp + rows[mr > 3 ? 3 : mr - 1];
+    const float *p4 = xp + rows[mr > 4 ? 4 : mr - 1], *p5 = xp + rows[mr > 5 ? 5 : mr - 1];
+    const float *p6 = xp + rows[mr > 6 ? 6 : mr - 1], *p7 = xp + rows[mr > 7 ? 7 : mr - 1];
+    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps();
+    __m512 c3 = _mm512_setzero_ps(), c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps();
+    __m512 c6 = _mm512_setzero_ps(), c7 = _mm512_setzero_ps();
+    for (int k = 0; k < kc; k++) {
+        const long o = ks[k];
+        const __m512 bv = _mm512_loadu_ps(b + (long)k * ldb);
+        c0 = _mm512_fmadd_ps(_mm512_set1_ps(p0[o]), bv, c0);
+        c1 = _mm512_fmadd_ps(_mm512_set1_ps(p1[o]), bv, c1);
+        c2 = _mm512_fmadd_ps(_mm512_set1_ps(p2[o]), bv, c2);
+        c3 = _mm512_fmadd_ps(_mm512_set1_ps(p3[o]), bv, c3);
+        c4 = _mm512_fmadd_ps(_mm512_set1_ps(p4[o]), bv, c4);
+        c5 = _mm512_fmadd_ps(_mm512_set1_ps(p5[o]), bv, c5);
+        c6 = _mm512_fmadd_ps(_mm512_set1_ps(p6[o]), bv, c6);
+        c7 = _mm512_fmadd_ps(_mm512_set1_ps(p7[o]), bv, c7);
+    }
+    __m512 acc[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
+    for (int i = 0; i < mr; i++) {
+        float *ci = c + (long)i * ldc;
+        /* the sgemm tile's epilogue with alpha 1: acc, or acc + C */
+        __m512 v = _mm512_mul_ps(_mm512_set1_ps(1.0f), acc[i]);
+        if (add)
+            v = _mm512_fmadd_ps(_mm512_set1_ps(1.0f), _mm512_loadu_ps(ci), v);
+        _mm512_storeu_ps(ci, v);
+    }
+}
+#endif
+
+/* C (m, O) = [C +] gathered (m, kc) . b (kc, O), O a multiple of 16, in tiles of 8 rows. */
+static void gather_product(int m, int kc, int o, const float *xp, const int *rows, const int *ks,
+                           const float *b, float *c, bool add)
+{
+#if FAST_X86
+    for (int j = 0; j < o; j += 16)
+        for (int i = 0; i < m; i += 8)
+            gather_tile(m - i < 8 ? m - i : 8, kc, xp, rows + i, ks, b + j, o,
+                        c + (long)i * o + j, o, add);
+#else
+    (void)m, (void)kc, (void)o, (void)xp, (void)rows, (void)ks, (void)b, (void)c, (void)add;
+#endif
+}
+
 /* ---- convolution forward: one task per example ---- */
 
 typedef struct ConvJob {
@@ -281,6 +394,8 @@ typedef struct ConvJob {
     const float *w;    /* (O, C, KH, KW) */
     const float *b;    /* (O) or NULL */
     const float *dout; /* (N, O, OH, OW) */
+    const float *wt;   /* (KC, O) w transposed: the forward takes the implicit path */
+    bool implicit;     /* backward: the kernel gradient takes the implicit path */
     Workers *wk;
 } ConvJob;
 
@@ -298,7 +413,24 @@ static void conv_forward_task(void *ctx, int n, int thread)
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
     const float *xn = job->x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
     float *on = job->out + (long)n * g->o * p;                /* (O, P) */
-    const float *col = xn;                                    /* (KC, P) */
+    if (job->wt) {
+        /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
+        float *outt = workers_scratch(job->wk, thread); /* (P, O) */
+        float *xpad = outt + (long)p * g->o;            /* (C, HP, WP) */
+        int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+        implicit_tables(base, off, g);
+        const float *xp = pad_input(xpad, xn, g);
+        gather_product(p, kc, g->o, xp, base, off, job->wt, outt, false);
+        for (int o = 0; o < g->o; o++) {
+            /* the sgemm path's order: the product, then the bias added to it */
+            float bo = job->b ? job->b[o] : 0.0f;
+            for (int i = 0; i < p; i++)
+                on[(long)o * p + i] = job->b ? outt[(long)i * g->o + o] + bo
+                                             : outt[(long)i * g->o + o];
+        }
+        return;
+    }
+    const float *col = xn; /* (KC, P) */
     if (!is_pointwise(g)) {
         float *buf = workers_scratch(job->wk, thread);
         im2col(buf, xn, g);
@@ -325,6 +457,18 @@ void fastconv_forward(Workers *wk, float *out, const float *x, const float *w, c
         return;
     }
     ConvJob job = {.g = g, .out = out, .x = x, .w = w, .b = b, .wk = wk};
+    if (use_implicit(g)) {
+        int hp, wp;
+        padded_size(g, &hp, &wp);
+        if (workers_reserve(wk, (size_t)(p * g->o + (long)g->c * hp * wp), (size_t)(kc * g->o))) {
+            /* w^T (KC, O), once for the whole batch */
+            float *wt = workers_shared(wk);
+            for (int o = 0; o < g->o; o++)
+                for (long k = 0; k < kc; k++)
+                    wt[k * g->o + o] = w[o * kc + k];
+            job.wt = wt;
+        }
+    }
     workers_run(wk, g->n, conv_forward_task, &job);
 }
 
@@ -349,13 +493,25 @@ static void conv_backward_task(void *ctx, int group, int thread)
     float *pb = job->partial_b ? job->partial_b + (long)group * g->o : NULL;      /* (O) */
     int n0 = group * FASTCONV_GROUP;
     int n1 = n0 + FASTCONV_GROUP < g->n ? n0 + FASTCONV_GROUP : g->n;
+    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+    if (job->implicit)
+        implicit_tables(base, off, g);
     for (int n = n0; n < n1; n++) {
         const float *xn = job->x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
         const float *dn = job->dout + (long)n * g->o * p;         /* (O, P) */
         if (pb)
             for (int o = 0; o < g->o; o++)
                 pb[o] = (n == n0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
-        if (pw) {
+        if (pw && job->implicit) {
+            /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
+            float *dt = buf + (long)kc * p + 16;  /* (P, O) */
+            float *xpad = dt + (long)p * g->o;    /* (C, HP, WP) */
+            for (int o = 0; o < g->o; o++)
+                for (int i = 0; i < p; i++)
+                    dt[(long)i * g->o + o] = dn[(long)o * p + i];
+            const float *xp = pad_input(xpad, xn, g);
+            gather_product(kc, p, g->o, xp, off, base, dt, pw, n != n0);
+        } else if (pw) {
             /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
             const float *col = xn; /* (KC, P) */
             if (!is_pointwise(g)) {
@@ -416,7 +572,8 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
     int groups = (g->n + FASTCONV_GROUP - 1) / FASTCONV_GROUP;
     long shared = (long)groups * g->o * (kc + 1);
     if (!wk || !fastconv_supported(g) ||
-        !workers_reserve(wk, (size_t)(kc * p + 16 + p * g->o), (size_t)shared)) {
+        !workers_reserve(wk, (size_t)(kc * p + 16 + p * g->o + padded_elems(g)),
+                         (size_t)shared)) {
         conv_backward(dx, dw, db, dout, x, w, g);
         return;
     }
@@ -430,6 +587,7 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
                    .x = x,
                    .w = w,
                    .dout = dout,
+                   .implicit = use_implicit(g),
                    .wk = wk};
     workers_run(wk, groups, conv_backward_task, &job);
     if (dw) {
