@@ -644,7 +644,8 @@ int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect 
         return 0;
     int lh = render_line_height(r, face, size);
     int max_lines = draw ? rc.h / lh : 1 << 20;
-    char line[512], trial[512], fit[520];
+    /* trial holds a line plus one word: room for both, so nothing is silently cut */
+    char line[512], trial[1040], fit[1048];
     int y = 0, lines = 0;
     const char *p = utf8;
     line[0] = '\0';
@@ -653,13 +654,13 @@ int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect 
         const char *e = p;
         while (*e && *e != ' ' && *e != '\n')
             e++;
-        int wl = (int)(e - p);
+        int wl = (int)(e - p) < 500 ? (int)(e - p) : 500;
         snprintf(trial, sizeof trial, "%s%s%.*s", line, line[0] ? " " : "", wl, p);
         int w = 0;
         render_text_size(r, face, size, trial, &w, NULL);
         bool overflow = w > rc.w && line[0];
         if (!overflow)
-            snprintf(line, sizeof line, "%s", trial);
+            snprintf(line, sizeof line, "%.511s", trial);
         bool newline = *e == '\n';
         bool last_word = *e == '\0';
         if (overflow || newline || last_word) {
