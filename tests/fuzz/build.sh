@@ -14,4 +14,7 @@ for f in $engine; do srcs="$srcs $root/src/engine/$f"; done
 for h in net model npy idx; do
     $cc $flags -o "$out/fuzz_$h" "$root/tests/fuzz/fuzz_$h.c" $srcs -lz -lm -lpthread
 done
-echo "built $out/fuzz_net $out/fuzz_model $out/fuzz_npy $out/fuzz_idx"
+# the PGM/PPM parser of viz/imgfile (needs SDL2_image for the rest of that file)
+$cc $flags -o "$out/fuzz_pnm" "$root/tests/fuzz/fuzz_pnm.c" "$root/src/viz/imgfile.c" \
+    "$root/src/engine/prep.c" $(pkg-config --cflags --libs sdl2 SDL2_image) -lm
+echo "built $out/fuzz_pnm; $out/fuzz_net $out/fuzz_model $out/fuzz_npy $out/fuzz_idx"
