@@ -558,7 +558,8 @@ static void draw_home(App *app, Render *r)
     cols = cols < 1 ? 1 : (cols > 4 ? 4 : cols);
     /* the cards and the Lessons heading with one line under it must fit: on a short window
      * more (narrower) columns, and at the last the blurbs are cut to the lines that fit */
-    int lessons_min = head_h + body_lh;
+    int row_h = theme_px(th, 36); /* one lesson button */
+    int lessons_min = head_h + (app->n_lessons > 0 ? row_h : body_lh);
     int card_w = 0, card_h = 0, rows = 0, labs_h = 0;
     for (int try_cols = cols; try_cols <= 4; try_cols++) {
         int cw = (area.w - (try_cols - 1) * gap) / try_cols;
@@ -587,7 +588,7 @@ static void draw_home(App *app, Render *r)
      * give way on short windows (the top bar and H still say it all) */
     int hero_h = render_line_height(r, FONT_SANS_BOLD, title);
     int tag_h = render_line_height(r, FONT_SANS, tag) + 2 * u;
-    int need = labs_h + head_h + body_lh;
+    int need = labs_h + lessons_min;
     bool show_hint = need + hint_h + u <= area.h;
     if (show_hint)
         need += hint_h + u;
@@ -639,6 +640,7 @@ static void draw_home(App *app, Render *r)
 
     render_text(r, FONT_SANS_BOLD, head, "Lessons", area.x, y, ALIGN_LEFT | ALIGN_TOP,
                 th->text_dim);
+    int head_y = y;
     y += head_h;
     int bottom = hint.y - u;
     if (app->n_lessons == 0) {
@@ -648,7 +650,6 @@ static void draw_home(App *app, Render *r)
                          (Rect){area.x, y, area.w, lh}, th->text_dim, true);
         return;
     }
-    int row_h = theme_px(th, 36);
     int lcols = (area.w + gap) / (theme_px(th, 300) + gap);
     lcols = lcols < 1 ? 1 : lcols;
     int lw = (area.w - (lcols - 1) * gap) / lcols;
@@ -669,16 +670,19 @@ static void draw_home(App *app, Render *r)
                                   sel ? th->accent : th->border);
         render_text_fit(r, FONT_SANS, theme_px(th, THEME_BODY), app->lesson_title[i],
                         lw - 2 * pad, fit, sizeof fit);
-        render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY), fit, rect_inset(rc, pad),
-                       ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+        render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY), fit,
+                       (Rect){rc.x + pad, rc.y, rc.w - 2 * pad, rc.h}, ALIGN_LEFT | ALIGN_MIDDLE,
+                       th->text);
         if (res.submitted)
             open_lesson(app, i);
     }
     if (shown < app->n_lessons) {
         char more[64];
         snprintf(more, sizeof more, "+%d more (enlarge the window)", app->n_lessons - shown);
-        render_text(r, FONT_SANS, theme_px(th, THEME_SMALL), more, area.x + area.w, bottom,
-                    ALIGN_RIGHT | ALIGN_BOTTOM, th->text_dim);
+        /* on the heading's line, where it cannot cover a lesson */
+        render_text(r, FONT_SANS, theme_px(th, THEME_SMALL), more, area.x + area.w,
+                    head_y + render_line_height(r, FONT_SANS_BOLD, head) / 2,
+                    ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);
     }
 }
 
