@@ -602,6 +602,7 @@ bool lesson_apply_step(const Lesson *ls, int index, const LessonHost *host, char
             break;
         }
     }
+    int step_line = st->line; /* where the timeline position was last set */
     for (int i = first; i <= index; i++) {
         const LessonStep *s = &ls->steps[i];
         if (strcmp(s->lab, st->lab) != 0)
@@ -619,6 +620,8 @@ bool lesson_apply_step(const Lesson *ls, int index, const LessonHost *host, char
                 value = resolved;
             }
             msg[0] = '\0';
+            if (strcmp(set->key, "step") == 0)
+                step_line = set->line;
             if (!host->set(host->user, set->key, value, msg, sizeof msg)) {
                 fail(err, err_size, ls->path, set->line, "set %s %s: %s", set->key, set->value,
                      msg[0] ? msg : "refused by the lab");
@@ -628,7 +631,7 @@ bool lesson_apply_step(const Lesson *ls, int index, const LessonHost *host, char
     }
     msg[0] = '\0';
     if (host->end_scene && !host->end_scene(host->user, msg, sizeof msg)) {
-        fail(err, err_size, ls->path, st->line, "step %d: %s", index + 1, msg);
+        fail(err, err_size, ls->path, step_line, "step %d: %s", index + 1, msg);
         return false;
     }
     return true;

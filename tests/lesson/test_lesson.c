@@ -366,7 +366,7 @@ static void test_scene_errors(void)
     f.refuse_key = NULL;
     f.refuse_end = true;
     CHECK(!lesson_apply_step(ls, 2, &h, err, sizeof err));
-    CHECK_STR_EQ("t.lesson:9: step 3: step 99 is past the end (0..25)", err);
+    CHECK_STR_EQ("t.lesson:9: step 3: step 99 is past the end (0..25)", err); /* no `set step` */
     f.refuse_end = false;
     CHECK_INT_EQ(0, lesson_dry_run(ls, &h, err, sizeof err));
     CHECK_STR_EQ("", err);
