@@ -456,8 +456,9 @@ static void col_lines(Ui *ui, UiColumn *col, const char *text, FontFace face, in
     col->y += col->gap;
 }
 
-/* The lab's key list under a "Keys" heading when it all fits the column; else one dim line
- * whose tooltip holds the list (a short window or a large UI scale), so nothing is cut off. */
+/* The lab's key list under a "Keys" heading when it all fits the column, else without the
+ * heading; else one dim line whose tooltip holds the list (a short window or a large UI
+ * scale), so nothing is cut off. */
 static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
 {
     int size = theme_px(ui->th, THEME_SMALL);
@@ -468,6 +469,12 @@ static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
     int bottom = col->area.y + col->area.h;
     if (col->y + col->row_h + col->gap + lines * lh <= bottom) {
         ui_column_heading(ui, col, "Keys");
+        col_lines(ui, col, keys, FONT_MONO, THEME_SMALL, ui->th->text_dim);
+        return;
+    }
+    /* without the heading the lines still read as keys ("A function") */
+    if (col->y + col->gap + lines * lh <= bottom) {
+        col->y += col->gap;
         col_lines(ui, col, keys, FONT_MONO, THEME_SMALL, ui->th->text_dim);
         return;
     }
