@@ -1,0 +1,205 @@
+/* test_lessons_dir.c - every bundled lesson (each .lesson file in lessons/) parses and dry-runs against the
+ * real labs' set_option and timelines (so a renamed option or lab breaks the build, STYLE 13);
+ * the checker refuses unknown labs, options and steps with FILE:LINE; a lesson opened in the
+ * app frame moves between steps and draws its sidebar, found by its pixels. */
+#include "app/app.h"
+#include "app/lesson_host.h"
+#include "test.h"
+
+#include <SDL.h>
+#include <dirent.h>
+#include <stdlib.h>
+
+#define LESSONS_DIR CONVSCOPE_SOURCE_ROOT "/lessons"
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+static void test_bundled(void)
+{
+    static char names[64][256];
+    int n = 0;
+    DIR *d = opendir(LESSONS_DIR);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < 64) {
+        size_t len = strlen(e->d_name);
+        if (len > 7 && strcmp(e->d_name + len - 7, ".lesson") == 0 && len < sizeof names[0])
+            snprintf(names[n++], sizeof names[0], "%s", e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof names[0], cmp_names);
+    /* the set the brief asks for, by what the labs can show now */
+    CHECK(n >= 11);
+    const LessonHost *host = lesson_host_checker();
+    int steps = 0;
+    for (int i = 0; i < n; i++) {
+        char path[600], err[8192] = "";
+        snprintf(path, sizeof path, "%s/%.255s", LESSONS_DIR, names[i]);
+        Lesson *ls = lesson_load(path, err, sizeof err);
+        CHECK(ls != NULL);
+        if (!ls) {
+            fprintf(stderr, "%s\n", err);
+            continue;
+        }
+        /* NN-topic.lesson names, a title, and a question in most steps */
+        CHECK(names[i][0] >= '0' && names[i][0] <= '9' && names[i][1] >= '0' &&
+              names[i][1] <= '9' && names[i][2] == '-');
+        CHECK(ls->title[0] != '\0');
+        int failed = lesson_dry_run(ls, host, err, sizeof err);
+        CHECK_INT_EQ(0, failed);
+        if (failed)
+            fprintf(stderr, "%s\n", err);
+        int asks = 0;
+        for (int s = 0; s < ls->n_steps; s++) {
+            asks += ls->steps[s].ask != LESSON_ASK_NONE;
+            CHECK(ls->steps[s].text[0] != '\0');
+        }
+        CHECK(asks * 2 >= ls->n_steps);
+        steps += ls->n_steps;
+        lesson_free(ls);
+    }
+    CHECK(steps >= 40);
+    lesson_host_checker_release();
+}
+
+static void test_checker_refuses(void)
+{
+    const LessonHost *host = lesson_host_checker();
+    char err[4096] = "";
+    Lesson *ls = lesson_parse("title T\n"
+                              "step\nlab convolution\nset kernel-size 3\n"
+                              "step\nlab network\n"
+                              "step\nlab nosuchlab\n"
+                              "step\nlab pooling\nset step 99\n"
+                              "step\nlab channels\nset stride 9\n"
+                              "step\nlab activations\nset function relu\nset step 3\n",
+                              "bad.lesson", err, sizeof err);
+    CHECK(ls != NULL);
+    if (!ls)
+        return;
+    CHECK_INT_EQ(5, lesson_dry_run(ls, host, err, sizeof err));
+    CHECK_CONTAINS(err, "bad.lesson:4: set kernel-size 3: convolution: unknown option "
+                        "'kernel-size'");
+    CHECK_CONTAINS(err, "bad.lesson:6: lab network: the network lab is not built yet");
+    CHECK_CONTAINS(err, "bad.lesson:8: lab nosuchlab: unknown lab 'nosuchlab' (convolution, "
+                        "pooling, channels, network, train, backprop, matrix, activations)");
+    CHECK_CONTAINS(err, "bad.lesson:11: step 4: set step 99: this scene has steps 0..4");
+    CHECK_CONTAINS(err, "bad.lesson:14: set stride 9:");
+    lesson_free(ls);
+    lesson_host_checker_release();
+}
+
+/* Pixels of exactly colour rgb inside rc. */
+static int count_color(const SDL_Surface *s, Rect rc, uint32_t rgb)
+{
+    const uint32_t *p = s->pixels;
+    int pitch = s->pitch / 4, n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++)
+            n += (p[y * pitch + x] & 0xffffff) == rgb;
+    return n;
+}
+
+/* Pixels brighter than the panel (text) inside rc. */
+static int count_bright(const SDL_Surface *s, Rect rc)
+{
+    const uint32_t *p = s->pixels;
+    int pitch = s->pitch / 4, n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++) {
+            uint32_t c = p[y * pitch + x];
+            n += ((c >> 16) & 0xff) > 180 && ((c >> 8) & 0xff) > 180 && (c & 0xff) > 180;
+        }
+    return n;
+}
+
+static void test_sidebar(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    char err[1200] = "";
+    Render *r = sdl ? render_create(sdl, NULL, err, sizeof err) : NULL;
+    App *app = app_create(THEME_DARK, 1.0f);
+    CHECK(r != NULL && app != NULL);
+    if (!r || !app)
+        goto out;
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+
+    /* a missing step and a missing file are refused, and nothing opens */
+    CHECK(!lesson_host_open(app, LESSONS_DIR "/03-sliding-a-kernel.lesson", 9, err, sizeof err));
+    CHECK_CONTAINS(err, "03-sliding-a-kernel.lesson: no step 9 (the lesson has steps 1..3)");
+    CHECK(app->lesson == NULL);
+    CHECK(!lesson_host_open(app, LESSONS_DIR "/nope.lesson", 1, err, sizeof err));
+    CHECK_CONTAINS(err, "nope.lesson: cannot open");
+
+    CHECK(lesson_host_open(app, LESSONS_DIR "/03-sliding-a-kernel.lesson", 1, err, sizeof err));
+    int conv = -1;
+    lab_find("convolution", &conv);
+    CHECK_INT_EQ(conv, app->screen);
+    CHECK_INT_EQ(1, lesson_host_step(app));
+    /* the scene's `set step 1`: the timeline is on the first window */
+    const LabDef *lab = lab_get(conv);
+    Timeline *tl = lab->timeline(app_lab_state(app));
+    CHECK_INT_EQ(1, tl->pos);
+    CHECK_INT_EQ(4, tl->count);
+
+    app_frame(app, r, &in, 0.0, true);
+    app_frame(app, r, &in, 0.0, true);
+    SDL_RenderFlush(sdl);
+    Rect side = lesson_host_sidebar(app);
+    /* the sidebar is on the right, beside a narrower stage */
+    CHECK(side.w >= 300 && side.x + side.w <= 1280 && side.x > 800);
+    CHECK(app->lay.stage.x + app->lay.stage.w < side.x);
+    /* the amber progress bar (1 of 3 steps) and the narration's light text are drawn */
+    int amber = count_color(s, side, 0xffb000);
+    CHECK(amber > 100);
+    Rect text = {side.x, side.y + 100, side.w, 150};
+    CHECK(count_bright(s, text) > 500);
+
+    /* Page Down: step 2 (the scene replays step 1's sets, then `set step 3`) */
+    CHECK(app_key(app, SDLK_PAGEDOWN, false, false));
+    CHECK_INT_EQ(2, lesson_host_step(app));
+    tl = lab->timeline(app_lab_state(app));
+    CHECK_INT_EQ(3, tl->pos);
+    app_frame(app, r, &in, 0.0, true);
+    SDL_RenderFlush(sdl);
+    /* the progress bar grew: 2 of 3 */
+    CHECK(count_color(s, side, 0xffb000) > amber);
+    CHECK(app_key(app, SDLK_PAGEDOWN, false, false));
+    CHECK(app_key(app, SDLK_PAGEDOWN, false, false)); /* at the end: taken, nothing moves */
+    CHECK_INT_EQ(3, lesson_host_step(app));
+    CHECK(app_key(app, SDLK_PAGEUP, false, false));
+    CHECK_INT_EQ(2, lesson_host_step(app));
+
+    /* a lesson on another lab switches the screen; going home hides the sidebar */
+    CHECK(lesson_host_open(app, LESSONS_DIR "/08-pooling.lesson", 2, err, sizeof err));
+    int pool = -1;
+    lab_find("pooling", &pool);
+    CHECK_INT_EQ(pool, app->screen);
+    app_go_home(app);
+    app_frame(app, r, &in, 0.0, true);
+    CHECK_INT_EQ(0, lesson_host_sidebar(app).w);
+    lesson_host_close(app);
+    CHECK(app->lesson == NULL);
+out:
+    app_destroy(app);
+    render_destroy(r);
+    if (sdl)
+        SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
+int main(void)
+{
+    test_bundled();
+    test_checker_refuses();
+    test_sidebar();
+    return test_summary();
+}
