@@ -349,6 +349,17 @@ static int rich_text(Render *r, const RichStyle *rs, const char *text, Rect rc, 
                 size_t wl = 0;
                 while (wl < left && s[wl] != ' ')
                     wl++;
+                /* an equation in `...` stays on one line when it fits one */
+                if (runs.style[k] == LESSON_SPAN_MONO && wl < left) {
+                    char all[256];
+                    size_t al = left < sizeof all - 1 ? left : sizeof all - 1;
+                    memcpy(all, s, al);
+                    all[al] = '\0';
+                    int aw = 0;
+                    render_text_size(r, face, rs->size, all, &aw, NULL);
+                    if (aw <= rc.w && al == left)
+                        wl = left;
+                }
                 char word[256];
                 size_t cl = wl < sizeof word - 1 ? wl : sizeof word - 1;
                 memcpy(word, s, cl);
