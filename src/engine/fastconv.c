@@ -6,9 +6,11 @@
  * Convolution as matrix products (the Matrix lab's picture, computed densely):
  *   forward       out_n (O, P)   = w (O, KC) . col_n (KC, P)          col = im2col(x_n)
  *   kernel grad   dw    (O, KC) += dout_n (O, P) . col_n^T (P, KC)   dot products along P
+ *                 (or dw^T (KC, O) += col_n . dout_n^T when O fills whole vectors)
  *   input grad    dcol  (KC, P)  = w^T (KC, O) . dout_n (O, P)        dx_n += col2im(dcol)
- * so every multiply-add runs in the sgemm register tiles, and the gathers (im2col) cost one
- * copy of the input per kernel tap. */
+ * so every multiply-add runs in register tiles. The gathers (im2col) cost one copy of the
+ * input per kernel tap; when O is a multiple of 16 the forward and the kernel gradient skip
+ * that copy and broadcast the taps straight from the input ("implicit im2col" below). */
 #include "engine/fastconv.h"
 
 #include "engine/gemm.h"
