@@ -1,0 +1,136 @@
+/* lab_train_model.h - the Train lab's state without any drawing: the bundled digits, the live
+ * trainer (engine/trainer.h) training assets/nets/lenet-tiny.net on them, the last snapshot
+ * the window draws from, and what is derived from it: the binned curves, the stream of recent
+ * predictions, the first layer's kernels, the test examples of one confusion cell, the
+ * images/s rate. Depends on: engine (trainer, net, idx, assets). No SDL.
+ *
+ * Threads: every function is called from one thread (the window's); the trainer's worker runs
+ * the steps and the model only reads its snapshots. Deterministic: the same seed and the same
+ * sequence of commands give the same numbers (reset replays them). */
+#ifndef CONVSCOPE_LAB_TRAIN_MODEL_H
+#define CONVSCOPE_LAB_TRAIN_MODEL_H
+
+#include "engine/idx.h"
+#include "engine/trainer.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TRAINLAB_SIDE 28       /* digits are 28x28 */
+#define TRAINLAB_PIX (TRAINLAB_SIDE * TRAINLAB_SIDE)
+#define TRAINLAB_BINS 200      /* the curves are drawn with at most this many points */
+#define TRAINLAB_STREAM 24     /* recent predictions kept */
+#define TRAINLAB_STREAM_PER_STEP 4 /* examples of each seen step that enter the stream */
+#define TRAINLAB_GALLERY 48    /* test examples listed for a confusion cell */
+#define TRAINLAB_MAX_KERNELS 16
+#define TRAINLAB_KSIDE 5       /* lenet-tiny's first kernels are 5x5 */
+#define TRAINLAB_TEST_SUBSET 500
+#define TRAINLAB_TEST_EVERY 50
+#define TRAINLAB_PLAN_EPOCHS 3 /* the timeline spans this many epochs (grown when passed) */
+
+/* One example in the prediction stream. */
+typedef struct TrainStreamItem {
+    float px[TRAINLAB_PIX]; /* (28, 28) in [0, 1] */
+    int label, predicted;
+    long step;              /* the step whose forward pass predicted it */
+    float prob;             /* the probability given to the predicted class */
+    long serial;            /* unique per pushed item (textures know what they hold) */
+} TrainStreamItem;
+
+typedef struct TrainModel {
+    Dataset train, test;       /* the bundled digits: 8,000 and 2,000 */
+    char net_file[1024];
+    char *net_text;
+    TrainConfig cfg;           /* the settings the trainer was created with (seed etc.) */
+    Trainer *tr;
+    TrainerSnapshot snap;      /* the last snapshot (drawn from) */
+    long snap_step;            /* snap.step when the derived data were last rebuilt */
+    unsigned gen;              /* counts rebuilds of the derived data (textures follow it) */
+    bool dirty;                /* a command was given: the next refresh takes a snapshot */
+
+    /* curves: the training history averaged over bins of equal step counts */
+    int n_bins;
+    float bin_epoch[TRAINLAB_BINS], bin_loss[TRAINLAB_BINS], bin_acc[TRAINLAB_BINS];
+    int bin_steps;             /* steps per bin */
+    float loss_max;            /* the largest binned loss (the plot's top) */
+    int n_test_pts;
+    float *test_epoch, *test_acc; /* (n_test_pts) the test evaluations */
+    int test_cap;
+
+    /* the first conv layer's kernels, (n_kernels, 5, 5), and max |w| over them */
+    int n_kernels;
+    float kernels[TRAINLAB_MAX_KERNELS * TRAINLAB_KSIDE * TRAINLAB_KSIDE];
+    float kernel_absmax;
+    int conv_layer;            /* index of that layer in the net, -1 when there is none */
+
+    /* the stream: newest last; stream_gen counts pushes */
+    TrainStreamItem stream[TRAINLAB_STREAM];
+    int n_stream, stream_head; /* ring buffer: oldest at stream_head when full */
+    unsigned stream_gen;
+    long next_serial;
+
+    /* the selected confusion cell (-1: none) and its test examples */
+    int sel_true, sel_pred;
+    int gallery[TRAINLAB_GALLERY]; /* test indices with that (true, predicted) */
+    int n_gallery;                 /* listed (<= TRAINLAB_GALLERY) */
+    int gallery_total;             /* all of them (the confusion cell's count) */
+
+    /* images per second while running, measured on the window's clock */
+    double rate;               /* 0 while paused */
+    double rate_t;             /* seconds accumulated since the last rate sample */
+    long rate_images;          /* images seen at the last rate sample */
+
+    char message[TRAINER_MESSAGE]; /* the divergence message of the snapshot ("" none) */
+    bool message_new;          /* a message appeared since trainmodel_take_message */
+} TrainModel;
+
+/* The lab's training settings: Adam, lr 0.003 without decay (the command line's per-epoch
+ * decay would make the live lr change under the student), batch 16, seed 1, the fast path on
+ * 1 thread, a test evaluation of the first 500 test digits every 50 steps. */
+TrainConfig trainmodel_default_config(void);
+
+/* Loads the digits and the net and creates the trainer with cfg. false with err on failure
+ * (everything released). */
+bool trainmodel_init(TrainModel *m, const TrainConfig *cfg, char *err, size_t err_size);
+void trainmodel_free(TrainModel *m);
+
+/* Takes a snapshot and rebuilds what is derived from it when the trainer moved; dt (seconds)
+ * feeds the images/s rate. Returns true when something new arrived. */
+bool trainmodel_refresh(TrainModel *m, double dt);
+
+/* Live commands (see trainer.h). step: exactly one step on the worker, then a refresh. */
+bool trainmodel_play(TrainModel *m);
+void trainmodel_pause(TrainModel *m);
+void trainmodel_step(TrainModel *m);
+/* Reset: the weights from the seed, empty histories and stream; settings kept. */
+void trainmodel_reset(TrainModel *m);
+bool trainmodel_running(TrainModel *m);
+
+/* n steps in this thread while paused, each followed by a refresh (so the stream is filled as
+ * it would be when watching one step at a time). Stops at a divergence; returns the steps
+ * taken. */
+int trainmodel_run_steps(TrainModel *m, int n);
+
+/* Settings taken by the next step. set_seed recreates the trainer (a new seed is a new start):
+ * false with err when that fails (the old trainer is kept). */
+void trainmodel_set_lr(TrainModel *m, float lr);
+void trainmodel_set_batch(TrainModel *m, int batch);
+void trainmodel_set_optimizer(TrainModel *m, OptimKind kind);
+bool trainmodel_set_seed(TrainModel *m, unsigned long long seed, char *err, size_t err_size);
+
+/* Selects the confusion cell (true t, predicted p) and lists its test examples from the last
+ * evaluation's per-image predictions; t < 0 clears. Kept up to date on every refresh. */
+void trainmodel_select_cell(TrainModel *m, int t, int p);
+
+/* Images seen since the start (epochs as a fraction times the training set's size). */
+long trainmodel_images_seen(const TrainModel *m);
+/* Steps in one epoch at the batch size the next step uses. */
+int trainmodel_steps_per_epoch(const TrainModel *m);
+/* The stream's i-th item, 0 the oldest. */
+const TrainStreamItem *trainmodel_stream_item(const TrainModel *m, int i);
+/* The divergence message once: returns it (and clears message_new) when new, else NULL. */
+const char *trainmodel_take_message(TrainModel *m);
+/* The sum of the confusion counts (the test subset's size after the first evaluation). */
+long trainmodel_confusion_total(const TrainModel *m);
+
+#endif
