@@ -62,9 +62,11 @@ GradCheckResult gradcheck_param(GradCheck *gc, Net *net, const float *x, int lab
                                 float h)
 {
     assert(index >= 0 && index < net->n_params);
-    GradCheckResult res = {h, 0.0f, 0.0f, 0.0f};
+    GradCheckResult res = {h, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
     float old = net->params[index];
     float up = old + h, down = old - h;
+    net_forward(net, gc->acts, x, 1);
+    res.l0 = net_loss(net, gc->acts, &label);
     net->params[index] = up;
     net_forward(net, gc->acts, x, 1);
     res.lplus = net_loss(net, gc->acts, &label);
@@ -74,6 +76,8 @@ GradCheckResult gradcheck_param(GradCheck *gc, Net *net, const float *x, int lab
     net->params[index] = old;
     /* divide by the step float arithmetic really took, not the nominal 2h */
     res.fd = (res.lplus - res.lminus) / (up - down);
+    res.left = (res.l0 - res.lminus) / (old - down);
+    res.right = (res.lplus - res.l0) / (up - old);
     return res;
 }
 
@@ -146,18 +150,26 @@ float gradcheck_loss_from(GradCheck *gc, const Net *net, int layer, const float 
 GradCheckResult gradcheck_output(GradCheck *gc, const Net *net, int layer, const float *out,
                                  int label, long index, float h)
 {
-    GradCheckResult res = {h, 0.0f, 0.0f, 0.0f};
+    GradCheckResult res = {h, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
     long e = layer < 0 ? shape_elems(net->spec.input) : shape_elems(net->spec.layers[layer].out);
     assert(index >= 0 && index < e);
     float up = out[index] + h, down = out[index] - h;
     memcpy(gc->stage, out, (size_t)e * sizeof(float));
+    res.l0 = gradcheck_loss_from(gc, net, layer, gc->stage, label);
     gc->stage[index] = up;
     res.lplus = gradcheck_loss_from(gc, net, layer, gc->stage, label);
     gc->stage[index] = down;
     res.lminus = gradcheck_loss_from(gc, net, layer, gc->stage, label);
     /* divide by the step float arithmetic really took, not the nominal 2h */
     res.fd = (res.lplus - res.lminus) / (up - down);
+    res.left = (res.l0 - res.lminus) / (out[index] - down);
+    res.right = (res.lplus - res.l0) / (up - out[index]);
     return res;
+}
+
+bool gradcheck_kink(const GradCheckResult *r)
+{
+    return !gradcheck_agrees(r->left, r->right, 2e-3f, 0.1f);
 }
 
 bool gradcheck_agrees(float fd, float bp, float atol, float rtol)

@@ -20,9 +20,12 @@ typedef struct GradCheck GradCheck;
 /* One central difference, with its parts, so the labs can write it out. */
 typedef struct GradCheckResult {
     float h;      /* the step */
+    float l0;     /* L at the value itself */
     float lplus;  /* L with the value + h */
     float lminus; /* L with the value − h */
     float fd;     /* (lplus − lminus) / (2h) */
+    float left;   /* one-sided slopes (l0 − lminus)/h and (lplus − l0)/h: they part at a kink */
+    float right;
 } GradCheckResult;
 
 /* Scratch for checking net (which must keep its shapes); NULL with a message when memory
@@ -47,6 +50,12 @@ GradCheckResult gradcheck_output(GradCheck *gc, const Net *net, int layer, const
 /* The loss of one example whose layer `layer` output is out (E): layers layer+1 .. last run
  * with the reference ops, scored as above. layer = -1 means out is the input x. */
 float gradcheck_loss_from(GradCheck *gc, const Net *net, int layer, const float *out, int label);
+
+/* Whether r straddles a kink (ReLU at exactly 0, a tie in a max pool): the one-sided slopes
+ * disagree by more than smooth curvature and float rounding explain (2e-3 + 10 %). There the
+ * derivative does not exist, and backprop's value is a convention (ReLU′(0) = 0, the first
+ * cell of a tie wins), equal to one of the one-sided slopes. */
+bool gradcheck_kink(const GradCheckResult *r);
 
 /* Whether a finite difference fd agrees with a backprop value bp in float32 arithmetic:
  * |fd − bp| <= atol + rtol·max(|fd|, |bp|). */

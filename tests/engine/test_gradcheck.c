@@ -55,6 +55,10 @@ static void test_hand(void)
     /* the quadratic's central difference is exact: L(w1 ± h) = ½(−0.75 ± 2h)² */
     CHECK_NEAR(0.5 * (-0.75 + 0.02) * (-0.75 + 0.02), r.lplus, 1e-6);
     CHECK_NEAR(0.5 * (-0.75 - 0.02) * (-0.75 - 0.02), r.lminus, 1e-6);
+    CHECK_NEAR(0.28125, r.l0, 1e-7);
+    CHECK(!gradcheck_kink(&r)); /* one-sided slopes −1.5 ± 0.02: smooth */
+    CHECK_NEAR(-1.5 - 0.02, r.left, 1e-4);
+    CHECK_NEAR(-1.5 + 0.02, r.right, 1e-4);
     CHECK_NEAR(-0.75, gradcheck_param(gc, net, x, 0, 1, 1e-2f).fd, 1e-4);
     CHECK_NEAR(-0.75, gradcheck_param(gc, net, x, 0, 2, 1e-2f).fd, 1e-4);
     CHECK(w[0] == 0.5f && w[1] == -1.0f && b[0] == 0.25f);
@@ -63,6 +67,29 @@ static void test_hand(void)
     CHECK(gradcheck_agrees(1.0f, 1.01f, 0.0f, 0.02f));
     CHECK(!gradcheck_agrees(1.0f, 1.05f, 0.0f, 0.02f));
     CHECK(gradcheck_agrees(0.0f, 3e-4f, 4e-4f, 0.0f));
+    gradcheck_destroy(gc);
+    net_destroy(net);
+}
+
+/* A kink: ReLU at exactly z = 0. y = relu(w·x) with w·x = 0 (x = 0 picked so), L = ½(y − 1)²:
+ * from the left the slope is 0, from the right (y − 1)·1 = −1; the engine's ReLU′(0) = 0. */
+static void test_kink(void)
+{
+    char err[256];
+    Net *net = net_create("input 1 1 1\nflatten\ndense 1\nrelu\n", "kink.net", 1, err, sizeof err);
+    CHECK(net != NULL);
+    if (!net)
+        return;
+    net_weights(net, 1)[0] = 0.5f;
+    net_bias(net, 1)[0] = 0.0f;
+    GradCheck *gc = gradcheck_create(net, err, sizeof err);
+    float x[1] = {0.0f};
+    /* perturb the bias: z = b ± h crosses 0 */
+    GradCheckResult r = gradcheck_param(gc, net, x, 0, 1, 1e-3f);
+    CHECK(gradcheck_kink(&r));
+    CHECK_NEAR(0.0, r.left, 1e-4);
+    CHECK_NEAR(-1.0, r.right, 2e-3);
+    CHECK_NEAR(-0.5, r.fd, 2e-3);
     gradcheck_destroy(gc);
     net_destroy(net);
 }
@@ -164,6 +191,7 @@ static void test_sse(void)
 int main(void)
 {
     test_hand();
+    test_kink();
     test_tiny();
     test_sse();
     return test_summary();

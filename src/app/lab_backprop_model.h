@@ -1,0 +1,161 @@
+/* lab_backprop_model.h - the Backprop lab's scene without any drawing: one example through a
+ * small net, forward once and backward once by the engine, and the backward cut into phases
+ * and steps (one gradient cell, or a row, a step) that the timeline walks, last layer first.
+ * Depends on: engine (net, conv, pool, act, dense, optim, gradcheck, prep, idx).
+ *
+ * Every number comes from the engine. The full backward is net_backward's (acts->grad[i],
+ * net->grads); each step's value is asked again of the engine's single-cell queries
+ * (conv_dw_cell, conv_dx_cell, pool_cell's argmax, act_deriv, dense_cell over Wᵀ) and the
+ * tests prove both agree at every position. The update is the engine's SGD step (optim) on a
+ * copy of the net, and the loss after it the engine's forward of that copy.
+ *
+ * Timeline: position 0 is "forward done, nothing back yet"; position s shows steps 0..s-1
+ * done, step s-1 current. Phases, for the layers from last to first:
+ *   loss       p − y at the softmax's input (or y − t for the sum of squares)
+ *   dense      ∂L/∂W = δ·xᵀ and ∂L/∂b = δ, one row a step; then ∂L/∂x = Wᵀδ, a cell a step
+ *   flatten    the vector folded back into maps (one step)
+ *   maxpool    each pooled cell's gradient routed to its argmax (zeros elsewhere)
+ *   act        ∂L/∂z = ∂L/∂a · f'(z): for ReLU the mask z > 0
+ *   conv       the kernel gradient as a sweep (the upstream map slides over the input), the
+ *              bias gradient, and (not for the first layer) ∂L/∂x
+ * then one update step per layer with parameters, in forward order. A phase with more than
+ * BP_MAX_PHASE_STEPS cells steps a row, a plane or several planes at a time. */
+#ifndef CONVSCOPE_LAB_BACKPROP_MODEL_H
+#define CONVSCOPE_LAB_BACKPROP_MODEL_H
+
+#include "engine/conv.h"
+#include "engine/dense.h"
+#include "engine/gradcheck.h"
+#include "engine/idx.h"
+#include "engine/net.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BP_MAX_PHASES (3 * NET_MAX_LAYERS + 8)
+#define BP_MAX_PHASE_STEPS 72 /* the ReLU of the tiny net: 2x6x6 cells, one a step */
+#define BP_MAX_TERMS 1024     /* terms of one written-out sum (28x28 upstream map: 784) */
+#define BP_FD_H 1e-3f         /* the finite-difference step */
+#define BP_FD_ATOL 4e-4f      /* agreement in float32 (see engine/gradcheck.h) */
+#define BP_FD_RTOL 2e-2f
+
+typedef enum BpPhaseKind {
+    BP_LOSS_XENT, /* ∂L/∂z = p − y at the logits, cells K */
+    BP_LOSS_SSE,  /* ∂L/∂y = y − t at the output, cells K */
+    BP_DENSE_W,   /* ∂L/∂W = δ·xᵀ, ∂L/∂b = δ; cells O·I, a row (I cells) a step */
+    BP_DENSE_X,   /* ∂L/∂x = Wᵀδ, cells I */
+    BP_FLATTEN,   /* ∂L/∂(maps) = the vector reshaped; cells C·H·W in one step */
+    BP_POOL,      /* max: routed to the argmax; avg: spread evenly; cells = pooled cells */
+    BP_ACT,       /* ∂L/∂z = ∂L/∂a · f'(z), cells C·H·W */
+    BP_CONV_W,    /* kernel gradient, cells O·C·KH·KW */
+    BP_CONV_B,    /* bias gradient Σ ∂L/∂z over the map, cells O */
+    BP_CONV_X,    /* ∂L/∂x of a conv, cells C·H·W of its input */
+    BP_OTHER,     /* a layer the lab does not step (lrn, l2pool, deconv): the engine's result */
+    BP_UPDATE,    /* W ← W − η·∂L/∂W for one layer, one step */
+    BP_PHASE_KIND_COUNT
+} BpPhaseKind;
+
+typedef struct BpPhase {
+    BpPhaseKind kind;
+    int layer;   /* the layer it differentiates (index into spec.layers) */
+    long cells;  /* positions in the phase */
+    long chunk;  /* cells per step */
+    int steps;   /* ceil(cells / chunk) */
+    int first;   /* global index of its first step */
+    float *val;  /* (cells) the step-through value of each cell (from the cell queries) */
+    int *route;  /* BP_POOL max: (cells) flat index in the pool's input plane set of the argmax */
+} BpPhase;
+
+typedef struct BpModel {
+    char net_name[32];  /* "tiny" or "lenet-tiny" */
+    char net_file[512]; /* the path it was read from */
+    uint64_t seed;
+    int digit;          /* index into the bundled test digits */
+    int label;
+    float lr;           /* η */
+
+    Net *net;       /* weights from the seed; grads = one backward of the example */
+    NetActs *acts;  /* the forward and backward of the example */
+    Net *after;     /* the same net after one SGD step (engine optim) */
+    NetActs *acts_after;
+    GradCheck *gc;
+    float *x;       /* (C, H, W) the example as the net sees it */
+    float *wt;      /* scratch for Wᵀ of one dense layer (I, O) */
+    float *ones;    /* (largest map) ones, for Σ as a dense_cell */
+    float loss, loss_after;
+    int predicted, predicted_after;
+
+    BpPhase phases[BP_MAX_PHASES];
+    int n_phases;
+    int steps; /* total steps; the timeline has steps + 1 positions */
+} BpModel;
+
+/* One term of a written-out sum: a × b. */
+typedef struct BpTerm {
+    float a, b;
+} BpTerm;
+
+/* What one step computes, ready to draw. */
+typedef struct BpStep {
+    int phase;      /* index into phases */
+    const BpPhase *ph;
+    long cell0, cell1; /* cells [cell0, cell1) of the phase done in this step */
+    long focus;        /* the cell written out (and checked by finite differences) */
+    float value;       /* the step-through value at focus */
+    float full;        /* the engine's full backward at the same position */
+} BpStep;
+
+/* Builds the scene: net "tiny" (assets/nets/backprop-tiny.net) or "lenet-tiny", weights from
+ * seed, digit index of ds (resampled to the net's input), η = lr; runs forward, loss, backward,
+ * the update and every step-through value. False with a message (the model is then empty but
+ * safe to free). */
+bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int digit, float lr,
+                    uint64_t seed, char *err, size_t err_size);
+/* Frees everything; the model is zeroed. */
+void bp_model_free(BpModel *m);
+
+/* The step at global index s (0 <= s < m->steps). */
+BpStep bp_model_step(const BpModel *m, int s);
+
+/* The step-through value of cell `cell` of phase ph, computed by the engine's single-cell
+ * queries; terms (may be NULL) receive the products of its sum (up to max_terms), *n_terms
+ * their count (0 when the value is not a sum). For BP_POOL it is the gradient routed from the
+ * pooled cell (its argmax in *route_to when not NULL). For BP_UPDATE, the weight after. */
+float bp_model_cell(const BpModel *m, const BpPhase *ph, long cell, BpTerm *terms, int max_terms,
+                    int *n_terms, int *route_to);
+/* The engine's full backward at the position of that cell (for BP_POOL: at its argmax; for
+ * BP_UPDATE: the updated net's parameter). */
+float bp_model_full(const BpModel *m, const BpPhase *ph, long cell);
+
+/* The gradient array a phase produces and its length: acts->grad[...] or net->grads + off
+ * (for BP_DENSE_W the weight gradients; BP_UPDATE the updated weights). */
+const float *bp_model_result(const BpModel *m, const BpPhase *ph, long *n);
+
+/* The finite-difference check of a step's focus cell: false when the step has none
+ * (BP_UPDATE). *bp receives the backprop value it is compared with. */
+bool bp_model_fd(BpModel *m, const BpStep *st, GradCheckResult *fd, float *bp);
+
+/* Names as the lab writes them: the tensor that layer i outputs (i = -1: the input x), e.g.
+ * "z₁", "a₁", "m₁", "f", "z₂", "p"; and the weight / bias of a layer with parameters, "K₁",
+ * "b₁", "W₂", "b₂". Return buf. */
+const char *bp_model_tensor_name(const BpModel *m, int layer, char *buf, size_t size);
+const char *bp_model_weight_name(const BpModel *m, int layer, bool bias, char *buf, size_t size);
+/* The shape of layer i's output (i = -1: the input) as "2×6×6" or "18". */
+const char *bp_model_shape(const BpModel *m, int layer, char *buf, size_t size);
+
+/* A cell index written as its coordinates "[0,3,4]" (maps: c,y,x; vectors: i; kernels:
+ * o,c,ky,kx; dense weights o,i) for the phase's result. Returns buf. */
+const char *bp_model_cell_coords(const BpModel *m, const BpPhase *ph, long cell, char *buf,
+                                 size_t size);
+
+/* The written-out equation of a step, with the actual numbers, folded into lines of at most
+ * width characters and max_lines lines (middle terms "+ …"), e.g.
+ * "∂L/∂K₁[0,0,0,1] = 0.12×0.5 + … = 0.031". Returns the number of lines. */
+int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lines, char *out,
+                      size_t cap);
+
+/* One sentence saying what the phase does, for the stage heading. */
+const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,229 @@
+/* test_lab_backprop.c - the Backprop lab: its model against the engine (each step's value equals
+ * the full backward's at that position, p − y sums to 0, max-pool routing only to the argmax,
+ * the update equals W − η·∂L/∂W, the finite-difference check agrees, the equations carry the
+ * engine's numbers), its options, and the lab in the real app frame drawn headless (the amber
+ * current cell by its pixels, labels present, frame time). */
+#include "app/app.h"
+#include "app/lab_backprop_model.h"
+#include "engine/assets.h"
+#include "engine/idx.h"
+#include "test.h"
+
+#include <SDL.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+
+static Dataset digits;
+
+/* Every cell of every phase: the step-through value equals the engine's full backward. */
+static void check_all_steps(const BpModel *m)
+{
+    int bad = 0, cells = 0;
+    for (int p = 0; p < m->n_phases; p++) {
+        const BpPhase *ph = &m->phases[p];
+        if (ph->kind == BP_POOL && m->net->spec.layers[ph->layer].kind != LAYER_MAXPOOL)
+            continue;
+        for (long c = 0; c < ph->cells; c++) {
+            float full = bp_model_full(m, ph, c);
+            bool ok = fabsf(ph->val[c] - full) <= 1e-6f + 1e-5f * fabsf(full);
+            if (!ok && bad < 5)
+                fprintf(stderr, "phase %d kind %d cell %ld: step %g full %g\n", p, ph->kind, c,
+                        (double)ph->val[c], (double)full);
+            bad += !ok;
+            cells++;
+        }
+    }
+    CHECK_INT_EQ(0, bad);
+    CHECK(cells > 0);
+    /* and through bp_model_step, as the lab draws it */
+    bad = 0;
+    for (int s = 0; s < m->steps; s++) {
+        BpStep st = bp_model_step(m, s);
+        bad += st.ph == NULL || st.focus < st.cell0 || st.focus >= st.cell1 ||
+               fabsf(st.value - st.full) > 1e-6f + 1e-5f * fabsf(st.full);
+    }
+    CHECK_INT_EQ(0, bad);
+}
+
+static void test_tiny(void)
+{
+    BpModel m;
+    char err[512] = "";
+    bool ok = bp_model_build(&m, "tiny", &digits, 0, 0.1f, 1, err, sizeof err);
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    const NetSpec *sp = &m.net->spec;
+    CHECK_INT_EQ(6, sp->n_layers);
+    CHECK_INT_EQ(digits.labels[0], m.label);
+    /* phases: loss 10, dense W 10 rows, dense x 18, flatten 1, pool 18, relu 72, kernel 18,
+     * bias 2, two updates */
+    CHECK_INT_EQ(10, m.n_phases);
+    CHECK_INT_EQ(BP_LOSS_XENT, m.phases[0].kind);
+    CHECK_INT_EQ(BP_DENSE_W, m.phases[1].kind);
+    CHECK_INT_EQ(10, m.phases[1].steps);
+    CHECK_INT_EQ(BP_DENSE_X, m.phases[2].kind);
+    CHECK_INT_EQ(BP_FLATTEN, m.phases[3].kind);
+    CHECK_INT_EQ(BP_POOL, m.phases[4].kind);
+    CHECK_INT_EQ(BP_ACT, m.phases[5].kind);
+    CHECK_INT_EQ(72, m.phases[5].steps);
+    CHECK_INT_EQ(BP_CONV_W, m.phases[6].kind);
+    CHECK_INT_EQ(18, m.phases[6].steps);
+    CHECK_INT_EQ(BP_CONV_B, m.phases[7].kind);
+    CHECK_INT_EQ(BP_UPDATE, m.phases[8].kind);
+    CHECK_INT_EQ(0, m.phases[8].layer); /* the kernel first */
+    CHECK_INT_EQ(10 + 10 + 18 + 1 + 18 + 72 + 18 + 2 + 1 + 1, m.steps);
+
+    check_all_steps(&m);
+
+    /* p − y sums to 0 and is p − 1 at the label */
+    const BpPhase *loss = &m.phases[0];
+    double sum = 0.0;
+    for (int k = 0; k < 10; k++)
+        sum += loss->val[k];
+    CHECK_NEAR(0.0, sum, 1e-6);
+    CHECK_NEAR(m.acts->out[5][m.label] - 1.0f, loss->val[m.label], 1e-7);
+    CHECK(loss->val[m.label] < 0.0f);
+
+    /* max-pool routing: the routed map is the engine's dL/da, nonzero only at argmaxes */
+    const BpPhase *pool = &m.phases[4];
+    float routed[72] = {0};
+    bool is_winner[72] = {false};
+    for (long c = 0; c < pool->cells; c++) {
+        routed[pool->route[c]] += pool->val[c];
+        is_winner[pool->route[c]] = true;
+        /* the winner is the largest of its 2x2 window of a (relu output) */
+        int ch = (int)(c / 9), oy = (int)(c % 9 / 3), ox = (int)(c % 3);
+        const float *a = m.acts->out[1] + ch * 36;
+        float best = -INFINITY;
+        for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++)
+                best = fmaxf(best, a[(oy * 2 + dy) * 6 + ox * 2 + dx]);
+        CHECK(a[pool->route[c] - ch * 36] == best);
+    }
+    int off_argmax_nonzero = 0;
+    for (int j = 0; j < 72; j++) {
+        CHECK_NEAR(m.acts->grad[1][j], routed[j], 1e-7);
+        off_argmax_nonzero += !is_winner[j] && m.acts->grad[1][j] != 0.0f;
+    }
+    CHECK_INT_EQ(0, off_argmax_nonzero);
+
+    /* ReLU mask: dL/dz is dL/da where z > 0 and exactly 0 elsewhere */
+    int mask_bad = 0;
+    for (int j = 0; j < 72; j++) {
+        float z = m.acts->out[0][j];
+        mask_bad += z > 0.0f ? m.phases[5].val[j] != m.acts->grad[1][j]
+                             : m.phases[5].val[j] != 0.0f;
+    }
+    CHECK_INT_EQ(0, mask_bad);
+
+    /* the update equals W − η·∂L/∂W for every parameter, and lowers this example's loss */
+    for (int p = 8; p < 10; p++) {
+        const BpPhase *up = &m.phases[p];
+        const Layer *l = &sp->layers[up->layer];
+        int bad = 0;
+        for (long c = 0; c < up->cells; c++) {
+            long off = c < l->n_w ? l->w_off + c : l->b_off + (c - l->n_w);
+            float want = m.net->params[off] - 0.1f * m.net->grads[off];
+            bad += fabsf(up->val[c] - want) > 1e-7f;
+        }
+        CHECK_INT_EQ(0, bad);
+    }
+    CHECK(m.loss_after < m.loss);
+
+    /* the finite-difference check agrees at every step that has one */
+    int fd_bad = 0, fd_n = 0, kinks = 0;
+    for (int s = 0; s < m.steps; s++) {
+        BpStep st = bp_model_step(&m, s);
+        GradCheckResult fd;
+        float bp;
+        if (!bp_model_fd(&m, &st, &fd, &bp))
+            continue;
+        fd_n++;
+        CHECK_NEAR(st.value, bp, 1e-6 + 1e-5 * fabs(bp));
+        /* at a kink (ReLU at exactly 0, a tie of zeros in a max window) the derivative does
+         * not exist: backprop's convention must then be one of the one-sided slopes */
+        bool kink_ok = gradcheck_kink(&fd) && (gradcheck_agrees(fd.left, bp, 2e-3f, 0.05f) ||
+                                               gradcheck_agrees(fd.right, bp, 2e-3f, 0.05f));
+        kinks += kink_ok;
+        if (!gradcheck_agrees(fd.fd, bp, BP_FD_ATOL, BP_FD_RTOL) && !kink_ok) {
+            fprintf(stderr, "step %d: fd %g bp %g\n", s, (double)fd.fd, (double)bp);
+            fd_bad++;
+        }
+    }
+    CHECK_INT_EQ(m.steps - 2, fd_n);
+    CHECK_INT_EQ(0, fd_bad);
+    CHECK(kinks < fd_n / 4); /* most steps are smooth and agree outright */
+    printf("finite differences: %d steps checked, %d at a kink\n", fd_n, kinks);
+
+    /* the equations carry the engine's numbers */
+    char eq[2048], want[64];
+    BpStep st = bp_model_step(&m, m.label); /* the label's p − 1 */
+    bp_model_equation(&m, &st, 200, 4, eq, sizeof eq);
+    CHECK_CONTAINS(eq, "\xE2\x88\x82L/\xE2\x88\x82z\xE2\x82\x82[");
+    CHECK_CONTAINS(eq, "\xE2\x88\x92 1 =");
+    /* the first kernel cell: Σ of 36 products dout × x, folded with "+ …" */
+    st = bp_model_step(&m, m.phases[6].first + 1);
+    CHECK_INT_EQ(1, st.focus);
+    int lines = bp_model_equation(&m, &st, 60, 3, eq, sizeof eq);
+    CHECK(lines <= 3);
+    CHECK_CONTAINS(eq, "\xE2\x88\x82L/\xE2\x88\x82K\xE2\x82\x81[0,0,0,1] =");
+    CHECK_CONTAINS(eq, "+ \xE2\x80\xA6");
+    CHECK_CONTAINS(eq, "\xC3\x97");
+    float v = m.net->grads[1];
+    snprintf(want, sizeof want, "= %s%.4f", v < 0 ? "\xE2\x88\x92" : "", (double)fabsf(v));
+    /* trailing zeros are trimmed, so compare the leading digits */
+    want[strlen(want) - 1] = '\0';
+    CHECK_CONTAINS(eq, want);
+    /* with room, every one of the 36 terms is written */
+    bp_model_equation(&m, &st, 4000, 1, eq, sizeof eq);
+    int times = 0;
+    for (const char *q = eq; (q = strstr(q, "\xC3\x97")); q++)
+        times++;
+    CHECK_INT_EQ(36, times);
+
+    char name[32];
+    CHECK_STR_EQ("z\xE2\x82\x81", bp_model_tensor_name(&m, 0, name, sizeof name));
+    CHECK_STR_EQ("m\xE2\x82\x81", bp_model_tensor_name(&m, 2, name, sizeof name));
+    CHECK_STR_EQ("W\xE2\x82\x82", bp_model_weight_name(&m, 4, false, name, sizeof name));
+    bp_model_free(&m);
+}
+
+static void test_errors_and_lenet(void)
+{
+    BpModel m;
+    char err[512] = "";
+    CHECK(!bp_model_build(&m, "resnet", &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK_CONTAINS(err, "net=resnet");
+    CHECK(!bp_model_build(&m, "tiny", &digits, 0, -1.0f, 1, err, sizeof err));
+    CHECK_CONTAINS(err, "lr=");
+    bp_model_free(&m);
+    /* lenet-tiny: the big phases step rows or planes; values still equal the engine's */
+    bool ok = bp_model_build(&m, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
+    CHECK(ok);
+    if (!ok)
+        return;
+    for (int p = 0; p < m.n_phases; p++)
+        CHECK(m.phases[p].steps <= BP_MAX_PHASE_STEPS);
+    CHECK(m.steps < 400);
+    check_all_steps(&m);
+    bp_model_free(&m);
+}
+
+int main(void)
+{
+    char dir[1024], err[512];
+    assets_path(dir, sizeof dir, "assets/digits");
+    if (!dataset_load(&digits, dir, DATASET_TEST, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        CHECK(false);
+        return test_summary();
+    }
+    test_tiny();
+    test_errors_and_lenet();
+    dataset_free(&digits);
+    return test_summary();
+}
