@@ -41,7 +41,7 @@ static const char *const batch_items_fixed[] = {"1", "2", "4", "8", "16", "32", 
 static const char *const optim_items[] = {"SGD + momentum 0.9", "Adam"};
 
 typedef struct TrainLab {
-    TrainModel m;
+    TrainModel m; /* first: tests reach it through the state pointer */
     Timeline tl;
     bool tl_playing;  /* the timeline's playing flag as the lab last saw it */
     int tl_pos;       /* its position as the lab last saw it */
@@ -437,16 +437,50 @@ static Color wrong_color(const Theme *th)
     return th->error; /* #ff5d5d */
 }
 
+/* The first of n texts that fits max_w at size (the last one when none does; the caller's
+ * render_text_line shrinks or cuts it then). */
+static const char *pick_fit(Render *r, FontFace face, int size, int max_w, int n,
+                            const char *const *texts)
+{
+    for (int i = 0; i < n; i++) {
+        int w = 0;
+        render_text_size(r, face, size, texts[i], &w, NULL);
+        if (w <= max_w)
+            return texts[i];
+    }
+    return texts[n - 1];
+}
+
+/* Whether plot_draw's legend line (y label, then a swatch and label per curve) fits without
+ * clipping, measured the way plot.c lays it out at its smaller (tick) size. */
+static bool legend_fits(Render *r, const Theme *th, const PlotView *v, const PlotLayout *lay)
+{
+    int gap = theme_px(th, 6), sw = theme_px(th, 12), size = lay->tick_size;
+    int total = 0, w = 0;
+    if (v->y_label) {
+        render_text_size(r, FONT_SANS, size, v->y_label, &w, NULL);
+        total += w + 3 * gap;
+    }
+    for (int i = 0; i < v->n_curves; i++)
+        if (v->curves[i].label) {
+            render_text_size(r, FONT_SANS, size, v->curves[i].label, &w, NULL);
+            total += sw + gap + w + 3 * gap;
+        }
+    return total - 3 * gap <= lay->legend.w;
+}
+
 /* A heading line at the top of rc; returns the rect below it. */
-static Rect heading(Render *r, const Theme *th, Rect rc, const char *text)
+static Rect heading_fit(Render *r, const Theme *th, Rect rc, int n, const char *const *texts)
 {
     int size = theme_px(th, THEME_BODY);
     int lh = render_line_height(r, FONT_SANS_BOLD, size);
+    const char *text = pick_fit(r, FONT_SANS_BOLD, size, rc.w, n, texts);
     render_text_line(r, FONT_SANS_BOLD, size, theme_px(th, 10), text, (Rect){rc.x, rc.y, rc.w, lh},
                      ALIGN_LEFT | ALIGN_TOP, th->text);
     int used = lh + theme_px(th, 4);
     return (Rect){rc.x, rc.y + used, rc.w, rc.h - used};
 }
+
 
 /* Wrapped dim text at the top of rc. */
 static int note(Render *r, const Theme *th, Rect rc, const char *text, Color c)
@@ -632,6 +666,13 @@ static void draw_loss_plot(TrainLab *L, LabContext *ctx, Rect area)
             c->dots = true;
     }
     PlotLayout lay = plot_layout(&v, area, th);
+    static const char *const titles[] = {"Loss (cross-entropy)", "Loss"};
+    v.title = pick_fit(ctx->r, FONT_SANS_BOLD, lay.title_size, lay.title.w, 2, titles);
+    if (v.n_curves > 0 && !legend_fits(ctx->r, th, &v, &lay)) {
+        snprintf(L->leg_train, sizeof L->leg_train, "train");
+        if (!legend_fits(ctx->r, th, &v, &lay))
+            v.y_label = NULL;
+    }
     plot_draw(ctx->r, th, &v, &lay);
     if (m->n_bins == 0)
         render_text_in(ctx->r, FONT_SANS, theme_px(th, THEME_SMALL),
@@ -662,11 +703,20 @@ static void draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
     if (c)
         c->dots = true;
     PlotLayout lay = plot_layout(&v, area, th);
+    if (!legend_fits(ctx->r, th, &v, &lay)) {
+        v.y_label = "%";
+        if (!legend_fits(ctx->r, th, &v, &lay))
+            snprintf(L->leg_test, sizeof L->leg_test, "test");
+    }
     plot_draw(ctx->r, th, &v, &lay);
-    if (nt == 0)
-        render_text_in(ctx->r, FONT_SANS, theme_px(th, THEME_SMALL),
-                       "the test digits are scored every 50 steps", lay.area,
-                       ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    if (nt == 0) {
+        static const char *const notes[] = {"the test digits are scored every 50 steps",
+                                            "test: every 50 steps"};
+        int size = theme_px(th, THEME_SMALL);
+        render_text_line(ctx->r, FONT_SANS, size, theme_px(th, 9),
+                         pick_fit(ctx->r, FONT_SANS, size, lay.area.w, 2, notes), lay.area,
+                         ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    }
 }
 
 static void draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
@@ -676,16 +726,20 @@ static void draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     Ui *ui = ctx->ui;
-    char title[160];
+    char t0[160], t1[160], t2[64] = "Confusion";
     long total = trainmodel_confusion_total(m);
     if (m->n_test_pts > 0) {
         const TrainPoint *tp = &s->test_hist[s->n_test - 1];
-        snprintf(title, sizeof title, "Confusion: %ld test digits at step %ld, %.1f %% right",
-                 total, tp->step, 100.0 * (double)tp->accuracy);
+        snprintf(t0, sizeof t0, "Confusion: %ld test digits at step %ld, %.1f %% right", total,
+                 tp->step, 100.0 * (double)tp->accuracy);
+        snprintf(t1, sizeof t1, "Confusion (step %ld, %.1f %%)", tp->step,
+                 100.0 * (double)tp->accuracy);
     } else {
-        snprintf(title, sizeof title, "Confusion on %d test digits", TRAINLAB_TEST_SUBSET);
+        snprintf(t0, sizeof t0, "Confusion on %d test digits", TRAINLAB_TEST_SUBSET);
+        snprintf(t1, sizeof t1, "Confusion (%d digits)", TRAINLAB_TEST_SUBSET);
     }
-    Rect body = heading(r, th, area, title);
+    const char *titles[3] = {t0, t1, t2};
+    Rect body = heading_fit(r, th, area, 3, titles);
     int small = theme_px(th, THEME_SMALL);
     int slh = render_line_height(r, FONT_SANS, small);
     int legend_h = colormap_legend_height(th);
@@ -698,6 +752,7 @@ static void draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
     int cell = (avail_w < avail_h ? avail_w : avail_h) / DATASET_CLASSES;
     if (cell > theme_px(th, 40))
         cell = theme_px(th, 40);
+    m->conf_cell = 0;
     if (cell < 4)
         return;
     int gw = cell * DATASET_CLASSES;
@@ -717,7 +772,7 @@ static void draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
     int vs = cell * 45 / 100;
     if (vs > theme_px(th, 16))
         vs = theme_px(th, 16);
-    bool values = vs >= 9;
+    bool values = vs >= theme_px(th, 9);
     int hov_t = -1, hov_p = -1;
     for (int t = 0; t < DATASET_CLASSES; t++) {
         char d[4];
@@ -749,6 +804,9 @@ static void draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
         }
     }
     render_rect_outline(r, (Rect){gx - 1, gy - 1, gw + 2, gw + 2}, 1, th->border);
+    m->conf_x = gx;
+    m->conf_y = gy;
+    m->conf_cell = cell;
     if (m->sel_true >= 0) {
         Rect rc = {gx + m->sel_pred * cell, gy + m->sel_true * cell, cell, cell};
         render_rect_outline(r, rect_inset(rc, -2), theme_px(th, 3), th->accent);
@@ -809,11 +867,12 @@ static void draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images)
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     Ui *ui = ctx->ui;
-    char title[128];
+    char t0[128], t1[128];
     int nk = m->n_kernels;
-    snprintf(title, sizeof title, "First-layer kernels %d\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5",
-             nk);
-    Rect body = heading(r, th, area, title);
+    snprintf(t0, sizeof t0, "First-layer kernels %d\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5", nk);
+    snprintf(t1, sizeof t1, "Kernels %d\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5", nk);
+    const char *titles[3] = {t0, t1, "Kernels"};
+    Rect body = heading_fit(r, th, area, 3, titles);
     if (nk == 0) {
         note(r, th, body, "the net has no 5\xC3\x97" "5 first convolution", th->text_dim);
         return;
@@ -949,12 +1008,16 @@ static void draw_stream(TrainLab *L, LabContext *ctx, Rect area, bool images)
         const TrainStreamItem *it = trainmodel_stream_item(m, i);
         right += it->label == it->predicted;
     }
-    char title[160];
-    if (m->n_stream > 0)
-        snprintf(title, sizeof title, "Recent predictions: %d of %d right", right, m->n_stream);
-    else
-        snprintf(title, sizeof title, "Recent predictions");
-    Rect body = heading(r, th, area, title);
+    char t0[160], t1[160];
+    if (m->n_stream > 0) {
+        snprintf(t0, sizeof t0, "Recent predictions: %d of %d right", right, m->n_stream);
+        snprintf(t1, sizeof t1, "Predictions: %d/%d right", right, m->n_stream);
+    } else {
+        snprintf(t0, sizeof t0, "Recent predictions");
+        snprintf(t1, sizeof t1, "Predictions");
+    }
+    const char *titles[3] = {t0, t1, "Predictions"};
+    Rect body = heading_fit(r, th, area, 3, titles);
     if (m->n_stream == 0 || !images) {
         note(r, th, body,
              "Each step's first digits appear here with the class the net gave them, outlined "
@@ -968,7 +1031,7 @@ static void draw_stream(TrainLab *L, LabContext *ctx, Rect area, bool images)
         thumb_grid(th, body, n, &side, &cols, &rows);
         if (side >= theme_px(th, 30) || n <= 4)
             break;
-        n -= cols > 1 ? cols : 1;
+        n--;
     }
     if (side < 8)
         return;
@@ -1011,7 +1074,8 @@ static void draw_gallery(TrainLab *L, LabContext *ctx, Rect area, bool images)
     Ui *ui = ctx->ui;
     char title[160];
     if (m->sel_true < 0) {
-        Rect body = heading(r, th, area, "Test digits of a confusion cell");
+        static const char *const titles[] = {"Test digits of a confusion cell", "A cell's digits"};
+        Rect body = heading_fit(r, th, area, 2, titles);
         note(r, th, body,
              "Click a cell of the confusion matrix: its test digits appear here. Off the "
              "diagonal (outlined red) are the mistakes: true digit in the row, the net's answer "
@@ -1019,13 +1083,17 @@ static void draw_gallery(TrainLab *L, LabContext *ctx, Rect area, bool images)
              th->text_dim);
         return;
     }
+    char t1[96];
     if (m->sel_true == m->sel_pred)
         snprintf(title, sizeof title, "True %d, predicted %d: %d right", m->sel_true,
                  m->sel_pred, m->gallery_total);
     else
         snprintf(title, sizeof title, "True %d, predicted %d: %d mistake%s", m->sel_true,
                  m->sel_pred, m->gallery_total, m->gallery_total == 1 ? "" : "s");
-    Rect body = heading(r, th, area, title);
+    snprintf(t1, sizeof t1, "%d \xE2\x86\x92 %d: %d digit%s", m->sel_true, m->sel_pred,
+             m->gallery_total, m->gallery_total == 1 ? "" : "s");
+    const char *titles[2] = {title, t1};
+    Rect body = heading_fit(r, th, area, 2, titles);
     if (m->gallery_total == 0) {
         char t[200];
         if (m->n_test_pts == 0)
@@ -1046,7 +1114,7 @@ static void draw_gallery(TrainLab *L, LabContext *ctx, Rect area, bool images)
         thumb_grid(th, grid, n, &side, &cols, &rows);
         if (side >= theme_px(th, 30) || n <= 1)
             break;
-        n -= cols > 1 ? cols : 1;
+        n--;
     }
     if (side < 8)
         return;
@@ -1097,14 +1165,24 @@ static void draw_divergence(TrainLab *L, LabContext *ctx, Rect area)
                      (Rect){in.x, in.y, in.w, hl}, ALIGN_LEFT | ALIGN_TOP, th->error);
     int y = in.y + hl + theme_px(th, 6);
     int bs = theme_px(th, THEME_BODY);
-    char why[900];
-    snprintf(why, sizeof why,
-             "%s.\n\nWhy: each update moves every weight by \xCE\xB7 times its gradient "
-             "(\xCE\xB7 = %g). When that step is larger than the valley the loss sits in, it "
-             "jumps across to a higher point, the next gradient is larger still, and the loss "
-             "grows until the numbers overflow. Choose a smaller learning rate (0.003 for Adam, "
-             "0.03 for SGD) and press Play.",
-             m->message, (double)m->snap.lr);
+    char why[1000];
+    if (m->snap.optim == OPTIM_ADAM)
+        snprintf(why, sizeof why,
+                 "%s.\n\nWhy: Adam moves every weight by about \xCE\xB7 per step, whatever the "
+                 "size of its gradient (\xCE\xB7 = %g). The weights start near \xC2\xB1" "0.2, "
+                 "so a step that large throws them far from any sensible value: the outputs "
+                 "saturate, the softmax gives the right class a probability near 0 and the loss "
+                 "explodes. Choose a smaller learning rate (0.001 to 0.003 for Adam) and press "
+                 "Play.",
+                 m->message, (double)m->snap.lr);
+    else
+        snprintf(why, sizeof why,
+                 "%s.\n\nWhy: SGD moves every weight by \xCE\xB7 times its gradient (\xCE\xB7 = "
+                 "%g). When that step is wider than the valley the loss sits in, it lands higher "
+                 "up the other side, where the gradient is larger still; each step overshoots "
+                 "more and the loss grows until the numbers overflow. Choose a smaller learning "
+                 "rate (0.01 to 0.1 for SGD) and press Play.",
+                 m->message, (double)m->snap.lr);
     render_text_wrap(r, FONT_SANS, bs, why, (Rect){in.x, y, in.w, in.y + in.h - y}, th->text, true);
 }
 
@@ -1164,13 +1242,23 @@ static void train_draw(void *state, LabContext *ctx)
         const TrainerSnapshot *s = &m->snap;
         int size = theme_px(th, THEME_BODY);
         int lh = render_line_height(r, FONT_MONO, size);
-        if (s->optim == OPTIM_ADAM)
+        char eq_short[256];
+        if (s->optim == OPTIM_ADAM) {
+            snprintf(eq_short, sizeof eq_short,
+                     "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5),  \xCE\xB7 = %g",
+                     (double)s->lr);
             snprintf(L->eq, sizeof L->eq,
-                     "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5)  (m, v: running means of g, g\xC2\xB2),  \xCE\xB7 = %g", (double)s->lr);
-        else
+                     "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5)  (m, v: running means of g, g\xC2\xB2),  \xCE\xB7 = %g",
+                     (double)s->lr);
+        } else {
+            snprintf(eq_short, sizeof eq_short,
+                     "SGD: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g", (double)s->lr);
             snprintf(L->eq, sizeof L->eq,
                      "SGD: v \xE2\x86\x90 0.9\xC2\xB7v + \xE2\x88\x82L/\xE2\x88\x82w,  w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g",
                      (double)s->lr);
+        }
+        const char *eqs[2] = {L->eq, eq_short};
+        const char *eq_line = pick_fit(r, FONT_MONO, size, e.w, 2, eqs);
         if (s->n_train > 0)
             snprintf(L->eq2, sizeof L->eq2,
                      "step %ld: loss %.4f on a batch of %d, %d of %d right", s->step,
@@ -1181,7 +1269,7 @@ static void train_draw(void *state, LabContext *ctx)
                      (unsigned long long)m->cfg.seed);
         bool two = 2 * lh <= e.h;
         int y = e.y + (e.h - (two ? 2 : 1) * lh) / 2;
-        render_text_line(r, FONT_MONO, size, theme_px(th, 9), L->eq, (Rect){e.x, y, e.w, lh},
+        render_text_line(r, FONT_MONO, size, theme_px(th, 9), eq_line, (Rect){e.x, y, e.w, lh},
                          ALIGN_LEFT | ALIGN_TOP, th->text);
         if (two)
             render_text_line(r, FONT_MONO, size, theme_px(th, 9), L->eq2,

@@ -6,7 +6,10 @@
  *
  * Threads: every function is called from one thread (the window's); the trainer's worker runs
  * the steps and the model only reads its snapshots. Deterministic: the same seed and the same
- * sequence of commands give the same numbers (reset replays them). */
+ * sequence of commands give the same numbers (reset replays them).
+ *
+ * lab_train.c keeps its TrainModel as the FIRST member of its state, so a test can reach the
+ * model from app_lab_state(). */
 #ifndef CONVSCOPE_LAB_TRAIN_MODEL_H
 #define CONVSCOPE_LAB_TRAIN_MODEL_H
 
@@ -79,6 +82,10 @@ typedef struct TrainModel {
     double rate;               /* 0 while paused */
     double rate_t;             /* seconds accumulated since the last rate sample */
     long rate_images;          /* images seen at the last rate sample */
+
+    /* where the lab last drew the confusion matrix: its top-left cell's corner and the cell
+     * side in pixels (cell 0: not drawn), so tests can click a cell */
+    int conf_x, conf_y, conf_cell;
 
     char message[TRAINER_MESSAGE]; /* the divergence message of the snapshot ("" none) */
     bool message_new;          /* a message appeared since trainmodel_take_message */
