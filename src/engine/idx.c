@@ -127,7 +127,8 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
             set_err(err, err_size, "%s: byte %d: size of dimension %d is 0", path, 4 + 4 * i, i);
             goto done;
         }
-        if ((long)d > IDX_MAX_BYTES / elem / count) {
+        /* >= keeps every dimension and the element count below 2^31, so the int fits */
+        if ((long)d >= IDX_MAX_BYTES / elem / count) {
             set_err(err, err_size, "%s: byte %d: size %u of dimension %d makes the array larger "
                     "than 2 GiB (a damaged header?)", path, 4 + 4 * i, d, i);
             goto done;

@@ -241,6 +241,19 @@ static void test_errors(void)
     CHECK(!idx_read(p, &a, err, sizeof err));
     CHECK_CONTAINS(err, "byte 8: size 6 of dimension 1 makes the array larger than 2 GiB");
 
+    /* a 1-D byte array of exactly 2^31 elements: refused by its header, before the length
+     * check, so a gzip stream that really held that much could not overflow the int sizes */
+    {
+        char q[512];
+        unsigned char big[8] = {0, 0, 0x08, 1};
+        put_be32(big + 4, 0x80000000u);
+        path_in(q, sizeof q, "", "two-gib");
+        write_plain(q, big, sizeof big);
+        CHECK(!idx_read(q, &a, err, sizeof err));
+        CHECK_CONTAINS(err, "two-gib: byte 4: size 2147483648 of dimension 0 makes the array larger "
+                       "than 2 GiB");
+    }
+
     /* a gzip header promising a million images (30 MB) over 90 bytes of data: the buffer
      * grows with the data actually read, and the shortfall is reported */
     memcpy(bad, buf, k);
