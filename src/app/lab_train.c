@@ -29,6 +29,8 @@
 
 /* A step budget per frame for multi-step jumps (scrubbing), so the window keeps drawing. */
 #define JUMP_BUDGET_S 0.008
+/* Paced play at speed 1x: steps per second (0.25x: 2.5, 16x: 160). */
+#define PACE_1X 10.0
 
 static const float lr_values[] = {0.0001f, 0.0003f, 0.001f, 0.003f, 0.01f,
                                   0.03f,   0.1f,    0.3f,   1.0f,   5.0f};
@@ -44,6 +46,8 @@ typedef struct TrainLab {
     TrainModel m; /* first: tests reach it through the state pointer */
     Timeline tl;
     bool tl_playing;  /* the timeline's playing flag as the lab last saw it */
+    bool playing;     /* the lab trains: free-running worker (speed "instant") or paced steps */
+    double pace;      /* paced play: steps owed so far (fractional) */
     int tl_pos;       /* its position as the lab last saw it */
     long pending;     /* steps still to take for a jump (scrub, End, --step) */
     bool replaying;   /* the jump replays from the start (scrubbed back) */
@@ -120,7 +124,7 @@ static void sync_timeline(TrainLab *L)
     timeline_set_count(&L->tl, (int)count);
     /* during a jump the position follows the steps taken so far */
     L->tl.pos = (int)steps;
-    L->tl.playing = L->m.snap.state == TRAINER_RUNNING;
+    L->tl.playing = L->playing;
     L->tl_playing = L->tl.playing;
     L->tl_pos = L->tl.pos;
 }
@@ -142,6 +146,11 @@ static void *train_create(char *err, size_t err_size)
     for (int i = 0; i < TRAINLAB_STREAM; i++)
         L->simg_key[i] = -1;
     timeline_init(&L->tl, 1);
+    /* full speed on the worker by default (16x and "instant"); slower speeds pace the steps
+     * so they can be watched: PACE_1X steps per second at 1x. The app's own advance of the
+     * position is made negligible: the lab sets the position to the step count each frame. */
+    L->tl.speed = TIMELINE_SPEED_INSTANT - 1;
+    L->tl.rate = 1e-6f;
     sync_items(L);
     sync_timeline(L);
     return L;
@@ -209,6 +218,37 @@ static void grow_test_pct(TrainLab *L)
             L->test_pct_cap = L->m.test_cap;
         }
     }
+}
+
+/* Play: the worker runs free at speed "instant"; slower speeds take paced single steps. */
+static bool full_speed(const Timeline *tl)
+{
+    return tl->speed >= TIMELINE_SPEED_INSTANT - 1;
+}
+
+static void lab_play(TrainLab *L)
+{
+    L->playing = true;
+    L->pace = 0.0;
+    L->pending = 0;
+    L->tl.playing = true;
+    if (full_speed(&L->tl))
+        trainmodel_play(&L->m);
+    else
+        trainmodel_pause(&L->m);
+}
+
+static void lab_pause(TrainLab *L)
+{
+    L->playing = false;
+    L->tl.playing = false;
+    trainmodel_pause(&L->m);
+}
+
+/* Paced play: steps per second at the timeline's speed (PACE_1X at 1x). */
+static double pace_rate(const Timeline *tl)
+{
+    return PACE_1X * (double)timeline_speed_factor(tl);
 }
 
 static bool parse_num(const char *key, const char *value, double lo, double hi, double *out,
@@ -286,9 +326,9 @@ static bool train_set_option(void *state, const char *key, const char *value, ch
     } else if (strcmp(key, "play") == 0) {
         /* lessons: start or stop the live training */
         if (strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
-            trainmodel_play(m);
+            lab_play(L);
         else if (strcmp(value, "off") == 0 || strcmp(value, "0") == 0)
-            trainmodel_pause(m);
+            lab_pause(L);
         else {
             snprintf(err, err_size, "train: play=%s is not allowed (on or off)", value);
             return false;
@@ -320,13 +360,17 @@ static bool train_update(void *state, double dt)
     TrainLab *L = state;
     TrainModel *m = &L->m;
     Timeline *tl = &L->tl;
+    /* at speed "instant" the app's timeline jumps to its end and stops; the lab keeps
+     * training then (its position is the step count, always short of the end) */
+    if (!tl->playing && tl->speed == TIMELINE_SPEED_INSTANT && tl->pos == tl->count &&
+        L->tl_pos != tl->count)
+        tl->playing = true; /* (from a pause: Space, or End, starts it) */
     if (tl->playing != L->tl_playing) {
         /* Space or the play button */
-        L->pending = 0;
         if (tl->playing)
-            trainmodel_play(m);
+            lab_play(L);
         else
-            trainmodel_pause(m);
+            lab_pause(L);
     } else if (!tl->playing && tl->pos != L->tl_pos) {
         long steps = m->snap.step;
         if (tl->pos == 0) {
@@ -347,11 +391,33 @@ static bool train_update(void *state, double dt)
     }
     if (L->pending > 0)
         run_pending(L, JUMP_BUDGET_S);
+    if (L->playing) {
+        bool instant = full_speed(tl);
+        bool running = trainmodel_running(m);
+        if (m->message[0] || m->snap.message[0]) {
+            /* diverged: the trainer paused itself */
+            if (!running)
+                L->playing = false;
+        } else if (instant && !running) {
+            trainmodel_play(m);
+        } else if (!instant) {
+            if (running)
+                trainmodel_pause(m);
+            /* at most 4 steps a frame, so a slow frame does not snowball */
+            L->pace += dt * pace_rate(tl);
+            if (L->pace > 4.0)
+                L->pace = 4.0;
+            while (L->pace >= 1.0 && !m->message[0]) {
+                trainmodel_step(m);
+                L->pace -= 1.0;
+            }
+        }
+    }
     trainmodel_refresh(m, dt);
     grow_test_pct(L);
     sync_items(L);
     sync_timeline(L);
-    return trainmodel_running(m) || L->pending > 0;
+    return L->playing || trainmodel_running(m) || L->pending > 0;
 }
 
 static void set_lr_index(TrainLab *L, int i)
@@ -368,6 +434,7 @@ static bool train_key(void *state, int key, bool ctrl, bool shift)
         return false;
     switch (key) {
     case SDLK_r:
+        lab_pause(L);
         trainmodel_reset(m);
         L->pending = 0;
         break;
@@ -534,22 +601,22 @@ static void draw_controls(TrainLab *L, LabContext *ctx)
     if (row.w > 0) {
         int g = theme_px(th, 6);
         int bw = (row.w - 2 * g) / 3;
-        bool running = s->state == TRAINER_RUNNING;
+        bool running = L->playing;
         Rect b1 = {row.x, row.y, bw, row.h};
         Rect b2 = {row.x + bw + g, row.y, bw, row.h};
         Rect b3 = {row.x + 2 * (bw + g), row.y, row.w - 2 * (bw + g), row.h};
         if (ui_button(ui, ui_id("train.play"), b1, running ? "Pause" : "Play")) {
-            L->pending = 0;
             if (running)
-                trainmodel_pause(m);
+                lab_pause(L);
             else
-                trainmodel_play(m);
+                lab_play(L);
         }
         if (ui_button(ui, ui_id("train.step"), b2, "Step")) {
-            L->pending = 0;
+            lab_pause(L);
             trainmodel_step(m);
         }
         if (ui_button(ui, ui_id("train.reset"), b3, "Reset")) {
+            lab_pause(L);
             L->pending = 0;
             trainmodel_reset(m);
         }
@@ -590,7 +657,9 @@ static void draw_controls(TrainLab *L, LabContext *ctx)
     snprintf(l0, sizeof l0, "step    %s", thousands(s->step, a, sizeof a));
     snprintf(l1, sizeof l1, "epoch   %.2f (%d done)", (double)s->epoch_pos, s->epoch);
     snprintf(l2, sizeof l2, "images  %s", thousands(trainmodel_images_seen(m), a, sizeof a));
-    if (s->state == TRAINER_RUNNING && m->rate > 0.0)
+    if (L->playing && !full_speed(&L->tl))
+        snprintf(l3, sizeof l3, "paced: %g steps/s", pace_rate(&L->tl));
+    else if (s->state == TRAINER_RUNNING && m->rate > 0.0)
         snprintf(l3, sizeof l3, "images/s %s", thousands((long)llround(m->rate), b, sizeof b));
     else if (L->pending > 0)
         snprintf(l3, sizeof l3, "%s to step %ld", L->replaying ? "replaying" : "training",
@@ -613,7 +682,7 @@ static void draw_controls(TrainLab *L, LabContext *ctx)
             break;
         render_text_line(r, FONT_MONO, size, theme_px(th, 9), lines[i],
                          (Rect){col.area.x, col.y, col.area.w, lh}, ALIGN_LEFT | ALIGN_TOP,
-                         i == 3 && s->state == TRAINER_RUNNING ? th->accent : th->text);
+                         i == 3 && L->playing ? th->accent : th->text);
         col.y += lh;
     }
     col.y += col.gap;

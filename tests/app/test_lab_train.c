@@ -420,6 +420,29 @@ static void test_keys_and_timeline(void)
     frame(&h, false, 0.016);
     CHECK_INT_EQ(0, (int)m->snap.step);
     CHECK_INT_EQ(0, m->snap.n_train);
+    /* paced play at 1x: 10 steps a second of frames, exactly, in the window's thread */
+    Timeline *tl = lab->timeline(app_lab_state(h.app));
+    CHECK_INT_EQ(TIMELINE_SPEED_INSTANT - 1, tl->speed); /* full speed by default */
+    tl->speed = TIMELINE_SPEED_1X;
+    CHECK(app_key(h.app, SDLK_SPACE, false, false));
+    for (int i = 0; i < 10; i++)
+        frame(&h, false, 0.1);
+    CHECK_INT_EQ(10, (int)m->snap.step);
+    CHECK(m->snap.state == TRAINER_PAUSED); /* the worker only takes the paced steps */
+    CHECK(tl->playing);
+    CHECK(app_key(h.app, SDLK_SPACE, false, false));
+    frame(&h, false, 0.5);
+    CHECK_INT_EQ(10, (int)m->snap.step);
+    /* "instant": the worker runs free, though the app's timeline jumps to its end */
+    tl->speed = TIMELINE_SPEED_INSTANT;
+    CHECK(app_key(h.app, SDLK_SPACE, false, false));
+    frame(&h, false, 0.016);
+    CHECK(m->snap.state == TRAINER_RUNNING);
+    CHECK(tl->playing);
+    CHECK(tl->pos < tl->count);
+    CHECK(app_key(h.app, SDLK_SPACE, false, false));
+    frame(&h, false, 0.016);
+    CHECK(m->snap.state == TRAINER_PAUSED);
     /* R resets too; L raises the learning rate one preset, O switches the optimizer */
     CHECK(app_key(h.app, SDLK_l, false, false));
     CHECK_NEAR(0.01f, m->snap.lr, 0.0);
