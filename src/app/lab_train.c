@@ -778,7 +778,7 @@ static void draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
             snprintf(L->leg_test, sizeof L->leg_test, "test");
     }
     plot_draw(ctx->r, th, &v, &lay);
-    if (nt == 0) {
+    if (nt == 0 && m->n_bins == 0) {
         static const char *const notes[] = {"the test digits are scored every 50 steps",
                                             "test: every 50 steps"};
         int size = theme_px(th, THEME_SMALL);
