@@ -7,6 +7,7 @@
  * Numbers: lab_network_model.c over the engine (net_forward, softmax, receptive_trace, the
  * single-cell queries conv_cell / pool_cell / dense_cell). This file lays out and draws. */
 #include "app/lab.h"
+#include "app/lab_network.h"
 #include "app/lab_network_model.h"
 #include "engine/assets.h"
 #include "engine/conv.h"
@@ -1620,3 +1621,54 @@ const LabDef lab_network = {
     .key = net_key,
     .drop = net_drop,
 };
+
+/* ---- test-facing reads (lab_network.h) ---------------------------------------------------- */
+
+const NetLabModel *lab_network_model(void *state)
+{
+    return &((NetLab *)state)->m;
+}
+
+bool lab_network_map_rect(void *state, int Lx, int c, Rect *out)
+{
+    const MapCol *col = col_of(state, Lx);
+    if (!col || c < 0 || c >= col->n_maps)
+        return false;
+    *out = col->map[c];
+    return true;
+}
+
+bool lab_network_head_rect(void *state, int Lx, Rect *out)
+{
+    const MapCol *col = col_of(state, Lx);
+    if (!col)
+        return false;
+    *out = col->head;
+    return true;
+}
+
+bool lab_network_strip_rect(void *state, int Lx, Rect *out)
+{
+    const NetLab *L = state;
+    for (int i = 0; i < L->n_strips; i++)
+        if (L->strips[i].L == Lx) {
+            *out = L->strips[i].cells;
+            return true;
+        }
+    return false;
+}
+
+bool lab_network_bar_rect(void *state, int k, Rect *out)
+{
+    const NetLab *L = state;
+    if (!L->has_out || k < 0 || k >= L->out.rows)
+        return false;
+    *out = L->out.bar[k];
+    return true;
+}
+
+const char *lab_network_equation(void *state, int line)
+{
+    const NetLab *L = state;
+    return line == 0 ? L->eq1 : L->eq2;
+}
