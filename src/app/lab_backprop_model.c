@@ -803,20 +803,71 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         snprintf(lhs, sizeof lhs, "\xE2\x88\x82L/\xE2\x88\x82%s%s =", name, coords);
     }
 
+    /* what the sum is, in symbols, before the numbers */
+    char expl[160] = "";
+    char zn[32], xn2[32];
+    bp_model_tensor_name(m, i, zn, sizeof zn);
+    bp_model_tensor_name(m, i - 1, xn2, sizeof xn2);
+    switch (ph->kind) {
+    case BP_LOSS_XENT:
+    case BP_LOSS_SSE:
+        snprintf(expl, sizeof expl, "%s[%ld] \xE2\x88\x92 %s[%ld] =",
+                 ph->kind == BP_LOSS_XENT ? "p" : "y", st->focus,
+                 ph->kind == BP_LOSS_XENT ? "y" : "t", st->focus);
+        break;
+    case BP_DENSE_W:
+        snprintf(expl, sizeof expl, "\xCE\xB4[%ld]\xC2\xB7%s[%ld] =", st->focus / l->in.c, xn2,
+                 st->focus % l->in.c);
+        break;
+    case BP_DENSE_X:
+        snprintf(expl, sizeof expl, "\xCE\xA3 W[o,%ld]\xC2\xB7\xCE\xB4[o] =", st->focus);
+        break;
+    case BP_ACT:
+        snprintf(expl, sizeof expl, "\xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7" "f\xE2\x80\xB2(%s) =", zn,
+                 xn2);
+        break;
+    case BP_CONV_W:
+        snprintf(expl, sizeof expl, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7%s =", zn,
+                 i > 0 ? xn2 : "x");
+        break;
+    case BP_CONV_B:
+        snprintf(expl, sizeof expl, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s =", zn);
+        break;
+    case BP_CONV_X:
+        snprintf(expl, sizeof expl, "\xCE\xA3 w\xC2\xB7\xE2\x88\x82L/\xE2\x88\x82%s =", zn);
+        break;
+    default:
+        break;
+    }
+
     /* the terms of the right-hand side */
     int n = 0;
     switch (ph->kind) {
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
         fmt_num(terms[0].a, a, sizeof a);
-        snprintf(tstr[n++], sizeof tstr[0], "%s%s \xE2\x88\x92 %s", ph->kind == BP_LOSS_XENT ? "p " : "y ",
-                 a, terms[0].b != 0.0f ? "1" : "0");
+        snprintf(tstr[n++], sizeof tstr[0], "%s \xE2\x88\x92 %s", a, terms[0].b != 0.0f ? "1" : "0");
         break;
     case BP_POOL:
         fmt_num(terms[0].a, a, sizeof a);
-        if (l->kind == LAYER_MAXPOOL)
-            snprintf(tstr[n++], sizeof tstr[0], "%s (the argmax takes it all)", a);
-        else
+        if (l->kind == LAYER_MAXPOOL) {
+            /* the upstream cell, then the window it won: max(…) */
+            long po = (long)l->pool.oh * l->pool.ow;
+            snprintf(tstr[n++], sizeof tstr[0], "\xE2\x88\x82L/\xE2\x88\x82%s[%ld,%ld,%ld] =", zn,
+                     st->focus / po, st->focus % po / l->pool.ow, st->focus % l->pool.ow);
+            snprintf(tstr[n++], sizeof tstr[0], "%s,", a);
+            const PoolGeom *g = &l->pool;
+            const float *xin = layer_input(m, i) + (st->focus / po) * g->h * g->w;
+            int oy = (int)(st->focus % po / g->ow), ox = (int)(st->focus % g->ow);
+            snprintf(tstr[n++], sizeof tstr[0], "the winner of");
+            for (int dy = 0; dy < g->kh; dy++)
+                for (int dx = 0; dx < g->kw; dx++) {
+                    char wv[32];
+                    fmt_num(xin[(oy * g->sh + dy) * g->w + ox * g->sw + dx], wv, sizeof wv);
+                    bool first = dy == 0 && dx == 0, lastc = dy == g->kh - 1 && dx == g->kw - 1;
+                    snprintf(tstr[n++], sizeof tstr[0], "%s%s%s", first ? "max(" : "", wv, lastc ? ")" : ",");
+                }
+        } else
             snprintf(tstr[n++], sizeof tstr[0], "%s/%d", a, l->pool.kh * l->pool.kw);
         break;
     case BP_UPDATE: {
@@ -857,12 +908,15 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
     }
     char rhs[48];
     snprintf(rhs, sizeof rhs, "= %s", vs);
+    bool pool_max = ph->kind == BP_POOL && l->kind == LAYER_MAXPOOL;
 
     /* keep the first and last terms, dropping middle ones into "+ …" until it fits */
     int lines = 0;
     for (int keep = n; keep >= 1; keep--) {
         int k = 0;
         tok[k++] = lhs;
+        if (expl[0])
+            tok[k++] = expl;
         int head = keep == n ? n : (keep + 1) / 2, tail = keep == n ? 0 : keep / 2;
         for (int t = 0; t < head; t++)
             tok[k++] = tstr[t];
@@ -871,7 +925,8 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
             for (int t = n - tail; t < n; t++)
                 tok[k++] = tstr[t];
         }
-        tok[k++] = rhs;
+        if (!pool_max)
+            tok[k++] = rhs;
         lines = fold_tokens(tok, k, width, NULL, 0);
         if (lines <= max_lines || keep == 1) {
             lines = fold_tokens(tok, k, width, out, cap);
