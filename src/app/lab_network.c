@@ -1010,8 +1010,11 @@ static void draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed,
         ColorScale cs = layer_scale(L, c->L);
         draw_legend(r, th, c->legend, &cs);
     } else {
-        line_in(r, th, FONT_SANS, THEME_SMALL, "not computed yet", c->legend,
-                ALIGN_CENTER | ALIGN_TOP, th->text_dim);
+        /* the short form in a narrow column rather than a cut one */
+        int w = 0;
+        render_text_size(r, FONT_SANS, theme_px(th, 9), "not computed yet", &w, NULL);
+        line_in(r, th, FONT_SANS, THEME_SMALL, w <= c->legend.w ? "not computed yet" : "not yet",
+                c->legend, ALIGN_CENTER | ALIGN_TOP, th->text_dim);
     }
     if (current && c->n_maps > 0) {
         /* amber frame around the layer computed at this step */
@@ -1126,13 +1129,14 @@ static void draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int 
         const char *name = dataset_class_name_of(false, m->predicted);
         char pv[32];
         netlab_format_fixed(m->p[m->predicted], 2, pv, sizeof pv);
+        const char *pn = m->softmax ? "p" : "y";
         if (L->src == SRC_DIGIT)
-            snprintf(t, sizeof t, "prediction %s (p %s)  label %d %s", name, pv,
+            snprintf(t, sizeof t, "prediction %s (%s %s)  label %d %s", name, pn, pv,
                      L->digits.labels[L->digit_index],
                      L->digits.labels[L->digit_index] == m->predicted ? "\xE2\x9C\x93"
                                                                        : "\xE2\x9C\x97");
         else
-            snprintf(t, sizeof t, "prediction %s (p %s)", name, pv);
+            snprintf(t, sizeof t, "prediction %s (%s %s)", name, pn, pv);
         Rect pr = {o->head.x + o->head.w * 62 / 100, l2.y - theme_px(th, 2),
                    o->head.w * 38 / 100, lh + theme_px(th, 4)};
         render_text_line(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), theme_px(th, 9), t, pr,
@@ -1490,7 +1494,9 @@ static void net_draw(void *state, LabContext *ctx)
     /* training: on the worker in the window, to the end at once for a picture */
     if (L->want_train) {
         L->want_train = false;
-        netlab_train_start(m, L->digits_dir, &L->digits);
+        /* a net that cannot train on the digits keeps (and says) its initial weights */
+        if (!netlab_train_start(m, L->digits_dir, &L->digits))
+            L->weights_sel = 1;
     }
     if (ctx->headless && m->train == NETLAB_TRAINING) {
         netlab_train_wait(m);
