@@ -1313,8 +1313,9 @@ static void unit_text(NetLab *L, const Unit *u, const RfBox *rf)
         if (l->kind == LAYER_CONV) {
             float val = conv_cell(&l->conv, x, w, bias, u->c, u->y, u->x, NULL, 0, &n_terms);
             snprintf(L->eq2, sizeof L->eq2,
-                     "= b + \xCE\xA3 of %d products (%d channels \xC3\x97 %d\xC3\x97%d window of "
-                     "layer %d) = %s", n_terms, l->conv.c, l->conv.kh, l->conv.kw, u->L - 1,
+                     "= b + \xCE\xA3 of %d products (%d channel%s \xC3\x97 %d\xC3\x97%d window of "
+                     "layer %d) = %s", n_terms, l->conv.c, l->conv.c == 1 ? "" : "s", l->conv.kh,
+                     l->conv.kw, u->L - 1,
                      netlab_format_fixed(val, 4, a, sizeof a));
         } else if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL ||
                    l->kind == LAYER_L2POOL) {
