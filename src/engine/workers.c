@@ -4,10 +4,10 @@
  * worker that wakes late can neither run a finished job's task nor hold up the caller: the
  * caller waits for the tasks to be finished, not for every worker to check in.
  *
- * Why spin first: a training step issues a job per layer, forward and backward, a few
+ * Why poll first: a training step issues a job per layer, forward and backward, a few
  * microseconds apart; waking a sleeping thread through the kernel costs tens of microseconds,
  * more than a layer of the default net. So a worker polls the ticket for a while after each
- * job and only then sleeps on the condition variable. */
+ * job (see PAUSE_POLLS) and only then sleeps on the condition variable. */
 #include "engine/workers.h"
 
 #include <pthread.h>
@@ -16,8 +16,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* Polls of the ticket before a worker sleeps. */
-#define SPIN_POLLS 20000
+/* Waiting is polling: PAUSE_POLLS polls with the CPU's pause hint (the next job or the last
+ * task usually comes within microseconds), then polls that yield the CPU between looks, so
+ * that on a busy machine, where two of our threads may share a core, the one holding work
+ * gets to run; a worker that saw no job for YIELD_POLLS such looks sleeps on the condition
+ * variable. On an idle machine sched_yield returns at once, so nothing is lost. */
+#define PAUSE_POLLS 256
+#define YIELD_POLLS 2000
 /* Tasks in one job: the ticket holds them in 16 bits; larger runs are split into jobs. */
 #define MAX_JOB_TASKS 65535
 
@@ -94,8 +99,11 @@ static void *worker_main(void *arg)
     uint32_t seen = 0;
     for (;;) {
         uint64_t t = atomic_load_explicit(&wk->ticket, memory_order_acquire);
-        for (int i = 0; ticket_job(t) == seen && i < SPIN_POLLS; i++) {
-            cpu_relax();
+        for (int i = 0; ticket_job(t) == seen && i < PAUSE_POLLS + YIELD_POLLS; i++) {
+            if (i < PAUSE_POLLS)
+                cpu_relax();
+            else
+                sched_yield();
             t = atomic_load_explicit(&wk->ticket, memory_order_acquire);
         }
         if (ticket_job(t) == seen) {
@@ -193,7 +201,7 @@ void workers_run(Workers *wk, int n_tasks, WorkersTask fn, void *ctx)
         pthread_mutex_unlock(&wk->mu);
         run_tasks(wk, 0);
         for (int i = 0; atomic_load_explicit(&wk->finished, memory_order_acquire) < count; i++) {
-            if (i < SPIN_POLLS)
+            if (i < PAUSE_POLLS)
                 cpu_relax();
             else
                 sched_yield();
