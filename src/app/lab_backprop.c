@@ -256,10 +256,18 @@ static GridLayout draw_view(BpLab *L, LabContext *ctx, GridView *v, Rect avail, 
 }
 
 /* Cell size so that n grids of (rows[i], cols[i]) fit side by side in area with gap between. */
+/* The narrowest column for n grids in width w: the legend's width, or less when the window
+ * is too narrow for that. */
+static int eff_min_w(const Theme *th, int w, int n, int gap)
+{
+    int minw = grid_min_w(th), fit = (w - (n - 1) * gap) / (n > 0 ? n : 1);
+    return fit < minw ? (fit > 8 ? fit : 8) : minw;
+}
+
 static int row_cell(Render *r, const Theme *th, Rect area, const int *rows, const int *cols,
                     int n, int gap)
 {
-    int chrome = grid_chrome_h(r, th), minw = grid_min_w(th);
+    int chrome = grid_chrome_h(r, th), minw = eff_min_w(th, area.w, n, gap);
     int cell = theme_px(th, GRID_MAX_CELL);
     for (; cell > 2; cell--) {
         int w = 0, h = 0;
@@ -278,7 +286,7 @@ static int row_cell(Render *r, const Theme *th, Rect area, const int *rows, cons
 static void row_rects(const Theme *th, Rect area, const int *cols, int n, int cell, int gap,
                       Rect *out)
 {
-    int minw = grid_min_w(th), total = 0;
+    int minw = eff_min_w(th, area.w, n, gap), total = 0;
     int w[8];
     for (int i = 0; i < n; i++) {
         w[i] = cols[i] * cell > minw ? cols[i] * cell : minw;
@@ -450,7 +458,8 @@ static void draw_dense(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, l
     bool wphase = ph->kind == BP_DENSE_W;
     const float *x = i > 0 ? m->acts->out[i - 1] : m->acts->x;
     const float *delta = m->acts->grad[i];
-    int gap = theme_px(th, 24), chrome = grid_chrome_h(ctx->r, th), minw = grid_min_w(th);
+    int gap = theme_px(th, 24), chrome = grid_chrome_h(ctx->r, th);
+    int minw = eff_min_w(th, area.w / 2, 2, gap);
     /* cell: the matrix plus a vector row (above or below) in height; δ, matrix, b in width */
     int cell = theme_px(th, GRID_MAX_CELL);
     for (; cell > 2; cell--) {
@@ -576,7 +585,9 @@ static void draw_flatten(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     snprintf(sh, sizeof sh, "(%d)", n);
     GridView vf = make_view(ctx, t, sh, g, 1, n, sc, 3);
     snprintf(nm, sizeof nm, "%s[", t);
-    draw_view(L, ctx, &vf, top, cell, nm);
+    GridLayout lf = draw_view(L, ctx, &vf, top, cell, nm);
+    /* the written-out cell, in the vector and where it lands in the maps */
+    outline_cell(ctx, &vf, &lf, 0, (int)st->focus, ctx->th->accent);
     /* up to 4 planes side by side */
     int planes = s.c < 4 ? s.c : 4;
     int rows[4], cols[4];
@@ -593,7 +604,11 @@ static void draw_flatten(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
         char shp[48];
         plane_shape(m, i - 1, c, shp, sizeof shp);
         GridView vm = make_view(ctx, dn, shp, g + (long)c * s.h * s.w, s.h, s.w, sc, 3);
-        draw_view(L, ctx, &vm, rc[c], pc, NULL);
+        GridLayout lm = draw_view(L, ctx, &vm, rc[c], pc, NULL);
+        long plane = (long)s.h * s.w;
+        if (s.rank == 3 && st->focus / plane == c)
+            outline_cell(ctx, &vm, &lm, (int)(st->focus % plane / s.w), (int)(st->focus % s.w),
+                         ctx->th->accent);
     }
 }
 
@@ -1089,14 +1104,28 @@ static void draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
                           row.w, th->text_dim);
     }
     ui_column_heading(ui, &col, "Backward, step by step");
+    /* every phase gets a row: shorter rows when the column is short */
+    int avail = col.area.y + col.area.h - col.y;
+    int rh = col.row_h, rg = col.gap;
+    if (m->n_phases * (rh + rg) > avail) {
+        rh = avail / m->n_phases - theme_px(th, 2);
+        rg = theme_px(th, 2);
+    }
     for (int p = 0; p < m->n_phases; p++) {
-        Rect r = ui_column_next(&col, 1);
-        if (r.w <= 0)
+        Rect r = {col.area.x, col.y + p * (rh + rg), col.area.w, rh};
+        if (rh < theme_px(th, 12))
             break;
         char s[96], lab[112];
         phase_short(m, &m->phases[p], s, sizeof s);
         snprintf(lab, sizeof lab, "%d  %s", p + 1, s);
-        if (ui_button(ui, ui_id_index(ui_id("bp.phase"), p), r, lab))
+        /* a button whose label shrinks with the row, so a short column cuts nothing */
+        UiId id = ui_id_index(ui_id("bp.phase"), p);
+        UiResult res = ui_button_behavior(&ui->st, id, r, &ui->in);
+        render_round_rect(ctx->r, r, theme_px(th, 4), res.hovered ? th->control_hot : th->control);
+        int ts = body_px(th), lim = rh * 62 / 100;
+        render_text_line(ctx->r, FONT_SANS, ts < lim ? ts : lim, theme_px(th, 8), lab,
+                         rect_inset(r, theme_px(th, 4)), ALIGN_CENTER | ALIGN_MIDDLE, th->text);
+        if (res.submitted)
             timeline_seek(&L->tl, m->phases[p].first + 1);
         if (p == cur_phase)
             render_round_rect_outline(ctx->r, r, theme_px(th, 4), theme_px(th, 2), th->accent);
@@ -1192,8 +1221,8 @@ static void draw_fd(BpLab *L, LabContext *ctx, Rect rc, const BpStep *st, int st
             if (!agree)
                 col = th->warning;
             snprintf(text, sizeof text,
-                     "Finite-difference check, h = %g\n(L(\xCE\xB8+h) \xE2\x88\x92 L(\xCE\xB8\xE2\x88\x92h))/2h\n"
-                     "= (%.6f \xE2\x88\x92 %.6f)/%g\n= %.5f\n%s",
+                     "Finite differences, h = %g: (L(\xCE\xB8+h) \xE2\x88\x92 L(\xCE\xB8\xE2\x88\x92h))/2h\n"
+                     "= (%.6f \xE2\x88\x92 %.6f)/%g = %.5f\n%s",
                      (double)f->h, (double)f->lplus, (double)f->lminus, (double)(2.0f * f->h), (double)f->fd,
                      verdict);
         }
@@ -1283,14 +1312,17 @@ static void bp_draw(void *state, LabContext *ctx)
         bp_model_phase_caption(m, st.ph, cap, sizeof cap);
     int body = body_px(th);
     int cap_lines = lsu_wrap(r, FONT_SANS, body, cap, strip.w, wrapped, sizeof wrapped);
+    /* a small window: a smaller caption rather than fewer pixels for the grids */
+    for (; cap_lines > 2 && body > theme_px(th, 11); body--)
+        cap_lines = lsu_wrap(r, FONT_SANS, body, cap, strip.w, wrapped, sizeof wrapped);
     int cap_y = strip.y + strip.h + pad;
     int lh = render_line_height(r, FONT_SANS, body);
     lsu_draw_lines(r, FONT_SANS, body, wrapped, strip.x, cap_y, 0, th->text);
     int top = cap_y + cap_lines * lh + pad;
     /* the bottom band: the equation written out and the finite-difference check */
     int band_h = theme_px(th, 100);
-    if (band_h > stage.h / 4)
-        band_h = stage.h / 4;
+    if (band_h > stage.h / 5)
+        band_h = stage.h / 5;
     Rect band = {strip.x, stage.y + stage.h - pad - band_h, strip.w, band_h};
     int fd_w = band.w * 36 / 100;
     Rect fd = {band.x + band.w - fd_w, band.y, fd_w, band.h};

@@ -213,6 +213,144 @@ static void test_errors_and_lenet(void)
     bp_model_free(&m);
 }
 
+/* ---- the lab in the app frame, drawn headless on the software renderer ---- */
+
+typedef struct Harness {
+    SDL_Surface *s;
+    SDL_Renderer *sdl;
+    Render *r;
+    App *app;
+    UiInput in;
+} Harness;
+
+static void frame(Harness *h)
+{
+    app_frame(h->app, h->r, &h->in, 0.0, true);
+    SDL_RenderFlush(h->sdl);
+}
+
+/* Pixels of exactly colour rgb inside rc. */
+static int count_color(const Harness *h, Rect rc, uint32_t rgb)
+{
+    const uint32_t *p = h->s->pixels;
+    int pitch = h->s->pitch / 4, n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++)
+            n += (p[y * pitch + x] & 0xffffff) == rgb;
+    return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void test_app_frame(void)
+{
+    Harness hh, *h = &hh;
+    memset(h, 0, sizeof *h);
+    h->s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
+    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
+    char err[512] = "";
+    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
+    h->app = app_create(THEME_DARK, 1.0f);
+    h->in.mx = h->in.my = -1;
+    CHECK(h->r && h->app);
+    if (!h->r || !h->app)
+        return;
+    int idx = -1;
+    const LabDef *lab = lab_find("backprop", &idx);
+    CHECK(lab != NULL && lab_is_built(lab));
+    CHECK_INT_EQ(5, idx); /* tab 6 */
+    CHECK(app_open_lab(h->app, idx));
+    void *st = app_lab_state(h->app);
+    CHECK(st != NULL);
+    if (!st)
+        return;
+    Timeline *tl = lab->timeline(st);
+    CHECK_INT_EQ(151, tl->count);
+    CHECK_INT_EQ(0, tl->pos);
+
+    /* options, and their errors naming the key */
+    CHECK(lab->set_option(st, "digit", "3", err, sizeof err));
+    CHECK(lab->set_option(st, "lr", "0.5", err, sizeof err));
+    CHECK(!lab->set_option(st, "lr", "-1", err, sizeof err));
+    CHECK_CONTAINS(err, "lr=-1");
+    CHECK(!lab->set_option(st, "net", "vgg", err, sizeof err));
+    CHECK_CONTAINS(err, "net=vgg");
+    CHECK(!lab->set_option(st, "kernel", "3", err, sizeof err));
+    CHECK_CONTAINS(err, "'kernel'");
+    CHECK(lab->set_option(st, "net", "lenet-tiny", err, sizeof err));
+    CHECK(lab->timeline(st)->count > 151);
+    CHECK(lab->set_option(st, "net", "tiny", err, sizeof err));
+    CHECK(lab->set_option(st, "digit", "0", err, sizeof err));
+    CHECK(lab->set_option(st, "lr", "0.1", err, sizeof err));
+    tl = lab->timeline(st);
+    CHECK_INT_EQ(151, tl->count);
+
+    frame(h); /* lays the frame out */
+    Rect stage = h->app->lay.stage, eq = h->app->lay.equation;
+    /* step 0: the forward is done, nothing backward yet: no amber current cell in the grids,
+     * the net strip has no amber box (the loss box is done) */
+    timeline_seek(tl, 0);
+    frame(h);
+    Rect grids = {stage.x, stage.y + 100, stage.w, stage.h - 220};
+    int amber0 = count_color(h, grids, 0xffb000);
+    /* step 5: the amber current cell on p, y and p − y, and the equation in amber */
+    timeline_seek(tl, 5);
+    frame(h);
+    int amber5 = count_color(h, grids, 0xffb000);
+    CHECK(amber5 > amber0 + 3 * 4 * 30);
+    CHECK(count_color(h, eq, 0xffb000) > 50);
+    CHECK(count_color(h, stage, 0xff5d5d) == 0); /* no error panel */
+    CHECK(count_color(h, stage, 0x4cc9f0) == 0); /* no hover headless */
+    /* the current cell moves with the step: the amber on the gradient row shifts right */
+    Rect lower = {grids.x, grids.y + grids.h * 2 / 3, grids.w, grids.h / 3};
+    int xa = -1, xb = -1;
+    for (int pass = 0; pass < 2; pass++) {
+        timeline_seek(tl, pass ? 8 : 5);
+        frame(h);
+        const uint32_t *p = h->s->pixels;
+        int pitch = h->s->pitch / 4, right = -1;
+        for (int y = lower.y; y < lower.y + lower.h; y++)
+            for (int x = lower.x; x < lower.x + lower.w; x++)
+                if ((p[y * pitch + x] & 0xffffff) == 0xffb000 && x > right)
+                    right = x;
+        *(pass ? &xb : &xa) = right;
+    }
+    CHECK(xa > 0 && xb > xa);
+    /* every phase draws without an error panel, with amber, at 1280x800 */
+    int starts[] = {1, 11, 21, 39, 40, 60, 130, 149, 150, 151};
+    for (int k = 0; k < (int)(sizeof starts / sizeof starts[0]); k++) {
+        timeline_seek(tl, starts[k]);
+        frame(h);
+        CHECK(count_color(h, grids, 0xffb000) > 100);
+        CHECK(count_color(h, stage, 0xff5d5d) == 0);
+    }
+
+    /* frame time while stepping through the whole backward (software renderer) */
+    static double ms[151];
+    for (int f = 0; f < 151; f++) {
+        timeline_seek(tl, f + 1);
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        frame(h);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        ms[f] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    }
+    qsort(ms, 151, sizeof ms[0], cmp_double);
+    printf("backprop frame at 1280x800: median %.2f ms, p99 %.2f ms, worst %.2f ms\n", ms[75],
+           ms[149], ms[150]);
+    /* generous: sanitizer builds are several times slower than release */
+    CHECK(ms[149] < 100.0);
+
+    app_destroy(h->app);
+    render_destroy(h->r);
+    SDL_DestroyRenderer(h->sdl);
+    SDL_FreeSurface(h->s);
+}
+
 int main(void)
 {
     char dir[1024], err[512];
@@ -225,5 +363,9 @@ int main(void)
     test_tiny();
     test_errors_and_lenet();
     dataset_free(&digits);
+    if (SDL_Init(0) != 0)
+        fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
+    test_app_frame();
+    SDL_Quit();
     return test_summary();
 }
