@@ -1440,7 +1440,7 @@ static void draw_controls(NetLab *L, LabContext *ctx)
             lab_report_error(ctx, err);
     }
     /* the keys, when there is room */
-    const char *keys = "D / \xE2\x87\xA7" "D  next / previous digit\nK  next class\n"
+    const char *keys = "D / Shift+D  next / previous digit\nK  next class\n"
                        "W  trained / initial weights\nN  next net   C  clear canvas\n"
                        "click a unit to pin it";
     int lh = render_line_height(r, FONT_MONO, small);
