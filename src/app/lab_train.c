@@ -688,7 +688,7 @@ static void draw_controls(TrainLab *L, LabContext *ctx)
     col.y += col.gap;
     /* the keys, when they fit */
     static const char *const keys[] = {"Space play/pause  \xE2\x86\x92 step", "Home or R reset",
-                                       "L / \xE2\x87\xA7L learning rate", "B / \xE2\x87\xA7" "B batch  O optimizer",
+                                       "L / Shift+L learning rate", "B / Shift+B batch", "O optimizer",
                                        "click a confusion cell;", "C clears it"};
     int ks = theme_px(th, THEME_SMALL);
     int klh = render_line_height(r, FONT_MONO, ks);
