@@ -438,7 +438,7 @@ const char *timeline_speed_label(const Timeline *t)
                                                                      : t->speed];
 }
 
-UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th)
+UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th, int label_w)
 {
     UiTimelineLayout L;
     int bs = theme_px(th, 32);
@@ -452,10 +452,14 @@ UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th)
         *btn[i] = (Rect){x, y, bs, bs};
         x += bs + gap;
     }
-    int speed_w = theme_px(th, 76), label_w = theme_px(th, 124);
+    int speed_w = theme_px(th, 76);
+    /* the label never gets cut: it takes its measured width plus air on both sides, and the
+     * scrub bar gives way (a 4-digit count needs about 60 % more than "step 25 / 25") */
+    int air = theme_px(th, 8);
+    int lw = (label_w > 0 ? label_w : theme_px(th, 101)) + 2 * air;
     int right = rc.x + rc.w;
     L.speed = (Rect){right - speed_w, y, speed_w, bs};
-    L.label = (Rect){L.speed.x - gap - label_w, y, label_w, bs};
+    L.label = (Rect){L.speed.x - gap - lw, y, lw, bs};
     int sx = x + theme_px(th, 8);
     L.scrub = (Rect){sx, y, L.label.x - theme_px(th, 8) - sx, bs};
     if (L.scrub.w < 0)
@@ -837,12 +841,27 @@ static void draw_transport(Ui *ui, Rect b, int kind, bool playing, Color c)
     }
 }
 
+static void timeline_label(char *buf, size_t n, int pos, int count)
+{
+    snprintf(buf, n, "step %d / %d", pos, count);
+}
+
+int ui_timeline_label_width(Render *r, const Theme *th, int count)
+{
+    char buf[48];
+    timeline_label(buf, sizeof buf, count, count);
+    int w = 0;
+    render_text_size(r, FONT_MONO, theme_px(th, THEME_BODY), buf, &w, NULL);
+    return w;
+}
+
 bool ui_timeline(Ui *ui, UiId id, Rect rc, Timeline *t)
 {
     if (rc.w <= 0 || rc.h <= 0)
         return false;
     const Theme *th = ui->th;
-    UiTimelineLayout L = ui_timeline_layout(rc, th);
+    UiTimelineLayout L =
+        ui_timeline_layout(rc, th, ui_timeline_label_width(ui->r, th, t->count));
     UiResult res = ui_timeline_behavior(&ui->st, id, &L, &ui->in, t);
     note_mouse(ui, res);
     const Rect *btn[5] = {&L.first, &L.back, &L.play, &L.fwd, &L.last};
@@ -868,7 +887,7 @@ bool ui_timeline(Ui *ui, UiId id, Rect rc, Timeline *t)
         render_circle(ui->r, (float)kx, (float)cy, (float)theme_px(th, hot ? 9 : 8), th->accent);
     }
     char buf[48];
-    snprintf(buf, sizeof buf, "step %d / %d", t->pos, t->count);
+    timeline_label(buf, sizeof buf, t->pos, t->count);
     render_text_in(ui->r, FONT_MONO, body(ui), buf, L.label, ALIGN_CENTER | ALIGN_MIDDLE,
                    th->text);
     bool shot = ui->st.hot == ui_id_index(id, 5);

@@ -150,11 +150,16 @@ float timeline_speed_factor(const Timeline *t);
 const char *timeline_speed_label(const Timeline *t);
 
 /* Pixel layout of the timeline bar (pure): ⏮ ◀ ▶/⏸ ▶ ⏭, the scrub bar, the `step k / n` label
- * and the speed button (click: faster, wrapping to the slowest after instant). */
+ * and the speed button (click: faster, wrapping to the slowest after instant). label_w is the
+ * width of the widest label the timeline can show (ui_timeline_label_width); the label gets it
+ * whole and the scrub bar takes what is left (down to nothing on a very narrow bar). */
 typedef struct UiTimelineLayout {
     Rect first, back, play, fwd, last, scrub, label, speed;
 } UiTimelineLayout;
-UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th);
+UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th, int label_w);
+/* The width in pixels of the widest `step k / n` label for a timeline of count steps: k never
+ * has more digits than n, and the label is set in the monospaced face, so "step n / n" it is. */
+int ui_timeline_label_width(Render *r, const Theme *th, int count);
 /* Buttons, scrubbing (press/drag on the scrub bar seeks) and the speed button; changed when
  * t->pos, playing or speed changed. */
 UiResult ui_timeline_behavior(UiState *st, UiId id, const UiTimelineLayout *lay,

@@ -219,6 +219,61 @@ static void test_headless_frame(void)
     SDL_FreeSurface(s);
 }
 
+/* The timeline's `step k / n` label at 4 digits (the Train lab's 4000 steps) in the 1280×800
+ * strip: drawn whole, with air on both sides inside its rectangle; the scrub bar shrank. */
+static void test_timeline_label(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+    char err[256];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    CHECK(r != NULL);
+    AppLayout L = app_layout(1280, 800, 1.0f, 1.0f, true);
+    Theme th = theme_make(THEME_DARK, 1.0f);
+    th.scale = L.scale;
+    int w_long = 0, w_short = 0;
+    render_text_size(r, FONT_MONO, theme_px(&th, THEME_BODY), "step 3749 / 4000", &w_long, NULL);
+    render_text_size(r, FONT_MONO, theme_px(&th, THEME_BODY), "step 25 / 25", &w_short, NULL);
+    CHECK_INT_EQ(w_long, ui_timeline_label_width(r, &th, 4000));
+    CHECK_INT_EQ(w_short, ui_timeline_label_width(r, &th, 25));
+    UiTimelineLayout a = ui_timeline_layout(L.timeline, &th, w_long);
+    UiTimelineLayout b = ui_timeline_layout(L.timeline, &th, w_short);
+    CHECK(a.scrub.w < b.scrub.w);
+    CHECK(a.scrub.w > theme_px(&th, 100));
+    /* draw it and find the label's ink: none on the rectangle's edges */
+    Ui ui;
+    memset(&ui, 0, sizeof ui);
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    Timeline t;
+    timeline_init(&t, 4000);
+    timeline_seek(&t, 3749);
+    render_clear(r, th.bg);
+    ui_begin(&ui, r, &th, &in, L.window);
+    ui_timeline(&ui, ui_id("tl"), L.timeline, &t);
+    ui_end(&ui);
+    SDL_RenderFlush(sdl);
+    const uint32_t *p = s->pixels;
+    int pitch = s->pitch / 4;
+    int x0 = -1, x1 = -1;
+    for (int x = a.label.x; x < a.label.x + a.label.w; x++)
+        for (int y = a.label.y; y < a.label.y + a.label.h; y++)
+            if ((p[y * pitch + x] & 0xffffff) != (uint32_t)((th.bg.r << 16) | (th.bg.g << 8) |
+                                                            th.bg.b)) {
+                if (x0 < 0)
+                    x0 = x;
+                x1 = x;
+                break;
+            }
+    CHECK(x0 > a.label.x + 2);
+    CHECK(x1 < a.label.x + a.label.w - 3);
+    CHECK(x1 - x0 + 1 >= w_long - 4);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 static int run_render(const char *const *args, int n)
 {
     char *argv[32];
@@ -275,6 +330,7 @@ int main(void)
     test_registry();
     test_keys();
     test_headless_frame();
+    test_timeline_label();
     test_render_command();
     SDL_Quit();
     return test_summary();

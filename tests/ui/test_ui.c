@@ -333,7 +333,7 @@ static void test_timeline_bar(void)
 {
     Theme th = theme_make(THEME_DARK, 1.0f);
     Rect rc = {0, 0, 600, 48};
-    UiTimelineLayout L = ui_timeline_layout(rc, &th);
+    UiTimelineLayout L = ui_timeline_layout(rc, &th, 101);
     /* parts in order, inside the bar, not overlapping */
     CHECK(L.first.x + L.first.w <= L.back.x);
     CHECK(L.last.x + L.last.w < L.scrub.x);
@@ -376,6 +376,37 @@ static void test_timeline_bar(void)
     ui_timeline_behavior(&st, id, &L, &j, &t);
     ui_timeline_behavior(&st, id, &L, &k, &t);
     CHECK_STR_EQ("2\xC3\x97", timeline_speed_label(&t));
+}
+
+/* The `step k / n` label keeps its measured width whatever the count; the scrub bar gives way. */
+static void test_timeline_label_room(void)
+{
+    Theme th = theme_make(THEME_DARK, 1.0f);
+    Rect rc = {40, 700, 600, 48};
+    /* DejaVu Sans Mono 14 px advances 8.43 px a character: "step 25 / 25" is 12 characters,
+     * "step 4000 / 4000" 16 (the Train lab), "step 784 / 784" 14 (a 28×28 convolution) */
+    int short_w = 101, long_w = 135;
+    UiTimelineLayout a = ui_timeline_layout(rc, &th, short_w);
+    UiTimelineLayout b = ui_timeline_layout(rc, &th, long_w);
+    CHECK(a.label.w >= short_w + 2 * theme_px(&th, 8));
+    CHECK(b.label.w >= long_w + 2 * theme_px(&th, 8));
+    /* the extra width comes out of the scrub bar, not the buttons or the speed box */
+    CHECK_INT_EQ(a.scrub.w - (long_w - short_w), b.scrub.w);
+    CHECK_INT_EQ(a.speed.x, b.speed.x);
+    CHECK_INT_EQ(a.last.x, b.last.x);
+    CHECK(b.scrub.x + b.scrub.w < b.label.x);
+    CHECK(b.label.x + b.label.w <= b.speed.x);
+    CHECK(b.speed.x + b.speed.w <= rc.x + rc.w);
+    /* at 2× everything doubles, the measured label included */
+    Theme th2 = theme_make(THEME_DARK, 2.0f);
+    UiTimelineLayout c = ui_timeline_layout((Rect){0, 0, 1200, 96}, &th2, 2 * long_w);
+    CHECK(c.label.w >= 2 * long_w + 2 * theme_px(&th2, 8));
+    CHECK(c.scrub.x + c.scrub.w < c.label.x);
+    /* a bar too narrow for everything: the scrub bar goes first, the label stays whole */
+    UiTimelineLayout d = ui_timeline_layout((Rect){0, 0, 380, 48}, &th, long_w);
+    CHECK_INT_EQ(0, d.scrub.w);
+    CHECK(d.label.w >= long_w + 2 * theme_px(&th, 8));
+    CHECK(d.label.x + d.label.w <= d.speed.x);
 }
 
 static void test_column(void)
@@ -448,6 +479,7 @@ int main(void)
     test_dropdown_tabs();
     test_timeline();
     test_timeline_bar();
+    test_timeline_label_room();
     test_column();
     return test_summary();
 }
