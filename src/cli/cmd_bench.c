@@ -19,9 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#define BATCH 32
+#define BATCH    32
 #define N_IMAGES 1024 /* 32 batches, cycled */
-#define LR 0.01f
+#define LR       0.01f
 #define MOMENTUM 0.9f
 #define ERR_SIZE 1024
 
@@ -54,8 +54,8 @@ static bool data_load(BenchData *d, long in_elems)
     Dataset ds;
     memset(&ds, 0, sizeof ds);
     if (in_elems == 28 * 28 && assets_path(dir, sizeof dir, "assets/digits") &&
-        dataset_load(&ds, dir, DATASET_TRAIN, err, sizeof err) && ds.n >= N_IMAGES &&
-        ds.h == 28 && ds.w == 28) {
+        dataset_load(&ds, dir, DATASET_TRAIN, err, sizeof err) && ds.n >= N_IMAGES && ds.h == 28 &&
+        ds.w == 28) {
         for (int i = 0; i < N_IMAGES; i++) {
             dataset_image(&ds, i, d->x + (long)i * in_elems);
             d->labels[i] = ds.labels[i];
@@ -73,7 +73,8 @@ static bool data_load(BenchData *d, long in_elems)
         d->x[i] = rng_uniform(&rng);
     for (int i = 0; i < N_IMAGES; i++)
         d->labels[i] = (int)rng_below(&rng, 10);
-    snprintf(d->what, sizeof d->what, "synthetic random images (the bundled digits were not found)");
+    snprintf(d->what, sizeof d->what,
+             "synthetic random images (the bundled digits were not found)");
     return true;
 }
 
@@ -122,8 +123,8 @@ static bool bench_train(const char *net_path, const BenchData *d, int threads, d
         if (step == warmup)
             t0 = now_seconds();
         int first = (int)(step % (N_IMAGES / BATCH)) * BATCH;
-        float loss = net_train_step(net, a, d->x + (long)first * in_elems, d->labels + first,
-                                    BATCH);
+        float loss =
+            net_train_step(net, a, d->x + (long)first * in_elems, d->labels + first, BATCH);
         optim_step(opt, net->params, net->grads);
         if (step == 0)
             r->loss_first = loss;
@@ -140,8 +141,8 @@ static bool bench_train(const char *net_path, const BenchData *d, int threads, d
 }
 
 /* Median milliseconds of net_forward on one image over `runs` runs. */
-static bool bench_infer(const char *net_path, const BenchData *d, int threads, int runs,
-                        double *ms, char *err, size_t err_size)
+static bool bench_infer(const char *net_path, const BenchData *d, int threads, int runs, double *ms,
+                        char *err, size_t err_size)
 {
     Net *net = net_load(net_path, 1, err, err_size);
     if (!net)
@@ -249,8 +250,9 @@ int cmd_bench(int argc, char **argv)
         if (strcmp(argv[i], "--json") == 0) {
             json = true;
         } else {
-            fprintf(stderr, "convscope bench: unknown option '%s'\nusage: convscope bench "
-                            "[--json]\n",
+            fprintf(stderr,
+                    "convscope bench: unknown option '%s'\nusage: convscope bench "
+                    "[--json]\n",
                     argv[i]);
             return 2;
         }
@@ -338,7 +340,8 @@ int cmd_bench(int argc, char **argv)
         printf("}\n");
     } else {
         printf("training (images/s)              img/s   GFLOP/s  vs reference\n");
-        const char *names[3] = {"fast path, 1 thread ", "fast path, 2 threads", "reference ops       "};
+        const char *names[3] = {"fast path, 1 thread ", "fast path, 2 threads",
+                                "reference ops       "};
         for (int k = 0; k < 3; k++)
             printf("  %s   %10.0f  %8.2f  %9.1fx\n", names[k], tr[k].img_per_s,
                    tr[k].img_per_s * mflop / 1e3, tr[k].img_per_s / tr[2].img_per_s);

@@ -39,8 +39,8 @@
 bool fastconv_supported(const ConvGeom *g)
 {
     if (g->n < 1 || g->c < 1 || g->o < 1 || g->kh < 1 || g->kw < 1 || g->sh < 1 || g->sw < 1 ||
-        g->dh < 1 || g->dw < 1 || g->oh < 1 || g->ow < 1 || g->pt < 0 || g->pb < 0 ||
-        g->pl < 0 || g->pr < 0)
+        g->dh < 1 || g->dw < 1 || g->oh < 1 || g->ow < 1 || g->pt < 0 || g->pb < 0 || g->pl < 0 ||
+        g->pr < 0)
         return false;
     long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
     /* sgemm takes int sizes; the col matrix lives in per-thread scratch */
@@ -108,7 +108,7 @@ static void valid_range(int out, int size, int s, int pad, int off, int *lo, int
  * copied 16 lanes at a time with the padding lanes masked to 0; the masks depend only on the
  * tap's column, so they are worked out once per tap. */
 __attribute__((target("avx512f"))) static void im2col_avx512(float *col, const float *x,
-                                                            const ConvGeom *g)
+                                                             const ConvGeom *g)
 {
     const int p = g->oh * g->ow, chunks = (g->ow + 15) / 16;
     for (int c = 0; c < g->c; c++)
@@ -140,9 +140,9 @@ __attribute__((target("avx512f"))) static void im2col_avx512(float *col, const f
                 for (int oy = 0; oy < g->oh; oy++, iy += g->sh, base += step, d += g->ow) {
                     bool row_in = (unsigned)iy < (unsigned)g->h;
                     for (int j = 0; j < chunks; j++)
-                        _mm512_storeu_ps(d + 16 * j,
-                                         _mm512_maskz_loadu_ps(row_in ? ld[j] : 0,
-                                                               addr_of(x, base + 16 * j)));
+                        _mm512_storeu_ps(
+                            d + 16 * j,
+                            _mm512_maskz_loadu_ps(row_in ? ld[j] : 0, addr_of(x, base + 16 * j)));
                 }
             }
 }
@@ -152,7 +152,7 @@ __attribute__((target("avx512f"))) static void im2col_avx512(float *col, const f
  * scatter uses (the same sums), and the row is stored once. Scattering instead would store
  * rows that the next tap reloads shifted by one, which stalls store forwarding. */
 __attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, const float *dcol,
-                                                                const ConvGeom *g)
+                                                                 const ConvGeom *g)
 {
     const int p = g->oh * g->ow;
     __mmask16 mv[COL2IM_MAX_KW]; /* per tap column: the lanes that have a dcol column */
@@ -237,7 +237,6 @@ static void im2col(float *col, const float *x, const ConvGeom *g)
                 }
             }
 }
-
 
 /* dx (C, H, W) += col2im(dcol (KC, P)): the transpose of im2col, padding cells dropped. */
 static void col2im_add(float *dx, const float *dcol, const ConvGeom *g)
@@ -335,9 +334,9 @@ static void implicit_tables(int *base, int *off, const ConvGeom *g)
 #if FAST_X86
 /* C (mr, 16) = [C +] sum over k < kc of xp[rows[i] + ks[k]] * b[k][0..15]; mr <= 8. */
 __attribute__((target("avx512f"))) static void gather_tile(int mr, int kc, const float *xp,
-                                                          const int *rows, const int *ks,
-                                                          const float *b, long ldb, float *c,
-                                                          long ldc, bool add)
+                                                           const int *rows, const int *ks,
+                                                           const float *b, long ldb, float *c,
+                                                           long ldc, bool add)
 {
     const float *p0 = xp + rows[0], *p1 = xp + rows[mr > 1 ? 1 : 0];
     const float *p2 = xp + rows[mr > 2 ? 2 : mr - 1], *p3 = xp + rows[mr > 3 ? 3 : mr - 1];
@@ -377,8 +376,8 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
 #if FAST_X86
     for (int j = 0; j < o; j += 16)
         for (int i = 0; i < m; i += 8)
-            gather_tile(m - i < 8 ? m - i : 8, kc, xp, rows + i, ks, b + j, o,
-                        c + (long)i * o + j, o, add);
+            gather_tile(m - i < 8 ? m - i : 8, kc, xp, rows + i, ks, b + j, o, c + (long)i * o + j,
+                        o, add);
 #else
     (void)m, (void)kc, (void)o, (void)xp, (void)rows, (void)ks, (void)b, (void)c, (void)add;
 #endif
@@ -414,7 +413,7 @@ static void conv_forward_task(void *ctx, int n, int thread)
     const ConvGeom *g = job->g;
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
     const float *xn = job->x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
-    float *on = job->out + (long)n * g->o * p;                /* (O, P) */
+    float *on = job->out + (long)n * g->o * p;               /* (O, P) */
     if (job->wt) {
         /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
         float *outt = workers_scratch(job->wk, thread); /* (P, O) */
@@ -427,8 +426,8 @@ static void conv_forward_task(void *ctx, int n, int thread)
             /* the sgemm path's order: the product, then the bias added to it */
             float bo = job->b ? job->b[o] : 0.0f;
             for (int i = 0; i < p; i++)
-                on[(long)o * p + i] = job->b ? outt[(long)i * g->o + o] + bo
-                                             : outt[(long)i * g->o + o];
+                on[(long)o * p + i] =
+                    job->b ? outt[(long)i * g->o + o] + bo : outt[(long)i * g->o + o];
         }
         return;
     }
@@ -492,7 +491,7 @@ static void conv_backward_task(void *ctx, int group, int thread)
     float *buf = workers_scratch(job->wk, thread); /* (KC, P): col, then dcol */
     /* (O, KC), or (KC, O) when dw_transposed */
     float *pw = job->partial_w ? job->partial_w + (long)group * g->o * kc : NULL;
-    float *pb = job->partial_b ? job->partial_b + (long)group * g->o : NULL;      /* (O) */
+    float *pb = job->partial_b ? job->partial_b + (long)group * g->o : NULL; /* (O) */
     int n0 = group * FASTCONV_GROUP;
     int n1 = n0 + FASTCONV_GROUP < g->n ? n0 + FASTCONV_GROUP : g->n;
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
@@ -500,14 +499,14 @@ static void conv_backward_task(void *ctx, int group, int thread)
         implicit_tables(base, off, g);
     for (int n = n0; n < n1; n++) {
         const float *xn = job->x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
-        const float *dn = job->dout + (long)n * g->o * p;         /* (O, P) */
+        const float *dn = job->dout + (long)n * g->o * p;        /* (O, P) */
         if (pb)
             for (int o = 0; o < g->o; o++)
                 pb[o] = (n == n0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
         if (pw && job->implicit) {
             /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
-            float *dt = buf + (long)kc * p + 16;  /* (P, O) */
-            float *xpad = dt + (long)p * g->o;    /* (C, HP, WP) */
+            float *dt = buf + (long)kc * p + 16; /* (P, O) */
+            float *xpad = dt + (long)p * g->o;   /* (C, HP, WP) */
             for (int o = 0; o < g->o; o++)
                 for (int i = 0; i < p; i++)
                     dt[(long)i * g->o + o] = dn[(long)o * p + i];
@@ -546,7 +545,7 @@ typedef struct ReduceJob {
     const float *parts; /* (groups, len) */
     long len;
     int groups;
-    int rows, cols;     /* rows > 0: dst is (rows, cols) and each part its transpose */
+    int rows, cols; /* rows > 0: dst is (rows, cols) and each part its transpose */
 } ReduceJob;
 
 #define REDUCE_CHUNK 4096L
@@ -574,8 +573,7 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
     int groups = (g->n + FASTCONV_GROUP - 1) / FASTCONV_GROUP;
     long shared = (long)groups * g->o * (kc + 1);
     if (!wk || !fastconv_supported(g) ||
-        !workers_reserve(wk, (size_t)(kc * p + 16 + p * g->o + padded_elems(g)),
-                         (size_t)shared)) {
+        !workers_reserve(wk, (size_t)(kc * p + 16 + p * g->o + padded_elems(g)), (size_t)shared)) {
         conv_backward(dx, dw, db, dout, x, w, g);
         return;
     }
@@ -637,35 +635,35 @@ static inline int window_argmax(const PoolGeom *g, const float *x, int oy, int o
 /* The 2x2, stride-2 max pool of one plane x (H, W) into out (OH, OW), 16 windows at a time:
  * the even and odd columns of two rows are the four cells of 16 windows, compared in
  * pool_cell's order with the same strict '>' (a tie keeps the earlier cell). */
-#define POOL22_LOAD                                                                            \
-    int cnt = ow - ox < 16 ? ow - ox : 16;                                                     \
-    __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16), mout = lanes(0, cnt);    \
-    __m512 lo0 = _mm512_maskz_loadu_ps(mlo, r0 + 2 * ox);                                      \
-    __m512 hi0 = _mm512_maskz_loadu_ps(mhi, addr_of(r0, 2L * ox + 16));                        \
-    __m512 lo1 = _mm512_maskz_loadu_ps(mlo, r1 + 2 * ox);                                      \
-    __m512 hi1 = _mm512_maskz_loadu_ps(mhi, addr_of(r1, 2L * ox + 16));                        \
-    __m512 v00 = _mm512_permutex2var_ps(lo0, even, hi0);                                       \
-    __m512 v01 = _mm512_permutex2var_ps(lo0, odd, hi0);                                        \
-    __m512 v10 = _mm512_permutex2var_ps(lo1, even, hi1);                                       \
-    __m512 v11 = _mm512_permutex2var_ps(lo1, odd, hi1);                                        \
-    __mmask16 s1 = _mm512_cmp_ps_mask(v01, v00, _CMP_GT_OQ);                                   \
-    __m512 best = _mm512_mask_mov_ps(v00, s1, v01);                                            \
-    __mmask16 s2 = _mm512_cmp_ps_mask(v10, best, _CMP_GT_OQ);                                  \
-    best = _mm512_mask_mov_ps(best, s2, v10);                                                  \
-    __mmask16 s3 = _mm512_cmp_ps_mask(v11, best, _CMP_GT_OQ);                                  \
+#define POOL22_LOAD                                                                                \
+    int cnt = ow - ox < 16 ? ow - ox : 16;                                                         \
+    __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16), mout = lanes(0, cnt);         \
+    __m512 lo0 = _mm512_maskz_loadu_ps(mlo, r0 + 2 * ox);                                          \
+    __m512 hi0 = _mm512_maskz_loadu_ps(mhi, addr_of(r0, 2L * ox + 16));                            \
+    __m512 lo1 = _mm512_maskz_loadu_ps(mlo, r1 + 2 * ox);                                          \
+    __m512 hi1 = _mm512_maskz_loadu_ps(mhi, addr_of(r1, 2L * ox + 16));                            \
+    __m512 v00 = _mm512_permutex2var_ps(lo0, even, hi0);                                           \
+    __m512 v01 = _mm512_permutex2var_ps(lo0, odd, hi0);                                            \
+    __m512 v10 = _mm512_permutex2var_ps(lo1, even, hi1);                                           \
+    __m512 v11 = _mm512_permutex2var_ps(lo1, odd, hi1);                                            \
+    __mmask16 s1 = _mm512_cmp_ps_mask(v01, v00, _CMP_GT_OQ);                                       \
+    __m512 best = _mm512_mask_mov_ps(v00, s1, v01);                                                \
+    __mmask16 s2 = _mm512_cmp_ps_mask(v10, best, _CMP_GT_OQ);                                      \
+    best = _mm512_mask_mov_ps(best, s2, v10);                                                      \
+    __mmask16 s3 = _mm512_cmp_ps_mask(v11, best, _CMP_GT_OQ);                                      \
     best = _mm512_mask_mov_ps(best, s3, v11);
 
 __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *out, const float *x,
-                                                                       int w, int oh, int ow)
+                                                                        int w, int oh, int ow)
 {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                           28, 30);
-    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27,
-                                          29, 31);
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
-            POOL22_LOAD
+            POOL22_LOAD;
             (void)s3;
             _mm512_mask_storeu_ps(out + (long)oy * ow + ox, mout, best);
         }
@@ -676,27 +674,27 @@ __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *o
 __attribute__((target("avx512f"))) static void
 maxpool22_backward_avx512(float *dx, const float *dout, const float *x, int w, int oh, int ow)
 {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
-                                           28, 30);
-    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27,
-                                          29, 31);
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     /* interleave two 16-lane vectors back into 32 consecutive columns */
-    const __m512i ilo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7,
-                                          23);
-    const __m512i ihi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30,
-                                          15, 31);
+    const __m512i ilo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i ihi =
+        _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
-        float *d0 = dx + 2L * oy * w, *d1 = d0 + w;     /* (W) */
+        float *d0 = dx + 2L * oy * w, *d1 = d0 + w;      /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
-            POOL22_LOAD
+            POOL22_LOAD;
             (void)best;
             __m512 g = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
             __mmask16 w11 = s3, w10 = s2 & ~s3, w01 = s1 & ~s2 & ~s3;
             __mmask16 w00 = (__mmask16) ~(s1 | s2 | s3);
             __m512 g00 = _mm512_maskz_mov_ps(w00, g), g01 = _mm512_maskz_mov_ps(w01, g);
             __m512 g10 = _mm512_maskz_mov_ps(w10, g), g11 = _mm512_maskz_mov_ps(w11, g);
-            float *d0h = (float *)addr_of(d0, 2L * ox + 16), *d1h = (float *)addr_of(d1, 2L * ox + 16);
+            float *d0h = (float *)addr_of(d0, 2L * ox + 16),
+                  *d1h = (float *)addr_of(d1, 2L * ox + 16);
             _mm512_mask_storeu_ps(d0 + 2 * ox, mlo,
                                   _mm512_add_ps(_mm512_maskz_loadu_ps(mlo, d0 + 2 * ox),
                                                 _mm512_permutex2var_ps(g00, ilo, g01)));
@@ -774,8 +772,8 @@ static void pool_backward_task(void *ctx, int n, int thread)
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
     for (int c = 0; c < g->c; c++) {
-        const float *xp = job->x + ((long)n * g->c + c) * in_plane;    /* (H, W) */
-        float *dxp = job->dx + ((long)n * g->c + c) * in_plane;        /* (H, W) */
+        const float *xp = job->x + ((long)n * g->c + c) * in_plane;     /* (H, W) */
+        float *dxp = job->dx + ((long)n * g->c + c) * in_plane;         /* (H, W) */
         const float *dp = job->dout + ((long)n * g->c + c) * out_plane; /* (OH, OW) */
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
@@ -832,11 +830,11 @@ typedef struct ActJob {
 /* The relu loops, written so the compiler vectorises them (no conditional load), compiled
  * twice: for the baseline and for AVX-512. dx += dy * f'(x) is act_backward's product,
  * bit for bit. */
-#define RELU_FORWARD_BODY                                                                      \
-    for (long i = 0; i < n; i++)                                                               \
+#define RELU_FORWARD_BODY                                                                          \
+    for (long i = 0; i < n; i++)                                                                   \
         y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-#define RELU_BACKWARD_BODY                                                                     \
-    for (long i = 0; i < n; i++)                                                               \
+#define RELU_BACKWARD_BODY                                                                         \
+    for (long i = 0; i < n; i++)                                                                   \
         dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
 
 static void relu_forward_plain(float *y, const float *x, long n)
@@ -850,14 +848,13 @@ static void relu_backward_plain(float *dx, const float *dy, const float *x, long
 }
 
 #if FAST_X86
-__attribute__((target("avx512f"))) static void relu_forward_avx512(float *y, const float *x,
-                                                                  long n)
+__attribute__((target("avx512f"))) static void relu_forward_avx512(float *y, const float *x, long n)
 {
     RELU_FORWARD_BODY
 }
 
-__attribute__((target("avx512f"))) static void
-relu_backward_avx512(float *dx, const float *dy, const float *x, long n)
+__attribute__((target("avx512f"))) static void relu_backward_avx512(float *dx, const float *dy,
+                                                                    const float *x, long n)
 {
     RELU_BACKWARD_BODY
 }
@@ -891,8 +888,7 @@ static void relu_backward_task(void *ctx, int t, int thread)
     relu_backward_plain(job->y + i0, job->dy + i0, job->x + i0, i1 - i0);
 }
 
-void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind,
-                          float param)
+void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param)
 {
     if (kind != ACT_RELU) {
         act_forward(y, x, n, kind, param);

@@ -48,8 +48,7 @@ void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const flo
                             const float *out, PoolKind kind, const PoolGeom *g);
 
 /* y[i] = f(x[i]) for i < n as act_forward; relu is fast, the rest fall back. */
-void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind,
-                          float param);
+void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param);
 /* dx[i] += dy[i] * f'(x[i]) as act_backward. */
 void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float *x, long n,
                            ActKind kind, float param);

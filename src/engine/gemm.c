@@ -26,8 +26,8 @@
 /* One register tile: C (mr, nr) = alpha * acc + beta * C, where acc = sum over kc terms of
  * A(i, p) * B(p, j); A(i, p) = a[i*ars + p*acs], B(p, j) = b[p*ldb + j]. mr <= MR, nr <= NR.
  * beta == 0 means C is not read. */
-typedef void (*TileFn)(int mr, int nr, int kc, const float *a, long ars, long acs,
-                       const float *b, long ldb, float *c, long ldc, float alpha, float beta);
+typedef void (*TileFn)(int mr, int nr, int kc, const float *a, long ars, long acs, const float *b,
+                       long ldb, float *c, long ldc, float alpha, float beta);
 
 typedef struct KernelDesc {
     int mr, nr;
@@ -75,9 +75,10 @@ __attribute__((target("avx2,fma"))) static __m256i mask8(int n)
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), idx);
 }
 
-__attribute__((target("avx2,fma"))) static void
-tile_avx2(int mr, int nr, int kc, const float *a, long ars, long acs, const float *b, long ldb,
-          float *c, long ldc, float alpha, float beta)
+__attribute__((target("avx2,fma"))) static void tile_avx2(int mr, int nr, int kc, const float *a,
+                                                          long ars, long acs, const float *b,
+                                                          long ldb, float *c, long ldc, float alpha,
+                                                          float beta)
 {
     /* rows past mr repeat the last row: wasted work, but no branch in the inner loop */
     const float *a0 = a;
@@ -148,19 +149,20 @@ __attribute__((target("avx512f"))) static __mmask16 mask16(int n)
     return (__mmask16)((1u << n) - 1u);
 }
 
-#define A5_ROWS                                                                                \
-    const float *a0 = a;                                                                       \
-    const float *a1 = a + (mr > 1 ? 1 : 0) * ars;                                              \
-    const float *a2 = a + (mr > 2 ? 2 : mr - 1) * ars;                                         \
-    const float *a3 = a + (mr > 3 ? 3 : mr - 1) * ars;                                         \
-    const float *a4 = a + (mr > 4 ? 4 : mr - 1) * ars;                                         \
-    const float *a5 = a + (mr > 5 ? 5 : mr - 1) * ars;                                         \
-    const float *a6 = a + (mr > 6 ? 6 : mr - 1) * ars;                                         \
+#define A5_ROWS                                                                                    \
+    const float *a0 = a;                                                                           \
+    const float *a1 = a + (mr > 1 ? 1 : 0) * ars;                                                  \
+    const float *a2 = a + (mr > 2 ? 2 : mr - 1) * ars;                                             \
+    const float *a3 = a + (mr > 3 ? 3 : mr - 1) * ars;                                             \
+    const float *a4 = a + (mr > 4 ? 4 : mr - 1) * ars;                                             \
+    const float *a5 = a + (mr > 5 ? 5 : mr - 1) * ars;                                             \
+    const float *a6 = a + (mr > 6 ? 6 : mr - 1) * ars;                                             \
     const float *a7 = a + (mr > 7 ? 7 : mr - 1) * ars
 
-__attribute__((target("avx512f"))) static void
-tile_avx512_16(int mr, int nr, int kc, const float *a, long ars, long acs, const float *b,
-               long ldb, float *c, long ldc, float alpha, float beta)
+__attribute__((target("avx512f"))) static void tile_avx512_16(int mr, int nr, int kc,
+                                                              const float *a, long ars, long acs,
+                                                              const float *b, long ldb, float *c,
+                                                              long ldc, float alpha, float beta)
 {
     A5_ROWS;
     __mmask16 m0 = mask16(nr);
@@ -190,9 +192,10 @@ tile_avx512_16(int mr, int nr, int kc, const float *a, long ars, long acs, const
     }
 }
 
-__attribute__((target("avx512f"))) static void
-tile_avx512(int mr, int nr, int kc, const float *a, long ars, long acs, const float *b, long ldb,
-            float *c, long ldc, float alpha, float beta)
+__attribute__((target("avx512f"))) static void tile_avx512(int mr, int nr, int kc, const float *a,
+                                                           long ars, long acs, const float *b,
+                                                           long ldb, float *c, long ldc,
+                                                           float alpha, float beta)
 {
     if (nr <= 16) {
         tile_avx512_16(mr, nr, kc, a, ars, acs, b, ldb, c, ldc, alpha, beta);
@@ -266,8 +269,8 @@ tile_avx512(int mr, int nr, int kc, const float *a, long ars, long acs, const fl
 /* (sum x, sum y, sum z, sum w) of four vectors, by a fixed tree */
 __attribute__((target("avx512f"))) static __m128 hsum4(__m512 x, __m512 y, __m512 z, __m512 w)
 {
-#define HALVES(v)                                                                              \
-    _mm256_add_ps(_mm512_castps512_ps256(v),                                                   \
+#define HALVES(v)                                                                                  \
+    _mm256_add_ps(_mm512_castps512_ps256(v),                                                       \
                   _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)))
     __m256 x2 = HALVES(x), y2 = HALVES(y), z2 = HALVES(z), w2 = HALVES(w);
 #undef HALVES
@@ -278,9 +281,9 @@ __attribute__((target("avx512f"))) static __m128 hsum4(__m512 x, __m512 y, __m51
 }
 
 __attribute__((target("avx512f"))) static void dot_avx512(int mr, int nr, int k, const float *a,
-                                                         long lda, const float *b, long ldb,
-                                                         float *c, long ldc, float alpha,
-                                                         float beta)
+                                                          long lda, const float *b, long ldb,
+                                                          float *c, long ldc, float alpha,
+                                                          float beta)
 {
     /* rows past mr / nr repeat the last one; their sums are not stored */
     const float *a0 = a, *a1 = a + (mr > 1 ? 1 : 0) * lda;

@@ -35,7 +35,7 @@ struct Workers {
     _Atomic uint64_t ticket; /* job << 32 | n_tasks << 16 | next; changed under mu per job */
     atomic_int finished;     /* tasks of the current job that have returned */
     atomic_bool stop;
-    uint32_t job;            /* the caller's count of jobs started */
+    uint32_t job; /* the caller's count of jobs started */
     /* the current job: written before its ticket is published, and not again until all its
      * tasks have finished, so whoever claims a task of it reads these safely */
     WorkersTask fn;
@@ -75,8 +75,8 @@ static void run_tasks(Workers *wk, int thread)
 {
     uint64_t cur = atomic_load_explicit(&wk->ticket, memory_order_acquire);
     while (ticket_next(cur) < ticket_count(cur)) {
-        if (!atomic_compare_exchange_weak_explicit(&wk->ticket, &cur, cur + 1,
-                                                   memory_order_acq_rel, memory_order_acquire))
+        if (!atomic_compare_exchange_weak_explicit(&wk->ticket, &cur, cur + 1, memory_order_acq_rel,
+                                                   memory_order_acquire))
             continue; /* cur now holds the fresh ticket */
         /* the acquire above makes fn/ctx of job ticket_job(cur) visible, and they stay until
          * this task is counted as finished */

@@ -117,14 +117,13 @@ int main(void)
         if (!gemm_kernel_available((GemmKernel)kern))
             continue;
         /* shapes that hit every edge: tiny, not multiples of any tile, K over one block */
-        int shapes[][3] = {{1, 1, 1},    {1, 17, 3},   {7, 1, 5},     {8, 32, 25},
-                           {16, 100, 200}, {9, 33, 257}, {13, 47, 600}, {200, 100, 16},
-                           {3, 5, 0},    {64, 64, 64}};
+        int shapes[][3] = {{1, 1, 1},    {1, 17, 3},    {7, 1, 5},      {8, 32, 25}, {16, 100, 200},
+                           {9, 33, 257}, {13, 47, 600}, {200, 100, 16}, {3, 5, 0},   {64, 64, 64}};
         for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
             for (int t = 0; t < 4; t++) {
                 float beta = t == 0 ? 0.0f : t == 1 ? 1.0f : 0.5f;
-                check_case((GemmKernel)kern, &rng, shapes[s][0], shapes[s][1], shapes[s][2],
-                           t & 1, t & 2, t == 3 ? -0.75f : 1.0f, beta);
+                check_case((GemmKernel)kern, &rng, shapes[s][0], shapes[s][1], shapes[s][2], t & 1,
+                           t & 2, t == 3 ? -0.75f : 1.0f, beta);
             }
         for (int r = 0; r < 30; r++) {
             int m = 1 + (int)rng_below(&rng, 40), n = 1 + (int)rng_below(&rng, 70);
