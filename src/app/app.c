@@ -244,6 +244,20 @@ const UiHelpRow *app_help_rows(int *n)
     return help_rows;
 }
 
+int app_help_sections(const App *app, UiHelpSection *out, int max)
+{
+    int k = 0;
+    if (k < max) {
+        int n = 0;
+        const UiHelpRow *rows = app_help_rows(&n);
+        out[k++] = (UiHelpSection){NULL, rows, n};
+    }
+    const LabDef *lab = app->screen >= 0 ? lab_get(app->screen) : NULL;
+    if (lab && lab->help && k < max)
+        out[k++] = (UiHelpSection){lab->title, lab->help, ui_help_count(lab->help)};
+    return k;
+}
+
 static void set_scale(App *app, float s)
 {
     app->scale = theme_clamp_scale(roundf(s * 4.0f) / 4.0f);
@@ -819,9 +833,9 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
     draw_toast(app, r);
     ui_end(&app->ui);
     if (app->help_open) {
-        int n = 0;
-        const UiHelpRow *rows = app_help_rows(&n);
-        ui_help_overlay(&app->ui, "Keys", rows, n);
+        UiHelpSection secs[4];
+        int n = app_help_sections(app, secs, 4);
+        ui_help_overlay_sections(&app->ui, "Keys", secs, n);
     }
     if (app->toast[0] && app->time < app->toast_until)
         busy = true;

@@ -93,7 +93,10 @@ bool app_drop_file(App *app, const char *path);
  * (playing, animating, a toast), i.e. when the host should keep drawing frames. */
 bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless);
 
-/* The help overlay's rows (every key), for the overlay and for tests. */
+/* The help overlay's global rows (the keys that work everywhere), for the overlay and tests. */
 const UiHelpRow *app_help_rows(int *n);
+/* The overlay's sections for the current screen into out (up to max): the global keys, then
+ * the current lab's LabDef.help under its title. Returns how many. */
+int app_help_sections(const App *app, UiHelpSection *out, int max);
 
 #endif

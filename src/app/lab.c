@@ -18,28 +18,35 @@ extern const LabDef lab_activations __attribute__((weak));
 
 /* Names and blurbs for labs not linked in (the real LabDef's own strings win when present). */
 static const LabDef fallback[LAB_COUNT] = {
-    {"convolution", "Convolution",
-     "A kernel slides over the input: padding, stride, dilation and the output-size formula.",
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"pooling", "Pooling", "Max, average and L2 windows sweep with their stride; argmax marked.",
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"channels", "Channels",
-     "An RGB input as three planes, two 3\xC3\x97" "3\xC3\x97" "3 filters: partial sums, bias, two maps.",
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"network", "Network",
-     "The whole digit classifier: every feature map, shapes, parameter counts, softmax.", NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"train", "Train", "Live training: loss and accuracy curves, kernels evolving, confusion matrix.",
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"backprop", "Backprop",
-     "One example stepped backward: p\xC2\xA0\xE2\x88\x92\xC2\xA0y, pooling routes, ReLU mask, kernel gradient.",
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
-    {"matrix", "Matrix",
-     "Convolution as a Toeplitz matrix, its transpose as transposed convolution.", NULL, NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL},
-    {"activations", "Activations",
-     "ReLU, sigmoid, tanh and friends with their derivatives; vanishing 0.25\xE1\xB5\x8F.", NULL,
-     NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+    {.name = "convolution",
+     .title = "Convolution",
+     .blurb = "A kernel slides over the input: padding, stride, dilation and the output-size "
+              "formula."},
+    {.name = "pooling",
+     .title = "Pooling",
+     .blurb = "Max, average and L2 windows sweep with their stride; argmax marked."},
+    {.name = "channels",
+     .title = "Channels",
+     .blurb = "An RGB input as three planes, two 3\xC3\x97"
+              "3\xC3\x97"
+              "3 filters: partial sums, bias, two maps."},
+    {.name = "network",
+     .title = "Network",
+     .blurb = "The whole digit classifier: every feature map, shapes, parameter counts, softmax."},
+    {.name = "train",
+     .title = "Train",
+     .blurb = "Live training: loss and accuracy curves, kernels evolving, confusion matrix."},
+    {.name = "backprop",
+     .title = "Backprop",
+     .blurb = "One example stepped backward: p\xC2\xA0\xE2\x88\x92\xC2\xA0y, pooling routes, "
+              "ReLU mask, kernel gradient."},
+    {.name = "matrix",
+     .title = "Matrix",
+     .blurb = "Convolution as a Toeplitz matrix, its transpose as transposed convolution."},
+    {.name = "activations",
+     .title = "Activations",
+     .blurb = "ReLU, sigmoid, tanh and friends with their derivatives; vanishing "
+              "0.25\xE1\xB5\x8F."},
 };
 
 static const LabDef *linked(int i)

@@ -15,7 +15,8 @@
  *     lab->draw(state, &ctx)              immediate-mode: widgets in ctx->controls, grids in
  *                                         ctx->stage, the equation in ctx->equation
  * The app owns the timeline bar (drawn in ctx->timeline from lab->timeline(state)) and the keys
- * Space, Left/Right, Home/End, [ ] (timeline), V (ctx->show_values), T, 1-8, H, Esc. */
+ * Space, Left/Right, Home/End, [ ] (timeline), V (ctx->show_values), T, F, 1-8, H, F1, Esc, Tab
+ * (the lesson sidebar), Page Up/Down; a lab lists the keys it handles itself in LabDef.help. */
 #ifndef CONVSCOPE_LAB_H
 #define CONVSCOPE_LAB_H
 
@@ -85,6 +86,14 @@ typedef struct LabDef {
      * input. False with a message "PATH: what is wrong" in err, which the app shows in its
      * banner; the lab keeps its previous input. May be NULL (the lab takes no files). */
     bool (*drop)(void *state, const char *path, char *err, size_t err_size);
+
+    /* The lab's own keys and mouse actions for the H / F1 overlay, shown under the lab's title
+     * after the global keys: a static array ended by {NULL, NULL}, e.g.
+     *     static const UiHelpRow conv_help[] = {{"C", "visits per input cell on / off"},
+     *                                           {"O", "type an image file's path"},
+     *                                           {NULL, NULL}};
+     * and `.help = conv_help` in the LabDef. May be NULL (no section). */
+    const UiHelpRow *help;
 } LabDef;
 
 /* The registry, in tab order 1..8: Convolution, Pooling, Channels, Network, Train, Backprop,

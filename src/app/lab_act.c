@@ -367,9 +367,9 @@ static int fitting_size(Render *r, const Theme *th, FontFace face, float base, f
 }
 
 /* The lab's key list under a "Keys" heading when it all fits the column, else without the
- * heading; else one dim line whose tooltip holds the list (a short window or a large UI
- * scale), so nothing is cut off. */
-static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
+ * heading; else (a short window or a large UI scale) one dim line pointing at the H overlay,
+ * which lists every key of the lab (LabDef.help), so nothing is cut off. */
+static void col_keys(Ui *ui, UiColumn *col, const char *keys)
 {
     int size = theme_px(ui->th, THEME_SMALL);
     int lh = render_line_height(ui->r, FONT_MONO, size);
@@ -391,11 +391,7 @@ static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
     int sl = render_line_height(ui->r, FONT_SANS, size);
     if (col->y + sl > bottom)
         return;
-    Rect rc = {col->area.x, col->y, col->area.w, sl};
-    col_lines(ui, col, "Keys: hover here for the list", FONT_SANS, THEME_SMALL,
-              ui->th->text_dim);
-    if (!headless && rect_contains(rc, ui->in.mx, ui->in.my))
-        ui_tooltip(ui, keys);
+    col_lines(ui, col, "Keys: press H", FONT_SANS, THEME_SMALL, ui->th->text_dim);
 }
 
 /* n as superscript digits ("¹⁰"). */
@@ -471,8 +467,7 @@ static void draw_controls(ActLab *L, LabContext *ctx)
     }
     col_keys(ui, &col,
              "← → probe ±0.1\nA function  K stack k\nD digit     G kernel\n"
-             "drag the probe on the plot\nhover a map: its z on the curve",
-             ctx->headless);
+             "drag the probe on the plot\nhover a map: its z on the curve");
     if (changed)
         scene_rebuild(L);
 }
@@ -954,6 +949,18 @@ static void act_draw(void *state, LabContext *ctx)
     }
 }
 
+/* The H overlay's rows for this lab (act_key, the timeline and the mouse in act_draw). */
+static const UiHelpRow act_help[] = {
+    {"A  \xE2\x87\xA7" "A", "function: ReLU, leaky, sigmoid, tanh, abs, softplus"},
+    {"K  \xE2\x87\xA7K", "stack depth k of the vanishing-gradient plot (1 \xE2\x80\xA6 10)"},
+    {"D  \xE2\x87\xA7" "D", "next / previous digit of the feature map"},
+    {"G  \xE2\x87\xA7G", "next / previous kernel of the feature map"},
+    {"\xE2\x86\x90  \xE2\x86\x92", "move the probe x by \xE2\x88\x93" "0.1 / \xC2\xB1" "0.1"},
+    {"drag", "the probe along the function plot"},
+    {"hover", "a feature-map cell: its z marked on the curve"},
+    {NULL, NULL},
+};
+
 const LabDef lab_activations = {
     .name = "activations",
     .title = "Activations",
@@ -966,4 +973,5 @@ const LabDef lab_activations = {
     .draw = act_draw,
     .timeline = act_timeline,
     .key = act_key,
+    .help = act_help,
 };

@@ -566,19 +566,26 @@ static void chan_draw(void *state, LabContext *ctx)
     render_clip_pop(r);
 }
 
+/* The H overlay's rows for this lab (the mouse in chan_draw; the lab has no keys of its own). */
+static const UiHelpRow chan_help[] = {
+    {"hover", "an output cell: its window on all three planes and the partial sums"},
+    {"click", "an input or weight value: edit it in the Selected field"},
+    {"drag \xE2\x86\x95", "an input or weight value: \xC2\xB1" "1 per 8 px"},
+    {"fields", "biases and the selected value: type, drag sideways, wheel"},
+    {NULL, NULL},
+};
+
 const LabDef lab_channels = {
-    "channels",
-    "Channels",
-    "An RGB input as three planes, two 3\xC3\x97"
-    "3\xC3\x97"
-    "3 filters: partial sums, bias, "
-    "two maps.",
-    chan_create,
-    chan_destroy,
-    chan_set_option,
-    chan_update,
-    chan_draw,
-    chan_timeline,
-    NULL,
-    NULL,
+    .name = "channels",
+    .title = "Channels",
+    .blurb = "An RGB input as three planes, two 3\xC3\x97"
+             "3\xC3\x97"
+             "3 filters: partial sums, bias, two maps.",
+    .create = chan_create,
+    .destroy = chan_destroy,
+    .set_option = chan_set_option,
+    .update = chan_update,
+    .draw = chan_draw,
+    .timeline = chan_timeline,
+    .help = chan_help,
 };

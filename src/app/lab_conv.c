@@ -1192,16 +1192,29 @@ static bool conv_key(void *state, int sdl_keycode, bool ctrl, bool shift)
     return false;
 }
 
+/* The H overlay's rows for this lab (conv_key and the mouse in conv_draw). */
+static const UiHelpRow conv_help[] = {
+    {"C", "visits per input cell (how often the kernel covers it) on / off"},
+    {"O", "Image file\xE2\x80\xA6 input: type a picture's path, Enter loads it"},
+    {"drop", "a PNG, JPEG, BMP or PGM on the window becomes the input"},
+    {"hover", "an output cell: its window and sum; an input cell: the outputs it feeds"},
+    {"drag \xE2\x86\x95", "a kernel value (or a Matrix input cell): \xC2\xB1" "0.1 per 6 px"},
+    {"drag", "Canvas input: draw with the mouse; Shift+drag erases"},
+    {"fields", "type a number, drag sideways, wheel or \xE2\x86\x91 \xE2\x86\x93"},
+    {NULL, NULL},
+};
+
 const LabDef lab_convolution = {
-    "convolution",
-    "Convolution",
-    "A kernel slides over the input: every output cell written out as its sum.",
-    conv_create,
-    conv_destroy,
-    conv_set_option,
-    conv_update,
-    conv_draw,
-    conv_timeline,
-    conv_key,
-    conv_drop,
+    .name = "convolution",
+    .title = "Convolution",
+    .blurb = "A kernel slides over the input: every output cell written out as its sum.",
+    .create = conv_create,
+    .destroy = conv_destroy,
+    .set_option = conv_set_option,
+    .update = conv_update,
+    .draw = conv_draw,
+    .timeline = conv_timeline,
+    .key = conv_key,
+    .drop = conv_drop,
+    .help = conv_help,
 };

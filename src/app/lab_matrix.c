@@ -457,9 +457,9 @@ static void col_lines(Ui *ui, UiColumn *col, const char *text, FontFace face, in
 }
 
 /* The lab's key list under a "Keys" heading when it all fits the column, else without the
- * heading; else one dim line whose tooltip holds the list (a short window or a large UI
- * scale), so nothing is cut off. */
-static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
+ * heading; else (a short window or a large UI scale) one dim line pointing at the H overlay,
+ * which lists every key of the lab (LabDef.help), so nothing is cut off. */
+static void col_keys(Ui *ui, UiColumn *col, const char *keys)
 {
     int size = theme_px(ui->th, THEME_SMALL);
     int lh = render_line_height(ui->r, FONT_MONO, size);
@@ -481,11 +481,7 @@ static void col_keys(Ui *ui, UiColumn *col, const char *keys, bool headless)
     int sl = render_line_height(ui->r, FONT_SANS, size);
     if (col->y + sl > bottom)
         return;
-    Rect rc = {col->area.x, col->y, col->area.w, sl};
-    col_lines(ui, col, "Keys: hover here for the list", FONT_SANS, THEME_SMALL,
-              ui->th->text_dim);
-    if (!headless && rect_contains(rc, ui->in.mx, ui->in.my))
-        ui_tooltip(ui, keys);
+    col_lines(ui, col, "Keys: press H", FONT_SANS, THEME_SMALL, ui->th->text_dim);
 }
 
 static const char *const mode_items[MATMODE_COUNT] = {"Conv as matrix", "Transposed conv",
@@ -585,8 +581,7 @@ static void draw_controls(MatrixLab *L, LabContext *ctx)
     col.area.h += keys_lh;
     col_keys(ui, &col,
              "M mode   R values\nN input  K kernel\nS stride P padding\nO output padding\n"
-             "wheel on x or K: ±1\nhover: linked cells",
-             ctx->headless);
+             "wheel on x or K: ±1\nhover: linked cells");
 }
 
 /* ---- conv and transposed: grids + matrix ----------------------------------------------- */
@@ -1200,6 +1195,20 @@ static void matrix_draw(void *state, LabContext *ctx)
     draw_equation_strip(L, ctx);
 }
 
+/* The H overlay's rows for this lab (matrix_key and the mouse in matrix_draw). */
+static const UiHelpRow matrix_help[] = {
+    {"M  \xE2\x87\xA7M", "mode: conv as matrix, transposed conv, conv vs cross-correlation"},
+    {"R  \xE2\x87\xA7R", "values: count 0, 1, 2, \xE2\x80\xA6 / edge + Sobel-like / random"},
+    {"N", "input size one larger (wraps to the smallest)"},
+    {"K", "kernel 2\xC3\x97" "2 \xE2\x86\x94 3\xC3\x97" "3"},
+    {"S", "stride 1 \xE2\x86\x94 2"},
+    {"P", "padding 0 \xE2\x86\x94 1"},
+    {"O", "transposed mode: output padding (with stride 2)"},
+    {"wheel", "on an input cell x or a kernel tap K: its value \xC2\xB1" "1"},
+    {"hover", "a cell of x, K, M or the output: the cells linked to it"},
+    {NULL, NULL},
+};
+
 const LabDef lab_matrix = {
     .name = "matrix",
     .title = "Matrix",
@@ -1212,4 +1221,5 @@ const LabDef lab_matrix = {
     .draw = matrix_draw,
     .timeline = matrix_timeline,
     .key = matrix_key,
+    .help = matrix_help,
 };

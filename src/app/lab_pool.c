@@ -690,16 +690,44 @@ static void pool_draw(void *state, LabContext *ctx)
     render_clip_pop(r);
 }
 
+static bool pool_key(void *state, int key, bool ctrl, bool shift)
+{
+    (void)shift;
+    PoolLab *L = state;
+    if (ctrl)
+        return false;
+    /* 'o' as in the Convolution lab: the input becomes a picture file, its path field focused */
+    if (key == 'o') {
+        L->src = PSRC_FILE;
+        L->dirty = true;
+        L->focus_path = true;
+        return true;
+    }
+    return false;
+}
+
+/* The H overlay's rows for this lab (pool_key and the mouse in pool_draw). */
+static const UiHelpRow pool_help[] = {
+    {"O", "Image file\xE2\x80\xA6 input: type a picture's path, Enter loads it"},
+    {"drop", "a PNG, JPEG, BMP or PGM on the window becomes the input"},
+    {"hover", "an output cell: its window, the argmax and the arithmetic"},
+    {"hover", "an input cell: its channel, position and value"},
+    {"fields", "window and stride: type, drag sideways, wheel or \xE2\x86\x91 \xE2\x86\x93"},
+    {"presets", "2\xC3\x97" "2 s2, 3\xC3\x97" "3 s2, 3\xC3\x97" "3 s3 in one click"},
+    {NULL, NULL},
+};
+
 const LabDef lab_pooling = {
-    "pooling",
-    "Pooling",
-    "Max, average and L2 windows sweep with their stride; the argmax is marked.",
-    pool_create,
-    pool_destroy,
-    pool_set_option,
-    pool_update,
-    pool_draw,
-    pool_timeline,
-    NULL,
-    pool_drop,
+    .name = "pooling",
+    .title = "Pooling",
+    .blurb = "Max, average and L2 windows sweep with their stride; the argmax is marked.",
+    .create = pool_create,
+    .destroy = pool_destroy,
+    .set_option = pool_set_option,
+    .update = pool_update,
+    .draw = pool_draw,
+    .timeline = pool_timeline,
+    .key = pool_key,
+    .drop = pool_drop,
+    .help = pool_help,
 };

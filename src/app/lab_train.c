@@ -1346,6 +1346,19 @@ static void train_draw(void *state, LabContext *ctx)
     }
 }
 
+/* The H overlay's rows for this lab (train_key, the timeline and the confusion matrix). */
+static const UiHelpRow train_help[] = {
+    {"Space", "train / pause (the timeline counts training steps)"},
+    {"\xE2\x86\x92", "one training step"},
+    {"Home  R", "reset: fresh weights from the seed, step 0"},
+    {"L  \xE2\x87\xA7L", "learning rate one preset up / down"},
+    {"B  \xE2\x87\xA7" "B", "batch size doubled / halved"},
+    {"O", "optimizer SGD \xE2\x86\x94 Adam"},
+    {"click", "a confusion cell: its test digits appear"},
+    {"C", "clear the chosen confusion cell"},
+    {NULL, NULL},
+};
+
 const LabDef lab_train = {
     .name = "train",
     .title = "Train",
@@ -1357,4 +1370,5 @@ const LabDef lab_train = {
     .draw = train_draw,
     .timeline = train_timeline,
     .key = train_key,
+    .help = train_help,
 };

@@ -61,8 +61,8 @@ static int usage_error(const char *msg)
 {
     fprintf(stderr, "convscope render: %s\n", msg);
     fprintf(stderr, "usage: convscope render (--lab NAME | --home) [--size WxH] [--scale F]\n"
-                    "         [--theme dark|light|projector] [--step N] [--KEY VALUE ...] "
-                    "--out FILE.png\n"
+                    "         [--theme dark|light|projector] [--step N] [--keys] "
+                    "[--KEY VALUE ...] --out FILE.png\n"
                     "labs: convolution pooling channels network train backprop matrix "
                     "activations\n");
     return 2;
@@ -71,7 +71,7 @@ static int usage_error(const char *msg)
 int window_render_command(int argc, char **argv)
 {
     const char *lab_name = NULL, *out = NULL, *step_s = NULL, *lesson = NULL;
-    bool home = false;
+    bool home = false, help = false;
     int w = 1280, h = 800;
     float scale = 1.0f;
     ThemeKind theme = THEME_DARK;
@@ -88,6 +88,11 @@ int window_render_command(int argc, char **argv)
         const char *key = a + 2;
         if (strcmp(key, "home") == 0) {
             home = true;
+            continue;
+        }
+        if (strcmp(key, "keys") == 0) {
+            /* the H overlay over the scene: the keys of that screen, for a slide */
+            help = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -240,6 +245,7 @@ int window_render_command(int argc, char **argv)
             timeline_seek(tl, (int)step);
         }
     }
+    app->help_open = help;
     UiInput in;
     memset(&in, 0, sizeof in);
     in.mx = in.my = -1;

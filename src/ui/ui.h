@@ -220,11 +220,24 @@ void ui_label(Ui *ui, Rect rc, const char *text, FontFace face, int size, int al
 void ui_tooltip(Ui *ui, const char *text);
 
 /* The modal help overlay: the screen dimmed, a centred panel with title and (key, what) rows
- * in two columns when needed. Drawing only; the app closes it on Esc / H / F1 / click. */
+ * flowing into as many columns as the height needs; the text steps down from the body size
+ * (to 11 px at scale 1) before anything is cut. Drawing only; the app closes it on
+ * Esc / H / F1 / click. A lab's rows are a static array ended by {NULL, NULL}. */
 typedef struct UiHelpRow {
     const char *key, *what;
 } UiHelpRow;
+/* A group of rows under a heading (NULL: no heading). */
+typedef struct UiHelpSection {
+    const char *heading;
+    const UiHelpRow *rows;
+    int n;
+} UiHelpSection;
+/* The number of rows before the {NULL, NULL} end of rows (0 for NULL). */
+int ui_help_count(const UiHelpRow *rows);
 void ui_help_overlay(Ui *ui, const char *title, const UiHelpRow *rows, int n);
+/* The overlay with sections in order; a heading never ends a column. */
+void ui_help_overlay_sections(Ui *ui, const char *title, const UiHelpSection *sections,
+                              int n_sections);
 
 /* Standard control-column metrics at the theme's scale: row height and gap. */
 int ui_row_height(const Theme *th);

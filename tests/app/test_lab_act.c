@@ -10,6 +10,7 @@
 #include "engine/conv.h"
 #include "engine/idx.h"
 #include "test.h"
+#include "lab_help_check.h"
 #include "viz/colormap.h"
 #include "viz/kernels.h"
 
@@ -416,6 +417,28 @@ static void test_frame_hover_map(void)
     harness_close(&h);
 }
 
+/* The H overlay: the lab's rows after the global keys, every letter they name taken by the
+ * lab's key callback, and the overlay drawn at 800x600 (amber key column). */
+static void test_help(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 800, 600));
+    const LabDef *lab = NULL;
+    void *st = open_act(&h, &lab);
+    CHECK(st != NULL);
+    if (st) {
+        CHECK_INT_EQ(8, lab_help_check(h.app, lab, st));
+        h.app->help_open = true;
+        frame(&h, true);
+        int amber = 0;
+        for (int y = 0; y < 600; y++)
+            for (int x = 0; x < 800; x++)
+                amber += pixel(&h, x, y) == 0xffb000;
+        CHECK(amber > 300);
+    }
+    harness_close(&h);
+}
+
 int main(void)
 {
     test_samples_equal_engine();
@@ -427,6 +450,7 @@ int main(void)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
     test_frame_default();
     test_frame_hover_map();
+    test_help();
     SDL_Quit();
     return test_summary();
 }

@@ -7,6 +7,8 @@
 #include "engine/conv.h"
 #include "test.h"
 
+#include "lab_help_check.h"
+
 #include <SDL.h>
 #include <stdlib.h>
 #include <time.h>
@@ -375,6 +377,29 @@ static void test_frame_time(Harness *h)
     }
 }
 
+/* The H overlay of each lab: its section after the global keys, every letter it names taken by
+ * the lab, and the overlay drawn (amber key column) at 1280x800. */
+static void test_help(Harness *h)
+{
+    void *st;
+    const LabDef *lab = open_lab(h, "convolution", &st);
+    CHECK_INT_EQ(2, lab_help_check(h->app, lab, st)); /* C, O */
+    lab = open_lab(h, "pooling", &st);
+    CHECK_INT_EQ(1, lab_help_check(h->app, lab, st)); /* O */
+    /* O made the picture-file input current; back to the default for the next tests */
+    CHECK(opt(lab, st, "input", "pool4"));
+    lab = open_lab(h, "channels", &st);
+    CHECK_INT_EQ(0, lab_help_check(h->app, lab, st)); /* mouse only */
+    h->app->help_open = true;
+    frame(h);
+    CHECK(count_color(h, h->app->lay.window, 0xffb000) > 300);
+    h->app->help_open = false;
+    /* back to Convolution with its default scene for the tests after (C and O changed it) */
+    lab = open_lab(h, "convolution", &st);
+    CHECK(opt(lab, st, "input", "nineties"));
+    CHECK(opt(lab, st, "coverage", "off"));
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -387,6 +412,7 @@ int main(void)
         test_channels(&h);
         test_easing(&h);
         test_drop(&h);
+        test_help(&h);
         test_frame_time(&h);
     }
     harness_close(&h);

@@ -409,6 +409,14 @@ static void test_timeline_label_room(void)
     CHECK(d.label.x + d.label.w <= d.speed.x);
 }
 
+static void test_help_count(void)
+{
+    static const UiHelpRow rows[] = {{"C", "visits"}, {"O", "open a file"}, {NULL, NULL}};
+    CHECK_INT_EQ(2, ui_help_count(rows));
+    CHECK_INT_EQ(0, ui_help_count(rows + 2));
+    CHECK_INT_EQ(0, ui_help_count(NULL));
+}
+
 static void test_column(void)
 {
     Theme th = theme_make(THEME_DARK, 1.0f);
@@ -481,5 +489,6 @@ int main(void)
     test_timeline_bar();
     test_timeline_label_room();
     test_column();
+    test_help_count();
     return test_summary();
 }
