@@ -715,6 +715,7 @@ static void draw_lab(App *app, Render *r, bool headless)
         render_clip_push(r, L->window);
         lab->draw(st, &ctx);
         render_clip_pop(r);
+        app->ui.label_w = 0; /* the lab's slider label column ends with its controls */
     } else {
         lab_draw_coming(lab, &ctx);
     }

@@ -416,6 +416,11 @@ static void draw_controls(ActLab *L, LabContext *ctx)
     const Theme *th = ctx->th;
     ActScene *s = &L->sc;
     UiColumn col = ui_column(ctx->controls, th);
+    /* every slider label this column can show, so the tracks stay put when the function
+     * (and with it the parameter slider) changes */
+    static const char *const labels[] = {"Slope \xCE\xB1", "Sharpness \xCE\xB2", "Probe x",
+                                         "Stack k", "Digit"};
+    ui_column_labels(ui, &col, labels, (int)(sizeof labels / sizeof labels[0]));
     bool changed = false;
     ui_column_heading(ui, &col, "Function  (A)");
     int sel = (int)s->kind;

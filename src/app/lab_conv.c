@@ -521,6 +521,8 @@ static void draw_controls(ConvLab *L, LabContext *ctx)
     UiColumn col = ui_column(ctx->controls, th);
     int gap = ui_gap(th);
     int label_w = theme_px(th, 74);
+    /* the Size slider's label in the same column as the number fields' labels */
+    ui->label_w = label_w;
 
     int src = (int)L->src;
     if (ui_dropdown(ui, ui_id("conv.src"), ui_column_next(&col, 1), source_items, SRC_COUNT,

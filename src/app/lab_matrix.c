@@ -495,6 +495,9 @@ static void draw_controls(MatrixLab *L, LabContext *ctx)
     const Theme *th = ctx->th;
     MatScene *s = &L->sc;
     UiColumn col = ui_column(ctx->controls, th);
+    /* all the slider labels of every mode: the tracks line up and stay put across modes */
+    static const char *const labels[] = {"Input", "Kernel", "Stride", "Padding", "Out pad"};
+    ui_column_labels(ui, &col, labels, (int)(sizeof labels / sizeof labels[0]));
     ui_column_heading(ui, &col, "Mode (M), values (R)");
     int sel = (int)s->mode;
     if (ui_dropdown(ui, ui_id("mx.mode"), ui_column_next(&col, 1), mode_items, MATMODE_COUNT,

@@ -333,6 +333,8 @@ static void draw_controls(PoolLab *L, LabContext *ctx)
     const Theme *th = ctx->th;
     UiColumn col = ui_column(ctx->controls, th);
     int gap = ui_gap(th), label_w = theme_px(th, 74);
+    /* the Size slider's label in the same column as the number fields' labels */
+    ui->label_w = label_w;
     int src = (int)L->src;
     if (ui_dropdown(ui, ui_id("pool.src"), ui_column_next(&col, 1), psrc_items, PSRC_COUNT, &src)) {
         if ((src == PSRC_MAPS || src == PSRC_DIGIT) && !L->digits)

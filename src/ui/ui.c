@@ -535,6 +535,7 @@ void ui_begin(Ui *ui, Render *r, const Theme *th, const UiInput *in, Rect bounds
     ui->mouse_used = ui->st.open && rect_contains(ui->st.overlay, in->mx, in->my);
     ui->drop_items = NULL;
     ui->focus_seen = false;
+    ui->label_w = 0;
     ui->st.hot = 0;
 }
 
@@ -617,10 +618,13 @@ bool ui_toggle(Ui *ui, UiId id, Rect rc, const char *label, bool *value)
     return res.changed;
 }
 
-/* Inline slider layout: label | track | value. */
-static void slider_parts(const Ui *ui, Rect rc, Rect *label, Rect *track, Rect *value)
+void ui_slider_parts(Rect rc, const Theme *th, int label_w, Rect *label, Rect *track,
+                     Rect *value)
 {
-    int lw = rc.w * 38 / 100, vw = theme_px(ui->th, 52), g = theme_px(ui->th, 8);
+    int lw = label_w > 0 ? label_w : rc.w * 38 / 100;
+    int vw = theme_px(th, 52), g = theme_px(th, 8);
+    if (lw > rc.w - vw - 2 * g)
+        lw = rc.w - vw - 2 * g > 0 ? rc.w - vw - 2 * g : 0;
     *label = (Rect){rc.x, rc.y, lw, rc.h};
     *value = (Rect){rc.x + rc.w - vw, rc.y, vw, rc.h};
     *track = (Rect){rc.x + lw + g, rc.y, rc.w - lw - vw - 2 * g, rc.h};
@@ -628,17 +632,41 @@ static void slider_parts(const Ui *ui, Rect rc, Rect *label, Rect *track, Rect *
         track->w = 0;
 }
 
+int ui_column_labels(Ui *ui, const UiColumn *col, const char *const *labels, int n)
+{
+    int widest = 0;
+    for (int i = 0; i < n; i++) {
+        int w = 0;
+        render_text_size(ui->r, FONT_SANS, body(ui), labels[i], &w, NULL);
+        widest = w > widest ? w : widest;
+    }
+    /* the text, then a spacing unit and the track's own gap: the knob (radius 7-8) at the
+     * track's start keeps a unit of air from the longest label */
+    int lw = widest + theme_px(ui->th, 8);
+    if (lw > col->area.w / 2)
+        lw = col->area.w / 2;
+    ui->label_w = lw;
+    return lw;
+}
+
 static bool slider_draw(Ui *ui, UiId id, Rect rc, const char *label, float *value, float lo,
                         float hi, float step, int decimals)
 {
     if (rc.w <= 0 || rc.h <= 0)
         return false;
+    /* the column's measured label width, or 38 %; a longer label than either pushes its own
+     * track right rather than touch it */
+    int own = 0;
+    render_text_size(ui->r, FONT_SANS, body(ui), label, &own, NULL);
+    own += theme_px(ui->th, 8);
+    int lw = ui->label_w > 0 ? ui->label_w : rc.w * 38 / 100;
     Rect lr, tr, vr;
-    slider_parts(ui, rc, &lr, &tr, &vr);
+    ui_slider_parts(rc, ui->th, own > lw ? own : lw, &lr, &tr, &vr);
     UiResult res = ui_slider_behavior(&ui->st, id, tr, &ui->in, value, lo, hi, step);
     note_mouse(ui, res);
     const Theme *th = ui->th;
-    render_text_in(ui->r, FONT_SANS, body(ui), label, lr, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+    render_text_line(ui->r, FONT_SANS, body(ui), theme_px(th, 11), label, lr,
+                     ALIGN_LEFT | ALIGN_MIDDLE, th->text);
     int th_h = theme_px(th, 4);
     int cy = tr.y + tr.h / 2;
     float f = hi > lo ? (*value - lo) / (hi - lo) : 0.0f;

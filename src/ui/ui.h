@@ -182,6 +182,7 @@ typedef struct Ui {
     int drop_n, drop_selected, drop_item_h;
     Rect drop_rect;
     bool focus_seen; /* the focused field was drawn this frame (else focus is dropped) */
+    int label_w;     /* sliders' label column this frame (ui_column_labels); 0: 38 % of each */
 } Ui;
 
 /* Starts a frame: copies in, clears the tooltip. bounds is the whole window. */
@@ -197,7 +198,9 @@ bool ui_wants_keys(const Ui *ui);
 bool ui_button(Ui *ui, UiId id, Rect rc, const char *label);
 /* A checkbox with its label; true when flipped. */
 bool ui_toggle(Ui *ui, UiId id, Rect rc, const char *label, bool *value);
-/* "label  value" above a track; true when the value changed. */
+/* "label  track  value" in one row; true when the value changed. The label takes ui->label_w
+ * (see ui_column_labels) or 38 % of rc, and never less than its own measured width plus a gap,
+ * so it never touches the track. */
 bool ui_slider(Ui *ui, UiId id, Rect rc, const char *label, float *value, float lo, float hi,
                float step, int decimals);
 bool ui_slider_int(Ui *ui, UiId id, Rect rc, const char *label, int *value, int lo, int hi);
@@ -254,6 +257,14 @@ typedef struct UiColumn {
     int row_h, gap;
 } UiColumn;
 UiColumn ui_column(Rect area, const Theme *th);
+/* Measures labels at the body size and makes the widest plus a gap the label column of every
+ * slider drawn after it this frame (ui->label_w; capped at half of col's width), so the tracks
+ * of a column line up whatever its labels say. Returns that width. */
+int ui_column_labels(Ui *ui, const UiColumn *col, const char *const *labels, int n);
+/* The parts of a slider row (pure): label | track | value, label_w wide label column (0: 38 %
+ * of rc), a fixed value box at the right, the track between with a gap on each side. */
+void ui_slider_parts(Rect rc, const Theme *th, int label_w, Rect *label, Rect *track,
+                     Rect *value);
 Rect ui_column_next(UiColumn *col, int rows);
 /* A section heading (panel heading size, secondary colour) taking one row. */
 void ui_column_heading(Ui *ui, UiColumn *col, const char *text);

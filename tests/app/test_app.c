@@ -274,6 +274,78 @@ static void test_timeline_label(void)
     SDL_FreeSurface(s);
 }
 
+/* Sliders in a control column after ui_column_labels: every track starts at the same x, and
+ * the longest label ("Sharpness β", which touched its slider at 38 %) ends a clear gap before
+ * the knob at 1280x800 and at 2x. */
+static void test_slider_labels(float scale)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 640, 400, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+    char err[256];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    CHECK(r != NULL);
+    Theme th = theme_make(THEME_DARK, scale);
+    Ui ui;
+    memset(&ui, 0, sizeof ui);
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    render_clear(r, th.bg);
+    ui_begin(&ui, r, &th, &in, (Rect){0, 0, 640, 400});
+    /* the Activations column at 1280x800: 240 px wide (times the scale) */
+    UiColumn col = ui_column((Rect){8, 8, theme_px(&th, 240), 380}, &th);
+    static const char *const labels[] = {"Slope \xCE\xB1", "Sharpness \xCE\xB2", "Probe x",
+                                         "Stack k", "Digit"};
+    int lw = ui_column_labels(&ui, &col, labels, 5);
+    int beta_w = 0;
+    render_text_size(r, FONT_SANS, theme_px(&th, THEME_BODY), labels[1], &beta_w, NULL);
+    CHECK_INT_EQ(beta_w + theme_px(&th, 8), lw);
+    float beta = 0.25f, probe = -4.0f;
+    int k = 1;
+    Rect rows[3];
+    rows[0] = ui_column_next(&col, 1);
+    ui_slider(&ui, ui_id("beta"), rows[0], labels[1], &beta, 0.25f, 10.0f, 0.25f, 2);
+    rows[1] = ui_column_next(&col, 1);
+    ui_slider(&ui, ui_id("probe"), rows[1], labels[2], &probe, -4.0f, 4.0f, 0.05f, 2);
+    rows[2] = ui_column_next(&col, 1);
+    ui_slider_int(&ui, ui_id("k"), rows[2], labels[3], &k, 1, 10);
+    ui_end(&ui);
+    SDL_RenderFlush(sdl);
+    const uint32_t *p = s->pixels;
+    int pitch = s->pitch / 4;
+    uint32_t bg = (uint32_t)((th.bg.r << 16) | (th.bg.g << 8) | th.bg.b);
+    uint32_t amber = (uint32_t)((th.accent.r << 16) | (th.accent.g << 8) | th.accent.b);
+    int knob_x[3], text_end[3];
+    for (int i = 0; i < 3; i++) {
+        /* the knob (every value at its minimum): the leftmost amber pixel of the row */
+        knob_x[i] = -1;
+        text_end[i] = -1;
+        for (int x = rows[i].x; x < rows[i].x + rows[i].w && knob_x[i] < 0; x++)
+            for (int y = rows[i].y; y < rows[i].y + rows[i].h; y++)
+                if ((p[y * pitch + x] & 0xffffff) == amber) {
+                    knob_x[i] = x;
+                    break;
+                }
+        /* the label's ink: the rightmost non-background pixel left of the knob */
+        for (int x = rows[i].x; x < knob_x[i]; x++)
+            for (int y = rows[i].y; y < rows[i].y + rows[i].h; y++)
+                if ((p[y * pitch + x] & 0xffffff) != bg) {
+                    text_end[i] = x;
+                    break;
+                }
+        CHECK(knob_x[i] > rows[i].x);
+        CHECK(text_end[i] > rows[i].x);
+    }
+    CHECK_INT_EQ(knob_x[0], knob_x[1]);
+    CHECK_INT_EQ(knob_x[0], knob_x[2]);
+    /* a spacing unit of air between the longest label and the knob; only the knob's
+     * antialiased rim may be closer than that */
+    CHECK(knob_x[0] - text_end[0] >= theme_px(&th, 8) - 2);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 static int run_render(const char *const *args, int n)
 {
     char *argv[32];
@@ -331,6 +403,8 @@ int main(void)
     test_keys();
     test_headless_frame();
     test_timeline_label();
+    test_slider_labels(1.0f);
+    test_slider_labels(2.0f);
     test_render_command();
     SDL_Quit();
     return test_summary();

@@ -409,6 +409,35 @@ static void test_timeline_label_room(void)
     CHECK(d.label.x + d.label.w <= d.speed.x);
 }
 
+/* Slider rows: the label column as given (or 38 %), then the gap, the track and the value box. */
+static void test_slider_parts(void)
+{
+    Theme th = theme_make(THEME_DARK, 1.0f);
+    Rect rc = {24, 100, 240, 32}, l, t, v;
+    ui_slider_parts(rc, &th, 0, &l, &t, &v);
+    CHECK_INT_EQ(240 * 38 / 100, l.w);
+    CHECK_INT_EQ(l.x + l.w + 8, t.x);
+    CHECK_INT_EQ(rc.x + rc.w - 52, v.x);
+    CHECK_INT_EQ(v.x - 8, t.x + t.w);
+    /* a measured label column of 101 px ("Sharpness β" and air) moves every track alike */
+    Rect l2, t2, v2;
+    ui_slider_parts(rc, &th, 101, &l2, &t2, &v2);
+    CHECK_INT_EQ(101, l2.w);
+    CHECK_INT_EQ(24 + 101 + 8, t2.x);
+    CHECK_INT_EQ(v.x, v2.x);
+    CHECK_INT_EQ(t.x + t.w, t2.x + t2.w);
+    /* a label column wider than the row leaves the value box whole and the track empty */
+    ui_slider_parts(rc, &th, 400, &l2, &t2, &v2);
+    CHECK_INT_EQ(0, t2.w);
+    CHECK(l2.x + l2.w <= v2.x);
+    CHECK_INT_EQ(v.x, v2.x);
+    /* at 2x the gaps and the value box double */
+    Theme th2 = theme_make(THEME_DARK, 2.0f);
+    ui_slider_parts((Rect){0, 0, 480, 64}, &th2, 202, &l2, &t2, &v2);
+    CHECK_INT_EQ(202 + 16, t2.x);
+    CHECK_INT_EQ(480 - 104, v2.x);
+}
+
 static void test_help_count(void)
 {
     static const UiHelpRow rows[] = {{"C", "visits"}, {"O", "open a file"}, {NULL, NULL}};
@@ -490,5 +519,6 @@ int main(void)
     test_timeline_label_room();
     test_column();
     test_help_count();
+    test_slider_parts();
     return test_summary();
 }
