@@ -238,6 +238,15 @@ static const UiHelpRow help_rows[] = {
     {"mouse", "hover a cell for its value; drag sliders; click a field to type"},
 };
 
+/* The lesson sidebar's keys (lesson_host_key), shown while a lesson is open. */
+static const UiHelpRow lesson_help_rows[] = {
+    {"Tab", "the sidebar takes the keyboard / gives it back (or click it)"},
+    {"A B C \xE2\x80\xA6", "sidebar has the keys: pick that choice of the question"},
+    {"Enter", "sidebar has the keys: check the typed answer"},
+    {"Esc", "sidebar has the keys: give them back to the lab"},
+    {"PgUp  PgDn", "previous / next step"},
+};
+
 const UiHelpRow *app_help_rows(int *n)
 {
     *n = (int)(sizeof help_rows / sizeof help_rows[0]);
@@ -255,6 +264,9 @@ int app_help_sections(const App *app, UiHelpSection *out, int max)
     const LabDef *lab = app->screen >= 0 ? lab_get(app->screen) : NULL;
     if (lab && lab->help && k < max)
         out[k++] = (UiHelpSection){lab->title, lab->help, ui_help_count(lab->help)};
+    if (lab && app->lesson && k < max)
+        out[k++] = (UiHelpSection){"Lesson sidebar", lesson_help_rows,
+                                   (int)(sizeof lesson_help_rows / sizeof lesson_help_rows[0])};
     return k;
 }
 

@@ -96,7 +96,8 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
 /* The help overlay's global rows (the keys that work everywhere), for the overlay and tests. */
 const UiHelpRow *app_help_rows(int *n);
 /* The overlay's sections for the current screen into out (up to max): the global keys, then
- * the current lab's LabDef.help under its title. Returns how many. */
+ * the current lab's LabDef.help under its title, then the lesson sidebar's keys while a lesson
+ * is open. Returns how many. */
 int app_help_sections(const App *app, UiHelpSection *out, int max);
 
 #endif

@@ -174,7 +174,9 @@ typedef struct LessonPlayer {
     SceneTarget target;
     LessonHost host;
     Rect side;        /* the sidebar this frame */
-    float typed;      /* the numeric answer field */
+    char answer[32];  /* the numeric answer field's text ("" until typed: no made-up 0) */
+    bool keys;        /* the sidebar has the keyboard: A-F pick, Enter checks, Esc leaves */
+    bool focus_answer; /* give the answer field the keyboard on the next frame */
     int scroll;       /* narration scrolled by this many pixels */
     int shown_step;   /* the step the scroll belongs to */
 } LessonPlayer;
@@ -224,7 +226,9 @@ bool lesson_host_go(App *app, int step)
     char err[1000] = "";
     if (!lesson_run_go(&p->run, step - 1, &p->host, err, sizeof err) && err[0])
         app_error(app, err);
-    p->typed = 0.0f;
+    p->answer[0] = '\0';
+    /* keyboard answering carries on into the next question */
+    p->focus_answer = p->keys && lesson_run_current(&p->run)->ask == LESSON_ASK_NUMBER;
     return true;
 }
 
@@ -232,6 +236,24 @@ int lesson_host_step(const App *app)
 {
     const LessonPlayer *p = app->lesson;
     return p ? p->run.step + 1 : 0;
+}
+
+bool lesson_host_has_keys(const App *app)
+{
+    const LessonPlayer *p = app->lesson;
+    return p && app->screen >= 0 && p->keys;
+}
+
+LessonVerdict lesson_host_verdict(const App *app)
+{
+    const LessonPlayer *p = app->lesson;
+    return p ? p->run.verdict[p->run.step] : LESSON_UNANSWERED;
+}
+
+const char *lesson_host_answer(const App *app)
+{
+    const LessonPlayer *p = app->lesson;
+    return p ? p->answer : "";
 }
 
 Rect lesson_host_sidebar(const App *app)
@@ -266,14 +288,46 @@ bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
     LessonPlayer *p = app->lesson;
     if (!p || app->screen < 0 || ctrl)
         return false;
+    const LessonStep *st = lesson_run_current(&p->run);
     /* at either end the key is still the lesson's: it does nothing rather than reach the lab */
-    if (key == SDLK_PAGEDOWN)
+    if (key == SDLK_PAGEDOWN) {
         lesson_host_go(app, p->run.step + 2);
-    else if (key == SDLK_PAGEUP)
+        return true;
+    }
+    if (key == SDLK_PAGEUP) {
         lesson_host_go(app, p->run.step);
-    else
+        return true;
+    }
+    /* the help overlay is modal: its Esc and H are the app's */
+    if (app->help_open)
         return false;
-    return true;
+    /* Tab hands the keyboard to the sidebar and back; a number question's field takes it */
+    if (key == SDLK_TAB) {
+        p->keys = !p->keys;
+        p->focus_answer = p->keys && st->ask == LESSON_ASK_NUMBER;
+        return true;
+    }
+    if (!p->keys)
+        return false;
+    if (key == SDLK_ESCAPE) {
+        p->keys = false;
+        return true;
+    }
+    /* letters, not digits: 1-8 open the labs everywhere; only the letters of this question's
+     * choices are taken, the others still reach the lab */
+    if (st->ask == LESSON_ASK_CHOICE && key >= SDLK_a && key < SDLK_a + st->n_choices) {
+        lesson_run_choose(&p->run, key - SDLK_a);
+        return true;
+    }
+    if (st->ask == LESSON_ASK_NUMBER && (key == SDLK_RETURN || key == SDLK_KP_ENTER)) {
+        /* nothing typed yet: Enter puts the caret in the field */
+        if (p->answer[0])
+            lesson_run_answer(&p->run, p->answer);
+        else
+            p->focus_answer = true;
+        return true;
+    }
+    return false;
 }
 
 /* ---- narration: word-wrapped runs of plain, *emphasis* and `mono` text ---------------------- */
@@ -393,17 +447,6 @@ static int rich_text(Render *r, const RichStyle *rs, const char *text, Rect rc, 
 
 /* ---- the sidebar -------------------------------------------------------------------------- */
 
-static int decimals_of(double x)
-{
-    char buf[64];
-    for (int d = 0; d <= 6; d++) {
-        snprintf(buf, sizeof buf, "%.*f", d, x);
-        if (fabs(strtod(buf, NULL) - x) <= 1e-12 * fmax(1.0, fabs(x)))
-            return d;
-    }
-    return 6;
-}
-
 /* The question box's height for step st at width w (measured with the same calls that draw). */
 static int question_height(Render *r, const Theme *th, const LessonPlayer *p,
                            const LessonStep *st, int w, const char *feedback)
@@ -480,16 +523,17 @@ static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep
         int bw = theme_px(th, 88);
         Rect field = {x, y, w - bw - u, row};
         Rect check = {x + w - bw, y, bw, row};
-        int dec = decimals_of(st->answer);
-        if (st->tol > 0.0 && decimals_of(st->tol) > dec)
-            dec = decimals_of(st->tol);
-        bool entered = ui_number(ui, ui_id("lesson.answer"), field, &p->typed, -1e9f, 1e9f, 0.0f,
-                                 dec);
-        if (ui_button(ui, ui_id("lesson.check"), check, "Check") || entered) {
-            char num[48];
-            snprintf(num, sizeof num, "%.9g", (double)p->typed);
-            lesson_run_answer(&p->run, num);
+        /* a text field: it starts empty (a pre-filled 0 reads as a given answer) and takes
+         * whatever lesson_check_number reads: 19, -0.5, 1e-3, 1/9, −2 */
+        UiId aid = ui_id("lesson.answer");
+        if (p->focus_answer) {
+            ui->st.focus = aid;
+            p->focus_answer = false;
         }
+        bool entered = ui_text_field(ui, aid, field, p->answer, sizeof p->answer, "your answer");
+        /* Enter on an empty field (or Tab out of it) is not an answer; the button always is */
+        if (ui_button(ui, ui_id("lesson.check"), check, "Check") || (entered && p->answer[0]))
+            lesson_run_answer(&p->run, p->answer);
         y += row + u / 2;
     }
     if (feedback[0]) {
@@ -527,9 +571,13 @@ void lesson_host_draw(App *app, Render *r)
     }
 
     Rect side = p->side;
+    /* a click in the sidebar gives it the keyboard, a click elsewhere gives it back */
+    if (ui->in.mouse_pressed)
+        p->keys = rect_contains(side, ui->in.mx, ui->in.my);
     int rad = theme_px(th, THEME_RADIUS);
-    render_round_rect(r, side, rad, th->border);
-    render_round_rect(r, rect_inset(side, 1), rad - 1, th->panel);
+    int edge = p->keys ? theme_px(th, 2) : 1;
+    render_round_rect(r, side, rad, p->keys ? th->accent : th->border);
+    render_round_rect(r, rect_inset(side, edge), rad - edge, th->panel);
     Rect in = rect_inset(side, pad);
     render_clip_push(r, side);
 
@@ -566,14 +614,28 @@ void lesson_host_draw(App *app, Render *r)
     Rect foot = {in.x, in.y + in.h - row, in.w, row};
     int bw = (in.w - u) / 2;
     bool first = p->run.step == 0, last = p->run.step == ls->n_steps - 1;
-    bool prev = ui_button(ui, ui_id("lesson.prev"), (Rect){foot.x, foot.y, bw, row},
-                          first ? "\xE2\x97\x80  start" : "\xE2\x97\x80  Back");
-    bool next = ui_button(ui, ui_id("lesson.next"), (Rect){foot.x + bw + u, foot.y, bw, row},
-                          last ? "end  \xE2\x96\xB6" : "Next  \xE2\x96\xB6");
+    /* at the ends the buttons stay in place, dimmed: nothing to go back or on to */
+    bool prev = ui_button_enabled(ui, ui_id("lesson.prev"), (Rect){foot.x, foot.y, bw, row},
+                                  "\xE2\x97\x80  Back", !first);
+    bool next = ui_button_enabled(ui, ui_id("lesson.next"),
+                                  (Rect){foot.x + bw + u, foot.y, bw, row},
+                                  "Next  \xE2\x96\xB6", !last);
     Rect keys = {in.x, foot.y - render_line_height(r, FONT_SANS, small) - u / 2, in.w,
                  render_line_height(r, FONT_SANS, small)};
-    render_text_in(r, FONT_SANS, small, "Page Up / Page Down: previous / next step", keys,
-                   ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    /* what the keyboard does here, which changes with the sidebar's focus */
+    char hint[160];
+    if (p->keys && st->ask == LESSON_ASK_CHOICE)
+        snprintf(hint, sizeof hint, "A\xE2\x80\x93%c pick  \xC2\xB7  Esc back to the lab  \xC2\xB7  "
+                 "PgUp / PgDn steps", 'A' + st->n_choices - 1);
+    else if (p->keys && st->ask == LESSON_ASK_NUMBER)
+        snprintf(hint, sizeof hint, "type, Enter checks  \xC2\xB7  Esc back to the lab  \xC2\xB7  "
+                 "PgUp / PgDn steps");
+    else if (st->ask != LESSON_ASK_NONE)
+        snprintf(hint, sizeof hint, "Tab: answer with the keys  \xC2\xB7  PgUp / PgDn: steps");
+    else
+        snprintf(hint, sizeof hint, "Page Up / Page Down: previous / next step");
+    render_text_line(r, FONT_SANS, small, theme_px(th, 10), hint, keys,
+                     ALIGN_CENTER | ALIGN_MIDDLE, p->keys ? th->accent : th->text_dim);
 
     /* the question above the footer; the narration fills what is left and scrolls */
     char feedback[400] = "";

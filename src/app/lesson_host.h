@@ -30,8 +30,17 @@ int lesson_host_step(const App *app);
 void lesson_host_layout(App *app);
 /* Draws the sidebar (after the lab, before the banner); handles its buttons and fields. */
 void lesson_host_draw(App *app, Render *r);
-/* Page Down / Page Up: next / previous step while a lesson is open on a lab screen. */
+/* The lesson's keys while it is open on a lab screen: Page Down / Page Up next / previous
+ * step; Tab gives the sidebar the keyboard (a click in it does too) and takes it back; while it
+ * has it, A, B, C, ... pick this question's choices (letters: 1-8 open labs), Enter checks the
+ * typed number (or puts the caret in the empty field), Esc gives the keyboard back to the lab.
+ * Other keys fall through (false) to the app and the lab. */
 bool lesson_host_key(App *app, int keycode, bool ctrl, bool shift);
+/* Whether the sidebar has the keyboard (Tab or a click in it). */
+bool lesson_host_has_keys(const App *app);
+/* The current step's verdict and the answer field's text ("" when none); for tests. */
+LessonVerdict lesson_host_verdict(const App *app);
+const char *lesson_host_answer(const App *app);
 /* The sidebar's rectangle in the last frame (empty when not shown); for tests. */
 Rect lesson_host_sidebar(const App *app);
 

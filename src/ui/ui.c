@@ -590,6 +590,22 @@ bool ui_button(Ui *ui, UiId id, Rect rc, const char *label)
     return res.submitted;
 }
 
+bool ui_button_enabled(Ui *ui, UiId id, Rect rc, const char *label, bool enabled)
+{
+    if (enabled)
+        return ui_button(ui, id, rc, label);
+    if (rc.w <= 0 || rc.h <= 0)
+        return false;
+    if (ui_mouse_over(&ui->st, id, rc, &ui->in))
+        ui->mouse_used = true;
+    const Theme *th = ui->th;
+    /* no face, a border and a label half-way to the panel: visibly there, visibly inert */
+    render_round_rect_outline(ui->r, rc, radius(ui), 1, th->border);
+    render_text_in(ui->r, FONT_SANS, body(ui), label, rect_inset(rc, theme_px(th, 4)),
+                   ALIGN_CENTER | ALIGN_MIDDLE, color_mix(th->text_dim, th->panel, 0.45f));
+    return false;
+}
+
 bool ui_toggle(Ui *ui, UiId id, Rect rc, const char *label, bool *value)
 {
     if (rc.w <= 0 || rc.h <= 0)

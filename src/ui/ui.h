@@ -196,6 +196,9 @@ bool ui_wants_keys(const Ui *ui);
 
 /* A text button; true when clicked. */
 bool ui_button(Ui *ui, UiId id, Rect rc, const char *label);
+/* ui_button, or when enabled is false a flat, dimmed button that takes no clicks (it still
+ * keeps the mouse from the stage beneath). */
+bool ui_button_enabled(Ui *ui, UiId id, Rect rc, const char *label, bool enabled);
 /* A checkbox with its label; true when flipped. */
 bool ui_toggle(Ui *ui, UiId id, Rect rc, const char *label, bool *value);
 /* "label  track  value" in one row; true when the value changed. The label takes ui->label_w
