@@ -42,8 +42,11 @@ void cli_print_help(void)
     printf("convscope %s - see every number a convolutional network computes\n\n", CONVSCOPE_VERSION);
     printf("usage:\n");
     printf("  convscope                     open the application (labs and lessons)\n");
-    printf("  convscope render (--lab NAME | --home) [--size WxH] [--scale F]\n"
-           "                  [--theme dark|light] --out F.png\n");
+    printf("  convscope --lesson F.lesson [--step N]   open the window on a lesson\n");
+    printf("  convscope render (--lab NAME [--KEY VALUE...] | --lesson F --step N | --home)\n"
+           "                  [--size WxH] [--scale F] [--theme dark|light|projector] --out F.png\n"
+           "                  labs: convolution pooling channels network train backprop\n"
+           "                        matrix activations\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         printf("  convscope %s%s\n", commands[i].usage,
                commands[i].run ? "" : "\n                  (not built yet)");
