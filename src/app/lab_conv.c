@@ -862,21 +862,29 @@ static void conv_draw(void *state, LabContext *ctx)
     Rect a_out = {a_k.x + a_k.w + op_w, grids.y, grids.x + grids.w - (a_k.x + a_k.w + op_w),
                   grids.h};
 
-    char in_title[64], in_shape[64], k_shape[32], out_shape[32];
+    char in_title[64], in_shape[128], in_note[64] = "", k_shape[32], out_shape[32];
     snprintf(in_title, sizeof in_title, "%s", L->coverage ? "visits per input cell" : "input");
+    snprintf(in_shape, sizeof in_shape, "1\xC3\x97%d\xC3\x97%d", L->h, L->w);
     if (L->pt + L->pb + L->pl + L->pr > 0) {
         if (L->pt == L->pb && L->pl == L->pr && L->pt == L->pl)
-            snprintf(in_shape, sizeof in_shape, "1\xC3\x97%d\xC3\x97%d  (padding %d)", L->h, L->w,
-                     L->pt);
+            snprintf(in_note, sizeof in_note, "(padding %d)", L->pt);
         else
-            snprintf(in_shape, sizeof in_shape, "1\xC3\x97%d\xC3\x97%d  (pad %d,%d,%d,%d)", L->h,
-                     L->w, L->pt, L->pb, L->pl, L->pr);
-    } else {
-        snprintf(in_shape, sizeof in_shape, "1\xC3\x97%d\xC3\x97%d", L->h, L->w);
+            snprintf(in_note, sizeof in_note, "(pad %d,%d,%d,%d)", L->pt, L->pb, L->pl, L->pr);
+        /* "input 1×7×7  (padding 1)" on one line when it fits at the body size; else the
+         * padding goes to a second line rather than the whole title shrinking */
+        char one[128];
+        snprintf(one, sizeof one, "%.40s  %.60s", in_shape, in_note);
+        if (grid_title_fits(r, th, in_title, one, a_in.w)) {
+            snprintf(in_shape, sizeof in_shape, "%s", one);
+            in_note[0] = '\0';
+        }
     }
+    if (!grid_title_fits(r, th, in_title, in_shape, a_in.w) && L->coverage)
+        snprintf(in_title, sizeof in_title, "visits");
     GridView vin =
         grid_view_make(in_title, L->coverage ? L->covf : L->x, L->h, L->w, COLORMAP_SEQUENTIAL);
     vin.shape = in_shape;
+    vin.note = in_note[0] ? in_note : NULL;
     vin.scale =
         L->coverage ? colorscale_fit(COLORMAP_SEQUENTIAL, L->covf, L->h * L->w) : L->in_scale;
     vin.pad_top = L->pt;

@@ -96,7 +96,7 @@ GridLayout grid_layout(const GridView *v, Rect avail, const Theme *th, int line_
     if (L.total_cols < 1)
         L.total_cols = 1;
     bool has_title = v->title != NULL;
-    int title_h = has_title ? line_h + theme_px(th, 4) : 0;
+    int title_h = has_title ? (v->note ? 2 : 1) * line_h + theme_px(th, 4) : 0;
     int legend_h = v->show_legend ? colormap_legend_height(th) + theme_px(th, 6) : 0;
     int room_h = avail.h - title_h - legend_h;
     int max_cell = theme_px(th, (float)(v->max_cell > 0 ? v->max_cell : GRID_MAX_CELL));
@@ -118,7 +118,8 @@ GridLayout grid_layout(const GridView *v, Rect avail, const Theme *th, int line_
     if (y < avail.y)
         y = avail.y;
     int cx = avail.x + avail.w / 2;
-    L.title = has_title ? (Rect){avail.x, y, avail.w, line_h} : (Rect){avail.x, y, avail.w, 0};
+    L.title = has_title ? (Rect){avail.x, y, avail.w, (v->note ? 2 : 1) * line_h}
+                        : (Rect){avail.x, y, avail.w, 0};
     L.cells = (Rect){cx - bw / 2, y + title_h, bw, bh};
     L.legend = v->show_legend ? (Rect){cx - legend_w / 2, L.cells.y + bh + theme_px(th, 6),
                                        legend_w, colormap_legend_height(th)}
@@ -170,6 +171,23 @@ Rect grid_cell_rect(const GridView *v, const GridLayout *lay, int row, int col)
                   lay->cells.y + (row + v->pad_top) * lay->cell, lay->cell, lay->cell};
 }
 
+static int title_min_size; /* see grid_title_min_size */
+
+int grid_title_min_size(void)
+{
+    int s = title_min_size;
+    title_min_size = 0;
+    return s;
+}
+
+bool grid_title_fits(Render *r, const Theme *th, const char *title, const char *shape, int w)
+{
+    int size = theme_px(th, THEME_BODY), tw = 0, sw = 0;
+    render_text_size(r, FONT_SANS_BOLD, size, title, &tw, NULL);
+    render_text_size(r, FONT_MONO, size, shape, &sw, NULL);
+    return tw + theme_px(th, 6) + sw <= w;
+}
+
 static void draw_title(Render *r, const Theme *th, const GridView *v, const GridLayout *lay)
 {
     if (!v->title || lay->title.h <= 0)
@@ -217,12 +235,30 @@ static void draw_title(Render *r, const Theme *th, const GridView *v, const Grid
         x = lay->title.x + lay->title.w - total;
     if (x < lay->title.x)
         x = lay->title.x;
+    if (title_min_size == 0 || size < title_min_size)
+        title_min_size = size;
     render_clip_push(r, lay->title);
-    int cy = lay->title.y + lay->title.h / 2;
+    int line_h = v->note ? lay->title.h / 2 : lay->title.h;
+    int cy = lay->title.y + line_h / 2;
     render_text(r, FONT_SANS_BOLD, size, title, x, cy, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
     if (shape[0])
         render_text(r, FONT_MONO, size, shape, x + tw + gap, cy, ALIGN_LEFT | ALIGN_MIDDLE,
                     th->text_dim);
+    if (v->note) {
+        /* centred under the grid like the first line, cut rather than shrunk */
+        char fit[160];
+        int nsize = size;
+        render_text_fit(r, FONT_SANS, nsize, v->note, lay->title.w, fit, sizeof fit);
+        int nw = 0;
+        render_text_size(r, FONT_SANS, nsize, fit, &nw, NULL);
+        int nx = lay->cells.x + lay->cells.w / 2 - nw / 2;
+        if (nx + nw > lay->title.x + lay->title.w)
+            nx = lay->title.x + lay->title.w - nw;
+        if (nx < lay->title.x)
+            nx = lay->title.x;
+        render_text(r, FONT_SANS, nsize, fit, nx, lay->title.y + line_h + line_h / 2,
+                    ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
+    }
     render_clip_pop(r);
 }
 

@@ -52,6 +52,9 @@ typedef struct GridView {
     GridHighlight highlights[GRID_MAX_HIGHLIGHTS];
     int n_highlights;
     int max_cell;         /* px at scale 1.0; 0 means GRID_MAX_CELL */
+    /* a second title line in secondary text under title and shape ("padding 1"), for what
+     * would make the first line too long to stay at the body size; NULL: none */
+    const char *note;
 } GridView;
 
 /* A view of data (rows, cols) titled title with scale fitted to the data; no padding, no
@@ -69,7 +72,7 @@ void grid_add_highlight_eased(GridView *v, int row, int col, int rows, int cols,
 
 typedef struct GridLayout {
     Rect bounds;  /* everything drawn: title, cells, legend */
-    Rect title;   /* the title line (h 0 without title) */
+    Rect title;   /* the title line and the note's under it (h 0 without title) */
     Rect cells;   /* the cell block including the padding ring */
     Rect legend;  /* the legend (h 0 without legend) */
     int cell;     /* cell side in px (>= 1) */
@@ -78,9 +81,17 @@ typedef struct GridLayout {
 } GridLayout;
 
 /* Pure layout inside avail: square cells of side min(max_cell*scale, what fits), the block
- * centred horizontally, title above and legend below. line_h is the title text height in
- * px (theme_px(th, THEME_BODY) * 1.3 is a fine estimate when no Render is at hand). */
+ * centred horizontally, title above (two lines with a note) and legend below. line_h is the
+ * title text height in px (theme_px(th, THEME_BODY) * 1.3 is a fine estimate when no Render
+ * is at hand). */
 GridLayout grid_layout(const GridView *v, Rect avail, const Theme *th, int line_h);
+
+/* Whether "title shape" fits width w on one line at the body size (a lab that would rather
+ * move part of the shape into the note asks this). */
+bool grid_title_fits(Render *r, const Theme *th, const char *title, const char *shape, int w);
+/* The smallest title font size grid_draw used since the last call (0: no title drawn), for
+ * tests that every title of a screen stays at the body size; the call resets it. */
+int grid_title_min_size(void);
 
 typedef struct GridHit {
     bool inside;     /* the point is on a cell (data or padding) */

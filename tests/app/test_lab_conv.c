@@ -5,6 +5,7 @@
  * pixels, and the frame time of each lab. */
 #include "app/app.h"
 #include "engine/conv.h"
+#include "viz/grid.h"
 #include "test.h"
 
 #include "lab_help_check.h"
@@ -377,6 +378,44 @@ static void test_frame_time(Harness *h)
     }
 }
 
+/* Grid titles at 1280x800 stay at the body size (14 px): the Visits view with padding moves
+ * "(padding 1)" to a second line instead of shrinking "visits per input cell 1×5×5". */
+static void test_title_sizes(Harness *h)
+{
+    static const char *const scenes[][2][2] = {
+        {{"input", "matrix"}, {"pad", "1"}},
+        {{"coverage", "on"}, {"size", "5"}},
+        {{"input", "digit"}, {"pad", "2"}},
+        {{"k", "5"}, {"pad", "1,0,2,1"}},
+        {{"coverage", "off"}, {"pad", "2"}},
+    };
+    void *st;
+    const LabDef *lab = open_lab(h, "convolution", &st);
+    for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
+        for (int k = 0; k < 2; k++)
+            CHECK(opt(lab, st, scenes[i][k][0], scenes[i][k][1]));
+        grid_title_min_size(); /* from here on: this scene's titles only */
+        frame(h);
+        int least = grid_title_min_size();
+        if (least < 14)
+            fprintf(stderr, "convolution scene %zu: a title at %d px\n", i, least);
+        CHECK(least >= 14);
+    }
+    CHECK(opt(lab, st, "input", "nineties"));
+    CHECK(opt(lab, st, "pad", "0"));
+    CHECK(opt(lab, st, "k", "3"));
+    const char *others[] = {"pooling", "channels"};
+    for (int i = 0; i < 2; i++) {
+        open_lab(h, others[i], &st);
+        grid_title_min_size();
+        frame(h);
+        int least = grid_title_min_size();
+        if (least < 14)
+            fprintf(stderr, "%s: a title at %d px\n", others[i], least);
+        CHECK(least >= 14);
+    }
+}
+
 /* The H overlay of each lab: its section after the global keys, every letter it names taken by
  * the lab, and the overlay drawn (amber key column) at 1280x800. */
 static void test_help(Harness *h)
@@ -413,6 +452,7 @@ int main(void)
         test_easing(&h);
         test_drop(&h);
         test_help(&h);
+        test_title_sizes(&h);
         test_frame_time(&h);
     }
     harness_close(&h);

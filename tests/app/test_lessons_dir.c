@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/lesson_host.h"
 #include "test.h"
+#include "viz/grid.h"
 
 #include <SDL.h>
 #include <dirent.h>
@@ -312,6 +313,13 @@ static void test_sidebar_keys(void)
     /* on step 2 Back is live */
     SDL_RenderFlush(sdl);
     CHECK(count_color(s, rect_inset(back, 4), face) > 1000);
+    /* lesson 5 step 3 (Visits, padding 1) beside the sidebar: the input's title keeps the
+     * body size, "(padding 1)" on a line of its own */
+    CHECK(lesson_host_open(app, LESSONS_DIR "/05-padding-stride.lesson", 3, err, sizeof err));
+    step_frame(app, r, &in);
+    grid_title_min_size();
+    step_frame(app, r, &in);
+    CHECK_INT_EQ(theme_px(&app->th, THEME_BODY), grid_title_min_size());
     /* the help overlay lists the sidebar's keys */
     UiHelpSection secs[4];
     int n = app_help_sections(app, secs, 4);

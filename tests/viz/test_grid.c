@@ -92,5 +92,19 @@ int main(void)
     v.show_values = false;
     GridLayout N = grid_layout(&v, avail, &th, 20);
     CHECK_INT_EQ(0, N.value_size);
+
+    /* a note ("(padding 1)") takes a second title line: the cells move down by one line in a
+     * tight box and shrink to make room; the title rect holds both lines */
+    Rect box = {0, 0, 300, 5 * 40 + 20 + 4 + 40};
+    v.note = NULL;
+    GridLayout A = grid_layout(&v, box, &th, 20);
+    v.note = "(padding 1)";
+    GridLayout B = grid_layout(&v, box, &th, 20);
+    CHECK_INT_EQ(20, A.title.h);
+    CHECK_INT_EQ(40, B.title.h);
+    CHECK_INT_EQ(B.title.y + 40 + 4, B.cells.y);
+    CHECK(B.cell < A.cell);
+    CHECK(B.cells.y + B.cells.h <= B.legend.y);
+    CHECK(B.legend.y + B.legend.h <= box.y + box.h);
     return test_summary();
 }
