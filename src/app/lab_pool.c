@@ -486,12 +486,22 @@ static void pool_draw(void *state, LabContext *ctx)
     char in_t[MAX_CH][64], in_s[MAX_CH][32], out_s[MAX_CH][32];
     int op_w = theme_px(th, 36);
     int colw = (area.w - (L->nch - 1) * pad) / L->nch;
-    for (int c = 0; c < L->nch; c++) {
+    /* "ch 2: relu(Laplacian) 28×28" at the body size when every channel's fits its column;
+     * else the map's name goes to a second line under "ch 2 28×28" (all channels alike, so the
+     * grids stay level) rather than the titles shrinking */
+    bool names_below = false;
+    for (int c = 0; c < L->nch && L->nch > 1; c++) {
         snprintf(in_t[c], sizeof in_t[c], "ch %d: %s", c, L->ch_name[c]);
+        snprintf(in_s[c], sizeof in_s[c], "%d\xC3\x97%d", L->h, L->w);
+        names_below |= !grid_title_fits(r, th, in_t[c], in_s[c], colw);
+    }
+    for (int c = 0; c < L->nch; c++) {
+        snprintf(in_t[c], sizeof in_t[c], names_below ? "ch %d" : "ch %d: %s", c, L->ch_name[c]);
         snprintf(in_s[c], sizeof in_s[c], "%d\xC3\x97%d", L->h, L->w);
         vin[c] = grid_view_make(L->nch > 1 ? in_t[c] : "input", L->x + c * L->h * L->w, L->h, L->w,
                                 COLORMAP_SEQUENTIAL);
         vin[c].shape = L->nch > 1 ? in_s[c] : NULL;
+        vin[c].note = L->nch > 1 && names_below ? L->ch_name[c] : NULL;
         if (L->nch == 1) {
             snprintf(in_s[c], sizeof in_s[c], "1\xC3\x97%d\xC3\x97%d", L->h, L->w);
             vin[c].shape = in_s[c];

@@ -320,6 +320,12 @@ static void test_sidebar_keys(void)
     grid_title_min_size();
     step_frame(app, r, &in);
     CHECK_INT_EQ(theme_px(&app->th, THEME_BODY), grid_title_min_size());
+    /* and lesson 8 step 5: three named feature maps side by side beside the sidebar */
+    CHECK(lesson_host_open(app, LESSONS_DIR "/08-pooling.lesson", 5, err, sizeof err));
+    step_frame(app, r, &in);
+    grid_title_min_size();
+    step_frame(app, r, &in);
+    CHECK_INT_EQ(theme_px(&app->th, THEME_BODY), grid_title_min_size());
     /* the help overlay lists the sidebar's keys */
     UiHelpSection secs[4];
     int n = app_help_sections(app, secs, 4);
