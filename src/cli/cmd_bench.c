@@ -116,6 +116,8 @@ static bool bench_train(const char *net_path, const BenchData *d, int threads, d
         net_destroy(net);
         return false;
     }
+    /* as the trainer: no gradient with respect to the images */
+    a->skip_dx = true;
     long in_elems = shape_elems(net->spec.input);
     long step = 0;
     double t0 = 0.0;

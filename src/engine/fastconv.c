@@ -383,7 +383,142 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
 #endif
 }
 
-/* ---- convolution forward: one task per example ---- */
+/* ---- convolution on the calling thread: the pieces every path runs ---- */
+
+static bool is_pointwise(const ConvGeom *g)
+{
+    /* a 1x1 kernel with stride 1 and no padding: col is x itself */
+    return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pb == 0 &&
+           g->pl == 0 && g->pr == 0;
+}
+
+long fastconv_scratch_floats(const ConvGeom *g)
+{
+    long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
+    /* col or dcol (KC, P) + 16 for the tail of im2col's whole-vector stores, then out^T or
+     * dout^T (P, O), then the padded input */
+    return kc * p + 16 + p * g->o + padded_elems(g);
+}
+
+long fastconv_prepared_floats(const ConvGeom *g)
+{
+    return use_implicit(g) ? (long)g->c * g->kh * g->kw * g->o : 0;
+}
+
+void fastconv_prepare_weights(float *wt, const float *w, const ConvGeom *g)
+{
+    const long kc = (long)g->c * g->kh * g->kw;
+    for (int o = 0; o < g->o; o++)
+        for (long k = 0; k < kc; k++)
+            wt[k * g->o + o] = w[o * kc + k];
+}
+
+bool fastconv_dw_transposed(const ConvGeom *g)
+{
+    /* dw^T (KC, O) = col . dout^T is a plain product whose rows are whole vectors when O is a
+     * multiple of 16; the dot products of dout . col^T spend a reduction per element, which
+     * costs more when P is short */
+    return g->o % 16 == 0;
+}
+
+/* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example; scratch as
+ * fastconv_scratch_floats; wt (KC, O) or NULL (then im2col + sgemm: the same bits). */
+static void forward_one(float *scratch, float *on, const float *xn, const float *w,
+                        const float *wt, const float *b, const ConvGeom *g)
+{
+    const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
+    if (wt) {
+        /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
+        float *outt = scratch;               /* (P, O) */
+        float *xpad = outt + (long)p * g->o; /* (C, HP, WP) */
+        int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+        implicit_tables(base, off, g);
+        const float *xp = pad_input(xpad, xn, g);
+        gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
+        for (int o = 0; o < g->o; o++) {
+            /* the sgemm path's order: the product, then the bias added to it */
+            float bo = b ? b[o] : 0.0f;
+            for (int i = 0; i < p; i++)
+                on[(long)o * p + i] = b ? outt[(long)i * g->o + o] + bo : outt[(long)i * g->o + o];
+        }
+        return;
+    }
+    const float *col = xn; /* (KC, P) */
+    if (!is_pointwise(g)) {
+        im2col(scratch, xn, g);
+        col = scratch;
+    }
+    float beta = 0.0f;
+    if (b) {
+        /* start every map at its bias; the product is added on top */
+        for (int o = 0; o < g->o; o++)
+            for (int i = 0; i < p; i++)
+                on[(long)o * p + i] = b[o];
+        beta = 1.0f;
+    }
+    gemm_sgemm(false, false, g->o, p, kc, 1.0f, w, kc, col, p, beta, on, p);
+}
+
+void fastconv_forward_on(float *scratch, float *out, const float *x, const float *w,
+                         const float *wt, const float *b, const ConvGeom *g)
+{
+    const long in = (long)g->c * g->h * g->w, outn = (long)g->o * g->oh * g->ow;
+    for (int n = 0; n < g->n; n++)
+        forward_one(scratch, out + n * outn, x + n * in, w, wt, b, g);
+}
+
+void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
+                          const float *x, const float *w, const ConvGeom *g)
+{
+    const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
+    float *buf = scratch;                     /* (KC, P): col, then dcol */
+    float *dt = buf + (long)kc * p + 16;      /* (P, O) dout_n transposed */
+    float *xpad = dt + (long)p * g->o;        /* (C, HP, WP) */
+    const bool implicit = use_implicit(g);
+    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+    if (pw && implicit)
+        implicit_tables(base, off, g);
+    for (int n = 0; n < g->n; n++) {
+        const float *xn = x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
+        const float *dn = dout + (long)n * g->o * p;        /* (O, P) */
+        if (pb)
+            for (int o = 0; o < g->o; o++)
+                pb[o] = (n == 0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
+        if (pw && implicit) {
+            /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
+            for (int o = 0; o < g->o; o++)
+                for (int i = 0; i < p; i++)
+                    dt[(long)i * g->o + o] = dn[(long)o * p + i];
+            const float *xp = pad_input(xpad, xn, g);
+            gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
+        } else if (pw) {
+            /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
+            const float *col = xn; /* (KC, P) */
+            if (!is_pointwise(g)) {
+                im2col(buf, xn, g);
+                col = buf;
+            }
+            float beta = n == 0 ? 0.0f : 1.0f;
+            if (fastconv_dw_transposed(g)) {
+                /* dw^T (KC, O) = col (KC, P) . dout_n^T (P, O): whole vectors of O lanes */
+                for (int o = 0; o < g->o; o++)
+                    for (int i = 0; i < p; i++)
+                        dt[(long)i * g->o + o] = dn[(long)o * p + i];
+                gemm_sgemm(false, false, kc, g->o, p, 1.0f, col, p, dt, g->o, beta, pw, g->o);
+            } else {
+                /* dw (O, KC) = dout_n (O, P) . col^T: each element a dot product along P */
+                gemm_sgemm(false, true, g->o, kc, p, 1.0f, dn, p, col, p, beta, pw, kc);
+            }
+        }
+        if (dx) {
+            /* each column of the input's unrolled windows receives w^T . dout */
+            gemm_sgemm(true, false, kc, p, g->o, 1.0f, w, kc, dn, p, 0.0f, buf, p);
+            col2im_add(dx + (long)n * g->c * g->h * g->w, buf, g);
+        }
+    }
+}
+
+/* ---- convolution over a pool: forward one task per example, backward one per group ---- */
 
 typedef struct ConvJob {
     const ConvGeom *g;
@@ -396,184 +531,101 @@ typedef struct ConvJob {
     const float *b;    /* (O) or NULL */
     const float *dout; /* (N, O, OH, OW) */
     const float *wt;   /* (KC, O) w transposed: the forward takes the implicit path */
-    bool implicit;     /* backward: the kernel gradient takes the implicit path */
     Workers *wk;
 } ConvJob;
-
-static bool is_pointwise(const ConvGeom *g)
-{
-    /* a 1x1 kernel with stride 1 and no padding: col is x itself */
-    return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pb == 0 &&
-           g->pl == 0 && g->pr == 0;
-}
 
 static void conv_forward_task(void *ctx, int n, int thread)
 {
     const ConvJob *job = ctx;
     const ConvGeom *g = job->g;
-    const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
-    const float *xn = job->x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
-    float *on = job->out + (long)n * g->o * p;               /* (O, P) */
-    if (job->wt) {
-        /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
-        float *outt = workers_scratch(job->wk, thread); /* (P, O) */
-        float *xpad = outt + (long)p * g->o;            /* (C, HP, WP) */
-        int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-        implicit_tables(base, off, g);
-        const float *xp = pad_input(xpad, xn, g);
-        gather_product(p, kc, g->o, xp, base, off, job->wt, outt, false);
-        for (int o = 0; o < g->o; o++) {
-            /* the sgemm path's order: the product, then the bias added to it */
-            float bo = job->b ? job->b[o] : 0.0f;
-            for (int i = 0; i < p; i++)
-                on[(long)o * p + i] =
-                    job->b ? outt[(long)i * g->o + o] + bo : outt[(long)i * g->o + o];
-        }
-        return;
-    }
-    const float *col = xn; /* (KC, P) */
-    if (!is_pointwise(g)) {
-        float *buf = workers_scratch(job->wk, thread);
-        im2col(buf, xn, g);
-        col = buf;
-    }
-    float beta = 0.0f;
-    if (job->b) {
-        /* start every map at its bias; the product is added on top */
-        for (int o = 0; o < g->o; o++)
-            for (int i = 0; i < p; i++)
-                on[(long)o * p + i] = job->b[o];
-        beta = 1.0f;
-    }
-    gemm_sgemm(false, false, g->o, p, kc, 1.0f, job->w, kc, col, p, beta, on, p);
+    forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow,
+                job->x + (long)n * g->c * g->h * g->w, job->w, job->wt, job->b, g);
 }
 
 void fastconv_forward(Workers *wk, float *out, const float *x, const float *w, const float *b,
                       const ConvGeom *g)
 {
-    long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
-    /* + 16: the tail im2col's whole-vector stores may touch */
-    if (!wk || !fastconv_supported(g) || !workers_reserve(wk, (size_t)(kc * p + 16), 0)) {
+    if (!wk || !fastconv_supported(g) ||
+        !workers_reserve(wk, (size_t)fastconv_scratch_floats(g),
+                         (size_t)fastconv_prepared_floats(g))) {
         conv_forward(out, x, w, b, g);
         return;
     }
     ConvJob job = {.g = g, .out = out, .x = x, .w = w, .b = b, .wk = wk};
-    if (use_implicit(g)) {
-        int hp, wp;
-        padded_size(g, &hp, &wp);
-        if (workers_reserve(wk, (size_t)(p * g->o + (long)g->c * hp * wp), (size_t)(kc * g->o))) {
-            /* w^T (KC, O), once for the whole batch */
-            float *wt = workers_shared(wk);
-            for (int o = 0; o < g->o; o++)
-                for (long k = 0; k < kc; k++)
-                    wt[k * g->o + o] = w[o * kc + k];
-            job.wt = wt;
-        }
+    if (fastconv_prepared_floats(g) > 0) {
+        /* w^T (KC, O), once for the whole batch */
+        fastconv_prepare_weights(workers_shared(wk), w, g);
+        job.wt = workers_shared(wk);
     }
     workers_run(wk, g->n, conv_forward_task, &job);
-}
-
-/* ---- convolution backward: one task per group of FASTCONV_GROUP examples ---- */
-
-/* Whether the kernel gradient is computed transposed, dw^T (KC, O) = col . dout^T, as a plain
- * product whose rows are whole vectors when O is a multiple of 16 (the dot products of
- * dout . col^T spend a reduction per element, which costs more when P is short). */
-static bool dw_transposed(const ConvGeom *g)
-{
-    return g->o % 16 == 0;
 }
 
 static void conv_backward_task(void *ctx, int group, int thread)
 {
     const ConvJob *job = ctx;
-    const ConvGeom *g = job->g;
-    const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
-    float *buf = workers_scratch(job->wk, thread); /* (KC, P): col, then dcol */
-    /* (O, KC), or (KC, O) when dw_transposed */
-    float *pw = job->partial_w ? job->partial_w + (long)group * g->o * kc : NULL;
-    float *pb = job->partial_b ? job->partial_b + (long)group * g->o : NULL; /* (O) */
+    ConvGeom g = *job->g;
+    const long kc = (long)g.c * g.kh * g.kw;
     int n0 = group * FASTCONV_GROUP;
-    int n1 = n0 + FASTCONV_GROUP < g->n ? n0 + FASTCONV_GROUP : g->n;
-    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-    if (job->implicit)
-        implicit_tables(base, off, g);
-    for (int n = n0; n < n1; n++) {
-        const float *xn = job->x + (long)n * g->c * g->h * g->w; /* (C, H, W) */
-        const float *dn = job->dout + (long)n * g->o * p;        /* (O, P) */
-        if (pb)
-            for (int o = 0; o < g->o; o++)
-                pb[o] = (n == n0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
-        if (pw && job->implicit) {
-            /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
-            float *dt = buf + (long)kc * p + 16; /* (P, O) */
-            float *xpad = dt + (long)p * g->o;   /* (C, HP, WP) */
-            for (int o = 0; o < g->o; o++)
-                for (int i = 0; i < p; i++)
-                    dt[(long)i * g->o + o] = dn[(long)o * p + i];
-            const float *xp = pad_input(xpad, xn, g);
-            gather_product(kc, p, g->o, xp, off, base, dt, pw, n != n0);
-        } else if (pw) {
-            /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
-            const float *col = xn; /* (KC, P) */
-            if (!is_pointwise(g)) {
-                im2col(buf, xn, g);
-                col = buf;
-            }
-            float beta = n == n0 ? 0.0f : 1.0f;
-            if (dw_transposed(g)) {
-                /* dw^T (KC, O) = col (KC, P) . dout_n^T (P, O): whole vectors of O lanes */
-                float *dt = buf + (long)kc * p + 16; /* (P, O) */
-                for (int o = 0; o < g->o; o++)
-                    for (int i = 0; i < p; i++)
-                        dt[(long)i * g->o + o] = dn[(long)o * p + i];
-                gemm_sgemm(false, false, kc, g->o, p, 1.0f, col, p, dt, g->o, beta, pw, g->o);
-            } else {
-                /* dw (O, KC) = dout_n (O, P) . col^T: each element a dot product along P */
-                gemm_sgemm(false, true, g->o, kc, p, 1.0f, dn, p, col, p, beta, pw, kc);
-            }
-        }
-        if (job->dx) {
-            /* each column of the input's unrolled windows receives w^T . dout */
-            gemm_sgemm(true, false, kc, p, g->o, 1.0f, job->w, kc, dn, p, 0.0f, buf, p);
-            col2im_add(job->dx + (long)n * g->c * g->h * g->w, buf, g);
-        }
+    int n1 = n0 + FASTCONV_GROUP < g.n ? n0 + FASTCONV_GROUP : g.n;
+    g.n = n1 - n0;
+    fastconv_backward_on(workers_scratch(job->wk, thread),
+                         job->dx ? job->dx + (long)n0 * g.c * g.h * g.w : NULL,
+                         job->partial_w ? job->partial_w + (long)group * g.o * kc : NULL,
+                         job->partial_b ? job->partial_b + (long)group * g.o : NULL,
+                         job->dout + (long)n0 * g.o * g.oh * g.ow,
+                         job->x + (long)n0 * g.c * g.h * g.w, job->w, &g);
+}
+
+void fastconv_reduce(float *dst, const float *parts, int groups, long stride, long len)
+{
+    /* groups in order for every element: s = p0 + p1 + ..., then dst += s */
+    enum { CHUNK = 256 };
+    float s[CHUNK];
+    for (long i0 = 0; i0 < len; i0 += CHUNK) {
+        int m = len - i0 < CHUNK ? (int)(len - i0) : CHUNK;
+        for (int i = 0; i < m; i++)
+            s[i] = parts[i0 + i];
+        for (int gi = 1; gi < groups; gi++)
+            for (int i = 0; i < m; i++)
+                s[i] += parts[(long)gi * stride + i0 + i];
+        for (int i = 0; i < m; i++)
+            dst[i0 + i] += s[i];
     }
 }
 
-typedef struct ReduceJob {
-    float *dst;         /* (len) += the group sums */
-    const float *parts; /* (groups, len) */
-    long len;
-    int groups;
-    int rows, cols; /* rows > 0: dst is (rows, cols) and each part its transpose */
-} ReduceJob;
-
-#define REDUCE_CHUNK 4096L
-
-static void reduce_task(void *ctx, int t, int thread)
+void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride,
+                        const ConvGeom *g)
 {
-    (void)thread;
-    const ReduceJob *job = ctx;
-    long i0 = (long)t * REDUCE_CHUNK;
-    long i1 = i0 + REDUCE_CHUNK < job->len ? i0 + REDUCE_CHUNK : job->len;
-    for (long i = i0; i < i1; i++) {
-        long j = job->rows > 0 ? (i % job->cols) * job->rows + i / job->cols : i;
-        /* groups in order, whatever thread runs this chunk */
-        float s = job->parts[j];
-        for (int gi = 1; gi < job->groups; gi++)
-            s += job->parts[(long)gi * job->len + j];
-        job->dst[i] += s;
+    const long kc = (long)g->c * g->kh * g->kw;
+    if (!fastconv_dw_transposed(g)) {
+        fastconv_reduce(dw, parts, groups, stride, kc * g->o);
+        return;
     }
+    /* parts are (KC, O): the groups' sums of one row of O, then added to a column of dw */
+    enum { CHUNK = 64 };
+    float row[CHUNK];
+    for (long k = 0; k < kc; k++)
+        for (int o0 = 0; o0 < g->o; o0 += CHUNK) {
+            int m = g->o - o0 < CHUNK ? g->o - o0 : CHUNK;
+            const float *p0 = parts + k * g->o + o0;
+            for (int o = 0; o < m; o++)
+                row[o] = p0[o];
+            for (int gi = 1; gi < groups; gi++)
+                for (int o = 0; o < m; o++)
+                    row[o] += p0[(long)gi * stride + o];
+            for (int o = 0; o < m; o++)
+                dw[(long)(o0 + o) * kc + k] += row[o];
+        }
 }
 
 void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float *dout,
                        const float *x, const float *w, const ConvGeom *g)
 {
-    long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
+    long kc = (long)g->c * g->kh * g->kw;
     int groups = (g->n + FASTCONV_GROUP - 1) / FASTCONV_GROUP;
     long shared = (long)groups * g->o * (kc + 1);
     if (!wk || !fastconv_supported(g) ||
-        !workers_reserve(wk, (size_t)(kc * p + 16 + p * g->o + padded_elems(g)), (size_t)shared)) {
+        !workers_reserve(wk, (size_t)fastconv_scratch_floats(g), (size_t)shared)) {
         conv_backward(dx, dw, db, dout, x, w, g);
         return;
     }
@@ -587,18 +639,12 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
                    .x = x,
                    .w = w,
                    .dout = dout,
-                   .implicit = use_implicit(g),
                    .wk = wk};
     workers_run(wk, groups, conv_backward_task, &job);
-    if (dw) {
-        long len = (long)g->o * kc;
-        ReduceJob r = {dw, job.partial_w, len, groups, dw_transposed(g) ? g->o : 0, (int)kc};
-        workers_run(wk, (int)((len + REDUCE_CHUNK - 1) / REDUCE_CHUNK), reduce_task, &r);
-    }
-    if (db) {
-        ReduceJob r = {db, job.partial_b, g->o, groups, 0, 0};
-        reduce_task(&r, 0, 0);
-    }
+    if (dw)
+        fastconv_reduce_dw(dw, job.partial_w, groups, (long)g->o * kc, g);
+    if (db)
+        fastconv_reduce(db, job.partial_b, groups, g->o, g->o);
 }
 
 /* ---- pooling: one task per example ---- */

@@ -39,6 +39,37 @@ void fastconv_forward(Workers *wk, float *out, const float *x, const float *w, c
 void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float *dout,
                        const float *x, const float *w, const ConvGeom *g);
 
+/* ---- the same convolution on the calling thread, for a caller that spreads the work itself
+ * (net.c runs each fixed group of examples through every layer in one task). The pool
+ * functions above run exactly these, so every path computes the same bits. ---- */
+
+/* Floats of scratch fastconv_forward_on / fastconv_backward_on need for g (any batch size). */
+long fastconv_scratch_floats(const ConvGeom *g);
+/* Floats of the prepared weights the forward reads for g; 0 when it reads w itself. */
+long fastconv_prepared_floats(const ConvGeom *g);
+/* wt (KC, O) = w (O, KC) transposed: what the forward reads when fastconv_prepared_floats > 0. */
+void fastconv_prepare_weights(float *wt, const float *w, const ConvGeom *g);
+/* out (N, O, OH, OW) = conv(x (N, C, H, W), w) + b (O) for the g->n examples, on this thread;
+ * scratch (fastconv_scratch_floats(g)); wt from fastconv_prepare_weights or NULL; b may be
+ * NULL. Needs fastconv_supported(g). */
+void fastconv_forward_on(float *scratch, float *out, const float *x, const float *w,
+                         const float *wt, const float *b, const ConvGeom *g);
+/* Whether kernel-gradient sums are laid out transposed, (KC, O), rather than (O, KC). */
+bool fastconv_dw_transposed(const ConvGeom *g);
+/* Over the g->n examples, on this thread: ACCUMULATES dx (N, C, H, W); WRITES pw = the sum of
+ * the examples' kernel gradients, (O, KC) or (KC, O) when fastconv_dw_transposed(g), and
+ * pb (O) = the sum of their bias gradients, each summed in example order. Any of dx, pw, pb
+ * may be NULL. Needs fastconv_supported(g). */
+void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
+                          const float *x, const float *w, const ConvGeom *g);
+/* dst (len) += parts[0] + parts[1] + ... + parts[groups-1], added in that order, where part
+ * gi (len) starts at parts + gi * stride. */
+void fastconv_reduce(float *dst, const float *parts, int groups, long stride, long len);
+/* dw (O, KC) += the groups' sums as fastconv_reduce, each part laid out as
+ * fastconv_backward_on's pw. */
+void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride,
+                        const ConvGeom *g);
+
 /* out (N, C, OH, OW) = pool(x (N, C, H, W)) as pool_forward; max and avg are fast, L2 falls
  * back. */
 void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kind,

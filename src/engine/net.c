@@ -891,7 +891,8 @@ NetActs *net_acts_create(const Net *net, int cap)
     size_t k = (size_t)cap * (size_t)shape_elems(sp->layers[sp->n_layers - 1].out);
     bool ok = (a->x = calloc(in, sizeof(float))) && (a->dx = calloc(in, sizeof(float))) &&
               (a->scratch = calloc(k, sizeof(float))) &&
-              (a->labels = calloc((size_t)cap, sizeof(int)));
+              (a->labels = calloc((size_t)cap, sizeof(int))) &&
+              (a->loss_terms = calloc((size_t)cap, sizeof(double)));
     for (int i = 0; ok && i < sp->n_layers; i++) {
         size_t e = (size_t)cap * (size_t)shape_elems(sp->layers[i].out);
         ok = (a->out[i] = calloc(e, sizeof(float))) && (a->grad[i] = calloc(e, sizeof(float)));
@@ -911,6 +912,7 @@ void net_acts_destroy(NetActs *a)
     free(a->dx);
     free(a->scratch);
     free(a->labels);
+    free(a->loss_terms);
     for (int i = 0; i < NET_MAX_LAYERS; i++) {
         free(a->out[i]);
         free(a->grad[i]);
@@ -920,11 +922,24 @@ void net_acts_destroy(NetActs *a)
 
 /* ---------------------------------------------------------------- layer dispatch
  * The only two functions that know which op computes which layer: a faster path plugs in
- * here. x is the layer's input (N, in), y its output (N, out). wk NULL: the reference ops;
- * otherwise the fast path of fastconv.h on that pool (same contracts, same results within
- * float rounding; it falls back to the reference for what it does not handle). */
+ * here. x is the layer's input (N, in), y its output (N, out). fast NULL: the reference ops;
+ * otherwise the fast path of fastconv.h on the calling thread (same contracts, same results
+ * within float rounding; it falls back to the reference for what it does not handle). */
 
-static void layer_forward(Workers *wk, const Layer *l, const float *params, float *y,
+/* What the fast ops of one layer get: the scratch of the thread running them, and the layer's
+ * prepared weights (fastconv_prepare_weights) or NULL. */
+typedef struct FastOps {
+    float *scratch;
+    const float *wt;
+} FastOps;
+
+/* Whether the fast path runs conv layer l through fastconv (else through conv.h). */
+static bool fast_conv(const Layer *l)
+{
+    return l->kind == LAYER_CONV && fastconv_supported(&l->conv);
+}
+
+static void layer_forward(const FastOps *fast, const Layer *l, const float *params, float *y,
                           const float *x, int n)
 {
     long in_elems = shape_elems(l->in);
@@ -933,8 +948,9 @@ static void layer_forward(Workers *wk, const Layer *l, const float *params, floa
     case LAYER_DECONV: {
         ConvGeom g = l->conv;
         g.n = n;
-        if (l->kind == LAYER_CONV && wk)
-            fastconv_forward(wk, y, x, params + l->w_off, params + l->b_off, &g);
+        if (fast && fast_conv(l))
+            fastconv_forward_on(fast->scratch, y, x, params + l->w_off, fast->wt,
+                                params + l->b_off, &g);
         else if (l->kind == LAYER_CONV)
             conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
         else
@@ -947,8 +963,8 @@ static void layer_forward(Workers *wk, const Layer *l, const float *params, floa
         static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
         PoolGeom g = l->pool;
         g.n = n;
-        if (wk)
-            fastconv_pool_forward(wk, y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
+        if (fast)
+            fastconv_pool_forward(NULL, y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
         else
             pool_forward(y, x, kinds[l->kind - LAYER_MAXPOOL], &g);
         break;
@@ -959,8 +975,8 @@ static void layer_forward(Workers *wk, const Layer *l, const float *params, floa
     case LAYER_TANH:
     case LAYER_ABS:
     case LAYER_SOFTPLUS:
-        if (wk)
-            fastconv_act_forward(wk, y, x, n * in_elems, l->act, l->param);
+        if (fast)
+            fastconv_act_forward(NULL, y, x, n * in_elems, l->act, l->param);
         else
             act_forward(y, x, n * in_elems, l->act, l->param);
         break;
@@ -973,8 +989,8 @@ static void layer_forward(Workers *wk, const Layer *l, const float *params, floa
         memcpy(y, x, (size_t)(n * in_elems) * sizeof(float));
         break;
     case LAYER_DENSE:
-        if (wk)
-            fastconv_dense_forward(wk, y, x, params + l->w_off, params + l->b_off, n, l->in.c,
+        if (fast)
+            fastconv_dense_forward(NULL, y, x, params + l->w_off, params + l->b_off, n, l->in.c,
                                    l->units);
         else
             dense_forward(y, x, params + l->w_off, params + l->b_off, n, l->in.c, l->units);
@@ -987,27 +1003,34 @@ static void layer_forward(Workers *wk, const Layer *l, const float *params, floa
     }
 }
 
-/* Backward of layer_forward: ACCUMULATES dL/dx into dx (N, in) (NULL: not wanted, allowed for
- * conv, deconv and dense) and dL/dparams into grads, from dy (N, out). The softmax is always
- * the last layer with the cross-entropy loss, so its backward is the fused p - onehot(label),
- * divided by N (the mean over the batch), from y = p and labels. */
-static void layer_backward(Workers *wk, const Layer *l, const float *params, float *grads,
-                           float *dx, const float *dy, const float *x, const float *y,
-                           const int *labels, int n)
+/* Backward of layer_forward over n examples of a batch of `batch`: ACCUMULATES dL/dx into dx
+ * (N, in) (NULL: not wanted, allowed for conv, deconv and dense) from dy (N, out). The
+ * parameter gradients go to dw and db (the layer's views): the reference ops (fast NULL)
+ * ACCUMULATE into them; the fast path WRITES the sums over these n examples (a fast conv
+ * lays dw out as fastconv_backward_on does). The softmax is always the last layer with the
+ * cross-entropy loss, so its backward is the fused p - onehot(label), divided by the batch
+ * size (the mean over the batch), from y = p and labels. */
+static void layer_backward(const FastOps *fast, const Layer *l, const float *params, float *dw,
+                           float *db, float *dx, const float *dy, const float *x, const float *y,
+                           const int *labels, int n, int batch)
 {
     long in_elems = shape_elems(l->in);
+    if (fast && layer_has_params(l->kind) && !fast_conv(l)) {
+        /* the ops below accumulate: they start from 0 for a sum over these examples */
+        memset(dw, 0, (size_t)l->n_w * sizeof(float));
+        memset(db, 0, (size_t)l->n_b * sizeof(float));
+    }
     switch (l->kind) {
     case LAYER_CONV:
     case LAYER_DECONV: {
         ConvGeom g = l->conv;
         g.n = n;
-        if (l->kind == LAYER_CONV && wk)
-            fastconv_backward(wk, dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off,
-                              &g);
+        if (fast && fast_conv(l))
+            fastconv_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
         else if (l->kind == LAYER_CONV)
-            conv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, &g);
+            conv_backward(dx, dw, db, dy, x, params + l->w_off, &g);
         else
-            deconv_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, &g);
+            deconv_backward(dx, dw, db, dy, x, params + l->w_off, &g);
         break;
     }
     case LAYER_MAXPOOL:
@@ -1016,8 +1039,8 @@ static void layer_backward(Workers *wk, const Layer *l, const float *params, flo
         static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
         PoolGeom g = l->pool;
         g.n = n;
-        if (wk)
-            fastconv_pool_backward(wk, dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
+        if (fast)
+            fastconv_pool_backward(NULL, dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
         else
             pool_backward(dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
         break;
@@ -1028,8 +1051,8 @@ static void layer_backward(Workers *wk, const Layer *l, const float *params, flo
     case LAYER_TANH:
     case LAYER_ABS:
     case LAYER_SOFTPLUS:
-        if (wk)
-            fastconv_act_backward(wk, dx, dy, x, n * in_elems, l->act, l->param);
+        if (fast)
+            fastconv_act_backward(NULL, dx, dy, x, n * in_elems, l->act, l->param);
         else
             act_backward(dx, dy, x, n * in_elems, l->act, l->param);
         break;
@@ -1042,12 +1065,11 @@ static void layer_backward(Workers *wk, const Layer *l, const float *params, flo
             dx[i] += dy[i];
         break;
     case LAYER_DENSE:
-        if (wk)
-            fastconv_dense_backward(wk, dx, grads + l->w_off, grads + l->b_off, dy, x,
-                                    params + l->w_off, n, l->in.c, l->units);
+        if (fast)
+            fastconv_dense_backward(NULL, dx, dw, db, dy, x, params + l->w_off, n, l->in.c,
+                                    l->units);
         else
-            dense_backward(dx, grads + l->w_off, grads + l->b_off, dy, x, params + l->w_off, n,
-                           l->in.c, l->units);
+            dense_backward(dx, dw, db, dy, x, params + l->w_off, n, l->in.c, l->units);
         break;
     case LAYER_SOFTMAX: {
         /* dL/dz = (p - y) / N: the notes' "p minus the one-hot target" */
@@ -1055,11 +1077,170 @@ static void layer_backward(Workers *wk, const Layer *l, const float *params, flo
         for (int j = 0; j < n; j++)
             for (int c = 0; c < k; c++)
                 dx[(long)j * k + c] +=
-                    (y[(long)j * k + c] - (c == labels[j] ? 1.0f : 0.0f)) / (float)n;
+                    (y[(long)j * k + c] - (c == labels[j] ? 1.0f : 0.0f)) / (float)batch;
         break;
     }
     default:
         assert(!"unknown layer kind");
+    }
+}
+
+/* The input gradient of layer i, or NULL when it is not wanted: the first layer's, when the
+ * caller said so (a->skip_dx) and the layer's backward allows it. */
+static float *layer_dx(const NetSpec *sp, NetActs *a, int i)
+{
+    if (i > 0)
+        return a->grad[i - 1];
+    return a->skip_dx && layer_has_params(sp->layers[0].kind) ? NULL : a->dx;
+}
+
+/* dL/dz (K) of one example for the cross-entropy of softmax(z) at label, in a batch of n:
+ * nonzero only at the label, -1/(N p[label]), with 1/p = exp(logsumexp(z) - z[label]) in
+ * double, so a tiny p still gives an accurate value (the float p itself has lost digits by
+ * then). Returns -log p[label] in double, the term loss_softmax_xent sums, computed as it
+ * does (the same bits). */
+static double xent_example(float *dy, const float *z, int label, int n, int k)
+{
+    float m = z[0];
+    for (int c = 1; c < k; c++)
+        m = z[c] > m ? z[c] : m;
+    double sum = 0.0;
+    for (int c = 0; c < k; c++)
+        sum += exp((double)z[c] - m);
+    memset(dy, 0, (size_t)k * sizeof(float));
+    dy[label] = (float)(-exp(m + log(sum) - z[label]) / n);
+    return log(sum) - ((double)z[label] - m);
+}
+
+/* ---------------------------------------------------------------- the fast path's batch
+ * With a pool (net_set_threads), a batch is cut into fixed groups of FASTCONV_GROUP examples
+ * and each group runs through every layer in one task: one fork and one join per forward,
+ * backward or whole training step, rather than one per layer. Each group writes the sums of
+ * its parameter gradients into its own partial buffer; the groups are then added in order.
+ * So the bits depend on neither the thread count nor which thread ran which group. */
+
+typedef struct StepJob {
+    const Net *net;
+    NetActs *a;
+    const float *x;     /* (N, input) copied into a->x by each group, or NULL */
+    const int *labels;  /* (N) the loss's gradient is computed after the forward, or NULL */
+    int n;              /* the batch */
+    bool forward, backward;
+    const float *wt[NET_MAX_LAYERS]; /* prepared conv weights, or NULL */
+    float *partial;     /* (groups, n_params) each group's parameter-gradient sums */
+} StepJob;
+
+static int group_count(int n)
+{
+    return (n + FASTCONV_GROUP - 1) / FASTCONV_GROUP;
+}
+
+/* Reserves the pool's memory for a batch of n and prepares the conv weights (for the
+ * forward). False when memory runs out: then the caller runs the reference ops. */
+static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool backward)
+{
+    const NetSpec *sp = &net->spec;
+    long scratch = 1, shared = backward ? (long)group_count(n) * net->n_params : 0;
+    for (int i = 0; i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        if (!fast_conv(l))
+            continue;
+        long s = fastconv_scratch_floats(&l->conv);
+        scratch = s > scratch ? s : scratch;
+        if (forward)
+            shared += fastconv_prepared_floats(&l->conv);
+    }
+    if (!workers_reserve(net->workers, (size_t)scratch, (size_t)shared))
+        return false;
+    float *sh = workers_shared(net->workers);
+    job->partial = sh;
+    sh += backward ? (long)group_count(n) * net->n_params : 0;
+    for (int i = 0; forward && i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        job->wt[i] = NULL;
+        if (fast_conv(l) && fastconv_prepared_floats(&l->conv) > 0) {
+            fastconv_prepare_weights(sh, net->params + l->w_off, &l->conv);
+            job->wt[i] = sh;
+            sh += fastconv_prepared_floats(&l->conv);
+        }
+    }
+    return true;
+}
+
+/* Group `group` of the batch through the forward, the loss's gradient and the backward, as
+ * the job asks. */
+static void step_task(void *ctx, int group, int thread)
+{
+    const StepJob *job = ctx;
+    const Net *net = job->net;
+    const NetSpec *sp = &net->spec;
+    NetActs *a = job->a;
+    const int n0 = group * FASTCONV_GROUP;
+    const int m = job->n - n0 < FASTCONV_GROUP ? job->n - n0 : FASTCONV_GROUP;
+    const int last = sp->n_layers - 1;
+    FastOps fast = {workers_scratch(net->workers, thread), NULL};
+    if (job->forward) {
+        long in = shape_elems(sp->input);
+        if (job->x)
+            memcpy(a->x + n0 * in, job->x + n0 * in, (size_t)(m * in) * sizeof(float));
+        for (int i = 0; i < sp->n_layers; i++) {
+            const Layer *l = &sp->layers[i];
+            long xe = shape_elems(l->in), ye = shape_elems(l->out);
+            fast.wt = job->wt[i];
+            layer_forward(&fast, l, net->params, a->out[i] + n0 * ye,
+                          (i ? a->out[i - 1] : a->x) + n0 * xe, m);
+        }
+    }
+    if (job->labels) {
+        int k = (int)shape_elems(sp->layers[last].out);
+        for (int j = n0; j < n0 + m; j++) {
+            float *dy = a->grad[last] + (long)j * k; /* (K) */
+            if (sp->xent) {
+                const float *z = (last ? a->out[last - 1] : a->x) + (long)j * k; /* logits */
+                a->loss_terms[j] = xent_example(dy, z, job->labels[j], job->n, k);
+            } else {
+                /* E = mean of 1/2 sum (y - t)^2  =>  dE/dy = (y - t) / N, as loss_sse */
+                const float *y = a->out[last] + (long)j * k;
+                for (int c = 0; c < k; c++)
+                    dy[c] = (y[c] - (c == job->labels[j] ? 1.0f : 0.0f)) / (float)job->n;
+            }
+        }
+    }
+    if (job->backward) {
+        float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
+        for (int i = last; i >= 0; i--) {
+            const Layer *l = &sp->layers[i];
+            long xe = shape_elems(l->in), ye = shape_elems(l->out);
+            float *dx = layer_dx(sp, a, i);
+            if (dx) {
+                dx += n0 * xe;
+                memset(dx, 0, (size_t)(m * xe) * sizeof(float));
+            }
+            fast.wt = NULL;
+            layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
+                           a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
+                           a->out[i] + n0 * ye, a->labels + n0, m, job->n);
+        }
+    }
+}
+
+/* net->grads += the groups' partial sums, in group order. */
+static void step_reduce(Net *net, const StepJob *job)
+{
+    const NetSpec *sp = &net->spec;
+    int groups = group_count(job->n);
+    for (int i = 0; i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        if (!layer_has_params(l->kind))
+            continue;
+        if (fast_conv(l))
+            fastconv_reduce_dw(net->grads + l->w_off, job->partial + l->w_off, groups,
+                               net->n_params, &l->conv);
+        else
+            fastconv_reduce(net->grads + l->w_off, job->partial + l->w_off, groups,
+                            net->n_params, l->n_w);
+        fastconv_reduce(net->grads + l->b_off, job->partial + l->b_off, groups, net->n_params,
+                        l->n_b);
     }
 }
 
@@ -1071,10 +1252,26 @@ void net_forward(const Net *net, NetActs *a, const float *x, int n)
     assert(n >= 1 && n <= a->cap);
     a->n = n;
     a->have_loss = false;
+    StepJob job = {.net = net, .a = a, .x = x, .n = n, .forward = true};
+    if (net->workers && step_prepare(net, &job, n, true, false)) {
+        workers_run(net->workers, group_count(n), step_task, &job);
+        return;
+    }
     memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
     for (int i = 0; i < sp->n_layers; i++)
-        layer_forward(net->workers, &sp->layers[i], net->params, a->out[i],
-                      i ? a->out[i - 1] : a->x, n);
+        layer_forward(NULL, &sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x,
+                      n);
+}
+
+/* Checks and keeps the labels of the batch (N) for the backward. */
+static void keep_labels(const Net *net, NetActs *a, const int *labels)
+{
+    const NetSpec *sp = &net->spec;
+    int k = (int)shape_elems(sp->layers[sp->n_layers - 1].out);
+    for (int j = 0; j < a->n; j++) {
+        assert(labels[j] >= 0 && labels[j] < k);
+        a->labels[j] = labels[j];
+    }
 }
 
 float net_loss(const Net *net, NetActs *a, const int *labels)
@@ -1082,27 +1279,13 @@ float net_loss(const Net *net, NetActs *a, const int *labels)
     const NetSpec *sp = &net->spec;
     int last = sp->n_layers - 1, n = a->n;
     int k = (int)shape_elems(sp->layers[last].out);
-    for (int j = 0; j < n; j++) {
-        assert(labels[j] >= 0 && labels[j] < k);
-        a->labels[j] = labels[j];
-    }
+    keep_labels(net, a, labels);
     float *dy = a->grad[last]; /* (N, K) */
     if (sp->xent) {
         const float *z = last ? a->out[last - 1] : a->x; /* (N, K) logits */
         a->loss = loss_softmax_xent(a->scratch, NULL, z, labels, n, k);
-        /* dL/dp of L = -(1/N) sum log p[label]: nonzero only at the label, -1/(N p[label]).
-         * 1/p = exp(logsumexp(z) - z[label]) in double, so a tiny p still gives an accurate
-         * value (the float p itself has lost digits by then) */
-        memset(dy, 0, (size_t)n * (size_t)k * sizeof(float));
-        for (int j = 0; j < n; j++) {
-            const float *zj = z + (long)j * k; /* (K) */
-            double m = zj[0], sum = 0.0;
-            for (int c = 1; c < k; c++)
-                m = zj[c] > m ? zj[c] : m;
-            for (int c = 0; c < k; c++)
-                sum += exp((double)zj[c] - m);
-            dy[(long)j * k + labels[j]] = (float)(-exp(m + log(sum) - zj[labels[j]]) / n);
-        }
+        for (int j = 0; j < n; j++)
+            xent_example(dy + (long)j * k, z + (long)j * k, labels[j], n, k);
     } else {
         a->loss = loss_sse(dy, a->out[last], labels, n, k);
     }
@@ -1115,12 +1298,19 @@ void net_backward(Net *net, NetActs *a)
     const NetSpec *sp = &net->spec;
     assert(a->have_loss);
     int n = a->n;
+    StepJob job = {.net = net, .a = a, .n = n, .backward = true};
+    if (net->workers && step_prepare(net, &job, n, false, true)) {
+        workers_run(net->workers, group_count(n), step_task, &job);
+        step_reduce(net, &job);
+        return;
+    }
     for (int i = sp->n_layers - 1; i >= 0; i--) {
         const Layer *l = &sp->layers[i];
-        float *dx = i ? a->grad[i - 1] : a->dx; /* (N, in) */
-        memset(dx, 0, (size_t)n * (size_t)shape_elems(l->in) * sizeof(float));
-        layer_backward(net->workers, l, net->params, net->grads, dx, a->grad[i],
-                       i ? a->out[i - 1] : a->x, a->out[i], a->labels, n);
+        float *dx = layer_dx(sp, a, i); /* (N, in) */
+        if (dx)
+            memset(dx, 0, (size_t)n * (size_t)shape_elems(l->in) * sizeof(float));
+        layer_backward(NULL, l, net->params, net->grads + l->w_off, net->grads + l->b_off, dx,
+                       a->grad[i], i ? a->out[i - 1] : a->x, a->out[i], a->labels, n, n);
     }
 }
 
@@ -1131,11 +1321,36 @@ void net_zero_grad(Net *net)
 
 float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n)
 {
+    const NetSpec *sp = &net->spec;
+    StepJob job = {.net = net, .a = a, .x = x, .labels = labels, .n = n, .forward = true,
+                   .backward = true};
+    if (!net->workers || !step_prepare(net, &job, n, true, true)) {
+        net_zero_grad(net);
+        net_forward(net, a, x, n);
+        float loss = net_loss(net, a, labels);
+        net_backward(net, a);
+        return loss;
+    }
+    /* the fast path: forward, the loss's gradient and backward of each group in one task */
+    assert(n >= 1 && n <= a->cap);
+    a->n = n;
+    keep_labels(net, a, labels);
+    job.labels = a->labels;
+    workers_run(net->workers, group_count(n), step_task, &job);
+    int last = sp->n_layers - 1, k = (int)shape_elems(sp->layers[last].out);
+    if (sp->xent) {
+        /* loss_softmax_xent's sum: the terms in example order, in double */
+        double total = 0.0;
+        for (int j = 0; j < n; j++)
+            total += a->loss_terms[j];
+        a->loss = (float)(total / n);
+    } else {
+        a->loss = loss_sse(NULL, a->out[last], a->labels, n, k);
+    }
+    a->have_loss = true;
     net_zero_grad(net);
-    net_forward(net, a, x, n);
-    float loss = net_loss(net, a, labels);
-    net_backward(net, a);
-    return loss;
+    step_reduce(net, &job);
+    return a->loss;
 }
 
 const float *net_output(const Net *net, const NetActs *a, int j)

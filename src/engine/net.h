@@ -117,8 +117,13 @@ typedef struct NetActs {
     float *grad[NET_MAX_LAYERS]; /* (cap, layer i's output) dL/d out[i] after net_backward */
     float *scratch;              /* (cap, K) loss workspace */
     int *labels;                 /* (cap) labels of the last net_loss */
+    double *loss_terms;          /* (cap) the fast path's per-example loss terms */
     float loss;                  /* the last net_loss */
     bool have_loss;              /* net_loss ran since the last forward */
+    /* false (the default): net_backward fills dx. true: it may leave dx unwritten when the first
+     * layer is conv, deconv or dense, whose input gradient then is not computed (training needs
+     * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not). */
+    bool skip_dx;
 } NetActs;
 
 /* Elements of one example's tensor of shape s. */
@@ -149,12 +154,15 @@ Net *net_create(const char *text, const char *file, uint64_t seed, char *err, si
 Net *net_load(const char *path, uint64_t seed, char *err, size_t err_size);
 void net_destroy(Net *net);
 
-/* ---- fast path (engineer "fast"): which ops the layer dispatch runs ----
+/* ---- fast path (engineers "fast", "fast2"): which ops the layer dispatch runs ----
  * threads == 0: the reference ops of conv.h, pool.h, act.h, dense.h (the default, what the
  * step-through shows). threads >= 1: the fast path of fastconv.h on that many threads
  * (counting the caller), equal to the reference within float rounding, and bit-identical
- * whatever the thread count. False (and the net unchanged) when threads are out of
- * [0, WORKERS_MAX] or cannot be started. Call it between steps, not during one. */
+ * whatever the thread count: the batch is cut into fixed groups of FASTCONV_GROUP examples,
+ * each group runs through every layer in one task (net_train_step: forward, loss and
+ * backward in one task, so one fork and one join per step), and the parameter gradients are
+ * summed per group, then the groups in order. False (and the net unchanged) when threads are
+ * out of [0, WORKERS_MAX] or cannot be started. Call it between steps, not during one. */
 bool net_set_threads(Net *net, int threads);
 /* 0 for the reference ops, else the fast path's thread count. */
 int net_threads(const Net *net);

@@ -1,7 +1,8 @@
 /* test_fastconv.c - the fast path equals the reference ops of conv.h, pool.h, act.h and
  * dense.h within float rounding on random shapes (stride, asymmetric padding, dilation,
  * non-square kernels, batches 1..33, odd channel counts), accumulates (+=) as they do, and
- * gives bit-identical outputs and gradients with 1, 2 and 3 threads. */
+ * gives bit-identical outputs and gradients with 1, 2 and 3 threads; so does a whole net's
+ * training step through net.c, whose fast path runs fixed groups of examples per task. */
 #include "engine/dense.h"
 #include "engine/fastconv.h"
 #include "engine/net.h"
@@ -170,17 +171,17 @@ static void check_pool(Workers *wk, Rng *rng, PoolKind kind, int n, int c, int h
     free(dx1);
 }
 
-/* The default net through net.c's dispatch: a training step on the reference ops (threads
- * 0) and on the fast path with 1, 2 and 3 threads; the fast runs agree bit for bit, and with
- * the reference within float rounding. */
-static void check_net(Rng *rng)
+/* A training step of the net in `text` (input 1 x side x side) through net.c's dispatch: on
+ * the reference ops (threads 0) and on the fast path with 1, 2 and 3 threads; the fast runs
+ * agree bit for bit, and with the reference within float rounding. On the fast path the
+ * fused net_train_step equals net_forward + net_loss + net_backward bit for bit, and
+ * skip_dx leaves dx alone without changing anything else. */
+static void check_net(Rng *rng, const char *text, int side, int n)
 {
-    const char *text = "input 1 28 28\nconv 8 k=5 pad=2\nrelu\nmaxpool k=2\nconv 16 k=5\n"
-                       "relu\nmaxpool k=2\nflatten\ndense 10\nsoftmax\n";
-    const int n = 13; /* odd, not a multiple of the dW group */
-    float *x = malloc((size_t)n * 784 * sizeof *x);
-    int labels[13];
-    for (int i = 0; i < n * 784; i++)
+    const long in = (long)side * side;
+    float *x = malloc((size_t)(n * in) * sizeof *x);
+    int *labels = malloc((size_t)n * sizeof *labels);
+    for (long i = 0; i < n * in; i++)
         x[i] = rng_uniform(rng);
     for (int i = 0; i < n; i++)
         labels[i] = (int)rng_below(rng, 10);
@@ -194,31 +195,52 @@ static void check_net(Rng *rng)
             return;
         CHECK(net_set_threads(net, t));
         CHECK_INT_EQ(t, net_threads(net));
-        NetActs *a = net_acts_create(net, n);
+        NetActs *a = net_acts_create(net, n + 3);
         loss[t] = net_train_step(net, a, x, labels, n);
         np = net->n_params;
         grads[t] = copy_floats(net->grads, np);
-        dx[t] = copy_floats(a->dx, (long)n * 784);
+        dx[t] = copy_floats(a->dx, (long)n * in);
         out[t] = copy_floats(a->out[net->spec.n_layers - 1], (long)n * 10);
+        /* the same step in three calls: the same bits */
+        net_zero_grad(net);
+        net_forward(net, a, x, n);
+        CHECK(net_loss(net, a, labels) == loss[t]);
+        net_backward(net, a);
+        CHECK(memcmp(grads[t], net->grads, (size_t)np * sizeof(float)) == 0);
+        CHECK(memcmp(dx[t], a->dx, (size_t)(n * in) * sizeof(float)) == 0);
+        /* without the input gradient: dx untouched when the first layer has parameters
+         * (else still computed), the rest the same */
+        a->skip_dx = true;
+        for (long i = 0; i < n * in; i++)
+            a->dx[i] = 7.0f;
+        CHECK(net_train_step(net, a, x, labels, n) == loss[t]);
+        CHECK(memcmp(grads[t], net->grads, (size_t)np * sizeof(float)) == 0);
+        if (layer_has_params(net->spec.layers[0].kind)) {
+            CHECK_NEAR(7.0, a->dx[0], 0.0);
+            CHECK_NEAR(7.0, a->dx[n * in - 1], 0.0);
+        } else {
+            CHECK(memcmp(dx[t], a->dx, (size_t)(n * in) * sizeof(float)) == 0);
+        }
         net_acts_destroy(a);
         net_destroy(net);
     }
     for (int t = 2; t < 4; t++) {
         CHECK(memcmp(grads[1], grads[t], (size_t)np * sizeof(float)) == 0);
-        CHECK(memcmp(dx[1], dx[t], (size_t)n * 784 * sizeof(float)) == 0);
+        CHECK(memcmp(dx[1], dx[t], (size_t)(n * in) * sizeof(float)) == 0);
         CHECK(memcmp(out[1], out[t], (size_t)n * 10 * sizeof(float)) == 0);
         CHECK(loss[1] == loss[t]);
     }
     CHECK_NEAR(loss[0], loss[1], 1e-5);
     CHECK_TENSOR_NEAR(out[0], out[1], (long)n * 10, 1e-6, 1e-5);
     CHECK_TENSOR_NEAR(grads[0], grads[1], np, 1e-5, 1e-4);
-    CHECK_TENSOR_NEAR(dx[0], dx[1], (long)n * 784, 1e-6, 1e-4);
+    CHECK_TENSOR_NEAR(dx[0], dx[1], (long)n * in, 1e-6, 1e-4);
     for (int t = 0; t < 4; t++) {
         free(grads[t]);
         free(dx[t]);
         free(out[t]);
     }
     free(x);
+    free(labels);
 }
 
 int main(void)
@@ -362,7 +384,18 @@ int main(void)
         free(db1);
     }
 
-    check_net(&rng);
+    /* the default net, with an odd batch that is not a multiple of the gradient group */
+    check_net(&rng,
+              "input 1 28 28\nconv 8 k=5 pad=2\nrelu\nmaxpool k=2\nconv 16 k=5\nrelu\n"
+              "maxpool k=2\nflatten\ndense 10\nsoftmax\n",
+              28, 13);
+    /* layers the fast path hands to the reference ops inside its groups (deconv, lrn, l2pool,
+     * tanh), average pooling, a first layer without parameters, and the squared-error loss */
+    check_net(&rng,
+              "input 1 12 12\ntanh\nconv 16 k=3 pad=1\nleaky\nl2pool k=2\nlrn size=3\n"
+              "deconv 4 k=3 stride=2 pad=1 outpad=1\navgpool k=2\nconv 5 k=3 stride=2 "
+              "dilation=2 pad=2\nsigmoid\nflatten\ndense 10\n",
+              12, 9);
 
     for (int t = 0; t < 3; t++)
         workers_destroy(pools[t]);
