@@ -622,19 +622,28 @@ void lesson_host_draw(App *app, Render *r)
                                   "Next  \xE2\x96\xB6", !last);
     Rect keys = {in.x, foot.y - render_line_height(r, FONT_SANS, small) - u / 2, in.w,
                  render_line_height(r, FONT_SANS, small)};
-    /* what the keyboard does here, which changes with the sidebar's focus */
-    char hint[160];
-    if (p->keys && st->ask == LESSON_ASK_CHOICE)
-        snprintf(hint, sizeof hint, "A\xE2\x80\x93%c pick  \xC2\xB7  Esc back to the lab  \xC2\xB7  "
-                 "PgUp / PgDn steps", 'A' + st->n_choices - 1);
-    else if (p->keys && st->ask == LESSON_ASK_NUMBER)
-        snprintf(hint, sizeof hint, "type, Enter checks  \xC2\xB7  Esc back to the lab  \xC2\xB7  "
-                 "PgUp / PgDn steps");
-    else if (st->ask != LESSON_ASK_NONE)
-        snprintf(hint, sizeof hint, "Tab: answer with the keys  \xC2\xB7  PgUp / PgDn: steps");
-    else
-        snprintf(hint, sizeof hint, "Page Up / Page Down: previous / next step");
-    render_text_line(r, FONT_SANS, small, theme_px(th, 10), hint, keys,
+    /* what the keyboard does here, which changes with the sidebar's focus; the long form, or
+     * the short one in a narrow sidebar */
+    char hint[2][160];
+    if (p->keys && st->ask == LESSON_ASK_CHOICE) {
+        snprintf(hint[0], sizeof hint[0], "A\xE2\x80\x93%c pick  \xC2\xB7  Esc back to the lab  "
+                 "\xC2\xB7  PgUp / PgDn steps", 'A' + st->n_choices - 1);
+        snprintf(hint[1], sizeof hint[1], "A\xE2\x80\x93%c pick  \xC2\xB7  Esc: back to the lab",
+                 'A' + st->n_choices - 1);
+    } else if (p->keys && st->ask == LESSON_ASK_NUMBER) {
+        snprintf(hint[0], sizeof hint[0], "type, Enter checks  \xC2\xB7  Esc back to the lab  "
+                 "\xC2\xB7  PgUp / PgDn steps");
+        snprintf(hint[1], sizeof hint[1], "Enter checks  \xC2\xB7  Esc: back to the lab");
+    } else if (st->ask != LESSON_ASK_NONE) {
+        snprintf(hint[0], sizeof hint[0], "Tab: answer with the keys  \xC2\xB7  PgUp / PgDn: steps");
+        snprintf(hint[1], sizeof hint[1], "Tab: answer by keys  \xC2\xB7  PgUp / PgDn");
+    } else {
+        snprintf(hint[0], sizeof hint[0], "Page Up / Page Down: previous / next step");
+        snprintf(hint[1], sizeof hint[1], "PgUp / PgDn: previous / next step");
+    }
+    int hw = 0;
+    render_text_size(r, FONT_SANS, small, hint[0], &hw, NULL);
+    render_text_line(r, FONT_SANS, small, theme_px(th, 10), hint[hw <= keys.w ? 0 : 1], keys,
                      ALIGN_CENTER | ALIGN_MIDDLE, p->keys ? th->accent : th->text_dim);
 
     /* the question above the footer; the narration fills what is left and scrolls */
