@@ -383,6 +383,167 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
 #endif
 }
 
+/* ---- direct convolution (AVX-512, SW == 1, wide rows, O not in whole vectors: the default
+ * net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each tap's
+ * run of the padded input is loaded once and multiplied into 8 output channels, the weights
+ * broadcast; the kernel gradient is the same loop with the sums kept per (channel, tap) and
+ * reduced across the lanes at the end. No column matrix is written. ---- */
+
+static bool use_direct(const ConvGeom *g)
+{
+    return FAST_X86 && g->sw == 1 && g->ow >= 12 && !use_implicit(g) && use_avx512();
+}
+
+#if FAST_X86
+/* The accumulators are named variables, not arrays: GCC keeps arrays of vectors indexed in
+ * loops on the stack, which costs a store per multiply-add. */
+#define DIRECT_FMA2(o)                                                                             \
+    do {                                                                                           \
+        __m512 wv = _mm512_set1_ps(wo[o][t]);                                                      \
+        a0##o = _mm512_fmadd_ps(v0, wv, a0##o);                                                    \
+        a1##o = _mm512_fmadd_ps(v1, wv, a1##o);                                                    \
+    } while (0)
+#define DIRECT_STORE(o)                                                                            \
+    if (o < mo) {                                                                                  \
+        float *d = on + (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) */                     \
+        __m512 bv = _mm512_set1_ps(b ? b[o0 + o] : 0.0f);                                         \
+        _mm512_mask_storeu_ps(d, m0, b ? _mm512_add_ps(a0##o, bv) : a0##o);                        \
+        _mm512_mask_storeu_ps((float *)addr_of(d, 16), m1, b ? _mm512_add_ps(a1##o, bv) : a1##o);  \
+    }
+
+/* out_n (O, OH, OW) = conv + b (b may be NULL) from xp (C, HP, WP), the padded input, by 32
+ * columns and 8 channels. Each element: the taps in (c, ky, kx) order from 0, then + b. */
+__attribute__((target("avx512f"))) static void direct_forward(float *on, const float *xp,
+                                                              const float *w, const float *b,
+                                                              const ConvGeom *g)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    const int kc = g->c * g->kh * g->kw, p = g->oh * g->ow;
+    for (int o0 = 0; o0 < g->o; o0 += 8) {
+        const int mo = g->o - o0 < 8 ? g->o - o0 : 8;
+        /* rows of w (KC) for 8 channels; past the last channel, repeat it (results unused) */
+        const float *wo[8];
+        for (int o = 0; o < 8; o++)
+            wo[o] = w + (long)(o0 + (o < mo ? o : mo - 1)) * kc;
+        for (int oy = 0; oy < g->oh; oy++)
+            for (int ox = 0; ox < g->ow; ox += 32) {
+                const __mmask16 m0 = lanes(0, g->ow - ox), m1 = lanes(0, g->ow - ox - 16);
+                __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a04 = a00,
+                       a05 = a00, a06 = a00, a07 = a00;
+                __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00,
+                       a16 = a00, a17 = a00;
+                for (int c = 0; c < g->c; c++)
+                    for (int ky = 0; ky < g->kh; ky++) {
+                        const float *row = xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + ox;
+                        const int t0 = (c * g->kh + ky) * g->kw;
+                        for (int kx = 0; kx < g->kw; kx++) {
+                            const float *r = row + kx * g->dw;
+                            const int t = t0 + kx;
+                            __m512 v0 = _mm512_maskz_loadu_ps(m0, r);
+                            __m512 v1 = _mm512_maskz_loadu_ps(m1, addr_of(r, 16));
+                            DIRECT_FMA2(0);
+                            DIRECT_FMA2(1);
+                            DIRECT_FMA2(2);
+                            DIRECT_FMA2(3);
+                            DIRECT_FMA2(4);
+                            DIRECT_FMA2(5);
+                            DIRECT_FMA2(6);
+                            DIRECT_FMA2(7);
+                        }
+                    }
+                DIRECT_STORE(0)
+                DIRECT_STORE(1)
+                DIRECT_STORE(2)
+                DIRECT_STORE(3)
+                DIRECT_STORE(4)
+                DIRECT_STORE(5)
+                DIRECT_STORE(6)
+                DIRECT_STORE(7)
+            }
+    }
+}
+#undef DIRECT_FMA2
+#undef DIRECT_STORE
+
+#define DW_ROW(o)                                                                                  \
+    do {                                                                                           \
+        __m512 d = _mm512_maskz_loadu_ps(o < mo ? m : 0, dr[o]);                                   \
+        c##o##0 = _mm512_fmadd_ps(d, v0, c##o##0);                                                 \
+        c##o##1 = _mm512_fmadd_ps(d, v1, c##o##1);                                                 \
+        c##o##2 = _mm512_fmadd_ps(d, v2, c##o##2);                                                 \
+        c##o##3 = _mm512_fmadd_ps(d, v3, c##o##3);                                                 \
+        c##o##4 = _mm512_fmadd_ps(d, v4, c##o##4);                                                 \
+    } while (0)
+#define DW_PUT(oi, ki)                                                                             \
+    if (oi < mo && ki < nk) {                                                                      \
+        const long tap = t0 + ki;                                                                  \
+        float *dst = tr ? pw + tap * g->o + o0 + oi : pw + (long)(o0 + oi) * kc + tap;             \
+        const float s = _mm512_reduce_add_ps(c##oi##ki);                                           \
+        *dst = add ? *dst + s : s;                                                                 \
+    }
+#define DW_PUT5(oi) DW_PUT(oi, 0) DW_PUT(oi, 1) DW_PUT(oi, 2) DW_PUT(oi, 3) DW_PUT(oi, 4)
+
+/* pw (O, KC), or (KC, O) when fastconv_dw_transposed(g), = [pw +] the kernel gradient of one
+ * example: sum over positions of dout_n (O, OH, OW) times xp (C, HP, WP) at each tap, by 16
+ * columns in running lanes (rows in order), then the lanes reduced by a fixed tree; blocks of
+ * 4 channels x 5 taps. */
+__attribute__((target("avx512f"))) static void direct_dw(float *pw, const float *dn,
+                                                         const float *xp, const ConvGeom *g,
+                                                         bool add)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    const int kc = g->c * g->kh * g->kw, p = g->oh * g->ow;
+    const bool tr = fastconv_dw_transposed(g);
+    for (int c = 0; c < g->c; c++)
+        for (int ky = 0; ky < g->kh; ky++)
+            for (int kx0 = 0; kx0 < g->kw; kx0 += 5) {
+                const int nk = g->kw - kx0 < 5 ? g->kw - kx0 : 5;
+                const long t0 = (long)(c * g->kh + ky) * g->kw + kx0;
+                /* taps past the last one read the last one again (results unused) */
+                const int k1 = (nk > 1 ? 1 : 0) * g->dw, k2 = (nk > 2 ? 2 : 0) * g->dw;
+                const int k3 = (nk > 3 ? 3 : 0) * g->dw, k4 = (nk > 4 ? 4 : 0) * g->dw;
+                for (int o0 = 0; o0 < g->o; o0 += 4) {
+                    const int mo = g->o - o0 < 4 ? g->o - o0 : 4;
+                    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
+                    __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
+                    __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
+                    __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
+                    for (int oy = 0; oy < g->oh; oy++) {
+                        /* (WP) from tap kx0 */
+                        const float *row =
+                            xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + kx0 * g->dw;
+                        for (int ox = 0; ox < g->ow; ox += 16) {
+                            const __mmask16 m = lanes(0, g->ow - ox);
+                            const float *dr[4]; /* dout rows of the 4 channels at (oy, ox) */
+                            for (int o = 0; o < 4; o++)
+                                dr[o] = dn + (long)(o0 + (o < mo ? o : 0)) * p +
+                                        (long)oy * g->ow + ox;
+                            const float *r = row + ox;
+                            __m512 v0 = _mm512_maskz_loadu_ps(m, r);
+                            __m512 v1 = _mm512_maskz_loadu_ps(m, r + k1);
+                            __m512 v2 = _mm512_maskz_loadu_ps(m, r + k2);
+                            __m512 v3 = _mm512_maskz_loadu_ps(m, r + k3);
+                            __m512 v4 = _mm512_maskz_loadu_ps(m, r + k4);
+                            DW_ROW(0);
+                            DW_ROW(1);
+                            DW_ROW(2);
+                            DW_ROW(3);
+                        }
+                    }
+                    DW_PUT5(0)
+                    DW_PUT5(1)
+                    DW_PUT5(2)
+                    DW_PUT5(3)
+                }
+            }
+}
+#undef DW_ROW
+#undef DW_PUT
+#undef DW_PUT5
+#endif
+
 /* ---- convolution on the calling thread: the pieces every path runs ---- */
 
 static bool is_pointwise(const ConvGeom *g)
@@ -443,6 +604,12 @@ static void forward_one(float *scratch, float *on, const float *xn, const float 
         }
         return;
     }
+#if FAST_X86
+    if (use_direct(g)) {
+        direct_forward(on, pad_input(scratch, xn, g), w, b, g);
+        return;
+    }
+#endif
     const float *col = xn; /* (KC, P) */
     if (!is_pointwise(g)) {
         im2col(scratch, xn, g);
@@ -491,6 +658,10 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
                     dt[(long)i * g->o + o] = dn[(long)o * p + i];
             const float *xp = pad_input(xpad, xn, g);
             gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
+#if FAST_X86
+        } else if (pw && use_direct(g)) {
+            direct_dw(pw, dn, pad_input(xpad, xn, g), g, n != 0);
+#endif
         } else if (pw) {
             /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
             const float *col = xn; /* (KC, P) */

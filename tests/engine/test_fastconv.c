@@ -305,6 +305,18 @@ int main(void)
             g.o = 16 * (1 + r % 2);
         check_conv(pools[r % 3], &rng, &g);
     }
+    /* wide rows (the direct path when O is not whole vectors: up to three 16-column chunks,
+     * channel counts around its blocks of 8 and 4, strided rows, dilation) */
+    for (int r = 0; r < 12; r++) {
+        ConvGeom g = random_geom(&rng);
+        g.w = rnd(&rng, 12, 44);
+        g.sw = 1;
+        g.o = rnd(&rng, 1, 13);
+        g.n = rnd(&rng, 1, 6);
+        if (!conv_geom_finish(&g))
+            continue;
+        check_conv(pools[r % 3], &rng, &g);
+    }
     /* without a pool, the reference itself runs */
     check_conv(NULL, &rng, &c2);
 
@@ -314,6 +326,12 @@ int main(void)
         ConvGeom g = random_geom(&rng);
         if (r % 2)
             g.o = 16;
+        if (r % 3 == 0) {
+            g.w = rnd(&rng, 12, 40);
+            g.sw = 1;
+        }
+        if (!conv_geom_finish(&g))
+            continue;
         check_thread_independence(pools, &rng, &g);
     }
 
