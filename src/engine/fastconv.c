@@ -827,6 +827,7 @@ typedef struct PoolJob {
     float *dx;         /* (N, C, H, W) */
     const float *x;    /* (N, C, H, W) */
     const float *dout; /* (N, C, OH, OW) */
+    bool set;          /* backward: write dx rather than add to it */
 } PoolJob;
 
 /* Flat index (in the plane) of the first maximum of window (oy, ox) of plane x (H, W): the
@@ -887,9 +888,13 @@ __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *o
     }
 }
 
-/* Its backward: each window's gradient to the cell that won (the last strict improvement). */
-__attribute__((target("avx512f"))) static void
-maxpool22_backward_avx512(float *dx, const float *dout, const float *x, int w, int oh, int ow)
+/* Its backward: each window's gradient to the cell that won (the last strict improvement),
+ * added to dx, or, when set (and the windows tile the plane: W == 2 OW, H == 2 OH), written
+ * over it, so the plane needs no clearing and is not read. */
+__attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *dx,
+                                                                         const float *dout,
+                                                                         const float *x, int w,
+                                                                         int oh, int ow, bool set)
 {
     const __m512i even =
         _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
@@ -912,6 +917,13 @@ maxpool22_backward_avx512(float *dx, const float *dout, const float *x, int w, i
             __m512 g10 = _mm512_maskz_mov_ps(w10, g), g11 = _mm512_maskz_mov_ps(w11, g);
             float *d0h = (float *)addr_of(d0, 2L * ox + 16),
                   *d1h = (float *)addr_of(d1, 2L * ox + 16);
+            if (set) {
+                _mm512_mask_storeu_ps(d0 + 2 * ox, mlo, _mm512_permutex2var_ps(g00, ilo, g01));
+                _mm512_mask_storeu_ps(d0h, mhi, _mm512_permutex2var_ps(g00, ihi, g01));
+                _mm512_mask_storeu_ps(d1 + 2 * ox, mlo, _mm512_permutex2var_ps(g10, ilo, g11));
+                _mm512_mask_storeu_ps(d1h, mhi, _mm512_permutex2var_ps(g10, ihi, g11));
+                continue;
+            }
             _mm512_mask_storeu_ps(d0 + 2 * ox, mlo,
                                   _mm512_add_ps(_mm512_maskz_loadu_ps(mlo, d0 + 2 * ox),
                                                 _mm512_permutex2var_ps(g00, ilo, g01)));
@@ -994,10 +1006,15 @@ static void pool_backward_task(void *ctx, int n, int thread)
         const float *dp = job->dout + ((long)n * g->c + c) * out_plane; /* (OH, OW) */
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
-            maxpool22_backward_avx512(dxp, dp, xp, g->w, g->oh, g->ow);
+            bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
+            if (job->set && !tiled)
+                memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
+            maxpool22_backward_avx512(dxp, dp, xp, g->w, g->oh, g->ow, job->set && tiled);
             continue;
         }
 #endif
+        if (job->set)
+            memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
         for (int oy = 0; oy < g->oh; oy++)
             for (int ox = 0; ox < g->ow; ox++) {
                 const float d = dp[(long)oy * g->ow + ox];
@@ -1035,6 +1052,18 @@ void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const flo
     workers_run(wk, g->n, pool_backward_task, &job);
 }
 
+void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, const float *out,
+                                PoolKind kind, const PoolGeom *g)
+{
+    if (kind == POOL_L2) {
+        memset(dx, 0, (size_t)g->n * g->c * g->h * g->w * sizeof *dx);
+        pool_backward(dx, dout, x, out, kind, g);
+        return;
+    }
+    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .set = true};
+    workers_run(NULL, g->n, pool_backward_task, &job);
+}
+
 /* ---- activations: relu in chunks ---- */
 
 typedef struct ActJob {
@@ -1042,6 +1071,7 @@ typedef struct ActJob {
     const float *x;  /* (n) */
     const float *dy; /* (n), backward only */
     long n;
+    bool set; /* backward: write dx rather than add to it */
 } ActJob;
 
 /* The relu loops, written so the compiler vectorises them (no conditional load), compiled
@@ -1051,15 +1081,19 @@ typedef struct ActJob {
     for (long i = 0; i < n; i++)                                                                   \
         y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 #define RELU_BACKWARD_BODY                                                                         \
-    for (long i = 0; i < n; i++)                                                                   \
-        dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
+    if (set)                                                                                       \
+        for (long i = 0; i < n; i++)                                                               \
+            dx[i] = dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);                                           \
+    else                                                                                           \
+        for (long i = 0; i < n; i++)                                                               \
+            dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
 
 static void relu_forward_plain(float *y, const float *x, long n)
 {
     RELU_FORWARD_BODY
 }
 
-static void relu_backward_plain(float *dx, const float *dy, const float *x, long n)
+static void relu_backward_plain(float *dx, const float *dy, const float *x, long n, bool set)
 {
     RELU_BACKWARD_BODY
 }
@@ -1071,7 +1105,8 @@ __attribute__((target("avx512f"))) static void relu_forward_avx512(float *y, con
 }
 
 __attribute__((target("avx512f"))) static void relu_backward_avx512(float *dx, const float *dy,
-                                                                    const float *x, long n)
+                                                                    const float *x, long n,
+                                                                    bool set)
 {
     RELU_BACKWARD_BODY
 }
@@ -1098,11 +1133,11 @@ static void relu_backward_task(void *ctx, int t, int thread)
     long i0 = (long)t * ACT_CHUNK, i1 = i0 + ACT_CHUNK < job->n ? i0 + ACT_CHUNK : job->n;
 #if FAST_X86
     if (use_avx512()) {
-        relu_backward_avx512(job->y + i0, job->dy + i0, job->x + i0, i1 - i0);
+        relu_backward_avx512(job->y + i0, job->dy + i0, job->x + i0, i1 - i0, job->set);
         return;
     }
 #endif
-    relu_backward_plain(job->y + i0, job->dy + i0, job->x + i0, i1 - i0);
+    relu_backward_plain(job->y + i0, job->dy + i0, job->x + i0, i1 - i0, job->set);
 }
 
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param)
@@ -1124,6 +1159,18 @@ void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float 
     }
     ActJob job = {.y = dx, .x = x, .dy = dy, .n = n};
     workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_backward_task, &job);
+}
+
+void fastconv_act_backward_set(float *dx, const float *dy, const float *x, long n, ActKind kind,
+                               float param)
+{
+    if (kind != ACT_RELU) {
+        memset(dx, 0, (size_t)n * sizeof *dx);
+        act_backward(dx, dy, x, n, kind, param);
+        return;
+    }
+    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .set = true};
+    workers_run(NULL, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_backward_task, &job);
 }
 
 /* ---- dense: three products on the caller's thread (the default net's dense layer is

@@ -78,11 +78,19 @@ void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kin
 void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const float *x,
                             const float *out, PoolKind kind, const PoolGeom *g);
 
+/* The same on the calling thread, WRITING dx (=) rather than adding to it: what dx held does
+ * not matter (so it needs no clearing). */
+void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, const float *out,
+                                PoolKind kind, const PoolGeom *g);
+
 /* y[i] = f(x[i]) for i < n as act_forward; relu is fast, the rest fall back. */
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param);
 /* dx[i] += dy[i] * f'(x[i]) as act_backward. */
 void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float *x, long n,
                            ActKind kind, float param);
+/* dx[i] = dy[i] * f'(x[i]) on the calling thread: written, not added. */
+void fastconv_act_backward_set(float *dx, const float *dy, const float *x, long n, ActKind kind,
+                               float param);
 
 /* y (N, O) = x (N, I) * w^T + b (O) as dense_forward, through sgemm. */
 void fastconv_dense_forward(Workers *wk, float *y, const float *x, const float *w, const float *b,

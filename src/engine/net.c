@@ -1003,13 +1003,14 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
     }
 }
 
-/* Backward of layer_forward over n examples of a batch of `batch`: ACCUMULATES dL/dx into dx
- * (N, in) (NULL: not wanted, allowed for conv, deconv and dense) from dy (N, out). The
- * parameter gradients go to dw and db (the layer's views): the reference ops (fast NULL)
- * ACCUMULATE into them; the fast path WRITES the sums over these n examples (a fast conv
- * lays dw out as fastconv_backward_on does). The softmax is always the last layer with the
- * cross-entropy loss, so its backward is the fused p - onehot(label), divided by the batch
- * size (the mean over the batch), from y = p and labels. */
+/* Backward of layer_forward over n examples of a batch of `batch`, from dy (N, out): dL/dx
+ * into dx (N, in) (NULL: not wanted, allowed for conv, deconv and dense) and the parameter
+ * gradients into dw and db (the layer's views). The reference ops (fast NULL) ACCUMULATE
+ * into all three. The fast path WRITES dx (what it held does not matter, so it needs no
+ * clearing where the op can write) and WRITES into dw and db the sums over these n examples
+ * (a fast conv lays dw out as fastconv_backward_on does). The softmax is always the last
+ * layer with the cross-entropy loss, so its backward is the fused p - onehot(label), divided
+ * by the batch size (the mean over the batch), from y = p and labels. */
 static void layer_backward(const FastOps *fast, const Layer *l, const float *params, float *dw,
                            float *db, float *dx, const float *dy, const float *x, const float *y,
                            const int *labels, int n, int batch)
@@ -1020,6 +1021,13 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
         memset(dw, 0, (size_t)l->n_w * sizeof(float));
         memset(db, 0, (size_t)l->n_b * sizeof(float));
     }
+    /* the fast path writes dx: the ops that only add to it start from 0 */
+    bool set = fast != NULL;
+    if (set && dx && l->kind != LAYER_MAXPOOL && l->kind != LAYER_AVGPOOL &&
+        l->kind != LAYER_L2POOL && l->kind != LAYER_RELU && l->kind != LAYER_LEAKY &&
+        l->kind != LAYER_SIGMOID && l->kind != LAYER_TANH && l->kind != LAYER_ABS &&
+        l->kind != LAYER_SOFTPLUS && l->kind != LAYER_FLATTEN && l->kind != LAYER_SOFTMAX)
+        memset(dx, 0, (size_t)(n * in_elems) * sizeof(float));
     switch (l->kind) {
     case LAYER_CONV:
     case LAYER_DECONV: {
@@ -1039,8 +1047,8 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
         static const PoolKind kinds[] = {POOL_MAX, POOL_AVG, POOL_L2};
         PoolGeom g = l->pool;
         g.n = n;
-        if (fast)
-            fastconv_pool_backward(NULL, dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
+        if (set)
+            fastconv_pool_backward_set(dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
         else
             pool_backward(dx, dy, x, y, kinds[l->kind - LAYER_MAXPOOL], &g);
         break;
@@ -1051,8 +1059,8 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
     case LAYER_TANH:
     case LAYER_ABS:
     case LAYER_SOFTPLUS:
-        if (fast)
-            fastconv_act_backward(NULL, dx, dy, x, n * in_elems, l->act, l->param);
+        if (set)
+            fastconv_act_backward_set(dx, dy, x, n * in_elems, l->act, l->param);
         else
             act_backward(dx, dy, x, n * in_elems, l->act, l->param);
         break;
@@ -1061,8 +1069,11 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
                      l->lrn_beta, l->lrn_k);
         break;
     case LAYER_FLATTEN:
-        for (long i = 0; i < n * in_elems; i++)
-            dx[i] += dy[i];
+        if (set)
+            memcpy(dx, dy, (size_t)(n * in_elems) * sizeof(float));
+        else
+            for (long i = 0; i < n * in_elems; i++)
+                dx[i] += dy[i];
         break;
     case LAYER_DENSE:
         if (fast)
@@ -1075,9 +1086,10 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
         /* dL/dz = (p - y) / N: the notes' "p minus the one-hot target" */
         int k = l->in.c;
         for (int j = 0; j < n; j++)
-            for (int c = 0; c < k; c++)
-                dx[(long)j * k + c] +=
-                    (y[(long)j * k + c] - (c == labels[j] ? 1.0f : 0.0f)) / (float)batch;
+            for (int c = 0; c < k; c++) {
+                float d = (y[(long)j * k + c] - (c == labels[j] ? 1.0f : 0.0f)) / (float)batch;
+                dx[(long)j * k + c] = set ? d : dx[(long)j * k + c] + d;
+            }
         break;
     }
     default:
@@ -1211,11 +1223,9 @@ static void step_task(void *ctx, int group, int thread)
         for (int i = last; i >= 0; i--) {
             const Layer *l = &sp->layers[i];
             long xe = shape_elems(l->in), ye = shape_elems(l->out);
-            float *dx = layer_dx(sp, a, i);
-            if (dx) {
+            float *dx = layer_dx(sp, a, i); /* written by layer_backward */
+            if (dx)
                 dx += n0 * xe;
-                memset(dx, 0, (size_t)(m * xe) * sizeof(float));
-            }
             fast.wt = NULL;
             layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
                            a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,

@@ -163,6 +163,13 @@ static void check_pool(Workers *wk, Rng *rng, PoolKind kind, int n, int c, int h
     pool_backward(dx0, dout, x, ref, kind, &g);
     fastconv_pool_backward(wk, dx1, dout, x, ref, kind, &g);
     CHECK_TENSOR_NEAR(dx0, dx1, nx, 1e-6, 1e-6);
+    /* the writing variant ignores what dx held: equal to the reference from zero */
+    float *dx2 = calloc((size_t)nx, sizeof *dx2), *dx3 = random_floats(rng, nx);
+    pool_backward(dx2, dout, x, ref, kind, &g);
+    fastconv_pool_backward_set(dx3, dout, x, ref, kind, &g);
+    CHECK_TENSOR_NEAR(dx2, dx3, nx, 1e-6, 1e-6);
+    free(dx2);
+    free(dx3);
     free(x);
     free(ref);
     free(got);
@@ -339,6 +346,8 @@ int main(void)
     check_pool(pools[1], &rng, POOL_MAX, 7, 3, 28, 28, 2, 2, 2, 2, true);
     check_pool(pools[2], &rng, POOL_MAX, 4, 5, 9, 7, 3, 2, 2, 1, true);
     check_pool(pools[0], &rng, POOL_MAX, 2, 3, 11, 10, 2, 3, 3, 2, false);
+    check_pool(pools[1], &rng, POOL_MAX, 3, 2, 9, 11, 2, 2, 2, 2, true); /* a row, a column left */
+    check_pool(pools[2], &rng, POOL_MAX, 2, 2, 10, 40, 2, 2, 2, 2, false); /* two vectors a row */
     check_pool(pools[1], &rng, POOL_AVG, 3, 2, 8, 9, 2, 2, 2, 2, false);
     check_pool(pools[2], &rng, POOL_AVG, 3, 3, 7, 9, 3, 2, 1, 2, false);
     check_pool(pools[1], &rng, POOL_L2, 2, 2, 6, 6, 2, 2, 2, 2, false);
@@ -360,6 +369,12 @@ int main(void)
             act_backward(d0, dy, x, n, kind, 0.0f);
             fastconv_act_backward(pools[1], d1, dy, x, n, kind, 0.0f);
             CHECK_TENSOR_NEAR(d0, d1, n, 0.0, 0.0);
+            /* the writing variant: dy * f'(x), whatever y1 held */
+            fastconv_act_backward_set(y1, dy, x, n, kind, 0.0f);
+            for (long i = 0; i < n; i++)
+                y0[i] = 0.0f;
+            act_backward(y0, dy, x, n, kind, 0.0f);
+            CHECK_TENSOR_NEAR(y0, y1, n, 0.0, 0.0);
         }
         free(x);
         free(dy);
