@@ -246,6 +246,8 @@ static void *net_create_lab(char *err, size_t err_size)
         return NULL;
     }
     scan_nets(L);
+    /* the default input is test digit #0: the class menu names its class */
+    L->class_sel = L->digits.labels[0];
     int i = find_net(L, "lenet-tiny");
     char nerr[512] = "";
     if (!load_net(L, i >= 0 ? i : 0, nerr, sizeof nerr)) {
@@ -564,7 +566,38 @@ static ColorScale layer_scale(const NetLab *L, int Lx)
     return colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, li->hi > 0.0f ? li->hi : 1.0f);
 }
 
-/* A legend bar across rc.w with min, 0 (diverging) and max under it, sized to fit. */
+/* The legend's numbers: "lo  hi", or "lo  0  hi" for a diverging scale. */
+static void legend_texts(const ColorScale *s, char *lo, char *hi, size_t size)
+{
+    colormap_format_value(s->lo, 2, lo, size);
+    colormap_format_value(s->hi, 2, hi, size);
+}
+
+/* Whether the legend's min and max fit on one line under a bar w px wide at 9 px or more;
+ * when not, they stack on two lines (min left, max right) rather than lose the max. */
+static bool legend_one_line(Render *r, const Theme *th, const ColorScale *s, int w)
+{
+    char lo[32], hi[32], all[80];
+    legend_texts(s, lo, hi, sizeof lo);
+    snprintf(all, sizeof all, "%s %s", lo, hi);
+    int tw = 0;
+    render_text_size(r, FONT_MONO, theme_px(th, 9), all, &tw, NULL);
+    return tw <= w;
+}
+
+/* The height a legend under a bar w px wide needs: the bar and one or two lines of numbers. */
+static int legend_height_for(Render *r, const Theme *th, const ColorScale *s, int w)
+{
+    int one = theme_px(th, 6) + theme_px(th, 1) +
+              render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
+    if (legend_one_line(r, th, s, w))
+        return one;
+    return theme_px(th, 6) + theme_px(th, 1) +
+           2 * render_line_height(r, FONT_MONO, theme_px(th, 9));
+}
+
+/* A legend bar across rc.w with min, 0 (diverging) and max under it, sized to fit; in a
+ * column too narrow for both numbers on one line the max goes on a second line. */
 static void draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s)
 {
     int bar_h = theme_px(th, 6);
@@ -579,32 +612,53 @@ static void draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s
     }
     render_rect_outline(r, (Rect){rc.x, rc.y, rc.w, bar_h}, 1, th->border);
     char lo[32], hi[32], all[80];
-    colormap_format_value(s->lo, 2, lo, sizeof lo);
-    colormap_format_value(s->hi, 2, hi, sizeof hi);
+    legend_texts(s, lo, hi, sizeof lo);
     bool div = s->kind == COLORMAP_DIVERGING;
+    int ty = rc.y + bar_h + theme_px(th, 1);
+    if (!legend_one_line(r, th, s, rc.w)) {
+        /* stacked: min under the bar's left end, max on the next line at its right end, and
+         * the tick in the middle marks 0 */
+        int size = theme_px(th, 9);
+        int lh = render_line_height(r, FONT_MONO, size);
+        /* a number wider than the bar loses decimals (-9.87, -9.9, -10) rather than be cut */
+        for (int d = 1; d >= 0; d--) {
+            int wl = 0, wh = 0;
+            render_text_size(r, FONT_MONO, size, lo, &wl, NULL);
+            render_text_size(r, FONT_MONO, size, hi, &wh, NULL);
+            if (wl <= rc.w && wh <= rc.w)
+                break;
+            colormap_format_value(s->lo, d, lo, sizeof lo);
+            colormap_format_value(s->hi, d, hi, sizeof hi);
+        }
+        if (div)
+            render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)},
+                        th->text_dim);
+        render_text_line(r, FONT_MONO, size, size, lo, (Rect){rc.x, ty, rc.w, lh},
+                         ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        render_text_line(r, FONT_MONO, size, size, hi, (Rect){rc.x, ty + lh, rc.w, lh},
+                         ALIGN_RIGHT | ALIGN_TOP, th->text_dim);
+        return;
+    }
     snprintf(all, sizeof all, div ? "%s  0  %s" : "%s  %s", lo, hi);
     int size = fit_size(r, th, FONT_MONO, THEME_SMALL, 9.0f, all, rc.w);
-    int ty = rc.y + bar_h + theme_px(th, 1);
     if (ty + render_line_height(r, FONT_MONO, size) > rc.y + rc.h + theme_px(th, 2))
         return;
     int w = 0;
     render_text_size(r, FONT_MONO, size, all, &w, NULL);
-    if (w > rc.w && div) {
-        /* without the 0 (the tick in the middle still marks it) */
+    if (w > rc.w) {
+        /* without the 0 (the tick in the middle still marks it), one space apart */
+        if (div)
+            render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)},
+                        th->text_dim);
         div = false;
         snprintf(all, sizeof all, "%s %s", lo, hi);
         size = fit_size(r, th, FONT_MONO, THEME_SMALL, 9.0f, all, rc.w);
-        render_text_size(r, FONT_MONO, size, all, &w, NULL);
-        render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)}, th->text_dim);
     }
     render_text(r, FONT_MONO, size, lo, rc.x, ty, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
-    if (w <= rc.w) {
-        render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP,
+    render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP, th->text_dim);
+    if (div)
+        render_text(r, FONT_MONO, size, "0", rc.x + rc.w / 2, ty, ALIGN_CENTER | ALIGN_TOP,
                     th->text_dim);
-        if (div)
-            render_text(r, FONT_MONO, size, "0", rc.x + rc.w / 2, ty, ALIGN_CENTER | ALIGN_TOP,
-                        th->text_dim);
-    }
 }
 
 static int legend_height(Render *r, const Theme *th)
@@ -742,7 +796,11 @@ static void layout(NetLab *L, LabContext *ctx, Rect st)
         if (i == n_sp - 1 && n_sp > 1)
             w = st.x + st.w - x;
         c->head = (Rect){x, st.y, w, head_h};
-        c->maps = (Rect){x, st.y + head_h, w, maps_h - head_h - leg_h - theme_px(th, 6)};
+        /* a column too narrow for "min max" on one line stacks them: a taller legend */
+        ColorScale cs = layer_scale(L, c->L);
+        int c_leg_h = legend_height_for(r, th, &cs, w * 3 / 4);
+        c_leg_h = c_leg_h > leg_h ? c_leg_h : leg_h;
+        c->maps = (Rect){x, st.y + head_h, w, maps_h - head_h - c_leg_h - theme_px(th, 6)};
         Shape s = m->info[c->L].out;
         c->n_maps = s.c < MAX_MAPS ? s.c : MAX_MAPS;
         float max_cell = (float)theme_px(th, c->L == 0 ? 16 : 12);
@@ -761,8 +819,8 @@ static void layout(NetLab *L, LabContext *ctx, Rect st)
             left = x + (w - min_lw) / 2;
             lw = min_lw;
         }
-        c->legend = (Rect){left, bottom + theme_px(th, 6), lw, leg_h};
-        int u = c->legend.y + leg_h - st.y;
+        c->legend = (Rect){left, bottom + theme_px(th, 6), lw, c_leg_h};
+        int u = c->legend.y + c_leg_h - st.y;
         used = u > used ? u : used;
         x += w + gap;
     }
@@ -1565,14 +1623,17 @@ static void net_draw(void *state, LabContext *ctx)
                    have_rf ? rf : NULL, L->hover.L);
     if (L->has_out)
         draw_out(L, ctx, step, have_rf ? rf : NULL, L->hover.L);
-    /* the hovered unit itself: a cyan cell on its map */
+    /* the hovered unit itself: a 2 px cyan outline just outside its cell (the cell keeps its
+     * colour), ringed in the background colour so it reads on light cells too */
     if (have_rf) {
         const MapCol *c = col_of(L, L->hover.L);
         if (c && L->hover.c < c->n_maps) {
             Shape s = m->info[c->L].out;
             Rect cr = cell_rect(c->map[L->hover.c], s.h, s.w, L->hover.y, L->hover.y,
                                 L->hover.x, L->hover.x);
-            render_rect(r, cr, color_alpha(th->hover, 160));
+            int t = theme_px(th, 2);
+            render_rect_outline(r, rect_inset(cr, -t - 1), 1, th->bg);
+            render_rect_outline(r, rect_inset(cr, -t), t, th->hover);
         }
         unit_text(L, &L->hover, rf);
         if (hov.valid)
@@ -1615,6 +1676,19 @@ static void net_draw(void *state, LabContext *ctx)
     }
 }
 
+/* The H overlay's rows for this lab (net_key and the mouse in net_draw). */
+static const UiHelpRow net_help[] = {
+    {"D  \xE2\x87\xA7" "D", "next / previous test digit"},
+    {"K  \xE2\x87\xA7" "K", "next / previous class: the next test digit of that class"},
+    {"W", "trained (1 epoch) / initial weights"},
+    {"N  \xE2\x87\xA7" "N", "next / previous net in assets/nets"},
+    {"C", "clear the canvas and draw: drag on the input, Shift+drag erases"},
+    {"hover", "a unit: its value and receptive field traced back to the input"},
+    {"click", "a unit pins it (click it again to unpin)"},
+    {"drop", "a PNG, JPEG, BMP or PGM on the window becomes the input"},
+    {NULL, NULL},
+};
+
 const LabDef lab_network = {
     .name = "network",
     .title = "Network",
@@ -1627,6 +1701,7 @@ const LabDef lab_network = {
     .timeline = net_timeline,
     .key = net_key,
     .drop = net_drop,
+    .help = net_help,
 };
 
 /* ---- test-facing reads (lab_network.h) ---------------------------------------------------- */
@@ -1672,6 +1747,20 @@ bool lab_network_bar_rect(void *state, int k, Rect *out)
         return false;
     *out = L->out.bar[k];
     return true;
+}
+
+bool lab_network_legend_rect(void *state, int Lx, Rect *out)
+{
+    const MapCol *col = col_of(state, Lx);
+    if (!col)
+        return false;
+    *out = col->legend;
+    return true;
+}
+
+int lab_network_class(void *state)
+{
+    return ((const NetLab *)state)->class_sel;
 }
 
 const char *lab_network_equation(void *state, int line)

@@ -18,6 +18,10 @@ bool lab_network_head_rect(void *state, int L, Rect *out);
 /* The vector strip of layer L, or a row's logit cell (L = the logits' layer) or bar. */
 bool lab_network_strip_rect(void *state, int L, Rect *out);
 bool lab_network_bar_rect(void *state, int k, Rect *out);
+/* The legend under layer L's maps (bar and numbers) as last laid out. */
+bool lab_network_legend_rect(void *state, int L, Rect *out);
+/* The class the Class menu shows (the current test digit's label once one is picked). */
+int lab_network_class(void *state);
 /* Line 0 or 1 of the equation strip as last drawn. */
 const char *lab_network_equation(void *state, int line);
 

@@ -15,6 +15,8 @@
 #include "test.h"
 #include "viz/colormap.h"
 
+#include "lab_help_check.h"
+
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,6 +533,104 @@ static void test_frame_trained(void)
     harness_close(&h);
 }
 
+/* The default scene's Class menu names the default digit's class (test digit #0 is a 7); a
+ * pinned unit has a 2 px cyan outline just outside its cell, which keeps its own colour; the
+ * H overlay lists the lab's keys and each letter is one the lab takes. */
+static void test_frame_class_outline_help(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    const LabDef *lab = NULL;
+    void *st = open_net(&h, &lab);
+    if (!st) {
+        harness_close(&h);
+        return;
+    }
+    CHECK_INT_EQ(7, lab_network_class(st));
+    CHECK(set(lab, st, "weights", "init"));
+    CHECK(set(lab, st, "digit", "1"));
+    CHECK_INT_EQ(6, lab_network_class(st)); /* test digit #1 is a 6 */
+    CHECK(set(lab, st, "hover", "4,7,5,5"));
+    frame(&h, true);
+    Rect mr;
+    CHECK(lab_network_map_rect(st, 4, 7, &mr));
+    /* cell (5, 5) of the 10x10 map */
+    int ax = mr.x + 5 * mr.w / 10, bx = mr.x + 6 * mr.w / 10;
+    int ay = mr.y + 5 * mr.h / 10, by = mr.y + 6 * mr.h / 10;
+    CHECK(bx - ax >= 3);
+    const NetLabModel *m = lab_network_model(st);
+    float lim = fmaxf(fabsf(m->info[4].lo), fabsf(m->info[4].hi));
+    ColorScale cs = colorscale_make(COLORMAP_DIVERGING, -lim, lim);
+    float v = netlab_unit_value(m, 4, 7, 5, 5);
+    /* the cell's middle keeps the map's colour */
+    CHECK(pixel(&h, (ax + bx) / 2, (ay + by) / 2) == rgb(colorscale_color(&cs, v)));
+    /* both rows of the outline above and below the cell, and both columns beside it */
+    int ring = 0, want = 0;
+    for (int t = 1; t <= 2; t++) {
+        for (int x = ax; x < bx; x++) {
+            ring += pixel(&h, x, ay - t) == 0x4cc9f0;
+            ring += pixel(&h, x, by + t - 1) == 0x4cc9f0;
+            want += 2;
+        }
+        for (int y = ay; y < by; y++) {
+            ring += pixel(&h, ax - t, y) == 0x4cc9f0;
+            ring += pixel(&h, bx + t - 1, y) == 0x4cc9f0;
+            want += 2;
+        }
+    }
+    CHECK_INT_EQ(want, ring);
+    /* the keys: D, K, W, N, C and their shifted forms */
+    CHECK_INT_EQ(8, lab_help_check(h.app, lab, st));
+    harness_close(&h);
+}
+
+/* A column too narrow for "min max" on one line (800x600 at UI scale 1.5, which the app caps
+ * at about 1.1: the second conv's legend is about 53 px wide) still shows both: the min on the first line under the bar's
+ * left end, the max on the second at its right end, both inside the legend's rect. */
+static void test_frame_narrow_legends(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 800, 600, 1.5f));
+    const LabDef *lab = NULL;
+    void *st = open_net(&h, &lab);
+    if (!st) {
+        harness_close(&h);
+        return;
+    }
+    CHECK(set(lab, st, "weights", "init"));
+    frame(&h, true);
+    frame(&h, true);
+    Rect m0, leg;
+    CHECK(lab_network_map_rect(st, 1, 0, &m0));
+    CHECK(lab_network_legend_rect(st, 1, &leg));
+    CHECK(leg.y >= m0.y + m0.h);
+    CHECK(leg.y + leg.h <= 600);
+    /* the app caps the scale at 800x600 (about 1.1): the legend's sizes at the scale used */
+    const Theme *th = &h.app->th;
+    CHECK(th->scale > 1.05f);
+    int bar = theme_px(th, 6) + theme_px(th, 1);
+    int lh = render_line_height(h.r, FONT_MONO, theme_px(th, 9));
+    CHECK(leg.h >= bar + 2 * lh);
+    Rect first = {leg.x, leg.y + bar, leg.w, lh};
+    Rect second_right = {leg.x + leg.w / 2, leg.y + bar + lh, leg.w - leg.w / 2, lh};
+    CHECK(bright_pixels(&h, first) > 10);
+    CHECK(bright_pixels(&h, second_right) > 10);
+    /* a wide column (the second conv's relu at 1280x800) keeps one line */
+    harness_close(&h);
+    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    st = open_net(&h, &lab);
+    if (st) {
+        CHECK(set(lab, st, "weights", "init"));
+        frame(&h, true);
+        CHECK(lab_network_legend_rect(st, 5, &leg));
+        int lh1 = render_line_height(h.r, FONT_MONO, 12);
+        CHECK(leg.h < 6 + 1 + 2 * lh1);
+        Rect right = {leg.x + leg.w / 2, leg.y + 7, leg.w - leg.w / 2, lh1};
+        CHECK(bright_pixels(&h, right) > 10);
+    }
+    harness_close(&h);
+}
+
 int main(void)
 {
     test_formatting();
@@ -545,6 +645,8 @@ int main(void)
     test_frame_hover_and_step();
     test_options_and_sizes();
     test_frame_trained();
+    test_frame_class_outline_help();
+    test_frame_narrow_legends();
     SDL_Quit();
     return test_summary();
 }
