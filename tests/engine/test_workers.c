@@ -1,12 +1,22 @@
 /* test_workers.c - the pool runs every task of a job exactly once, job after job, with any
  * thread count (also more tasks than one ticket holds), hands out thread numbers in range,
- * and reserves aligned scratch. */
+ * reserves aligned scratch, and an idle pool goes to sleep instead of burning CPU. */
+#define _POSIX_C_SOURCE 200809L
 #include "engine/workers.h"
 #include "test.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
+
+/* CPU seconds used by the whole process so far (every thread). */
+static double process_cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
 
 typedef struct Count {
     atomic_int *hits; /* (n_tasks) */
@@ -64,5 +74,25 @@ int main(void)
     }
     CHECK(!workers_reserve(NULL, 10, 10));
     workers_destroy(NULL);
+
+    /* idle between jobs: the workers poll for a moment after a job (the next one usually
+     * follows within microseconds), then sleep; over 400 ms of idling the process uses
+     * almost no CPU (a spinning pool of 3 would use 800 ms on two cores) */
+    {
+        Workers *wk = workers_create(3);
+        CHECK(run_jobs(wk, 8, 5));
+        struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL); /* the polling after the job ends in here */
+        double cpu0 = process_cpu_seconds();
+        for (int i = 0; i < 4; i++)
+            nanosleep(&pause, NULL);
+        double idle_cpu = process_cpu_seconds() - cpu0;
+        CHECK(idle_cpu < 0.02);
+        if (idle_cpu >= 0.02)
+            fprintf(stderr, "  idle pool used %.3f s of CPU in 0.4 s\n", idle_cpu);
+        /* and it still wakes for the next job */
+        CHECK(run_jobs(wk, 8, 3));
+        workers_destroy(wk);
+    }
     return test_summary();
 }
