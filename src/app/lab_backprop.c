@@ -11,6 +11,7 @@
 #include "viz/colormap.h"
 #include "viz/grid.h"
 
+#include <SDL.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,11 @@ typedef struct BpLab {
     int n_hov;
 } BpLab;
 
-static const char *const net_items[2] = {"tiny (1\xC3\x97" "8\xC3\x97" "8)", "lenet-tiny (28\xC3\x97" "28)"};
-static const char *const net_names[2] = {"tiny", "lenet-tiny"};
+#define N_NETS 3
+static const char *const net_items[N_NETS] = {"tiny (1\xC3\x97" "8\xC3\x97" "8)",
+                                             "sse: sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y\xE2\x88\x92t)\xC2\xB2",
+                                             "lenet-tiny (28\xC3\x97" "28)"};
+static const char *const net_names[N_NETS] = {"tiny", "sse", "lenet-tiny"};
 
 static void rebuild(BpLab *L)
 {
@@ -155,13 +159,18 @@ static bool bp_set_option(void *state, const char *key, const char *value, char 
         L->lr = f;
     } else if (strcmp(key, "net") == 0) {
         int idx = -1;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < N_NETS; i++)
             if (strcmp(value, net_names[i]) == 0)
                 idx = i;
         if (strcmp(value, "backprop-tiny") == 0)
             idx = 0;
+        if (strcmp(value, "backprop-sse") == 0)
+            idx = 1;
         if (idx < 0) {
-            snprintf(err, err_size, "net=%s: expected tiny or lenet-tiny", value);
+            snprintf(err, err_size,
+                     "net=%s: expected tiny (softmax, cross-entropy), sse (sigmoid outputs, sum "
+                     "of squared errors) or lenet-tiny",
+                     value);
             return false;
         }
         snprintf(L->net_name, sizeof L->net_name, "%s", net_names[idx]);
@@ -195,6 +204,32 @@ static bool bp_update(void *state, double dt)
     (void)dt;
     BpLab *L = state;
     return L->tl.playing;
+}
+
+/* D / Shift+D: the next / previous test digit; N / Shift+N: the next / previous net. The scene
+ * is rebuilt at the next frame (the timeline keeps its position where it can). */
+static bool bp_key(void *state, int key, bool ctrl, bool shift)
+{
+    BpLab *L = state;
+    if (ctrl)
+        return false;
+    if (key == SDLK_d) {
+        int n = L->digits->n;
+        L->digit = ((L->digit + (shift ? -1 : 1)) % n + n) % n;
+        L->dirty = true;
+        return true;
+    }
+    if (key == SDLK_n) {
+        int cur = 0;
+        for (int k = 0; k < N_NETS; k++)
+            if (strcmp(L->net_name, net_names[k]) == 0)
+                cur = k;
+        cur = (cur + (shift ? N_NETS - 1 : 1)) % N_NETS;
+        snprintf(L->net_name, sizeof L->net_name, "%s", net_names[cur]);
+        L->dirty = true;
+        return true;
+    }
+    return false;
 }
 
 /* ------------------------------------------------------------------------- drawing helpers */
@@ -299,6 +334,41 @@ static void row_rects(const Theme *th, Rect area, const int *cols, int n, int ce
     }
 }
 
+/* Cell size and column rects for the n grids v side by side in area (row_cell, row_rects;
+ * each grid's padding ring counts). When a grid's "title shape" would not fit its column at
+ * the body size, every grid of the row moves its shape to the second title line (all alike,
+ * so the grids stay level) and the cells give that line room, rather than the titles
+ * shrinking to 10 px. */
+static int row_fit(LabContext *ctx, Rect area, GridView **v, int n, int gap, Rect *rc)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    int rows[8] = {0}, cols[8] = {0};
+    n = n < 8 ? n : 8;
+    for (int k = 0; k < n; k++) {
+        rows[k] = v[k]->rows + v[k]->pad_top + v[k]->pad_bottom;
+        cols[k] = v[k]->cols + v[k]->pad_left + v[k]->pad_right;
+    }
+    int cell = row_cell(r, th, area, rows, cols, n, gap);
+    row_rects(th, area, cols, n, cell, gap, rc);
+    bool below = false;
+    for (int k = 0; k < n; k++)
+        below |= v[k]->title && v[k]->shape && v[k]->shape[0] &&
+                 !grid_title_fits(r, th, v[k]->title, v[k]->shape, rc[k].w);
+    if (!below)
+        return cell;
+    for (int k = 0; k < n; k++)
+        if (v[k]->shape && v[k]->shape[0]) {
+            v[k]->note = v[k]->shape;
+            v[k]->shape = "";
+        }
+    Rect shorter = area;
+    shorter.h -= render_line_height(r, FONT_SANS_BOLD, body_px(th));
+    cell = row_cell(r, th, shorter, rows, cols, n, gap);
+    row_rects(th, area, cols, n, cell, gap, rc);
+    return cell;
+}
+
 /* Amber outlines of the cells [c0, c1) (flat indices of a rows×cols view), as at most three
  * boxes: the partial first row, the full rows, the partial last row. */
 static void outline_range(LabContext *ctx, const GridView *v, const GridLayout *lay, long c0,
@@ -393,7 +463,31 @@ static void fill_shown(BpLab *L, const BpPhase *ph, long done)
 
 /* --------------------------------------------------------------------------- the phases */
 
-/* p − y: three vectors stacked, p, the one-hot y and the gradient filling in. */
+/* The note under the gradient's title: what the entries filled in so far add up to. For
+ * cross-entropy Σ(p − y) ends at 0 (p and the one-hot y both sum to 1); for the sum of squared
+ * errors ½·Σ(y − t)² ends at the loss L itself. */
+static void loss_note(const BpModel *m, const BpPhase *ph, long done, char *buf, size_t size)
+{
+    long k = ph->cells;
+    double sum = 0.0;
+    for (long c = 0; c < done && c < k; c++)
+        sum += ph->kind == BP_LOSS_XENT ? ph->val[c] : 0.5 * ph->val[c] * ph->val[c];
+    /* a float sum of ten entries is 0 to about 1e-8; say 0, not −0.0000 */
+    if (fabs(sum) < 5e-5)
+        sum = 0.0;
+    char v[32];
+    snprintf(v, sizeof v, "%s%.4f", sum < 0.0 ? "\xE2\x88\x92" : "", fabs(sum));
+    if (ph->kind == BP_LOSS_XENT)
+        snprintf(buf, size, "\xCE\xA3 so far = %s%s", v,
+                 done >= k ? "  (p and y both sum to 1)" : "");
+    else
+        snprintf(buf, size, "\xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2 so far = %s%s", v,
+                 done >= k ? "  = L" : "");
+    (void)m;
+}
+
+/* p − y (or y − t): three vectors stacked, p (y), the one-hot y (t) and the gradient filling
+ * in, with what its entries add up to on the gradient's second title line. */
 static void draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done)
 {
     BpModel *m = &L->m;
@@ -407,10 +501,16 @@ static void draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     int k = (int)ph->cells;
     int rows[1] = {1}, cols[1] = {k};
     int gap = theme_px(ctx->th, 8);
-    Rect third = {area.x, area.y, area.w, (area.h - 2 * gap) / 3};
+    /* the gradient's third is a line taller: its second title line says what it sums to */
+    int note_h = render_line_height(ctx->r, FONT_SANS_BOLD, body_px(ctx->th));
+    Rect third = {area.x, area.y, area.w, (area.h - 2 * gap - note_h) / 3};
     int cell = row_cell(ctx->r, ctx->th, third, rows, cols, 1, gap);
-    char t1[64], t2[64], t3[96], n3[48], logits[32];
-    snprintf(t1, sizeof t1, "%s", xent ? "p = softmax(z)" : "y = output");
+    char t1[64], t2[64], t3[96], n3[48], logits[32], out[32], note[128];
+    bp_model_tensor_name(m, last, out, sizeof out);
+    if (xent)
+        snprintf(t1, sizeof t1, "p = softmax(z)");
+    else
+        snprintf(t1, sizeof t1, "y = %s, the output", out);
     snprintf(t2, sizeof t2, "%s one-hot, label %d", xent ? "y" : "t", m->label);
     bp_model_tensor_name(m, xent ? last - 1 : last, logits, sizeof logits);
     snprintf(t3, sizeof t3, "\xE2\x88\x82L/\xE2\x88\x82%s = %s", logits, xent ? "p \xE2\x88\x92 y" : "y \xE2\x88\x92 t");
@@ -422,12 +522,15 @@ static void draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     GridView vg = make_view(ctx, t3, shape, L->shown_val, 1, k,
                             colorscale_fit(COLORMAP_DIVERGING, ph->val, k), 3);
     vg.shown = L->shown_mask;
+    loss_note(m, ph, done, note, sizeof note);
+    vg.note = note;
     char np[16];
     snprintf(np, sizeof np, "%s[", xent ? "p" : "y");
     GridLayout lp = draw_view(L, ctx, &vp, third, cell, np);
     third.y += third.h + gap;
     GridLayout ly = draw_view(L, ctx, &vy, third, cell, xent ? "y[" : "t[");
     third.y += third.h + gap;
+    third.h += note_h;
     snprintf(n3, sizeof n3, "\xE2\x88\x82L/\xE2\x88\x82%s[", logits);
     GridLayout lg = draw_view(L, ctx, &vg, third, cell, n3);
     if (done > 0) {
@@ -435,14 +538,6 @@ static void draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
         outline_cell(ctx, &vy, &ly, 0, (int)st->focus, ctx->th->accent);
         outline_range(ctx, &vg, &lg, st->cell0, st->cell1, ctx->th->accent);
     }
-    /* the sum of what is filled in: 0 once complete */
-    double sum = 0.0;
-    for (long c = 0; c < done && c < k; c++)
-        sum += ph->val[c];
-    char s[96];
-    snprintf(s, sizeof s, "\xCE\xA3 so far = %.6f%s", sum, done >= k ? "  (p sums to 1, y to 1)" : "");
-    render_text(ctx->r, FONT_MONO, body_px(ctx->th), s, lg.cells.x + lg.cells.w + theme_px(ctx->th, 16),
-                lg.cells.y + lg.cells.h / 2, ALIGN_LEFT | ALIGN_MIDDLE, ctx->th->text_dim);
 }
 
 /* The dense layer as an outer product: δ down the left, x (or the result) along the top or
@@ -590,24 +685,22 @@ static void draw_flatten(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     outline_cell(ctx, &vf, &lf, 0, (int)st->focus, ctx->th->accent);
     /* up to 4 planes side by side */
     int planes = s.c < 4 ? s.c : 4;
-    int rows[4], cols[4];
-    for (int c = 0; c < planes; c++) {
-        rows[c] = s.h;
-        cols[c] = s.w;
-    }
-    int pc = row_cell(ctx->r, ctx->th, bot, rows, cols, planes, gap);
-    Rect rc[4];
-    row_rects(ctx->th, bot, cols, planes, pc, gap, rc);
-    char dn[48];
+    char dn[48], shp[4][48];
     dname(m, i - 1, dn, sizeof dn);
+    GridView vm[4];
+    GridView *row[4];
     for (int c = 0; c < planes; c++) {
-        char shp[48];
-        plane_shape(m, i - 1, c, shp, sizeof shp);
-        GridView vm = make_view(ctx, dn, shp, g + (long)c * s.h * s.w, s.h, s.w, sc, 3);
-        GridLayout lm = draw_view(L, ctx, &vm, rc[c], pc, NULL);
+        plane_shape(m, i - 1, c, shp[c], sizeof shp[c]);
+        vm[c] = make_view(ctx, dn, shp[c], g + (long)c * s.h * s.w, s.h, s.w, sc, 3);
+        row[c] = &vm[c];
+    }
+    Rect rc[4];
+    int pc = row_fit(ctx, bot, row, planes, gap, rc);
+    for (int c = 0; c < planes; c++) {
+        GridLayout lm = draw_view(L, ctx, &vm[c], rc[c], pc, NULL);
         long plane = (long)s.h * s.w;
         if (s.rank == 3 && st->focus / plane == c)
-            outline_cell(ctx, &vm, &lm, (int)(st->focus % plane / s.w), (int)(st->focus % s.w),
+            outline_cell(ctx, &vm[c], &lm, (int)(st->focus % plane / s.w), (int)(st->focus % s.w),
                          ctx->th->accent);
     }
 }
@@ -649,11 +742,7 @@ static void draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
                     res[(oy * g->sh + dy) * g->w + ox * g->sw + dx] += ph->val[c];
         }
     }
-    int rows[3] = {g->h, g->oh, g->h}, cols[3] = {g->w, g->ow, g->w};
     int gap = theme_px(th, 40);
-    int cell = row_cell(ctx->r, th, area, rows, cols, 3, gap);
-    Rect rc[3];
-    row_rects(th, area, cols, 3, cell, gap, rc);
     char an[32], t1[64], t2[64], t3[64], s1[48], s2[48], nm[128];
     bp_model_tensor_name(m, i - 1, an, sizeof an);
     snprintf(t1, sizeof t1, "%s (forward)", an);
@@ -665,18 +754,21 @@ static void draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
                             colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL,
                                            m->acts->out[i - 1], (int)(plane_in * g->c)),
                             2);
-    snprintf(nm, sizeof nm, "%.100s[%d,", an, ch);
-    GridLayout la = draw_view(L, ctx, &va, rc[0], cell, nm);
     dname(m, i, t2, sizeof t2);
     plane_shape(m, i, ch, s2, sizeof s2);
     GridView vu = make_view(ctx, t2, s2, up, g->oh, g->ow,
                             colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->c)), 3);
-    snprintf(nm, sizeof nm, "%.100s[%d,", t2, ch);
-    GridLayout lu = draw_view(L, ctx, &vu, rc[1], cell, nm);
     dname(m, i - 1, t3, sizeof t3);
     GridView vr = make_view(ctx, t3, s1, res, g->h, g->w,
                             colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i - 1], (int)(plane_in * g->c)), 3);
     vr.shown = mask;
+    Rect rc[3];
+    GridView *row[3] = {&va, &vu, &vr};
+    int cell = row_fit(ctx, area, row, 3, gap, rc);
+    snprintf(nm, sizeof nm, "%.100s[%d,", an, ch);
+    GridLayout la = draw_view(L, ctx, &va, rc[0], cell, nm);
+    snprintf(nm, sizeof nm, "%.100s[%d,", t2, ch);
+    GridLayout lu = draw_view(L, ctx, &vu, rc[1], cell, nm);
     snprintf(nm, sizeof nm, "%.100s[%d,", t3, ch);
     GridLayout lr = draw_view(L, ctx, &vr, rc[2], cell, nm);
     lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2, lu.cells.y + lu.cells.h / 2);
@@ -731,11 +823,7 @@ static void draw_act(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lon
         L->mask[k] = act_deriv(l->act, l->param, z[k]);
     fill_shown(L, ph, done);
     long total = shape_elems(s);
-    int rows[4] = {h, h, h, h}, cols[4] = {w, w, w, w};
     int gap = theme_px(th, 32);
-    int cell = row_cell(ctx->r, th, area, rows, cols, 4, gap);
-    Rect rc[4];
-    row_rects(th, area, cols, 4, cell, gap, rc);
     char zn[32], an[32], t[4][80], shp[48], nm[128];
     bp_model_tensor_name(m, i - 1, zn, sizeof zn);
     bp_model_tensor_name(m, i, an, sizeof an);
@@ -754,6 +842,9 @@ static void draw_act(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lon
     v[3] = make_view(ctx, t[3], shp, L->shown_val + ch * plane, h, w,
                      colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)total), 3);
     v[3].shown = L->shown_mask + ch * plane;
+    Rect rc[4];
+    GridView *row[4] = {&v[0], &v[1], &v[2], &v[3]};
+    int cell = row_fit(ctx, area, row, 4, gap, rc);
     GridLayout lay[4];
     for (int k = 0; k < 4; k++) {
         if (k == 1)
@@ -799,21 +890,20 @@ static void draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     fill_shown(L, ph, done);
     int gap = theme_px(th, 40);
     if (bias) {
-        int rows[2] = {g->oh, g->o}, cols[2] = {g->ow, 1};
-        int cell = row_cell(ctx->r, th, area, rows, cols, 2, gap);
-        Rect rc[2];
-        row_rects(th, area, cols, 2, cell, gap, rc);
         snprintf(t[0], sizeof t[0], "\xE2\x88\x82L/\xE2\x88\x82%s", zn);
         plane_shape(m, i, o, s[0], sizeof s[0]);
         GridView vz = make_view(ctx, t[0], s[0], dz, g->oh, g->ow,
                                 colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
-        snprintf(nm, sizeof nm, "%.100s[%d,", t[0], o);
-        GridLayout lz = draw_view(L, ctx, &vz, rc[0], cell, nm);
         snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xA3", kn);
         snprintf(s[1], sizeof s[1], "(%d)", g->o);
         GridView vb = make_view(ctx, t[1], s[1], L->shown_val, g->o, 1,
                                 colorscale_fit(COLORMAP_DIVERGING, ph->val, g->o), 3);
         vb.shown = L->shown_mask;
+        Rect rc[2];
+        GridView *row[2] = {&vz, &vb};
+        int cell = row_fit(ctx, area, row, 2, gap, rc);
+        snprintf(nm, sizeof nm, "%.100s[%d,", t[0], o);
+        GridLayout lz = draw_view(L, ctx, &vz, rc[0], cell, nm);
         snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", kn);
         GridLayout lb = draw_view(L, ctx, &vb, rc[1], cell, nm);
         lsu_draw_operator(ctx->r, th, "\xCE\xA3", rc[0].x + rc[0].w + gap / 2, lz.cells.y + lz.cells.h / 2);
@@ -823,10 +913,6 @@ static void draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
         }
         return;
     }
-    int rows[3] = {g->h + g->pt + g->pb, g->oh, g->kh}, cols[3] = {g->w + g->pl + g->pr, g->ow, g->kw};
-    int cell = row_cell(ctx->r, th, area, rows, cols, 3, gap);
-    Rect rc[3];
-    row_rects(th, area, cols, 3, cell, gap, rc);
     snprintf(t[0], sizeof t[0], "%s (input)", i > 0 ? xn : "x");
     plane_shape(m, i - 1, c, s[0], sizeof s[0]);
     bool neg = false;
@@ -838,20 +924,23 @@ static void draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     vx.pad_bottom = g->pb;
     vx.pad_left = g->pl;
     vx.pad_right = g->pr;
-    snprintf(nm, sizeof nm, "%.100s[%d,", i > 0 ? xn : "x", c);
-    GridLayout lx = draw_view(L, ctx, &vx, rc[0], cell, nm);
     snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s slides", zn);
     plane_shape(m, i, o, s[1], sizeof s[1]);
     GridView vz = make_view(ctx, t[1], s[1], dz, g->oh, g->ow,
                             colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
-    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,", zn, o);
-    GridLayout lz = draw_view(L, ctx, &vz, rc[1], cell, nm);
     snprintf(t[2], sizeof t[2], "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d]", kn, o, c);
     snprintf(s[2], sizeof s[2], "(%d\xC3\x97%d)", g->kh, g->kw);
     long base = ((long)o * g->c + c) * kk;
     GridView vk = make_view(ctx, t[2], s[2], L->shown_val + base, g->kh, g->kw,
                             colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
     vk.shown = L->shown_mask + base;
+    Rect rc[3];
+    GridView *row[3] = {&vx, &vz, &vk};
+    int cell = row_fit(ctx, area, row, 3, gap, rc);
+    snprintf(nm, sizeof nm, "%.100s[%d,", i > 0 ? xn : "x", c);
+    GridLayout lx = draw_view(L, ctx, &vx, rc[0], cell, nm);
+    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,", zn, o);
+    GridLayout lz = draw_view(L, ctx, &vz, rc[1], cell, nm);
     snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d,", kn, o, c);
     GridLayout lk = draw_view(L, ctx, &vk, rc[2], cell, nm);
     int mid = lx.cells.y + lx.cells.h / 2;
@@ -893,11 +982,7 @@ static void draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     fill_shown(L, ph, done);
     const float *w = m->net->params + l->w_off + ((long)o * g->c + c) * kk;
     const float *dz = m->acts->grad[i] + o * plane_out;
-    int rows[3] = {g->oh, g->kh, g->h}, cols[3] = {g->ow, g->kw, g->w};
     int gap = theme_px(th, 40);
-    int cell = row_cell(ctx->r, th, area, rows, cols, 3, gap);
-    Rect rc[3];
-    row_rects(th, area, cols, 3, cell, gap, rc);
     char zn[32], kn[32], t[3][80], s[3][48], nm[128];
     bp_model_tensor_name(m, i, zn, sizeof zn);
     bp_model_weight_name(m, i, false, kn, sizeof kn);
@@ -905,17 +990,20 @@ static void draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     plane_shape(m, i, o, s[0], sizeof s[0]);
     GridView vz = make_view(ctx, t[0], s[0], dz, g->oh, g->ow,
                             colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
-    snprintf(nm, sizeof nm, "%.100s[%d,", t[0], o);
-    GridLayout lz = draw_view(L, ctx, &vz, rc[0], cell, nm);
     snprintf(t[1], sizeof t[1], "%s[%d,%d]", kn, o, c);
     snprintf(s[1], sizeof s[1], "(%d\xC3\x97%d)", g->kh, g->kw);
     GridView vk = make_view(ctx, t[1], s[1], w, g->kh, g->kw, colorscale_fit(COLORMAP_DIVERGING, w, (int)kk), 3);
-    draw_view(L, ctx, &vk, rc[1], cell, NULL);
     dname(m, i - 1, t[2], sizeof t[2]);
     plane_shape(m, i - 1, c, s[2], sizeof s[2]);
     GridView vx = make_view(ctx, t[2], s[2], L->shown_val + c * plane_in, g->h, g->w,
                             colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
     vx.shown = L->shown_mask + c * plane_in;
+    Rect rc[3];
+    GridView *row[3] = {&vz, &vk, &vx};
+    int cell = row_fit(ctx, area, row, 3, gap, rc);
+    snprintf(nm, sizeof nm, "%.100s[%d,", t[0], o);
+    GridLayout lz = draw_view(L, ctx, &vz, rc[0], cell, nm);
+    draw_view(L, ctx, &vk, rc[1], cell, NULL);
     snprintf(nm, sizeof nm, "%.100s[%d,", t[2], c);
     GridLayout lx = draw_view(L, ctx, &vx, rc[2], cell, nm);
     lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2, lz.cells.y + lz.cells.h / 2);
@@ -968,11 +1056,11 @@ static void draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     ColorScale sg = colorscale_fit(COLORMAP_DIVERGING, grad, (int)l->n_w);
     int vgap = theme_px(th, 8);
     Rect row = {area.x, area.y, area.w, (area.h - (nrows - 1) * vgap) / nrows};
-    int rows[3] = {kh, kh, kh}, cols[3] = {kw, kw, kw};
-    int cell = row_cell(ctx->r, th, row, rows, cols, 3, gap);
+    /* the titles of every row alike: the first row decides the cell and where shapes go */
+    int cell = 0;
+    bool notes = false;
     for (int k = 0; k < nrows; k++) {
         Rect rc[3];
-        row_rects(th, row, cols, 3, cell, gap, rc);
         int o = l->kind == LAYER_DENSE ? 0 : k / l->conv.c, c = l->kind == LAYER_DENSE ? 0 : k % l->conv.c;
         if (l->kind == LAYER_DENSE) {
             snprintf(t[0], sizeof t[0], "%s before", kn);
@@ -989,6 +1077,18 @@ static void draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
         GridView v0 = make_view(ctx, t[0], s, before + base, kh, kw, sw, 3);
         GridView v1 = make_view(ctx, t[1], s, grad + base, kh, kw, sg, 3);
         GridView v2 = make_view(ctx, t[2], s, after + base, kh, kw, sw, 3);
+        GridView *trio[3] = {&v0, &v1, &v2};
+        if (k == 0) {
+            cell = row_fit(ctx, row, trio, 3, gap, rc);
+            notes = v0.note != NULL;
+        } else {
+            int cols[3] = {kw, kw, kw};
+            row_rects(th, row, cols, 3, cell, gap, rc);
+            for (int j = 0; notes && j < 3; j++) {
+                trio[j]->note = trio[j]->shape;
+                trio[j]->shape = "";
+            }
+        }
         snprintf(nm, sizeof nm, "%s before[%d,%d,", kn, o, c);
         GridLayout l0 = draw_view(L, ctx, &v0, rc[0], cell, nm);
         snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d,", kn, o, c);
@@ -1068,8 +1168,11 @@ static void draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
     UiColumn col = ui_column(ctx->controls, th);
     int gap = ui_gap(th), label_w = theme_px(th, 64);
     Rect row = ui_column_next(&col, 1);
-    int net = strcmp(L->net_name, "tiny") == 0 ? 0 : 1;
-    if (ui_dropdown(ui, ui_id("bp.net"), row, net_items, 2, &net)) {
+    int net = 0;
+    for (int k = 0; k < N_NETS; k++)
+        if (strcmp(L->net_name, net_names[k]) == 0)
+            net = k;
+    if (ui_dropdown(ui, ui_id("bp.net"), row, net_items, N_NETS, &net)) {
         snprintf(L->net_name, sizeof L->net_name, "%s", net_names[net]);
         L->dirty = true;
     }
@@ -1405,6 +1508,16 @@ static void bp_draw(void *state, LabContext *ctx)
     }
 }
 
+/* The H overlay's rows for this lab (bp_key, the phase list and the mouse in bp_draw). */
+static const UiHelpRow bp_help[] = {
+    {"D  \xE2\x87\xA7" "D", "next / previous test digit (the whole backward is recomputed)"},
+    {"N  \xE2\x87\xA7" "N", "net: tiny (softmax), sse (sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2), lenet-tiny"},
+    {"click", "a phase of the list: jump to its first step"},
+    {"hover", "a cell: its value, named by what it is the derivative of"},
+    {"fields", "Digit # and \xCE\xB7: type a number, drag sideways, wheel or \xE2\x86\x91 \xE2\x86\x93"},
+    {NULL, NULL},
+};
+
 const LabDef lab_backprop = {
     .name = "backprop",
     .title = "Backprop",
@@ -1416,4 +1529,6 @@ const LabDef lab_backprop = {
     .update = bp_update,
     .draw = bp_draw,
     .timeline = bp_timeline,
+    .key = bp_key,
+    .help = bp_help,
 };

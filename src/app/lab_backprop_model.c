@@ -147,13 +147,15 @@ bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int dig
                     uint64_t seed, char *err, size_t err_size)
 {
     memset(m, 0, sizeof *m);
-    const char *rel = NULL;
+    const char *rel = NULL, *name = NULL;
     if (strcmp(net_name, "tiny") == 0 || strcmp(net_name, "backprop-tiny") == 0)
-        rel = "assets/nets/backprop-tiny.net";
+        rel = "assets/nets/backprop-tiny.net", name = "tiny";
+    else if (strcmp(net_name, "sse") == 0 || strcmp(net_name, "backprop-sse") == 0)
+        rel = "assets/nets/backprop-sse.net", name = "sse";
     else if (strcmp(net_name, "lenet-tiny") == 0 || strcmp(net_name, "lenet") == 0)
-        rel = "assets/nets/lenet-tiny.net";
+        rel = "assets/nets/lenet-tiny.net", name = "lenet-tiny";
     if (!rel) {
-        snprintf(err, err_size, "net=%s: expected tiny or lenet-tiny", net_name);
+        snprintf(err, err_size, "net=%s: expected tiny, sse or lenet-tiny", net_name);
         return false;
     }
     if (!ds || ds->n <= 0) {
@@ -164,7 +166,7 @@ bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int dig
         snprintf(err, err_size, "lr=%g: expected a learning rate in (0, 10]", (double)lr);
         return false;
     }
-    snprintf(m->net_name, sizeof m->net_name, "%s", rel[13] == 'b' ? "tiny" : "lenet-tiny");
+    snprintf(m->net_name, sizeof m->net_name, "%s", name);
     assets_path(m->net_file, sizeof m->net_file, rel);
     m->seed = seed;
     m->digit = ((digit % ds->n) + ds->n) % ds->n;

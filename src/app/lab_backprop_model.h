@@ -68,7 +68,7 @@ typedef struct BpPhase {
 } BpPhase;
 
 typedef struct BpModel {
-    char net_name[32];  /* "tiny" or "lenet-tiny" */
+    char net_name[32];  /* "tiny", "sse" or "lenet-tiny" */
     char net_file[512]; /* the path it was read from */
     uint64_t seed;
     int digit;          /* index into the bundled test digits */
@@ -106,7 +106,8 @@ typedef struct BpStep {
     float full;        /* the engine's full backward at the same position */
 } BpStep;
 
-/* Builds the scene: net "tiny" (assets/nets/backprop-tiny.net) or "lenet-tiny", weights from
+/* Builds the scene: net "tiny" (assets/nets/backprop-tiny.net, softmax and cross-entropy),
+ * "sse" (assets/nets/backprop-sse.net, sigmoid outputs on ½·Σ(y − t)²) or "lenet-tiny", weights from
  * seed, digit index of ds (resampled to the net's input), η = lr; runs forward, loss, backward,
  * the update and every step-through value. False with a message (the model is then empty but
  * safe to free). */

@@ -5,9 +5,13 @@
  * current cell by its pixels, labels present, frame time). */
 #include "app/app.h"
 #include "app/lab_backprop_model.h"
+#include "app/lesson_host.h"
 #include "engine/assets.h"
 #include "engine/idx.h"
 #include "test.h"
+#include "viz/grid.h"
+
+#include "lab_help_check.h"
 
 #include <SDL.h>
 #include <math.h>
@@ -22,7 +26,11 @@ static void check_all_steps(const BpModel *m)
     int bad = 0, cells = 0;
     for (int p = 0; p < m->n_phases; p++) {
         const BpPhase *ph = &m->phases[p];
-        if (ph->kind == BP_POOL && m->net->spec.layers[ph->layer].kind != LAYER_MAXPOOL)
+        /* average pooling: the share at the window's first cell, which is the engine's
+         * gradient there only when windows do not overlap */
+        const Layer *pl = &m->net->spec.layers[ph->layer];
+        if (ph->kind == BP_POOL && pl->kind != LAYER_MAXPOOL &&
+            (pl->pool.sh < pl->pool.kh || pl->pool.sw < pl->pool.kw))
             continue;
         for (long c = 0; c < ph->cells; c++) {
             float full = bp_model_full(m, ph, c);
@@ -192,6 +200,89 @@ static void test_tiny(void)
     bp_model_free(&m);
 }
 
+/* The notes' setting: sigmoid outputs on L = ½·Σ(y − t)² (assets/nets/backprop-sse.net). The
+ * first phase is y − t at the output (not p − y), then the output sigmoid's slope; every step
+ * equals net_backward's, the finite differences agree, and ½·Σ(y − t)² is the engine's loss. */
+static void test_sse(void)
+{
+    BpModel m;
+    char err[512] = "";
+    bool ok = bp_model_build(&m, "sse", &digits, 0, 0.1f, 1, err, sizeof err);
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    const NetSpec *sp = &m.net->spec;
+    CHECK(!sp->xent);
+    CHECK_INT_EQ(6, sp->n_layers);
+    CHECK_STR_EQ("sse", m.net_name);
+    /* phases: y − t 10, sigmoid 10, dense W 10 rows, dense x 18, flatten 1, avg pool 18,
+     * sigmoid 72, kernel 18, bias 2, two updates */
+    CHECK_INT_EQ(11, m.n_phases);
+    CHECK_INT_EQ(BP_LOSS_SSE, m.phases[0].kind);
+    CHECK_INT_EQ(5, m.phases[0].layer); /* the output sigmoid's y */
+    CHECK_INT_EQ(BP_ACT, m.phases[1].kind);
+    CHECK_INT_EQ(BP_DENSE_W, m.phases[2].kind);
+    CHECK_INT_EQ(BP_POOL, m.phases[5].kind);
+    CHECK_INT_EQ(BP_ACT, m.phases[6].kind);
+    CHECK_INT_EQ(BP_CONV_W, m.phases[7].kind);
+    CHECK_INT_EQ(10 + 10 + 10 + 18 + 1 + 18 + 72 + 18 + 2 + 1 + 1, m.steps);
+
+    check_all_steps(&m);
+
+    /* y − t by hand from the output, and ½·Σ(y − t)² is the engine's loss */
+    const float *y = m.acts->out[5];
+    double half_sse = 0.0;
+    for (int k = 0; k < 10; k++) {
+        float t = k == m.label ? 1.0f : 0.0f;
+        CHECK_NEAR(y[k] - t, m.phases[0].val[k], 1e-7);
+        CHECK_NEAR(y[k] - t, m.acts->grad[5][k], 1e-7);
+        half_sse += 0.5 * (y[k] - t) * (y[k] - t);
+    }
+    CHECK_NEAR(m.loss, half_sse, 1e-5);
+    /* the output sigmoid: ∂L/∂z₂ = (y − t)·y·(1 − y) */
+    for (int k = 0; k < 10; k++)
+        CHECK_NEAR(m.phases[0].val[k] * y[k] * (1.0f - y[k]), m.phases[1].val[k], 1e-6);
+    /* average pooling: each of the 4 cells of a window gets a quarter */
+    const BpPhase *pool = &m.phases[5];
+    for (long c = 0; c < pool->cells; c++)
+        CHECK_NEAR(m.acts->grad[2][c] / 4.0f, pool->val[c], 1e-8);
+
+    /* the finite-difference check agrees at every step (sigmoids have no kinks) */
+    int fd_bad = 0, fd_n = 0;
+    for (int s = 0; s < m.steps; s++) {
+        BpStep st = bp_model_step(&m, s);
+        GradCheckResult fd;
+        float bp;
+        if (!bp_model_fd(&m, &st, &fd, &bp))
+            continue;
+        fd_n++;
+        CHECK_NEAR(st.value, bp, 1e-6 + 1e-5 * fabs(bp));
+        if (!gradcheck_agrees(fd.fd, bp, BP_FD_ATOL, BP_FD_RTOL)) {
+            fprintf(stderr, "sse step %d: fd %g bp %g\n", s, (double)fd.fd, (double)bp);
+            fd_bad++;
+        }
+    }
+    CHECK_INT_EQ(m.steps - 2, fd_n);
+    CHECK_INT_EQ(0, fd_bad);
+
+    /* the first equation and caption say y − t, not p − y */
+    char eq[1024], cap[512];
+    BpStep st = bp_model_step(&m, m.label);
+    bp_model_equation(&m, &st, 200, 4, eq, sizeof eq);
+    char want[64];
+    snprintf(want, sizeof want, "\xE2\x88\x82L/\xE2\x88\x82" "a\xE2\x82\x82[%d] = y[%d] \xE2\x88\x92 t[%d] =",
+             m.label, m.label, m.label);
+    CHECK_CONTAINS(eq, want);
+    CHECK_CONTAINS(eq, "\xE2\x88\x92 1 =");
+    CHECK(strstr(eq, "p[") == NULL);
+    bp_model_phase_caption(&m, &m.phases[0], cap, sizeof cap);
+    CHECK_CONTAINS(cap, "y \xE2\x88\x92 t");
+    CHECK_CONTAINS(cap, "\xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2");
+    bp_model_free(&m);
+}
+
 static void test_errors_and_lenet(void)
 {
     BpModel m;
@@ -283,6 +374,8 @@ static void test_app_frame(void)
     CHECK_CONTAINS(err, "'kernel'");
     CHECK(lab->set_option(st, "net", "lenet-tiny", err, sizeof err));
     CHECK(lab->timeline(st)->count > 151);
+    CHECK(lab->set_option(st, "net", "sse", err, sizeof err));
+    CHECK_INT_EQ(161, lab->timeline(st)->count);
     CHECK(lab->set_option(st, "net", "tiny", err, sizeof err));
     CHECK(lab->set_option(st, "digit", "0", err, sizeof err));
     CHECK(lab->set_option(st, "lr", "0.1", err, sizeof err));
@@ -329,6 +422,39 @@ static void test_app_frame(void)
         CHECK(count_color(h, stage, 0xff5d5d) == 0);
     }
 
+    /* the note beside p − y stays inside the stage (it used to run past the window's edge):
+     * no text to the right of the grids' column at step 10, where Σ so far is written */
+    timeline_seek(tl, 10);
+    (void)grid_title_min_size(); /* resets it */
+    frame(h);
+    CHECK(grid_title_min_size() >= 14);
+    {
+        Rect right = {stage.x + stage.w * 82 / 100, grids.y, stage.w * 18 / 100 - 1, grids.h};
+        const uint32_t *px = h->s->pixels;
+        int pitch = h->s->pitch / 4, ink = 0;
+        for (int y = right.y; y < right.y + right.h; y++)
+            for (int x = right.x; x < right.x + right.w; x++) {
+                uint32_t c = px[y * pitch + x] & 0xffffff;
+                ink += ((c >> 16 & 0xff) + (c >> 8 & 0xff) + (c & 0xff)) > 3 * 120;
+            }
+        CHECK_INT_EQ(0, ink);
+    }
+    /* the sum-of-squares net: its first step is y − t, in the strip's equation */
+    CHECK(lab->set_option(st, "net", "sse", err, sizeof err));
+    tl = lab->timeline(st);
+    timeline_seek(tl, 8);
+    (void)grid_title_min_size();
+    frame(h);
+    CHECK(grid_title_min_size() >= 14);
+    CHECK(count_color(h, grids, 0xffb000) > 100);
+    CHECK(lab->set_option(st, "net", "tiny", err, sizeof err));
+    tl = lab->timeline(st);
+    /* the H overlay's rows: D and N (and their shifted forms) are the lab's keys */
+    CHECK_INT_EQ(4, lab_help_check(h->app, lab, st));
+    CHECK(lab->set_option(st, "digit", "0", err, sizeof err));
+    tl = lab->timeline(st);
+    CHECK_INT_EQ(151, tl->count);
+
     /* frame time while stepping through the whole backward (software renderer) */
     static double ms[151];
     for (int f = 0; f < 151; f++) {
@@ -344,6 +470,22 @@ static void test_app_frame(void)
            ms[149], ms[150]);
     /* generous: sanitizer builds are several times slower than release */
     CHECK(ms[149] < 100.0);
+
+    /* lesson 14 beside its sidebar at 1280x800: the grids of every step keep their titles at
+     * the body size (shapes go to a second line), steps 3-6 included */
+    for (int k = 1; k <= 6; k++) {
+        char lerr[512] = "";
+        CHECK(lesson_host_open(h->app, CONVSCOPE_SOURCE_ROOT "/lessons/14-backprop.lesson", k, lerr,
+                               sizeof lerr));
+        frame(h);
+        (void)grid_title_min_size();
+        frame(h);
+        int least = grid_title_min_size();
+        if (least < 14)
+            fprintf(stderr, "lesson 14 step %d: a grid title at %d px\n", k, least);
+        CHECK(least >= 14);
+    }
+    lesson_host_close(h->app);
 
     app_destroy(h->app);
     render_destroy(h->r);
@@ -361,6 +503,7 @@ int main(void)
         return test_summary();
     }
     test_tiny();
+    test_sse();
     test_errors_and_lenet();
     dataset_free(&digits);
     if (SDL_Init(0) != 0)
