@@ -73,6 +73,24 @@ AppLayout app_layout(int w, int h, float scale, float pixel_ratio, bool has_time
     return L;
 }
 
+void app_layout_reserve_banner(AppLayout *L)
+{
+    Theme th = theme_make(THEME_DARK, 1.0f);
+    th.scale = L->scale;
+    int u = theme_px(&th, 8), h = theme_px(&th, 40);
+    L->banner = (Rect){L->body.x + u, L->body.y + u, L->body.w - 2 * u, h};
+    /* everything under the top bar moves down by the banner and a unit of air */
+    int band = h + u;
+    L->body.y += band;
+    L->body.h -= band;
+    L->controls_panel.y += band;
+    L->controls_panel.h -= band;
+    L->controls.y += band;
+    L->controls.h -= band;
+    L->stage.y += band;
+    L->stage.h -= band;
+}
+
 /* ==== lessons on disk ========================================================================= */
 
 static int cmp_lesson(const void *a, const void *b)
@@ -741,6 +759,8 @@ static void draw_lab(App *app, Render *r, bool headless)
     }
 }
 
+/* The banner in its reserved band (app_layout_reserve_banner); one that appeared during this
+ * frame's drawing has no band yet and is drawn where the band will be from the next frame on. */
 static void draw_banner(App *app, Render *r)
 {
     if (!app->banner[0])
@@ -749,7 +769,8 @@ static void draw_banner(App *app, Render *r)
     const AppLayout *L = &app->lay;
     int u = theme_px(th, 8);
     int h = theme_px(th, 40);
-    Rect b = {L->body.x + u, L->body.y + u, L->body.w - 2 * u, h};
+    Rect b = L->banner.h > 0 ? L->banner
+                             : (Rect){L->body.x + u, L->body.y + u, L->body.w - 2 * u, h};
     render_round_rect(r, b, theme_px(th, 6), th->error);
     Color ink = color_text_on(th->error);
     Rect close = {b.x + b.w - h, b.y, h, h};
@@ -808,6 +829,9 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
     app->time += dt;
     Timeline *tl = current_timeline(app);
     app->lay = app_layout(w, h, app->scale, app->pixel_ratio, tl != NULL);
+    bool banner_band = app->banner[0] != '\0';
+    if (banner_band)
+        app_layout_reserve_banner(&app->lay);
     lesson_host_layout(app);
     app->th = theme_make(app->theme_kind, 1.0f);
     app->th.scale = app->lay.scale;
@@ -851,6 +875,9 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
         ui_help_overlay_sections(&app->ui, "Keys", secs, n);
     }
     if (app->toast[0] && app->time < app->toast_until)
+        busy = true;
+    /* a banner that appeared (or went) during this frame: the next frame moves the layout */
+    if ((app->banner[0] != '\0') != banner_band)
         busy = true;
     if (app->ui.st.active)
         busy = true;

@@ -28,6 +28,7 @@ typedef struct AppLayout {
     Rect controls_panel, controls; /* the left column and its inner area */
     Rect stage;
     Rect strip, timeline, equation; /* bottom strip, its timeline part, its equation part */
+    Rect banner;       /* the error banner's band under the top bar (h 0 when none shows) */
 } AppLayout;
 
 /* Window actions the app asks of its host (window.c), cleared by the host. */
@@ -66,6 +67,10 @@ void app_destroy(App *app);
 
 /* Pure: the frame layout for a w×h pixel target at the requested scale and pixel ratio. */
 AppLayout app_layout(int w, int h, float scale, float pixel_ratio, bool has_timeline);
+/* Makes room for the error banner: L->banner gets the band under the top bar, and the body,
+ * the control column and the stage (so also the lesson sidebar carved from it) start below
+ * it, so the banner covers nothing while it shows. */
+void app_layout_reserve_banner(AppLayout *L);
 
 /* Opens lab index (creating its state on first use); failure goes to the banner and the lab
  * shows its frame. Returns false for a bad index. */

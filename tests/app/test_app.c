@@ -56,6 +56,20 @@ static void test_layout(void)
             th.scale = L.scale;
             if (L.stage.x + L.stage.w > sizes[i][0] - 2 * theme_px(&th, 8))
                 ok = 0;
+            /* with the error banner: its band under the top bar covers nothing */
+            CHECK_INT_EQ(0, L.banner.h);
+            AppLayout B = L;
+            app_layout_reserve_banner(&B);
+            if (!inside(B.banner, win) || !disjoint(B.banner, B.top) ||
+                !disjoint(B.banner, B.stage) || !disjoint(B.banner, B.controls_panel) ||
+                !disjoint(B.banner, B.strip) || !disjoint(B.banner, B.body) ||
+                !inside(B.stage, win) || !inside(B.controls, B.controls_panel) ||
+                !disjoint(B.stage, B.strip) || B.stage.y + B.stage.h != L.stage.y + L.stage.h ||
+                B.stage.x != L.stage.x || B.stage.w != L.stage.w) {
+                fprintf(stderr, "%dx%d@%.1f: the banner's band overlaps\n", sizes[i][0],
+                        sizes[i][1], (double)scales[k]);
+                ok = 0;
+            }
         }
     CHECK(ok);
     /* the requested scale is honoured where it fits and capped where it does not */
@@ -211,8 +225,19 @@ static void test_headless_frame(void)
     app_error(app, "demo.png: cannot read the image");
     app_frame(app, r, &in, 0.0, true);
     SDL_RenderFlush(sdl);
-    Rect b = app->lay.body;
-    CHECK((p[(b.y + 12) * pitch + b.x + 40] & 0xffffff) == 0xff5d5d);
+    Rect b = app->lay.banner;
+    CHECK(b.h > 0);
+    CHECK((p[(b.y + 4) * pitch + b.x + 40] & 0xffffff) == 0xff5d5d);
+    /* the control panel starts below the banner, and its top edge is not covered */
+    cp = app->lay.controls_panel;
+    CHECK(cp.y >= b.y + b.h);
+    CHECK((p[cp.y * pitch + cp.x + cp.w / 2] & 0xffffff) == 0x2a2e38);
+    /* closed with Esc: the layout takes the band back */
+    int stage_y = app->lay.stage.y;
+    app_key(app, SDLK_ESCAPE, false, false);
+    app_frame(app, r, &in, 0.0, true);
+    CHECK_INT_EQ(0, app->lay.banner.h);
+    CHECK(app->lay.stage.y < stage_y);
     app_destroy(app);
     render_destroy(r);
     SDL_DestroyRenderer(sdl);
