@@ -178,10 +178,12 @@ __attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, cons
                     __mmask16 mk[4];
                     for (int r = 0; r < 4; r++) {
                         int t = iy + r + g->pt - ky * g->dh; /* = oy * SH */
-                        bool has = t >= 0 && t % g->sh == 0 && t / g->sh < g->oh;
+                        /* no division for the common stride 1 (it cost more than the adds) */
+                        int oy = g->sh == 1 ? t : t / g->sh;
+                        bool has = t >= 0 && oy < g->oh && (g->sh == 1 || t % g->sh == 0);
                         mk[r] = has ? mr[r] : 0;
                         sr[r] = has ? dcol + (long)(c * g->kh + ky) * g->kw * p +
-                                          (long)(t / g->sh) * g->ow + ix + g->pl
+                                          (long)oy * g->ow + ix + g->pl
                                     : dcol;
                     }
                     if (!(mk[0] | mk[1] | mk[2] | mk[3]))
@@ -583,17 +585,17 @@ bool fastconv_dw_transposed(const ConvGeom *g)
 }
 
 /* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example; scratch as
- * fastconv_scratch_floats; wt (KC, O) or NULL (then im2col + sgemm: the same bits). */
+ * fastconv_scratch_floats; wt (KC, O) or NULL (then im2col + sgemm: the same bits), with
+ * base and off from implicit_tables when wt is given. */
 static void forward_one(float *scratch, float *on, const float *xn, const float *w,
-                        const float *wt, const float *b, const ConvGeom *g)
+                        const float *wt, const int *base, const int *off, const float *b,
+                        const ConvGeom *g)
 {
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
     if (wt) {
         /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
         float *outt = scratch;               /* (P, O) */
         float *xpad = outt + (long)p * g->o; /* (C, HP, WP) */
-        int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-        implicit_tables(base, off, g);
         const float *xp = pad_input(xpad, xn, g);
         gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
         for (int o = 0; o < g->o; o++) {
@@ -630,8 +632,11 @@ void fastconv_forward_on(float *scratch, float *out, const float *x, const float
                          const float *wt, const float *b, const ConvGeom *g)
 {
     const long in = (long)g->c * g->h * g->w, outn = (long)g->o * g->oh * g->ow;
+    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+    if (wt)
+        implicit_tables(base, off, g);
     for (int n = 0; n < g->n; n++)
-        forward_one(scratch, out + n * outn, x + n * in, w, wt, b, g);
+        forward_one(scratch, out + n * outn, x + n * in, w, wt, base, off, b, g);
 }
 
 void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
@@ -709,8 +714,11 @@ static void conv_forward_task(void *ctx, int n, int thread)
 {
     const ConvJob *job = ctx;
     const ConvGeom *g = job->g;
+    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+    if (job->wt)
+        implicit_tables(base, off, g);
     forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow,
-                job->x + (long)n * g->c * g->h * g->w, job->w, job->wt, job->b, g);
+                job->x + (long)n * g->c * g->h * g->w, job->w, job->wt, base, off, job->b, g);
 }
 
 void fastconv_forward(Workers *wk, float *out, const float *x, const float *w, const float *b,
