@@ -179,6 +179,7 @@ typedef struct LessonPlayer {
     bool focus_answer; /* give the answer field the keyboard on the next frame */
     int scroll;       /* narration scrolled by this many pixels */
     int shown_step;   /* the step the scroll belongs to */
+    bool show_question; /* scroll the question into view on the next frame (Tab) */
 } LessonPlayer;
 
 void lesson_host_close(App *app)
@@ -305,6 +306,7 @@ bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
     if (key == SDLK_TAB) {
         p->keys = !p->keys;
         p->focus_answer = p->keys && st->ask == LESSON_ASK_NUMBER;
+        p->show_question = p->keys;
         return true;
     }
     if (!p->keys)
@@ -530,8 +532,13 @@ static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep
             ui->st.focus = aid;
             p->focus_answer = false;
         }
+        bool had_caret = ui->st.focus == aid;
         bool entered = ui_text_field(ui, aid, field, p->answer, sizeof p->answer, "your answer");
-        /* Enter on an empty field (or Tab out of it) is not an answer; the button always is */
+        /* Tab only moves the keyboard: out of the field and back to the lab, as the Tab that
+         * brought it here (the text stays; Enter or Check checks it) */
+        if (had_caret && ui->in.key == UI_KEY_TAB && ui->st.focus != aid)
+            p->keys = false;
+        /* Enter on an empty field is not an answer; the button always is */
         if (ui_button(ui, ui_id("lesson.check"), check, "Check") || (entered && p->answer[0]))
             lesson_run_answer(&p->run, p->answer);
         y += row + u / 2;
@@ -550,6 +557,58 @@ static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep
         if (ui_button(ui, ui_id("lesson.hint"), (Rect){x, y, w, row}, "Show the hint"))
             p->run.hint_shown[p->run.step] = true;
     }
+}
+
+/* A thin scroll bar right of rc, for content of height full scrolled by scroll px. */
+static void scroll_bar(Render *r, const Theme *th, Rect rc, int full, int scroll)
+{
+    int max_scroll = full - rc.h;
+    if (max_scroll <= 0)
+        return;
+    int knob = rc.h * rc.h / full;
+    int ky = rc.y + (rc.h - knob) * scroll / max_scroll;
+    render_rect(r, (Rect){rc.x + rc.w + theme_px(th, 4), ky, theme_px(th, 3), knob},
+                th->text_dim);
+}
+
+/* The narration and the question as one column scrolled inside region (a short sidebar: at
+ * 800x600 a question can take most of it). The wheel scrolls it; the question's widgets take
+ * the mouse only inside the region; giving the sidebar the keys (Tab) scrolls the question
+ * into view. */
+static void draw_scrolled(App *app, Render *r, LessonPlayer *p, const LessonStep *st,
+                          Rect region, const RichStyle *rs, int full, int qh,
+                          const char *feedback)
+{
+    const Theme *th = &app->th;
+    Ui *ui = &app->ui;
+    int u = theme_px(th, 8);
+    int text_lh = render_line_height(r, FONT_SANS, rs->size);
+    int total = full + u + qh;
+    int max_scroll = total > region.h ? total - region.h : 0;
+    if (rect_contains(region, ui->in.mx, ui->in.my) && ui->in.wheel) {
+        p->scroll -= ui->in.wheel * text_lh * 2;
+        ui->mouse_used = true;
+    }
+    if (p->show_question) {
+        /* the question's top at the region's top, or all of it when it is shorter */
+        int want = full + u + (qh < region.h ? qh - region.h : 0);
+        p->scroll = want > p->scroll ? want : p->scroll;
+        p->show_question = false;
+    }
+    p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
+    render_clip_push(r, region);
+    rich_text(r, rs, st->text, region, p->scroll, true);
+    Rect q = {region.x, region.y - p->scroll + full + u, region.w, qh};
+    /* the question's buttons and field see the mouse only where they show */
+    UiInput saved = ui->in;
+    if (!rect_contains(region, ui->in.mx, ui->in.my)) {
+        ui->in.mx = ui->in.my = -1;
+        ui->in.mouse_pressed = ui->in.mouse_released = ui->in.mouse_down = false;
+    }
+    draw_question(app, r, p, st, q, feedback);
+    ui->in = saved;
+    render_clip_pop(r);
+    scroll_bar(r, th, region, total, p->scroll);
 }
 
 void lesson_host_draw(App *app, Render *r)
@@ -646,36 +705,43 @@ void lesson_host_draw(App *app, Render *r)
     render_text_line(r, FONT_SANS, small, theme_px(th, 10), hint[hw <= keys.w ? 0 : 1], keys,
                      ALIGN_CENTER | ALIGN_MIDDLE, p->keys ? th->accent : th->text_dim);
 
-    /* the question above the footer; the narration fills what is left and scrolls */
+    /* the question above the footer; the narration fills what is left and scrolls. When the
+     * question leaves the narration fewer than three lines, the narration and the question
+     * scroll together in the space under the step's heading instead: nothing is ever drawn
+     * over the heading */
     char feedback[400] = "";
     lesson_run_feedback(&p->run, feedback, sizeof feedback);
-    int qh = st->ask != LESSON_ASK_NONE ? question_height(r, th, p, st, in.w, feedback) : 0;
-    int qy = keys.y - u - qh;
-    Rect text = {in.x, y, in.w, (st->ask != LESSON_ASK_NONE ? qy - u : keys.y - u) - y};
+    bool asks = st->ask != LESSON_ASK_NONE;
+    int qh = asks ? question_height(r, th, p, st, in.w, feedback) : 0;
+    Rect region = {in.x, y, in.w, keys.y - u - y};
     RichStyle rs = {theme_px(th, THEME_BODY + 1), th->text, th->text, th->text};
     rs.emph = th->text;
     rs.mono = color_mix(th->text, th->hover, 0.35f);
-    if (text.h > 0) {
-        int full = rich_text(r, &rs, st->text, text, 0, false);
-        int max_scroll = full > text.h ? full - text.h : 0;
-        if (rect_contains(text, ui->in.mx, ui->in.my) && ui->in.wheel) {
-            p->scroll -= ui->in.wheel * render_line_height(r, FONT_SANS, rs.size) * 2;
-            ui->mouse_used = true;
+    int text_lh = render_line_height(r, FONT_SANS, rs.size);
+    int full = rich_text(r, &rs, st->text, (Rect){in.x, 0, in.w, 0}, 0, false);
+    int least = full < 3 * text_lh ? full : 3 * text_lh;
+    bool together = asks && qh + u + least > region.h;
+    if (region.h > 0 && together)
+        draw_scrolled(app, r, p, st, region, &rs, full, qh, feedback);
+    else if (region.h > 0) {
+        int qy = keys.y - u - qh;
+        Rect text = {in.x, y, in.w, (asks ? qy - u : keys.y - u) - y};
+        if (text.h > 0) {
+            int max_scroll = full > text.h ? full - text.h : 0;
+            if (rect_contains(text, ui->in.mx, ui->in.my) && ui->in.wheel) {
+                p->scroll -= ui->in.wheel * text_lh * 2;
+                ui->mouse_used = true;
+            }
+            p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
+            render_clip_push(r, text);
+            rich_text(r, &rs, st->text, text, p->scroll, true);
+            render_clip_pop(r);
+            if (max_scroll > 0)
+                scroll_bar(r, th, text, full, p->scroll);
         }
-        p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
-        render_clip_push(r, text);
-        rich_text(r, &rs, st->text, text, p->scroll, true);
-        render_clip_pop(r);
-        if (max_scroll > 0) {
-            /* a thin scroll bar says there is more */
-            int track = text.h, knob = track * text.h / full;
-            int ky = text.y + (track - knob) * p->scroll / max_scroll;
-            render_rect(r, (Rect){text.x + text.w + u / 2, ky, theme_px(th, 3), knob},
-                        th->text_dim);
-        }
+        if (asks)
+            draw_question(app, r, p, st, (Rect){in.x, qy, in.w, qh}, feedback);
     }
-    if (st->ask != LESSON_ASK_NONE)
-        draw_question(app, r, p, st, (Rect){in.x, qy, in.w, qh}, feedback);
     render_clip_pop(r);
     (void)body;
 

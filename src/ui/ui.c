@@ -158,10 +158,12 @@ UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char
         }
         break;
     case UI_KEY_ENTER:
-    case UI_KEY_TAB:
         st->focus = 0;
         res.submitted = true;
         break;
+    case UI_KEY_TAB:
+        /* Tab moves the keyboard on; it is not an Enter (a lesson's answer is not checked, a
+         * path is not loaded until Enter or the button) */
     case UI_KEY_ESCAPE:
         st->focus = 0;
         break;

@@ -99,8 +99,8 @@ UiResult ui_number_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, fl
                             float lo, float hi, float step, int decimals);
 /* Text field editing buf (cap bytes, NUL-terminated) in place: a click focuses it with the
  * caret at the end; typed UTF-8 text is appended while it fits, Backspace deletes the last
- * character (a whole UTF-8 sequence), Enter or Tab submits and unfocuses, Escape or a click
- * elsewhere unfocuses. changed when the text changed. */
+ * character (a whole UTF-8 sequence), Enter submits and unfocuses, Tab, Escape or a click
+ * elsewhere unfocuses (the text stays). changed when the text changed. */
 UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char *buf, size_t cap);
 /* Dropdown: a click opens the list of n items of item_h px below rc (above when it would leave
  * bounds); a click on an item selects it (changed, submitted) and closes; a click elsewhere or

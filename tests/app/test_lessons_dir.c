@@ -339,11 +339,110 @@ out:
     SDL_FreeSurface(s);
 }
 
+/* The lowest row with amber inside rc (the step bar and the step's heading), or -1. */
+static int amber_bottom(const SDL_Surface *s, Rect rc)
+{
+    const uint32_t *p = s->pixels;
+    int pitch = s->pitch / 4, bottom = -1;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++)
+            if ((p[y * pitch + x] & 0xffffff) == 0xffb000)
+                bottom = y;
+    return bottom;
+}
+
+/* 800x600: lesson 15 step 1's number question leaves its narration no room. The question box
+ * (filled with the window background) never covers the step's heading: narration and question
+ * scroll together under it; Tab brings the question into view with the caret in the field;
+ * Tab in the field only moves the keyboard (back to the lab), it does not check the answer. */
+static void test_sidebar_small(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 800, 600, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    char err[1200] = "";
+    Render *r = sdl ? render_create(sdl, NULL, err, sizeof err) : NULL;
+    App *app = app_create(THEME_DARK, 1.0f);
+    CHECK(r != NULL && app != NULL);
+    if (!r || !app)
+        goto out;
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    CHECK(lesson_host_open(app, LESSONS_DIR "/15-receptive-fields.lesson", 1, err, sizeof err));
+    step_frame(app, r, &in);
+    step_frame(app, r, &in);
+    SDL_RenderFlush(sdl);
+    Rect side = lesson_host_sidebar(app);
+    CHECK(side.w > 0);
+    /* inside the rounded edge (the corners show the window background) */
+    int rad = theme_px(&app->th, THEME_RADIUS) + 2;
+    Rect inner = {side.x + rad, side.y + rad, side.w - 2 * rad, side.h - 2 * rad};
+    int head = amber_bottom(s, (Rect){inner.x, inner.y, inner.w, inner.h / 2});
+    CHECK(head > inner.y);
+    Rect upper = {inner.x, inner.y, inner.w, head + 1 - inner.y};
+    CHECK_INT_EQ(0, count_color(s, upper, 0x15171c));
+    /* the narration shows first (text under the heading) */
+    CHECK(count_bright(s, (Rect){inner.x, head + 4, inner.w, 40}) > 100);
+    /* lesson 13 step 6: three choices under a long narration (its question box used to hide
+     * the heading "A learning rate too large" entirely) */
+    CHECK(lesson_host_open(app, LESSONS_DIR "/13-training.lesson", 6, err, sizeof err));
+    step_frame(app, r, &in);
+    step_frame(app, r, &in);
+    SDL_RenderFlush(sdl);
+    Rect side13 = lesson_host_sidebar(app);
+    Rect inner13 = {side13.x + rad, side13.y + rad, side13.w - 2 * rad, side13.h - 2 * rad};
+    int head13 = amber_bottom(s, (Rect){inner13.x, inner13.y, inner13.w, inner13.h / 2});
+    /* the heading's two lines of amber text, not just the step bar */
+    CHECK(head13 > inner13.y + 100);
+    CHECK_INT_EQ(0, count_color(s, (Rect){inner13.x, inner13.y, inner13.w, head13 + 1 - inner13.y},
+                                0x15171c));
+    /* Esc closes the divergence banner (not this test's) */
+    CHECK(app_key(app, SDLK_ESCAPE, false, false));
+    CHECK(app->banner[0] == '\0');
+    CHECK(lesson_host_open(app, LESSONS_DIR "/15-receptive-fields.lesson", 1, err, sizeof err));
+    step_frame(app, r, &in);
+    step_frame(app, r, &in);
+    /* Tab: the sidebar takes the keys, the question scrolls into view, the field has the
+     * caret; the heading is still not covered */
+    CHECK(app_key(app, SDLK_TAB, false, false));
+    step_frame(app, r, &in);
+    step_frame(app, r, &in);
+    SDL_RenderFlush(sdl);
+    CHECK(ui_wants_keys(&app->ui));
+    CHECK(count_color(s, (Rect){inner.x, head + 1, inner.w, inner.y + inner.h - head - 1},
+                      0x15171c) > 2000);
+    CHECK_INT_EQ(0, count_color(s, upper, 0x15171c));
+    /* type 99, then Tab: the field lets go, the text stays, nothing is checked, and the
+     * keyboard goes back to the lab */
+    snprintf(in.text, sizeof in.text, "99");
+    step_frame(app, r, &in);
+    CHECK_STR_EQ("99", lesson_host_answer(app));
+    in.key = UI_KEY_TAB;
+    step_frame(app, r, &in);
+    CHECK_INT_EQ(LESSON_UNANSWERED, lesson_host_verdict(app));
+    CHECK_STR_EQ("99", lesson_host_answer(app));
+    CHECK(!ui_wants_keys(&app->ui));
+    CHECK(!lesson_host_has_keys(app));
+    /* Enter is still the check: Tab back in, Enter */
+    CHECK(app_key(app, SDLK_TAB, false, false));
+    step_frame(app, r, &in);
+    in.key = UI_KEY_ENTER;
+    step_frame(app, r, &in);
+    CHECK_INT_EQ(LESSON_WRONG, lesson_host_verdict(app));
+out:
+    app_destroy(app);
+    render_destroy(r);
+    if (sdl)
+        SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 int main(void)
 {
     test_bundled();
     test_checker_refuses();
     test_sidebar();
     test_sidebar_keys();
+    test_sidebar_small();
     return test_summary();
 }
