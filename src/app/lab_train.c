@@ -11,6 +11,7 @@
  * engine/trainer. This file lays out and draws; every image is a texture refilled only when
  * its data changed. */
 #include "app/lab.h"
+#include "app/lab_train.h"
 #include "app/lab_train_model.h"
 #include "engine/net.h"
 #include "ui/ui.h"
@@ -73,6 +74,11 @@ typedef struct TrainLab {
     float acc_pct[TRAINLAB_BINS];
     float *test_pct;
     int test_pct_cap;
+    /* the x of the curves: epochs, or training steps while the run is under an epoch */
+    bool x_steps;
+    float x_hi;
+    float bin_x[TRAINLAB_BINS];
+    float *test_x; /* (test_pct_cap) */
 
     /* text kept alive while drawn */
     char title_loss[128], title_acc[128], leg_train[96], leg_acc[96], leg_test[96];
@@ -184,6 +190,7 @@ static void train_destroy(void *state)
     trainmodel_free(&L->m);
     destroy_images(L);
     free(L->test_pct);
+    free(L->test_x);
     free(L);
 }
 
@@ -213,10 +220,13 @@ static void grow_test_pct(TrainLab *L)
 {
     if (L->m.n_test_pts > L->test_pct_cap) {
         float *p = realloc(L->test_pct, sizeof(float) * (size_t)L->m.test_cap);
-        if (p) {
+        if (p)
             L->test_pct = p;
+        float *q = realloc(L->test_x, sizeof(float) * (size_t)L->m.test_cap);
+        if (q)
+            L->test_x = q;
+        if (p && q)
             L->test_pct_cap = L->m.test_cap;
-        }
     }
 }
 
@@ -707,12 +717,24 @@ static void draw_controls(TrainLab *L, LabContext *ctx)
 
 /* ---- the stage --------------------------------------------------------------------------- */
 
-/* A plot's x range in epochs: up to where training is, with a little room on the right. */
-static float epoch_hi(const TrainModel *m)
+/* The curves' x: in epochs, or in steps while the run is shorter than one epoch (an epoch
+ * axis over 0..0.4 has no tick but 0 in a narrow plot; 0, 100, 200 steps read at once). Fills
+ * L->bin_x and L->test_x and returns the axis' right end, a little beyond where training is. */
+static float plot_x(TrainLab *L)
 {
+    TrainModel *m = &L->m;
     float e = m->snap.epoch_pos;
-    float hi = e * 1.05f;
-    return hi < 0.05f ? 0.05f : hi;
+    float spe = (float)trainmodel_steps_per_epoch(m);
+    L->x_steps = e < 1.0f && spe > 0.0f;
+    float k = L->x_steps ? spe : 1.0f;
+    for (int i = 0; i < m->n_bins; i++)
+        L->bin_x[i] = m->bin_epoch[i] * k;
+    int nt = m->n_test_pts < L->test_pct_cap ? m->n_test_pts : L->test_pct_cap;
+    for (int i = 0; i < nt; i++)
+        L->test_x[i] = m->test_epoch[i] * k;
+    float hi = e * k * 1.05f, least = L->x_steps ? 10.0f : 0.05f;
+    L->x_hi = hi < least ? least : hi;
+    return L->x_hi;
 }
 
 static void draw_loss_plot(TrainLab *L, LabContext *ctx, Rect area)
@@ -721,8 +743,8 @@ static void draw_loss_plot(TrainLab *L, LabContext *ctx, Rect area)
     const Theme *th = ctx->th;
     float top = m->loss_max > 0.0f ? m->loss_max * 1.1f : 2.5f;
     snprintf(L->title_loss, sizeof L->title_loss, "Loss (cross-entropy)");
-    PlotView v = plot_view_make(L->title_loss, 0.0f, epoch_hi(m), 0.0f, top);
-    v.x_label = "epoch";
+    PlotView v = plot_view_make(L->title_loss, 0.0f, plot_x(L), 0.0f, top);
+    v.x_label = L->x_steps ? "step" : "epoch";
     v.y_label = "loss";
     if (m->bin_steps > 1)
         snprintf(L->leg_train, sizeof L->leg_train, "train (mean of %d steps)", m->bin_steps);
@@ -730,7 +752,7 @@ static void draw_loss_plot(TrainLab *L, LabContext *ctx, Rect area)
         snprintf(L->leg_train, sizeof L->leg_train, "train (batch loss)");
     if (m->n_bins > 0) {
         PlotCurve *c =
-            plot_add_curve(&v, m->bin_epoch, m->bin_loss, m->n_bins, curve_train(th), L->leg_train);
+            plot_add_curve(&v, L->bin_x, m->bin_loss, m->n_bins, curve_train(th), L->leg_train);
         if (c && m->n_bins < 12)
             c->dots = true;
     }
@@ -759,16 +781,16 @@ static void draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
     for (int i = 0; i < nt; i++)
         L->test_pct[i] = 100.0f * m->test_acc[i];
     snprintf(L->title_acc, sizeof L->title_acc, "Accuracy");
-    PlotView v = plot_view_make(L->title_acc, 0.0f, epoch_hi(m), 0.0f, 100.0f);
-    v.x_label = "epoch";
+    PlotView v = plot_view_make(L->title_acc, 0.0f, plot_x(L), 0.0f, 100.0f);
+    v.x_label = L->x_steps ? "step" : "epoch";
     v.y_label = "% right";
     snprintf(L->leg_acc, sizeof L->leg_acc, "train");
     snprintf(L->leg_test, sizeof L->leg_test, "test (%d)", TRAINLAB_TEST_SUBSET);
-    PlotCurve *c = plot_add_curve(&v, m->bin_epoch, L->acc_pct, m->n_bins, curve_train(th),
+    PlotCurve *c = plot_add_curve(&v, L->bin_x, L->acc_pct, m->n_bins, curve_train(th),
                                   L->leg_acc);
     if (c && m->n_bins < 12)
         c->dots = true;
-    c = plot_add_curve(&v, m->test_epoch, L->test_pct, nt, curve_test(th), L->leg_test);
+    c = plot_add_curve(&v, L->test_x, L->test_pct, nt, curve_test(th), L->leg_test);
     if (c)
         c->dots = true;
     PlotLayout lay = plot_layout(&v, area, th);
@@ -838,10 +860,23 @@ static void draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
         if (s->confusion[i] > maxc)
             maxc = s->confusion[i];
     ColorScale sc = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, (float)maxc);
-    int vs = cell * 45 / 100;
+    /* counts in the cells from 18 px cells up (the notes' 500 test digits: up to 3 digits),
+     * in a font as large as the widest count allows, at most 16 px and never under 9 */
+    char widest[24];
+    snprintf(widest, sizeof widest, "%ld", maxc);
+    int vs = cell * 6 / 10;
     if (vs > theme_px(th, 16))
         vs = theme_px(th, 16);
-    bool values = vs >= theme_px(th, 9);
+    for (; vs > theme_px(th, 9); vs--) {
+        int tw = 0;
+        render_text_size(r, FONT_MONO, vs, widest, &tw, NULL);
+        /* the mistakes' red outline takes 3 px of each side */
+        if (tw <= cell - 2 * theme_px(th, 3))
+            break;
+    }
+    int widest_w = 0;
+    render_text_size(r, FONT_MONO, vs, widest, &widest_w, NULL);
+    bool values = cell >= theme_px(th, 18) && vs >= theme_px(th, 9) && widest_w <= cell - 2;
     int hov_t = -1, hov_p = -1;
     for (int t = 0; t < DATASET_CLASSES; t++) {
         char d[4];
@@ -1372,3 +1407,13 @@ const LabDef lab_train = {
     .key = train_key,
     .help = train_help,
 };
+
+/* ---- test-facing reads (lab_train.h) ------------------------------------------------------ */
+
+bool lab_train_x_in_steps(void *state, float *x_hi)
+{
+    const TrainLab *L = state;
+    if (x_hi)
+        *x_hi = L->x_hi;
+    return L->x_steps;
+}

@@ -8,10 +8,14 @@
  * kernel legend and the headings; a click on a confusion cell selects it; frame times while
  * the worker trains. */
 #include "app/app.h"
+#include "app/lab_train.h"
 #include "app/lab_train_model.h"
+#include "app/lesson_host.h"
 #include "engine/net.h"
 #include "engine/trainer.h"
 #include "test.h"
+#include "viz/colormap.h"
+#include "viz/plot.h"
 
 #include <SDL.h>
 #include <math.h>
@@ -478,6 +482,62 @@ static void test_divergence_banner(void)
     harness_close(&h);
 }
 
+/* Lesson 13 beside its sidebar at 1280x800: the confusion cells (about 19 px) show their
+ * counts, and a run of 200 steps (0.4 epoch) has its plots' x axis in steps, where ticks 0
+ * and 200 fit (an epoch axis over 0..0.42 had only "0.0"); one epoch back in epochs. */
+static void test_lesson_sidebar(void)
+{
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800));
+    const LabDef *lab = NULL;
+    TrainModel *m = open_train(&h, &lab);
+    if (!m) {
+        harness_close(&h);
+        return;
+    }
+    char err[1024] = "";
+    CHECK(lesson_host_open(h.app, CONVSCOPE_SOURCE_ROOT "/lessons/13-training.lesson", 4, err,
+                           sizeof err));
+    frame(&h, true, 0.0);
+    frame(&h, true, 1.0);
+    void *st = app_lab_state(h.app);
+    CHECK_INT_EQ(200, (int)m->snap.step);
+    CHECK(m->n_test_pts > 0);
+    CHECK(m->conf_cell >= 18);
+    /* every diagonal cell has ink of another colour than its own: its count */
+    long maxc = 1;
+    for (int i = 0; i < 100; i++)
+        maxc = m->snap.confusion[i] > maxc ? m->snap.confusion[i] : maxc;
+    ColorScale sc = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, (float)maxc);
+    int cells_with_text = 0;
+    for (int t = 0; t < 10; t++) {
+        Color bg = colorscale_color(&sc, (float)m->snap.confusion[t * 11]);
+        uint32_t want = (uint32_t)bg.r << 16 | (uint32_t)bg.g << 8 | bg.b;
+        int ink = 0, c = m->conf_cell;
+        for (int y = m->conf_y + t * c + 3; y < m->conf_y + (t + 1) * c - 3; y++)
+            for (int x = m->conf_x + t * c + 3; x < m->conf_x + (t + 1) * c - 3; x++)
+                ink += pixel(&h, x, y) != want;
+        cells_with_text += ink > 8;
+    }
+    CHECK_INT_EQ(10, cells_with_text);
+    /* the plots' x axis: steps, 0 to a little past 200, with at least two ticks */
+    float x_hi = 0.0f;
+    CHECK(lab_train_x_in_steps(st, &x_hi));
+    CHECK_NEAR(210.0f, x_hi, 1.0f);
+    CHECK(plot_ticks_linear(0.0f, x_hi, 2).n >= 2);
+    CHECK_INT_EQ(1, plot_ticks_linear(0.0f, 0.42f, 2).n); /* what the epoch axis had */
+    /* step 3: 500 steps are one epoch, and the axis is in epochs again */
+    CHECK(lesson_host_open(h.app, CONVSCOPE_SOURCE_ROOT "/lessons/13-training.lesson", 3, err,
+                           sizeof err));
+    frame(&h, true, 0.0);
+    frame(&h, true, 1.0);
+    CHECK_INT_EQ(500, (int)m->snap.step);
+    CHECK(!lab_train_x_in_steps(st, &x_hi));
+    CHECK_NEAR(1.05f, x_hi, 1e-3f);
+    lesson_host_close(h.app);
+    harness_close(&h);
+}
+
 /* Frame times while the worker trains (1280x800, software renderer): printed, and well
  * under a 60 Hz frame's 16.7 ms in a release build. */
 static void test_frame_time_training(void)
@@ -530,6 +590,7 @@ int main(void)
     test_frame_pixels();
     test_keys_and_timeline();
     test_divergence_banner();
+    test_lesson_sidebar();
     test_frame_time_training();
     SDL_Quit();
     return test_summary();
