@@ -2,8 +2,9 @@
 """torch_bench.py - the PyTorch side of `convscope bench`: the same net (lenet-tiny), the same
 batch (32), the same optimizer (SGD lr 0.01, momentum 0.9) and the same data (the first 1024
 bundled training digits), with torch.set_num_threads(1) and (2). Prints training images/s
-and the median latency of classifying one image. Exits 0 with a 'skipped' message when torch
-is not installed.
+(the median of 6 consecutive half-second windows, as `convscope bench` times its own) and the
+median latency of classifying one image. Exits 0 with a 'skipped' message when torch is not
+installed.
 
     /usr/bin/python3 tests/bench/torch_bench.py [--json]
 """
@@ -24,6 +25,7 @@ except ImportError:
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BATCH, N_IMAGES, LR, MOMENTUM = 32, 1024, 0.01, 0.9
+WINDOWS = 6  # timing windows of one training measurement
 
 
 def read_idx(path):
@@ -59,12 +61,13 @@ def lenet_tiny():
 
 
 def bench_train(x, y, seconds=3.0, warmup=20):
+    """Images/s: the median of WINDOWS windows of seconds / WINDOWS, and the windows."""
     torch.manual_seed(1)
     net = lenet_tiny()
     opt = torch.optim.SGD(net.parameters(), lr=LR, momentum=MOMENTUM)
     loss_fn = nn.CrossEntropyLoss()
     batches = N_IMAGES // BATCH
-    step, t0 = 0, None
+    step, t0, window_first, rates = 0, None, warmup, []
     while True:
         if step == warmup:
             t0 = time.perf_counter()
@@ -74,9 +77,14 @@ def bench_train(x, y, seconds=3.0, warmup=20):
         loss.backward()
         opt.step()
         step += 1
-        if step > warmup + 2 and time.perf_counter() - t0 >= seconds:
-            break
-    return (step - warmup) * BATCH / (time.perf_counter() - t0)
+        if step <= warmup + 1:
+            continue
+        t = time.perf_counter()
+        if t - t0 >= seconds / WINDOWS:
+            rates.append((step - window_first) * BATCH / (t - t0))
+            window_first, t0 = step, t
+            if len(rates) == WINDOWS:
+                return statistics.median(rates), rates
 
 
 def bench_infer(x, runs=3000):
@@ -97,21 +105,25 @@ def main():
     as_json = "--json" in sys.argv[1:]
     x, y, what = load_data()
     out = {"torch": torch.__version__, "data": what, "batch": BATCH, "lr": LR,
-           "momentum": MOMENTUM, "train_img_per_s": {}, "infer_one_image_ms": {}}
+           "momentum": MOMENTUM, "train_img_per_s": {}, "train_img_per_s_windows": {},
+           "infer_one_image_ms": {}}
     for threads in (1, 2):
         torch.set_num_threads(threads)
         key = "%d_thread%s" % (threads, "" if threads == 1 else "s")
-        out["train_img_per_s"][key] = round(bench_train(x, y), 1)
+        rate, windows = bench_train(x, y)
+        out["train_img_per_s"][key] = round(rate, 1)
+        out["train_img_per_s_windows"][key] = [round(r, 1) for r in windows]
         out["infer_one_image_ms"][key] = round(bench_infer(x), 5)
     if as_json:
         print(json.dumps(out))
         return
     print("PyTorch %s, lenet-tiny, batch %d, SGD lr %g momentum %g; data: %s"
           % (torch.__version__, BATCH, LR, MOMENTUM, what))
-    print("threads   training img/s   inference of one image (median)")
+    print("threads   training img/s (median of %d windows)   inference of one image (median)"
+          % WINDOWS)
     for threads in (1, 2):
         key = "%d_thread%s" % (threads, "" if threads == 1 else "s")
-        print("  %d       %10.0f        %8.4f ms"
+        print("  %d       %10.0f                             %8.4f ms"
               % (threads, out["train_img_per_s"][key], out["infer_one_image_ms"][key]))
 
 
