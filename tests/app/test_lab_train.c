@@ -500,7 +500,9 @@ static void test_lesson_sidebar(void)
                            sizeof err));
     frame(&h, true, 0.0);
     frame(&h, true, 1.0);
+    /* a lesson step starts the lab afresh: its state (the TrainModel first) is a new one */
     void *st = app_lab_state(h.app);
+    m = st;
     CHECK_INT_EQ(200, (int)m->snap.step);
     CHECK(m->n_test_pts > 0);
     CHECK(m->conf_cell >= 18);
@@ -531,6 +533,8 @@ static void test_lesson_sidebar(void)
                            sizeof err));
     frame(&h, true, 0.0);
     frame(&h, true, 1.0);
+    st = app_lab_state(h.app);
+    m = st;
     CHECK_INT_EQ(500, (int)m->snap.step);
     CHECK(!lab_train_x_in_steps(st, &x_hi));
     CHECK_NEAR(1.05f, x_hi, 1e-3f);
