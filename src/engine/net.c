@@ -1147,7 +1147,8 @@ static int group_count(int n)
     return (n + FASTCONV_GROUP - 1) / FASTCONV_GROUP;
 }
 
-/* Reserves the pool's memory for a batch of n and prepares the conv weights (for the
+/* Reserves the pool's memory for a batch of n (per-thread conv scratch; the groups' gradient
+ * sums, groups x n_params floats, for a backward) and prepares the conv weights (for a
  * forward). False when memory runs out: then the caller runs the reference ops. */
 static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool backward)
 {
@@ -1193,7 +1194,7 @@ static void step_task(void *ctx, int group, int thread)
     FastOps fast = {workers_scratch(net->workers, thread), NULL};
     if (job->forward) {
         long in = shape_elems(sp->input);
-        if (job->x)
+        if (job->x && job->x != a->x)
             memcpy(a->x + n0 * in, job->x + n0 * in, (size_t)(m * in) * sizeof(float));
         for (int i = 0; i < sp->n_layers; i++) {
             const Layer *l = &sp->layers[i];
@@ -1267,7 +1268,8 @@ void net_forward(const Net *net, NetActs *a, const float *x, int n)
         workers_run(net->workers, group_count(n), step_task, &job);
         return;
     }
-    memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
+    if (x != a->x)
+        memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
     for (int i = 0; i < sp->n_layers; i++)
         layer_forward(NULL, &sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x,
                       n);
