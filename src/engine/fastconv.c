@@ -182,8 +182,8 @@ __attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, cons
                         int oy = g->sh == 1 ? t : t / g->sh;
                         bool has = t >= 0 && oy < g->oh && (g->sh == 1 || t % g->sh == 0);
                         mk[r] = has ? mr[r] : 0;
-                        sr[r] = has ? dcol + (long)(c * g->kh + ky) * g->kw * p +
-                                          (long)oy * g->ow + ix + g->pl
+                        sr[r] = has ? dcol + (long)(c * g->kh + ky) * g->kw * p + (long)oy * g->ow +
+                                          ix + g->pl
                                     : dcol;
                     }
                     if (!(mk[0] | mk[1] | mk[2] | mk[3]))
@@ -408,16 +408,15 @@ static bool use_direct(const ConvGeom *g)
 #define DIRECT_STORE(o)                                                                            \
     if (o < mo) {                                                                                  \
         float *d = on + (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) */                     \
-        __m512 bv = _mm512_set1_ps(b ? b[o0 + o] : 0.0f);                                         \
+        __m512 bv = _mm512_set1_ps(b ? b[o0 + o] : 0.0f);                                          \
         _mm512_mask_storeu_ps(d, m0, b ? _mm512_add_ps(a0##o, bv) : a0##o);                        \
         _mm512_mask_storeu_ps((float *)addr_of(d, 16), m1, b ? _mm512_add_ps(a1##o, bv) : a1##o);  \
     }
 
 /* out_n (O, OH, OW) = conv + b (b may be NULL) from xp (C, HP, WP), the padded input, by 32
  * columns and 8 channels. Each element: the taps in (c, ky, kx) order from 0, then + b. */
-__attribute__((target("avx512f"))) static void direct_forward(float *on, const float *xp,
-                                                              const float *w, const float *b,
-                                                              const ConvGeom *g)
+__attribute__((target("avx512f"))) static void
+direct_forward(float *on, const float *xp, const float *w, const float *b, const ConvGeom *g)
 {
     int hp, wp;
     padded_size(g, &hp, &wp);
@@ -433,8 +432,8 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, const f
                 const __mmask16 m0 = lanes(0, g->ow - ox), m1 = lanes(0, g->ow - ox - 16);
                 __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a04 = a00,
                        a05 = a00, a06 = a00, a07 = a00;
-                __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00,
-                       a16 = a00, a17 = a00;
+                __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00, a16 = a00,
+                       a17 = a00;
                 for (int c = 0; c < g->c; c++)
                     for (int ky = 0; ky < g->kh; ky++) {
                         const float *row = xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + ox;
@@ -490,9 +489,8 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, const f
  * example: sum over positions of dout_n (O, OH, OW) times xp (C, HP, WP) at each tap, by 16
  * columns in running lanes (rows in order), then the lanes reduced by a fixed tree; blocks of
  * 4 channels x 5 taps. */
-__attribute__((target("avx512f"))) static void direct_dw(float *pw, const float *dn,
-                                                         const float *xp, const ConvGeom *g,
-                                                         bool add)
+__attribute__((target("avx512f"))) static void
+direct_dw(float *pw, const float *dn, const float *xp, const ConvGeom *g, bool add)
 {
     int hp, wp;
     padded_size(g, &hp, &wp);
@@ -520,8 +518,8 @@ __attribute__((target("avx512f"))) static void direct_dw(float *pw, const float 
                             const __mmask16 m = lanes(0, g->ow - ox);
                             const float *dr[4]; /* dout rows of the 4 channels at (oy, ox) */
                             for (int o = 0; o < 4; o++)
-                                dr[o] = dn + (long)(o0 + (o < mo ? o : 0)) * p +
-                                        (long)oy * g->ow + ox;
+                                dr[o] =
+                                    dn + (long)(o0 + (o < mo ? o : 0)) * p + (long)oy * g->ow + ox;
                             const float *r = row + ox;
                             __m512 v0 = _mm512_maskz_loadu_ps(m, r);
                             __m512 v1 = _mm512_maskz_loadu_ps(m, r + k1);
@@ -587,9 +585,8 @@ bool fastconv_dw_transposed(const ConvGeom *g)
 /* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example; scratch as
  * fastconv_scratch_floats; wt (KC, O) or NULL (then im2col + sgemm: the same bits), with
  * base and off from implicit_tables when wt is given. */
-static void forward_one(float *scratch, float *on, const float *xn, const float *w,
-                        const float *wt, const int *base, const int *off, const float *b,
-                        const ConvGeom *g)
+static void forward_one(float *scratch, float *on, const float *xn, const float *w, const float *wt,
+                        const int *base, const int *off, const float *b, const ConvGeom *g)
 {
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
     if (wt) {
@@ -643,9 +640,9 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
                           const float *x, const float *w, const ConvGeom *g)
 {
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
-    float *buf = scratch;                     /* (KC, P): col, then dcol */
-    float *dt = buf + (long)kc * p + 16;      /* (P, O) dout_n transposed */
-    float *xpad = dt + (long)p * g->o;        /* (C, HP, WP) */
+    float *buf = scratch;                /* (KC, P): col, then dcol */
+    float *dt = buf + (long)kc * p + 16; /* (P, O) dout_n transposed */
+    float *xpad = dt + (long)p * g->o;   /* (C, HP, WP) */
     const bool implicit = use_implicit(g);
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
     if (pw && implicit)
@@ -747,12 +744,11 @@ static void conv_backward_task(void *ctx, int group, int thread)
     int n0 = group * FASTCONV_GROUP;
     int n1 = n0 + FASTCONV_GROUP < g.n ? n0 + FASTCONV_GROUP : g.n;
     g.n = n1 - n0;
-    fastconv_backward_on(workers_scratch(job->wk, thread),
-                         job->dx ? job->dx + (long)n0 * g.c * g.h * g.w : NULL,
-                         job->partial_w ? job->partial_w + (long)group * g.o * kc : NULL,
-                         job->partial_b ? job->partial_b + (long)group * g.o : NULL,
-                         job->dout + (long)n0 * g.o * g.oh * g.ow,
-                         job->x + (long)n0 * g.c * g.h * g.w, job->w, &g);
+    fastconv_backward_on(
+        workers_scratch(job->wk, thread), job->dx ? job->dx + (long)n0 * g.c * g.h * g.w : NULL,
+        job->partial_w ? job->partial_w + (long)group * g.o * kc : NULL,
+        job->partial_b ? job->partial_b + (long)group * g.o : NULL,
+        job->dout + (long)n0 * g.o * g.oh * g.ow, job->x + (long)n0 * g.c * g.h * g.w, job->w, &g);
 }
 
 void fastconv_reduce(float *dst, const float *parts, int groups, long stride, long len)
@@ -772,8 +768,7 @@ void fastconv_reduce(float *dst, const float *parts, int groups, long stride, lo
     }
 }
 
-void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride,
-                        const ConvGeom *g)
+void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride, const ConvGeom *g)
 {
     const long kc = (long)g->c * g->kh * g->kw;
     if (!fastconv_dw_transposed(g)) {
@@ -1112,9 +1107,8 @@ __attribute__((target("avx512f"))) static void relu_forward_avx512(float *y, con
     RELU_FORWARD_BODY
 }
 
-__attribute__((target("avx512f"))) static void relu_backward_avx512(float *dx, const float *dy,
-                                                                    const float *x, long n,
-                                                                    bool set)
+__attribute__((target("avx512f"))) static void
+relu_backward_avx512(float *dx, const float *dy, const float *x, long n, bool set)
 {
     RELU_BACKWARD_BODY
 }

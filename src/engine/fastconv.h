@@ -67,8 +67,7 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
 void fastconv_reduce(float *dst, const float *parts, int groups, long stride, long len);
 /* dw (O, KC) += the groups' sums as fastconv_reduce, each part laid out as
  * fastconv_backward_on's pw. */
-void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride,
-                        const ConvGeom *g);
+void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride, const ConvGeom *g);
 
 /* out (N, C, OH, OW) = pool(x (N, C, H, W)) as pool_forward; max and avg are fast, L2 falls
  * back. */

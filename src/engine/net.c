@@ -949,8 +949,8 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
         ConvGeom g = l->conv;
         g.n = n;
         if (fast && fast_conv(l))
-            fastconv_forward_on(fast->scratch, y, x, params + l->w_off, fast->wt,
-                                params + l->b_off, &g);
+            fastconv_forward_on(fast->scratch, y, x, params + l->w_off, fast->wt, params + l->b_off,
+                                &g);
         else if (l->kind == LAYER_CONV)
             conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
         else
@@ -1134,12 +1134,12 @@ static double xent_example(float *dy, const float *z, int label, int n, int k)
 typedef struct StepJob {
     const Net *net;
     NetActs *a;
-    const float *x;     /* (N, input) copied into a->x by each group, or NULL */
-    const int *labels;  /* (N) the loss's gradient is computed after the forward, or NULL */
-    int n;              /* the batch */
+    const float *x;    /* (N, input) copied into a->x by each group, or NULL */
+    const int *labels; /* (N) the loss's gradient is computed after the forward, or NULL */
+    int n;             /* the batch */
     bool forward, backward;
     const float *wt[NET_MAX_LAYERS]; /* prepared conv weights, or NULL */
-    float *partial;     /* (groups, n_params) each group's parameter-gradient sums */
+    float *partial;                  /* (groups, n_params) each group's parameter-gradient sums */
 } StepJob;
 
 static int group_count(int n)
@@ -1248,8 +1248,8 @@ static void step_reduce(Net *net, const StepJob *job)
             fastconv_reduce_dw(net->grads + l->w_off, job->partial + l->w_off, groups,
                                net->n_params, &l->conv);
         else
-            fastconv_reduce(net->grads + l->w_off, job->partial + l->w_off, groups,
-                            net->n_params, l->n_w);
+            fastconv_reduce(net->grads + l->w_off, job->partial + l->w_off, groups, net->n_params,
+                            l->n_w);
         fastconv_reduce(net->grads + l->b_off, job->partial + l->b_off, groups, net->n_params,
                         l->n_b);
     }
@@ -1271,8 +1271,7 @@ void net_forward(const Net *net, NetActs *a, const float *x, int n)
     if (x != a->x)
         memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
     for (int i = 0; i < sp->n_layers; i++)
-        layer_forward(NULL, &sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x,
-                      n);
+        layer_forward(NULL, &sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x, n);
 }
 
 /* Checks and keeps the labels of the batch (N) for the backward. */
@@ -1334,8 +1333,8 @@ void net_zero_grad(Net *net)
 float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n)
 {
     const NetSpec *sp = &net->spec;
-    StepJob job = {.net = net, .a = a, .x = x, .labels = labels, .n = n, .forward = true,
-                   .backward = true};
+    StepJob job = {
+        .net = net, .a = a, .x = x, .labels = labels, .n = n, .forward = true, .backward = true};
     if (!net->workers || !step_prepare(net, &job, n, true, true)) {
         net_zero_grad(net);
         net_forward(net, a, x, n);

@@ -60,9 +60,9 @@ static ConvGeom random_geom(Rng *rng)
 static void describe(const ConvGeom *g)
 {
     fprintf(stderr,
-            "  geometry n=%d c=%d h=%d w=%d o=%d k=%dx%d s=%d,%d pad=%d,%d,%d,%d dil=%d,%d\n",
-            g->n, g->c, g->h, g->w, g->o, g->kh, g->kw, g->sh, g->sw, g->pt, g->pb, g->pl, g->pr,
-            g->dh, g->dw);
+            "  geometry n=%d c=%d h=%d w=%d o=%d k=%dx%d s=%d,%d pad=%d,%d,%d,%d dil=%d,%d\n", g->n,
+            g->c, g->h, g->w, g->o, g->kh, g->kw, g->sh, g->sw, g->pt, g->pb, g->pl, g->pr, g->dh,
+            g->dw);
 }
 
 /* Fast forward and backward on pool wk equal the reference on geometry g. */
@@ -262,8 +262,17 @@ int main(void)
     /* a hand-computed case (the notes' 3x3 input, 2x2 kernel of 0..3):
      * [0 1 2; 3 4 5; 6 7 8] * [0 1; 2 3] = [19 25; 37 43] */
     {
-        ConvGeom g = {.n = 1, .c = 1, .h = 3, .w = 3, .o = 1, .kh = 2, .kw = 2, .sh = 1,
-                      .sw = 1, .dh = 1, .dw = 1};
+        ConvGeom g = {.n = 1,
+                      .c = 1,
+                      .h = 3,
+                      .w = 3,
+                      .o = 1,
+                      .kh = 2,
+                      .kw = 2,
+                      .sh = 1,
+                      .sw = 1,
+                      .dh = 1,
+                      .dw = 1};
         CHECK(conv_geom_finish(&g));
         CHECK(fastconv_supported(&g));
         float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, w[4] = {0, 1, 2, 3}, out[4];
@@ -286,23 +295,63 @@ int main(void)
     }
     /* invalid geometry is not for the fast path */
     {
-        ConvGeom g = {.n = 1, .c = 1, .h = 3, .w = 3, .o = 1, .kh = 5, .kw = 5, .sh = 1,
-                      .sw = 1, .dh = 1, .dw = 1};
+        ConvGeom g = {.n = 1,
+                      .c = 1,
+                      .h = 3,
+                      .w = 3,
+                      .o = 1,
+                      .kh = 5,
+                      .kw = 5,
+                      .sh = 1,
+                      .sw = 1,
+                      .dh = 1,
+                      .dw = 1};
         CHECK(!conv_geom_finish(&g));
         CHECK(!fastconv_supported(&g));
     }
 
     /* the default net's two layers, then random geometries on every pool size */
-    ConvGeom c1 = {.n = 5, .c = 1, .h = 28, .w = 28, .o = 8, .kh = 5, .kw = 5, .sh = 1, .sw = 1,
-                   .pt = 2, .pb = 2, .pl = 2, .pr = 2, .dh = 1, .dw = 1};
-    ConvGeom c2 = {.n = 6, .c = 8, .h = 14, .w = 14, .o = 16, .kh = 5, .kw = 5, .sh = 1,
-                   .sw = 1, .dh = 1, .dw = 1};
+    ConvGeom c1 = {.n = 5,
+                   .c = 1,
+                   .h = 28,
+                   .w = 28,
+                   .o = 8,
+                   .kh = 5,
+                   .kw = 5,
+                   .sh = 1,
+                   .sw = 1,
+                   .pt = 2,
+                   .pb = 2,
+                   .pl = 2,
+                   .pr = 2,
+                   .dh = 1,
+                   .dw = 1};
+    ConvGeom c2 = {.n = 6,
+                   .c = 8,
+                   .h = 14,
+                   .w = 14,
+                   .o = 16,
+                   .kh = 5,
+                   .kw = 5,
+                   .sh = 1,
+                   .sw = 1,
+                   .dh = 1,
+                   .dw = 1};
     CHECK(conv_geom_finish(&c1) && conv_geom_finish(&c2));
     check_conv(pools[1], &rng, &c1);
     check_conv(pools[2], &rng, &c2);
     /* a 1x1 convolution reads x in place */
-    ConvGeom c3 = {.n = 3, .c = 7, .h = 5, .w = 6, .o = 3, .kh = 1, .kw = 1, .sh = 1, .sw = 1,
-                   .dh = 1, .dw = 1};
+    ConvGeom c3 = {.n = 3,
+                   .c = 7,
+                   .h = 5,
+                   .w = 6,
+                   .o = 3,
+                   .kh = 1,
+                   .kw = 1,
+                   .sh = 1,
+                   .sw = 1,
+                   .dh = 1,
+                   .dw = 1};
     CHECK(conv_geom_finish(&c3));
     check_conv(pools[0], &rng, &c3);
     for (int r = 0; r < 60; r++) {
@@ -390,7 +439,8 @@ int main(void)
         int n = dense_shapes[s][0], in = dense_shapes[s][1], out = dense_shapes[s][2];
         float *x = random_floats(&rng, (long)n * in), *w = random_floats(&rng, (long)out * in);
         float *b = random_floats(&rng, out), *dy = random_floats(&rng, (long)n * out);
-        float *y0 = malloc((size_t)n * out * sizeof *y0), *y1 = malloc((size_t)n * out * sizeof *y1);
+        float *y0 = malloc((size_t)n * out * sizeof *y0),
+              *y1 = malloc((size_t)n * out * sizeof *y1);
         dense_forward(y0, x, w, b, n, in, out);
         fastconv_dense_forward(pools[1], y1, x, w, b, n, in, out);
         CHECK_TENSOR_NEAR(y0, y1, (long)n * out, 1e-4, 1e-5);
