@@ -70,7 +70,7 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* Reads the example from an .npy file into in (C, H, W). Accepted shapes: (C, H, W),
- * (1, C, H, W), and (H, W) when C is 1. */
+ * (1, C, H, W), and (H, W) when C is 1; every value must be finite. */
 static bool read_npy_input(const char *path, Shape s, float *in, char *err, size_t err_size)
 {
     long shape[NPY_MAX_DIMS];
@@ -93,7 +93,20 @@ static bool read_npy_input(const char *path, Shape s, float *in, char *err, size
         free(data);
         return false;
     }
-    memcpy(in, data, sizeof(float) * (size_t)shape_elems(s));
+    /* a NaN or inf would run through every layer and give a loss that looks finite after a
+     * max-pool or a ReLU drops it (PyTorch gives NaN): refuse it, naming the element */
+    long hw = (long)s.h * s.w, n = shape_elems(s);
+    for (long e = 0; e < n; e++) {
+        if (isfinite(data[e]))
+            continue;
+        snprintf(err, err_size,
+                 "%s: element %ld (index %ld,%ld,%ld) is %s; the input must be finite numbers",
+                 path, e, e / hw, e % hw / s.w, e % s.w,
+                 isnan(data[e]) ? "NaN" : data[e] > 0.0f ? "inf" : "-inf");
+        free(data);
+        return false;
+    }
+    memcpy(in, data, sizeof(float) * (size_t)n);
     free(data);
     return true;
 }

@@ -2,6 +2,7 @@
 #include "engine/model.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -109,6 +110,33 @@ bool model_save(const Net *net, const char *path, char *err, size_t err_size)
     return ok;
 }
 
+/* False with "PATH: parameter N ... is NaN" naming the layer when a weight is not finite. */
+static bool params_finite(const Net *net, const char *path, char *err, size_t err_size)
+{
+    for (long i = 0; i < net->n_params; i++) {
+        float v = net->params[i];
+        if (isfinite(v))
+            continue;
+        const char *what = isnan(v) ? "NaN" : v > 0.0f ? "inf" : "-inf";
+        for (int k = 0; k < net->spec.n_layers; k++) {
+            const Layer *l = &net->spec.layers[k];
+            bool in_w = i >= l->w_off && i < l->w_off + l->n_w;
+            bool in_b = i >= l->b_off && i < l->b_off + l->n_b;
+            if (!in_w && !in_b)
+                continue;
+            char spec[128];
+            return fail(err, err_size,
+                        "%s: parameter %ld is %s: %s %ld of layer %d (net text line %d: %s); "
+                        "the model is damaged (saved from a net that diverged?)",
+                        path, i, what, in_w ? "weight" : "bias",
+                        in_w ? i - l->w_off : i - l->b_off, k, l->line,
+                        layer_format(l, spec, sizeof spec));
+        }
+        return fail(err, err_size, "%s: parameter %ld is %s; the model is damaged", path, i, what);
+    }
+    return true;
+}
+
 Net *model_load(const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "rb");
@@ -204,6 +232,12 @@ Net *model_load(const char *path, char *err, size_t err_size)
     for (uint64_t i = 0; i < np; i++) {
         uint32_t u = get_u32(p + 4 * i);
         memcpy(&net->params[i], &u, 4);
+    }
+    /* the checksum only says the bytes are those that were saved: weights saved from a net
+     * that diverged are NaN or inf with a good checksum, and would make every answer NaN */
+    if (!params_finite(net, path, err, err_size)) {
+        net_destroy(net);
+        net = NULL;
     }
 done:
     fclose(f);

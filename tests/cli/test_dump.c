@@ -8,6 +8,7 @@
 #include "engine/npy.h"
 #include "test.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -198,10 +199,50 @@ static void test_mistakes(void)
     CHECK_INT_EQ(0, system(cmd));
 }
 
+/* A NaN or inf in an .npy input is refused, naming the element and its (c, y, x) index (a
+ * regression: it ran through max-pool and ReLU, which hid it, and dump exited 0 with a finite
+ * loss where PyTorch gives NaN). Nothing is written. */
+static void test_nonfinite_input(void)
+{
+    char tmp[] = "/tmp/convscope_dumpnan_XXXXXX";
+    CHECK(mkdtemp(tmp) != NULL);
+    char net[600], x[600], out[600], msg[2048], want[800];
+    snprintf(net, sizeof net, "%s/ok.net", tmp);
+    snprintf(x, sizeof x, "%s/x.npy", tmp);
+    snprintf(out, sizeof out, "%s/out", tmp);
+    FILE *f = fopen(net, "w");
+    fprintf(f, "input 2 4 5\nconv 2 k=3\nmaxpool k=2\nrelu\nflatten\ndense 3\nsoftmax\n");
+    fclose(f);
+    float xv[2 * 4 * 5] = {0}; /* (2, 4, 5) */
+    long sh[3] = {2, 4, 5};
+    const char *argv[] = {"dump", "--net", net, "--input", x, "--label", "1", "--out", out, NULL};
+    /* element 33 = channel 1, row (33 - 20) / 5 = 2, column 3 */
+    const struct {
+        float v;
+        const char *name;
+    } bad[] = {{NAN, "NaN"}, {INFINITY, "inf"}, {-INFINITY, "-inf"}};
+    for (int k = 0; k < 3; k++) {
+        xv[33] = bad[k].v;
+        CHECK(npy_write(x, xv, sh, 3, err, ERR_SIZE));
+        CHECK_INT_EQ(1, run_msg(msg, sizeof msg, argv));
+        snprintf(want, sizeof want, "%s: element 33 (index 1,2,3) is %s;", x, bad[k].name);
+        CHECK_CONTAINS(msg, want);
+        CHECK(!exists(out));
+    }
+    /* the same array finite goes through */
+    xv[33] = 0.5f;
+    CHECK(npy_write(x, xv, sh, 3, err, ERR_SIZE));
+    CHECK_INT_EQ(0, run_msg(msg, sizeof msg, argv));
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    CHECK_INT_EQ(0, system(cmd));
+}
+
 int main(void)
 {
     err = calloc(ERR_SIZE, 1);
     test_mistakes();
+    test_nonfinite_input();
     char tmp[] = "/tmp/convscope_dump_XXXXXX";
     CHECK(mkdtemp(tmp) != NULL);
     char net_path[1024], x_path[600], out[600], pgm[600], sub[600], text_net[600];

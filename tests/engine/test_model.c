@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,22 @@ int main(void)
     write_all(bad, buf, n);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
     CHECK_CONTAINS(err, "model format version 2, but this program reads version 1");
+
+    /* non-finite weights with a good checksum (a net that diverged, saved) are refused by
+     * parameter, layer and line: params 0..17 conv W, 18..19 conv b, 20..73 dense W */
+    float keep25 = net->params[25], keep19 = net->params[19];
+    net->params[25] = NAN;
+    CHECK(model_save(net, bad, err, ERR_SIZE));
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.cnn: parameter 25 is NaN: weight 5 of layer 4 (net text line 6: "
+                        "dense 3); the model is damaged");
+    net->params[25] = keep25;
+    net->params[19] = -INFINITY;
+    CHECK(model_save(net, bad, err, ERR_SIZE));
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.cnn: parameter 19 is -inf: bias 1 of layer 0 (net text line 2: "
+                        "conv 2 k=3 pad=1)");
+    net->params[19] = keep19;
 
     /* a directory that does not exist */
     CHECK(!model_save(net, "/nonexistent/dir/m.cnn", err, ERR_SIZE));
