@@ -160,21 +160,52 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
         fail(err, err_size, "%s: byte %ld: the header has no 'descr'", path, hstart);
         goto done;
     }
+    /* the value is a quoted string such as '<f4'; a list there is a structured dtype */
+    char quote = hdr[at], dtype[32];
+    long dlen = 0;
+    if (quote != '\'' && quote != '"') {
+        fail(err, err_size, "%s: byte %ld: 'descr' is not a dtype string%s", path, hstart + at,
+             quote == '[' ? " (structured arrays with named fields are not supported)" : "");
+        goto done;
+    }
+    while (at + 1 + dlen < hlen && hdr[at + 1 + dlen] != quote && dlen < (long)sizeof dtype - 1) {
+        dtype[dlen] = hdr[at + 1 + dlen];
+        dlen++;
+    }
+    dtype[dlen] = '\0';
+    if (at + 1 + dlen >= hlen || hdr[at + 1 + dlen] != quote) {
+        fail(err, err_size, "%s: byte %ld: the dtype string is not closed or too long", path,
+             hstart + at);
+        goto done;
+    }
     static const struct {
-        const char *name;
+        const char *name; /* as NumPy writes it, without the byte-order character */
+        const char *c_name;
         DType dt;
         int size;
-    } types[] = {{"'<f4'", DT_F4, 4}, {"'<f8'", DT_F8, 8}, {"'|u1'", DT_U1, 1},
-                 {"'u1'", DT_U1, 1},  {"'<i4'", DT_I4, 4}, {"'<i8'", DT_I8, 8}};
+    } types[] = {{"f4", "float32", DT_F4, 4}, {"f8", "float64", DT_F8, 8},
+                 {"u1", "uint8", DT_U1, 1},   {"i4", "int32", DT_I4, 4},
+                 {"i8", "int64", DT_I8, 8}};
+    /* one-byte types have no byte order ('|u1'); the others must be little-endian ('<') */
+    const char *code = dtype[0] && strchr("<>|=", dtype[0]) ? dtype + 1 : dtype;
     int ti = -1;
     for (int i = 0; i < (int)(sizeof types / sizeof types[0]); i++)
-        if (strncmp(hdr + at, types[i].name, strlen(types[i].name)) == 0)
+        if (strcmp(code, types[i].name) == 0)
             ti = i;
+    if (ti >= 0 && dtype[0] == '>' && types[ti].size > 1) {
+        fail(err, err_size,
+             "%s: byte %ld: dtype '%s': big-endian %s is not supported; save with dtype '<%s'",
+             path, hstart + at, dtype, types[ti].c_name, types[ti].name);
+        goto done;
+    }
+    /* '=' is the writer's native order: NumPy always writes '<' or '>', so refuse the guess */
+    if (ti >= 0 && types[ti].size > 1 && dtype[0] != '<')
+        ti = -1;
     if (ti < 0) {
         fail(err, err_size,
-             "%s: byte %ld: dtype %.12s is not supported (expected '<f4', '<f8', '|u1', '<i4' or "
+             "%s: byte %ld: dtype '%s' is not supported (expected '<f4', '<f8', '|u1', '<i4' or "
              "'<i8')",
-             path, hstart + at, hdr + at);
+             path, hstart + at, dtype);
         goto done;
     }
     at = find_key(hdr, hlen, "fortran_order");

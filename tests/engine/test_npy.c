@@ -100,8 +100,31 @@ int main(void)
     memcpy(u8file + 10 + 11, "<c8", 3);
     write_bytes(bad, u8file, sizeof u8file);
     CHECK(npy_read(bad, got_shape, &nd, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.npy: byte 20: dtype '<c8'");
-    memcpy(u8file + 10 + 11, "|u1", 3);
+    CHECK_CONTAINS(err, "bad.npy: byte 20: dtype '<c8' is not supported (expected '<f4'");
+    /* big-endian: the dtype alone is quoted (a regression: the message quoted 12 bytes of
+     * the dict, "'>f4', 'fort"), and the fix is named */
+    memcpy(u8file + 10 + 11, ">f4", 3);
+    write_bytes(bad, u8file, sizeof u8file);
+    CHECK(npy_read(bad, got_shape, &nd, err, ERR_SIZE) == NULL);
+    CHECK_STR_EQ("dtype '>f4': big-endian float32 is not supported; save with dtype '<f4'",
+                 strstr(err, "dtype") ? strstr(err, "dtype") : err);
+    CHECK_CONTAINS(err, "bad.npy: byte 20: dtype '>f4'");
+    memcpy(u8file + 10 + 11, ">i8", 3);
+    write_bytes(bad, u8file, sizeof u8file);
+    CHECK(npy_read(bad, got_shape, &nd, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "dtype '>i8': big-endian int64 is not supported; save with dtype '<i8'");
+    /* a one-byte type has no byte order: '>u1' reads as '|u1' */
+    memcpy(u8file + 10 + 11, ">u1", 3);
+    write_bytes(bad, u8file, sizeof u8file);
+    back = npy_read(bad, got_shape, &nd, err, ERR_SIZE);
+    CHECK(back && back[3] == 255.0f);
+    free(back);
+    /* a structured dtype (a list of fields) */
+    memcpy(u8file + 10 + 10, "[('a', '<f4')]", 14);
+    write_bytes(bad, u8file, sizeof u8file);
+    CHECK(npy_read(bad, got_shape, &nd, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.npy: byte 20: 'descr' is not a dtype string (structured arrays");
+    memcpy(u8file + 10, dict, strlen(dict));
     /* Fortran order refused */
     memcpy(u8file + 10 + 34, "True, ", 6);
     write_bytes(bad, u8file, sizeof u8file);
