@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *cmd_value(FILE *err, const char *cmd, int argc, char **argv, int *i)
 {
@@ -67,6 +68,13 @@ char *cmd_read_text(const char *path, long max_bytes, char *err_buf, size_t err_
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err_buf, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* fopen opens a folder too; reading it then fails with a bare "cannot read" */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err_buf, err_size, "%s: is a folder, not a file", path);
+        fclose(f);
         return NULL;
     }
     char *buf = malloc((size_t)max_bytes + 1);

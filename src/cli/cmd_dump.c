@@ -422,6 +422,12 @@ int cmd_dump(int argc, char **argv)
         return 2;
     }
 
+    /* net_load (engine/net.c) would read a folder and say only "read error" */
+    struct stat st_net;
+    if (net_path && stat(net_path, &st_net) == 0 && S_ISDIR(st_net.st_mode)) {
+        fprintf(stderr, "%s: is a folder, not a file\n", net_path);
+        return 1;
+    }
     char *err = calloc(ERR_SIZE, 1);
     Net *net = model_path ? model_load(model_path, err, ERR_SIZE)
                           : net_load(net_path, (uint64_t)seed, err, ERR_SIZE);

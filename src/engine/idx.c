@@ -68,6 +68,12 @@ static void gz_error(char *err, size_t err_size, const char *path, gzFile f, lon
 bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
 {
     memset(out, 0, sizeof *out);
+    /* gzopen opens a folder too; reading it then says "damaged gzip data" */
+    struct stat path_st;
+    if (stat(path, &path_st) == 0 && S_ISDIR(path_st.st_mode)) {
+        set_err(err, err_size, "%s: is a folder, not a file", path);
+        return false;
+    }
     gzFile f = gzopen(path, "rb");
     if (!f) {
         set_err(err, err_size, "%s: cannot open: %s", path, errno ? strerror(errno) : "gzopen failed");
@@ -237,12 +243,6 @@ void idx_free(IdxArray *a)
     memset(a, 0, sizeof *a);
 }
 
-static bool is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 bool dataset_find_file(char *out, size_t out_size, const char *dir, const char *prefix,
                        const char *kind, char *err, size_t err_size)
 {
@@ -256,7 +256,14 @@ bool dataset_find_file(char *out, size_t out_size, const char *dir, const char *
             snprintf(name, sizeof name, patterns[p], dir, prefix, kind, d);
             if ((size_t)snprintf(out, out_size, "%s%s", name, suffixes[s]) >= out_size)
                 continue;
-            if (is_file(out))
+            struct stat st;
+            if (stat(out, &st) != 0)
+                continue;
+            if (S_ISDIR(st.st_mode)) {
+                set_err(err, err_size, "%s: is a folder, not a file", out);
+                return false;
+            }
+            if (S_ISREG(st.st_mode))
                 return true;
         }
     }

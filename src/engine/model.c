@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -142,6 +143,13 @@ Net *model_load(const char *path, char *err, size_t err_size)
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* fopen opens a folder too; reading it would then be reported as a truncated model */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fail(err, err_size, "%s: is a folder, not a file", path);
+        fclose(f);
         return NULL;
     }
     unsigned char hdr[MODEL_HEADER_SIZE];

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static bool fail(char *err, size_t err_size, const char *fmt, ...)
 {
@@ -111,6 +112,13 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* fopen opens a folder too; reading it would be reported as a file without the magic */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fail(err, err_size, "%s: is a folder, not a file", path);
+        fclose(f);
         return NULL;
     }
     unsigned char pre[12];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ==== helpers ================================================================================ */
 
@@ -539,6 +540,13 @@ Lesson *lesson_load(const char *path, char *err, size_t err_size)
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* fopen opens a folder too; reading it then fails with a bare "read error" */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, err_size, "%s: is a folder, not a file", path);
+        fclose(f);
         return NULL;
     }
     /* a lesson is a few kilobytes; 1 MB is surely not one */

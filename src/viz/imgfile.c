@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Refuse pictures above 64 megapixels (or files above 512 MB): a damaged header must not
  * make us allocate gigabytes, and nobody feeds a 28x28 classifier a bigger photo. */
@@ -266,6 +267,13 @@ bool imgfile_load(const char *path, ImageFile *out, char *err, size_t err_size)
     FILE *f = fopen(path, "rb");
     if (!f) {
         set_err(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return false;
+    }
+    /* fopen opens a folder too, whose "size" would then be reported as too large */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        set_err(err, err_size, "%s: is a folder, not a file", path);
+        fclose(f);
         return false;
     }
     unsigned char *data = NULL;

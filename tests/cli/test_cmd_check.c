@@ -76,6 +76,10 @@ int main(void)
     char *missing[] = {"check", "no_such.lesson"};
     CHECK_INT_EQ(1, run(2, missing));
     CHECK_CONTAINS(err_buf, "no_such.lesson: cannot open");
+    /* a folder (it used to be "read error") */
+    char *folder[] = {"check", "/tmp"};
+    CHECK_INT_EQ(1, run(2, folder));
+    CHECK_STR_EQ("/tmp: is a folder, not a file\n", err_buf);
 
     /* with a host: every step is dry-run through it */
     LessonHost host = {NULL, begin, set, NULL, NULL};

@@ -81,6 +81,14 @@ int main(void)
     CHECK_INT_EQ(1, c->status);
     CHECK_CONTAINS(c->err, "no t10k-images-idx3-ubyte (or .gz) in this folder");
     CHECK_STR_EQ("", c->out);
+    /* a folder as the model (it used to say "truncated at byte 0") */
+    c = capture_run(cmd_eval_run, "eval", "--model", "/tmp", NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_STR_EQ("convscope eval: /tmp: is a folder, not a file\n", c->err);
+    /* a file as the data folder */
+    c = capture_run(cmd_eval_run, "eval", "--model", model, "--data", model, NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_CONTAINS(c->err, "not a folder (--data wants a folder");
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -140,6 +140,14 @@ int main(void)
     c = capture_run(cmd_predict_run, "predict", "--model", bad, paths[0], NULL);
     CHECK_INT_EQ(1, c->status);
     CHECK_CONTAINS(c->err, "bad.pgm");
+    /* folders for the model or a picture (the picture used to be "larger than 512 MB") */
+    c = capture_run(cmd_predict_run, "predict", "--model", "/tmp", paths[0], NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_STR_EQ("convscope predict: /tmp: is a folder, not a file\n", c->err);
+    c = capture_run(cmd_predict_run, "predict", "--model", model, "/tmp", NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_CONTAINS(c->err, "convscope predict: /tmp: is a folder, not a file\n");
+    CHECK_STR_EQ("", c->out);
 
     net_acts_destroy(a);
     net_destroy(net);

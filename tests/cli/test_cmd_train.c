@@ -143,6 +143,17 @@ static void test_mistakes(void)
     c = capture_run(cmd_train_run, "train", "--net", path, NULL);
     CHECK_INT_EQ(1, c->status);
     CHECK_CONTAINS(c->err, "absent.net: cannot open");
+    /* folders where files belong: the net, and an IDX file inside the data folder */
+    c = capture_run(cmd_train_run, "train", "--net", tmpdir, NULL);
+    CHECK_INT_EQ(1, c->status);
+    snprintf(path, sizeof path, "convscope train: %s: is a folder, not a file\n", tmpdir);
+    CHECK_STR_EQ(path, c->err);
+    snprintf(path, sizeof path, "%s/%s", dir, names[1]);
+    remove(path);
+    CHECK(mkdir(path, 0700) == 0);
+    c = capture_run(cmd_train_run, "train", "--data", dir, NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_CONTAINS(c->err, "train-labels-idx1-ubyte: is a folder, not a file");
 
     /* divergence: said, non-zero, nothing saved */
     c = capture_run(cmd_train_run, "train", "--limit", "64", "--epochs", "1", "--optimizer",

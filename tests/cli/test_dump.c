@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define ERR_SIZE 512
@@ -112,6 +113,28 @@ static void test_mistakes(void)
         "dump", "--net", "/nonexistent/q.net", "--input", x, "--label", "0", "--out", out, NULL};
     CHECK_INT_EQ(1, run_msg(msg, sizeof msg, missing));
     CHECK_CONTAINS(msg, "/nonexistent/q.net: cannot open");
+    /* folders where files belong: net, model, input (an .npy and a picture) */
+    const char *dir_net[] = {"dump", "--net", tmp, "--input", x, "--label", "0", "--out", out, NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_net));
+    snprintf(want, sizeof want, "%s: is a folder, not a file\n", tmp);
+    CHECK_STR_EQ(want, msg);
+    const char *dir_model[] = {"dump",    "--model", tmp,     "--input", x,
+                               "--label", "0",       "--out", out,       NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_model));
+    CHECK_STR_EQ(want, msg);
+    char dir_npy[700];
+    snprintf(dir_npy, sizeof dir_npy, "%s/folder.npy", tmp);
+    CHECK(mkdir(dir_npy, 0700) == 0);
+    const char *dir_in[] = {"dump",    "--net", net,     "--input", dir_npy,
+                            "--label", "0",     "--out", out,       NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_in));
+    snprintf(want, sizeof want, "%s: is a folder, not a file\n", dir_npy);
+    CHECK_STR_EQ(want, msg);
+    const char *dir_pic[] = {"dump", "--net", net, "--input", tmp, "--label", "0", "--out", out,
+                             NULL};
+    CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_pic));
+    snprintf(want, sizeof want, "%s: is a folder, not a file\n", tmp);
+    CHECK_STR_EQ(want, msg);
     const char *bad_line[] = {"dump",    "--net", badnet,  "--input", x,
                               "--label", "0",     "--out", out,       NULL};
     CHECK_INT_EQ(1, run_msg(msg, sizeof msg, bad_line));

@@ -166,6 +166,20 @@ static void test_plain_and_gz(void)
     CHECK(!dataset_load(&ds, d, DATASET_TEST, err, sizeof err));
     CHECK_CONTAINS(err, "no t10k-images-idx3-ubyte (or .gz) in this folder");
     CHECK(ds.pixels == NULL && ds.labels == NULL);
+
+    /* a folder where an IDX file should be: named as such (it used to be "no
+     * t10k-images-idx3-ubyte in this folder", or from idx_read "damaged gzip data") */
+    char sub[600], want[700];
+    path_in(sub, sizeof sub, "gz", "t10k-images-idx3-ubyte");
+    CHECK(mkdir(sub, 0777) == 0);
+    CHECK(!dataset_load(&ds, d, DATASET_TEST, err, sizeof err));
+    CHECK_CONTAINS(err, "/t10k-images-idx3-ubyte: is a folder, not a file");
+    IdxArray a;
+    snprintf(want, sizeof want, "%s: is a folder, not a file", sub);
+    CHECK(!idx_read(sub, &a, err, sizeof err));
+    CHECK_STR_EQ(want, err);
+    CHECK(a.data == NULL);
+    rmdir(sub);
 }
 
 static void test_fashion_names(void)

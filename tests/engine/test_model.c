@@ -184,6 +184,10 @@ int main(void)
     CHECK_CONTAINS(err, "/nonexistent/dir/m.cnn: cannot create a temporary file");
     CHECK(model_load("/nonexistent/m.cnn", err, ERR_SIZE) == NULL);
     CHECK_CONTAINS(err, "/nonexistent/m.cnn: cannot open");
+    /* a folder (it used to be "truncated at byte 0") */
+    CHECK(model_load(dir, err, ERR_SIZE) == NULL);
+    snprintf(want, sizeof want, "%s: is a folder, not a file", dir);
+    CHECK_STR_EQ(want, err);
 
     free(buf);
     net_destroy(net);

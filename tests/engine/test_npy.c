@@ -137,6 +137,11 @@ int main(void)
     /* missing file */
     CHECK(npy_read("/nonexistent/q.npy", got_shape, &nd, err, ERR_SIZE) == NULL);
     CHECK_CONTAINS(err, "/nonexistent/q.npy: cannot open");
+    /* a folder (it used to be "byte 0: not a NumPy .npy file") */
+    CHECK(npy_read(dir, got_shape, &nd, err, ERR_SIZE) == NULL);
+    char want_dir[128];
+    snprintf(want_dir, sizeof want_dir, "%s: is a folder, not a file", dir);
+    CHECK_STR_EQ(want_dir, err);
     CHECK(!npy_write("/nonexistent/q.npy", data, one, 1, err, ERR_SIZE));
     CHECK_CONTAINS(err, "/nonexistent/q.npy: cannot create");
     (void)hdr;

@@ -280,6 +280,9 @@ static void test_load_file(void)
     char err[512] = "";
     CHECK(lesson_load("/nonexistent/x.lesson", err, sizeof err) == NULL);
     CHECK_CONTAINS(err, "/nonexistent/x.lesson: cannot open");
+    /* a folder (it used to give a bare "read error") */
+    CHECK(lesson_load("/tmp", err, sizeof err) == NULL);
+    CHECK_STR_EQ("/tmp: is a folder, not a file", err);
     const char *path = "test_lesson_nul.lesson";
     FILE *f = fopen(path, "wb");
     CHECK(f != NULL);

@@ -178,6 +178,12 @@ static void test_load_errors_and_input(void)
     save_path(p, sizeof p, "missing.png");
     CHECK(!imgfile_load(p, &img, err, sizeof err));
     CHECK_CONTAINS(err, "missing.png: cannot open: No such file or directory");
+    /* a folder (it used to be "larger than 512 MB": its ftell is LONG_MAX) */
+    CHECK(!imgfile_load("/tmp", &img, err, sizeof err));
+    CHECK_STR_EQ("/tmp: is a folder, not a file", err);
+    float in28[28 * 28];
+    CHECK(!imgfile_load_input("/tmp", in28, 1, 28, 28, err, sizeof err));
+    CHECK_STR_EQ("/tmp: is a folder, not a file", err);
     save_path(p, sizeof p, "notes.txt");
     write_text(p, "these are not pixels\n");
     CHECK(!imgfile_load(p, &img, err, sizeof err));
