@@ -14,9 +14,11 @@
 #include "engine/net.h"
 #include "engine/trainer.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CMD "train"
@@ -155,6 +157,47 @@ static void print_json(FILE *out, const TrainArgs *a, const Trainer *tr, const D
     fprintf(out, "}\n");
 }
 
+/* Checks before training that a model can be saved at path: its folder exists and a file
+ * can be created in it (tried for real, as model_save's temporary file beside it, since
+ * access(W_OK) says yes to root on a read-only mount... and no about ACLs it cannot read).
+ * False with "PATH: why" in msg. Minutes of training must not end in "cannot write". */
+static bool save_path_usable(const char *path, char *msg, size_t size)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(msg, size, "%.400s: is a folder; --save wants a file name such as %.400s/model.cnn",
+                 path, path);
+        return false;
+    }
+    char dir[1024];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(dir, &st) != 0) {
+        snprintf(msg, size, "%.400s: cannot save there: the folder %.400s does not exist", path, dir);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(msg, size, "%.400s: cannot save there: %.400s is not a folder", path, dir);
+        return false;
+    }
+    char probe[1100];
+    snprintf(probe, sizeof probe, "%s/.convscope-save-XXXXXX", dir);
+    int fd = mkstemp(probe);
+    if (fd < 0) {
+        snprintf(msg, size, "%.400s: cannot save there: cannot create a file in %.400s: %s", path, dir,
+                 strerror(errno));
+        return false;
+    }
+    close(fd);
+    unlink(probe);
+    return true;
+}
+
 int cmd_train_run(int argc, char **argv, FILE *out, FILE *err)
 {
     TrainArgs a;
@@ -163,6 +206,10 @@ int cmd_train_run(int argc, char **argv, FILE *out, FILE *err)
         return st < 0 ? 0 : st;
 
     char msg[1024];
+    if (a.save && !save_path_usable(a.save, msg, sizeof msg)) {
+        fprintf(err, "convscope train: %s\n", msg);
+        return 1;
+    }
     char *text = cmd_read_text(a.net, NET_MAX_TEXT, msg, sizeof msg);
     if (!text) {
         fprintf(err, "convscope train: %s\n", msg);

@@ -162,12 +162,38 @@ static void test_mistakes(void)
     CHECK_CONTAINS(c->err, "training diverged");
     CHECK(!exists(model));
 
-    /* --save into a folder that does not exist */
+    /* --save into a folder that does not exist: refused before training starts (a
+     * regression: it trained completely, then failed to save) */
     snprintf(path, sizeof path, "%s/no/such/dir/m.cnn", tmpdir);
     c = capture_run(cmd_train_run, "train", "--limit", "32", "--epochs", "1", "--save", path,
                     NULL);
     CHECK_INT_EQ(1, c->status);
-    CHECK_CONTAINS(c->err, "no/such/dir/m.cnn");
+    char want[1500];
+    snprintf(want, sizeof want,
+             "convscope train: %s: cannot save there: the folder %s/no/such/dir does not exist\n",
+             path, tmpdir);
+    CHECK_STR_EQ(want, c->err);
+    CHECK_STR_EQ("", c->out); /* no "training ..." line, no epoch */
+    /* under a file, and a folder as the file name */
+    snprintf(path, sizeof path, "%s/wrong.net/m.cnn", tmpdir);
+    c = capture_run(cmd_train_run, "train", "--save", path, NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_CONTAINS(c->err, "wrong.net is not a folder");
+    CHECK_STR_EQ("", c->out);
+    c = capture_run(cmd_train_run, "train", "--save", tmpdir, NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_CONTAINS(c->err, "is a folder; --save wants a file name");
+    /* a folder where no file can be created: /proc is not writable even for root */
+    c = capture_run(cmd_train_run, "train", "--save", "/proc/m.cnn", NULL);
+    CHECK_INT_EQ(1, c->status);
+    CHECK_CONTAINS(c->err, "/proc/m.cnn: cannot save there: cannot create a file in /proc: ");
+    CHECK_STR_EQ("", c->out);
+    /* the probe file is not left behind */
+    snprintf(path, sizeof path, "%s/probe.cnn", tmpdir);
+    c = capture_run(cmd_train_run, "train", "--limit", "16", "--epochs", "1", "--save", path,
+                    "--data", dir, NULL);
+    snprintf(want, sizeof want, "ls -A '%s' | grep -q convscope-save", tmpdir);
+    CHECK(system(want) != 0);
 }
 
 int main(void)
