@@ -883,3 +883,20 @@ bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless)
         busy = true;
     return busy;
 }
+
+bool app_frame_present(App *app, Render *r, const UiInput *in, double dt, bool settle)
+{
+    bool busy = app_frame(app, r, in, dt, false);
+    bool event = settle || in->mouse_pressed || in->mouse_released || in->wheel != 0 ||
+                 in->key != UI_KEY_NONE || in->text[0] != '\0';
+    if (!event)
+        return busy;
+    /* the same mouse (still held if it was), nothing new: what the first frame's widgets
+     * changed is drawn now, and no widget sees the click or key twice */
+    UiInput calm = *in;
+    calm.mouse_pressed = calm.mouse_released = false;
+    calm.wheel = 0;
+    calm.key = UI_KEY_NONE;
+    calm.text[0] = '\0';
+    return app_frame(app, r, &calm, 0.0, false) || busy;
+}

@@ -98,6 +98,14 @@ bool app_drop_file(App *app, const char *path);
  * (playing, animating, a toast), i.e. when the host should keep drawing frames. */
 bool app_frame(App *app, Render *r, const UiInput *in, double dt, bool headless);
 
+/* One frame as the window presents it: app_frame with in; then, when in carries an event (a
+ * press, release, wheel, key or text) or settle is set (any other event the host handled), a
+ * second frame with the event spent and dt 0 over the first. Immediate-mode widgets change
+ * state while the frame is drawn (the step button after the equation strip, a field's Enter,
+ * the banner's close box), so without it the window would show the frame before the change
+ * until the next event. Returns true while the host should keep drawing (as app_frame). */
+bool app_frame_present(App *app, Render *r, const UiInput *in, double dt, bool settle);
+
 /* The help overlay's global rows (the keys that work everywhere), for the overlay and tests. */
 const UiHelpRow *app_help_rows(int *n);
 /* The overlay's sections for the current screen into out (up to max): the global keys, then

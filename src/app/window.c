@@ -483,7 +483,12 @@ int window_run_lesson(const char *lesson, int step)
         SDL_GetRendererOutputSize(sdl, &pw, &ph);
         float ratio = ww > 0 ? (float)pw / (float)ww : 1.0f;
         app->pixel_ratio = ratio;
+        /* any event but a bare mouse move may change what a widget shows during the frame:
+         * app_frame_present then draws it settled before presenting */
+        bool settle = false;
         for (; have; have = SDL_PollEvent(&e) != 0) {
+            if (e.type != SDL_MOUSEMOTION)
+                settle = true;
             switch (e.type) {
             case SDL_QUIT:
                 app->req.quit = true;
@@ -561,7 +566,7 @@ int window_run_lesson(const char *lesson, int step)
         last = now;
         if (!busy || dt > 0.25)
             dt = busy ? 0.25 : 0.0; /* after idling, do not jump the animations */
-        busy = app_frame(app, r, &in, dt, false);
+        busy = app_frame_present(app, r, &in, dt, settle);
         if (app->req.screenshot) {
             app->req.screenshot = false;
             save_screenshot(app, sdl);
