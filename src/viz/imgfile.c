@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 /* Refuse pictures above 64 megapixels (or files above 512 MB): a damaged header must not
@@ -220,6 +221,69 @@ bool imgfile_parse_pnm(const unsigned char *data, size_t n, const char *name, Im
 
 /* ---- everything else, through SDL2_image ---------------------------------------------- */
 
+/* libpng's default handlers, which SDL_image leaves in place, print "libpng error: IDAT: CRC
+ * error" or "libpng warning: ..." straight to stderr, above our own message about the same
+ * file. So while SDL_image decodes, fd 2 points at a temporary file; afterwards the libpng
+ * lines are kept (an error's text joins our message, a warning about a picture that loaded is
+ * dropped) and any other line is written to the real stderr, so nothing of anyone else's is
+ * lost, only delayed by the decode. fd 2 is shared by the whole process: one capture at a
+ * time (a second thread decoding meanwhile just is not captured), and another thread's
+ * message written during the window arrives late, not lost. */
+typedef struct StderrCapture {
+    int saved; /* the real fd 2, or -1 when not capturing */
+    FILE *tmp;
+} StderrCapture;
+
+static SDL_SpinLock capture_lock = 0;
+
+static void capture_begin(StderrCapture *c)
+{
+    c->saved = -1;
+    c->tmp = NULL;
+    if (!SDL_AtomicTryLock(&capture_lock))
+        return;
+    fflush(stderr);
+    FILE *t = tmpfile();
+    int saved = t ? dup(STDERR_FILENO) : -1;
+    if (saved < 0 || dup2(fileno(t), STDERR_FILENO) < 0) {
+        if (saved >= 0)
+            close(saved);
+        if (t)
+            fclose(t);
+        SDL_AtomicUnlock(&capture_lock);
+        return;
+    }
+    c->saved = saved;
+    c->tmp = t;
+}
+
+/* Restores fd 2. The libpng lines go into libpng (joined by "; ", without newlines), every
+ * other line to the real stderr. */
+static void capture_end(StderrCapture *c, char *libpng, size_t size)
+{
+    libpng[0] = '\0';
+    if (c->saved < 0)
+        return;
+    fflush(stderr);
+    dup2(c->saved, STDERR_FILENO);
+    close(c->saved);
+    SDL_AtomicUnlock(&capture_lock);
+    rewind(c->tmp);
+    char line[512];
+    size_t len = 0;
+    while (fgets(line, sizeof line, c->tmp)) {
+        if (strncmp(line, "libpng ", 7) != 0) {
+            fputs(line, stderr);
+            continue;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        if (len + 2 < size)
+            len += (size_t)snprintf(libpng + len, size - len, "%s%s", len ? "; " : "", line);
+        len = len < size ? len : size - 1;
+    }
+    fclose(c->tmp);
+}
+
 static bool from_surface(SDL_Surface *src, ImageFile *out, const char *path, char *err,
                          size_t err_size)
 {
@@ -313,10 +377,15 @@ bool imgfile_load(const char *path, ImageFile *out, char *err, size_t err_size)
         goto done;
     }
     SDL_RWops *rw = SDL_RWFromConstMem(data, (int)n);
+    StderrCapture cap;
+    char libpng[256];
+    capture_begin(&cap);
     SDL_Surface *s = rw ? IMG_Load_RW(rw, 1) : NULL;
+    capture_end(&cap, libpng, sizeof libpng);
     if (!s) {
-        set_err(err, err_size, "%s: not a picture we can read (PNG, JPEG, BMP, PGM or PPM): %s",
-                path, IMG_GetError());
+        set_err(err, err_size,
+                "%s: not a picture we can read (PNG, JPEG, BMP, PGM or PPM): %s%s%s%s", path,
+                IMG_GetError(), libpng[0] ? " (" : "", libpng, libpng[0] ? ")" : "");
         goto done;
     }
     ok = from_surface(s, out, path, err, err_size);

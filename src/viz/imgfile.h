@@ -18,7 +18,11 @@ typedef struct ImageFile {
 } ImageFile;
 
 /* Decodes the file at path. On failure returns false, leaves *out empty and writes
- * `path: byte N: what is wrong` (PGM/PPM) or `path: why` (other formats) into err. */
+ * `path: byte N: what is wrong` (PGM/PPM) or `path: why` (other formats) into err.
+ * libpng's own "libpng error/warning" lines are kept off stderr while SDL_image decodes
+ * (fd 2 is pointed at a temporary file for that time, one caller at a time): an error's text
+ * ends err, "... (libpng error: IDAT: CRC error)"; other lines written meanwhile are passed
+ * on to stderr afterwards. */
 bool imgfile_load(const char *path, ImageFile *out, char *err, size_t err_size);
 
 /* Parses a PGM/PPM held in memory (n bytes); name is used in messages. */

@@ -164,6 +164,73 @@ static void test_sdl_formats(void)
     }
 }
 
+/* imgfile_load on path with fd 2 redirected to a file; what reached fd 2 goes into said. */
+static bool load_quietly(const char *path, ImageFile *img, char *err, size_t err_size,
+                         char *said, size_t said_size)
+{
+    char log[300];
+    save_path(log, sizeof log, "stderr.txt");
+    FILE *f = fopen(log, "w+");
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fileno(f), STDERR_FILENO);
+    bool ok = imgfile_load(path, img, err, err_size);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(f);
+    size_t n = fread(said, 1, said_size - 1, f);
+    said[n] = '\0';
+    fclose(f);
+    return ok;
+}
+
+/* A PNG whose IDAT chunk has a wrong CRC: libpng's own "libpng error: IDAT: CRC error" line
+ * used to be printed on stderr above our message; now it is part of the message and stderr
+ * stays clean. A picture that loads prints nothing either. */
+static void test_png_damage_quiet(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 8, 8, 32, SDL_PIXELFORMAT_RGBA32);
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 200, 10, 10, 255));
+    char png[512], bad[512], err[512] = "", said[1024];
+    save_path(png, sizeof png, "crc.png");
+    save_path(bad, sizeof bad, "crc-bad.png");
+    CHECK_INT_EQ(0, IMG_SavePNG(s, png));
+    SDL_FreeSurface(s);
+    FILE *f = fopen(png, "rb");
+    unsigned char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    /* chunks: length (4, big-endian), type (4), data, CRC (4); flip a bit of IDAT's CRC */
+    size_t at = 8;
+    while (at + 12 <= n && memcmp(buf + at + 4, "IDAT", 4) != 0)
+        at += 12 + ((size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 |
+                    (size_t)buf[at + 2] << 8 | buf[at + 3]);
+    CHECK(at + 12 <= n);
+    if (at + 12 > n)
+        return;
+    size_t len = (size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 | (size_t)buf[at + 2] << 8 |
+                 buf[at + 3];
+    buf[at + 8 + len] ^= 0x01;
+    f = fopen(bad, "wb");
+    fwrite(buf, 1, n, f);
+    fclose(f);
+
+    ImageFile img;
+    CHECK(!load_quietly(bad, &img, err, sizeof err, said, sizeof said));
+    CHECK_STR_EQ("", said);
+    CHECK_CONTAINS(err, "crc-bad.png: not a picture we can read (PNG, JPEG, BMP, PGM or PPM): ");
+    CHECK_CONTAINS(err, "(libpng error: IDAT: CRC error)");
+    CHECK(img.gray == NULL);
+    /* stderr works again afterwards, and a good picture loads without a word */
+    CHECK(load_quietly(png, &img, err, sizeof err, said, sizeof said));
+    CHECK_STR_EQ("", said);
+    imgfile_free(&img);
+}
+
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
@@ -238,6 +305,7 @@ int main(void)
     test_pnm_binary();
     test_pnm_errors();
     test_sdl_formats();
+    test_png_damage_quiet();
     test_load_errors_and_input();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
