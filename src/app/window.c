@@ -394,6 +394,51 @@ static void save_screenshot(App *app, SDL_Renderer *sdl)
     SDL_FreeSurface(s);
 }
 
+/* Fullscreen over the desktop. SDL's FULLSCREEN_DESKTOP asks the window manager (X11:
+ * _NET_WM_STATE_FULLSCREEN); with no window manager (a bare X server such as Xvfb, a kiosk)
+ * nobody resizes the window, yet SDL reports the display's size, so the app laid out for
+ * 1920x1080 in a 1280x800 window and F did not come back. There the window is made borderless
+ * and moved over the display itself, and put back where it was. A window manager shows itself
+ * by the frame it draws (SDL_GetWindowBordersSize); an undecorated one gets the same
+ * borderless window, which is what it would show for fullscreen anyway. */
+typedef struct Fullscreen {
+    bool on, manual;
+    SDL_Rect saved; /* the windowed position and size to come back to */
+} Fullscreen;
+
+static void toggle_fullscreen(SDL_Window *win, Fullscreen *fs)
+{
+    if (fs->on) {
+        if (fs->manual) {
+            SDL_SetWindowBordered(win, SDL_TRUE);
+            SDL_SetWindowSize(win, fs->saved.w, fs->saved.h);
+            SDL_SetWindowPosition(win, fs->saved.x, fs->saved.y);
+        } else {
+            SDL_SetWindowFullscreen(win, 0);
+        }
+        fs->on = fs->manual = false;
+        return;
+    }
+    int top = 0, left = 0, bottom = 0, right = 0;
+    const char *driver = SDL_GetCurrentVideoDriver();
+    bool x11 = driver && strcmp(driver, "x11") == 0;
+    bool framed = SDL_GetWindowBordersSize(win, &top, &left, &bottom, &right) == 0 &&
+                  (top | left | bottom | right) != 0;
+    SDL_Rect d;
+    if (x11 && !framed && SDL_GetDisplayBounds(SDL_GetWindowDisplayIndex(win), &d) == 0) {
+        SDL_GetWindowPosition(win, &fs->saved.x, &fs->saved.y);
+        SDL_GetWindowSize(win, &fs->saved.w, &fs->saved.h);
+        SDL_SetWindowBordered(win, SDL_FALSE);
+        SDL_SetWindowPosition(win, d.x, d.y);
+        SDL_SetWindowSize(win, d.w, d.h);
+        fs->manual = true;
+    } else {
+        SDL_SetWindowFullscreen(win, SDL_WINDOW_FULLSCREEN_DESKTOP);
+        fs->manual = false;
+    }
+    fs->on = true;
+}
+
 int window_run(void)
 {
     return window_run_lesson(NULL, 1);
@@ -462,7 +507,8 @@ int window_run_lesson(const char *lesson, int step)
     }
     SDL_StartTextInput();
 
-    bool busy = true, mouse_down = false, fullscreen = false;
+    bool busy = true, mouse_down = false;
+    Fullscreen fs = {false, false, {0, 0, 0, 0}};
     int mx = -1, my = -1;
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
     while (!app->req.quit) {
@@ -551,8 +597,8 @@ int window_run_lesson(const char *lesson, int step)
         }
         if (app->req.toggle_fullscreen) {
             app->req.toggle_fullscreen = false;
-            fullscreen = !fullscreen;
-            SDL_SetWindowFullscreen(win, fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            toggle_fullscreen(win, &fs);
+            settle = true;
         }
         in.mx = mx;
         in.my = my;
