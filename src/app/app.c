@@ -288,13 +288,30 @@ int app_help_sections(const App *app, UiHelpSection *out, int max)
     return k;
 }
 
+/* Sets the requested scale (quarter steps) and says which scale the window shows: the layout
+ * caps it to what the window holds (app_layout), so past the cap the toast names both, and
+ * Ctrl+= stops one step above it (so Ctrl+- is felt at once). Before the first frame the
+ * window's size is unknown and nothing is capped. */
 static void set_scale(App *app, float s)
 {
-    app->scale = theme_clamp_scale(roundf(s * 4.0f) / 4.0f);
-    char msg[96];
-    char num[32];
-    snprintf(msg, sizeof msg, "UI scale %s\xC3\x97",
-             colormap_format_value(app->scale, 2, num, sizeof num));
+    float want = theme_clamp_scale(roundf(s * 4.0f) / 4.0f);
+    float ratio = app->pixel_ratio > 0.0f ? app->pixel_ratio : 1.0f;
+    float shown = want;
+    if (app->lay.window.w > 0 && app->lay.window.h > 0) {
+        AppLayout L = app_layout(app->lay.window.w, app->lay.window.h, want, ratio, true);
+        shown = L.scale / ratio;
+        if (want > app->scale && app->scale > shown + 0.001f)
+            want = app->scale; /* already past the cap: asking for more changes nothing */
+    }
+    app->scale = want;
+    char msg[160], num[32], num2[32];
+    if (shown < want - 0.001f)
+        snprintf(msg, sizeof msg, "UI scale %s\xC3\x97 (window too small for %s\xC3\x97)",
+                 colormap_format_value(shown, 2, num, sizeof num),
+                 colormap_format_value(want, 2, num2, sizeof num2));
+    else
+        snprintf(msg, sizeof msg, "UI scale %s\xC3\x97",
+                 colormap_format_value(want, 2, num, sizeof num));
     app_toast(app, msg);
 }
 

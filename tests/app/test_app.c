@@ -181,6 +181,51 @@ static void test_keys(void)
     }
 }
 
+/* Ctrl+= at 800x600: the window holds about 1.1x, and the toast says so instead of claiming
+ * 2.5x; the requested scale stops one step above the cap, so one Ctrl+- is back to 1.0. At
+ * 1920x1080 2.0x fits and is shown as asked. */
+static void test_scale_cap(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 800, 600, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+    char err[256];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    CHECK(r != NULL);
+    App *app = app_create(THEME_DARK, 1.0f);
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    app_frame(app, r, &in, 0.0, true);
+    for (int i = 0; i < 10; i++) {
+        app_key(app, SDLK_EQUALS, true, false);
+        app_frame(app, r, &in, 0.0, true);
+        CHECK(app->lay.scale <= 800.0f / 720.0f + 1e-4f);
+    }
+    CHECK_NEAR(1.25, app->scale, 1e-6);
+    CHECK_STR_EQ("UI scale 1.11\xC3\x97 (window too small for 1.25\xC3\x97)", app->toast);
+    app_key(app, SDLK_MINUS, true, false);
+    CHECK_NEAR(1.0, app->scale, 1e-6);
+    CHECK_STR_EQ("UI scale 1\xC3\x97", app->toast);
+    app_destroy(app);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+
+    s = SDL_CreateRGBSurfaceWithFormat(0, 1920, 1080, 32, SDL_PIXELFORMAT_ARGB8888);
+    sdl = SDL_CreateSoftwareRenderer(s);
+    r = render_create(sdl, NULL, err, sizeof err);
+    app = app_create(THEME_DARK, 1.0f);
+    app_frame(app, r, &in, 0.0, true);
+    for (int i = 0; i < 4; i++)
+        app_key(app, SDLK_EQUALS, true, false);
+    CHECK_NEAR(2.0, app->scale, 1e-6);
+    CHECK_STR_EQ("UI scale 2\xC3\x97", app->toast);
+    app_destroy(app);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 static void test_headless_frame(void)
 {
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -426,6 +471,7 @@ int main(void)
     test_layout();
     test_registry();
     test_keys();
+    test_scale_cap();
     test_headless_frame();
     test_timeline_label();
     test_slider_labels(1.0f);
