@@ -99,10 +99,12 @@ static bool read_npy_input(const char *path, Shape s, float *in, char *err, size
     for (long e = 0; e < n; e++) {
         if (isfinite(data[e]))
             continue;
+        const char *what = isnan(data[e]) ? "NaN" : "inf";
+        if (data[e] < 0.0f)
+            what = "-inf";
         snprintf(err, err_size,
                  "%s: element %ld (index %ld,%ld,%ld) is %s; the input must be finite numbers",
-                 path, e, e / hw, e % hw / s.w, e % s.w,
-                 isnan(data[e]) ? "NaN" : data[e] > 0.0f ? "inf" : "-inf");
+                 path, e, e / hw, e % hw / s.w, e % s.w, what);
         free(data);
         return false;
     }

@@ -165,8 +165,9 @@ static bool save_path_usable(const char *path, char *msg, size_t size)
 {
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(msg, size, "%.400s: is a folder; --save wants a file name such as %.400s/model.cnn",
-                 path, path);
+        snprintf(msg, size,
+                 "%.400s: is a folder; --save wants a file name such as %.400s/model.cnn", path,
+                 path);
         return false;
     }
     char dir[1024];
@@ -178,7 +179,8 @@ static bool save_path_usable(const char *path, char *msg, size_t size)
     else
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
     if (stat(dir, &st) != 0) {
-        snprintf(msg, size, "%.400s: cannot save there: the folder %.400s does not exist", path, dir);
+        snprintf(msg, size, "%.400s: cannot save there: the folder %.400s does not exist", path,
+                 dir);
         return false;
     }
     if (!S_ISDIR(st.st_mode)) {
@@ -189,8 +191,8 @@ static bool save_path_usable(const char *path, char *msg, size_t size)
     snprintf(probe, sizeof probe, "%s/.convscope-save-XXXXXX", dir);
     int fd = mkstemp(probe);
     if (fd < 0) {
-        snprintf(msg, size, "%.400s: cannot save there: cannot create a file in %.400s: %s", path, dir,
-                 strerror(errno));
+        snprintf(msg, size, "%.400s: cannot save there: cannot create a file in %.400s: %s", path,
+                 dir, strerror(errno));
         return false;
     }
     close(fd);

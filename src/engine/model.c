@@ -129,9 +129,8 @@ static bool params_finite(const Net *net, const char *path, char *err, size_t er
             return fail(err, err_size,
                         "%s: parameter %ld is %s: %s %ld of layer %d (net text line %d: %s); "
                         "the model is damaged (saved from a net that diverged?)",
-                        path, i, what, in_w ? "weight" : "bias",
-                        in_w ? i - l->w_off : i - l->b_off, k, l->line,
-                        layer_format(l, spec, sizeof spec));
+                        path, i, what, in_w ? "weight" : "bias", in_w ? i - l->w_off : i - l->b_off,
+                        k, l->line, layer_format(l, spec, sizeof spec));
         }
         return fail(err, err_size, "%s: parameter %ld is %s; the model is damaged", path, i, what);
     }

@@ -191,8 +191,10 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
         const char *c_name;
         DType dt;
         int size;
-    } types[] = {{"f4", "float32", DT_F4, 4}, {"f8", "float64", DT_F8, 8},
-                 {"u1", "uint8", DT_U1, 1},   {"i4", "int32", DT_I4, 4},
+    } types[] = {{"f4", "float32", DT_F4, 4},
+                 {"f8", "float64", DT_F8, 8},
+                 {"u1", "uint8", DT_U1, 1},
+                 {"i4", "int32", DT_I4, 4},
                  {"i8", "int64", DT_I8, 8}};
     /* one-byte types have no byte order ('|u1'); the others must be little-endian ('<') */
     const char *code = dtype[0] && strchr("<>|=", dtype[0]) ? dtype + 1 : dtype;

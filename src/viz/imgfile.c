@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Refuse pictures above 64 megapixels (or files above 512 MB): a damaged header must not
  * make us allocate gigabytes, and nobody feeds a 28x28 classifier a bigger photo. */

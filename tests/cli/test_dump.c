@@ -114,7 +114,8 @@ static void test_mistakes(void)
     CHECK_INT_EQ(1, run_msg(msg, sizeof msg, missing));
     CHECK_CONTAINS(msg, "/nonexistent/q.net: cannot open");
     /* folders where files belong: net, model, input (an .npy and a picture) */
-    const char *dir_net[] = {"dump", "--net", tmp, "--input", x, "--label", "0", "--out", out, NULL};
+    const char *dir_net[] = {"dump",    "--net", tmp,     "--input", x,
+                             "--label", "0",     "--out", out,       NULL};
     CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_net));
     snprintf(want, sizeof want, "%s: is a folder, not a file\n", tmp);
     CHECK_STR_EQ(want, msg);
@@ -130,8 +131,8 @@ static void test_mistakes(void)
     CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_in));
     snprintf(want, sizeof want, "%s: is a folder, not a file\n", dir_npy);
     CHECK_STR_EQ(want, msg);
-    const char *dir_pic[] = {"dump", "--net", net, "--input", tmp, "--label", "0", "--out", out,
-                             NULL};
+    const char *dir_pic[] = {"dump",    "--net", net,     "--input", tmp,
+                             "--label", "0",     "--out", out,       NULL};
     CHECK_INT_EQ(1, run_msg(msg, sizeof msg, dir_pic));
     snprintf(want, sizeof want, "%s: is a folder, not a file\n", tmp);
     CHECK_STR_EQ(want, msg);

@@ -165,8 +165,8 @@ static void test_sdl_formats(void)
 }
 
 /* imgfile_load on path with fd 2 redirected to a file; what reached fd 2 goes into said. */
-static bool load_quietly(const char *path, ImageFile *img, char *err, size_t err_size,
-                         char *said, size_t said_size)
+static bool load_quietly(const char *path, ImageFile *img, char *err, size_t err_size, char *said,
+                         size_t said_size)
 {
     char log[300];
     save_path(log, sizeof log, "stderr.txt");
@@ -207,13 +207,13 @@ static void test_png_damage_quiet(void)
     /* chunks: length (4, big-endian), type (4), data, CRC (4); flip a bit of IDAT's CRC */
     size_t at = 8;
     while (at + 12 <= n && memcmp(buf + at + 4, "IDAT", 4) != 0)
-        at += 12 + ((size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 |
-                    (size_t)buf[at + 2] << 8 | buf[at + 3]);
+        at += 12 + ((size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 | (size_t)buf[at + 2] << 8 |
+                    buf[at + 3]);
     CHECK(at + 12 <= n);
     if (at + 12 > n)
         return;
-    size_t len = (size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 | (size_t)buf[at + 2] << 8 |
-                 buf[at + 3];
+    size_t len =
+        (size_t)buf[at] << 24 | (size_t)buf[at + 1] << 16 | (size_t)buf[at + 2] << 8 | buf[at + 3];
     buf[at + 8 + len] ^= 0x01;
     f = fopen(bad, "wb");
     fwrite(buf, 1, n, f);
