@@ -345,6 +345,7 @@ static bool train_set_option(void *state, const char *key, const char *value, ch
         }
     } else if (strcmp(key, "reset") == 0) {
         trainmodel_reset(m);
+        trainmodel_select_cell(m, -1, -1); /* an empty matrix has no cell to show */
     } else {
         snprintf(err, err_size,
                  "train: unknown option '%s' (steps, epochs, lr, batch, optimizer, seed, cell, "
@@ -384,7 +385,9 @@ static bool train_update(void *state, double dt)
     } else if (!tl->playing && tl->pos != L->tl_pos) {
         long steps = m->snap.step;
         if (tl->pos == 0) {
+            /* a reset (not a replay): the emptied matrix keeps no selected cell */
             trainmodel_reset(m);
+            trainmodel_select_cell(m, -1, -1);
             L->pending = 0;
         } else if (tl->pos == steps + 1) {
             trainmodel_step(m); /* → : exactly one step */
@@ -446,6 +449,7 @@ static bool train_key(void *state, int key, bool ctrl, bool shift)
     case SDLK_r:
         lab_pause(L);
         trainmodel_reset(m);
+        trainmodel_select_cell(m, -1, -1);
         L->pending = 0;
         break;
     case SDLK_l: {
@@ -526,6 +530,44 @@ static const char *pick_fit(Render *r, FontFace face, int size, int max_w, int n
             return texts[i];
     }
     return texts[n - 1];
+}
+
+/* A hint inside an empty plot's data area, never past it (over the axis labels): the first of
+ * one_line that fits on one line, else the two lines l1 and l2 stacked in the middle, at the
+ * small size or smaller down to 9 px, each line cut only when even that is too wide. */
+static void plot_hint(Render *r, const Theme *th, Rect area, int n, const char *const *one_line,
+                      const char *l1, const char *l2)
+{
+    int pad = theme_px(th, 4);
+    Rect in = {area.x + pad, area.y, area.w - 2 * pad, area.h};
+    if (in.w <= 0)
+        return;
+    int size = theme_px(th, THEME_SMALL), least = theme_px(th, 9);
+    for (int i = 0; i < n; i++) {
+        int w = 0;
+        render_text_size(r, FONT_SANS, size, one_line[i], &w, NULL);
+        if (w <= in.w) {
+            render_text_in(r, FONT_SANS, size, one_line[i], in, ALIGN_CENTER | ALIGN_MIDDLE,
+                           th->text_dim);
+            return;
+        }
+    }
+    for (; size > least; size--) {
+        int w1 = 0, w2 = 0;
+        render_text_size(r, FONT_SANS, size, l1, &w1, NULL);
+        render_text_size(r, FONT_SANS, size, l2, &w2, NULL);
+        if (w1 <= in.w && w2 <= in.w)
+            break;
+    }
+    int lh = render_line_height(r, FONT_SANS, size);
+    int y = in.y + in.h / 2 - lh;
+    char fit[128];
+    const char *lines[2] = {l1, l2};
+    for (int i = 0; i < 2; i++) {
+        render_text_fit(r, FONT_SANS, size, lines[i], in.w, fit, sizeof fit);
+        render_text_in(r, FONT_SANS, size, fit, (Rect){in.x, y + i * lh, in.w, lh},
+                       ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    }
 }
 
 /* Whether plot_draw's legend line (y label, then a swatch and label per curve) fits without
@@ -629,6 +671,7 @@ static void draw_controls(TrainLab *L, LabContext *ctx)
             lab_pause(L);
             L->pending = 0;
             trainmodel_reset(m);
+            trainmodel_select_cell(m, -1, -1);
         }
         if (running)
             render_round_rect_outline(r, b1, theme_px(th, 6), theme_px(th, 2), th->accent);
@@ -765,10 +808,10 @@ static void draw_loss_plot(TrainLab *L, LabContext *ctx, Rect area)
             v.y_label = NULL;
     }
     plot_draw(ctx->r, th, &v, &lay);
-    if (m->n_bins == 0)
-        render_text_in(ctx->r, FONT_SANS, theme_px(th, THEME_SMALL),
-                       "press Play or \xE2\x86\x92 to train", lay.area,
-                       ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+    if (m->n_bins == 0) {
+        static const char *const hint[] = {"press Play or \xE2\x86\x92 to train"};
+        plot_hint(ctx->r, th, lay.area, 1, hint, "press Play", "or \xE2\x86\x92 to train");
+    }
 }
 
 static void draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
@@ -803,10 +846,7 @@ static void draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
     if (nt == 0 && m->n_bins == 0) {
         static const char *const notes[] = {"the test digits are scored every 50 steps",
                                             "test: every 50 steps"};
-        int size = theme_px(th, THEME_SMALL);
-        render_text_line(ctx->r, FONT_SANS, size, theme_px(th, 9),
-                         pick_fit(ctx->r, FONT_SANS, size, lay.area.w, 2, notes), lay.area,
-                         ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+        plot_hint(ctx->r, th, lay.area, 2, notes, "test digits", "every 50 steps");
     }
 }
 

@@ -377,6 +377,16 @@ static void test_frame_pixels(void)
     CHECK_INT_EQ(2, m->sel_pred);
     CHECK_INT_EQ((int)m->snap.confusion[72], m->gallery_total);
     CHECK_CONTAINS(h.app->ui.tooltip, "true 7, predicted 2");
+    /* R resets: the emptied matrix keeps no amber box on the cell that was selected */
+    h.in.mouse_released = false;
+    h.in.mx = h.in.my = -1;
+    CHECK(app_key(h.app, SDLK_r, false, false));
+    frame(&h, true, 0.0);
+    frame(&h, true, 1.0);
+    CHECK_INT_EQ(-1, m->sel_true);
+    CHECK_INT_EQ(0, m->gallery_total);
+    CHECK_INT_EQ(0, count_color(&h, (Rect){m->conf_x, m->conf_y, 10 * m->conf_cell,
+                                            10 * m->conf_cell}, 0xffb000));
     harness_close(&h);
 }
 
