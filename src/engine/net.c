@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---------------------------------------------------------------- names and shapes */
 
@@ -796,6 +797,13 @@ Net *net_load(const char *path, uint64_t seed, char *err, size_t err_size)
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* fopen opens a folder too; reading it would then be reported as a read error */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        snprintf(err, err_size, "%s: is a folder, not a file", path);
         return NULL;
     }
     char *text = malloc(NET_MAX_TEXT + 2);

@@ -275,6 +275,10 @@ static void test_errors(void)
     Net *net = net_load("/nonexistent/x.net", 1, err, ERR_SIZE);
     CHECK(net == NULL);
     CHECK_CONTAINS(err, "/nonexistent/x.net: cannot open");
+    /* a folder is said to be one, not reported as a read error */
+    net = net_load("/tmp", 1, err, ERR_SIZE);
+    CHECK(net == NULL);
+    CHECK_STR_EQ("/tmp: is a folder, not a file", err);
 }
 
 /* Loss of the net on (x, labels) with the current parameters. */
