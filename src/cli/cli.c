@@ -39,7 +39,8 @@ CliFrameBench cli_frame_bench(void)
 
 void cli_print_help(void)
 {
-    printf("convscope %s - see every number a convolutional network computes\n\n", CONVSCOPE_VERSION);
+    printf("convscope %s - see every number a convolutional network computes\n\n",
+           CONVSCOPE_VERSION);
     printf("usage:\n");
     printf("  convscope                     open the application (labs and lessons)\n");
     printf("  convscope --lesson F.lesson [--step N]   open the window on a lesson\n");

@@ -31,8 +31,9 @@ int cmd_check_run(int argc, char **argv, FILE *out, FILE *err)
     }
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(err, "convscope check: unknown option '%s' (usage: convscope check "
-                         "LESSON...)\n",
+            fprintf(err,
+                    "convscope check: unknown option '%s' (usage: convscope check "
+                    "LESSON...)\n",
                     argv[i]);
             return 2;
         }

@@ -26,8 +26,8 @@ bool cmd_parse_int(FILE *err, const char *cmd, const char *opt, const char *s, l
     errno = 0;
     long v = strtol(s, &end, 10);
     if (!s[0] || *end || errno || v < lo || v > hi) {
-        fprintf(err, "convscope %s: %s wants a whole number from %ld to %ld, got '%s'\n", cmd,
-                opt, lo, hi, s);
+        fprintf(err, "convscope %s: %s wants a whole number from %ld to %ld, got '%s'\n", cmd, opt,
+                lo, hi, s);
         return false;
     }
     *out = v;
@@ -40,8 +40,8 @@ bool cmd_parse_u64(FILE *err, const char *cmd, const char *opt, const char *s, u
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (!s[0] || *end || errno || s[0] == '-') {
-        fprintf(err, "convscope %s: %s wants a whole number from 0 to 2^64-1, got '%s'\n", cmd,
-                opt, s);
+        fprintf(err, "convscope %s: %s wants a whole number from 0 to 2^64-1, got '%s'\n", cmd, opt,
+                s);
         return false;
     }
     *out = (uint64_t)v;

@@ -117,8 +117,7 @@ int cmd_predict_run(int argc, char **argv, FILE *out, FILE *err)
             fprintf(out, "]}");
         } else {
             if (s->xent)
-                fprintf(out, "%s: %s (class %d, %.2f%%)\n", images[i], name, best,
-                        100.0 * p[best]);
+                fprintf(out, "%s: %s (class %d, %.2f%%)\n", images[i], name, best, 100.0 * p[best]);
             else
                 fprintf(out, "%s: %s (class %d, output %.4f)\n", images[i], name, best,
                         (double)p[best]);

@@ -28,7 +28,7 @@ typedef struct TrainArgs {
     char data[1024];
     const char *save;
     long epochs;
-    long limit;         /* 0: everything */
+    long limit; /* 0: everything */
     TrainConfig cfg;
     bool lr_given;
     bool json;
@@ -136,7 +136,8 @@ static void print_json(FILE *out, const TrainArgs *a, const Trainer *tr, const D
     cmd_json_string(out, a->net);
     fprintf(out, ", \"data\": ");
     cmd_json_string(out, a->data);
-    fprintf(out, ", \"epochs\": %ld, \"batch\": %d, \"optimizer\": \"%s\", \"lr\": %g, "
+    fprintf(out,
+            ", \"epochs\": %ld, \"batch\": %d, \"optimizer\": \"%s\", \"lr\": %g, "
             "\"lr_decay\": %g, \"momentum\": %g, \"threads\": %d, \"seed\": %llu, "
             "\"train_images\": %d, \"test_images\": %d, \"parameters\": %ld, "
             "\"test_accuracy\": %.4f, \"test_accuracy_per_epoch\": [",
@@ -146,7 +147,8 @@ static void print_json(FILE *out, const TrainArgs *a, const Trainer *tr, const D
             (double)acc_epoch[a->epochs - 1]);
     for (long e = 0; e < a->epochs; e++)
         fprintf(out, "%s%.4f", e ? ", " : "", (double)acc_epoch[e]);
-    fprintf(out, "], \"final_loss\": %.6f, \"steps\": %ld, \"images_seen\": %ld, "
+    fprintf(out,
+            "], \"final_loss\": %.6f, \"steps\": %ld, \"images_seen\": %ld, "
             "\"train_seconds\": %.3f, \"images_per_sec\": %.1f",
             (double)final_loss, (long)(a->epochs * trainer_steps_per_epoch(tr)), seen, secs,
             secs > 0.0 ? (double)seen / secs : 0.0);
@@ -241,7 +243,8 @@ int cmd_train_run(int argc, char **argv, FILE *out, FILE *err)
         goto done;
     }
     if (!a.json)
-        fprintf(out, "training %s on %s: %d training and %d test images, %ld epochs, batch %d, "
+        fprintf(out,
+                "training %s on %s: %d training and %d test images, %ld epochs, batch %d, "
                 "%s lr %g (x%g per epoch), seed %llu\n",
                 a.net, a.data, train.n, test.n, a.epochs, a.cfg.batch, optim_name(a.cfg.optim),
                 (double)a.cfg.lr, (double)a.cfg.lr_decay, (unsigned long long)a.cfg.seed);
@@ -272,9 +275,9 @@ int cmd_train_run(int argc, char **argv, FILE *out, FILE *err)
                 char text[160];
                 snprintf(text, sizeof text,
                          "epoch %ld/%ld  %ld/%d images  loss %.4f  accuracy %.1f%%  %.0f images/s",
-                         e + 1, a.epochs, (long)(s + 1) * a.cfg.batch < train.n
-                                              ? (long)(s + 1) * a.cfg.batch
-                                              : (long)train.n,
+                         e + 1, a.epochs,
+                         (long)(s + 1) * a.cfg.batch < train.n ? (long)(s + 1) * a.cfg.batch
+                                                               : (long)train.n,
                          train.n, shown_loss, 100.0 * shown_acc,
                          secs > 0.0 ? (double)trainer_images_seen(tr) / secs : 0.0);
                 progress_update(&bar, e * spe + s + 1, text);
@@ -298,7 +301,8 @@ int cmd_train_run(int argc, char **argv, FILE *out, FILE *err)
         print_json(out, &a, tr, &train, &test, acc_epoch, final_loss);
     } else {
         double secs = trainer_train_seconds(tr);
-        fprintf(out, "test accuracy %.2f%% on %d images; %ld training images in %.1f s of "
+        fprintf(out,
+                "test accuracy %.2f%% on %d images; %ld training images in %.1f s of "
                 "training steps (%.0f images/s)\n",
                 100.0 * acc_epoch[a.epochs - 1], test.n, trainer_images_seen(tr), secs,
                 secs > 0.0 ? (double)trainer_images_seen(tr) / secs : 0.0);

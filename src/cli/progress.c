@@ -12,8 +12,7 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-char *progress_format(char *buf, size_t size, long done, long total, int width,
-                      const char *text)
+char *progress_format(char *buf, size_t size, long done, long total, int width, const char *text)
 {
     if (done < 0)
         done = 0;

@@ -16,16 +16,15 @@
 
 typedef struct Progress {
     FILE *out;
-    bool enabled;      /* out is a terminal */
+    bool enabled; /* out is a terminal */
     long total;
-    double last_draw;  /* seconds, monotonic */
-    int last_len;      /* characters of the last line, to blank it out */
+    double last_draw; /* seconds, monotonic */
+    int last_len;     /* characters of the last line, to blank it out */
 } Progress;
 
 /* Formats "[#########...............]  37%  text" into buf: a bar of width cells, done of
  * total filled (rounded down; total <= 0 counts as empty). Returns buf. */
-char *progress_format(char *buf, size_t size, long done, long total, int width,
-                      const char *text);
+char *progress_format(char *buf, size_t size, long done, long total, int width, const char *text);
 
 /* Starts a bar on out; it draws only when out is a terminal (isatty). */
 void progress_begin(Progress *p, FILE *out, long total);

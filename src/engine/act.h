@@ -30,7 +30,7 @@ void act_backward(float *dx, const float *dy, const float *x, long n, ActKind ki
 void lrn_forward(float *y, const float *x, int n, int c, int h, int w, int size, float alpha,
                  float beta, float k);
 /* dx += dL/dx given dy; accumulates. */
-void lrn_backward(float *dx, const float *dy, const float *x, int n, int c, int h, int w,
-                  int size, float alpha, float beta, float k);
+void lrn_backward(float *dx, const float *dy, const float *x, int n, int c, int h, int w, int size,
+                  float alpha, float beta, float k);
 
 #endif

@@ -89,14 +89,13 @@ float conv_dx_cell(const ConvGeom *g, const float *dout, const float *w, int c, 
 /* Transposed convolution (PyTorch ConvTranspose2d): x (N, C, H, W), w (C, O, KH, KW),
  * out (N, O, OH, OW) with OH from deconv_out_size. Each input cell stamps x*w(c, o, :, :) into
  * the output at (iy*SH - PT + ky*DH, ix*SW - PL + kx*DW); overlaps sum. */
-void deconv_forward(float *out, const float *x, const float *w, const float *b,
-                    const ConvGeom *g);
+void deconv_forward(float *out, const float *x, const float *w, const float *b, const ConvGeom *g);
 /* Backward of deconv_forward; accumulates (+=); any of dx, dw, db may be NULL. */
 void deconv_backward(float *dx, float *dw, float *db, const float *dout, const float *x,
                      const float *w, const ConvGeom *g);
 /* The value of deconv out[o][oy][ox] for ONE example with its terms (which input cells and
  * kernel taps stamp into it); ConvTerm.iy/ix name the input cell. */
-float deconv_cell(const ConvGeom *g, const float *x, const float *w, const float *b, int o,
-                  int oy, int ox, ConvTerm *terms, int max_terms, int *n_terms);
+float deconv_cell(const ConvGeom *g, const float *x, const float *w, const float *b, int o, int oy,
+                  int ox, ConvTerm *terms, int max_terms, int *n_terms);
 
 #endif

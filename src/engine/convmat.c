@@ -23,8 +23,9 @@ bool convmat_build(ConvMat *m, const ConvGeom *g, const float *w, char *err, siz
 {
     memset(m, 0, sizeof *m);
     if (!geom_ok(g)) {
-        set_err(err, err_size, "convmat: bad geometry (sizes, stride, dilation must be >= 1, "
-                               "padding >= 0, output size filled and >= 1)");
+        set_err(err, err_size,
+                "convmat: bad geometry (sizes, stride, dilation must be >= 1, "
+                "padding >= 0, output size filled and >= 1)");
         return false;
     }
     int rows = g->o * g->oh * g->ow;

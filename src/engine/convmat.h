@@ -41,7 +41,7 @@ typedef struct ConvMatEntry {
 /* A sparse M. entries are sorted by row, then by column; row r's entries are
  * entries[row_start[r] .. row_start[r + 1]). Owns its arrays. */
 typedef struct ConvMat {
-    int rows, cols;        /* O*OH*OW, C*H*W */
+    int rows, cols;         /* O*OH*OW, C*H*W */
     int c, h, w, o, oh, ow; /* the shapes the rows and columns unroll */
     int n_entries;
     ConvMatEntry *entries; /* (n_entries) */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 struct GradCheck {
-    NetActs *acts; /* (1 example) for gradcheck_param */
+    NetActs *acts;  /* (1 example) for gradcheck_param */
     long max_elems; /* the largest tensor of one example (input or any layer's output) */
     float *buf[2];  /* (max_elems) ping-pong buffers of the partial forward */
     float *stage;   /* (max_elems) the perturbed copy of a layer's output */

@@ -27,13 +27,20 @@ static void set_err(char *err, size_t err_size, const char *fmt, ...)
 static const char *type_name(int t)
 {
     switch (t) {
-    case 0x08: return "uint8";
-    case 0x09: return "int8";
-    case 0x0B: return "int16";
-    case 0x0C: return "int32";
-    case 0x0D: return "float32";
-    case 0x0E: return "float64";
-    default: return "unknown";
+    case 0x08:
+        return "uint8";
+    case 0x09:
+        return "int8";
+    case 0x0B:
+        return "int16";
+    case 0x0C:
+        return "int32";
+    case 0x0D:
+        return "float32";
+    case 0x0E:
+        return "float64";
+    default:
+        return "unknown";
     }
 }
 
@@ -76,7 +83,8 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
     }
     gzFile f = gzopen(path, "rb");
     if (!f) {
-        set_err(err, err_size, "%s: cannot open: %s", path, errno ? strerror(errno) : "gzopen failed");
+        set_err(err, err_size, "%s: cannot open: %s", path,
+                errno ? strerror(errno) : "gzopen failed");
         return false;
     }
     bool ok = false;
@@ -120,8 +128,8 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
         goto done;
     }
     if (got < 4L * nd) {
-        set_err(err, err_size, "%s: byte %ld: truncated header: %d sizes of 4 bytes expected",
-                path, 4 + got, nd);
+        set_err(err, err_size, "%s: byte %ld: truncated header: %d sizes of 4 bytes expected", path,
+                4 + got, nd);
         goto done;
     }
     long elem = type == IDX_UBYTE ? 1 : 4;
@@ -135,8 +143,10 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
         }
         /* >= keeps every dimension and the element count below 2^31, so the int fits */
         if ((long)d >= IDX_MAX_BYTES / elem / count) {
-            set_err(err, err_size, "%s: byte %d: size %u of dimension %d makes the array larger "
-                    "than 2 GiB (a damaged header?)", path, 4 + 4 * i, d, i);
+            set_err(err, err_size,
+                    "%s: byte %d: size %u of dimension %d makes the array larger "
+                    "than 2 GiB (a damaged header?)",
+                    path, 4 + 4 * i, d, i);
             goto done;
         }
         out->dims[i] = (int)d;
@@ -210,8 +220,10 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
         goto done;
     }
     if (r > 0) {
-        set_err(err, err_size, "%s: byte %ld: unexpected bytes after the %ld elements the header "
-                "promises", path, header + bytes, count);
+        set_err(err, err_size,
+                "%s: byte %ld: unexpected bytes after the %ld elements the header "
+                "promises",
+                path, header + bytes, count);
         goto done;
     }
     if (type == IDX_FLOAT) {
@@ -295,8 +307,10 @@ bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, s
         return false;
     }
     if (!S_ISDIR(st.st_mode)) {
-        set_err(err, err_size, "%s: not a folder (--data wants a folder holding the four IDX "
-                "files)", dir);
+        set_err(err, err_size,
+                "%s: not a folder (--data wants a folder holding the four IDX "
+                "files)",
+                dir);
         return false;
     }
     const char *prefix = split == DATASET_TRAIN ? "train" : "t10k";
@@ -321,8 +335,10 @@ bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, s
     }
     bool ok = false;
     if (lb.ndims != 1 || lb.type != IDX_UBYTE) {
-        set_err(err, err_size, "%s: byte 2: labels need 1 dimension of uint8 (type 0x08, "
-                "1 dimension), found type 0x%02X with %d", ds->labels_path, lb.type, lb.ndims);
+        set_err(err, err_size,
+                "%s: byte 2: labels need 1 dimension of uint8 (type 0x08, "
+                "1 dimension), found type 0x%02X with %d",
+                ds->labels_path, lb.type, lb.ndims);
         goto done;
     }
     if (lb.dims[0] != im.dims[0]) {

@@ -9,7 +9,7 @@
  * the file before a large buffer is allocated, and errors read `FILE: byte N: what is wrong`.
  *
  * A data set folder holds the four standard MNIST files, each plain or gzipped:
- *   train-images-idx3-ubyte  train-labels-idx1-ubyte  t10k-images-idx3-ubyte  t10k-labels-idx1-ubyte
+ *   train-images-idx3-ubyte  train-labels-idx1-ubyte  t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
  * (the spelling with a dot, train-images.idx3-ubyte, is accepted too). The class names are the
  * digits 0-9, or the ten Fashion-MNIST garments when the folder's path contains "fashion"
  * (case-insensitive), as Debian's dataset-fashion-mnist installs it in
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDX_MAX_DIMS 4
+#define IDX_MAX_DIMS    4
 #define DATASET_CLASSES 10
 
 typedef enum IdxType {
@@ -33,8 +33,8 @@ typedef struct IdxArray {
     IdxType type;
     int ndims;
     int dims[IDX_MAX_DIMS];
-    long count;    /* product of dims */
-    void *data;    /* count elements: uint8_t, or float converted to host byte order */
+    long count; /* product of dims */
+    void *data; /* count elements: uint8_t, or float converted to host byte order */
 } IdxArray;
 
 /* Reads the IDX file at path (plain or gzip). On failure returns false, leaves *out empty and
@@ -48,12 +48,12 @@ typedef enum DatasetSplit {
 } DatasetSplit;
 
 typedef struct Dataset {
-    int n, h, w;               /* N images of H x W */
-    uint8_t *pixels;           /* (N, H, W) 0..255, or NULL when the file holds floats */
-    float *fpixels;            /* (N, H, W) as stored, when the file holds floats */
-    uint8_t *labels;           /* (N) each < DATASET_CLASSES */
-    bool fashion;              /* class names are Fashion-MNIST's */
-    char images_path[512];     /* the files it came from, for messages */
+    int n, h, w;           /* N images of H x W */
+    uint8_t *pixels;       /* (N, H, W) 0..255, or NULL when the file holds floats */
+    float *fpixels;        /* (N, H, W) as stored, when the file holds floats */
+    uint8_t *labels;       /* (N) each < DATASET_CLASSES */
+    bool fashion;          /* class names are Fashion-MNIST's */
+    char images_path[512]; /* the files it came from, for messages */
     char labels_path[512];
 } Dataset;
 

@@ -135,7 +135,7 @@ void prep_mnist(float *out, const float *img, int h, int w, PrepInfo *info)
     pi->fit_h = fh;
 
     float *crop = malloc((size_t)bw * (size_t)bh * sizeof *crop); /* (BH, BW) */
-    float fit[PREP_BOX * PREP_BOX];                                /* (FH, FW) */
+    float fit[PREP_BOX * PREP_BOX];                               /* (FH, FW) */
     assert(crop);
     for (int y = 0; y < bh; y++)
         memcpy(crop + (long)y * bw, ink + (long)(y0 + y) * w + x0, (size_t)bw * sizeof *crop);

@@ -10,16 +10,16 @@
 #include <stdbool.h>
 
 #define PREP_SIZE 28 /* the output field */
-#define PREP_BOX 20  /* the box the ink is fitted into */
+#define PREP_BOX  20 /* the box the ink is fitted into */
 
 typedef struct PrepInfo {
-    bool inverted;       /* the border was light, so the picture was inverted */
-    bool empty;          /* no ink found: the output is all zeros */
-    float background;    /* mean of the border before inversion */
-    int box_x, box_y;    /* the ink's bounding box in the source (after inversion) */
+    bool inverted;    /* the border was light, so the picture was inverted */
+    bool empty;       /* no ink found: the output is all zeros */
+    float background; /* mean of the border before inversion */
+    int box_x, box_y; /* the ink's bounding box in the source (after inversion) */
     int box_w, box_h;
-    int fit_w, fit_h;    /* its size once fitted into 20x20 */
-    int off_x, off_y;    /* where the fitted box was placed in the 28x28 field */
+    int fit_w, fit_h; /* its size once fitted into 20x20 */
+    int off_x, off_y; /* where the fitted box was placed in the 28x28 field */
 } PrepInfo;
 
 /* out (28, 28) = the MNIST-like version of img (H, W), values in [0, 1]:

@@ -41,8 +41,7 @@ static bool conv_axis(int lo, int hi, int s, int p, int k, int d, int n, int *in
 
 /* Transposed conv along one axis: input row i stamps output rows i*S - P + k*D (k < K); the
  * input rows that stamp at least one of lo..hi. */
-static bool deconv_axis(int lo, int hi, int s, int p, int k, int d, int n, int *in_lo,
-                        int *in_hi)
+static bool deconv_axis(int lo, int hi, int s, int p, int k, int d, int n, int *in_lo, int *in_hi)
 {
     int best_lo = n, best_hi = -1;
     for (int i = 0; i < n; i++) {

@@ -32,9 +32,9 @@ struct Trainer {
     char *net_text;
     char file[256];
     const Dataset *train, *test;
-    TrainConfig cfg0;     /* the configuration at create; reset keeps the current settings */
-    long in_elems;        /* IN */
-    int classes;          /* K */
+    TrainConfig cfg0; /* the configuration at create; reset keeps the current settings */
+    long in_elems;    /* IN */
+    int classes;      /* K */
 
     /* step state: owned by whoever runs steps */
     Net *net;
@@ -49,45 +49,45 @@ struct Trainer {
     long images;          /* images seen */
     double train_seconds; /* inside steps */
     float last_loss;
-    float first_loss;     /* of the first step: the scale divergence is judged against */
+    float first_loss; /* of the first step: the scale divergence is judged against */
     float last_acc;
-    float *xbuf;          /* (act_cap, IN) the batch's inputs */
-    int *lbuf;            /* (act_cap) its labels */
-    float *good;          /* (P) the weights before the step in progress */
+    float *xbuf; /* (act_cap, IN) the batch's inputs */
+    int *lbuf;   /* (act_cap) its labels */
+    float *good; /* (P) the weights before the step in progress */
 
     /* guarded by mu */
     pthread_mutex_t mu;
-    pthread_cond_t wake;  /* to the worker: something to do */
-    pthread_cond_t idle;  /* from the worker: a step finished */
+    pthread_cond_t wake; /* to the worker: something to do */
+    pthread_cond_t idle; /* from the worker: a step finished */
     bool thread_started;
     pthread_t thread;
     bool quit;
     TrainerState state;
-    int step_requests;    /* single steps asked for while paused */
-    bool busy;            /* the worker is inside a step */
-    float lr;             /* settings for the next step */
+    int step_requests; /* single steps asked for while paused */
+    bool busy;         /* the worker is inside a step */
+    float lr;          /* settings for the next step */
     int batch;
     OptimKind optim;
     char message[TRAINER_MESSAGE];
-    long pub_step;        /* the published copy */
+    long pub_step; /* the published copy */
     int pub_epoch;
     float pub_epoch_pos;
-    float *pub_params;    /* (P) */
+    float *pub_params; /* (P) */
     int pub_n;
-    float *pub_inputs;    /* (act_cap, IN) */
-    int *pub_labels;      /* (act_cap) */
-    int *pub_pred;        /* (act_cap) */
-    float *pub_outputs;   /* (act_cap, K) */
+    float *pub_inputs;  /* (act_cap, IN) */
+    int *pub_labels;    /* (act_cap) */
+    int *pub_pred;      /* (act_cap) */
+    float *pub_outputs; /* (act_cap, K) */
     long act_off[NET_MAX_LAYERS + 1];
-    float *pub_acts;      /* (act_off[n_layers]) example 0's layer outputs */
+    float *pub_acts; /* (act_off[n_layers]) example 0's layer outputs */
     TrainPoint *train_hist;
     int n_train_hist, cap_train_hist;
     TrainPoint *test_hist;
     int n_test_hist, cap_test_hist;
     long confusion[DATASET_CLASSES * DATASET_CLASSES]; /* of the last test evaluation */
     int n_test_pred;
-    int *test_pred;       /* (test subset) its predictions */
-    int *eval_pred;       /* (test subset) step-state scratch for the next evaluation */
+    int *test_pred; /* (test subset) its predictions */
+    int *eval_pred; /* (test subset) step-state scratch for the next evaluation */
     int eval_cap;
 };
 
@@ -250,8 +250,7 @@ static bool reinit(Trainer *tr, char *err, size_t err_size)
 }
 
 Trainer *trainer_create(const char *net_text, const char *file, const Dataset *train,
-                        const Dataset *test, const TrainConfig *cfg, char *err,
-                        size_t err_size)
+                        const Dataset *test, const TrainConfig *cfg, char *err, size_t err_size)
 {
     NetSpec spec;
     if (!net_parse(&spec, net_text, file, err, err_size))
@@ -259,8 +258,7 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     if (spec.input.c != 1 || spec.input.h != train->h || spec.input.w != train->w) {
         char buf[64];
         set_err(err, err_size, "%s: the net wants %s inputs, but %s holds 1x%dx%d images", file,
-                shape_format(spec.input, buf, sizeof buf), train->images_path, train->h,
-                train->w);
+                shape_format(spec.input, buf, sizeof buf), train->images_path, train->h, train->w);
         return NULL;
     }
     if (test && (test->h != train->h || test->w != train->w)) {
@@ -308,8 +306,9 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     tr->act_off[spec.n_layers] = off;
     tr->pub_acts = malloc(sizeof(float) * (size_t)off);
     /* the periodic evaluation's subset: the first test_subset test images (all when <= 0) */
-    tr->eval_cap = !test ? 0 : cfg->test_subset <= 0 || cfg->test_subset > test->n
-                                   ? test->n : cfg->test_subset;
+    tr->eval_cap = !test                                                 ? 0
+                   : cfg->test_subset <= 0 || cfg->test_subset > test->n ? test->n
+                                                                         : cfg->test_subset;
     tr->test_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     tr->eval_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->pub_acts ||
@@ -398,8 +397,7 @@ float trainer_evaluate(const Net *net, const Dataset *ds, int n, long *confusion
     return trainer_evaluate_detail(net, ds, n, confusion, NULL);
 }
 
-float trainer_evaluate_detail(const Net *net, const Dataset *ds, int n, long *confusion,
-                              int *pred)
+float trainer_evaluate_detail(const Net *net, const Dataset *ds, int n, long *confusion, int *pred)
 {
     int total = n <= 0 || n > ds->n ? ds->n : n;
     int k = (int)shape_elems(net->spec.layers[net->spec.n_layers - 1].out);
@@ -465,8 +463,8 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     double t0 = now_seconds();
     /* the loss of this batch measures the weights as they are (the update comes after) */
     float loss = net_train_step(net, tr->acts, tr->xbuf, tr->lbuf, n);
-    float limit = DIVERGE_FACTOR * (isfinite(tr->first_loss) && tr->first_loss > 1.0f
-                                        ? tr->first_loss : 1.0f);
+    float limit = DIVERGE_FACTOR *
+                  (isfinite(tr->first_loss) && tr->first_loss > 1.0f ? tr->first_loss : 1.0f);
     bool loss_ok = isfinite(loss) && loss <= limit;
     bool ok = loss_ok;
     if (ok) {
@@ -516,9 +514,8 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     /* the periodic test evaluation, before publishing, so a snapshot sees both or neither */
     bool tested = tr->test && tr->cfg0.test_every > 0 && tr->step % tr->cfg0.test_every == 0;
     long cm[DATASET_CLASSES * DATASET_CLASSES];
-    float test_acc = tested ? trainer_evaluate_detail(net, tr->test, tr->eval_cap, cm,
-                                                      tr->eval_pred)
-                            : 0.0f;
+    float test_acc =
+        tested ? trainer_evaluate_detail(net, tr->test, tr->eval_cap, cm, tr->eval_pred) : 0.0f;
 
     pthread_mutex_lock(&tr->mu);
     memcpy(tr->pub_params, net->params, sizeof(float) * (size_t)P);
@@ -529,7 +526,8 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
         int p = net_predict_class(net, tr->acts, j);
         tr->pub_pred[j] = p;
         correct += p == tr->lbuf[j];
-        memcpy(tr->pub_outputs + (long)j * K, net_output(net, tr->acts, j), sizeof(float) * (size_t)K);
+        memcpy(tr->pub_outputs + (long)j * K, net_output(net, tr->acts, j),
+               sizeof(float) * (size_t)K);
     }
     for (int i = 0; i < s->n_layers; i++)
         memcpy(tr->pub_acts + tr->act_off[i], tr->acts->out[i],
@@ -748,18 +746,18 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
     const NetSpec *s = &tr->net->spec;
     size_t P = (size_t)tr->net->n_params, n = (size_t)tr->pub_n, K = (size_t)tr->classes;
     size_t IN = (size_t)tr->in_elems, A = (size_t)tr->act_off[s->n_layers];
-    bool ok = grow((void **)&snap->params, &snap->cap_params, P, sizeof(float)) &&
-              grow((void **)&snap->inputs, &snap->cap_inputs, n * IN, sizeof(float)) &&
-              grow((void **)&snap->labels, &snap->cap_labels, n, sizeof(int)) &&
-              grow((void **)&snap->predicted, &snap->cap_pred, n, sizeof(int)) &&
-              grow((void **)&snap->outputs, &snap->cap_outputs, n * K, sizeof(float)) &&
-              grow((void **)&snap->acts, &snap->cap_acts, A, sizeof(float)) &&
-              grow((void **)&snap->train_hist, &snap->cap_train, (size_t)tr->n_train_hist,
-                   sizeof(TrainPoint)) &&
-              grow((void **)&snap->test_hist, &snap->cap_test, (size_t)tr->n_test_hist,
-                   sizeof(TrainPoint)) &&
-              grow((void **)&snap->test_pred, &snap->cap_test_pred, (size_t)tr->n_test_pred,
-                   sizeof(int));
+    bool ok =
+        grow((void **)&snap->params, &snap->cap_params, P, sizeof(float)) &&
+        grow((void **)&snap->inputs, &snap->cap_inputs, n * IN, sizeof(float)) &&
+        grow((void **)&snap->labels, &snap->cap_labels, n, sizeof(int)) &&
+        grow((void **)&snap->predicted, &snap->cap_pred, n, sizeof(int)) &&
+        grow((void **)&snap->outputs, &snap->cap_outputs, n * K, sizeof(float)) &&
+        grow((void **)&snap->acts, &snap->cap_acts, A, sizeof(float)) &&
+        grow((void **)&snap->train_hist, &snap->cap_train, (size_t)tr->n_train_hist,
+             sizeof(TrainPoint)) &&
+        grow((void **)&snap->test_hist, &snap->cap_test, (size_t)tr->n_test_hist,
+             sizeof(TrainPoint)) &&
+        grow((void **)&snap->test_pred, &snap->cap_test_pred, (size_t)tr->n_test_pred, sizeof(int));
     if (ok) {
         snap->state = tr->state;
         snap->step = tr->pub_step;
@@ -785,8 +783,7 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
         snap->n_test = tr->n_test_hist;
         /* the histories are NULL until their first point */
         if (tr->n_train_hist > 0)
-            memcpy(snap->train_hist, tr->train_hist,
-                   (size_t)tr->n_train_hist * sizeof(TrainPoint));
+            memcpy(snap->train_hist, tr->train_hist, (size_t)tr->n_train_hist * sizeof(TrainPoint));
         if (tr->n_test_hist > 0)
             memcpy(snap->test_hist, tr->test_hist, (size_t)tr->n_test_hist * sizeof(TrainPoint));
         memcpy(snap->confusion, tr->confusion, sizeof snap->confusion);

@@ -30,24 +30,24 @@
 #include <stdint.h>
 
 #define TRAINER_MAX_BATCH 1024
-#define TRAINER_MESSAGE 256
+#define TRAINER_MESSAGE   256
 
 typedef struct TrainConfig {
-    OptimKind optim;   /* OPTIM_SGD or OPTIM_ADAM */
-    float lr;          /* learning rate of epoch 0 */
-    float lr_decay;    /* multiplier of the learning rate per epoch (1: constant) */
-    float momentum;    /* SGD only */
-    int batch;         /* examples per step, 1..TRAINER_MAX_BATCH */
-    uint64_t seed;     /* weights and shuffling */
-    int threads;       /* 0: the reference ops; >= 1: the fast path on that many threads */
-    int test_every;    /* live: steps between test evaluations (0: never) */
-    int test_subset;   /* live: how many test images (from the first) those evaluations use */
+    OptimKind optim; /* OPTIM_SGD or OPTIM_ADAM */
+    float lr;        /* learning rate of epoch 0 */
+    float lr_decay;  /* multiplier of the learning rate per epoch (1: constant) */
+    float momentum;  /* SGD only */
+    int batch;       /* examples per step, 1..TRAINER_MAX_BATCH */
+    uint64_t seed;   /* weights and shuffling */
+    int threads;     /* 0: the reference ops; >= 1: the fast path on that many threads */
+    int test_every;  /* live: steps between test evaluations (0: never) */
+    int test_subset; /* live: how many test images (from the first) those evaluations use */
 } TrainConfig;
 
 /* The defaults `convscope train` uses: Adam, lr 0.005 decaying by 0.4 per epoch, batch 16,
- * seed 1, the fast path on 1 thread, a test evaluation of 500 images every 50 steps. (Chosen to pass 97 % on
- * the bundled test digits within 3 epochs with lenet-tiny, with a margin, for every seed
- * we tried.) */
+ * seed 1, the fast path on 1 thread, a test evaluation of 500 images every 50 steps. (Chosen to
+ * pass 97 % on the bundled test digits within 3 epochs with lenet-tiny, with a margin, for every
+ * seed we tried.) */
 TrainConfig trainer_default_config(void);
 
 /* One point of the history: after step `step` (1-based), at epoch position `epoch`
@@ -55,8 +55,8 @@ TrainConfig trainer_default_config(void);
 typedef struct TrainPoint {
     long step;
     float epoch;
-    float loss;        /* the batch's loss */
-    float accuracy;    /* train: fraction of the batch right; test: of the test subset */
+    float loss;     /* the batch's loss */
+    float accuracy; /* train: fraction of the batch right; test: of the test subset */
 } TrainPoint;
 
 typedef enum TrainerState {
@@ -68,33 +68,33 @@ typedef enum TrainerState {
  * needed by trainer_snapshot, released by trainer_snapshot_free. Zero-initialise it first. */
 typedef struct TrainerSnapshot {
     TrainerState state;
-    long step;                  /* steps taken since create / reset */
-    int epoch;                  /* completed epochs */
-    float epoch_pos;            /* epochs as a fraction */
-    float lr;                   /* the learning rate the next step uses */
-    int batch;                  /* the batch size the next step uses */
+    long step;       /* steps taken since create / reset */
+    int epoch;       /* completed epochs */
+    float epoch_pos; /* epochs as a fraction */
+    float lr;        /* the learning rate the next step uses */
+    int batch;       /* the batch size the next step uses */
     OptimKind optim;
     char message[TRAINER_MESSAGE]; /* why training stopped ("" when it did not) */
     long n_params;
-    float *params;              /* (P) the weights after the last step */
-    int n;                      /* examples in the last batch (0 before the first step) */
-    int in_elems;               /* IN */
-    int classes;                /* K */
-    float *inputs;              /* (n, IN) the last batch's inputs */
-    int *labels;                /* (n) */
-    int *predicted;             /* (n) the class each got in that step's forward */
-    float *outputs;             /* (n, K) the last layer's outputs (probabilities with softmax) */
+    float *params;  /* (P) the weights after the last step */
+    int n;          /* examples in the last batch (0 before the first step) */
+    int in_elems;   /* IN */
+    int classes;    /* K */
+    float *inputs;  /* (n, IN) the last batch's inputs */
+    int *labels;    /* (n) */
+    int *predicted; /* (n) the class each got in that step's forward */
+    float *outputs; /* (n, K) the last layer's outputs (probabilities with softmax) */
     int n_layers;
     long act_off[NET_MAX_LAYERS + 1]; /* example 0's layer i output at acts + act_off[i] */
-    float *acts;                /* every layer's output for example 0 of the last batch */
-    int n_train, n_test;        /* points in the histories */
-    TrainPoint *train_hist;     /* (n_train) one per step */
-    TrainPoint *test_hist;      /* (n_test) one per test evaluation */
+    float *acts;                      /* every layer's output for example 0 of the last batch */
+    int n_train, n_test;              /* points in the histories */
+    TrainPoint *train_hist;           /* (n_train) one per step */
+    TrainPoint *test_hist;            /* (n_test) one per test evaluation */
     long confusion[DATASET_CLASSES * DATASET_CLASSES]; /* [true][predicted] counts of the
                                                         * last test evaluation */
-    int n_test_pred;            /* test images in it (the first n_test_pred of the test set) */
-    int *test_pred;             /* (n_test_pred) the class each got: the misclassified ones
-                                 * are those whose label differs */
+    int n_test_pred; /* test images in it (the first n_test_pred of the test set) */
+    int *test_pred;  /* (n_test_pred) the class each got: the misclassified ones
+                      * are those whose label differs */
     size_t cap_params, cap_inputs, cap_labels, cap_pred, cap_outputs, cap_acts; /* capacities */
     size_t cap_train, cap_test, cap_test_pred;
 } TrainerSnapshot;
@@ -105,8 +105,7 @@ typedef struct Trainer Trainer;
  * for the periodic evaluations (may be NULL). The data sets are borrowed and must outlive it.
  * The images must have the net's input size (1 channel, H x W). NULL with err on a mistake. */
 Trainer *trainer_create(const char *net_text, const char *file, const Dataset *train,
-                        const Dataset *test, const TrainConfig *cfg, char *err,
-                        size_t err_size);
+                        const Dataset *test, const TrainConfig *cfg, char *err, size_t err_size);
 /* Stops the worker (if any) and frees everything. */
 void trainer_destroy(Trainer *tr);
 
@@ -132,8 +131,7 @@ const Net *trainer_net(const Trainer *tr);
  * counts. */
 float trainer_evaluate(const Net *net, const Dataset *ds, int n, long *confusion);
 /* The same, also writing each image's predicted class into pred (n or ds->n, may be NULL). */
-float trainer_evaluate_detail(const Net *net, const Dataset *ds, int n, long *confusion,
-                              int *pred);
+float trainer_evaluate_detail(const Net *net, const Dataset *ds, int n, long *confusion, int *pred);
 
 /* --- the live trainer: a worker thread runs the steps --- */
 

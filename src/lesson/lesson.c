@@ -308,7 +308,8 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
         }
         if (word_is(s, wn, "step")) {
             if (!title_line) {
-                fail(err, err_size, path, lineno, "the lesson has no `title` line before its first step");
+                fail(err, err_size, path, lineno,
+                     "the lesson has no `title` line before its first step");
                 goto bad;
             }
             if (st && !finish_step(ls, st, err, err_size))
@@ -340,7 +341,7 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
             continue;
         }
         /* everything else belongs to a step */
-        static const char *const in_step[] = {"lab",    "reset", "set",  "ask",    "choice",
+        static const char *const in_step[] = {"lab",     "reset",  "set",  "ask",    "choice",
                                               "choice*", "answer", "hint", "explain"};
         bool known = false;
         for (size_t i = 0; i < sizeof in_step / sizeof in_step[0]; i++)
@@ -359,7 +360,8 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
         if (word_is(s, wn, "lab")) {
             size_t an = strcspn(arg, " \t");
             if (!*arg || arg[an]) {
-                fail(err, err_size, path, lineno, "`lab` needs one lab name, e.g. `lab convolution`");
+                fail(err, err_size, path, lineno,
+                     "`lab` needs one lab name, e.g. `lab convolution`");
                 goto bad;
             }
             if (!copy_fit(st->lab, sizeof st->lab, arg)) {
@@ -518,7 +520,8 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
         goto bad;
     }
     if (!st) {
-        fail(err, err_size, path, lineno, "the lesson has no steps (add `step`, `lab` and narration)");
+        fail(err, err_size, path, lineno,
+             "the lesson has no steps (add `step`, `lab` and narration)");
         goto bad;
     }
     if (!finish_step(ls, st, err, err_size))
@@ -707,8 +710,7 @@ bool lesson_run_start(LessonRun *run, const Lesson *ls, int index, const LessonH
     return lesson_apply_step(ls, index, host, err, err_size);
 }
 
-bool lesson_run_go(LessonRun *run, int index, const LessonHost *host, char *err,
-                   size_t err_size)
+bool lesson_run_go(LessonRun *run, int index, const LessonHost *host, char *err, size_t err_size)
 {
     if (err_size)
         err[0] = '\0';

@@ -39,11 +39,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LESSON_MAX_STEPS 64
+#define LESSON_MAX_STEPS   64
 #define LESSON_MAX_CHOICES 6
-#define LESSON_MAX_SETS 32       /* `set` lines in one step */
-#define LESSON_MAX_LINE 1024     /* bytes in one line */
-#define LESSON_MAX_TEXT 4096     /* narration bytes in one step */
+#define LESSON_MAX_SETS    32   /* `set` lines in one step */
+#define LESSON_MAX_LINE    1024 /* bytes in one line */
+#define LESSON_MAX_TEXT    4096 /* narration bytes in one step */
 
 typedef struct LessonSet {
     char key[32];
@@ -59,10 +59,10 @@ typedef enum LessonAskKind {
 } LessonAskKind;
 
 typedef struct LessonStep {
-    int line;              /* the `step` line */
-    char title[160];       /* "" when the step line has no heading */
-    char lab[32];          /* never "" after a successful load */
-    int lab_line;          /* where the lab was named (maybe an earlier step's line) */
+    int line;        /* the `step` line */
+    char title[160]; /* "" when the step line has no heading */
+    char lab[32];    /* never "" after a successful load */
+    int lab_line;    /* where the lab was named (maybe an earlier step's line) */
     bool reset;
     int n_sets;
     LessonSet sets[LESSON_MAX_SETS];
@@ -72,15 +72,15 @@ typedef struct LessonStep {
     char question[512];
     int n_choices;
     char choices[LESSON_MAX_CHOICES][160];
-    int right;             /* LESSON_ASK_CHOICE: index of the right choice */
-    double answer, tol;    /* LESSON_ASK_NUMBER */
+    int right;          /* LESSON_ASK_CHOICE: index of the right choice */
+    double answer, tol; /* LESSON_ASK_NUMBER */
     char hint[512];
     char explain[512];
 } LessonStep;
 
 typedef struct Lesson {
-    char path[512];  /* as given to lesson_load (used in messages) */
-    char dir[512];   /* its folder ("." when the path has none) */
+    char path[512]; /* as given to lesson_load (used in messages) */
+    char dir[512];  /* its folder ("." when the path has none) */
     char title[160];
     int n_steps;
     LessonStep *steps; /* (n_steps) */
@@ -155,8 +155,7 @@ bool lesson_run_start(LessonRun *run, const Lesson *ls, int index, const LessonH
                       char *err, size_t err_size);
 /* Moves to step index and applies its scene; an index outside 0..n-1 does nothing and returns
  * false with err "" (the buttons are at the end). */
-bool lesson_run_go(LessonRun *run, int index, const LessonHost *host, char *err,
-                   size_t err_size);
+bool lesson_run_go(LessonRun *run, int index, const LessonHost *host, char *err, size_t err_size);
 bool lesson_run_next(LessonRun *run, const LessonHost *host, char *err, size_t err_size);
 bool lesson_run_prev(LessonRun *run, const LessonHost *host, char *err, size_t err_size);
 /* Answers the current step's question; the verdict is remembered for the step. */
@@ -169,7 +168,11 @@ const char *lesson_run_feedback(const LessonRun *run, char *out, size_t out_size
 
 /* ---- narration markup ------------------------------------------------------------------- */
 
-typedef enum LessonSpanStyle { LESSON_SPAN_PLAIN, LESSON_SPAN_EMPH, LESSON_SPAN_MONO } LessonSpanStyle;
+typedef enum LessonSpanStyle {
+    LESSON_SPAN_PLAIN,
+    LESSON_SPAN_EMPH,
+    LESSON_SPAN_MONO
+} LessonSpanStyle;
 
 /* Splits one paragraph into styled runs: *emphasis* and `mono`; a '*' or '`' without its
  * closing partner is plain text. Calls fn(user, style, text, len) for each run in order. */

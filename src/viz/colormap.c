@@ -119,8 +119,8 @@ static double srgb_to_linear(double c)
 
 float color_lightness(Color c)
 {
-    double y = 0.2126 * srgb_to_linear(c.r) + 0.7152 * srgb_to_linear(c.g) +
-               0.0722 * srgb_to_linear(c.b);
+    double y =
+        0.2126 * srgb_to_linear(c.r) + 0.7152 * srgb_to_linear(c.g) + 0.0722 * srgb_to_linear(c.b);
     double f = y > 216.0 / 24389.0 ? cbrt(y) : (24389.0 / 27.0 * y + 16.0) / 116.0;
     return (float)(116.0 * f - 16.0);
 }
@@ -202,8 +202,7 @@ void colormap_draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale 
     bool both = lw + gap + hw <= rc.w;
     render_text(r, FONT_MONO, size, lo, rc.x, ty, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     if (both)
-        render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP,
-                    th->text_dim);
+        render_text(r, FONT_MONO, size, hi, rc.x + rc.w, ty, ALIGN_RIGHT | ALIGN_TOP, th->text_dim);
     if (s->kind == COLORMAP_DIVERGING)
         render_rect(r, (Rect){mx, rc.y + bar_h, 1, theme_px(th, 3)}, th->text_dim);
     if (zero)

@@ -17,7 +17,7 @@
 /* Refuse pictures above 64 megapixels (or files above 512 MB): a damaged header must not
  * make us allocate gigabytes, and nobody feeds a 28x28 classifier a bigger photo. */
 #define IMG_MAX_PIXELS (64L * 1024 * 1024)
-#define IMG_MAX_FILE (512L * 1024 * 1024)
+#define IMG_MAX_FILE   (512L * 1024 * 1024)
 
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
 {
@@ -113,8 +113,8 @@ static bool read_number(PnmReader *r, const char *what, long lo, long hi, long *
         return false;
     }
     if (v < lo || v > hi) {
-        set_err(r->err, r->err_size, "%s: byte %zu: %s %ld is out of range %ld-%ld", r->name,
-                start, what, v, lo, hi);
+        set_err(r->err, r->err_size, "%s: byte %zu: %s %ld is out of range %ld-%ld", r->name, start,
+                what, v, lo, hi);
         return false;
     }
     *value = v;
@@ -126,18 +126,17 @@ bool imgfile_parse_pnm(const unsigned char *data, size_t n, const char *name, Im
 {
     memset(out, 0, sizeof *out);
     PnmReader r = {data, n, 0, name, err, err_size};
-    if (n < 2 || data[0] != 'P' || (data[1] != '2' && data[1] != '3' && data[1] != '5' &&
-                                     data[1] != '6')) {
-        set_err(err, err_size, "%s: byte 0: not a PGM/PPM file (expected P2, P3, P5 or P6)",
-                name);
+    if (n < 2 || data[0] != 'P' ||
+        (data[1] != '2' && data[1] != '3' && data[1] != '5' && data[1] != '6')) {
+        set_err(err, err_size, "%s: byte 0: not a PGM/PPM file (expected P2, P3, P5 or P6)", name);
         return false;
     }
     bool binary = data[1] == '5' || data[1] == '6';
     int ch = (data[1] == '3' || data[1] == '6') ? 3 : 1;
     r.pos = 2;
     if (r.pos < n && !isspace(data[r.pos]) && data[r.pos] != '#') {
-        set_err(err, err_size, "%s: byte 2: expected white space after the magic number P%c",
-                name, data[1]);
+        set_err(err, err_size, "%s: byte 2: expected white space after the magic number P%c", name,
+                data[1]);
         return false;
     }
     long w = 0, h = 0, maxval = 0;
@@ -146,31 +145,36 @@ bool imgfile_parse_pnm(const unsigned char *data, size_t n, const char *name, Im
         !read_number(&r, "the maximum value", 1, 65535, &maxval))
         return false;
     if (w * h > IMG_MAX_PIXELS) {
-        set_err(err, err_size, "%s: byte 3: %ld x %ld pixels is more than the %ld we accept",
-                name, w, h, IMG_MAX_PIXELS);
+        set_err(err, err_size, "%s: byte 3: %ld x %ld pixels is more than the %ld we accept", name,
+                w, h, IMG_MAX_PIXELS);
         return false;
     }
     long samples = w * h * ch;
     if (binary) {
         /* exactly one white-space byte separates the header from the samples */
         if (r.pos >= n || !isspace(data[r.pos])) {
-            set_err(err, err_size, "%s: byte %zu: expected one white-space byte before the "
-                    "pixel data", name, r.pos);
+            set_err(err, err_size,
+                    "%s: byte %zu: expected one white-space byte before the "
+                    "pixel data",
+                    name, r.pos);
             return false;
         }
         r.pos++;
         long bps = maxval < 256 ? 1 : 2; /* bytes per sample, big-endian when 2 */
         size_t need = (size_t)(samples * bps);
         if (n - r.pos < need) {
-            set_err(err, err_size, "%s: byte %zu: truncated: %ld x %ld x %d samples of %ld byte%s "
+            set_err(err, err_size,
+                    "%s: byte %zu: truncated: %ld x %ld x %d samples of %ld byte%s "
                     "(%zu bytes) expected, the file has %zu",
                     name, n, w, h, ch, bps, bps > 1 ? "s" : "", need, n - r.pos);
             return false;
         }
     } else if (samples > 0 && n - r.pos < (size_t)(2 * samples - 1)) {
         /* each ASCII sample takes at least a digit and a separator */
-        set_err(err, err_size, "%s: byte %zu: truncated: %ld x %ld x %d samples expected, the "
-                "file is too short to hold them", name, n, w, h, ch);
+        set_err(err, err_size,
+                "%s: byte %zu: truncated: %ld x %ld x %d samples expected, the "
+                "file is too short to hold them",
+                name, n, w, h, ch);
         return false;
     }
     if (!alloc_image(out, (int)h, (int)w)) {
@@ -191,8 +195,10 @@ bool imgfile_parse_pnm(const unsigned char *data, size_t n, const char *name, Im
                     r.pos += 2;
                 }
                 if (s > maxval) {
-                    set_err(err, err_size, "%s: byte %zu: sample %ld is above the maximum value "
-                            "%ld", name, r.pos - (maxval < 256 ? 1 : 2), s, maxval);
+                    set_err(err, err_size,
+                            "%s: byte %zu: sample %ld is above the maximum value "
+                            "%ld",
+                            name, r.pos - (maxval < 256 ? 1 : 2), s, maxval);
                     imgfile_free(out);
                     return false;
                 }
@@ -370,8 +376,10 @@ bool imgfile_load(const char *path, ImageFile *out, char *err, size_t err_size)
     }
     if (n >= 2 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7') {
         if (data[1] == '1' || data[1] == '4' || data[1] == '7')
-            set_err(err, err_size, "%s: byte 1: P%c (a %s) is not supported; use P2, P3, P5 "
-                    "or P6", path, data[1], data[1] == '7' ? "PAM file" : "PBM bitmap");
+            set_err(err, err_size,
+                    "%s: byte 1: P%c (a %s) is not supported; use P2, P3, P5 "
+                    "or P6",
+                    path, data[1], data[1] == '7' ? "PAM file" : "PBM bitmap");
         else
             ok = imgfile_parse_pnm(data, n, path, out, err, err_size);
         goto done;

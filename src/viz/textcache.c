@@ -14,8 +14,8 @@ typedef struct Node {
 } Node;
 
 struct TextCache {
-    Node *nodes;   /* (capacity) */
-    int *table;    /* (table_size) node index or -1 */
+    Node *nodes; /* (capacity) */
+    int *table;  /* (table_size) node index or -1 */
     int capacity, table_size, count;
     int head, tail;
     long hits, misses;
@@ -148,8 +148,8 @@ TextEntry *textcache_get(TextCache *c, int face, int size, const char *text)
     return &c->nodes[i].e;
 }
 
-TextEntry *textcache_put(TextCache *c, int face, int size, const char *text, void *payload,
-                         int w, int h)
+TextEntry *textcache_put(TextCache *c, int face, int size, const char *text, void *payload, int w,
+                         int h)
 {
     uint32_t hash = key_hash(face, size, text);
     int s = find_slot(c, hash, face, size, text);

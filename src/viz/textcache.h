@@ -11,9 +11,9 @@ typedef struct TextCache TextCache;
 
 typedef struct TextEntry {
     int face, size;
-    char *text;     /* owned copy of the key */
-    void *payload;  /* owned through the free callback */
-    int w, h;       /* the payload's size in px */
+    char *text;    /* owned copy of the key */
+    void *payload; /* owned through the free callback */
+    int w, h;      /* the payload's size in px */
 } TextEntry;
 
 /* A cache of at most capacity entries; free_payload(payload, user) releases evicted ones. */
@@ -25,8 +25,8 @@ void textcache_destroy(TextCache *c);
 TextEntry *textcache_get(TextCache *c, int face, int size, const char *text);
 /* Inserts the key with payload (evicting the least recently used entry when full); returns
  * the entry, or NULL when out of memory (the payload is then freed). */
-TextEntry *textcache_put(TextCache *c, int face, int size, const char *text, void *payload,
-                         int w, int h);
+TextEntry *textcache_put(TextCache *c, int face, int size, const char *text, void *payload, int w,
+                         int h);
 /* Entries held, hits, misses. */
 int textcache_count(const TextCache *c);
 long textcache_hits(const TextCache *c);

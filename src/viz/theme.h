@@ -23,16 +23,16 @@ typedef struct Theme {
     Color panel;      /* panels, controls column, top bar */
     Color border;     /* panel borders, grid lines */
     Color text;
-    Color text_dim;   /* secondary text */
-    Color accent;     /* amber: the current window / cell / active control */
-    Color hover;      /* cyan: hover, receptive field, linked cells */
-    Color padding;    /* padding cells */
+    Color text_dim;     /* secondary text */
+    Color accent;       /* amber: the current window / cell / active control */
+    Color hover;        /* cyan: hover, receptive field, linked cells */
+    Color padding;      /* padding cells */
     Color padding_text; /* the dim "0" in padding cells */
     Color error;
     Color warning;
-    Color control;    /* widget face */
+    Color control;     /* widget face */
     Color control_hot; /* widget face under the mouse */
-    Color shadow;     /* overlay dimming (translucent) */
+    Color shadow;      /* overlay dimming (translucent) */
 } Theme;
 
 /* The palette for kind at the given scale (clamped to the allowed range). */
@@ -46,11 +46,11 @@ float theme_clamp_scale(float scale);
 int theme_px(const Theme *th, float base);
 
 /* LOOK.md sizes at scale 1.0: title 22, panel heading 16, body 14; spacing unit 8, radius 8. */
-#define THEME_TITLE 22
+#define THEME_TITLE   22
 #define THEME_HEADING 16
-#define THEME_BODY 14
-#define THEME_SMALL 12
-#define THEME_UNIT 8
-#define THEME_RADIUS 8
+#define THEME_BODY    14
+#define THEME_SMALL   12
+#define THEME_UNIT    8
+#define THEME_RADIUS  8
 
 #endif

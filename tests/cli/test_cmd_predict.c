@@ -59,8 +59,7 @@ int main(void)
             fclose(f);
         } else {
             snprintf(paths[i], sizeof paths[i], "%s/d%d.png", tmpdir, i);
-            SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 28, 28, 32,
-                                                            SDL_PIXELFORMAT_RGBA32);
+            SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 28, 28, 32, SDL_PIXELFORMAT_RGBA32);
             for (int y = 0; y < 28; y++)
                 for (int xx = 0; xx < 28; xx++) {
                     Uint8 v = px[y * 28 + xx];

@@ -22,8 +22,8 @@ static void test_json_and_determinism(void)
 {
     char model[512];
     snprintf(model, sizeof model, "%s/m.cnn", tmpdir);
-    Captured *c = capture_run(cmd_train_run, "train", "--limit", "300", "--epochs", "2",
-                              "--seed", "3", "--threads", "2", "--save", model, "--json", NULL);
+    Captured *c = capture_run(cmd_train_run, "train", "--limit", "300", "--epochs", "2", "--seed",
+                              "3", "--threads", "2", "--save", model, "--json", NULL);
     CHECK_INT_EQ(0, c->status);
     CHECK_STR_EQ("", c->err); /* not a terminal: no progress bar */
     char first[16384];
@@ -71,8 +71,8 @@ static void test_json_and_determinism(void)
     CHECK_INT_EQ(300, json_number(c->out, "test_images"));
 
     /* the plain report */
-    c = capture_run(cmd_train_run, "train", "--limit", "100", "--epochs", "1", "--optimizer",
-                    "sgd", NULL);
+    c = capture_run(cmd_train_run, "train", "--limit", "100", "--epochs", "1", "--optimizer", "sgd",
+                    NULL);
     CHECK_INT_EQ(0, c->status);
     CHECK_CONTAINS(c->out, "100 training and 100 test images, 1 epochs, batch 16, sgd lr 0.05");
     CHECK_CONTAINS(c->out, "epoch 1/1: mean training loss ");
@@ -156,8 +156,8 @@ static void test_mistakes(void)
     CHECK_CONTAINS(c->err, "train-labels-idx1-ubyte: is a folder, not a file");
 
     /* divergence: said, non-zero, nothing saved */
-    c = capture_run(cmd_train_run, "train", "--limit", "64", "--epochs", "1", "--optimizer",
-                    "sgd", "--lr", "1e30", "--save", model, NULL);
+    c = capture_run(cmd_train_run, "train", "--limit", "64", "--epochs", "1", "--optimizer", "sgd",
+                    "--lr", "1e30", "--save", model, NULL);
     CHECK_INT_EQ(1, c->status);
     CHECK_CONTAINS(c->err, "training diverged");
     CHECK(!exists(model));
@@ -165,8 +165,7 @@ static void test_mistakes(void)
     /* --save into a folder that does not exist: refused before training starts (a
      * regression: it trained completely, then failed to save) */
     snprintf(path, sizeof path, "%s/no/such/dir/m.cnn", tmpdir);
-    c = capture_run(cmd_train_run, "train", "--limit", "32", "--epochs", "1", "--save", path,
-                    NULL);
+    c = capture_run(cmd_train_run, "train", "--limit", "32", "--epochs", "1", "--save", path, NULL);
     CHECK_INT_EQ(1, c->status);
     char want[1500];
     snprintf(want, sizeof want,

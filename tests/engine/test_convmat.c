@@ -15,8 +15,17 @@
  *   0   0   0   0   w00 w01 0   w10 w11 */
 static void test_notes_matrix(void)
 {
-    ConvGeom g = {.n = 1, .c = 1, .h = 3, .w = 3, .o = 1, .kh = 2, .kw = 2, .sh = 1, .sw = 1,
-                  .dh = 1, .dw = 1};
+    ConvGeom g = {.n = 1,
+                  .c = 1,
+                  .h = 3,
+                  .w = 3,
+                  .o = 1,
+                  .kh = 2,
+                  .kw = 2,
+                  .sh = 1,
+                  .sw = 1,
+                  .dh = 1,
+                  .dw = 1};
     CHECK(conv_geom_finish(&g));
     float w[4] = {10, 20, 30, 40}; /* w00 w01 w10 w11 */
     ConvMat m;
@@ -171,8 +180,17 @@ static void test_deconv_side(void)
 {
     /* d2l's example: [[0, 1], [2, 3]] stamped with [[0, 1], [2, 3]] at stride 2 gives
      * [[0,0,0,1],[0,0,2,3],[0,2,0,3],[4,6,6,9]] */
-    ConvGeom gd = {.n = 1, .c = 1, .h = 2, .w = 2, .o = 1, .kh = 2, .kw = 2, .sh = 2, .sw = 2,
-                   .dh = 1, .dw = 1};
+    ConvGeom gd = {.n = 1,
+                   .c = 1,
+                   .h = 2,
+                   .w = 2,
+                   .o = 1,
+                   .kh = 2,
+                   .kw = 2,
+                   .sh = 2,
+                   .sw = 2,
+                   .dh = 1,
+                   .dw = 1};
     CHECK(deconv_geom_finish(&gd));
     CHECK_INT_EQ(4, gd.oh);
     ConvGeom g;
@@ -197,9 +215,23 @@ static void test_deconv_side(void)
     Rng rng;
     rng_seed(&rng, 7);
     for (int op = 0; op <= 1; op++) {
-        ConvGeom d = {.n = 1, .c = 1, .h = 3, .w = 3, .o = 1, .kh = 3, .kw = 3, .sh = 2,
-                      .sw = 2, .pt = 1, .pb = 1, .pl = 1, .pr = 1, .dh = 1, .dw = 1,
-                      .oph = op, .opw = op};
+        ConvGeom d = {.n = 1,
+                      .c = 1,
+                      .h = 3,
+                      .w = 3,
+                      .o = 1,
+                      .kh = 3,
+                      .kw = 3,
+                      .sh = 2,
+                      .sw = 2,
+                      .pt = 1,
+                      .pb = 1,
+                      .pl = 1,
+                      .pr = 1,
+                      .dh = 1,
+                      .dw = 1,
+                      .oph = op,
+                      .opw = op};
         CHECK(deconv_geom_finish(&d));
         CHECK_INT_EQ(5 + op, d.oh);
         ConvGeom c;
@@ -224,8 +256,19 @@ static void test_deconv_side(void)
         convmat_free(&m);
     }
     /* output padding must stay below the stride */
-    ConvGeom bad = {.n = 1, .c = 1, .h = 2, .w = 2, .o = 1, .kh = 2, .kw = 2, .sh = 2, .sw = 2,
-                    .dh = 1, .dw = 1, .oph = 2, .opw = 0};
+    ConvGeom bad = {.n = 1,
+                    .c = 1,
+                    .h = 2,
+                    .w = 2,
+                    .o = 1,
+                    .kh = 2,
+                    .kw = 2,
+                    .sh = 2,
+                    .sw = 2,
+                    .dh = 1,
+                    .dw = 1,
+                    .oph = 2,
+                    .opw = 0};
     CHECK(deconv_geom_finish(&bad));
     CHECK(!convmat_geom_of_deconv(&bad, &g));
 }
@@ -268,8 +311,17 @@ static void test_flip(void)
     /* the worked example: cross-correlation of [[0,1,2],[3,4,5],[6,7,8]] with [[0,1],[2,3]]
      * is [[19,25],[37,43]]; true convolution is the same sweep with [[3,2],[1,0]]:
      * [[5,11],[23,29]] */
-    ConvGeom g = {.n = 1, .c = 1, .h = 3, .w = 3, .o = 1, .kh = 2, .kw = 2, .sh = 1, .sw = 1,
-                  .dh = 1, .dw = 1};
+    ConvGeom g = {.n = 1,
+                  .c = 1,
+                  .h = 3,
+                  .w = 3,
+                  .o = 1,
+                  .kh = 2,
+                  .kw = 2,
+                  .sh = 1,
+                  .sw = 1,
+                  .dh = 1,
+                  .dw = 1};
     CHECK(conv_geom_finish(&g));
     const float x[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
     const float kk[4] = {0, 1, 2, 3};
@@ -308,9 +360,21 @@ static void test_flip(void)
         fill_random(&rng, ker, kh * kw);
         full_convolution(full, img, h, w, ker, kh, kw);
         convmat_flip_kernel(kflip, ker, 1, 1, kh, kw);
-        ConvGeom gf = {.n = 1, .c = 1, .h = h, .w = w, .o = 1, .kh = kh, .kw = kw, .sh = 1,
-                       .sw = 1, .pt = kh - 1, .pb = kh - 1, .pl = kw - 1, .pr = kw - 1,
-                       .dh = 1, .dw = 1};
+        ConvGeom gf = {.n = 1,
+                       .c = 1,
+                       .h = h,
+                       .w = w,
+                       .o = 1,
+                       .kh = kh,
+                       .kw = kw,
+                       .sh = 1,
+                       .sw = 1,
+                       .pt = kh - 1,
+                       .pb = kh - 1,
+                       .pl = kw - 1,
+                       .pr = kw - 1,
+                       .dh = 1,
+                       .dw = 1};
         CHECK(conv_geom_finish(&gf));
         conv_forward(xcorr, img, kflip, NULL, &gf);
         for (int i = 0; i < gf.oh * gf.ow; i++)
@@ -329,8 +393,19 @@ static void test_flip(void)
 
 static void test_errors(void)
 {
-    ConvGeom g = {.n = 1, .c = 1, .h = 3, .w = 3, .o = 1, .kh = 2, .kw = 2, .sh = 0, .sw = 1,
-                  .dh = 1, .dw = 1, .oh = 2, .ow = 2};
+    ConvGeom g = {.n = 1,
+                  .c = 1,
+                  .h = 3,
+                  .w = 3,
+                  .o = 1,
+                  .kh = 2,
+                  .kw = 2,
+                  .sh = 0,
+                  .sw = 1,
+                  .dh = 1,
+                  .dw = 1,
+                  .oh = 2,
+                  .ow = 2};
     float w[4] = {0};
     ConvMat m;
     char err[160] = "";

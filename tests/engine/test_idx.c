@@ -264,7 +264,8 @@ static void test_errors(void)
         path_in(q, sizeof q, "", "two-gib");
         write_plain(q, big, sizeof big);
         CHECK(!idx_read(q, &a, err, sizeof err));
-        CHECK_CONTAINS(err, "two-gib: byte 4: size 2147483648 of dimension 0 makes the array larger "
+        CHECK_CONTAINS(err,
+                       "two-gib: byte 4: size 2147483648 of dimension 0 makes the array larger "
                        "than 2 GiB");
     }
 
@@ -341,7 +342,8 @@ static void test_errors(void)
     }
     path_in(d, sizeof d, "range", "");
     CHECK(!dataset_load(&ds, d, DATASET_TRAIN, err, sizeof err));
-    CHECK_CONTAINS(err, "train-labels-idx1-ubyte: byte 13: label 10 of image 5 is out of range 0-9");
+    CHECK_CONTAINS(err,
+                   "train-labels-idx1-ubyte: byte 13: label 10 of image 5 is out of range 0-9");
 
     /* a labels file where the images file should be */
     path_in(p, sizeof p, "range", "train-images-idx3-ubyte");

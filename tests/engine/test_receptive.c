@@ -241,9 +241,8 @@ static int brute_force_net(const char *text)
             }
             const Seen *e = &seen[off[l] + u];
             const RfBox *r = &b[0];
-            bool ok = e->any ? (!r->empty && r->c0 == e->c0 && r->c1 == e->c1 &&
-                                r->y0 == e->y0 && r->y1 == e->y1 && r->x0 == e->x0 &&
-                                r->x1 == e->x1)
+            bool ok = e->any ? (!r->empty && r->c0 == e->c0 && r->c1 == e->c1 && r->y0 == e->y0 &&
+                                r->y1 == e->y1 && r->x0 == e->x0 && r->x1 == e->x1)
                              : r->empty;
             if (!ok && bad < 3)
                 fprintf(stderr,

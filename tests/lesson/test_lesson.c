@@ -84,37 +84,36 @@ static const char *parse_err(const char *text)
     return err;
 }
 
-static const char *const good =
-    "# a comment\n"
-    "title Sliding a kernel\n"
-    "\n"
-    "step The first window\n"
-    "lab convolution\n"
-    "set preset grid3\n"
-    "set step 1\n"
-    "> The kernel covers the *top-left* 2×2 window:\n"
-    ">   `0×0 + 1×1 + 3×2 + 4×3 = 19`.\n"
-    ">\n"
-    "> A second paragraph.\n"
-    "ask What is the first output?\n"
-    "answer 19\n"
-    "hint Multiply cell by cell and add.\n"
-    "explain 0 + 1 + 6 + 12 = 19.\n"
-    "step\n"
-    "set step 4\n"
-    "ask Which output comes last?\n"
-    "choice 19\n"
-    "choice* 43\n"
-    "choice 37\n"
-    "step Pooling now\r\n"
-    "lab pooling\r\n"
-    "reset\n"
-    "set kind max\n"
-    "ask The window's maximum, within a tenth?\n"
-    "answer 7 0.1\n"
-    "step Back to the kernel\n"
-    "lab convolution\n"
-    "set stride 2\n";
+static const char *const good = "# a comment\n"
+                                "title Sliding a kernel\n"
+                                "\n"
+                                "step The first window\n"
+                                "lab convolution\n"
+                                "set preset grid3\n"
+                                "set step 1\n"
+                                "> The kernel covers the *top-left* 2×2 window:\n"
+                                ">   `0×0 + 1×1 + 3×2 + 4×3 = 19`.\n"
+                                ">\n"
+                                "> A second paragraph.\n"
+                                "ask What is the first output?\n"
+                                "answer 19\n"
+                                "hint Multiply cell by cell and add.\n"
+                                "explain 0 + 1 + 6 + 12 = 19.\n"
+                                "step\n"
+                                "set step 4\n"
+                                "ask Which output comes last?\n"
+                                "choice 19\n"
+                                "choice* 43\n"
+                                "choice 37\n"
+                                "step Pooling now\r\n"
+                                "lab pooling\r\n"
+                                "reset\n"
+                                "set kind max\n"
+                                "ask The window's maximum, within a tenth?\n"
+                                "answer 7 0.1\n"
+                                "step Back to the kernel\n"
+                                "lab convolution\n"
+                                "set stride 2\n";
 
 static void test_parse_good(void)
 {
@@ -189,7 +188,8 @@ static void test_parse_errors(void)
                  parse_err("title T\n"));
     CHECK_STR_EQ("t.lesson:2: a second `title` (the first is on line 1)",
                  parse_err("title A\ntitle B\n"));
-    CHECK_STR_EQ("t.lesson:4: a second `title` (the first is on line 1)", parse_err(WITH("title B\n")));
+    CHECK_STR_EQ("t.lesson:4: a second `title` (the first is on line 1)",
+                 parse_err(WITH("title B\n")));
     CHECK_STR_EQ("t.lesson:1: `title` needs the lesson's title", parse_err("title\n"));
     CHECK_STR_EQ("t.lesson:2: narration before the first `step`", parse_err("title T\n> hi\n"));
     CHECK_STR_EQ("t.lesson:2: `set` before the first `step`", parse_err("title T\nset k 3\n"));
@@ -436,7 +436,8 @@ static void test_answers(void)
     CHECK_INT_EQ(LESSON_NOT_A_NUMBER, lesson_check_number(&st, "28 apples"));
     CHECK_INT_EQ(LESSON_NOT_A_NUMBER, lesson_check_number(&st, "1/0"));
     st.answer = -0.5;
-    CHECK_INT_EQ(LESSON_RIGHT, lesson_check_number(&st, "\xE2\x88\x92" "0.5")); /* U+2212 */
+    CHECK_INT_EQ(LESSON_RIGHT, lesson_check_number(&st, "\xE2\x88\x92"
+                                                        "0.5")); /* U+2212 */
     CHECK_INT_EQ(LESSON_RIGHT, lesson_check_number(&st, "-1/2"));
     st.answer = 0.0009765625; /* 0.25^5 */
     st.tol = 0.00001;
@@ -482,7 +483,8 @@ static void test_runner(void)
     CHECK_STR_EQ("", lesson_run_feedback(&run, fb, sizeof fb));
 
     CHECK_INT_EQ(LESSON_WRONG, lesson_run_answer(&run, "18"));
-    CHECK_STR_EQ("Not quite. Try again, or open the hint.", lesson_run_feedback(&run, fb, sizeof fb));
+    CHECK_STR_EQ("Not quite. Try again, or open the hint.",
+                 lesson_run_feedback(&run, fb, sizeof fb));
     run.hint_shown[0] = true;
     CHECK_STR_EQ("Not quite. Try again.", lesson_run_feedback(&run, fb, sizeof fb));
     CHECK_INT_EQ(LESSON_NOT_A_NUMBER, lesson_run_answer(&run, "x"));
@@ -523,8 +525,10 @@ static void span_cb(void *user, LessonSpanStyle style, const char *s, size_t n)
     Spans *sp = user;
     size_t have = strlen(sp->out);
     snprintf(sp->out + have, sizeof sp->out - have, "%s%.*s]",
-             style == LESSON_SPAN_EMPH ? "E[" : style == LESSON_SPAN_MONO ? "M[" : "P[", (int)n,
-             s);
+             style == LESSON_SPAN_EMPH   ? "E["
+             : style == LESSON_SPAN_MONO ? "M["
+                                         : "P[",
+             (int)n, s);
 }
 
 static const char *spans(const char *text)
@@ -540,7 +544,7 @@ static void test_spans(void)
     CHECK_STR_EQ("P[the ]E[shared]P[ weights]", spans("the *shared* weights"));
     CHECK_STR_EQ("P[out = ]M[⌊(28 + 4 − 4 − 1)/1⌋ + 1 = 28]",
                  spans("out = `⌊(28 + 4 − 4 − 1)/1⌋ + 1 = 28`"));
-    CHECK_STR_EQ("P[2 * 3 = 6]", spans("2 * 3 = 6"));       /* a lone operator stays plain */
+    CHECK_STR_EQ("P[2 * 3 = 6]", spans("2 * 3 = 6")); /* a lone operator stays plain */
     CHECK_STR_EQ("P[a *dangling star]", spans("a *dangling star"));
     CHECK_STR_EQ("E[x]M[y]", spans("*x*`y`"));
     CHECK_STR_EQ("", spans(""));
