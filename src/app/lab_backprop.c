@@ -1375,6 +1375,13 @@ static void draw_equation_in(BpLab *L, LabContext *ctx, Rect rc, const BpStep *s
     render_clip_push(ctx->r, rc);
     lsu_draw_lines(ctx->r, FONT_MONO, size, eq, rc.x, rc.y + (rc.h - used * lh) / 2, 0, c);
     render_clip_pop(ctx->r);
+    /* folded ("+ …"): the mouse over it shows the sum as far as a tooltip holds it */
+    if (!ctx->headless && strstr(eq, "\xE2\x80\xA6") &&
+        rect_contains(rc, ctx->ui->in.mx, ctx->ui->in.my)) {
+        static char full[UI_TOOLTIP_MAX];
+        bp_model_equation(&L->m, st, 56, 8, full, sizeof full);
+        ui_tooltip(ctx->ui, full);
+    }
 }
 
 static void bp_draw(void *state, LabContext *ctx)

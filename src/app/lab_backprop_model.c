@@ -751,6 +751,14 @@ static int fold_tokens(const char *const *tok, int n, int width, char *out, size
     return lines;
 }
 
+/* A term as a token of the written sum: "+ a×b" after the first (plus), in slot's buffer. */
+static const char *term_token(const char *term, bool plus, int slot)
+{
+    static char buf[BP_MAX_TERMS + 16][176];
+    snprintf(buf[slot], sizeof buf[slot], "%s%s", plus ? "+ " : "", term);
+    return buf[slot];
+}
+
 int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lines, char *out,
                       size_t cap)
 {
@@ -760,6 +768,8 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
     static BpTerm terms[BP_MAX_TERMS];
     static char tstr[BP_MAX_TERMS + 8][160];
     static const char *tok[BP_MAX_TERMS + 8];
+    static bool zero[BP_MAX_TERMS + 8]; /* the term adds nothing (a factor is 0) */
+    bool sum = false;                    /* the terms are added (zero ones may be left out) */
     int nt = 0, route = -1;
     float v = bp_model_cell(m, ph, st->focus, terms, BP_MAX_TERMS, &nt, &route);
     if (nt > BP_MAX_TERMS)
@@ -895,16 +905,20 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         break;
     }
     case BP_CONV_B:
+        sum = true;
         for (int t = 0; t < nt; t++) {
             fmt_num(terms[t].a, a, sizeof a);
-            snprintf(tstr[n++], sizeof tstr[0], "%s%s", t ? "+ " : "", a);
+            snprintf(tstr[n], sizeof tstr[0], "%s", a);
+            zero[n++] = terms[t].a == 0.0f;
         }
         break;
     default:
+        sum = true;
         for (int t = 0; t < nt; t++) {
             fmt_num(terms[t].a, a, sizeof a);
             fmt_num(terms[t].b, b, sizeof b);
-            snprintf(tstr[n++], sizeof tstr[0], "%s%s\xC3\x97%s", t ? "+ " : "", a, b);
+            snprintf(tstr[n], sizeof tstr[0], "%s\xC3\x97%s", a, b);
+            zero[n++] = terms[t].a == 0.0f || terms[t].b == 0.0f;
         }
         break;
     }
@@ -912,27 +926,56 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
     snprintf(rhs, sizeof rhs, "= %s", vs);
     bool pool_max = ph->kind == BP_POOL && l->kind == LAYER_MAXPOOL;
 
-    /* keep the first and last terms, dropping middle ones into "+ …" until it fits */
+    /* keep the first and last terms, dropping middle ones into "+ …" until it fits; in a sum
+     * the zero products go first (they add nothing, and a fold that kept them while hiding
+     * the one that matters would show the wrong part), counted in the "+ …" */
+    static int idx[2 * (BP_MAX_TERMS + 8)];
+    int all = 0, nz = 0;
+    for (int t = 0; t < n; t++)
+        idx[all++] = t;
+    if (sum)
+        for (int t = 0; t < n; t++)
+            if (!zero[t])
+                idx[all + nz++] = t;
+    bool can_skip = sum && nz > 0 && nz < n;
+    char more[96];
     int lines = 0;
-    for (int keep = n; keep >= 1; keep--) {
-        int k = 0;
-        tok[k++] = lhs;
-        if (expl[0])
-            tok[k++] = expl;
-        int head = keep == n ? n : (keep + 1) / 2, tail = keep == n ? 0 : keep / 2;
-        for (int t = 0; t < head; t++)
-            tok[k++] = tstr[t];
-        if (keep < n) {
-            tok[k++] = "+ \xE2\x80\xA6";
-            for (int t = n - tail; t < n; t++)
-                tok[k++] = tstr[t];
-        }
-        if (!pool_max)
-            tok[k++] = rhs;
-        lines = fold_tokens(tok, k, width, NULL, 0);
-        if (lines <= max_lines || keep == 1) {
-            lines = fold_tokens(tok, k, width, out, cap);
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: every term (only whole when zeros can go instead); pass 1: the nonzero */
+        bool nonzero = pass == 1;
+        if (nonzero && !can_skip)
             break;
+        const int *list = nonzero ? idx + all : idx;
+        int len = nonzero ? nz : n;
+        int least = can_skip && !nonzero ? len : (len < 1 ? len : 1);
+        for (int keep = len; keep >= least; keep--) {
+            int k = 0;
+            tok[k++] = lhs;
+            if (expl[0])
+                tok[k++] = expl;
+            int head = keep == len ? len : (keep + 1) / 2, tail = keep == len ? 0 : keep / 2;
+            int folded = len - head - tail, skipped = n - len;
+            for (int t = 0; t < head; t++, k++)
+                tok[k] = term_token(tstr[list[t]], sum && t > 0, k);
+            if (folded > 0 || skipped > 0) {
+                if (skipped > 0 && folded > 0)
+                    snprintf(more, sizeof more, "+ \xE2\x80\xA6 (%d more, %d zero term%s)",
+                             folded, skipped, skipped == 1 ? "" : "s");
+                else if (skipped > 0)
+                    snprintf(more, sizeof more, "+ \xE2\x80\xA6 (%d zero term%s)", skipped,
+                             skipped == 1 ? "" : "s");
+                else
+                    snprintf(more, sizeof more, "+ \xE2\x80\xA6");
+                tok[k++] = more;
+                for (int t = len - tail; t < len; t++, k++)
+                    tok[k] = term_token(tstr[list[t]], sum, k);
+            }
+            if (!pool_max)
+                tok[k++] = rhs;
+            lines = fold_tokens(tok, k, width, NULL, 0);
+            if (lines <= max_lines || keep <= 1) {
+                return fold_tokens(tok, k, width, out, cap);
+            }
         }
     }
     return lines;

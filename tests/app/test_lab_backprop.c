@@ -192,6 +192,32 @@ static void test_tiny(void)
     for (const char *q = eq; (q = strstr(q, "\xC3\x97")); q++)
         times++;
     CHECK_INT_EQ(36, times);
+    /* folded, the zero products go before any that add something: every nonzero product of
+     * ∂L/∂K₁ at a cell with zeros is written, the zeros counted in "+ … (N zero terms)" */
+    {
+        static BpTerm terms[BP_MAX_TERMS];
+        int found = -1;
+        for (long c = 0; c < st.ph->cells && found < 0; c++) {
+            BpStep sc = bp_model_step(&m, st.ph->first + (int)c);
+            int nt = 0, route = -1, nz = 0;
+            bp_model_cell(&m, sc.ph, sc.focus, terms, BP_MAX_TERMS, &nt, &route);
+            for (int t = 0; t < nt; t++)
+                nz += terms[t].a != 0.0f && terms[t].b != 0.0f;
+            if (nz >= 1 && nz <= 3 && nt - nz >= 20) {
+                found = (int)c;
+                st = sc;
+                bp_model_equation(&m, &sc, 60, 3, eq, sizeof eq);
+                char zeros[64];
+                snprintf(zeros, sizeof zeros, "+ \xE2\x80\xA6 (%d zero terms)", nt - nz);
+                CHECK_CONTAINS(eq, zeros);
+                times = 0;
+                for (const char *q = eq; (q = strstr(q, "\xC3\x97")); q++)
+                    times++;
+                CHECK_INT_EQ(nz, times);
+            }
+        }
+        CHECK(found >= 0); /* the digit's blank border gives ∂L/∂K₁ cells of mostly zeros */
+    }
 
     char name[32];
     CHECK_STR_EQ("z\xE2\x82\x81", bp_model_tensor_name(&m, 0, name, sizeof name));
