@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ==== headless target ========================================================================= */
 
@@ -60,9 +61,11 @@ static void headless_close(Headless *h)
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "convscope render: %s\n", msg);
-    fprintf(stderr, "usage: convscope render (--lab NAME | --home) [--size WxH] [--scale F]\n"
-                    "         [--theme dark|light|projector] [--step N] [--keys] "
+    fprintf(stderr, "usage: convscope render (--lab NAME | --lesson FILE | --home) [--size WxH]\n"
+                    "         [--scale F] [--theme dark|light|projector] [--step N] [--keys] "
                     "[--KEY VALUE ...] --out FILE.png\n"
+                    "       (--step N: the lab's timeline step, or with --lesson FILE the "
+                    "lesson's step 1, 2, ...)\n"
                     "labs: convolution pooling channels network train backprop matrix "
                     "activations\n");
     return 2;
@@ -388,7 +391,12 @@ static void save_screenshot(App *app, SDL_Renderer *sdl)
         snprintf(msg, sizeof msg, "%s: cannot write the screenshot: %s", name, IMG_GetError());
         app_error(app, msg);
     } else {
-        snprintf(msg, sizeof msg, "saved %s (%dx%d)", name, w, h);
+        /* the folder too: the file lands wherever convscope was started from */
+        char cwd[256];
+        if (getcwd(cwd, sizeof cwd))
+            snprintf(msg, sizeof msg, "saved %s (%dx%d) in %s", name, w, h, cwd);
+        else
+            snprintf(msg, sizeof msg, "saved %s (%dx%d)", name, w, h);
         app_toast(app, msg);
     }
     SDL_FreeSurface(s);
