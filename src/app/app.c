@@ -807,8 +807,22 @@ static void draw_banner(App *app, Render *r)
         snprintf(text, sizeof text, "%s", app->banner);
     Rect tr = {b.x + 2 * u, b.y, b.w - 2 * u - h, h};
     render_text_fit(r, FONT_SANS, theme_px(th, THEME_BODY), text, tr.w, fit, sizeof fit);
-    render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY), fit, tr, ALIGN_LEFT | ALIGN_MIDDLE,
-                   ink);
+    if (strcmp(fit, text) == 0) {
+        render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY), fit, tr, ALIGN_LEFT | ALIGN_MIDDLE,
+                       ink);
+    } else {
+        /* too long for one line (the divergence advice, a long path): two lines at the small
+         * size in the same band, cut only after the second */
+        int small = theme_px(th, THEME_SMALL);
+        int lh = render_line_height(r, FONT_SANS, small);
+        int need = render_text_wrap(r, FONT_SANS, small, text, (Rect){tr.x, 0, tr.w, 0}, ink,
+                                    false);
+        int used = need < 2 * lh ? need : 2 * lh;
+        render_text_wrap(r, FONT_SANS, small, text,
+                         (Rect){tr.x, tr.y + (tr.h - used) / 2, tr.w, 2 * lh}, ink, true);
+        if (need <= 2 * lh)
+            snprintf(fit, sizeof fit, "%s", text); /* whole: no tooltip needed */
+    }
     if (rect_contains(b, app->ui.in.mx, app->ui.in.my)) {
         app->ui.mouse_used = true;
         if (strcmp(fit, text) != 0)

@@ -226,6 +226,70 @@ static void test_scale_cap(void)
     SDL_FreeSurface(s);
 }
 
+/* A banner too long for one line wraps to two lines in its band (the Train lab's divergence
+ * advice ended in "try a smaller lea…" at 800x600): ink in the band's upper and lower halves,
+ * and its last word drawn (no tooltip needed). */
+static void test_banner_wraps(void)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 800, 600, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+    char err[256];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    CHECK(r != NULL);
+    App *app = app_create(THEME_DARK, 1.0f);
+    app_open_lab(app, 4);
+    app_error(app, "training diverged at step 37: the loss became NaN (not a number); the "
+                   "weights were put back to step 36 - try a smaller learning rate, 0.001");
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    app_frame(app, r, &in, 0.0, true);
+    app_frame(app, r, &in, 0.0, true);
+    SDL_RenderFlush(sdl);
+    Rect b = app->lay.banner;
+    CHECK(b.h > 0);
+    const uint32_t *p = s->pixels;
+    int upper = 0, lower = 0, right_half = 0;
+    for (int y = b.y + 2; y < b.y + b.h - 2; y++)
+        for (int x = b.x + 8; x < b.x + b.w - b.h; x++) {
+            bool ink = (p[y * (s->pitch / 4) + x] & 0xffffff) != 0xff5d5d;
+            if (!ink)
+                continue;
+            if (y < b.y + b.h / 2)
+                upper++;
+            else
+                lower++;
+            right_half += x > b.x + b.w / 2;
+        }
+    CHECK(upper > 100);
+    CHECK(lower > 100);
+    CHECK(right_half > 100);
+    /* two lines: a row without ink between rows with ink */
+    int first = -1, last = -1, gap = 0;
+    for (int y = b.y + 2; y < b.y + b.h - 2; y++) {
+        int n = 0;
+        for (int x = b.x + 8; x < b.x + b.w - b.h; x++)
+            n += (p[y * (s->pitch / 4) + x] & 0xffffff) != 0xff5d5d;
+        if (n > 0) {
+            if (first < 0)
+                first = y;
+            last = y;
+        }
+    }
+    for (int y = first; y <= last; y++) {
+        int n = 0;
+        for (int x = b.x + 8; x < b.x + b.w - b.h; x++)
+            n += (p[y * (s->pitch / 4) + x] & 0xffffff) != 0xff5d5d;
+        gap += n == 0;
+    }
+    CHECK(gap > 0);
+    CHECK(app->ui.tooltip[0] == '\0');
+    app_destroy(app);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 static void test_headless_frame(void)
 {
     SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -472,6 +536,7 @@ int main(void)
     test_registry();
     test_keys();
     test_scale_cap();
+    test_banner_wraps();
     test_headless_frame();
     test_timeline_label();
     test_slider_labels(1.0f);
