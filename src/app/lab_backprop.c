@@ -1259,7 +1259,27 @@ static void draw_net_strip(BpLab *L, LabContext *ctx, Rect rc, int cur_layer, bo
             char nm[32], shp[32];
             bp_model_tensor_name(m, layer, nm, sizeof nm);
             bp_model_shape(m, layer, shp, sizeof shp);
-            snprintf(l1, sizeof l1, "%s %s", layer < 0 ? "input" : layer_kind_name(sp->layers[layer].kind), nm);
+            /* "maxpool m₁", else "max m₁", else "m₁": a shorter name before a smaller size, so
+             * the strip keeps the small size beside the lesson sidebar */
+            static const char *const short_kind[LAYER_KIND_COUNT] = {
+                "conv", "deconv", "max",  "avg",   "l2",   "relu",  "leaky", "\xCF\x83",
+                "tanh", "abs",    "s+",   "lrn",   "flat", "dense", "smax",
+            };
+            const char *kind = layer < 0 ? "input" : layer_kind_name(sp->layers[layer].kind);
+            const char *brief = layer < 0 ? "in" : short_kind[sp->layers[layer].kind];
+            char full[48], mid[48];
+            snprintf(full, sizeof full, "%s %s", kind, nm);
+            snprintf(mid, sizeof mid, "%s %s", brief, nm);
+            const char *const names[3] = {full, mid, nm};
+            snprintf(l1, sizeof l1, "%s", names[2]);
+            for (int c = 0; c < 3; c++) {
+                int tw = 0;
+                render_text_size(ctx->r, FONT_SANS, size, names[c], &tw, NULL);
+                if (tw <= bw - 4) {
+                    snprintf(l1, sizeof l1, "%s", names[c]);
+                    break;
+                }
+            }
             snprintf(l2, sizeof l2, "%s", shp);
         }
         render_round_rect(ctx->r, b, theme_px(th, 6), done ? color_mix(th->panel, th->accent, 0.12f) : th->panel);
