@@ -464,10 +464,16 @@ static int question_height(Render *r, const Theme *th, const LessonPlayer *p,
         h += st->n_choices * (row + u / 2);
     else
         h += row + u / 2;
-    if (feedback[0])
-        h += render_text_wrap(r, FONT_SANS_BOLD, body, feedback, (Rect){0, 0, w - 2 * pad, 0},
-                              th->text, false) +
-             u / 2;
+    /* the feedback line's room is kept while none shows, so a wrong answer does not move the
+     * box (anchored above the footer) and with it the field or the choices under the mouse */
+    int fh = render_text_wrap(r, FONT_SANS_BOLD, body, "Not quite. Try again, or open the hint.",
+                              (Rect){0, 0, w - 2 * pad, 0}, th->text, false);
+    if (feedback[0]) {
+        int now = render_text_wrap(r, FONT_SANS_BOLD, body, feedback,
+                                   (Rect){0, 0, w - 2 * pad, 0}, th->text, false);
+        fh = now > fh ? now : fh;
+    }
+    h += fh + u / 2;
     const char *more = p->run.verdict[p->run.step] == LESSON_RIGHT && st->explain[0] ? st->explain
                        : p->run.hint_shown[p->run.step] && st->hint[0]           ? st->hint
                                                                                  : NULL;

@@ -437,6 +437,104 @@ out:
     SDL_FreeSurface(s);
 }
 
+/* The answer field's rectangle as the mouse finds it: rows of the sidebar where hovering makes
+ * the field the hot widget (frames drawn with the mouse, not headless); w 0 when none. */
+static Rect find_answer_field(App *app, Render *r)
+{
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = in.my = -1;
+    app_frame(app, r, &in, 0.0, false); /* lays the sidebar out */
+    Rect side = lesson_host_sidebar(app);
+    UiId aid = ui_id("lesson.answer");
+    int x = side.x + side.w / 4;
+    int hit = -1;
+    for (int y = side.y; y < side.y + side.h && hit < 0; y += 6) {
+        in.mx = x, in.my = y;
+        app_frame(app, r, &in, 0.0, false);
+        app_frame(app, r, &in, 0.0, false); /* hot is last frame's */
+        if (app->ui.st.hot == aid)
+            hit = y;
+    }
+    if (hit < 0)
+        return (Rect){0, 0, 0, 0};
+    int top = hit, bottom = hit;
+    for (in.my = hit - 1; in.my > hit - 8; in.my--) {
+        app_frame(app, r, &in, 0.0, false);
+        app_frame(app, r, &in, 0.0, false);
+        if (app->ui.st.hot != aid)
+            break;
+        top = in.my;
+    }
+    for (in.my = hit + 1; in.my < hit + 80; in.my++) {
+        app_frame(app, r, &in, 0.0, false);
+        app_frame(app, r, &in, 0.0, false);
+        if (app->ui.st.hot != aid)
+            break;
+        bottom = in.my;
+    }
+    return (Rect){x, top, 1, bottom + 1 - top};
+}
+
+/* A wrong answer's feedback line does not move the answer field: its room is kept while no
+ * feedback shows, so a second click where the field was still lands in it (it moved up before,
+ * and a typed digit then opened a lab). */
+static void test_field_stays(int w, int h)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    char err[1200] = "";
+    Render *r = sdl ? render_create(sdl, NULL, err, sizeof err) : NULL;
+    App *app = app_create(THEME_DARK, 1.0f);
+    CHECK(r != NULL && app != NULL);
+    if (!r || !app)
+        goto out;
+    /* step 1 of lesson 1 asks a number (100) */
+    CHECK(lesson_host_open(app, LESSONS_DIR "/01-images-as-numbers.lesson", 1, err, sizeof err));
+    /* at 800x600 the question shares a scrolled column with the narration: Tab shows it */
+    CHECK(app_key(app, SDLK_TAB, false, false));
+    Rect before = find_answer_field(app, r);
+    CHECK(before.h > 10);
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    in.mx = before.x, in.my = before.y + before.h / 2;
+    in.mouse_pressed = in.mouse_down = true;
+    app_frame(app, r, &in, 0.0, false);
+    in.mouse_pressed = in.mouse_down = false;
+    in.mouse_released = true;
+    app_frame(app, r, &in, 0.0, false);
+    in.mouse_released = false;
+    snprintf(in.text, sizeof in.text, "7");
+    app_frame(app, r, &in, 0.0, false);
+    in.text[0] = '\0';
+    in.key = UI_KEY_ENTER;
+    app_frame(app, r, &in, 0.0, false);
+    in.key = UI_KEY_NONE;
+    app_frame(app, r, &in, 0.0, false);
+    CHECK_INT_EQ(LESSON_WRONG, lesson_host_verdict(app));
+    CHECK_STR_EQ("7", lesson_host_answer(app));
+    Rect after = find_answer_field(app, r);
+    CHECK_INT_EQ(before.y, after.y);
+    CHECK_INT_EQ(before.h, after.h);
+    /* a click at the old spot focuses the field again: a digit is typed, no lab opens */
+    int screen = app->screen;
+    in.mx = before.x, in.my = before.y + before.h / 2;
+    in.mouse_pressed = in.mouse_down = true;
+    app_frame(app, r, &in, 0.0, false);
+    in.mouse_pressed = in.mouse_down = false;
+    in.mouse_released = true;
+    app_frame(app, r, &in, 0.0, false);
+    CHECK(app->ui.st.focus == ui_id("lesson.answer"));
+    CHECK(ui_wants_keys(&app->ui));
+    CHECK_INT_EQ(screen, app->screen);
+out:
+    app_destroy(app);
+    render_destroy(r);
+    if (sdl)
+        SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 int main(void)
 {
     test_bundled();
@@ -444,5 +542,7 @@ int main(void)
     test_sidebar();
     test_sidebar_keys();
     test_sidebar_small();
+    test_field_stays(1280, 800);
+    test_field_stays(800, 600);
     return test_summary();
 }
