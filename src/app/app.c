@@ -595,6 +595,80 @@ static bool draw_card(App *app, Render *r, Rect rc, UiId id, const char *key, co
     return res.submitted;
 }
 
+/* The home page's lesson list in a w×h area: columns, row height and, when even compact
+ * rows do not fit, which rows show (the chosen lesson's row kept in view). */
+typedef struct LessonList {
+    int cols, rows;      /* columns; rows of the whole list */
+    int lw, row_h, vgap; /* a column's width, a row's height, the gap between rows */
+    int pad, lines;      /* text inset; title lines a row holds (1 or 2) */
+    bool scroll;         /* not all rows fit: rows first_row .. first_row + vis_rows - 1 show */
+    int first_row, vis_rows;
+} LessonList;
+
+/* The list at cols columns, roomy or compact rows; the rows of the whole list. */
+static LessonList lesson_list_try(App *app, Render *r, int w, int cols, bool compact)
+{
+    const Theme *th = &app->th;
+    LessonList ll = {0};
+    int gap = theme_px(th, 16), body = theme_px(th, THEME_BODY);
+    int lh = render_line_height(r, FONT_SANS, body);
+    ll.cols = cols;
+    ll.rows = (app->n_lessons + cols - 1) / cols;
+    ll.lw = (w - (cols - 1) * gap) / cols;
+    ll.pad = theme_px(th, 12);
+    /* one line when every title fits it, shrunk down to the small size; else two lines */
+    ll.lines = 1;
+    for (int i = 0; i < app->n_lessons; i++) {
+        int tw = 0;
+        render_text_size(r, FONT_SANS, theme_px(th, THEME_SMALL), app->lesson_title[i], &tw,
+                         NULL);
+        if (tw > ll.lw - 2 * ll.pad)
+            ll.lines = 2;
+    }
+    ll.row_h = ll.lines * lh + (compact ? theme_px(th, 10) : theme_px(th, 36) - lh);
+    ll.vgap = compact ? theme_px(th, 4) : theme_px(th, 8);
+    ll.vis_rows = ll.rows;
+    return ll;
+}
+
+static LessonList lesson_list_layout(App *app, Render *r, int w, int h)
+{
+    const Theme *th = &app->th;
+    int gap = theme_px(th, 16);
+    /* columns of at least 300 px as a start, down to 220 px when that fits more */
+    int cols0 = (w + gap) / (theme_px(th, 300) + gap);
+    int cmax = (w + gap) / (theme_px(th, 220) + gap);
+    cols0 = cols0 < 1 ? 1 : cols0;
+    cmax = cmax < cols0 ? cols0 : cmax;
+    for (int compact = 0; compact < 2; compact++)
+        for (int cols = cols0; cols <= cmax; cols++) {
+            LessonList ll = lesson_list_try(app, r, w, cols, compact);
+            if (ll.rows * (ll.row_h + ll.vgap) - ll.vgap <= h)
+                return ll;
+        }
+    /* scrolled compact rows: the column count that shows the most lessons */
+    LessonList best = {0};
+    int best_shown = -1;
+    for (int cols = cols0; cols <= cmax; cols++) {
+        LessonList ll = lesson_list_try(app, r, w, cols, true);
+        int vis = (h + ll.vgap) / (ll.row_h + ll.vgap);
+        ll.vis_rows = vis < 1 ? 1 : vis > ll.rows ? ll.rows : vis;
+        if (ll.vis_rows * cols > best_shown) {
+            best = ll;
+            best_shown = ll.vis_rows * cols;
+        }
+    }
+    best.scroll = best.vis_rows < best.rows;
+    if (best.scroll && app->home_sel >= LAB_COUNT) {
+        /* the chosen lesson's row in the middle of the rows shown */
+        int sel_row = (app->home_sel - LAB_COUNT) / best.cols;
+        int first = sel_row - (best.vis_rows - 1) / 2;
+        int last_first = best.rows - best.vis_rows;
+        best.first_row = first < 0 ? 0 : first > last_first ? last_first : first;
+    }
+    return best;
+}
+
 static void draw_home(App *app, Render *r)
 {
     const Theme *th = &app->th;
@@ -619,8 +693,11 @@ static void draw_home(App *app, Render *r)
     cols = cols < 1 ? 1 : (cols > 4 ? 4 : cols);
     /* the cards and the Lessons heading with one line under it must fit: on a short window
      * more (narrower) columns, and at the last the blurbs are cut to the lines that fit */
-    int row_h = theme_px(th, 36); /* one lesson button */
-    int lessons_min = head_h + (app->n_lessons > 0 ? row_h : body_lh);
+    /* at least two compact lesson rows (the rest scroll), or the "no lessons" line */
+    int few = app->n_lessons < 2 ? app->n_lessons : 2;
+    int lessons_min = head_h + (app->n_lessons > 0
+                                    ? few * (body_lh + theme_px(th, 10) + theme_px(th, 4))
+                                    : body_lh);
     int card_w = 0, card_h = 0, rows = 0, labs_h = 0;
     for (int try_cols = cols; try_cols <= 4; try_cols++) {
         int cw = (area.w - (try_cols - 1) * gap) / try_cols;
@@ -711,17 +788,27 @@ static void draw_home(App *app, Render *r)
                          (Rect){area.x, y, area.w, lh}, th->text_dim, true);
         return;
     }
-    int lcols = (area.w + gap) / (theme_px(th, 300) + gap);
-    lcols = lcols < 1 ? 1 : lcols;
-    int lw = (area.w - (lcols - 1) * gap) / lcols;
-    int per_col = (bottom - y + u) / (row_h + u);
-    if (per_col < 1)
-        per_col = 1;
-    int shown = app->n_lessons < per_col * lcols ? app->n_lessons : per_col * lcols;
+    LessonList ll = lesson_list_layout(app, r, area.w, bottom - y);
     UiId lid = ui_id("home.lesson");
-    for (int i = 0; i < shown; i++) {
-        Rect rc = {area.x + (i / per_col) * (lw + gap), y + (i % per_col) * (row_h + u), lw,
-                   row_h};
+    Rect list = {area.x, y, area.w, ll.vis_rows * (ll.row_h + ll.vgap) - ll.vgap};
+    /* the wheel over the list moves the chosen lesson a row at a time; the list follows it */
+    if (ll.scroll && app->ui.in.wheel && rect_contains(list, app->ui.in.mx, app->ui.in.my)) {
+        int cur = app->home_sel >= LAB_COUNT ? app->home_sel - LAB_COUNT : 0;
+        int next = cur - app->ui.in.wheel * ll.cols;
+        next = next < 0 ? 0 : next >= app->n_lessons ? app->n_lessons - 1 : next;
+        app->home_sel = LAB_COUNT + next;
+        app->ui.mouse_used = true;
+        ll = lesson_list_layout(app, r, area.w, bottom - y);
+    }
+    int body_px = theme_px(th, THEME_BODY);
+    for (int i = 0; i < app->n_lessons; i++) {
+        /* all fit: balanced columns read top to bottom; scrolled: rows read left to right */
+        int row = ll.scroll ? i / ll.cols : i % ll.rows;
+        int col = ll.scroll ? i % ll.cols : i / ll.rows;
+        if (row < ll.first_row || row >= ll.first_row + ll.vis_rows)
+            continue;
+        Rect rc = {area.x + col * (ll.lw + gap), y + (row - ll.first_row) * (ll.row_h + ll.vgap),
+                   ll.lw, ll.row_h};
         bool sel = app->home_sel == LAB_COUNT + i;
         UiResult res = ui_button_behavior(&app->ui.st, ui_id_index(lid, i), rc, &app->ui.in);
         if (res.hovered)
@@ -729,18 +816,37 @@ static void draw_home(App *app, Render *r)
         render_round_rect(r, rc, theme_px(th, 6), res.hovered ? th->control_hot : th->panel);
         render_round_rect_outline(r, rc, theme_px(th, 6), sel ? theme_px(th, 2) : 1,
                                   sel ? th->accent : th->border);
-        render_text_fit(r, FONT_SANS, theme_px(th, THEME_BODY), app->lesson_title[i],
-                        lw - 2 * pad, fit, sizeof fit);
-        render_text_in(r, FONT_SANS, theme_px(th, THEME_BODY), fit,
-                       (Rect){rc.x + pad, rc.y, rc.w - 2 * pad, rc.h}, ALIGN_LEFT | ALIGN_MIDDLE,
-                       th->text);
+        /* one line, shrunk to the small size when need be; in two-line rows a long title
+         * wraps instead */
+        Rect tr = {rc.x + ll.pad, rc.y, rc.w - 2 * ll.pad, rc.h};
+        int tw = 0;
+        render_text_size(r, FONT_SANS, body_px, app->lesson_title[i], &tw, NULL);
+        if (ll.lines == 1 || tw <= tr.w) {
+            render_text_line(r, FONT_SANS, body_px, theme_px(th, THEME_SMALL),
+                             app->lesson_title[i], tr, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+        } else {
+            int lh = render_line_height(r, FONT_SANS, body_px);
+            int th_h = render_text_wrap(r, FONT_SANS, body_px, app->lesson_title[i],
+                                        (Rect){0, 0, tr.w, 0}, th->text, false);
+            int shown_h = th_h < 2 * lh ? th_h : 2 * lh;
+            render_text_wrap(r, FONT_SANS, body_px, app->lesson_title[i],
+                             (Rect){tr.x, rc.y + (rc.h - shown_h) / 2, tr.w, shown_h}, th->text,
+                             true);
+        }
         if (res.submitted)
             open_lesson(app, i);
     }
-    if (shown < app->n_lessons) {
-        char more[64];
-        snprintf(more, sizeof more, "+%d more (enlarge the window)", app->n_lessons - shown);
-        /* on the heading's line, where it cannot cover a lesson */
+    if (ll.scroll) {
+        /* a thin bar right of the list, and on the heading's line how to reach the rest */
+        int full = ll.rows * (ll.row_h + ll.vgap) - ll.vgap;
+        int knob = list.h * list.h / full;
+        int ky = list.y + (list.h - knob) * ll.first_row / (ll.rows - ll.vis_rows);
+        render_rect(r, (Rect){list.x + list.w + theme_px(th, 6), ky, theme_px(th, 3), knob},
+                    th->text_dim);
+        char more[96];
+        snprintf(more, sizeof more,
+                 "%d lessons  \xC2\xB7  wheel or \xE2\x86\x91\xE2\x86\x93 for the rest",
+                 app->n_lessons);
         render_text(r, FONT_SANS, theme_px(th, THEME_SMALL), more, area.x + area.w,
                     head_y + render_line_height(r, FONT_SANS_BOLD, head) / 2,
                     ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);

@@ -530,6 +530,86 @@ static void test_render_command(void)
     remove(out);
 }
 
+/* Which lessons' rows on the home page the mouse finds (their button becomes the hot widget)
+ * over a grid of points in the lower half of the window; adds them to seen, returns how
+ * many new ones. */
+static int scan_home_lessons(App *app, Render *r, int w, int h, bool *seen)
+{
+    UiId lid = ui_id("home.lesson");
+    UiInput in;
+    memset(&in, 0, sizeof in);
+    int found = 0;
+    /* rows are at least 27 px high with 4 px gaps, columns at least 220 px wide */
+    for (int y = h / 2; y < h; y += 12)
+        for (int x = 40; x < w; x += 110) {
+            in.mx = x, in.my = y;
+            app_frame(app, r, &in, 0.0, false);
+            for (int i = 0; i < app->n_lessons; i++)
+                if (app->ui.st.hot == ui_id_index(lid, i) && !seen[i])
+                    seen[i] = true, found++;
+        }
+    return found;
+}
+
+/* Every bundled lesson has a row the mouse can reach on the home page: at 1280x800 all at once
+ * (balanced columns, no row cut off by the window), at 800x600 and at scale 2 on 1920x1080 by
+ * choosing it (↓, or the wheel over the list scrolls it into view). */
+static void test_home_lessons(int w, int h, float scale, bool all_at_once)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *sdl = SDL_CreateSoftwareRenderer(s);
+    char err[256];
+    Render *r = render_create(sdl, NULL, err, sizeof err);
+    App *app = app_create(THEME_DARK, scale);
+    CHECK(r != NULL && app != NULL);
+    if (!r || !app)
+        goto out;
+    CHECK(app->n_lessons >= 15);
+    bool seen[APP_MAX_LESSONS] = {false};
+    int n = scan_home_lessons(app, r, w, h, seen);
+    if (all_at_once)
+        CHECK_INT_EQ(app->n_lessons, n);
+    else
+        CHECK(n >= 4);
+    /* choose the first lesson not seen yet: its row (and its neighbours) come into view */
+    for (int round = 0; round < APP_MAX_LESSONS && n < app->n_lessons; round++) {
+        int i = 0;
+        while (seen[i])
+            i++;
+        app->home_sel = LAB_COUNT + i;
+        int more = scan_home_lessons(app, r, w, h, seen);
+        CHECK(seen[i]);
+        if (more == 0)
+            break;
+        n += more;
+    }
+    CHECK_INT_EQ(app->n_lessons, n);
+    /* the wheel (toward the user) over the list chooses a later lesson */
+    if (!all_at_once) {
+        app->home_sel = LAB_COUNT;
+        UiInput in;
+        memset(&in, 0, sizeof in);
+        in.mx = -1, in.my = -1;
+        app_frame(app, r, &in, 0.0, false);
+        int y = h - 1;
+        UiId lid = ui_id("home.lesson");
+        for (; y > h / 3; y -= 4) {
+            in.mx = w / 4, in.my = y;
+            app_frame(app, r, &in, 0.0, false);
+            if (app->ui.st.hot == ui_id_index(lid, 0))
+                break;
+        }
+        in.wheel = -1;
+        app_frame(app, r, &in, 0.0, false);
+        CHECK(app->home_sel > LAB_COUNT);
+    }
+out:
+    app_destroy(app);
+    render_destroy(r);
+    SDL_DestroyRenderer(sdl);
+    SDL_FreeSurface(s);
+}
+
 int main(void)
 {
     test_layout();
@@ -542,6 +622,9 @@ int main(void)
     test_slider_labels(1.0f);
     test_slider_labels(2.0f);
     test_render_command();
+    test_home_lessons(1280, 800, 1.0f, true);
+    test_home_lessons(800, 600, 1.0f, false);
+    test_home_lessons(1920, 1080, 2.0f, false);
     SDL_Quit();
     return test_summary();
 }
