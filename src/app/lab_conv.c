@@ -806,6 +806,15 @@ static void draw_network_1d(ConvLab *L, LabContext *ctx, Rect area, int cur_ox)
     }
 }
 
+/* GridView.max_cell (px at scale 1.0) that gives cells of at most px pixels. */
+static int trio_max_cell(const Theme *th, int px)
+{
+    int m = (int)((float)px / th->scale);
+    while (m > 1 && theme_px(th, (float)m) > px)
+        m--;
+    return m > 0 ? m : 1;
+}
+
 static void conv_draw(void *state, LabContext *ctx)
 {
     ConvLab *L = state;
@@ -845,29 +854,8 @@ static void conv_draw(void *state, LabContext *ctx)
         grids.h = (st.h - info_h) * 55 / 100;
     }
 
-    /* Column widths in proportion to the cells each grid shows (the kernel gets a minimum so
-     * its values stay legible). */
-    int op_w = theme_px(th, 36);
-    int in_cols = L->w + L->pl + L->pr;
-    int out_cols = L->sw_.valid ? L->sw_.g.ow : in_cols / 2 + 2;
-    /* the kernel column: its cells up to full size, never narrower than its title and
-     * legend; input and output share the rest in proportion to their columns */
-    int avail = grids.w - 2 * op_w;
-    int k_w = L->kw * theme_px(th, GRID_MAX_CELL);
-    if (k_w > avail / 4)
-        k_w = avail / 4;
-    if (k_w < theme_px(th, 150))
-        k_w = theme_px(th, 150);
-    float wi = (float)in_cols, wo = (float)(out_cols > 4 ? out_cols : 4);
-    if (!L->sw_.valid)
-        wo = fmaxf(wi * 0.8f, 8.0f);
-    int rest = avail - k_w;
-    Rect a_in = {grids.x, grids.y, (int)((float)rest * wi / (wi + wo)), grids.h};
-    Rect a_k = {a_in.x + a_in.w + op_w, grids.y, k_w, grids.h};
-    Rect a_out = {a_k.x + a_k.w + op_w, grids.y, grids.x + grids.w - (a_k.x + a_k.w + op_w),
-                  grids.h};
-
-    char in_title[64], in_shape[128], in_note[64] = "", k_shape[32], out_shape[32];
+    char in_title[64], in_shape[128], in_note[64] = "", k_shape[32], k_note[48] = "",
+        out_shape[32];
     snprintf(in_title, sizeof in_title, "%s", L->coverage ? "visits per input cell" : "input");
     snprintf(in_shape, sizeof in_shape, "1\xC3\x97%d\xC3\x97%d", L->h, L->w);
     if (L->pt + L->pb + L->pl + L->pr > 0) {
@@ -875,8 +863,54 @@ static void conv_draw(void *state, LabContext *ctx)
             snprintf(in_note, sizeof in_note, "(padding %d)", L->pt);
         else
             snprintf(in_note, sizeof in_note, "(pad %d,%d,%d,%d)", L->pt, L->pb, L->pl, L->pr);
+    }
+    snprintf(k_shape, sizeof k_shape, "%d\xC3\x97%d", L->kh, L->kw);
+    /* the dilation on the kernel's second title line: on the first it would shrink the title */
+    if (L->dh > 1 || L->dw > 1)
+        snprintf(k_note, sizeof k_note, "(dilation %d,%d)", L->dh, L->dw);
+    if (L->sw_.valid)
+        snprintf(out_shape, sizeof out_shape, "1\xC3\x97%d\xC3\x97%d", L->sw_.g.oh, L->sw_.g.ow);
+    else
+        out_shape[0] = '\0';
+
+    /* Input, kernel and output placed together: one cell size for input and output, the
+     * kernel's at most 1.5 times it (or legible while the input stays larger), side by side
+     * or stacked, whichever shows the input largest; all three always show. */
+    int title_line = render_line_height(r, FONT_SANS_BOLD, body);
+    int legend_h = colormap_legend_height(th) + theme_px(th, 6);
+    const char *titles[3] = {in_title, "kernel", "output"};
+    const char *shapes[3] = {in_shape, k_shape, out_shape};
+    const char *notes[3] = {in_note, k_note, ""};
+    LsuTrioGrid tg[3] = {
+        {L->w + L->pl + L->pr, L->h + L->pt + L->pb, 0, 0},
+        {L->kw, L->kh, 0, 0},
+        {L->sw_.valid ? L->sw_.g.ow : 1, L->sw_.valid ? L->sw_.g.oh : 1, 0, 0},
+    };
+    for (int i = 0; i < 3; i++) {
+        int tw = 0, sw = 0, nw = 0;
+        render_text_size(r, FONT_SANS_BOLD, body, titles[i], &tw, NULL);
+        render_text_size(r, FONT_MONO, body, shapes[i], &sw, NULL);
+        render_text_size(r, FONT_SANS, body, notes[i], &nw, NULL);
+        tg[i].min_w = tw + theme_px(th, 6) + sw;
+        if (nw > tg[i].min_w)
+            tg[i].min_w = nw;
+        /* the legend's min, zero and max stay apart */
+        if (tg[i].min_w < theme_px(th, 88))
+            tg[i].min_w = theme_px(th, 88);
+        tg[i].text_h = (notes[i][0] ? 2 : 1) * title_line + theme_px(th, 4) + legend_h;
+    }
+    if (!L->sw_.valid) {
+        /* room for the panel that explains why there is no output */
+        tg[2].min_w = theme_px(th, 200);
+        tg[2].text_h = theme_px(th, 160);
+    }
+    int op_w = theme_px(th, 28);
+    LsuTrio trio = lsu_layout_trio(grids, tg, op_w, theme_px(th, GRID_MAX_CELL),
+                                   theme_px(th, 36));
+    Rect a_in = trio.area[0], a_k = trio.area[1], a_out = trio.area[2];
+    if (in_note[0]) {
         /* "input 1×7×7  (padding 1)" on one line when it fits at the body size; else the
-         * padding goes to a second line rather than the whole title shrinking */
+         * padding stays on the second line rather than the whole title shrinking */
         char one[128];
         snprintf(one, sizeof one, "%.40s  %.60s", in_shape, in_note);
         if (grid_title_fits(r, th, in_title, one, a_in.w)) {
@@ -897,23 +931,21 @@ static void conv_draw(void *state, LabContext *ctx)
     vin.pad_left = L->pl;
     vin.pad_right = L->pr;
     vin.show_values = ctx->show_values;
+    /* the cell sizes chosen together, not as large as each column alone would allow */
+    vin.max_cell = trio_max_cell(th, trio.cell[0]);
 
-    if (L->dh > 1 || L->dw > 1)
-        snprintf(k_shape, sizeof k_shape, "%d\xC3\x97%d  (dilation %d,%d)", L->kh, L->kw, L->dh,
-                 L->dw);
-    else
-        snprintf(k_shape, sizeof k_shape, "%d\xC3\x97%d", L->kh, L->kw);
     GridView vk = grid_view_make("kernel", L->k, L->kh, L->kw, COLORMAP_DIVERGING);
     vk.shape = k_shape;
+    vk.note = k_note[0] ? k_note : NULL;
     vk.scale = L->k_scale;
     vk.show_values = ctx->show_values;
     vk.decimals = 3; /* as the equation prints the weights (0.111) */
+    vk.max_cell = trio_max_cell(th, trio.cell[1]);
 
     GridView vo = grid_view_make("output", L->out, L->sw_.valid ? L->sw_.g.oh : 1,
                                  L->sw_.valid ? L->sw_.g.ow : 1, COLORMAP_SEQUENTIAL);
-    if (L->sw_.valid)
-        snprintf(out_shape, sizeof out_shape, "1\xC3\x97%d\xC3\x97%d", L->sw_.g.oh, L->sw_.g.ow);
     vo.shape = out_shape;
+    vo.max_cell = trio_max_cell(th, trio.cell[2]);
     vo.scale = L->out_scale;
     vo.shown = L->shown;
     vo.show_values = ctx->show_values;
@@ -1081,12 +1113,18 @@ static void conv_draw(void *state, LabContext *ctx)
             }
     }
     int cells_mid = lin.cells.y + lin.cells.h / 2;
-    lsu_draw_operator(r, th, "\xE2\x88\x97", a_in.x + a_in.w + op_w / 2, cells_mid);
-    lsu_draw_operator(r, th, "=", a_k.x + a_k.w + op_w / 2, cells_mid);
+    lsu_draw_operator(r, th, "\xE2\x88\x97", trio.op_x[0],
+                      trio.op_y[0] >= 0 ? trio.op_y[0] : cells_mid);
+    int eq_y = trio.op_y[1] >= 0 ? trio.op_y[1] : cells_mid;
+    if (trio.arrange == LSU_TRIO_TWO_ROWS && L->sw_.valid)
+        eq_y = lo.cells.y + lo.cells.h / 2;
+    lsu_draw_operator(r, th, "=", trio.op_x[1], eq_y);
     if (L->sw_.valid) {
         grid_draw(r, th, &vo, &lo);
     } else {
-        Rect pr = {a_out.x, grids.y + grids.h / 6, a_out.w, grids.h * 2 / 3};
+        Rect pr = a_out;
+        if (trio.arrange == LSU_TRIO_ROW)
+            pr = (Rect){a_out.x, grids.y + grids.h / 6, a_out.w, grids.h * 2 / 3};
         lsu_draw_problem(r, th, pr, "No output", L->why);
     }
 

@@ -4,8 +4,11 @@
  * explained (error-coloured panel, never a crash), the amber window and cyan hover by their
  * pixels, and the frame time of each lab. */
 #include "app/app.h"
+#include "app/lab_sweep_util.h"
+#include "app/lesson_host.h"
 #include "engine/conv.h"
 #include "viz/grid.h"
+#include "viz/kernels.h"
 #include "test.h"
 
 #include "lab_help_check.h"
@@ -439,6 +442,80 @@ static void test_help(Harness *h)
     CHECK(opt(lab, st, "coverage", "off"));
 }
 
+/* A lesson open in a small window leaves the stage narrow: the Convolution lab still shows
+ * input, kernel and output, the input's cells no smaller than 10 px and never outsized by
+ * the kernel's, and every title at the body size. */
+static void test_small_window(void)
+{
+    static const int sizes[][2] = {{800, 600}, {1024, 768}, {1280, 800}};
+    const KernelsExampleData *ex = kernels_example(KERNELS_EX_NINETIES);
+    int n90 = 0;
+    for (int i = 0; i < ex->h * ex->w; i++)
+        n90 += ex->x[i] == 90.0f;
+    Color c90 = colormap_sequential(1.0f);
+    uint32_t rgb90 = (uint32_t)c90.r << 16 | (uint32_t)c90.g << 8 | c90.b;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        Harness h;
+        CHECK(harness_open(&h, sizes[s][0], sizes[s][1]));
+        char err[512] = "";
+        bool ok = h.r && h.app &&
+                  lesson_host_open(h.app, CONVSCOPE_SOURCE_ROOT
+                                   "/lessons/01-images-as-numbers.lesson", 1, err, sizeof err);
+        CHECK(ok);
+        if (!ok) {
+            fprintf(stderr, "%s\n", err);
+            harness_close(&h);
+            continue;
+        }
+        grid_title_min_size();
+        frame(&h);
+        CHECK(lesson_host_sidebar(h.app).w > 0);
+        int least = grid_title_min_size();
+        if (least < 14)
+            fprintf(stderr, "%dx%d: a title at %d px\n", sizes[s][0], sizes[s][1], least);
+        CHECK(least >= 14);
+        /* the input's bright cells, each at least 10x10 px less its grid lines */
+        Rect stage = h.app->lay.stage;
+        int bright = count_color(&h, stage, rgb90);
+        if (bright < n90 * 9 * 9)
+            fprintf(stderr, "%dx%d: %d px of the 90s (want %d)\n", sizes[s][0], sizes[s][1],
+                    bright, n90 * 9 * 9);
+        CHECK(bright >= n90 * 9 * 9);
+        CHECK(count_color(&h, stage, 0xffb000) > 100); /* the amber window and the kernel */
+
+        /* the layout itself on this stage: the 10x10 input, the 3x3 kernel, the 8x8 output */
+        LsuTrioGrid g[3] = {{10, 10, 110, 60}, {3, 3, 88, 60}, {8, 8, 100, 60}};
+        Rect area = {stage.x, stage.y, stage.w, stage.h - 70};
+        LsuTrio t = lsu_layout_trio(area, g, 28, GRID_MAX_CELL, 36);
+        CHECK(t.cell[0] >= 10);
+        CHECK(t.cell[2] == t.cell[0]);
+        CHECK(t.cell[1] * 3 <= t.cell[0] * 10 || t.cell[1] * 2 <= t.cell[0] * 3);
+        for (int i = 0; i < 3; i++) {
+            Rect a = t.area[i];
+            CHECK(a.x >= area.x && a.y >= area.y && a.x + a.w <= area.x + area.w &&
+                  a.y + a.h <= area.y + area.h);
+            CHECK(a.w >= g[i].min_w && a.h >= g[i].rows * t.cell[i] + g[i].text_h);
+            for (int j = 0; j < i; j++) {
+                Rect b = t.area[j];
+                CHECK(a.x >= b.x + b.w || b.x >= a.x + a.w || a.y >= b.y + b.h ||
+                      b.y >= a.y + a.h);
+            }
+        }
+        lesson_host_close(h.app);
+        harness_close(&h);
+    }
+    /* a wide stage keeps the grids on one line, the kernel's values legible */
+    LsuTrioGrid g[3] = {{10, 10, 110, 60}, {3, 3, 88, 60}, {8, 8, 100, 60}};
+    LsuTrio t = lsu_layout_trio((Rect){0, 0, 1000, 560}, g, 28, GRID_MAX_CELL, 36);
+    CHECK_INT_EQ(LSU_TRIO_ROW, t.arrange);
+    CHECK(t.cell[1] >= 36 && t.cell[1] <= t.cell[0] * 3 / 2);
+    CHECK(t.cell[0] >= 36);
+    /* a narrow and tall one stacks them */
+    t = lsu_layout_trio((Rect){0, 0, 200, 900}, g, 28, GRID_MAX_CELL, 36);
+    CHECK_INT_EQ(LSU_TRIO_COLUMN, t.arrange);
+    CHECK(t.cell[0] >= 15);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -456,6 +533,7 @@ int main(void)
         test_frame_time(&h);
     }
     harness_close(&h);
+    test_small_window();
     SDL_Quit();
     return test_summary();
 }
