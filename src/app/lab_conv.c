@@ -1088,11 +1088,17 @@ static void conv_draw(void *state, LabContext *ctx)
         ease_rect_reset(&L->e_hwin);
         ease_rect_reset(&L->e_hcell);
     }
+    bool dilated = L->dh > 1 || L->dw > 1;
+    int hy0 = 0, hx0 = 0;
     if (hk == HOVER_OUTPUT) {
-        int y0, x0, rr, cc;
-        sweep_window(&L->sw_, hr, hc, &y0, &x0, &rr, &cc);
+        int rr, cc;
+        sweep_window(&L->sw_, hr, hc, &hy0, &hx0, &rr, &cc);
         float jump = (float)(L->sh > L->sw ? L->sh : L->sw) + 1.0f;
-        lsu_highlight_eased(&vin, &L->e_hwin, y0, x0, rr, cc, GRID_HL_HOVER, L->clock, jump);
+        /* dilated: the receptive field is the taps alone (outlined after drawing), not the
+         * box around them with the rows and columns it skips */
+        if (!dilated)
+            lsu_highlight_eased(&vin, &L->e_hwin, hy0, hx0, rr, cc, GRID_HL_HOVER, L->clock,
+                                jump);
         lsu_highlight_eased(&vo, &L->e_hcell, hr, hc, 1, 1, GRID_HL_HOVER, L->clock, 2.0f);
     } else if (hk == HOVER_INPUT) {
         grid_add_highlight(&vin, hr, hc, 1, 1, GRID_HL_HOVER);
@@ -1104,12 +1110,18 @@ static void conv_draw(void *state, LabContext *ctx)
     if (L->sw_.valid)
         lsu_mark_unreached(r, th, &vin, &lin, &L->sw_.rows, &L->sw_.cols);
     grid_draw(r, th, &vk, &lk);
-    /* the dilated kernel's taps inside the window */
-    if (L->sw_.valid && (L->dh > 1 || L->dw > 1)) {
+    /* the dilated kernel's taps inside the window, outlined so the values multiplied stay
+     * readable; the hovered output's taps in cyan */
+    if (L->sw_.valid && dilated) {
+        int t = lin.cell >= theme_px(th, 12) ? theme_px(th, 2) : 1;
         for (int ky = 0; ky < L->kh; ky++)
             for (int kx = 0; kx < L->kw; kx++) {
                 Rect c = grid_cell_rect(&vin, &lin, iy0 + ky * L->dh, ix0 + kx * L->dw);
-                render_rect(r, rect_inset(c, c.w / 3), color_alpha(th->accent, 200));
+                lsu_outline_cell(r, th, rect_inset(c, t), th->accent, t);
+                if (hk == HOVER_OUTPUT) {
+                    Rect hcell = grid_cell_rect(&vin, &lin, hy0 + ky * L->dh, hx0 + kx * L->dw);
+                    lsu_outline_cell(r, th, hcell, th->hover, t);
+                }
             }
     }
     int cells_mid = lin.cells.y + lin.cells.h / 2;

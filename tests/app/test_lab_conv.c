@@ -101,6 +101,14 @@ static void test_conv(Harness *h)
     frame(h);
     CHECK(count_color(h, stage, 0x4cc9f0) > 9 * 40);
     CHECK(opt(lab, st, "hover", "none"));
+    /* dilated: the hovered receptive field is its nine taps outlined (2 px around 48 px cells),
+     * not the 5x5 box around them (about 2,300 px of cyan with the output cell) */
+    CHECK(opt(lab, st, "dilation", "2"));
+    CHECK(opt(lab, st, "hover", "out:1,1"));
+    frame(h);
+    CHECK(count_color(h, stage, 0x4cc9f0) > 9 * 4 * 40 * 2);
+    CHECK(opt(lab, st, "hover", "none"));
+    CHECK(opt(lab, st, "dilation", "1"));
 
     CHECK(opt(lab, st, "k", "5"));
     CHECK_INT_EQ(36, lab->timeline(st)->count);
