@@ -162,12 +162,12 @@ static void recompute(PoolLab *L)
                     int i = c * opl + oy * L->g.ow + ox;
                     L->out[i] = pool_cell(&L->g, L->kind, L->x + c * plane, oy, ox, &L->arg[i]);
                 }
-            L->out_scale[c] = colorscale_fit(COLORMAP_SEQUENTIAL, L->out + c * opl, opl);
+            L->out_scale[c] = lsu_scale_fit(COLORMAP_SEQUENTIAL, L->out + c * opl, opl);
         }
         steps = opl;
     }
     for (int c = 0; c < L->nch; c++)
-        L->in_scale[c] = colorscale_fit(COLORMAP_SEQUENTIAL, L->x + c * L->h * L->w, L->h * L->w);
+        L->in_scale[c] = lsu_scale_fit(COLORMAP_SEQUENTIAL, L->x + c * L->h * L->w, L->h * L->w);
     timeline_set_count(&L->tl, steps);
     L->shown_pos = -1;
     L->dirty = false;
@@ -525,6 +525,8 @@ static void pool_draw(void *state, LabContext *ctx)
                                  L->out + c * oh * ow, oh, ow, COLORMAP_SEQUENTIAL);
         vout[c].shape = out_s[c];
         vout[c].scale = L->out_scale[c];
+        /* an L2 or average of 10.05 must not read "10" */
+        vout[c].decimals = lsu_value_decimals(L->out + c * oh * ow, oh * ow);
         vout[c].shown = L->shown;
         vout[c].show_values = ctx->show_values;
         Rect ai, ao;
@@ -592,11 +594,11 @@ static void pool_draw(void *state, LabContext *ctx)
         ease_rect_reset(&L->e_hcell);
     }
     for (int c = 0; c < L->nch; c++) {
-        grid_draw(r, th, &vin[c], &lin[c]);
+        lsu_grid_draw(r, th, &vin[c], &lin[c]);
         if (L->valid)
             lsu_mark_unreached(r, th, &vin[c], &lin[c], &L->rows, &L->cols);
         if (L->valid)
-            grid_draw(r, th, &vout[c], &lout[c]);
+            lsu_grid_draw(r, th, &vout[c], &lout[c]);
         if (L->nch == 1)
             lsu_draw_operator(r, th, "\xE2\x86\x92", lin[c].bounds.x + lin[c].bounds.w + op_w / 2,
                               lin[c].cells.y + lin[c].cells.h / 2);

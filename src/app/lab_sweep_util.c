@@ -5,6 +5,7 @@
 #include "viz/colormap.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -425,4 +426,55 @@ LsuTrio lsu_layout_trio(Rect area, const LsuTrioGrid g[3], int op, int max_cell,
         t.area[2] = (Rect){cx - w2 / 2, y, w2, h2};
     }
     return t;
+}
+
+/* The half-width of the range lsu_scale_fit gives a constant map around its value: far
+ * below what two decimals show, far above float rounding. */
+static float flat_hair(float v)
+{
+    return 1e-4f * fmaxf(1.0f, fabsf(v));
+}
+
+ColorScale lsu_scale_fit(ColormapKind kind, const float *v, int n)
+{
+    ColorScale s = colorscale_fit(kind, v, n);
+    if (kind != COLORMAP_SEQUENTIAL || n <= 0)
+        return s;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        lo = fminf(lo, v[i]);
+        hi = fmaxf(hi, v[i]);
+    }
+    if (lo == hi)
+        s = colorscale_make(kind, lo - flat_hair(lo), lo + flat_hair(lo));
+    return s;
+}
+
+int lsu_value_decimals(const float *v, int n)
+{
+    bool ints = true;
+    float m = 0.0f;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        if (fabsf(v[i] - roundf(v[i])) > 1e-6f * fmaxf(1.0f, fabsf(v[i])))
+            ints = false;
+        m = fmaxf(m, fabsf(v[i]));
+    }
+    return ints ? 0 : m >= 100.0f ? 1 : 2;
+}
+
+void lsu_grid_draw(Render *r, const Theme *th, const GridView *v, const GridLayout *lay)
+{
+    grid_draw(r, th, v, lay);
+    const ColorScale *s = &v->scale;
+    float mid = 0.5f * (s->lo + s->hi);
+    bool flat = s->kind == COLORMAP_SEQUENTIAL && s->hi - s->lo <= 2.5f * flat_hair(mid);
+    if (!flat || !v->show_legend || lay->legend.w <= 0)
+        return;
+    Rect bar = {lay->legend.x, lay->legend.y, lay->legend.w, theme_px(th, 10)};
+    render_rect(r, bar, colorscale_color(s, mid));
+    render_rect_outline(r, bar, 1, th->border);
 }

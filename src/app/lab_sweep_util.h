@@ -74,6 +74,16 @@ void lsu_mark_unreached(Render *r, const Theme *th, const GridView *v, const Gri
 void lsu_highlight_eased(GridView *v, EaseRect *e, int row, int col, int rows, int cols,
                          GridHighlightKind kind, double now, float max_jump);
 
+/* colorscale_fit, except that a constant map (every value v) gets the range v ± a hair
+ * instead of colorscale_make's v..v+1, so its legend reads v at both ends (min = max). */
+ColorScale lsu_scale_fit(ColormapKind kind, const float *v /* (n) */, int n);
+/* Decimals for values in cells: 0 for whole numbers, else 2 (10.05 must not read "10"), 1
+ * from 100 up so the cells stay legible. */
+int lsu_value_decimals(const float *v /* (n) */, int n);
+/* grid_draw, and for a constant map (lsu_scale_fit) the legend's bar in the one colour its
+ * cells have, under the min = max labels. */
+void lsu_grid_draw(Render *r, const Theme *th, const GridView *v, const GridLayout *lay);
+
 /* One of the three grids a lab sets side by side (input ∗ kernel = output): its cells
  * including padding, the widest its title line needs, and the height of its title lines and
  * legend together (what grid_layout adds above and below the cells). */

@@ -196,6 +196,23 @@ static void test_pool(Harness *h)
     CHECK(count_color(h, stage, 0xffb000) > 100); /* window, cell and argmax mark */
     CHECK(opt(lab, st, "kind", "avg"));
     CHECK(opt(lab, st, "kind", "l2"));
+    {
+        /* the notes' 4x4 map, L2 over the 3x3 window at (0,0): sqrt(101) = 10.05, shown with
+         * its two decimals, and a one-value map's legend reading 10.05 at both ends */
+        float one[1] = {sqrtf(101.0f)};
+        CHECK_INT_EQ(2, lsu_value_decimals(one, 1));
+        float ints[3] = {3.0f, 9.0f, -2.0f}, big[2] = {150.25f, 3.0f};
+        CHECK_INT_EQ(0, lsu_value_decimals(ints, 3));
+        CHECK_INT_EQ(1, lsu_value_decimals(big, 2));
+        ColorScale fs = lsu_scale_fit(COLORMAP_SEQUENTIAL, one, 1);
+        char lo[32], hi[32];
+        CHECK_STR_EQ("10.05", colormap_format_value(fs.lo, 2, lo, sizeof lo));
+        CHECK_STR_EQ("10.05", colormap_format_value(fs.hi, 2, hi, sizeof hi));
+        CHECK(fs.hi > fs.lo);
+        ColorScale vs = lsu_scale_fit(COLORMAP_SEQUENTIAL, ints, 3);
+        CHECK_NEAR(-2.0f, vs.lo, 0.0f);
+        CHECK_NEAR(9.0f, vs.hi, 0.0f);
+    }
     CHECK(!opt(lab, st, "kind", "median"));
     CHECK(opt(lab, st, "hover", "out:0,1,1"));
     frame(h);
