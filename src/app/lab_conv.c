@@ -578,8 +578,14 @@ static void draw_controls(ConvLab *L, LabContext *ctx)
         }
         int bw = theme_px(th, 56);
         Rect f = {row.x, row.y, row.w - bw - gap, row.h};
+        /* the longer hint where the field has room for it (a drop works too: see H) */
+        const char *hint = "path to an image, Enter";
+        int hint_w = 0;
+        render_text_size(ctx->r, FONT_SANS, theme_px(th, THEME_BODY), hint, &hint_w, NULL);
+        if (hint_w > f.w - 2 * theme_px(th, 6))
+            hint = "image path + Enter";
         bool go = ui_text_field(ui, pid, f, L->path_edit, sizeof L->path_edit,
-                                L->have_file ? L->file_name : "path, Enter (or drop a picture)");
+                                L->have_file ? L->file_name : hint);
         go = ui_button(ui, ui_id("conv.load"), (Rect){row.x + row.w - bw, row.y, bw, row.h},
                        "Load") ||
              go;
