@@ -1,7 +1,8 @@
 /* lab_act.c - the Activations lab: relu, leaky relu, sigmoid, tanh, abs and softplus with their
  * derivatives on one plot with a movable probe (value and slope written out), the activation
  * applied to a digit's signed feature map (before / after / the derivative backprop multiplies
- * by), and the vanishing gradient through k stacked sigmoids: at best 0.25^k.
+ * by), and the vanishing gradient through k stacked copies of the selected function: at best
+ * (max f')^k, which is 0.25^k for the sigmoid (drawn beside the others for comparison).
  * Numbers: lab_act_model.c over engine/act and engine/conv. This file lays out and draws. */
 #include "app/lab.h"
 #include "app/lab_act_model.h"
@@ -37,6 +38,7 @@ typedef struct ActLab {
     int hover_cell;    /* feature-map cell under the mouse, -1 none */
     char title[128], fx_label[64], dx_label[64];
     char mark_f[64], mark_d[64], mark_k[64], mark_c[64], mark_h[64];
+    char van_title[64], van_bound[32]; /* the stack plot's title and bound label (borrowed by it) */
     char eq[512], eq2[512];
     char tip[UI_TOOLTIP_MAX];
     char err[256];
@@ -407,6 +409,13 @@ static const char *superscript(int n, char *out, size_t size)
     return out;
 }
 
+/* The stack's bound base, max f' written short ("0.25", "1"). */
+static const char *bound_base(const ActScene *s, char *out, size_t size)
+{
+    snprintf(out, size, "%g", (double)s->max_deriv);
+    return out;
+}
+
 static const char *const kind_items[ACTLAB_KINDS] = {"ReLU", "Leaky ReLU", "Sigmoid",
                                                       "tanh", "abs |x|", "Softplus"};
 
@@ -591,13 +600,28 @@ static void draw_vanishing_plot(ActLab *L, LabContext *ctx, Rect area)
     Render *r = ctx->r;
     const Theme *th = ctx->th;
     ActScene *s = &L->sc;
-    PlotView v = plot_view_make("vanishing gradient", 0.5f, (float)ACTLAB_MAX_K + 0.5f,
-                                1e-7f, 1.0f);
+    bool sigmoid = s->kind == ACT_SIGMOID;
+    /* room above 1 so a bound of 1ᵏ (tanh, relu...) is not drawn on the frame */
+    snprintf(L->van_title, sizeof L->van_title, "gradient through k \xC3\x97 %s",
+             actscene_kind_name(s->kind));
+    int tw = 0;
+    render_text_size(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), L->van_title, &tw, NULL);
+    if (tw > area.w)
+        snprintf(L->van_title, sizeof L->van_title, "k stacked %s", actscene_kind_name(s->kind));
+    PlotView v = plot_view_make(L->van_title, 0.5f, (float)ACTLAB_MAX_K + 0.5f, 1e-7f,
+                                sigmoid ? 1.0f : 3.0f);
     v.log_y = true;
     v.x_label = "k (layers)";
-    PlotCurve *cb = plot_add_curve(&v, s->ks, s->bound, ACTLAB_MAX_K, th->text, "0.25ᵏ");
+    char base[16];
+    snprintf(L->van_bound, sizeof L->van_bound, "%s\xE1\xB5\x8F",
+             bound_base(s, base, sizeof base));
+    PlotCurve *cb = plot_add_curve(&v, s->ks, s->bound, ACTLAB_MAX_K, th->text, L->van_bound);
     if (cb)
         cb->dots = true;
+    /* the sigmoid's 0.25ᵏ stays in view as what the others are measured against */
+    if (!sigmoid)
+        plot_add_curve(&v, s->ks, s->sig_bound, ACTLAB_MAX_K, th->text_dim,
+                       "sigmoid 0.25\xE1\xB5\x8F");
     PlotCurve *cc = plot_add_curve(&v, s->ks, s->chain, ACTLAB_MAX_K, curve_d(th), "from x");
     if (cc) {
         cc->dots = true;
@@ -612,7 +636,7 @@ static void draw_vanishing_plot(ActLab *L, LabContext *ctx, Rect area)
     plot_draw(r, th, &v, &lay);
 }
 
-/* The table: k, 0.25^k (the best case) and the real product starting from the probe, in the
+/* The table: k, (max f')^k (the best case) and the real product starting from the probe, in the
  * largest mono size (up to the small-text size) at which all rows fit. */
 static void draw_vanishing_table(ActLab *L, LabContext *ctx, Rect tr)
 {
@@ -634,15 +658,26 @@ static void draw_vanishing_table(ActLab *L, LabContext *ctx, Rect tr)
     int lh = render_line_height(r, FONT_MONO, mono);
     int row_h = lh + 1;
     int y = tr.y;
-    char fit[128], px[32], title[64];
-    snprintf(title, sizeof title, "0.25ᵏ vs from x = %s", fixed2(s->probe, px, sizeof px));
+    char fit[128], px[32], title[128];
+    char base[16], head_row[64];
+    bound_base(s, base, sizeof base);
+    snprintf(title, sizeof title, "%s: %sᵏ vs from x = %s", actscene_kind_name(s->kind), base,
+             fixed2(s->probe, px, sizeof px));
+    /* the header's columns over the rows' "%2d  %-9s  %s" ("ᵏ" is one column, three bytes) */
+    int gap = 8 - (int)strlen(base);
+    snprintf(head_row, sizeof head_row, " k  %sᵏ%*s  from x", base, gap > 0 ? gap : 0, "");
     /* a narrow column writes the heading smaller before it cuts it */
     int hs = fitting_size(r, th, FONT_SANS_BOLD, THEME_BODY, THEME_SMALL, title, tr.w);
+    if (!hs) {
+        /* the plot above names the function */
+        snprintf(title, sizeof title, "%sᵏ vs from x = %s", base, px);
+        hs = fitting_size(r, th, FONT_SANS_BOLD, THEME_BODY, THEME_SMALL, title, tr.w);
+    }
     render_text_fit(r, FONT_SANS_BOLD, hs ? hs : head, title, tr.w, fit, sizeof fit);
     render_text(r, FONT_SANS_BOLD, hs ? hs : head, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP,
                 th->text);
     y += head_h;
-    render_text_fit(r, FONT_MONO, mono, " k  0.25ᵏ      from x", tr.w, fit, sizeof fit);
+    render_text_fit(r, FONT_MONO, mono, head_row, tr.w, fit, sizeof fit);
     render_text(r, FONT_MONO, mono, fit, tr.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     y += row_h;
     for (int j = 0; j < ACTLAB_MAX_K && y + row_h <= tr.y + tr.h; j++) {
@@ -938,13 +973,15 @@ static void act_draw(void *state, LabContext *ctx)
         render_text(r, FONT_MONO, size, fit, e.x, y, ALIGN_LEFT | ALIGN_TOP, th->text);
         if (two) {
             char sup[32];
-            snprintf(line, sizeof line, "k = %d: ∂out/∂in ≤ 0.25%s = %s;  from x: %s", s->k,
-                     superscript(s->k, sup, sizeof sup), sig4(s->bound[s->k - 1], a, sizeof a),
-                     sig4(s->chain[s->k - 1], c, sizeof c));
+            char base[16];
+            bound_base(s, base, sizeof base);
+            snprintf(line, sizeof line, "k = %d %s: ∂out/∂in ≤ %s%s = %s;  from x: %s", s->k, name,
+                     base, superscript(s->k, sup, sizeof sup),
+                     sig4(s->bound[s->k - 1], a, sizeof a), sig4(s->chain[s->k - 1], c, sizeof c));
             int lw2 = 0;
             render_text_size(r, FONT_MONO, size, line, &lw2, NULL);
             if (lw2 > e.w)
-                snprintf(line, sizeof line, "0.25%s = %s;  from x: %s",
+                snprintf(line, sizeof line, "%s%s = %s;  from x: %s", base,
                          superscript(s->k, sup, sizeof sup), sig4(s->bound[s->k - 1], a, sizeof a),
                          sig4(s->chain[s->k - 1], c, sizeof c));
             render_text_fit(r, FONT_MONO, size, line, e.w, fit, sizeof fit);

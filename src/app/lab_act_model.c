@@ -155,16 +155,34 @@ void actscene_update_probe(ActScene *s)
         s->probe = ACTLAB_X_HI;
     s->probe_value = act_value(s->kind, p, s->probe);
     s->probe_deriv = act_deriv(s->kind, p, s->probe);
-    /* the chain rule through j stacked sigmoids: each layer multiplies by its own slope,
-     * taken where that layer's input lands; 0.25 is the best any of them can do */
-    float a = s->probe, prod = 1.0f, best = 1.0f;
-    float top = act_deriv(ACT_SIGMOID, 0.0f, 0.0f); /* the sigmoid's largest slope, 0.25 */
+    /* the chain rule through j stacked copies of f: each layer multiplies by its own slope,
+     * taken where that layer's input lands; max f' is the best any of them can do */
+    float a = s->probe, prod = 1.0f, best = 1.0f, sig = 1.0f;
+    s->max_deriv = actscene_max_deriv(s->kind, p);
+    float sig_top = actscene_max_deriv(ACT_SIGMOID, 0.0f);
     for (int j = 0; j < ACTLAB_MAX_K; j++) {
-        prod *= act_deriv(ACT_SIGMOID, 0.0f, a);
-        a = act_value(ACT_SIGMOID, 0.0f, a);
-        best *= top;
+        prod *= act_deriv(s->kind, p, a);
+        a = act_value(s->kind, p, a);
+        best *= s->max_deriv;
+        sig *= sig_top;
         s->chain[j] = prod;
         s->bound[j] = best;
+        s->sig_bound[j] = sig;
+    }
+}
+
+float actscene_max_deriv(ActKind kind, float param)
+{
+    switch (kind) {
+    case ACT_SIGMOID:
+    case ACT_TANH:
+        /* both are steepest at 0: s'(0) = 1/4, tanh'(0) = 1 */
+        return act_deriv(kind, param, 0.0f);
+    case ACT_LEAKY:
+        return fmaxf(1.0f, param);
+    default:
+        /* relu and abs: slope 1 (or 0); softplus: sigmoid(beta x) tends to 1 */
+        return 1.0f;
     }
 }
 

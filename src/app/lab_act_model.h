@@ -1,6 +1,6 @@
 /* lab_act_model.h - the Activations lab's scene without any drawing: each activation and its
  * derivative sampled for the plot, the value and slope at the probe, the feature map of a digit
- * before and after the activation, and the vanishing gradient through k stacked sigmoids.
+ * before and after the activation, and the vanishing gradient through k stacked copies of it.
  * Depends on: engine (act, conv). Every number comes from act_value / act_deriv /
  * act_forward / conv_forward. */
 #ifndef CONVSCOPE_LAB_ACT_MODEL_H
@@ -24,19 +24,23 @@ typedef struct ActScene {
     float alpha; /* leaky slope for x < 0 */
     float beta;  /* softplus sharpness (the notes' k) */
     float probe; /* x of the probe, in [ACTLAB_X_LO, ACTLAB_X_HI] */
-    int k;       /* stacked sigmoids shown, 1..ACTLAB_MAX_K */
+    int k;       /* stacked layers shown, 1..ACTLAB_MAX_K */
 
     float xs[ACTLAB_SAMPLES]; /* sample positions */
     float fy[ACTLAB_SAMPLES]; /* act_value at xs */
     float dy[ACTLAB_SAMPLES]; /* act_deriv at xs */
     float probe_value, probe_deriv;
 
-    /* Vanishing gradient: bound[j-1] = s'(0)^j = 0.25^j, the product of j copies of the
-     * sigmoid's largest slope; chain[j-1] = d/dx of s(s(...s(x))) (j sigmoids) at x = probe,
-     * the product of s'(a_0) ... s'(a_{j-1}) with a_0 = probe, a_i = s(a_{i-1}). */
+    /* Vanishing gradient through j stacked copies of the selected f: bound[j-1] = m^j with
+     * m = max f' (actscene_max_deriv: 0.25 for the sigmoid, 1 for tanh, relu, abs, softplus);
+     * chain[j-1] = d/dx of f(f(...f(x))) at x = probe, the product f'(a_0) ... f'(a_{j-1})
+     * with a_0 = probe, a_i = f(a_{i-1}); sig_bound[j-1] = 0.25^j, the sigmoid's, kept as
+     * the reference every other function is compared with. */
     float ks[ACTLAB_MAX_K];    /* 1..10 as floats, the plot's x */
+    float max_deriv;
     float bound[ACTLAB_MAX_K];
     float chain[ACTLAB_MAX_K];
+    float sig_bound[ACTLAB_MAX_K];
 
     /* The feature map: digit (28, 28) in [0, 1], z = conv(digit, kernel 3x3, pad 1),
      * fz = f(z), dz = f'(z) (what backprop multiplies the incoming gradient by). */
@@ -64,6 +68,9 @@ void actscene_rebuild(ActScene *s);
 /* Only the probe values and the stack's chain (cheap; for dragging the probe). */
 void actscene_update_probe(ActScene *s);
 
+/* The largest slope f' reaches (its supremum for softplus, approached as x grows): sigmoid
+ * 0.25, tanh 1, relu 1, leaky max(1, alpha), abs 1, softplus 1. */
+float actscene_max_deriv(ActKind kind, float param);
 /* The activation's parameter: alpha for leaky, beta for softplus, 0 otherwise. */
 float actscene_param(const ActScene *s);
 /* The probe position for timeline step pos (0..ACTLAB_PROBE_STEPS): -4 + 0.1*pos. */

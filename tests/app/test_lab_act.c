@@ -116,6 +116,69 @@ static void test_vanishing(void)
     CHECK_NEAR(10.0f, s.ks[9], 0.0);
 }
 
+/* The stack follows the selected function: its own bound (max f')^k and its own chain from
+ * the probe; the sigmoid's 0.25^k stays beside it as the reference. */
+static void test_vanishing_follows_kind(void)
+{
+    CHECK_NEAR(0.25f, actscene_max_deriv(ACT_SIGMOID, 0.0f), 0.0);
+    CHECK_NEAR(1.0f, actscene_max_deriv(ACT_TANH, 0.0f), 0.0);
+    CHECK_NEAR(1.0f, actscene_max_deriv(ACT_RELU, 0.0f), 0.0);
+    CHECK_NEAR(1.0f, actscene_max_deriv(ACT_LEAKY, 0.1f), 0.0);
+    CHECK_NEAR(1.0f, actscene_max_deriv(ACT_ABS, 0.0f), 0.0);
+    CHECK_NEAR(1.0f, actscene_max_deriv(ACT_SOFTPLUS, 2.0f), 0.0);
+
+    ActScene s;
+    actscene_init(&s);
+    s.probe = 1.95f;
+    actscene_rebuild(&s);
+    /* the tester's numbers: sigmoid'(1.95) = s(1 - s) with s = 1/(1 + e^-1.95) = 0.87545 */
+    double sg = 1.0 / (1.0 + exp(-1.95));
+    CHECK_NEAR(sg * (1.0 - sg), s.chain[0], 1e-6);
+    CHECK_NEAR(0.109f, s.chain[0], 5e-4);
+
+    /* tanh: tanh'(1.95) = 1 - tanh^2(1.95) = 0.07779, then at tanh(1.95) = 0.96032 */
+    s.kind = ACT_TANH;
+    actscene_rebuild(&s);
+    double t0 = tanh(1.95), d0 = 1.0 - t0 * t0, t1 = tanh(t0), d1 = 1.0 - t1 * t1;
+    CHECK_NEAR(d0, s.chain[0], 1e-6);
+    CHECK_NEAR(0.07779f, s.chain[0], 1e-5);
+    CHECK_NEAR(d0 * d1, s.chain[1], 1e-6);
+    CHECK_NEAR(1.0f, s.max_deriv, 0.0);
+    for (int j = 0; j < ACTLAB_MAX_K; j++) {
+        CHECK_NEAR(1.0f, s.bound[j], 0.0);
+        CHECK_NEAR(powf(0.25f, (float)(j + 1)), s.sig_bound[j], 0.0);
+    }
+
+    /* relu: slope 1 keeps a positive input's gradient whole, slope 0 kills a negative one */
+    s.kind = ACT_RELU;
+    actscene_rebuild(&s);
+    CHECK_NEAR(1.0f, s.chain[9], 0.0);
+    s.probe = -0.5f;
+    actscene_update_probe(&s);
+    CHECK_NEAR(0.0f, s.chain[0], 0.0);
+
+    /* leaky at x = -1: each layer multiplies by alpha and the input stays negative */
+    s.kind = ACT_LEAKY;
+    s.alpha = 0.1f;
+    s.probe = -1.0f;
+    actscene_rebuild(&s);
+    CHECK_NEAR(0.1f, s.chain[0], 1e-7);
+    CHECK_NEAR(1e-3f, s.chain[2], 1e-9);
+
+    /* no function's chain ever beats its own bound */
+    int above = 0;
+    for (int k = 0; k < ACTLAB_KINDS; k++) {
+        s.kind = (ActKind)k;
+        for (int probe10 = -40; probe10 <= 40; probe10 += 5) {
+            s.probe = (float)probe10 / 10.0f;
+            actscene_rebuild(&s);
+            for (int j = 0; j < ACTLAB_MAX_K; j++)
+                above += s.chain[j] > s.bound[j] * (1.0f + 1e-6f);
+        }
+    }
+    CHECK_INT_EQ(0, above);
+}
+
 static void test_feature_map(void)
 {
     ActScene s;
@@ -444,6 +507,7 @@ int main(void)
     test_samples_equal_engine();
     test_probe_values();
     test_vanishing();
+    test_vanishing_follows_kind();
     test_feature_map();
     test_names_and_steps();
     if (SDL_Init(0) != 0)
