@@ -10,6 +10,7 @@
 #include "engine/conv.h"
 #include "engine/idx.h"
 #include "test.h"
+#include "app_harness.h"
 #include "lab_help_check.h"
 #include "viz/colormap.h"
 #include "viz/kernels.h"
@@ -234,53 +235,9 @@ static void test_names_and_steps(void)
 
 /* ---- the lab in the app frame ------------------------------------------------------------ */
 
-typedef struct Harness {
-    SDL_Surface *s;
-    SDL_Renderer *sdl;
-    Render *r;
-    App *app;
-    UiInput in;
-} Harness;
-
-static bool harness_open(Harness *h, int w, int ht)
-{
-    memset(h, 0, sizeof *h);
-    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
-    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
-    char err[256];
-    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
-    h->app = app_create(THEME_DARK, 1.0f);
-    h->in.mx = h->in.my = -1;
-    return h->r && h->app;
-}
-
-static void harness_close(Harness *h)
-{
-    app_destroy(h->app);
-    render_destroy(h->r);
-    SDL_DestroyRenderer(h->sdl);
-    SDL_FreeSurface(h->s);
-}
-
 static void frame(Harness *h, bool headless)
 {
-    app_frame(h->app, h->r, &h->in, 0.0, headless);
-    SDL_RenderFlush(h->sdl);
-}
-
-static uint32_t pixel(const Harness *h, int x, int y)
-{
-    const uint32_t *p = h->s->pixels;
-    return p[y * (h->s->pitch / 4) + x] & 0xffffff;
-}
-
-static int count_color(const Harness *h, Rect rc, uint32_t rgb)
-{
-    int n = 0;
-    for (int y = rc.y; y < rc.y + rc.h; y++)
-        for (int x = rc.x; x < rc.x + rc.w; x++)
-            n += pixel(h, x, y) == rgb;
-    return n;
+    harness_frame(h, headless, 0.0);
 }
 
 /* The x of the column holding the most pixels of rgb in rc (their count in *n): a vertical
@@ -291,7 +248,7 @@ static int fullest_column(const Harness *h, Rect rc, uint32_t rgb, int *n)
     for (int x = rc.x; x < rc.x + rc.w; x++) {
         int k = 0;
         for (int y = rc.y; y < rc.y + rc.h; y++)
-            k += pixel(h, x, y) == rgb;
+            k += harness_pixel(h, x, y) == rgb;
         if (k > best) {
             best = k;
             bx = x;
@@ -317,11 +274,11 @@ static bool find_ramp(const Harness *h, Rect rc, bool diverging, int min_len, ui
         for (int x = rc.x; x <= rc.x + rc.w; x++) {
             bool ok = x < rc.x + rc.w;
             if (ok) {
-                uint32_t p = pixel(h, x, y);
+                uint32_t p = harness_pixel(h, x, y);
                 if (!diverging) {
                     ok = R_OF(p) == G_OF(p) && G_OF(p) == B_OF(p);
                     if (ok && start >= 0 && x > start)
-                        ok = R_OF(p) >= R_OF(pixel(h, x - 1, y));
+                        ok = R_OF(p) >= R_OF(harness_pixel(h, x - 1, y));
                 } else {
                     /* left half blue-leaning (b >= r), right half orange-leaning */
                     ok = R_OF(p) > 50 && B_OF(p) > 40;
@@ -331,8 +288,8 @@ static bool find_ramp(const Harness *h, Rect rc, bool diverging, int min_len, ui
                 start = x;
             if (!ok && start >= 0) {
                 int len = x - start;
-                uint32_t a = pixel(h, start, y), b = pixel(h, x - 1, y);
-                uint32_t mid = pixel(h, start + len / 2, y);
+                uint32_t a = harness_pixel(h, start, y), b = harness_pixel(h, x - 1, y);
+                uint32_t mid = harness_pixel(h, start + len / 2, y);
                 bool shape = !diverging ? (R_OF(a) <= 40 && R_OF(b) >= 215)
                                         : (B_OF(a) > R_OF(a) + 60 && R_OF(b) > B_OF(b) + 60 &&
                                            R_OF(mid) > 215 && G_OF(mid) > 215 &&
@@ -403,14 +360,14 @@ static void test_frame_default(void)
     CHECK(len0 >= 150);
     CHECK(x0 > left.x + left.w / 4 && x0 < left.x + left.w * 3 / 4);
     /* both curves in their colours */
-    CHECK(count_color(&h, L.stage, 0x6fa8ff) > 300);
-    CHECK(count_color(&h, L.stage, 0xf08a4b) > 300);
+    CHECK(harness_count_color(&h, L.stage, 0x6fa8ff) > 300);
+    CHECK(harness_count_color(&h, L.stage, 0xf08a4b) > 300);
     /* the digit's image: every 0 pixel of the digit is black, drawn as a block of pixels */
     int zeros = 0;
     for (int i = 0; i < ACTLAB_MAP * ACTLAB_MAP; i++)
         zeros += sc->digit[i] == 0.0f;
     CHECK(zeros > 400);
-    CHECK(count_color(&h, L.stage, 0x000000) >= 9 * zeros);
+    CHECK(harness_count_color(&h, L.stage, 0x000000) >= 9 * zeros);
     /* z's image: its zero cells in the diverging map's colour for 0 */
     ColorScale zs = colorscale_make(COLORMAP_DIVERGING, -4.0f, 4.0f);
     Color c0 = colorscale_color(&zs, 0.0f);
@@ -418,7 +375,7 @@ static void test_frame_default(void)
     for (int i = 0; i < ACTLAB_MAP * ACTLAB_MAP; i++)
         zz += sc->z[i] == 0.0f;
     CHECK(zz > 300);
-    CHECK(count_color(&h, L.stage, (uint32_t)c0.r << 16 | (uint32_t)c0.g << 8 | c0.b) >=
+    CHECK(harness_count_color(&h, L.stage, (uint32_t)c0.r << 16 | (uint32_t)c0.g << 8 | c0.b) >=
           9 * zz);
     /* legends: the digit's from black to white, z's from blue through white to orange */
     uint32_t a = 0, b = 0;
@@ -472,7 +429,7 @@ static void test_frame_hover_map(void)
                          num[0] == '-' ? num + 1 : num);
                 CHECK_CONTAINS(h.app->ui.tooltip, want);
                 /* the cell is outlined in cyan on all four maps */
-                CHECK(count_color(&h, L.stage, 0x4cc9f0) >= 4 * 4 * 5);
+                CHECK(harness_count_color(&h, L.stage, 0x4cc9f0) >= 4 * 4 * 5);
             }
         }
     CHECK(found);
@@ -496,7 +453,7 @@ static void test_help(void)
         int amber = 0;
         for (int y = 0; y < 600; y++)
             for (int x = 0; x < 800; x++)
-                amber += pixel(&h, x, y) == 0xffb000;
+                amber += harness_pixel(&h, x, y) == 0xffb000;
         CHECK(amber > 300);
     }
     harness_close(&h);

@@ -10,6 +10,7 @@
 #include "viz/grid.h"
 #include "viz/kernels.h"
 #include "test.h"
+#include "app_harness.h"
 
 #include "lab_help_check.h"
 
@@ -18,51 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct Harness {
-    SDL_Surface *s;
-    SDL_Renderer *sdl;
-    Render *r;
-    App *app;
-    UiInput in;
-} Harness;
-
-static bool harness_open(Harness *h, int w, int ht)
-{
-    memset(h, 0, sizeof *h);
-    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
-    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
-    char err[256];
-    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
-    h->app = app_create(THEME_DARK, 1.0f);
-    h->in.mx = h->in.my = -1;
-    return h->r && h->app;
-}
-
-static void harness_close(Harness *h)
-{
-    app_destroy(h->app);
-    render_destroy(h->r);
-    SDL_DestroyRenderer(h->sdl);
-    SDL_FreeSurface(h->s);
-}
-
 static void frame(Harness *h)
 {
-    app_frame(h->app, h->r, &h->in, 0.0, true);
-    SDL_RenderFlush(h->sdl);
+    harness_frame(h, true, 0.0);
 }
 
 /* Pixels of exactly colour rgb inside rc. */
-static int count_color(const Harness *h, Rect rc, uint32_t rgb)
-{
-    const uint32_t *p = h->s->pixels;
-    int pitch = h->s->pitch / 4, n = 0;
-    for (int y = rc.y; y < rc.y + rc.h; y++)
-        for (int x = rc.x; x < rc.x + rc.w; x++)
-            n += (p[y * pitch + x] & 0xffffff) == rgb;
-    return n;
-}
-
 static const LabDef *open_lab(Harness *h, const char *name, void **st)
 {
     int idx = -1;
@@ -93,20 +55,20 @@ static void test_conv(Harness *h)
     CHECK_INT_EQ(12, tl->pos);
     frame(h);
     Rect stage = h->app->lay.stage;
-    CHECK(count_color(h, stage, 0xffb000) > 300); /* the amber window, kernel and cell */
-    CHECK(count_color(h, stage, 0x4cc9f0) == 0);  /* no hover in a headless frame */
-    CHECK(count_color(h, stage, 0xff5d5d) == 0);
+    CHECK(harness_count_color(h, stage, 0xffb000) > 300); /* the amber window, kernel and cell */
+    CHECK(harness_count_color(h, stage, 0x4cc9f0) == 0);  /* no hover in a headless frame */
+    CHECK(harness_count_color(h, stage, 0xff5d5d) == 0);
     /* a forced hover: an input cell and every output it feeds in cyan */
     CHECK(opt(lab, st, "hover", "in:4,4"));
     frame(h);
-    CHECK(count_color(h, stage, 0x4cc9f0) > 9 * 40);
+    CHECK(harness_count_color(h, stage, 0x4cc9f0) > 9 * 40);
     CHECK(opt(lab, st, "hover", "none"));
     /* dilated: the hovered receptive field is its nine taps outlined (2 px around 48 px cells),
      * not the 5x5 box around them (about 2,300 px of cyan with the output cell) */
     CHECK(opt(lab, st, "dilation", "2"));
     CHECK(opt(lab, st, "hover", "out:1,1"));
     frame(h);
-    CHECK(count_color(h, stage, 0x4cc9f0) > 9 * 4 * 40 * 2);
+    CHECK(harness_count_color(h, stage, 0x4cc9f0) > 9 * 4 * 40 * 2);
     CHECK(opt(lab, st, "hover", "none"));
     CHECK(opt(lab, st, "dilation", "1"));
 
@@ -151,7 +113,7 @@ static void test_conv(Harness *h)
     CHECK(opt(lab, st, "k", "5"));
     CHECK_INT_EQ(0, lab->timeline(st)->count);
     frame(h);
-    CHECK(count_color(h, stage, 0xff5d5d) > 200);
+    CHECK(harness_count_color(h, stage, 0xff5d5d) > 200);
 
     /* sampled settings the controls allow: the step count is the engine's output size and
      * every frame draws (under ASan: no overflow anywhere) */
@@ -193,7 +155,7 @@ static void test_pool(Harness *h)
     CHECK_INT_EQ(4, lab->timeline(st)->count);
     frame(h);
     Rect stage = h->app->lay.stage;
-    CHECK(count_color(h, stage, 0xffb000) > 100); /* window, cell and argmax mark */
+    CHECK(harness_count_color(h, stage, 0xffb000) > 100); /* window, cell and argmax mark */
     CHECK(opt(lab, st, "kind", "avg"));
     CHECK(opt(lab, st, "kind", "l2"));
     {
@@ -216,11 +178,11 @@ static void test_pool(Harness *h)
     CHECK(!opt(lab, st, "kind", "median"));
     CHECK(opt(lab, st, "hover", "out:0,1,1"));
     frame(h);
-    CHECK(count_color(h, stage, 0x4cc9f0) > 100);
+    CHECK(harness_count_color(h, stage, 0x4cc9f0) > 100);
     CHECK(opt(lab, st, "k", "5"));
     CHECK_INT_EQ(0, lab->timeline(st)->count);
     frame(h);
-    CHECK(count_color(h, stage, 0xff5d5d) > 200);
+    CHECK(harness_count_color(h, stage, 0xff5d5d) > 200);
     CHECK(opt(lab, st, "input", "maps"));
     CHECK(opt(lab, st, "k", "3"));
     CHECK(opt(lab, st, "stride", "2"));
@@ -243,7 +205,7 @@ static void test_channels(Harness *h)
     CHECK_INT_EQ(1, lab->timeline(st)->pos);
     frame(h);
     Rect stage = h->app->lay.stage;
-    CHECK(count_color(h, stage, 0xffb000) > 200);
+    CHECK(harness_count_color(h, stage, 0xffb000) > 200);
     CHECK(opt(lab, st, "stride", "1"));
     CHECK_INT_EQ(2 * 5 * 5, lab->timeline(st)->count);
     CHECK(opt(lab, st, "pad", "0"));
@@ -252,7 +214,7 @@ static void test_channels(Harness *h)
     CHECK(!opt(lab, st, "bias", "2"));
     CHECK(opt(lab, st, "hover", "out:1,0,2"));
     frame(h);
-    CHECK(count_color(h, stage, 0x4cc9f0) > 100);
+    CHECK(harness_count_color(h, stage, 0x4cc9f0) > 100);
     CHECK(opt(lab, st, "preset", "rgb5"));
     CHECK_INT_EQ(18, lab->timeline(st)->count);
     CHECK(!opt(lab, st, "stride", "4"));
@@ -293,7 +255,7 @@ static void test_drop(Harness *h)
     CHECK_INT_EQ(26 * 26, lab->timeline(st)->count);
     CHECK(opt(lab, st, "input", "file")); /* known now */
     frame(h);
-    CHECK(count_color(h, h->app->lay.stage, 0xffb000) > 100);
+    CHECK(harness_count_color(h, h->app->lay.stage, 0xffb000) > 100);
     /* a broken file: banner with the file's name, the app and the picture stay */
     CHECK(!app_drop_file(h->app, bad));
     CHECK_CONTAINS(h->app->banner, bad);
@@ -459,7 +421,7 @@ static void test_help(Harness *h)
     CHECK_INT_EQ(0, lab_help_check(h->app, lab, st)); /* mouse only */
     h->app->help_open = true;
     frame(h);
-    CHECK(count_color(h, h->app->lay.window, 0xffb000) > 300);
+    CHECK(harness_count_color(h, h->app->lay.window, 0xffb000) > 300);
     h->app->help_open = false;
     /* back to Convolution with its default scene for the tests after (C and O changed it) */
     lab = open_lab(h, "convolution", &st);
@@ -501,12 +463,12 @@ static void test_small_window(void)
         CHECK(least >= 14);
         /* the input's bright cells, each at least 10x10 px less its grid lines */
         Rect stage = h.app->lay.stage;
-        int bright = count_color(&h, stage, rgb90);
+        int bright = harness_count_color(&h, stage, rgb90);
         if (bright < n90 * 9 * 9)
             fprintf(stderr, "%dx%d: %d px of the 90s (want %d)\n", sizes[s][0], sizes[s][1],
                     bright, n90 * 9 * 9);
         CHECK(bright >= n90 * 9 * 9);
-        CHECK(count_color(&h, stage, 0xffb000) > 100); /* the amber window and the kernel */
+        CHECK(harness_count_color(&h, stage, 0xffb000) > 100); /* the amber window and the kernel */
 
         /* the layout itself on this stage: the 10x10 input, the 3x3 kernel, the 8x8 output */
         LsuTrioGrid g[3] = {{10, 10, 110, 60}, {3, 3, 88, 60}, {8, 8, 100, 60}};

@@ -13,6 +13,7 @@
 #include "engine/idx.h"
 #include "engine/trainer.h"
 #include "test.h"
+#include "app_harness.h"
 #include "viz/colormap.h"
 
 #include "lab_help_check.h"
@@ -208,44 +209,9 @@ static void test_training(void)
 
 /* ---- the lab in the app frame ------------------------------------------------------------ */
 
-typedef struct Harness {
-    SDL_Surface *s;
-    SDL_Renderer *sdl;
-    Render *r;
-    App *app;
-    UiInput in;
-} Harness;
-
-static bool harness_open(Harness *h, int w, int ht, float scale)
-{
-    memset(h, 0, sizeof *h);
-    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
-    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
-    char err[256];
-    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
-    h->app = app_create(THEME_DARK, scale);
-    h->in.mx = h->in.my = -1;
-    return h->r && h->app;
-}
-
-static void harness_close(Harness *h)
-{
-    app_destroy(h->app);
-    render_destroy(h->r);
-    SDL_DestroyRenderer(h->sdl);
-    SDL_FreeSurface(h->s);
-}
-
 static void frame(Harness *h, bool headless)
 {
-    app_frame(h->app, h->r, &h->in, 0.0, headless);
-    SDL_RenderFlush(h->sdl);
-}
-
-static uint32_t pixel(const Harness *h, int x, int y)
-{
-    const uint32_t *p = h->s->pixels;
-    return p[y * (h->s->pitch / 4) + x] & 0xffffff;
+    harness_frame(h, headless, 0.0);
 }
 
 static uint32_t rgb(Color c)
@@ -259,7 +225,7 @@ static int bright_pixels(const Harness *h, Rect rc)
     int n = 0;
     for (int y = rc.y; y < rc.y + rc.h; y++)
         for (int x = rc.x; x < rc.x + rc.w; x++) {
-            uint32_t p = pixel(h, x, y);
+            uint32_t p = harness_pixel(h, x, y);
             n += ((p >> 16 & 0xff) + (p >> 8 & 0xff) + (p & 0xff)) > 3 * 140;
         }
     return n;
@@ -287,7 +253,7 @@ static bool set(const LabDef *lab, void *st, const char *k, const char *v)
 static void test_frame_maps(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    CHECK(harness_open_scaled(&h, 1280, 800, 1.0f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -319,7 +285,7 @@ static void test_frame_maps(void)
         for (int x = 0; x < 28; x++) {
             int px = in.x + (2 * x + 1) * in.w / 56, py = in.y + (2 * y + 1) * in.h / 56;
             Color c = colormap_gray(m->input[y * 28 + x]);
-            uint32_t got = pixel(&h, px, py);
+            uint32_t got = harness_pixel(&h, px, py);
             bad += abs((int)(got >> 16 & 0xff) - c.r) > 1;
         }
     CHECK_INT_EQ(0, bad);
@@ -334,7 +300,7 @@ static void test_frame_maps(void)
     for (int y = 0; y < 28; y += 3)
         for (int x = 0; x < 28; x += 3) {
             int px = c3.x + (2 * x + 1) * c3.w / 56, py = c3.y + (2 * y + 1) * c3.h / 56;
-            bad += pixel(&h, px, py) != rgb(colorscale_color(&cs, d[y * 28 + x]));
+            bad += harness_pixel(&h, px, py) != rgb(colorscale_color(&cs, d[y * 28 + x]));
             checked++;
         }
     CHECK(checked >= 90);
@@ -351,7 +317,7 @@ static void test_frame_maps(void)
     CHECK(lab_network_bar_rect(st, m->predicted, &pb));
     int amber = 0;
     for (int x = pb.x; x < pb.x + pb.w; x++)
-        amber += pixel(&h, x, pb.y + pb.h / 2) == 0xffb000;
+        amber += harness_pixel(&h, x, pb.y + pb.h / 2) == 0xffb000;
     CHECK_NEAR(m->p[m->predicted] * (float)pb.w, (float)amber, 2.0f);
     /* at the end of the timeline the strip shows the predicted class's arithmetic */
     char want[160];
@@ -365,7 +331,7 @@ static void test_frame_maps(void)
 static void test_frame_receptive_field(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    CHECK(harness_open_scaled(&h, 1280, 800, 1.0f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -382,7 +348,7 @@ static void test_frame_receptive_field(void)
     Rect area = rect_inset(in, -4);
     for (int y = area.y; y < area.y + area.h; y++)
         for (int x = area.x; x < area.x + area.w; x++)
-            if (pixel(&h, x, y) == 0x4cc9f0) {
+            if (harness_pixel(&h, x, y) == 0x4cc9f0) {
                 n++;
                 x0 = x < x0 ? x : x0;
                 y0 = y < y0 ? y : y0;
@@ -403,7 +369,7 @@ static void test_frame_receptive_field(void)
         int k = 0;
         for (int y = mr.y - 2; y < mr.y + mr.h + 2; y++)
             for (int x = mr.x - 2; x < mr.x + mr.w + 2; x++)
-                k += pixel(&h, x, y) == 0x4cc9f0;
+                k += harness_pixel(&h, x, y) == 0x4cc9f0;
         CHECK(k > 20);
     }
     /* the equation strip names the field */
@@ -422,7 +388,7 @@ static void test_frame_receptive_field(void)
 static void test_frame_hover_and_step(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    CHECK(harness_open_scaled(&h, 1280, 800, 1.0f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -455,10 +421,10 @@ static void test_frame_hover_and_step(void)
     Rect c4;
     CHECK(lab_network_map_rect(st, 4, 0, &c4));
     uint32_t panel = rgb(theme_make(THEME_DARK, 1.0f).panel);
-    CHECK(pixel(&h, c4.x + c4.w / 2, c4.y + c4.h / 2) == panel);
+    CHECK(harness_pixel(&h, c4.x + c4.w / 2, c4.y + c4.h / 2) == panel);
     Rect c3;
     CHECK(lab_network_map_rect(st, 3, 0, &c3));
-    CHECK(pixel(&h, c3.x + c3.w / 2, c3.y + c3.h / 2) != panel);
+    CHECK(harness_pixel(&h, c3.x + c3.w / 2, c3.y + c3.h / 2) != panel);
     CHECK_CONTAINS(lab_network_equation(st, 0), "layer 3/9: maxpool k=2");
     CHECK_CONTAINS(lab_network_equation(st, 0), "= 14");
     harness_close(&h);
@@ -467,7 +433,7 @@ static void test_frame_hover_and_step(void)
 static void test_options_and_sizes(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 800, 600, 1.0f));
+    CHECK(harness_open_scaled(&h, 800, 600, 1.0f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -497,7 +463,7 @@ static void test_options_and_sizes(void)
     CHECK(!lab->set_option(st, "hover", "4,2,2", err, sizeof err));
     harness_close(&h);
     /* a large UI scale at 1920x1080 still lays every column out */
-    CHECK(harness_open(&h, 1920, 1080, 2.0f));
+    CHECK(harness_open_scaled(&h, 1920, 1080, 2.0f));
     st = open_net(&h, &lab);
     if (st) {
         CHECK(set(lab, st, "weights", "init"));
@@ -515,7 +481,7 @@ static void test_options_and_sizes(void)
 static void test_frame_trained(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    CHECK(harness_open_scaled(&h, 1280, 800, 1.0f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -539,7 +505,7 @@ static void test_frame_trained(void)
 static void test_frame_class_outline_help(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    CHECK(harness_open_scaled(&h, 1280, 800, 1.0f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -563,18 +529,18 @@ static void test_frame_class_outline_help(void)
     ColorScale cs = colorscale_make(COLORMAP_DIVERGING, -lim, lim);
     float v = netlab_unit_value(m, 4, 7, 5, 5);
     /* the cell's middle keeps the map's colour */
-    CHECK(pixel(&h, (ax + bx) / 2, (ay + by) / 2) == rgb(colorscale_color(&cs, v)));
+    CHECK(harness_pixel(&h, (ax + bx) / 2, (ay + by) / 2) == rgb(colorscale_color(&cs, v)));
     /* both rows of the outline above and below the cell, and both columns beside it */
     int ring = 0, want = 0;
     for (int t = 1; t <= 2; t++) {
         for (int x = ax; x < bx; x++) {
-            ring += pixel(&h, x, ay - t) == 0x4cc9f0;
-            ring += pixel(&h, x, by + t - 1) == 0x4cc9f0;
+            ring += harness_pixel(&h, x, ay - t) == 0x4cc9f0;
+            ring += harness_pixel(&h, x, by + t - 1) == 0x4cc9f0;
             want += 2;
         }
         for (int y = ay; y < by; y++) {
-            ring += pixel(&h, ax - t, y) == 0x4cc9f0;
-            ring += pixel(&h, bx + t - 1, y) == 0x4cc9f0;
+            ring += harness_pixel(&h, ax - t, y) == 0x4cc9f0;
+            ring += harness_pixel(&h, bx + t - 1, y) == 0x4cc9f0;
             want += 2;
         }
     }
@@ -590,7 +556,7 @@ static void test_frame_class_outline_help(void)
 static void test_frame_narrow_legends(void)
 {
     Harness h;
-    CHECK(harness_open(&h, 800, 600, 1.5f));
+    CHECK(harness_open_scaled(&h, 800, 600, 1.5f));
     const LabDef *lab = NULL;
     void *st = open_net(&h, &lab);
     if (!st) {
@@ -617,7 +583,7 @@ static void test_frame_narrow_legends(void)
     CHECK(bright_pixels(&h, second_right) > 10);
     /* a wide column (the second conv's relu at 1280x800) keeps one line */
     harness_close(&h);
-    CHECK(harness_open(&h, 1280, 800, 1.0f));
+    CHECK(harness_open_scaled(&h, 1280, 800, 1.0f));
     st = open_net(&h, &lab);
     if (st) {
         CHECK(set(lab, st, "weights", "init"));

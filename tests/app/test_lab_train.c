@@ -14,6 +14,7 @@
 #include "engine/net.h"
 #include "engine/trainer.h"
 #include "test.h"
+#include "app_harness.h"
 #include "viz/colormap.h"
 #include "viz/plot.h"
 
@@ -204,55 +205,6 @@ static void test_divergence_model(void)
 
 /* ---- the lab in the app frame -------------------------------------------------------------- */
 
-typedef struct Harness {
-    SDL_Surface *s;
-    SDL_Renderer *sdl;
-    Render *r;
-    App *app;
-    UiInput in;
-} Harness;
-
-static bool harness_open(Harness *h, int w, int ht)
-{
-    memset(h, 0, sizeof *h);
-    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
-    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
-    char err[256];
-    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
-    h->app = app_create(THEME_DARK, 1.0f);
-    h->in.mx = h->in.my = -1;
-    return h->r && h->app;
-}
-
-static void harness_close(Harness *h)
-{
-    app_destroy(h->app);
-    render_destroy(h->r);
-    SDL_DestroyRenderer(h->sdl);
-    SDL_FreeSurface(h->s);
-}
-
-static void frame(Harness *h, bool headless, double dt)
-{
-    app_frame(h->app, h->r, &h->in, dt, headless);
-    SDL_RenderFlush(h->sdl);
-}
-
-static uint32_t pixel(const Harness *h, int x, int y)
-{
-    const uint32_t *p = h->s->pixels;
-    return p[y * (h->s->pitch / 4) + x] & 0xffffff;
-}
-
-static int count_color(const Harness *h, Rect rc, uint32_t rgb)
-{
-    int n = 0;
-    for (int y = rc.y; y < rc.y + rc.h; y++)
-        for (int x = rc.x; x < rc.x + rc.w; x++)
-            n += pixel(h, x, y) == rgb;
-    return n;
-}
-
 #define R_OF(p) ((int)((p) >> 16 & 0xff))
 #define G_OF(p) ((int)((p) >> 8 & 0xff))
 #define B_OF(p) ((int)((p) & 0xff))
@@ -266,15 +218,15 @@ static bool find_diverging_ramp(const Harness *h, Rect rc, int min_len)
         for (int x = rc.x; x <= rc.x + rc.w; x++) {
             bool ok = false;
             if (x < rc.x + rc.w) {
-                uint32_t p = pixel(h, x, y);
+                uint32_t p = harness_pixel(h, x, y);
                 ok = R_OF(p) > 50 && B_OF(p) > 40;
             }
             if (ok && start < 0)
                 start = x;
             if (!ok && start >= 0) {
                 int len = x - start;
-                uint32_t a = pixel(h, start, y), b = pixel(h, x - 1, y);
-                uint32_t mid = pixel(h, start + len / 2, y);
+                uint32_t a = harness_pixel(h, start, y), b = harness_pixel(h, x - 1, y);
+                uint32_t mid = harness_pixel(h, start + len / 2, y);
                 if (len >= min_len && B_OF(a) > R_OF(a) + 60 && R_OF(b) > B_OF(b) + 60 &&
                     R_OF(mid) > 215 && G_OF(mid) > 215 && B_OF(mid) > 215)
                     return true;
@@ -319,30 +271,30 @@ static void test_frame_pixels(void)
     CHECK_INT_EQ(300, (int)m->snap.step);
     CHECK_INT_EQ(6, m->n_test_pts);
     CHECK_INT_EQ(4, m->sel_true);
-    frame(&h, true, 0.0);
-    frame(&h, true, 1.0);
+    harness_frame(&h, true, 0.0);
+    harness_frame(&h, true, 1.0);
     /* the timeline counts training steps */
     Timeline *tl = lab->timeline(st);
     CHECK_INT_EQ(300, tl->pos);
     CHECK_INT_EQ(1500, tl->count); /* 3 epochs of 500 steps */
     AppLayout L = h.app->lay;
     /* the train curve (both plots) and the test points in their colours */
-    int train_px = count_color(&h, L.stage, 0x6fa8ff);
-    int test_px = count_color(&h, L.stage, 0xf08a4b);
+    int train_px = harness_count_color(&h, L.stage, 0x6fa8ff);
+    int test_px = harness_count_color(&h, L.stage, 0xf08a4b);
     CHECK(train_px > 400);
     CHECK(test_px > 60);
     /* the diverging legend of the kernels, and the red outline of at least one mistake */
     CHECK(find_diverging_ramp(&h, L.stage, 100));
-    CHECK(count_color(&h, L.stage, 0xff5d5d) > 20);
+    CHECK(harness_count_color(&h, L.stage, 0xff5d5d) > 20);
     /* the selected cell in amber */
     CHECK(m->conf_cell > 0);
-    CHECK(count_color(&h, L.stage, 0xffb000) > 4 * m->conf_cell);
+    CHECK(harness_count_color(&h, L.stage, 0xffb000) > 4 * m->conf_cell);
     /* headings in the text colour above each of the six panels: the stage's top line and the
      * line above the bottom row have text pixels */
     int text_top = 0;
     for (int y = L.stage.y; y < L.stage.y + 24; y++)
         for (int x = L.stage.x; x < L.stage.x + L.stage.w; x++)
-            text_top += pixel(&h, x, y) == 0xe8eaf0;
+            text_top += harness_pixel(&h, x, y) == 0xe8eaf0;
     CHECK(text_top > 200);
     /* the same options give the same picture: a second lab, same frame, same pixels */
     size_t bytes = (size_t)h.s->pitch * (size_t)h.s->h;
@@ -356,8 +308,8 @@ static void test_frame_pixels(void)
         void *st2 = app_lab_state(h2.app);
         CHECK(lab2->set_option(st2, "steps", "300", err, sizeof err));
         CHECK(lab2->set_option(st2, "cell", "4,9", err, sizeof err));
-        frame(&h2, true, 0.0);
-        frame(&h2, true, 1.0);
+        harness_frame(&h2, true, 0.0);
+        harness_frame(&h2, true, 1.0);
         CHECK(memcmp(copy, h2.s->pixels, bytes) == 0);
     }
     free(copy);
@@ -368,10 +320,10 @@ static void test_frame_pixels(void)
     h.in.mx = m->conf_x + p * m->conf_cell + m->conf_cell / 2;
     h.in.my = m->conf_y + t * m->conf_cell + m->conf_cell / 2;
     h.in.mouse_pressed = h.in.mouse_down = true;
-    frame(&h, false, 0.0);
+    harness_frame(&h, false, 0.0);
     h.in.mouse_pressed = h.in.mouse_down = false;
     h.in.mouse_released = true;
-    frame(&h, false, 0.0);
+    harness_frame(&h, false, 0.0);
     h.in.mouse_released = false;
     CHECK_INT_EQ(7, m->sel_true);
     CHECK_INT_EQ(2, m->sel_pred);
@@ -381,11 +333,11 @@ static void test_frame_pixels(void)
     h.in.mouse_released = false;
     h.in.mx = h.in.my = -1;
     CHECK(app_key(h.app, SDLK_r, false, false));
-    frame(&h, true, 0.0);
-    frame(&h, true, 1.0);
+    harness_frame(&h, true, 0.0);
+    harness_frame(&h, true, 1.0);
     CHECK_INT_EQ(-1, m->sel_true);
     CHECK_INT_EQ(0, m->gallery_total);
-    CHECK_INT_EQ(0, count_color(&h, (Rect){m->conf_x, m->conf_y, 10 * m->conf_cell,
+    CHECK_INT_EQ(0, harness_count_color(&h, (Rect){m->conf_x, m->conf_y, 10 * m->conf_cell,
                                             10 * m->conf_cell}, 0xffb000));
     harness_close(&h);
 }
@@ -400,38 +352,38 @@ static void test_keys_and_timeline(void)
         harness_close(&h);
         return;
     }
-    frame(&h, false, 0.0);
+    harness_frame(&h, false, 0.0);
     CHECK_INT_EQ(0, (int)m->snap.step);
     /* → : exactly one step */
     CHECK(app_key(h.app, SDLK_RIGHT, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK_INT_EQ(1, (int)m->snap.step);
     CHECK(app_key(h.app, SDLK_RIGHT, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK_INT_EQ(2, (int)m->snap.step);
     CHECK(m->snap.state == TRAINER_PAUSED);
     /* Space: the worker trains while the frames go on */
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK(m->snap.state == TRAINER_RUNNING);
     long before = m->snap.step;
     for (int i = 0; i < 40 && m->snap.step < before + 5; i++) {
         sleep_ms(10);
-        frame(&h, false, 0.016);
+        harness_frame(&h, false, 0.016);
     }
     CHECK(m->snap.step >= before + 5);
     /* Space again: paused, and nothing moves any more */
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK(m->snap.state == TRAINER_PAUSED);
     long paused_at = m->snap.step;
     sleep_ms(30);
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK_INT_EQ((int)paused_at, (int)m->snap.step);
     CHECK_INT_EQ((int)paused_at, lab->timeline(app_lab_state(h.app))->pos);
     /* Home: reset to step 0 */
     CHECK(app_key(h.app, SDLK_HOME, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK_INT_EQ(0, (int)m->snap.step);
     CHECK_INT_EQ(0, m->snap.n_train);
     /* paced play at 1x: 10 steps a second of frames, exactly, in the window's thread */
@@ -440,22 +392,22 @@ static void test_keys_and_timeline(void)
     tl->speed = TIMELINE_SPEED_1X;
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     for (int i = 0; i < 10; i++)
-        frame(&h, false, 0.1);
+        harness_frame(&h, false, 0.1);
     CHECK_INT_EQ(10, (int)m->snap.step);
     CHECK(m->snap.state == TRAINER_PAUSED); /* the worker only takes the paced steps */
     CHECK(tl->playing);
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    frame(&h, false, 0.5);
+    harness_frame(&h, false, 0.5);
     CHECK_INT_EQ(10, (int)m->snap.step);
     /* "instant": the worker runs free, though the app's timeline jumps to its end */
     tl->speed = TIMELINE_SPEED_INSTANT;
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK(m->snap.state == TRAINER_RUNNING);
     CHECK(tl->playing);
     CHECK(tl->pos < tl->count);
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    frame(&h, false, 0.016);
+    harness_frame(&h, false, 0.016);
     CHECK(m->snap.state == TRAINER_PAUSED);
     /* R resets too; L raises the learning rate one preset, O switches the optimizer */
     CHECK(app_key(h.app, SDLK_l, false, false));
@@ -481,13 +433,13 @@ static void test_divergence_banner(void)
     void *st = app_lab_state(h.app);
     CHECK(lab->set_option(st, "lr", "5", err, sizeof err));
     CHECK(lab->set_option(st, "steps", "10", err, sizeof err));
-    frame(&h, true, 0.0);
+    harness_frame(&h, true, 0.0);
     CHECK_CONTAINS(h.app->banner, "Train: ");
     CHECK_CONTAINS(h.app->banner, "diverged");
     CHECK_CONTAINS(h.app->banner, "smaller learning rate");
     /* on the stage: the red-outlined explanation */
-    frame(&h, true, 0.0);
-    CHECK(count_color(&h, h.app->lay.stage, 0xff5d5d) > 1000);
+    harness_frame(&h, true, 0.0);
+    CHECK(harness_count_color(&h, h.app->lay.stage, 0xff5d5d) > 1000);
     /* Play clears it: the trainer starts again (and diverges again at lr 5) */
     harness_close(&h);
 }
@@ -508,8 +460,8 @@ static void test_lesson_sidebar(void)
     char err[1024] = "";
     CHECK(lesson_host_open(h.app, CONVSCOPE_SOURCE_ROOT "/lessons/13-training.lesson", 4, err,
                            sizeof err));
-    frame(&h, true, 0.0);
-    frame(&h, true, 1.0);
+    harness_frame(&h, true, 0.0);
+    harness_frame(&h, true, 1.0);
     /* a lesson step starts the lab afresh: its state (the TrainModel first) is a new one */
     void *st = app_lab_state(h.app);
     m = st;
@@ -528,7 +480,7 @@ static void test_lesson_sidebar(void)
         int ink = 0, c = m->conf_cell;
         for (int y = m->conf_y + t * c + 3; y < m->conf_y + (t + 1) * c - 3; y++)
             for (int x = m->conf_x + t * c + 3; x < m->conf_x + (t + 1) * c - 3; x++)
-                ink += pixel(&h, x, y) != want;
+                ink += harness_pixel(&h, x, y) != want;
         cells_with_text += ink > 8;
     }
     CHECK_INT_EQ(10, cells_with_text);
@@ -541,8 +493,8 @@ static void test_lesson_sidebar(void)
     /* step 3: 500 steps are one epoch, and the axis is in epochs again */
     CHECK(lesson_host_open(h.app, CONVSCOPE_SOURCE_ROOT "/lessons/13-training.lesson", 3, err,
                            sizeof err));
-    frame(&h, true, 0.0);
-    frame(&h, true, 1.0);
+    harness_frame(&h, true, 0.0);
+    harness_frame(&h, true, 1.0);
     st = app_lab_state(h.app);
     m = st;
     CHECK_INT_EQ(500, (int)m->snap.step);
@@ -567,20 +519,20 @@ static void test_frame_time_training(void)
     AppLayout L = app_layout(1280, 800, 1.0f, 1.0f, true);
     h.in.mx = L.stage.x + L.stage.w / 2;
     h.in.my = L.stage.y + L.stage.h / 2;
-    frame(&h, false, 0.0);
+    harness_frame(&h, false, 0.0);
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     enum { N = 120 };
     double ms[N];
     double freq = (double)SDL_GetPerformanceFrequency();
     for (int i = 0; i < N; i++) {
         Uint64 t0 = SDL_GetPerformanceCounter();
-        frame(&h, false, 1.0 / 60.0);
+        harness_frame(&h, false, 1.0 / 60.0);
         ms[i] = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 / freq;
         sleep_ms(4);
     }
     long steps = m->snap.step;
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    frame(&h, false, 0.0);
+    harness_frame(&h, false, 0.0);
     for (int i = 1; i < N; i++)
         for (int j = i; j > 0 && ms[j - 1] > ms[j]; j--) {
             double t = ms[j];
