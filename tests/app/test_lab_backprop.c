@@ -9,6 +9,7 @@
 #include "engine/assets.h"
 #include "engine/idx.h"
 #include "test.h"
+#include "app_harness.h"
 #include "viz/grid.h"
 
 #include "lab_help_check.h"
@@ -123,8 +124,8 @@ static void test_tiny(void)
     int mask_bad = 0;
     for (int j = 0; j < 72; j++) {
         float z = m.acts->out[0][j];
-        mask_bad += z > 0.0f ? m.phases[5].val[j] != m.acts->grad[1][j]
-                             : m.phases[5].val[j] != 0.0f;
+        mask_bad +=
+            z > 0.0f ? m.phases[5].val[j] != m.acts->grad[1][j] : m.phases[5].val[j] != 0.0f;
     }
     CHECK_INT_EQ(0, mask_bad);
 
@@ -298,7 +299,9 @@ static void test_sse(void)
     BpStep st = bp_model_step(&m, m.label);
     bp_model_equation(&m, &st, 200, 4, eq, sizeof eq);
     char want[64];
-    snprintf(want, sizeof want, "\xE2\x88\x82L/\xE2\x88\x82" "a\xE2\x82\x82[%d] = y[%d] \xE2\x88\x92 t[%d] =",
+    snprintf(want, sizeof want,
+             "\xE2\x88\x82L/\xE2\x88\x82"
+             "a\xE2\x82\x82[%d] = y[%d] \xE2\x88\x92 t[%d] =",
              m.label, m.label, m.label);
     CHECK_CONTAINS(eq, want);
     CHECK_CONTAINS(eq, "\xE2\x88\x92 1 =");
@@ -332,29 +335,9 @@ static void test_errors_and_lenet(void)
 
 /* ---- the lab in the app frame, drawn headless on the software renderer ---- */
 
-typedef struct Harness {
-    SDL_Surface *s;
-    SDL_Renderer *sdl;
-    Render *r;
-    App *app;
-    UiInput in;
-} Harness;
-
 static void frame(Harness *h)
 {
-    app_frame(h->app, h->r, &h->in, 0.0, true);
-    SDL_RenderFlush(h->sdl);
-}
-
-/* Pixels of exactly colour rgb inside rc. */
-static int count_color(const Harness *h, Rect rc, uint32_t rgb)
-{
-    const uint32_t *p = h->s->pixels;
-    int pitch = h->s->pitch / 4, n = 0;
-    for (int y = rc.y; y < rc.y + rc.h; y++)
-        for (int x = rc.x; x < rc.x + rc.w; x++)
-            n += (p[y * pitch + x] & 0xffffff) == rgb;
-    return n;
+    harness_frame(h, true, 0.0);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -366,14 +349,9 @@ static int cmp_double(const void *a, const void *b)
 static void test_app_frame(void)
 {
     Harness hh, *h = &hh;
-    memset(h, 0, sizeof *h);
-    h->s = SDL_CreateRGBSurfaceWithFormat(0, 1280, 800, 32, SDL_PIXELFORMAT_ARGB8888);
-    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
     char err[512] = "";
-    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
-    h->app = app_create(THEME_DARK, 1.0f);
-    h->in.mx = h->in.my = -1;
-    CHECK(h->r && h->app);
+    bool opened = harness_open(h, 1280, 800);
+    CHECK(opened);
     if (!h->r || !h->app)
         return;
     int idx = -1;
@@ -415,15 +393,15 @@ static void test_app_frame(void)
     timeline_seek(tl, 0);
     frame(h);
     Rect grids = {stage.x, stage.y + 100, stage.w, stage.h - 220};
-    int amber0 = count_color(h, grids, 0xffb000);
+    int amber0 = harness_count_color(h, grids, 0xffb000);
     /* step 5: the amber current cell on p, y and p − y, and the equation in amber */
     timeline_seek(tl, 5);
     frame(h);
-    int amber5 = count_color(h, grids, 0xffb000);
+    int amber5 = harness_count_color(h, grids, 0xffb000);
     CHECK(amber5 > amber0 + 3 * 4 * 30);
-    CHECK(count_color(h, eq, 0xffb000) > 50);
-    CHECK(count_color(h, stage, 0xff5d5d) == 0); /* no error panel */
-    CHECK(count_color(h, stage, 0x4cc9f0) == 0); /* no hover headless */
+    CHECK(harness_count_color(h, eq, 0xffb000) > 50);
+    CHECK(harness_count_color(h, stage, 0xff5d5d) == 0); /* no error panel */
+    CHECK(harness_count_color(h, stage, 0x4cc9f0) == 0); /* no hover headless */
     /* the current cell moves with the step: the amber on the gradient row shifts right */
     Rect lower = {grids.x, grids.y + grids.h * 2 / 3, grids.w, grids.h / 3};
     int xa = -1, xb = -1;
@@ -444,8 +422,8 @@ static void test_app_frame(void)
     for (int k = 0; k < (int)(sizeof starts / sizeof starts[0]); k++) {
         timeline_seek(tl, starts[k]);
         frame(h);
-        CHECK(count_color(h, grids, 0xffb000) > 100);
-        CHECK(count_color(h, stage, 0xff5d5d) == 0);
+        CHECK(harness_count_color(h, grids, 0xffb000) > 100);
+        CHECK(harness_count_color(h, stage, 0xff5d5d) == 0);
     }
 
     /* the note beside p − y stays inside the stage (it used to run past the window's edge):
@@ -472,7 +450,7 @@ static void test_app_frame(void)
     (void)grid_title_min_size();
     frame(h);
     CHECK(grid_title_min_size() >= 14);
-    CHECK(count_color(h, grids, 0xffb000) > 100);
+    CHECK(harness_count_color(h, grids, 0xffb000) > 100);
     CHECK(lab->set_option(st, "net", "tiny", err, sizeof err));
     tl = lab->timeline(st);
     /* the H overlay's rows: D and N (and their shifted forms) are the lab's keys */
@@ -513,10 +491,7 @@ static void test_app_frame(void)
     }
     lesson_host_close(h->app);
 
-    app_destroy(h->app);
-    render_destroy(h->r);
-    SDL_DestroyRenderer(h->sdl);
-    SDL_FreeSurface(h->s);
+    harness_close(h);
 }
 
 int main(void)

@@ -8,6 +8,7 @@
 #include "app/lab_matrix_model.h"
 #include "engine/conv.h"
 #include "test.h"
+#include "app_harness.h"
 #include "lab_help_check.h"
 #include "viz/colormap.h"
 
@@ -96,8 +97,7 @@ static void test_transposed_worked_example(void)
     matscene_output_at(&s, 4, out, shown, NULL);
     CHECK_TENSOR_NEAR(y1, out, 9, 0.0, 0.0);
     char eq[256];
-    CHECK_STR_EQ("x₀₁ = 1: out rows 0…1, cols 1…2 += 1×K",
-                 matscene_equation(&s, 1, eq, sizeof eq));
+    CHECK_STR_EQ("x₀₁ = 1: out rows 0…1, cols 1…2 += 1×K", matscene_equation(&s, 1, eq, sizeof eq));
 
     s.stride = 2;
     CHECK(matscene_rebuild(&s, err, sizeof err));
@@ -220,57 +220,10 @@ static void test_names(void)
 
 /* ---- the lab in the app frame ------------------------------------------------------------ */
 
-typedef struct Harness {
-    SDL_Surface *s;
-    SDL_Renderer *sdl;
-    Render *r;
-    App *app;
-    UiInput in;
-    int w, h;
-} Harness;
-
-static bool harness_open(Harness *h, int w, int ht)
-{
-    memset(h, 0, sizeof *h);
-    h->w = w;
-    h->h = ht;
-    h->s = SDL_CreateRGBSurfaceWithFormat(0, w, ht, 32, SDL_PIXELFORMAT_ARGB8888);
-    h->sdl = h->s ? SDL_CreateSoftwareRenderer(h->s) : NULL;
-    char err[256];
-    h->r = h->sdl ? render_create(h->sdl, NULL, err, sizeof err) : NULL;
-    h->app = app_create(THEME_DARK, 1.0f);
-    h->in.mx = h->in.my = -1;
-    return h->r && h->app;
-}
-
-static void harness_close(Harness *h)
-{
-    app_destroy(h->app);
-    render_destroy(h->r);
-    SDL_DestroyRenderer(h->sdl);
-    SDL_FreeSurface(h->s);
-}
-
 /* One frame: headless (no hover), or as the window draws it with the mouse at (mx, my). */
 static void frame(Harness *h, bool headless)
 {
-    app_frame(h->app, h->r, &h->in, 0.0, headless);
-    SDL_RenderFlush(h->sdl);
-}
-
-static uint32_t pixel(const Harness *h, int x, int y)
-{
-    const uint32_t *p = h->s->pixels;
-    return p[y * (h->s->pitch / 4) + x] & 0xffffff;
-}
-
-static int count_color(const Harness *h, Rect rc, uint32_t rgb)
-{
-    int n = 0;
-    for (int y = rc.y; y < rc.y + rc.h; y++)
-        for (int x = rc.x; x < rc.x + rc.w; x++)
-            n += pixel(h, x, y) == rgb;
-    return n;
+    harness_frame(h, headless, 0.0);
 }
 
 /* The longest horizontal run of colour rgb inside rc; *row gets its y. */
@@ -281,7 +234,7 @@ static int longest_run(const Harness *h, Rect rc, uint32_t rgb, int *row)
     for (int y = rc.y; y < rc.y + rc.h; y++) {
         int run = 0;
         for (int x = rc.x; x < rc.x + rc.w; x++) {
-            run = pixel(h, x, y) == rgb ? run + 1 : 0;
+            run = harness_pixel(h, x, y) == rgb ? run + 1 : 0;
             if (run > best) {
                 best = run;
                 *row = y;
@@ -351,8 +304,8 @@ static void test_frame_default(void)
     /* y00 = 19 on the output scale 0..43 is drawn (in y and in the output grid) */
     ColorScale sy = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 43.0f);
     uint32_t c19 = rgb_of(colorscale_color(&sy, 19.0f));
-    CHECK(count_color(&h, L.stage, c19) > 100);
-    CHECK(count_color(&h, L.stage, 0x4cc9f0) == 0); /* no hover in a headless frame */
+    CHECK(harness_count_color(&h, L.stage, c19) > 100);
+    CHECK(harness_count_color(&h, L.stage, 0x4cc9f0) == 0); /* no hover in a headless frame */
 
     /* one step on: the amber row moves down one row of M, as wide */
     seek(lab, st, 3);
@@ -365,7 +318,7 @@ static void test_frame_default(void)
     /* step 0: nothing computed, so 19's colour is nowhere */
     seek(lab, st, 0);
     frame(&h, true);
-    CHECK_INT_EQ(0, count_color(&h, L.stage, c19));
+    CHECK_INT_EQ(0, harness_count_color(&h, L.stage, c19));
     harness_close(&h);
 }
 
@@ -441,7 +394,7 @@ static void test_help(void)
         int amber = 0;
         for (int y = 0; y < 600; y++)
             for (int x = 0; x < 800; x++)
-                amber += pixel(&h, x, y) == 0xffb000;
+                amber += harness_pixel(&h, x, y) == 0xffb000;
         CHECK(amber > 300);
     }
     harness_close(&h);
