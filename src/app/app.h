@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "app/lab.h"
+#include "labs/lab.h"
 #include "ui/ui.h"
 #include "viz/render.h"
 #include "viz/theme.h"

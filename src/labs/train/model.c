@@ -1,0 +1,440 @@
+/* lab_train_model.c - see lab_train_model.h. Every number here is read from the trainer's
+ * snapshots (engine/trainer.c computes them); this file only bins, copies and counts. */
+#include "labs/train/model.h"
+
+#include "engine/assets.h"
+#include "engine/net.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TrainConfig trainmodel_default_config(void)
+{
+    TrainConfig c = trainer_default_config();
+    c.optim = OPTIM_ADAM;
+    c.lr = 0.003f;
+    c.lr_decay = 1.0f;
+    c.batch = 16;
+    c.seed = 1;
+    /* one worker thread: the window keeps the other core */
+    c.threads = 1;
+    c.test_every = TRAINLAB_TEST_EVERY;
+    c.test_subset = TRAINLAB_TEST_SUBSET;
+    return c;
+}
+
+/* Reads a whole text file; NULL with err when it cannot. */
+static char *read_text(const char *path, char *err, size_t err_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_size, "%.500s: cannot open the net file", path);
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 8192;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                snprintf(err, err_size, "%.500s: out of memory", path);
+                return NULL;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, 4096, f);
+        len += got;
+        if (got < 4096)
+            break;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Forgets everything derived from snapshots (after a reset or a new trainer). */
+static void clear_derived(TrainModel *m)
+{
+    m->snap_step = -1;
+    m->n_bins = 0;
+    m->bin_steps = 1;
+    m->loss_max = 0.0f;
+    m->n_test_pts = 0;
+    m->n_stream = 0;
+    m->stream_head = 0;
+    m->stream_gen++;
+    m->n_gallery = 0;
+    m->gallery_total = 0;
+    m->rate = 0.0;
+    m->rate_t = 0.0;
+    m->rate_images = 0;
+    m->message[0] = '\0';
+    m->message_new = false;
+}
+
+/* The first convolution on the 1-channel input with 5x5 kernels (lenet-tiny's first layer). */
+static int find_conv_layer(const Trainer *tr)
+{
+    const NetSpec *s = &trainer_net(tr)->spec;
+    for (int i = 0; i < s->n_layers; i++) {
+        const Layer *l = &s->layers[i];
+        if (l->kind == LAYER_CONV)
+            return l->in.c == 1 && l->conv.kh == TRAINLAB_KSIDE &&
+                           l->conv.kw == TRAINLAB_KSIDE && l->units <= TRAINLAB_MAX_KERNELS
+                       ? i
+                       : -1;
+    }
+    return -1;
+}
+
+static bool make_trainer(TrainModel *m, char *err, size_t err_size)
+{
+    m->tr = trainer_create(m->net_text, m->net_file, &m->train, &m->test, &m->cfg, err, err_size);
+    if (!m->tr)
+        return false;
+    /* the net is only read here, before any worker step */
+    m->conv_layer = find_conv_layer(m->tr);
+    clear_derived(m);
+    m->dirty = true;
+    trainmodel_refresh(m, 0.0);
+    return true;
+}
+
+bool trainmodel_init(TrainModel *m, const TrainConfig *cfg, char *err, size_t err_size)
+{
+    memset(m, 0, sizeof *m);
+    m->sel_true = m->sel_pred = -1;
+    m->cfg = *cfg;
+    char dir[1024], derr[600] = "";
+    assets_path(dir, sizeof dir, "assets/digits");
+    if (!dataset_load(&m->train, dir, DATASET_TRAIN, derr, sizeof derr)) {
+        snprintf(err, err_size, "train lab: %.560s", derr);
+        return false;
+    }
+    if (!dataset_load(&m->test, dir, DATASET_TEST, derr, sizeof derr)) {
+        snprintf(err, err_size, "train lab: %.560s", derr);
+        dataset_free(&m->train);
+        return false;
+    }
+    if (m->train.h != TRAINLAB_SIDE || m->train.w != TRAINLAB_SIDE) {
+        snprintf(err, err_size, "train lab: %s: digits are %dx%d, expected 28x28",
+                 m->train.images_path, m->train.h, m->train.w);
+        trainmodel_free(m);
+        return false;
+    }
+    assets_path(m->net_file, sizeof m->net_file, "assets/nets/lenet-tiny.net");
+    m->net_text = read_text(m->net_file, derr, sizeof derr);
+    if (!m->net_text) {
+        snprintf(err, err_size, "train lab: %.560s", derr);
+        trainmodel_free(m);
+        return false;
+    }
+    if (!make_trainer(m, derr, sizeof derr)) {
+        snprintf(err, err_size, "train lab: %.560s", derr);
+        trainmodel_free(m);
+        return false;
+    }
+    return true;
+}
+
+void trainmodel_free(TrainModel *m)
+{
+    trainer_destroy(m->tr);
+    trainer_snapshot_free(&m->snap);
+    dataset_free(&m->train);
+    dataset_free(&m->test);
+    free(m->net_text);
+    free(m->test_epoch);
+    free(m->test_acc);
+    memset(m, 0, sizeof *m);
+}
+
+/* The training history in at most TRAINLAB_BINS bins of bin_steps consecutive steps each:
+ * the batch losses are noisy, their mean over a bin shows the trend. */
+static void rebuild_bins(TrainModel *m)
+{
+    const TrainerSnapshot *s = &m->snap;
+    int n = s->n_train;
+    m->bin_steps = n <= TRAINLAB_BINS ? 1 : (n + TRAINLAB_BINS - 1) / TRAINLAB_BINS;
+    m->n_bins = 0;
+    m->loss_max = 0.0f;
+    for (int start = 0; start < n; start += m->bin_steps) {
+        int end = start + m->bin_steps < n ? start + m->bin_steps : n;
+        double loss = 0.0, acc = 0.0;
+        for (int i = start; i < end; i++) {
+            loss += s->train_hist[i].loss;
+            acc += s->train_hist[i].accuracy;
+        }
+        int k = m->n_bins++;
+        /* the bin is drawn where it ends: the curve reaches the latest step */
+        m->bin_epoch[k] = s->train_hist[end - 1].epoch;
+        m->bin_loss[k] = (float)(loss / (end - start));
+        m->bin_acc[k] = (float)(acc / (end - start));
+        if (m->bin_loss[k] > m->loss_max)
+            m->loss_max = m->bin_loss[k];
+    }
+    if (s->n_test > m->test_cap) {
+        int cap = s->n_test * 2;
+        float *e = realloc(m->test_epoch, sizeof(float) * (size_t)cap);
+        if (e)
+            m->test_epoch = e;
+        float *a = realloc(m->test_acc, sizeof(float) * (size_t)cap);
+        if (a)
+            m->test_acc = a;
+        if (e && a)
+            m->test_cap = cap;
+    }
+    m->n_test_pts = s->n_test < m->test_cap ? s->n_test : m->test_cap;
+    for (int i = 0; i < m->n_test_pts; i++) {
+        m->test_epoch[i] = s->test_hist[i].epoch;
+        m->test_acc[i] = s->test_hist[i].accuracy;
+    }
+}
+
+static void rebuild_kernels(TrainModel *m)
+{
+    m->n_kernels = 0;
+    m->kernel_absmax = 0.0f;
+    if (m->conv_layer < 0)
+        return;
+    const Layer *l = &trainer_net(m->tr)->spec.layers[m->conv_layer];
+    const float *w = m->snap.params + l->w_off; /* (O, 1, 5, 5) */
+    int kk = TRAINLAB_KSIDE * TRAINLAB_KSIDE;
+    m->n_kernels = l->units;
+    for (int i = 0; i < m->n_kernels * kk; i++) {
+        m->kernels[i] = w[i];
+        if (fabsf(w[i]) > m->kernel_absmax)
+            m->kernel_absmax = fabsf(w[i]);
+    }
+}
+
+static void push_stream(TrainModel *m)
+{
+    const TrainerSnapshot *s = &m->snap;
+    int take = s->n < TRAINLAB_STREAM_PER_STEP ? s->n : TRAINLAB_STREAM_PER_STEP;
+    if (s->in_elems != TRAINLAB_PIX)
+        return;
+    for (int j = 0; j < take; j++) {
+        TrainStreamItem *it;
+        if (m->n_stream < TRAINLAB_STREAM) {
+            it = &m->stream[(m->stream_head + m->n_stream) % TRAINLAB_STREAM];
+            m->n_stream++;
+        } else {
+            it = &m->stream[m->stream_head];
+            m->stream_head = (m->stream_head + 1) % TRAINLAB_STREAM;
+        }
+        memcpy(it->px, s->inputs + (long)j * TRAINLAB_PIX, sizeof it->px);
+        it->label = s->labels[j];
+        it->predicted = s->predicted[j];
+        it->step = s->step;
+        it->prob = s->outputs[(long)j * s->classes + it->predicted];
+        it->serial = m->next_serial++;
+    }
+    m->stream_gen++;
+}
+
+static void rebuild_gallery(TrainModel *m)
+{
+    m->n_gallery = 0;
+    m->gallery_total = 0;
+    if (m->sel_true < 0)
+        return;
+    const TrainerSnapshot *s = &m->snap;
+    for (int i = 0; i < s->n_test_pred && i < m->test.n; i++) {
+        if (m->test.labels[i] == m->sel_true && s->test_pred[i] == m->sel_pred) {
+            if (m->n_gallery < TRAINLAB_GALLERY)
+                m->gallery[m->n_gallery++] = i;
+            m->gallery_total++;
+        }
+    }
+}
+
+long trainmodel_images_seen(const TrainModel *m)
+{
+    return (long)llround((double)m->snap.epoch_pos * (double)m->train.n);
+}
+
+bool trainmodel_refresh(TrainModel *m, double dt)
+{
+    bool changed = false;
+    long steps = trainer_steps(m->tr);
+    TrainerState st = trainer_state(m->tr);
+    if (m->dirty || steps != m->snap_step || st != m->snap.state) {
+        m->dirty = false;
+        if (trainer_snapshot(m->tr, &m->snap)) {
+            long prev = m->snap_step;
+            if (m->snap.step < prev) {
+                /* a reset: the stream and the rate start over */
+                m->n_stream = 0;
+                m->stream_head = 0;
+                m->stream_gen++;
+                m->rate_images = 0;
+            }
+            if (m->snap.step > prev && m->snap.n > 0 && m->snap.step > 0)
+                push_stream(m);
+            m->snap_step = m->snap.step;
+            rebuild_bins(m);
+            rebuild_kernels(m);
+            rebuild_gallery(m);
+            if (strcmp(m->message, m->snap.message) != 0) {
+                snprintf(m->message, sizeof m->message, "%s", m->snap.message);
+                m->message_new = m->message[0] != '\0';
+            }
+            m->gen++;
+            changed = true;
+        }
+    }
+    /* images per second over the last half second of running */
+    long images = trainmodel_images_seen(m);
+    if (m->snap.state == TRAINER_RUNNING) {
+        m->rate_t += dt;
+        if (m->rate_t >= 0.5) {
+            m->rate = (double)(images - m->rate_images) / m->rate_t;
+            m->rate_t = 0.0;
+            m->rate_images = images;
+        }
+    } else {
+        m->rate = 0.0;
+        m->rate_t = 0.0;
+        m->rate_images = images;
+    }
+    return changed;
+}
+
+bool trainmodel_play(TrainModel *m)
+{
+    bool ok = trainer_start(m->tr);
+    m->message[0] = '\0';
+    m->message_new = false;
+    m->rate_t = 0.0;
+    m->rate_images = trainmodel_images_seen(m);
+    m->dirty = true;
+    return ok;
+}
+
+void trainmodel_pause(TrainModel *m)
+{
+    trainer_pause(m->tr);
+    m->dirty = true;
+    trainmodel_refresh(m, 0.0);
+}
+
+void trainmodel_step(TrainModel *m)
+{
+    trainer_single_step(m->tr);
+    m->dirty = true;
+    trainmodel_refresh(m, 0.0);
+}
+
+void trainmodel_reset(TrainModel *m)
+{
+    trainer_reset(m->tr);
+    clear_derived(m);
+    m->dirty = true;
+    trainmodel_refresh(m, 0.0);
+}
+
+bool trainmodel_running(TrainModel *m)
+{
+    return trainer_state(m->tr) == TRAINER_RUNNING;
+}
+
+int trainmodel_run_steps(TrainModel *m, int n)
+{
+    trainer_pause(m->tr);
+    int done = 0;
+    for (; done < n; done++) {
+        bool ok = trainer_step_now(m->tr);
+        m->dirty = true;
+        trainmodel_refresh(m, 0.0);
+        if (!ok)
+            break;
+    }
+    return done;
+}
+
+void trainmodel_set_lr(TrainModel *m, float lr)
+{
+    trainer_set_lr(m->tr, lr);
+    m->dirty = true;
+}
+
+void trainmodel_set_batch(TrainModel *m, int batch)
+{
+    trainer_set_batch(m->tr, batch);
+    m->dirty = true;
+}
+
+void trainmodel_set_optimizer(TrainModel *m, OptimKind kind)
+{
+    trainer_set_optimizer(m->tr, kind);
+    m->dirty = true;
+}
+
+bool trainmodel_set_seed(TrainModel *m, unsigned long long seed, char *err, size_t err_size)
+{
+    Trainer *old = m->tr;
+    trainer_pause(old);
+    TrainConfig keep = m->cfg;
+    /* the new trainer starts with the settings the old one had reached */
+    m->cfg.seed = (uint64_t)seed;
+    m->cfg.lr = m->snap.lr;
+    m->cfg.batch = m->snap.batch;
+    m->cfg.optim = m->snap.optim;
+    if (!make_trainer(m, err, err_size)) {
+        m->cfg = keep;
+        m->tr = old;
+        m->dirty = true;
+        trainmodel_refresh(m, 0.0);
+        return false;
+    }
+    trainer_destroy(old);
+    return true;
+}
+
+void trainmodel_select_cell(TrainModel *m, int t, int p)
+{
+    if (t < 0 || p < 0 || t >= DATASET_CLASSES || p >= DATASET_CLASSES) {
+        m->sel_true = m->sel_pred = -1;
+    } else {
+        m->sel_true = t;
+        m->sel_pred = p;
+    }
+    rebuild_gallery(m);
+    m->gen++;
+}
+
+int trainmodel_steps_per_epoch(const TrainModel *m)
+{
+    int b = m->snap.batch > 0 ? m->snap.batch : 1;
+    return (m->train.n + b - 1) / b;
+}
+
+const TrainStreamItem *trainmodel_stream_item(const TrainModel *m, int i)
+{
+    if (i < 0 || i >= m->n_stream)
+        return NULL;
+    return &m->stream[(m->stream_head + i) % TRAINLAB_STREAM];
+}
+
+const char *trainmodel_take_message(TrainModel *m)
+{
+    if (!m->message_new)
+        return NULL;
+    m->message_new = false;
+    return m->message;
+}
+
+long trainmodel_confusion_total(const TrainModel *m)
+{
+    long t = 0;
+    for (int i = 0; i < DATASET_CLASSES * DATASET_CLASSES; i++)
+        t += m->snap.confusion[i];
+    return t;
+}
