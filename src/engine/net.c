@@ -274,6 +274,12 @@ static const char *kind_keys(LayerKind kind)
     }
 }
 
+const char *layer_kind_keys(LayerKind kind)
+{
+    assert(kind >= 0 && kind < LAYER_KIND_COUNT);
+    return kind_keys(kind);
+}
+
 /* Finds key (length n) among the space-separated words of list. */
 static bool key_known(const char *list, const char *key, size_t n)
 {

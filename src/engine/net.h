@@ -133,6 +133,9 @@ char *shape_format(Shape s, char *buf, size_t size);
 
 /* The net-file keyword of a kind ("conv", "maxpool", ...). */
 const char *layer_kind_name(LayerKind kind);
+/* The keys a kind accepts after its name (and count), space-separated as the parser's "known:"
+ * list says them: "k stride pad dilation" for conv, "" for relu. */
+const char *layer_kind_keys(LayerKind kind);
 /* True for conv, deconv and dense: the layers with a weight and a bias. */
 bool layer_has_params(LayerKind kind);
 /* Weights + biases of a layer (n_w + n_b). */

@@ -14,7 +14,11 @@ for f in $engine; do srcs="$srcs $root/src/engine/$f"; done
 for h in net model npy idx; do
     $cc $flags -o "$out/fuzz_$h" "$root/tests/fuzz/fuzz_$h.c" $srcs -lz -lm -lpthread
 done
+# the net editor's document (netedit): edit sequences and their invariants; presets from the tree
+$cc $flags -DCONVSCOPE_SOURCE_ROOT="\"$root\"" -o "$out/fuzz_netedit" \
+    "$root/tests/fuzz/fuzz_netedit.c" $srcs "$root/src/engine/netedit.c" \
+    "$root/src/engine/receptive.c" "$root/src/engine/assets.c" -lz -lm -lpthread
 # the PGM/PPM parser of viz/imgfile (needs SDL2_image for the rest of that file)
 $cc $flags -o "$out/fuzz_pnm" "$root/tests/fuzz/fuzz_pnm.c" "$root/src/viz/imgfile.c" \
     "$root/src/engine/prep.c" $(pkg-config --cflags --libs sdl2 SDL2_image) -lm
-echo "built $out/fuzz_pnm; $out/fuzz_net $out/fuzz_model $out/fuzz_npy $out/fuzz_idx"
+echo "built $out/fuzz_pnm $out/fuzz_netedit; $out/fuzz_net $out/fuzz_model $out/fuzz_npy $out/fuzz_idx"
