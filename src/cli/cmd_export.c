@@ -39,11 +39,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CMD        "export"
-#define PATH_SIZE  4096
-#define ERR_SIZE   1200
-#define CODE_SIZE  256
-#define NOTE_SIZE  320
+#define CMD         "export"
+#define PATH_SIZE   4096
+#define ERR_SIZE    1200
+#define CODE_SIZE   256
+#define NOTE_SIZE   320
 #define NOTE_COLUMN 56  /* model.py's comments start here (or 2 after longer code) */
 #define LINE_MAX_PY 100 /* ...unless the line would grow longer: the comment goes above */
 
@@ -100,7 +100,10 @@ static const char *py_float(char *buf, size_t size, float v)
 static int utf8_len(const unsigned char *s)
 {
     unsigned char c = s[0];
-    int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    int n = c >= 0xc2 && c <= 0xdf   ? 2
+            : c >= 0xe0 && c <= 0xef ? 3
+            : c >= 0xf0 && c <= 0xf4 ? 4
+                                     : 0;
     if (n == 0)
         return 0;
     unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
@@ -300,7 +303,8 @@ static void emit_relu(PyModel *py, const Layer *l, const char *name, const char 
 static void emit_leaky(PyModel *py, const Layer *l, const char *name, const char *spec)
 {
     char v[32];
-    py_module(py, name, spec, l->out, "nn.LeakyReLU(negative_slope=%s)", py_float(v, sizeof v, l->param));
+    py_module(py, name, spec, l->out, "nn.LeakyReLU(negative_slope=%s)",
+              py_float(v, sizeof v, l->param));
 }
 
 static void emit_sigmoid(PyModel *py, const Layer *l, const char *name, const char *spec)
@@ -332,8 +336,8 @@ static void emit_softplus(PyModel *py, const Layer *l, const char *name, const c
 static void emit_lrn(PyModel *py, const Layer *l, const char *name, const char *spec)
 {
     char a[32], b[32], k[32];
-    py_module(py, name, spec, l->out, "nn.LocalResponseNorm(%d, alpha=%s, beta=%s, k=%s)", l->lrn_size,
-              py_float(a, sizeof a, l->lrn_alpha), py_float(b, sizeof b, l->lrn_beta),
+    py_module(py, name, spec, l->out, "nn.LocalResponseNorm(%d, alpha=%s, beta=%s, k=%s)",
+              l->lrn_size, py_float(a, sizeof a, l->lrn_alpha), py_float(b, sizeof b, l->lrn_beta),
               py_float(k, sizeof k, l->lrn_k));
 }
 
@@ -536,8 +540,8 @@ static void write_model_py(FILE *f, const Net *net, const PyModel *py, const cha
             sp->xent ? "cross-entropy, -log p[label] of the softmax output"
                      : "1/2 * sum (y - onehot(label))^2 (no softmax at the end)");
     fprintf(f, "import os\n\nimport numpy as np\nimport torch\nfrom torch import nn\n\n");
-    fprintf(f, "INPUT_SHAPE = (%d, %d, %d)  # one example: channels, height, width\n",
-            sp->input.c, sp->input.h, sp->input.w);
+    fprintf(f, "INPUT_SHAPE = (%d, %d, %d)  # one example: channels, height, width\n", sp->input.c,
+            sp->input.h, sp->input.w);
     fprintf(f, "OUTPUTS = %ld  # the last layer's outputs (the classes)\n\n\n",
             shape_elems(sp->layers[sp->n_layers - 1].out));
     if (py->uses_abs)
@@ -642,9 +646,9 @@ static const char *const export_files[] = {"weights.npz", "model.py", "check.py"
 #define N_EXPORT_FILES 3
 
 typedef struct Staging {
-    char out[PATH_SIZE];   /* DIR, without trailing slashes */
-    char dir[PATH_SIZE];   /* the staging folder */
-    bool inside;           /* --force into a DIR with other files: staged inside it */
+    char out[PATH_SIZE]; /* DIR, without trailing slashes */
+    char dir[PATH_SIZE]; /* the staging folder */
+    bool inside;         /* --force into a DIR with other files: staged inside it */
     bool made[N_EXPORT_FILES];
 } Staging;
 
@@ -816,8 +820,9 @@ int cmd_export_run(int argc, char **argv, FILE *out, FILE *err)
             force = true;
             continue;
         }
-        const char **slot = strcmp(o, "--model") == 0 ? &model : strcmp(o, "--out") == 0 ? &dir
-                                                                                         : NULL;
+        const char **slot = strcmp(o, "--model") == 0 ? &model
+                            : strcmp(o, "--out") == 0 ? &dir
+                                                      : NULL;
         if (!slot) {
             fprintf(err, "convscope export: %s '%s'\n",
                     strncmp(o, "--", 2) == 0 ? "unknown option" : "unexpected argument", o);
@@ -834,8 +839,7 @@ int cmd_export_run(int argc, char **argv, FILE *out, FILE *err)
         *slot = v;
     }
     if (!model || !dir) {
-        fprintf(err, "convscope export: %s is required\n",
-                !model ? "--model F.cnn" : "--out DIR");
+        fprintf(err, "convscope export: %s is required\n", !model ? "--model F.cnn" : "--out DIR");
         usage(err);
         return 2;
     }
