@@ -8,7 +8,6 @@
 #include "engine/npy.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,8 @@
 #define ZIP_MAX_ENTRIES 65535
 #define ZIP_MAX_OFFSET  0xffffffffLL
 #define PACK_FLOATS     1024 /* floats packed per chunk */
+#define TEXT_(x)        #x
+#define TEXT(x)         TEXT_(x) /* a macro's value as a string literal */
 
 typedef struct NpzEntry {
     char name[NPZ_NAME_MAX + 8]; /* with ".npy" */
@@ -37,14 +38,11 @@ struct NpzWriter {
     long long offset; /* bytes written so far */
 };
 
-static bool fail(char *err, size_t err_size, const char *fmt, ...)
+/* "PATH: WHAT DETAIL" into err; returns false. */
+static bool fail(const char *path, char *err, size_t err_size, const char *what, const char *detail)
 {
-    if (!err || !err_size)
-        return false;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_size, fmt, ap);
-    va_end(ap);
+    if (err && err_size)
+        snprintf(err, err_size, "%s: %s%s", path, what, detail);
     return false;
 }
 
@@ -65,7 +63,7 @@ static unsigned char *put32(unsigned char *p, uint32_t v)
 static bool write_bytes(NpzWriter *z, const void *p, size_t n, char *err, size_t err_size)
 {
     if (fwrite(p, 1, n, z->f) != n)
-        return fail(err, err_size, "%s: write error: %s", z->path, strerror(errno));
+        return fail(z->path, err, err_size, "write error: ", strerror(errno));
     z->offset += (long long)n;
     return true;
 }
@@ -77,13 +75,13 @@ NpzWriter *npz_create(const char *path, char *err, size_t err_size)
     if (!z || !copy) {
         free(z);
         free(copy);
-        fail(err, err_size, "%s: out of memory", path);
+        fail(path, err, err_size, "out of memory", "");
         return NULL;
     }
     z->path = copy;
     z->f = fopen(path, "wb");
     if (!z->f) {
-        fail(err, err_size, "%s: cannot create: %s", path, strerror(errno));
+        fail(path, err, err_size, "cannot create: ", strerror(errno));
         free(z->path);
         free(z);
         return NULL;
@@ -140,16 +138,15 @@ bool npz_add(NpzWriter *z, const char *name, const float *data, const long *shap
 {
     size_t nl = strlen(name);
     if (nl == 0 || nl > NPZ_NAME_MAX)
-        return fail(err, err_size, "%s: array name '%.40s' is empty or longer than %d bytes",
-                    z->path, name, NPZ_NAME_MAX);
+        return fail(z->path, err, err_size,
+                    "an array name must have 1 to " TEXT(NPZ_NAME_MAX) " bytes: ", name);
     if (z->n == ZIP_MAX_ENTRIES)
-        return fail(err, err_size, "%s: more than %d arrays (a zip without zip64)", z->path,
-                    ZIP_MAX_ENTRIES);
+        return fail(z->path, err, err_size, "more than 65535 arrays (no zip64)", "");
     if (z->n == z->cap) {
         int cap = z->cap ? 2 * z->cap : 16;
         NpzEntry *e = realloc(z->entries, sizeof *e * (size_t)cap);
         if (!e)
-            return fail(err, err_size, "%s: out of memory", z->path);
+            return fail(z->path, err, err_size, "out of memory", "");
         z->entries = e;
         z->cap = cap;
     }
@@ -160,7 +157,7 @@ bool npz_add(NpzWriter *z, const char *name, const float *data, const long *shap
         elems *= shape[i];
     long long size = (long long)hlen + 4 * elems;
     if (z->offset + 30 + (long long)nl + size > ZIP_MAX_OFFSET)
-        return fail(err, err_size, "%s: %s makes the archive larger than 4 GiB (no zip64)", z->path,
+        return fail(z->path, err, err_size, "the archive would pass 4 GiB (no zip64) at array ",
                     name);
     NpzEntry *e = &z->entries[z->n];
     snprintf(e->name, sizeof e->name, "%s.npy", name);
@@ -215,7 +212,7 @@ bool npz_close(NpzWriter *z, char *err, size_t err_size)
     for (int i = 0; ok && i < z->n; i++)
         ok = write_bytes(z, rec, central_record(rec, &z->entries[i]), err, err_size);
     if (ok && z->offset > ZIP_MAX_OFFSET)
-        ok = fail(err, err_size, "%s: the archive is larger than 4 GiB (no zip64)", z->path);
+        ok = fail(z->path, err, err_size, "the archive is larger than 4 GiB (no zip64)", "");
     if (ok) {
         unsigned char *p = put32(rec, ZIP_END_SIG);
         p = put16(p, 0); /* this disk */
@@ -228,7 +225,7 @@ bool npz_close(NpzWriter *z, char *err, size_t err_size)
         ok = write_bytes(z, rec, 22, err, err_size);
     }
     if (fclose(z->f) != 0 && ok)
-        ok = fail(err, err_size, "%s: write error: %s", z->path, strerror(errno));
+        ok = fail(z->path, err, err_size, "write error: ", strerror(errno));
     if (!ok)
         remove(z->path);
     npz_free(z);
