@@ -14,7 +14,8 @@
  * Every file is written into a staging folder first. A new (or empty) DIR appears whole or not
  * at all: the staging folder is made beside it and renamed onto it. A DIR that holds other
  * files is refused unless --force, which replaces just those three files in it (each moved in
- * once all three are written), leaving the rest alone.
+ * once all three are written), leaving the rest alone; so is an empty DIR that cannot be
+ * renamed onto (".", or a link to a folder). Missing parents of DIR are created.
  *
  * How each layer kind becomes PyTorch is one entry of kind_exports below (its module line and
  * its arrays). Where PyTorch has no single module with the engine's meaning, the line is a
@@ -648,7 +649,7 @@ static const char *const export_files[] = {"weights.npz", "model.py", "check.py"
 typedef struct Staging {
     char out[PATH_SIZE]; /* DIR, without trailing slashes */
     char dir[PATH_SIZE]; /* the staging folder */
-    bool inside;         /* --force into a DIR with other files: staged inside it */
+    bool inside;         /* staged inside DIR (it holds files, or is ., .., or a link) */
     bool made[N_EXPORT_FILES];
 } Staging;
 
@@ -711,7 +712,12 @@ static bool staging_open(Staging *st, const char *out, bool force, char *err, si
                      st->out);
             return false;
         }
-        st->inside = full;
+        /* a folder named . or .., or reached through a link, cannot be renamed onto: fill it */
+        const char *slash = strrchr(st->out, '/');
+        const char *base = slash ? slash + 1 : st->out;
+        struct stat ls;
+        st->inside = full || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+                     strcmp(st->out, "/") == 0 || lstat(st->out, &ls) != 0 || !S_ISDIR(ls.st_mode);
     } else if (errno != ENOENT) {
         snprintf(err, err_size, "%s: %s", st->out, strerror(errno));
         return false;

@@ -254,6 +254,25 @@ static void test_every_kind(void)
     CHECK_INT_EQ(0, c->status);
     list_dir(out, line, sizeof line);
     CHECK_STR_EQ("check.py model.py weights.npz", line);
+    /* "." and a link to an empty folder cannot be renamed onto: they are filled */
+    char cwd[4096], link[700];
+    snprintf(out, sizeof out, "%s/dot", tmp);
+    snprintf(link, sizeof link, "%s/link", tmp);
+    CHECK(mkdir(out, 0777) == 0 && symlink("dot", link) == 0);
+    CHECK(getcwd(cwd, sizeof cwd) && chdir(out) == 0);
+    c = capture_run(cmd_export_run, "export", "--out", ".", "--model", cnn, NULL);
+    CHECK(chdir(cwd) == 0);
+    CHECK_INT_EQ(0, c->status);
+    list_dir(out, line, sizeof line);
+    CHECK_STR_EQ("check.py model.py weights.npz", line);
+    snprintf(path, sizeof path, "rm -f '%s'/*", out);
+    CHECK(system(path) == 0);
+    c = capture_run(cmd_export_run, "export", "--out", link, "--model", cnn, NULL);
+    CHECK_INT_EQ(0, c->status);
+    struct stat ls;
+    CHECK(lstat(link, &ls) == 0 && S_ISLNK(ls.st_mode));
+    list_dir(out, line, sizeof line);
+    CHECK_STR_EQ("check.py model.py weights.npz", line);
     /* and missing parents are made */
     snprintf(out, sizeof out, "%s/a/b/c/", tmp);
     c = capture_run(cmd_export_run, "export", "--out", out, "--model", cnn, NULL);
