@@ -605,7 +605,7 @@ static void write_check_py(FILE *f, const char *source, const char *data)
     PUT_LINES(f, check_py_head);
     fprintf(f, "MODEL = ");
     py_string(f, source);
-    fprintf(f, "  # the model file exported (named in the first line, as eval names it)\n");
+    fprintf(f, "  # the model file (eval's first line names it)\n");
     fprintf(f, "DEFAULT_DATA = ");
     py_string(f, data);
     fprintf(f, "\nCLASSES = 10\nBATCH = 500  # images per forward pass\n\n");

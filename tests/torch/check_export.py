@@ -205,6 +205,20 @@ class Checker:
                 self.check(ev.returncode == 0 and ev.stdout == ck.stdout,
                            f"{name} {opts}: eval {ev.stdout!r} != check.py {ck.stdout!r} "
                            f"{ck.stderr}")
+            # data it cannot read: both name the file, both fail
+            bad = os.path.join(self.work, "data-bad")
+            os.makedirs(bad, exist_ok=True)
+            shutil.copy(os.path.join(self.digits, "t10k-labels-idx1-ubyte.gz"), bad)
+            with open(os.path.join(bad, "t10k-images-idx3-ubyte"), "wb") as f:
+                f.write(bytes([0, 0, 8, 3]) + struct.pack(">3I", 2000, 28, 28) + bytes(100))
+            for data in (os.path.join(self.work, "nowhere"), bad):
+                ev = run([cs, "eval", "--model", cnn, "--data", data])
+                ck = run([sys.executable, os.path.join(out, "check.py"), "--data", data],
+                         env=self.env)
+                self.check(ev.returncode == 1 and ck.returncode == 1 and ck.stdout == "" and
+                           ck.stderr.startswith("check.py: " + data),
+                           f"{name}: unreadable {data}: eval {ev.returncode} {ev.stderr!r}, "
+                           f"check.py {ck.returncode} {ck.stderr!r}")
         # weights.npz: a sound zip that numpy reads
         npz_path = os.path.join(out, "weights.npz")
         with zipfile.ZipFile(npz_path) as z:
