@@ -42,6 +42,8 @@
 
 #define CMD         "export"
 #define PATH_SIZE   4096
+#define STAGE_SIZE  (2 * PATH_SIZE + 32) /* the staging folder's path */
+#define STAGED_SIZE (STAGE_SIZE + 32)    /* a staged file's path */
 #define ERR_SIZE    1200
 #define CODE_SIZE   256
 #define NOTE_SIZE   320
@@ -521,7 +523,7 @@ static bool build_modules(PyModel *py, const Net *net, const char *source, char 
                      source, l->line, layer_kind_name(l->kind));
             return false;
         }
-        char name[8], spec[200];
+        char name[16], spec[200];
         snprintf(name, sizeof name, "L%02d", i);
         net_line(net->text, l->line, spec, sizeof spec);
         kind_exports[l->kind].module(py, l, name, spec);
@@ -647,9 +649,9 @@ static const char *const export_files[] = {"weights.npz", "model.py", "check.py"
 #define N_EXPORT_FILES 3
 
 typedef struct Staging {
-    char out[PATH_SIZE]; /* DIR, without trailing slashes */
-    char dir[PATH_SIZE]; /* the staging folder */
-    bool inside;         /* staged inside DIR (it holds files, or is ., .., or a link) */
+    char out[PATH_SIZE];  /* DIR, without trailing slashes */
+    char dir[STAGE_SIZE]; /* the staging folder */
+    bool inside;          /* staged inside DIR (it holds files, or is ., .., or a link) */
     bool made[N_EXPORT_FILES];
 } Staging;
 
@@ -753,7 +755,7 @@ static void staged_path(const Staging *st, int k, char *buf, size_t size)
 /* Removes whatever was staged, and the staging folder. */
 static void staging_discard(Staging *st)
 {
-    char path[PATH_SIZE + 32];
+    char path[STAGED_SIZE];
     for (int k = 0; k < N_EXPORT_FILES; k++) {
         staged_path(st, k, path, sizeof path);
         if (st->made[k])
@@ -773,7 +775,7 @@ static bool staging_commit(Staging *st, char *err, size_t err_size)
         }
         return true;
     }
-    char from[PATH_SIZE + 32], to[PATH_SIZE + 32];
+    char from[STAGED_SIZE], to[STAGED_SIZE];
     for (int k = 0; k < N_EXPORT_FILES; k++) {
         staged_path(st, k, from, sizeof from);
         snprintf(to, sizeof to, "%s/%s", st->out, export_files[k]);
@@ -790,7 +792,7 @@ static bool staging_commit(Staging *st, char *err, size_t err_size)
 /* Opens staged file k for writing text; NULL with the message in err. */
 static FILE *staged_open(Staging *st, int k, char *err, size_t err_size)
 {
-    char path[PATH_SIZE + 32];
+    char path[STAGED_SIZE];
     staged_path(st, k, path, sizeof path);
     st->made[k] = true;
     FILE *f = fopen(path, "w");
@@ -873,7 +875,7 @@ int cmd_export_run(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "%s\n", msg);
         goto done;
     }
-    char path[PATH_SIZE + 32];
+    char path[STAGED_SIZE];
     staged_path(st, 0, path, sizeof path);
     st->made[0] = true;
     bool ok = write_weights(net, path, msg, ERR_SIZE);
