@@ -21,6 +21,7 @@ static const CliEntry commands[] = {
     {"predict", cmd_predict, "predict --model F.cnn [--data DIR] [--json] IMAGE..."},
     {"dump", cmd_dump,
      "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
+    {"export", cmd_export, "export --model F.cnn --out DIR [--force]"},
     {"check", cmd_check, "check LESSON..."},
     {"bench", cmd_bench, "bench [--json]"},
 };

@@ -33,6 +33,13 @@ int cmd_check_run(int argc, char **argv, FILE *out, FILE *err);
 /* `convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR`:
  * one example's every output, gradient and parameter as .npy files (cmd_dump.c). */
 int cmd_dump(int argc, char **argv);
+/* `convscope export --model F.cnn --out DIR [--force]`: the model as DIR/model.py (a
+ * torch.nn.Module), DIR/weights.npz and DIR/check.py (its accuracy on the test digits in eval's
+ * format) (cmd_export.c). */
+int cmd_export(int argc, char **argv);
+int cmd_export_run(int argc, char **argv, FILE *out, FILE *err);
+/* True when export has a PyTorch form for layer kind (a LayerKind of engine/net.h). */
+bool cmd_export_supports(int kind);
 /* `convscope bench [--json]`: training images/s of the default net on the fast path (1 and 2
  * threads) and the reference ops, one-image inference latency, GFLOP/s, and the frame times
  * of cli_frame_bench() (cmd_bench.c). */

@@ -22,21 +22,17 @@ static bool fail(char *err, size_t err_size, const char *fmt, ...)
     return false;
 }
 
-bool npy_write(const char *path, const float *data, const long *shape, int ndim, char *err,
-               size_t err_size)
+size_t npy_header(unsigned char *buf, const long *shape, int ndim)
 {
-    char header[512];
-    long elems = 1;
-    int len =
-        snprintf(header, sizeof header, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
-    for (int i = 0; i < ndim; i++) {
-        len += snprintf(header + len, sizeof header - (size_t)len, i ? " %ld," : "%ld,", shape[i]);
-        elems *= shape[i];
-    }
+    char *header = (char *)buf + 10; /* after magic (6), version (2) and length (2) */
+    size_t size = NPY_HEADER_MAX - 10;
+    int len = snprintf(header, size, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    for (int i = 0; i < ndim; i++)
+        len += snprintf(header + len, size - (size_t)len, i ? " %ld," : "%ld,", shape[i]);
     /* a 1-tuple keeps its comma, "(5,)"; longer tuples drop the last one, as NumPy writes */
     if (ndim > 1)
         len--;
-    len += snprintf(header + len, sizeof header - (size_t)len, "), }");
+    len += snprintf(header + len, size - (size_t)len, "), }");
     /* as NumPy: room for the first axis to grow to 21 digits, then spaces so that magic (6) +
      * version (2) + length (2) + header is a multiple of 64 */
     if (ndim > 0) {
@@ -48,32 +44,41 @@ bool npy_write(const char *path, const float *data, const long *shape, int ndim,
     while ((10 + len + 1) % 64 != 0)
         header[len++] = ' ';
     header[len++] = '\n';
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return fail(err, err_size, "%s: cannot create: %s", path, strerror(errno));
-    unsigned char pre[10] = {0x93,
-                             'N',
-                             'U',
-                             'M',
-                             'P',
-                             'Y',
-                             1,
-                             0,
-                             (unsigned char)(len & 0xff),
-                             (unsigned char)(len >> 8)};
-    bool ok = fwrite(pre, 1, 10, f) == 10 && fwrite(header, 1, (size_t)len, f) == (size_t)len;
-    /* little-endian float32, whatever the host's byte order */
-    unsigned char buf[4096];
-    size_t fill = 0;
-    for (long i = 0; ok && i < elems; i++) {
+    static const unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    memcpy(buf, magic, sizeof magic);
+    buf[8] = (unsigned char)(len & 0xff);
+    buf[9] = (unsigned char)(len >> 8);
+    return 10 + (size_t)len;
+}
+
+void npy_pack_f32(unsigned char *out, const float *data, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
         uint32_t u;
         memcpy(&u, &data[i], 4);
         for (int b = 0; b < 4; b++)
-            buf[fill++] = (unsigned char)(u >> (8 * b));
-        if (fill == sizeof buf || i == elems - 1) {
-            ok = fwrite(buf, 1, fill, f) == fill;
-            fill = 0;
-        }
+            out[4 * i + (size_t)b] = (unsigned char)(u >> (8 * b));
+    }
+}
+
+bool npy_write(const char *path, const float *data, const long *shape, int ndim, char *err,
+               size_t err_size)
+{
+    unsigned char header[NPY_HEADER_MAX];
+    size_t len = npy_header(header, shape, ndim);
+    long elems = 1;
+    for (int i = 0; i < ndim; i++)
+        elems *= shape[i];
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return fail(err, err_size, "%s: cannot create: %s", path, strerror(errno));
+    bool ok = fwrite(header, 1, len, f) == len;
+    /* little-endian float32, whatever the host's byte order, 1024 floats at a time */
+    unsigned char buf[4096];
+    for (long i = 0; ok && i < elems; i += 1024) {
+        size_t n = elems - i < 1024 ? (size_t)(elems - i) : 1024;
+        npy_pack_f32(buf, data + i, n);
+        ok = fwrite(buf, 1, 4 * n, f) == 4 * n;
     }
     if (fclose(f) != 0)
         ok = false;
