@@ -98,8 +98,8 @@ static int cmp_lesson(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
-/* Lists the lessons/ folder's .lesson files (sorted); the title is the file's `title ...` line when it has one,
- * else the file name. */
+/* Lists the lessons/ folder's .lesson files (sorted); the title is the file's `title ...` line when
+ * it has one, else the file name. */
 static void scan_lessons(App *app)
 {
     char dir[256];
@@ -223,6 +223,47 @@ void app_go_home(App *app)
 void *app_lab_state(const App *app)
 {
     return app->screen >= 0 ? app->lab_state[app->screen] : NULL;
+}
+
+/* ==== the lesson shell (lesson_host.h) ======================================================== */
+
+/* The shell's show_lab: lab index afresh, its state re-created with the lab's defaults; a
+ * failure is in the banner (app_open_lab), so it is the reason. */
+static void *shell_show_lab(App *app, int index, char *err, size_t n)
+{
+    const LabDef *lab = lab_get(index);
+    if (app->lab_state[index]) {
+        lab->destroy(app->lab_state[index]);
+        app->lab_state[index] = NULL;
+    }
+    app_open_lab(app, index);
+    if (!app->lab_state[index])
+        snprintf(err, n, "%s", app->banner);
+    return app->lab_state[index];
+}
+
+LessonShell app_lesson_shell(App *app)
+{
+    return (LessonShell){
+        .app = app,
+        .lesson = &app->lesson,
+        .screen = app->screen,
+        .help_open = &app->help_open,
+        .th = &app->th,
+        .ui = &app->ui,
+        .stage = &app->lay.stage,
+        .window = app->lay.window,
+        .scale = app->lay.scale,
+        .show_lab = shell_show_lab,
+        .error = app_error,
+    };
+}
+
+const struct LessonPlayer *app_lesson_player(const App *app, int *screen)
+{
+    if (screen)
+        *screen = app->screen;
+    return app->lesson;
 }
 
 static Timeline *current_timeline(App *app)
@@ -483,7 +524,7 @@ static void draw_panel(Render *r, const Theme *th, Rect rc)
 }
 
 /* Tab labels in three widths: "1 Convolution", "1 Conv", "1". */
-static const char *const short_titles[LAB_COUNT] = {"Conv", "Pool", "Chan", "Net",
+static const char *const short_titles[LAB_COUNT] = {"Conv",  "Pool", "Chan",   "Net",
                                                     "Train", "Back", "Matrix", "Act"};
 
 static void draw_top_bar(App *app, Render *r)
@@ -536,15 +577,16 @@ static void draw_top_bar(App *app, Render *r)
         bool sel = app->screen == i;
         if (res.hovered && !sel)
             render_rect(r, rect_inset(tr, 2), th->control_hot);
-        Color c = sel ? th->text : (lab_is_built(lab_get(i)) ? th->text_dim
-                                                              : color_mix(th->text_dim, th->panel,
-                                                                          0.35f));
+        Color c = sel ? th->text
+                      : (lab_is_built(lab_get(i)) ? th->text_dim
+                                                  : color_mix(th->text_dim, th->panel, 0.35f));
         render_text_in(r, sel ? FONT_SANS_BOLD : FONT_SANS, size, labels[i], tr,
                        ALIGN_CENTER | ALIGN_MIDDLE, c);
         if (sel)
-            render_rect(r, (Rect){tr.x + pad / 2, tr.y + tr.h - theme_px(th, 3), tr.w - pad,
-                                  theme_px(th, 3)},
-                        th->accent);
+            render_rect(
+                r,
+                (Rect){tr.x + pad / 2, tr.y + tr.h - theme_px(th, 3), tr.w - pad, theme_px(th, 3)},
+                th->accent);
         if (res.hovered)
             ui_tooltip(ui, lab_get(i)->blurb);
     }
@@ -569,8 +611,8 @@ static bool draw_card(App *app, Render *r, Rect rc, UiId id, const char *key, co
     int badge = theme_px(th, 26);
     Rect b = {rc.x + pad, rc.y + pad, badge, badge};
     render_round_rect(r, b, theme_px(th, 6), dim ? th->border : th->accent);
-    render_text_in(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), key, b,
-                   ALIGN_CENTER | ALIGN_MIDDLE, dim ? th->text : color_text_on(th->accent));
+    render_text_in(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), key, b, ALIGN_CENTER | ALIGN_MIDDLE,
+                   dim ? th->text : color_text_on(th->accent));
     Rect tr = {b.x + badge + theme_px(th, 10), b.y, rc.w - badge - 2 * pad - theme_px(th, 10),
                badge};
     if (dim) {
@@ -620,8 +662,7 @@ static LessonList lesson_list_try(App *app, Render *r, int w, int cols, bool com
     ll.lines = 1;
     for (int i = 0; i < app->n_lessons; i++) {
         int tw = 0;
-        render_text_size(r, FONT_SANS, theme_px(th, THEME_SMALL), app->lesson_title[i], &tw,
-                         NULL);
+        render_text_size(r, FONT_SANS, theme_px(th, THEME_SMALL), app->lesson_title[i], &tw, NULL);
         if (tw > ll.lw - 2 * ll.pad)
             ll.lines = 2;
     }
@@ -695,9 +736,9 @@ static void draw_home(App *app, Render *r)
      * more (narrower) columns, and at the last the blurbs are cut to the lines that fit */
     /* at least two compact lesson rows (the rest scroll), or the "no lessons" line */
     int few = app->n_lessons < 2 ? app->n_lessons : 2;
-    int lessons_min = head_h + (app->n_lessons > 0
-                                    ? few * (body_lh + theme_px(th, 10) + theme_px(th, 4))
-                                    : body_lh);
+    int lessons_min =
+        head_h +
+        (app->n_lessons > 0 ? few * (body_lh + theme_px(th, 10) + theme_px(th, 4)) : body_lh);
     int card_w = 0, card_h = 0, rows = 0, labs_h = 0;
     for (int try_cols = cols; try_cols <= 4; try_cols++) {
         int cw = (area.w - (try_cols - 1) * gap) / try_cols;
@@ -739,8 +780,8 @@ static void draw_home(App *app, Render *r)
         y += hero_h;
     }
     if (show_tag) {
-        render_text(r, FONT_SANS, tag, "See every number a convolutional network computes.",
-                    area.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+        render_text(r, FONT_SANS, tag, "See every number a convolutional network computes.", area.x,
+                    y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
         y += tag_h;
     } else if (show_hero) {
         y += u;
@@ -750,7 +791,8 @@ static void draw_home(App *app, Render *r)
     char fit[512];
     if (show_hint) {
         render_text_fit(r, FONT_SANS, hint_size,
-                        "1\xE2\x80\x93" "8 open a lab  \xC2\xB7  \xE2\x86\x91\xE2\x86\x93 Enter "
+                        "1\xE2\x80\x93"
+                        "8 open a lab  \xC2\xB7  \xE2\x86\x91\xE2\x86\x93 Enter "
                         "choose  \xC2\xB7  H help  \xC2\xB7  T theme  \xC2\xB7  Ctrl+= / "
                         "Ctrl+\xE2\x88\x92 size  \xC2\xB7  F fullscreen  \xC2\xB7  Ctrl+S save "
                         "PNG  \xC2\xB7  Ctrl+Q quit",
@@ -822,8 +864,8 @@ static void draw_home(App *app, Render *r)
         int tw = 0;
         render_text_size(r, FONT_SANS, body_px, app->lesson_title[i], &tw, NULL);
         if (ll.lines == 1 || tw <= tr.w) {
-            render_text_line(r, FONT_SANS, body_px, theme_px(th, THEME_SMALL),
-                             app->lesson_title[i], tr, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+            render_text_line(r, FONT_SANS, body_px, theme_px(th, THEME_SMALL), app->lesson_title[i],
+                             tr, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
         } else {
             int lh = render_line_height(r, FONT_SANS, body_px);
             int th_h = render_text_wrap(r, FONT_SANS, body_px, app->lesson_title[i],
@@ -861,9 +903,10 @@ static void draw_lab(App *app, Render *r, bool headless)
     void *st = app->lab_state[app->screen];
     draw_panel(r, th, L->controls_panel);
     draw_panel(r, th, L->strip);
-    LabContext ctx = {r,           th,         &app->ui,   L->controls, L->stage,
-                      L->strip,    L->timeline, L->equation, app->show_values, headless,
-                      app->time,   report_to_banner, app};
+    LabContext ctx = {
+        r,           th,          &app->ui,         L->controls, L->stage,  L->strip,
+        L->timeline, L->equation, app->show_values, headless,    app->time, report_to_banner,
+        app};
     if (st) {
         render_clip_push(r, L->window);
         lab->draw(st, &ctx);
@@ -892,8 +935,8 @@ static void draw_banner(App *app, Render *r)
     const AppLayout *L = &app->lay;
     int u = theme_px(th, 8);
     int h = theme_px(th, 40);
-    Rect b = L->banner.h > 0 ? L->banner
-                             : (Rect){L->body.x + u, L->body.y + u, L->body.w - 2 * u, h};
+    Rect b =
+        L->banner.h > 0 ? L->banner : (Rect){L->body.x + u, L->body.y + u, L->body.w - 2 * u, h};
     render_round_rect(r, b, theme_px(th, 6), th->error);
     Color ink = color_text_on(th->error);
     Rect close = {b.x + b.w - h, b.y, h, h};
@@ -921,8 +964,8 @@ static void draw_banner(App *app, Render *r)
          * size in the same band, cut only after the second */
         int small = theme_px(th, THEME_SMALL);
         int lh = render_line_height(r, FONT_SANS, small);
-        int need = render_text_wrap(r, FONT_SANS, small, text, (Rect){tr.x, 0, tr.w, 0}, ink,
-                                    false);
+        int need =
+            render_text_wrap(r, FONT_SANS, small, text, (Rect){tr.x, 0, tr.w, 0}, ink, false);
         int used = need < 2 * lh ? need : 2 * lh;
         render_text_wrap(r, FONT_SANS, small, text,
                          (Rect){tr.x, tr.y + (tr.h - used) / 2, tr.w, 2 * lh}, ink, true);
@@ -951,8 +994,8 @@ static void draw_toast(App *app, Render *r)
     char fit[512];
     render_text_fit(r, FONT_SANS, size, app->toast, L->window.w - 8 * pad, fit, sizeof fit);
     render_text_size(r, FONT_SANS, size, fit, &w, &h);
-    Rect box = {L->window.w - w - 2 * pad - 2 * pad, L->strip.y - h - 2 * pad - pad,
-                w + 2 * pad, h + 2 * pad};
+    Rect box = {L->window.w - w - 2 * pad - 2 * pad, L->strip.y - h - 2 * pad - pad, w + 2 * pad,
+                h + 2 * pad};
     render_round_rect(r, rect_inset(box, -1), theme_px(th, 6), th->accent);
     render_round_rect(r, box, theme_px(th, 6), th->panel);
     render_text(r, FONT_SANS, size, fit, box.x + pad, box.y + pad, ALIGN_LEFT | ALIGN_TOP,
