@@ -1,8 +1,9 @@
 /* lesson_host.c - lessons in the application: scenes applied to the real labs, the sidebar, and
  * the dry-run host of `convscope check`. The app is reached only through its LessonShell.
- * Depends on: labs/lab.h, lesson, engine/assets.h, ui, viz. */
+ * Depends on: app/rich_text.h (the narration), labs/lab.h, lesson, engine/assets.h, ui, viz. */
 #include "app/lesson_host.h"
 
+#include "app/rich_text.h"
 #include "engine/assets.h"
 #include "labs/lab.h"
 #include "viz/colormap.h"
@@ -340,121 +341,6 @@ bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
     return false;
 }
 
-/* ---- narration: word-wrapped runs of plain, *emphasis* and `mono` text ---------------------- */
-
-#define MAX_RUNS 128
-
-typedef struct Runs {
-    int n;
-    LessonSpanStyle style[MAX_RUNS];
-    const char *s[MAX_RUNS];
-    size_t len[MAX_RUNS];
-} Runs;
-
-static void add_run(void *user, LessonSpanStyle style, const char *s, size_t n)
-{
-    Runs *r = user;
-    if (r->n < MAX_RUNS) {
-        r->style[r->n] = style;
-        r->s[r->n] = s;
-        r->len[r->n] = n;
-        r->n++;
-    }
-}
-
-typedef struct RichStyle {
-    int size;
-    Color text, emph, mono;
-} RichStyle;
-
-static FontFace face_of(LessonSpanStyle s)
-{
-    return s == LESSON_SPAN_EMPH ? FONT_SANS_BOLD : s == LESSON_SPAN_MONO ? FONT_MONO : FONT_SANS;
-}
-
-/* Lays out text (paragraphs split by '\n') in width rc.w from rc.y - scroll, drawing when draw;
- * returns the height it takes. Words never split; a word wider than the line sits alone. */
-static int rich_text(Render *r, const RichStyle *rs, const char *text, Rect rc, int scroll,
-                     bool draw)
-{
-    int lh = render_line_height(r, FONT_SANS, rs->size);
-    int para_gap = lh / 2;
-    int y = rc.y - scroll;
-    const char *p = text;
-    while (*p) {
-        size_t plen = strcspn(p, "\n");
-        Runs runs;
-        runs.n = 0;
-        lesson_text_spans(p, plen, add_run, &runs);
-        int x = rc.x;
-        bool line_empty = true;
-        for (int k = 0; k < runs.n; k++) {
-            FontFace face = face_of(runs.style[k]);
-            Color c = runs.style[k] == LESSON_SPAN_EMPH   ? rs->emph
-                      : runs.style[k] == LESSON_SPAN_MONO ? rs->mono
-                                                          : rs->text;
-            int space_w = 0;
-            render_text_size(r, face, rs->size, " ", &space_w, NULL);
-            const char *s = runs.s[k];
-            size_t left = runs.len[k];
-            while (left > 0) {
-                /* one word and whether a space preceded it */
-                bool space = false;
-                while (left > 0 && *s == ' ') {
-                    s++;
-                    left--;
-                    space = true;
-                }
-                if (left == 0) {
-                    if (space)
-                        x += space_w;
-                    break;
-                }
-                size_t wl = 0;
-                while (wl < left && s[wl] != ' ')
-                    wl++;
-                /* an equation in `...` stays on one line when it fits one */
-                if (runs.style[k] == LESSON_SPAN_MONO && wl < left) {
-                    char all[256];
-                    size_t al = left < sizeof all - 1 ? left : sizeof all - 1;
-                    memcpy(all, s, al);
-                    all[al] = '\0';
-                    int aw = 0;
-                    render_text_size(r, face, rs->size, all, &aw, NULL);
-                    if (aw <= rc.w && al == left)
-                        wl = left;
-                }
-                char word[256];
-                size_t cl = wl < sizeof word - 1 ? wl : sizeof word - 1;
-                memcpy(word, s, cl);
-                word[cl] = '\0';
-                int ww = 0;
-                render_text_size(r, face, rs->size, word, &ww, NULL);
-                int gap = space && !line_empty ? space_w : 0;
-                if (!line_empty && x + gap + ww > rc.x + rc.w) {
-                    y += lh;
-                    x = rc.x;
-                    gap = 0;
-                }
-                x += gap;
-                if (draw && y + lh > rc.y && y < rc.y + rc.h)
-                    render_text(r, face, rs->size, word, x, y, ALIGN_LEFT | ALIGN_TOP, c);
-                x += ww;
-                line_empty = false;
-                s += wl;
-                left -= wl;
-            }
-        }
-        y += lh;
-        p += plen;
-        if (*p == '\n') {
-            p++;
-            y += para_gap;
-        }
-    }
-    return y - (rc.y - scroll);
-}
-
 /* ---- the sidebar -------------------------------------------------------------------------- */
 
 /* The question box's height for step st at width w (measured with the same calls that draw). */
@@ -606,7 +492,7 @@ static void draw_scrolled(const LessonShell *sh, Render *r, LessonPlayer *p, con
     }
     p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
     render_clip_push(r, region);
-    rich_text(r, rs, st->text, region, p->scroll, true);
+    rich_text_layout(r, rs, st->text, region, p->scroll, true);
     Rect q = {region.x, region.y - p->scroll + full + u, region.w, qh};
     /* the question's buttons and field see the mouse only where they show */
     UiInput saved = ui->in;
@@ -716,7 +602,7 @@ static void draw_body(const LessonShell *sh, Render *r, LessonPlayer *p, const L
     rs.emph = th->text;
     rs.mono = color_mix(th->text, th->hover, 0.35f);
     int text_lh = render_line_height(r, FONT_SANS, rs.size);
-    int full = rich_text(r, &rs, st->text, (Rect){in.x, 0, in.w, 0}, 0, false);
+    int full = rich_text_layout(r, &rs, st->text, (Rect){in.x, 0, in.w, 0}, 0, false);
     int least = full < 3 * text_lh ? full : 3 * text_lh;
     bool together = asks && qh + u + least > region.h;
     if (region.h > 0 && together)
@@ -732,7 +618,7 @@ static void draw_body(const LessonShell *sh, Render *r, LessonPlayer *p, const L
             }
             p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
             render_clip_push(r, text);
-            rich_text(r, &rs, st->text, text, p->scroll, true);
+            rich_text_layout(r, &rs, st->text, text, p->scroll, true);
             render_clip_pop(r);
             if (max_scroll > 0)
                 scroll_bar(r, th, text, full, p->scroll);
