@@ -1,8 +1,10 @@
 /* app.h - the application state and one frame of it: top bar with the lab tabs, home screen,
  * the current lab in its frame (control column, stage, bottom strip with the timeline), error
  * banner, toast, help overlay; and the key bindings. The same app_frame draws the window, the
- * headless `convscope render` and the frame bench.
- * Depends on: app/lab.h, ui, viz. Knows nothing of SDL windows (window.c does). */
+ * headless `convscope render` and the frame bench. Implemented by app.c (the state),
+ * app_layout.c (the layout), app_frame.c (the frame), app_home.c (the home screen) and
+ * app_keys.c (the keys).
+ * Depends on: labs/lab.h, ui, viz. Knows nothing of SDL windows (window.c does). */
 #ifndef CONVSCOPE_APP_H
 #define CONVSCOPE_APP_H
 
@@ -13,22 +15,22 @@
 #include "viz/render.h"
 #include "viz/theme.h"
 
-#define APP_HOME (-1)
+#define APP_HOME        (-1)
 #define APP_MAX_LESSONS 64
 
 /* The frame's regions in pixels (pure layout, see app_layout). */
 typedef struct AppLayout {
-    float scale;       /* effective UI scale: requested × pixel ratio, capped to fit the window */
+    float scale; /* effective UI scale: requested × pixel ratio, capped to fit the window */
     Rect window;
-    Rect top;          /* top bar */
-    Rect brand;        /* "convscope" in the top bar */
-    Rect tabs;         /* the 1-8 tabs */
-    Rect lessons;      /* the Lessons button */
-    Rect body;         /* everything below the top bar */
+    Rect top;                      /* top bar */
+    Rect brand;                    /* "convscope" in the top bar */
+    Rect tabs;                     /* the 1-8 tabs */
+    Rect lessons;                  /* the Lessons button */
+    Rect body;                     /* everything below the top bar */
     Rect controls_panel, controls; /* the left column and its inner area */
     Rect stage;
     Rect strip, timeline, equation; /* bottom strip, its timeline part, its equation part */
-    Rect banner;       /* the error banner's band under the top bar (h 0 when none shows) */
+    Rect banner; /* the error banner's band under the top bar (h 0 when none shows) */
 } AppLayout;
 
 /* Window actions the app asks of its host (window.c), cleared by the host. */
@@ -47,17 +49,17 @@ typedef struct App {
     bool help_open;
     bool show_values;
     char banner[1024];
-    int banner_extra;  /* further errors since the banner appeared */
+    int banner_extra; /* further errors since the banner appeared */
     char toast[512];
     double toast_until;
     double time;
-    int home_sel;      /* keyboard selection on home: labs 0..7 then lessons */
+    int home_sel; /* keyboard selection on home: labs 0..7 then lessons */
     char lesson_path[APP_MAX_LESSONS][512];
     char lesson_title[APP_MAX_LESSONS][128];
     int n_lessons;
     struct LessonPlayer *lesson; /* the open lesson and its sidebar (lesson_host.h), or NULL */
     AppRequests req;
-    AppLayout lay;     /* last frame's layout */
+    AppLayout lay; /* last frame's layout */
 } App;
 
 /* A new app on the home screen with the given theme and requested scale; scans lessons/. */
@@ -78,6 +80,8 @@ bool app_open_lab(App *app, int index);
 void app_go_home(App *app);
 /* The current lab's state, or NULL (home, not built, or failed). */
 void *app_lab_state(const App *app);
+/* The current lab's timeline, or NULL (home, no state, or a lab without steps). */
+Timeline *app_timeline(const App *app);
 
 /* Shows message in the error banner (the app keeps running). */
 void app_error(App *app, const char *message);

@@ -1,8 +1,11 @@
 /* lesson_host.c - lessons in the application: scenes applied to the real labs, the sidebar, and
- * the dry-run host of `convscope check`. */
+ * the dry-run host of `convscope check`. The app is reached only through its LessonShell.
+ * Depends on: app/rich_text.h (the narration), labs/lab.h, lesson, engine/assets.h, ui, viz. */
 #include "app/lesson_host.h"
 
+#include "app/rich_text.h"
 #include "engine/assets.h"
+#include "labs/lab.h"
 #include "viz/colormap.h"
 
 #include <SDL_keycode.h>
@@ -11,20 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ==== scenes into labs ========================================================================= */
+/* ==== scenes into labs =========================================================================
+ */
 
 /* Where a scene goes: the app's own lab states (the window, render) or private ones (check). */
 typedef struct SceneTarget {
-    App *app;                   /* NULL for the checker */
-    void *own[LAB_COUNT];       /* the checker's states */
-    int lab;                    /* the scene's lab index, -1 before begin_scene */
-    long step;                  /* timeline position asked by `set step`, -1 none */
+    App *app;             /* NULL for the checker */
+    void *own[LAB_COUNT]; /* the checker's states */
+    int lab;              /* the scene's lab index, -1 before begin_scene */
+    void *state;          /* that lab's state from begin_scene on */
+    long step;            /* timeline position asked by `set step`, -1 none */
 } SceneTarget;
-
-static void **target_states(SceneTarget *t)
-{
-    return t->app ? t->app->lab_state : t->own;
-}
 
 static void list_labs(char *out, size_t n, bool built_only)
 {
@@ -48,6 +48,7 @@ static bool scene_begin(void *user, const char *name, char *err, size_t n)
     int idx = -1;
     const LabDef *lab = lab_find(name, &idx);
     t->lab = -1;
+    t->state = NULL;
     t->step = -1;
     if (!lab) {
         list_labs(names, sizeof names, false);
@@ -59,21 +60,21 @@ static bool scene_begin(void *user, const char *name, char *err, size_t n)
         snprintf(err, n, "the %s lab is not built yet (built: %s)", lab->name, names);
         return false;
     }
-    void **states = target_states(t);
     /* every scene starts from the lab's defaults, so a step always shows the same numbers */
-    if (states[idx]) {
-        lab->destroy(states[idx]);
-        states[idx] = NULL;
-    }
-    char cerr[512] = "";
+    char cerr[1024] = "";
     if (t->app) {
-        app_open_lab(t->app, idx);
+        t->state = app_lesson_shell(t->app).show_lab(t->app, idx, cerr, sizeof cerr);
     } else {
-        states[idx] = lab->create(cerr, sizeof cerr);
+        if (t->own[idx]) {
+            lab->destroy(t->own[idx]);
+            t->own[idx] = NULL;
+        }
+        t->own[idx] = lab->create(cerr, sizeof cerr);
+        t->state = t->own[idx];
     }
-    if (!states[idx]) {
+    if (!t->state) {
         snprintf(err, n, "the %s lab could not start: %s", lab->name,
-                 cerr[0] ? cerr : (t->app ? t->app->banner : "no reason given"));
+                 cerr[0] ? cerr : "no reason given");
         return false;
     }
     t->lab = idx;
@@ -84,7 +85,7 @@ static bool scene_set(void *user, const char *key, const char *value, char *err,
 {
     SceneTarget *t = user;
     const LabDef *lab = lab_get(t->lab);
-    void *st = target_states(t)[t->lab];
+    void *st = t->state;
     if (strcmp(key, "step") == 0) {
         /* the timeline position: applied once every other setting is in (lab.h) */
         char *end = NULL;
@@ -115,7 +116,7 @@ static bool scene_end(void *user, char *err, size_t n)
     if (t->step < 0)
         return true;
     const LabDef *lab = lab_get(t->lab);
-    void *st = target_states(t)[t->lab];
+    void *st = t->state;
     Timeline *tl = lab->timeline ? lab->timeline(st) : NULL;
     if (!tl) {
         snprintf(err, n, "set step %ld: the %s lab has no timeline", t->step, lab->name);
@@ -141,7 +142,7 @@ static const char *find_assets_dir(void)
 
 /* ==== the checker ============================================================================ */
 
-static SceneTarget checker_target = {.lab = -1, .step = -1};
+static SceneTarget checker_target = {.lab = -1, .state = NULL, .step = -1};
 static LessonHost checker_host;
 static bool checker_atexit;
 
@@ -161,35 +162,37 @@ const LessonHost *lesson_host_checker(void)
         checker_atexit = true;
         atexit(lesson_host_checker_release);
     }
-    checker_host = (LessonHost){&checker_target, scene_begin, scene_set, scene_end,
-                                find_assets_dir()};
+    checker_host =
+        (LessonHost){&checker_target, scene_begin, scene_set, scene_end, find_assets_dir()};
     return &checker_host;
 }
 
-/* ==== the player =============================================================================== */
+/* ==== the player ===============================================================================
+ */
 
 typedef struct LessonPlayer {
     Lesson *ls;
     LessonRun run;
     SceneTarget target;
     LessonHost host;
-    Rect side;        /* the sidebar this frame */
-    char answer[32];  /* the numeric answer field's text ("" until typed: no made-up 0) */
-    bool keys;        /* the sidebar has the keyboard: A-F pick, Enter checks, Esc leaves */
-    bool focus_answer; /* give the answer field the keyboard on the next frame */
-    int scroll;       /* narration scrolled by this many pixels */
-    int shown_step;   /* the step the scroll belongs to */
+    Rect side;          /* the sidebar this frame */
+    char answer[32];    /* the numeric answer field's text ("" until typed: no made-up 0) */
+    bool keys;          /* the sidebar has the keyboard: A-F pick, Enter checks, Esc leaves */
+    bool focus_answer;  /* give the answer field the keyboard on the next frame */
+    int scroll;         /* narration scrolled by this many pixels */
+    int shown_step;     /* the step the scroll belongs to */
     bool show_question; /* scroll the question into view on the next frame (Tab) */
 } LessonPlayer;
 
 void lesson_host_close(App *app)
 {
-    LessonPlayer *p = app->lesson;
+    LessonShell sh = app_lesson_shell(app);
+    LessonPlayer *p = *sh.lesson;
     if (!p)
         return;
     lesson_free(p->ls);
     free(p);
-    app->lesson = NULL;
+    *sh.lesson = NULL;
 }
 
 bool lesson_host_open(App *app, const char *path, int step, char *err, size_t err_size)
@@ -211,22 +214,24 @@ bool lesson_host_open(App *app, const char *path, int step, char *err, size_t er
     }
     lesson_host_close(app);
     p->ls = ls;
-    p->target = (SceneTarget){app, {NULL}, -1, -1};
+    p->target = (SceneTarget){app, {NULL}, -1, NULL, -1};
     p->host = (LessonHost){&p->target, scene_begin, scene_set, scene_end, find_assets_dir()};
     p->shown_step = -1;
-    app->lesson = p;
-    app->help_open = false;
+    LessonShell sh = app_lesson_shell(app);
+    *sh.lesson = p;
+    *sh.help_open = false;
     return lesson_run_start(&p->run, ls, step - 1, &p->host, err, err_size);
 }
 
 bool lesson_host_go(App *app, int step)
 {
-    LessonPlayer *p = app->lesson;
+    LessonShell sh = app_lesson_shell(app);
+    LessonPlayer *p = *sh.lesson;
     if (!p || step < 1 || step > p->ls->n_steps)
         return false;
     char err[1000] = "";
     if (!lesson_run_go(&p->run, step - 1, &p->host, err, sizeof err) && err[0])
-        app_error(app, err);
+        sh.error(app, err);
     p->answer[0] = '\0';
     /* keyboard answering carries on into the next question */
     p->focus_answer = p->keys && lesson_run_current(&p->run)->ask == LESSON_ASK_NUMBER;
@@ -235,59 +240,63 @@ bool lesson_host_go(App *app, int step)
 
 int lesson_host_step(const App *app)
 {
-    const LessonPlayer *p = app->lesson;
+    const LessonPlayer *p = app_lesson_player(app, NULL);
     return p ? p->run.step + 1 : 0;
 }
 
 bool lesson_host_has_keys(const App *app)
 {
-    const LessonPlayer *p = app->lesson;
-    return p && app->screen >= 0 && p->keys;
+    int screen = -1;
+    const LessonPlayer *p = app_lesson_player(app, &screen);
+    return p && screen >= 0 && p->keys;
 }
 
 LessonVerdict lesson_host_verdict(const App *app)
 {
-    const LessonPlayer *p = app->lesson;
+    const LessonPlayer *p = app_lesson_player(app, NULL);
     return p ? p->run.verdict[p->run.step] : LESSON_UNANSWERED;
 }
 
 const char *lesson_host_answer(const App *app)
 {
-    const LessonPlayer *p = app->lesson;
+    const LessonPlayer *p = app_lesson_player(app, NULL);
     return p ? p->answer : "";
 }
 
 Rect lesson_host_sidebar(const App *app)
 {
-    const LessonPlayer *p = app->lesson;
-    return p && app->screen >= 0 ? p->side : (Rect){0, 0, 0, 0};
+    int screen = -1;
+    const LessonPlayer *p = app_lesson_player(app, &screen);
+    return p && screen >= 0 ? p->side : (Rect){0, 0, 0, 0};
 }
 
 void lesson_host_layout(App *app)
 {
-    LessonPlayer *p = app->lesson;
+    LessonShell sh = app_lesson_shell(app);
+    LessonPlayer *p = *sh.lesson;
     if (!p)
         return;
     p->side = (Rect){0, 0, 0, 0};
-    if (app->screen < 0)
+    if (sh.screen < 0)
         return;
-    AppLayout *L = &app->lay;
+    Rect *stage = sh.stage;
     Theme th = theme_make(THEME_DARK, 1.0f);
-    th.scale = L->scale;
+    th.scale = sh.scale;
     int u = theme_px(&th, 8);
     int w = theme_px(&th, 360);
-    if (w > L->window.w * 34 / 100)
-        w = L->window.w * 34 / 100;
+    if (w > sh.window.w * 34 / 100)
+        w = sh.window.w * 34 / 100;
     /* the sidebar takes the stage's right part, from the top of the body to the strip */
-    L->stage.w -= w + u;
-    p->side = (Rect){L->stage.x + L->stage.w + u, L->stage.y, w, L->stage.h};
+    stage->w -= w + u;
+    p->side = (Rect){stage->x + stage->w + u, stage->y, w, stage->h};
 }
 
 bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
 {
     (void)shift;
-    LessonPlayer *p = app->lesson;
-    if (!p || app->screen < 0 || ctrl)
+    LessonShell sh = app_lesson_shell(app);
+    LessonPlayer *p = *sh.lesson;
+    if (!p || sh.screen < 0 || ctrl)
         return false;
     const LessonStep *st = lesson_run_current(&p->run);
     /* at either end the key is still the lesson's: it does nothing rather than reach the lab */
@@ -300,7 +309,7 @@ bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
         return true;
     }
     /* the help overlay is modal: its Esc and H are the app's */
-    if (app->help_open)
+    if (*sh.help_open)
         return false;
     /* Tab hands the keyboard to the sidebar and back; a number question's field takes it */
     if (key == SDLK_TAB) {
@@ -332,133 +341,18 @@ bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
     return false;
 }
 
-/* ---- narration: word-wrapped runs of plain, *emphasis* and `mono` text ---------------------- */
-
-#define MAX_RUNS 128
-
-typedef struct Runs {
-    int n;
-    LessonSpanStyle style[MAX_RUNS];
-    const char *s[MAX_RUNS];
-    size_t len[MAX_RUNS];
-} Runs;
-
-static void add_run(void *user, LessonSpanStyle style, const char *s, size_t n)
-{
-    Runs *r = user;
-    if (r->n < MAX_RUNS) {
-        r->style[r->n] = style;
-        r->s[r->n] = s;
-        r->len[r->n] = n;
-        r->n++;
-    }
-}
-
-typedef struct RichStyle {
-    int size;
-    Color text, emph, mono;
-} RichStyle;
-
-static FontFace face_of(LessonSpanStyle s)
-{
-    return s == LESSON_SPAN_EMPH ? FONT_SANS_BOLD : s == LESSON_SPAN_MONO ? FONT_MONO : FONT_SANS;
-}
-
-/* Lays out text (paragraphs split by '\n') in width rc.w from rc.y - scroll, drawing when draw;
- * returns the height it takes. Words never split; a word wider than the line sits alone. */
-static int rich_text(Render *r, const RichStyle *rs, const char *text, Rect rc, int scroll,
-                     bool draw)
-{
-    int lh = render_line_height(r, FONT_SANS, rs->size);
-    int para_gap = lh / 2;
-    int y = rc.y - scroll;
-    const char *p = text;
-    while (*p) {
-        size_t plen = strcspn(p, "\n");
-        Runs runs;
-        runs.n = 0;
-        lesson_text_spans(p, plen, add_run, &runs);
-        int x = rc.x;
-        bool line_empty = true;
-        for (int k = 0; k < runs.n; k++) {
-            FontFace face = face_of(runs.style[k]);
-            Color c = runs.style[k] == LESSON_SPAN_EMPH   ? rs->emph
-                      : runs.style[k] == LESSON_SPAN_MONO ? rs->mono
-                                                          : rs->text;
-            int space_w = 0;
-            render_text_size(r, face, rs->size, " ", &space_w, NULL);
-            const char *s = runs.s[k];
-            size_t left = runs.len[k];
-            while (left > 0) {
-                /* one word and whether a space preceded it */
-                bool space = false;
-                while (left > 0 && *s == ' ') {
-                    s++;
-                    left--;
-                    space = true;
-                }
-                if (left == 0) {
-                    if (space)
-                        x += space_w;
-                    break;
-                }
-                size_t wl = 0;
-                while (wl < left && s[wl] != ' ')
-                    wl++;
-                /* an equation in `...` stays on one line when it fits one */
-                if (runs.style[k] == LESSON_SPAN_MONO && wl < left) {
-                    char all[256];
-                    size_t al = left < sizeof all - 1 ? left : sizeof all - 1;
-                    memcpy(all, s, al);
-                    all[al] = '\0';
-                    int aw = 0;
-                    render_text_size(r, face, rs->size, all, &aw, NULL);
-                    if (aw <= rc.w && al == left)
-                        wl = left;
-                }
-                char word[256];
-                size_t cl = wl < sizeof word - 1 ? wl : sizeof word - 1;
-                memcpy(word, s, cl);
-                word[cl] = '\0';
-                int ww = 0;
-                render_text_size(r, face, rs->size, word, &ww, NULL);
-                int gap = space && !line_empty ? space_w : 0;
-                if (!line_empty && x + gap + ww > rc.x + rc.w) {
-                    y += lh;
-                    x = rc.x;
-                    gap = 0;
-                }
-                x += gap;
-                if (draw && y + lh > rc.y && y < rc.y + rc.h)
-                    render_text(r, face, rs->size, word, x, y, ALIGN_LEFT | ALIGN_TOP, c);
-                x += ww;
-                line_empty = false;
-                s += wl;
-                left -= wl;
-            }
-        }
-        y += lh;
-        p += plen;
-        if (*p == '\n') {
-            p++;
-            y += para_gap;
-        }
-    }
-    return y - (rc.y - scroll);
-}
-
 /* ---- the sidebar -------------------------------------------------------------------------- */
 
 /* The question box's height for step st at width w (measured with the same calls that draw). */
-static int question_height(Render *r, const Theme *th, const LessonPlayer *p,
-                           const LessonStep *st, int w, const char *feedback)
+static int question_height(Render *r, const Theme *th, const LessonPlayer *p, const LessonStep *st,
+                           int w, const char *feedback)
 {
     int u = theme_px(th, 8), pad = theme_px(th, 12);
     int body = theme_px(th, THEME_BODY), small = theme_px(th, THEME_SMALL);
     int row = ui_row_height(th);
     int h = pad + render_line_height(r, FONT_SANS_BOLD, small) + u / 2;
-    h += render_text_wrap(r, FONT_SANS, body, st->question, (Rect){0, 0, w - 2 * pad, 0},
-                          th->text, false);
+    h += render_text_wrap(r, FONT_SANS, body, st->question, (Rect){0, 0, w - 2 * pad, 0}, th->text,
+                          false);
     h += u;
     if (st->ask == LESSON_ASK_CHOICE)
         h += st->n_choices * (row + u / 2);
@@ -469,14 +363,14 @@ static int question_height(Render *r, const Theme *th, const LessonPlayer *p,
     int fh = render_text_wrap(r, FONT_SANS_BOLD, body, "Not quite. Try again, or open the hint.",
                               (Rect){0, 0, w - 2 * pad, 0}, th->text, false);
     if (feedback[0]) {
-        int now = render_text_wrap(r, FONT_SANS_BOLD, body, feedback,
-                                   (Rect){0, 0, w - 2 * pad, 0}, th->text, false);
+        int now = render_text_wrap(r, FONT_SANS_BOLD, body, feedback, (Rect){0, 0, w - 2 * pad, 0},
+                                   th->text, false);
         fh = now > fh ? now : fh;
     }
     h += fh + u / 2;
     const char *more = p->run.verdict[p->run.step] == LESSON_RIGHT && st->explain[0] ? st->explain
-                       : p->run.hint_shown[p->run.step] && st->hint[0]           ? st->hint
-                                                                                 : NULL;
+                       : p->run.hint_shown[p->run.step] && st->hint[0]               ? st->hint
+                                                                                     : NULL;
     if (more)
         h += render_text_wrap(r, FONT_SANS, body, more, (Rect){0, 0, w - 2 * pad, 0}, th->text,
                               false) +
@@ -486,11 +380,11 @@ static int question_height(Render *r, const Theme *th, const LessonPlayer *p,
     return h + pad - u / 2;
 }
 
-static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep *st, Rect box,
-                          const char *feedback)
+static void draw_question(const LessonShell *sh, Render *r, LessonPlayer *p, const LessonStep *st,
+                          Rect box, const char *feedback)
 {
-    const Theme *th = &app->th;
-    Ui *ui = &app->ui;
+    const Theme *th = sh->th;
+    Ui *ui = sh->ui;
     int u = theme_px(th, 8), pad = theme_px(th, 12);
     int body = theme_px(th, THEME_BODY), small = theme_px(th, THEME_SMALL);
     int row = ui_row_height(th);
@@ -503,8 +397,7 @@ static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep
     int x = box.x + pad, w = box.w - 2 * pad, y = box.y + pad;
     render_text(r, FONT_SANS_BOLD, small, "Question", x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     y += render_line_height(r, FONT_SANS_BOLD, small) + u / 2;
-    y += render_text_wrap(r, FONT_SANS, body, st->question, (Rect){x, y, w, 10000}, th->text,
-                          true);
+    y += render_text_wrap(r, FONT_SANS, body, st->question, (Rect){x, y, w, 10000}, th->text, true);
     y += u;
     char label[220];
     if (st->ask == LESSON_ASK_CHOICE) {
@@ -521,8 +414,7 @@ static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep
                 render_round_rect_outline(r, rc, rad, theme_px(th, 2),
                                           v == LESSON_RIGHT ? th->hover : th->error);
             render_text_line(r, FONT_SANS, body, theme_px(th, 10), label,
-                             rect_inset(rc, theme_px(th, 10)), ALIGN_LEFT | ALIGN_MIDDLE,
-                             th->text);
+                             rect_inset(rc, theme_px(th, 10)), ALIGN_LEFT | ALIGN_MIDDLE, th->text);
             if (res.submitted)
                 lesson_run_choose(&p->run, i);
             y += row + u / 2;
@@ -557,8 +449,7 @@ static void draw_question(App *app, Render *r, LessonPlayer *p, const LessonStep
     if (v == LESSON_RIGHT && st->explain[0]) {
         render_text_wrap(r, FONT_SANS, body, st->explain, (Rect){x, y, w, 10000}, th->text, true);
     } else if (p->run.hint_shown[p->run.step] && st->hint[0]) {
-        render_text_wrap(r, FONT_SANS, body, st->hint, (Rect){x, y, w, 10000}, th->text_dim,
-                         true);
+        render_text_wrap(r, FONT_SANS, body, st->hint, (Rect){x, y, w, 10000}, th->text_dim, true);
     } else if (st->hint[0]) {
         if (ui_button(ui, ui_id("lesson.hint"), (Rect){x, y, w, row}, "Show the hint"))
             p->run.hint_shown[p->run.step] = true;
@@ -573,20 +464,18 @@ static void scroll_bar(Render *r, const Theme *th, Rect rc, int full, int scroll
         return;
     int knob = rc.h * rc.h / full;
     int ky = rc.y + (rc.h - knob) * scroll / max_scroll;
-    render_rect(r, (Rect){rc.x + rc.w + theme_px(th, 4), ky, theme_px(th, 3), knob},
-                th->text_dim);
+    render_rect(r, (Rect){rc.x + rc.w + theme_px(th, 4), ky, theme_px(th, 3), knob}, th->text_dim);
 }
 
 /* The narration and the question as one column scrolled inside region (a short sidebar: at
  * 800x600 a question can take most of it). The wheel scrolls it; the question's widgets take
  * the mouse only inside the region; giving the sidebar the keys (Tab) scrolls the question
  * into view. */
-static void draw_scrolled(App *app, Render *r, LessonPlayer *p, const LessonStep *st,
-                          Rect region, const RichStyle *rs, int full, int qh,
-                          const char *feedback)
+static void draw_scrolled(const LessonShell *sh, Render *r, LessonPlayer *p, const LessonStep *st,
+                          Rect region, const RichStyle *rs, int full, int qh, const char *feedback)
 {
-    const Theme *th = &app->th;
-    Ui *ui = &app->ui;
+    const Theme *th = sh->th;
+    Ui *ui = sh->ui;
     int u = theme_px(th, 8);
     int text_lh = render_line_height(r, FONT_SANS, rs->size);
     int total = full + u + qh;
@@ -603,7 +492,7 @@ static void draw_scrolled(App *app, Render *r, LessonPlayer *p, const LessonStep
     }
     p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
     render_clip_push(r, region);
-    rich_text(r, rs, st->text, region, p->scroll, true);
+    rich_text_layout(r, rs, st->text, region, p->scroll, true);
     Rect q = {region.x, region.y - p->scroll + full + u, region.w, qh};
     /* the question's buttons and field see the mouse only where they show */
     UiInput saved = ui->in;
@@ -611,47 +500,31 @@ static void draw_scrolled(App *app, Render *r, LessonPlayer *p, const LessonStep
         ui->in.mx = ui->in.my = -1;
         ui->in.mouse_pressed = ui->in.mouse_released = ui->in.mouse_down = false;
     }
-    draw_question(app, r, p, st, q, feedback);
+    draw_question(sh, r, p, st, q, feedback);
     ui->in = saved;
     render_clip_pop(r);
     scroll_bar(r, th, region, total, p->scroll);
 }
 
-void lesson_host_draw(App *app, Render *r)
+/* The sidebar's head in `in` from its top: LESSON and the close button (*closing when clicked),
+ * the lesson's title, step k / n with an amber progress bar, the step's title. Returns the y
+ * under it. */
+static int draw_head(const LessonShell *sh, Render *r, const LessonPlayer *p, const LessonStep *st,
+                     Rect in, bool *closing)
 {
-    LessonPlayer *p = app->lesson;
-    if (!p || app->screen < 0 || p->side.w <= 0)
-        return;
-    const Theme *th = &app->th;
-    Ui *ui = &app->ui;
+    const Theme *th = sh->th;
+    Ui *ui = sh->ui;
     const Lesson *ls = p->ls;
-    const LessonStep *st = lesson_run_current(&p->run);
-    int u = theme_px(th, 8), pad = 2 * u;
-    int body = theme_px(th, THEME_BODY), small = theme_px(th, THEME_SMALL);
-    int head = theme_px(th, THEME_HEADING);
+    int u = theme_px(th, 8);
+    int small = theme_px(th, THEME_SMALL), head = theme_px(th, THEME_HEADING);
     int row = ui_row_height(th);
-    if (p->shown_step != p->run.step) {
-        p->shown_step = p->run.step;
-        p->scroll = 0;
-    }
-
-    Rect side = p->side;
-    /* a click in the sidebar gives it the keyboard, a click elsewhere gives it back */
-    if (ui->in.mouse_pressed)
-        p->keys = rect_contains(side, ui->in.mx, ui->in.my);
-    int rad = theme_px(th, THEME_RADIUS);
-    int edge = p->keys ? theme_px(th, 2) : 1;
-    render_round_rect(r, side, rad, p->keys ? th->accent : th->border);
-    render_round_rect(r, rect_inset(side, edge), rad - edge, th->panel);
-    Rect in = rect_inset(side, pad);
-    render_clip_push(r, side);
 
     /* header: "Lesson" and the close button, then the lesson's title */
     int y = in.y;
     Rect close = {in.x + in.w - row, y, row, row};
     render_text_in(r, FONT_SANS_BOLD, small, "LESSON", (Rect){in.x, y, in.w - row, row},
                    ALIGN_LEFT | ALIGN_MIDDLE, th->text_dim);
-    bool closing = ui_button(ui, ui_id("lesson.close"), close, "\xC3\x97");
+    *closing = ui_button(ui, ui_id("lesson.close"), close, "\xC3\x97");
     if (ui_mouse_over(&ui->st, ui_id("lesson.close"), close, &ui->in))
         ui_tooltip(ui, "Close the lesson (the lab keeps its scene)");
     y += row;
@@ -674,33 +547,31 @@ void lesson_host_draw(App *app, Render *r)
                               (Rect){in.x, y, in.w, 2 * head + u}, th->accent, true);
         y += u / 2;
     }
+    return y;
+}
 
-    /* footer: previous / next */
-    Rect foot = {in.x, in.y + in.h - row, in.w, row};
-    int bw = (in.w - u) / 2;
-    bool first = p->run.step == 0, last = p->run.step == ls->n_steps - 1;
-    /* at the ends the buttons stay in place, dimmed: nothing to go back or on to */
-    bool prev = ui_button_enabled(ui, ui_id("lesson.prev"), (Rect){foot.x, foot.y, bw, row},
-                                  "\xE2\x97\x80  Back", !first);
-    bool next = ui_button_enabled(ui, ui_id("lesson.next"),
-                                  (Rect){foot.x + bw + u, foot.y, bw, row},
-                                  "Next  \xE2\x96\xB6", !last);
-    Rect keys = {in.x, foot.y - render_line_height(r, FONT_SANS, small) - u / 2, in.w,
-                 render_line_height(r, FONT_SANS, small)};
-    /* what the keyboard does here, which changes with the sidebar's focus; the long form, or
-     * the short one in a narrow sidebar */
+/* What the keyboard does here, in rc: it changes with the sidebar's focus; the long form, or the
+ * short one in a narrow sidebar. */
+static void draw_key_hint(Render *r, const Theme *th, const LessonPlayer *p, const LessonStep *st,
+                          Rect rc)
+{
+    int small = theme_px(th, THEME_SMALL);
     char hint[2][160];
     if (p->keys && st->ask == LESSON_ASK_CHOICE) {
-        snprintf(hint[0], sizeof hint[0], "A\xE2\x80\x93%c pick  \xC2\xB7  Esc back to the lab  "
-                 "\xC2\xB7  PgUp / PgDn steps", 'A' + st->n_choices - 1);
+        snprintf(hint[0], sizeof hint[0],
+                 "A\xE2\x80\x93%c pick  \xC2\xB7  Esc back to the lab  "
+                 "\xC2\xB7  PgUp / PgDn steps",
+                 'A' + st->n_choices - 1);
         snprintf(hint[1], sizeof hint[1], "A\xE2\x80\x93%c pick  \xC2\xB7  Esc: back to the lab",
                  'A' + st->n_choices - 1);
     } else if (p->keys && st->ask == LESSON_ASK_NUMBER) {
-        snprintf(hint[0], sizeof hint[0], "type, Enter checks  \xC2\xB7  Esc back to the lab  "
+        snprintf(hint[0], sizeof hint[0],
+                 "type, Enter checks  \xC2\xB7  Esc back to the lab  "
                  "\xC2\xB7  PgUp / PgDn steps");
         snprintf(hint[1], sizeof hint[1], "Enter checks  \xC2\xB7  Esc: back to the lab");
     } else if (st->ask != LESSON_ASK_NONE) {
-        snprintf(hint[0], sizeof hint[0], "Tab: answer with the keys  \xC2\xB7  PgUp / PgDn: steps");
+        snprintf(hint[0], sizeof hint[0],
+                 "Tab: answer with the keys  \xC2\xB7  PgUp / PgDn: steps");
         snprintf(hint[1], sizeof hint[1], "Tab: answer by keys  \xC2\xB7  PgUp / PgDn");
     } else {
         snprintf(hint[0], sizeof hint[0], "Page Up / Page Down: previous / next step");
@@ -708,30 +579,37 @@ void lesson_host_draw(App *app, Render *r)
     }
     int hw = 0;
     render_text_size(r, FONT_SANS, small, hint[0], &hw, NULL);
-    render_text_line(r, FONT_SANS, small, theme_px(th, 10), hint[hw <= keys.w ? 0 : 1], keys,
+    render_text_line(r, FONT_SANS, small, theme_px(th, 10), hint[hw <= rc.w ? 0 : 1], rc,
                      ALIGN_CENTER | ALIGN_MIDDLE, p->keys ? th->accent : th->text_dim);
+}
 
-    /* the question above the footer; the narration fills what is left and scrolls. When the
-     * question leaves the narration fewer than three lines, the narration and the question
-     * scroll together in the space under the step's heading instead: nothing is ever drawn
-     * over the heading */
+/* The narration and the question in `in` between y and bottom (the key hint's top): the
+ * question above the bottom, the narration filling what is left and scrolling. When the
+ * question leaves the narration fewer than three lines, the narration and the question scroll
+ * together in the whole space instead: nothing is ever drawn over the heading. */
+static void draw_body(const LessonShell *sh, Render *r, LessonPlayer *p, const LessonStep *st,
+                      Rect in, int y, int bottom)
+{
+    const Theme *th = sh->th;
+    Ui *ui = sh->ui;
+    int u = theme_px(th, 8);
     char feedback[400] = "";
     lesson_run_feedback(&p->run, feedback, sizeof feedback);
     bool asks = st->ask != LESSON_ASK_NONE;
     int qh = asks ? question_height(r, th, p, st, in.w, feedback) : 0;
-    Rect region = {in.x, y, in.w, keys.y - u - y};
+    Rect region = {in.x, y, in.w, bottom - u - y};
     RichStyle rs = {theme_px(th, THEME_BODY + 1), th->text, th->text, th->text};
     rs.emph = th->text;
     rs.mono = color_mix(th->text, th->hover, 0.35f);
     int text_lh = render_line_height(r, FONT_SANS, rs.size);
-    int full = rich_text(r, &rs, st->text, (Rect){in.x, 0, in.w, 0}, 0, false);
+    int full = rich_text_layout(r, &rs, st->text, (Rect){in.x, 0, in.w, 0}, 0, false);
     int least = full < 3 * text_lh ? full : 3 * text_lh;
     bool together = asks && qh + u + least > region.h;
     if (region.h > 0 && together)
-        draw_scrolled(app, r, p, st, region, &rs, full, qh, feedback);
+        draw_scrolled(sh, r, p, st, region, &rs, full, qh, feedback);
     else if (region.h > 0) {
-        int qy = keys.y - u - qh;
-        Rect text = {in.x, y, in.w, (asks ? qy - u : keys.y - u) - y};
+        int qy = bottom - u - qh;
+        Rect text = {in.x, y, in.w, (asks ? qy - u : bottom - u) - y};
         if (text.h > 0) {
             int max_scroll = full > text.h ? full - text.h : 0;
             if (rect_contains(text, ui->in.mx, ui->in.my) && ui->in.wheel) {
@@ -740,16 +618,63 @@ void lesson_host_draw(App *app, Render *r)
             }
             p->scroll = p->scroll < 0 ? 0 : p->scroll > max_scroll ? max_scroll : p->scroll;
             render_clip_push(r, text);
-            rich_text(r, &rs, st->text, text, p->scroll, true);
+            rich_text_layout(r, &rs, st->text, text, p->scroll, true);
             render_clip_pop(r);
             if (max_scroll > 0)
                 scroll_bar(r, th, text, full, p->scroll);
         }
         if (asks)
-            draw_question(app, r, p, st, (Rect){in.x, qy, in.w, qh}, feedback);
+            draw_question(sh, r, p, st, (Rect){in.x, qy, in.w, qh}, feedback);
     }
+}
+
+void lesson_host_draw(App *app, Render *r)
+{
+    LessonShell sh = app_lesson_shell(app);
+    LessonPlayer *p = *sh.lesson;
+    if (!p || sh.screen < 0 || p->side.w <= 0)
+        return;
+    const Theme *th = sh.th;
+    Ui *ui = sh.ui;
+    const Lesson *ls = p->ls;
+    const LessonStep *st = lesson_run_current(&p->run);
+    int u = theme_px(th, 8), pad = 2 * u;
+    int small = theme_px(th, THEME_SMALL);
+    int row = ui_row_height(th);
+    if (p->shown_step != p->run.step) {
+        p->shown_step = p->run.step;
+        p->scroll = 0;
+    }
+
+    Rect side = p->side;
+    /* a click in the sidebar gives it the keyboard, a click elsewhere gives it back */
+    if (ui->in.mouse_pressed)
+        p->keys = rect_contains(side, ui->in.mx, ui->in.my);
+    int rad = theme_px(th, THEME_RADIUS);
+    int edge = p->keys ? theme_px(th, 2) : 1;
+    render_round_rect(r, side, rad, p->keys ? th->accent : th->border);
+    render_round_rect(r, rect_inset(side, edge), rad - edge, th->panel);
+    Rect in = rect_inset(side, pad);
+    render_clip_push(r, side);
+
+    bool closing = false;
+    int y = draw_head(&sh, r, p, st, in, &closing);
+
+    /* footer: previous / next */
+    Rect foot = {in.x, in.y + in.h - row, in.w, row};
+    int bw = (in.w - u) / 2;
+    bool first = p->run.step == 0, last = p->run.step == ls->n_steps - 1;
+    /* at the ends the buttons stay in place, dimmed: nothing to go back or on to */
+    bool prev = ui_button_enabled(ui, ui_id("lesson.prev"), (Rect){foot.x, foot.y, bw, row},
+                                  "\xE2\x97\x80  Back", !first);
+    bool next =
+        ui_button_enabled(ui, ui_id("lesson.next"), (Rect){foot.x + bw + u, foot.y, bw, row},
+                          "Next  \xE2\x96\xB6", !last);
+    Rect keys = {in.x, foot.y - render_line_height(r, FONT_SANS, small) - u / 2, in.w,
+                 render_line_height(r, FONT_SANS, small)};
+    draw_key_hint(r, th, p, st, keys);
+    draw_body(&sh, r, p, st, in, y, keys.y);
     render_clip_pop(r);
-    (void)body;
 
     if (prev && !first)
         lesson_host_go(app, p->run.step);

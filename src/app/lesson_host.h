@@ -3,15 +3,55 @@
  * on the right (title, step k/n, narration with *emphasis* and `numbers`, the question with its
  * answer checked, hint, feedback, prev/next). It also hands `convscope check` a host that
  * dry-runs lessons against the same labs.
- * Depends on: app/app.h, app/lab.h, lesson/lesson.h, ui, viz. */
+ * It includes no app header: it reaches the app only through the small shell interface below,
+ * which the app implements (app.c), so the app and the host do not include each other.
+ * Depends on: labs/lab.h, lesson/lesson.h, ui, viz. */
 #ifndef CONVSCOPE_LESSON_HOST_H
 #define CONVSCOPE_LESSON_HOST_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app/app.h"
 #include "lesson/lesson.h"
+#include "ui/ui.h"
+#include "viz/render.h"
+#include "viz/theme.h"
+
+/* The app (app/app.h), opaque here; the host's entry points take it as the app's code does. */
+typedef struct App App;
+/* The open lesson and its sidebar (lesson_host.c). */
+struct LessonPlayer;
+
+/* ==== the shell: what the host needs of the app ================================================
+ */
+
+/* The app as the lesson host sees it: pointers into the app and two calls back. */
+typedef struct LessonShell {
+    App *app;                     /* handed back to show_lab and error */
+    struct LessonPlayer **lesson; /* where the app keeps the open lesson (NULL: none) */
+    int screen;                   /* the screen shown: -1 home, else the lab's index */
+    bool *help_open;              /* the help overlay (modal: while open its keys are the app's) */
+    const Theme *th;              /* the frame's theme and widgets, for the sidebar */
+    Ui *ui;
+    Rect *stage; /* the frame's stage: the sidebar is carved off its right */
+    Rect window; /* the frame's size and effective UI scale, as laid out */
+    float scale;
+    /* Shows lab index afresh: its state re-created with the lab's defaults (a scene starts from
+     * them). Returns the state, or NULL with the reason in err. */
+    void *(*show_lab)(App *app, int index, char *err, size_t n);
+    /* Shows message in the app's error banner (the app carries on). */
+    void (*error)(App *app, const char *message);
+} LessonShell;
+
+/* The shell of app as it is now (the frame's parts as of its last layout). The app implements
+ * it. */
+LessonShell app_lesson_shell(App *app);
+/* The open lesson (NULL: none), and the screen shown in *screen unless screen is NULL: what the
+ * host's queries read of a const app. The app implements it. */
+const struct LessonPlayer *app_lesson_player(const App *app, int *screen);
+
+/* ==== the host =================================================================================
+ */
 
 /* Opens the lesson file at path on step (1-based) in app (app->lesson; any open lesson closes
  * first) and shows that step's lab and scene. false with `FILE:LINE: ...` in err when the file
@@ -25,7 +65,7 @@ bool lesson_host_go(App *app, int step);
 /* The open lesson's current step, 1-based (0 when none). */
 int lesson_host_step(const App *app);
 
-/* Carves the sidebar off the right of app->lay.stage when a lesson is open on a lab screen.
+/* Carves the sidebar off the right of the frame's stage when a lesson is open on a lab screen.
  * Called by app_frame right after the layout. */
 void lesson_host_layout(App *app);
 /* Draws the sidebar (after the lab, before the banner); handles its buttons and fields. */

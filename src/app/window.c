@@ -71,31 +71,36 @@ static int usage_error(const char *msg)
     return 2;
 }
 
-int window_render_command(int argc, char **argv)
-{
-    const char *lab_name = NULL, *out = NULL, *step_s = NULL, *lesson = NULL;
-    bool home = false, help = false;
-    int w = 1280, h = 800;
-    float scale = 1.0f;
-    ThemeKind theme = THEME_DARK;
-    const char *keys[MAX_OPTIONS], *vals[MAX_OPTIONS];
-    int n_opt = 0;
-    char msg[1024];
+/* What `convscope render` was asked to draw. */
+typedef struct RenderArgs {
+    const char *lab_name, *out, *step_s, *lesson;
+    bool home, help;
+    int w, h;
+    float scale;
+    ThemeKind theme;
+    const char *keys[MAX_OPTIONS], *vals[MAX_OPTIONS]; /* the lab's --KEY VALUE options */
+    int n_opt;
+} RenderArgs;
 
+/* Reads the options into a (each --KEY VALUE it does not know is a lab option); 0, or the
+ * usage error's exit status. */
+static int parse_render_args(int argc, char **argv, RenderArgs *a)
+{
+    char msg[1024];
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) != 0 || !a[2]) {
-            snprintf(msg, sizeof msg, "unexpected argument '%s' (options start with --)", a);
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+            snprintf(msg, sizeof msg, "unexpected argument '%s' (options start with --)", arg);
             return usage_error(msg);
         }
-        const char *key = a + 2;
+        const char *key = arg + 2;
         if (strcmp(key, "home") == 0) {
-            home = true;
+            a->home = true;
             continue;
         }
         if (strcmp(key, "keys") == 0) {
             /* the H overlay over the scene: the keys of that screen, for a slide */
-            help = true;
+            a->help = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -104,13 +109,13 @@ int window_render_command(int argc, char **argv)
         }
         const char *v = argv[++i];
         if (strcmp(key, "lab") == 0) {
-            lab_name = v;
+            a->lab_name = v;
         } else if (strcmp(key, "out") == 0) {
-            out = v;
+            a->out = v;
         } else if (strcmp(key, "size") == 0) {
             char x = 0, extra = 0;
-            if (sscanf(v, "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') ||
-                w < 320 || h < 240 || w > 7680 || h > 4320) {
+            if (sscanf(v, "%d%c%d%c", &a->w, &x, &a->h, &extra) != 3 || (x != 'x' && x != 'X') ||
+                a->w < 320 || a->h < 240 || a->w > 7680 || a->h > 4320) {
                 snprintf(msg, sizeof msg,
                          "--size '%s': expected WxH with W 320..7680 and H 240..4320, e.g. "
                          "1280x800",
@@ -124,145 +129,174 @@ int window_render_command(int argc, char **argv)
                 snprintf(msg, sizeof msg, "--scale '%s': expected a number from 1.0 to 2.5", v);
                 return usage_error(msg);
             }
-            scale = (float)s;
+            a->scale = (float)s;
         } else if (strcmp(key, "theme") == 0) {
-            if (!theme_parse(v, &theme)) {
+            if (!theme_parse(v, &a->theme)) {
                 snprintf(msg, sizeof msg, "--theme '%s': expected dark, light or projector", v);
                 return usage_error(msg);
             }
         } else if (strcmp(key, "step") == 0) {
-            step_s = v;
+            a->step_s = v;
         } else if (strcmp(key, "lesson") == 0) {
-            lesson = v;
+            a->lesson = v;
         } else {
-            if (n_opt == MAX_OPTIONS)
+            if (a->n_opt == MAX_OPTIONS)
                 return usage_error("too many --KEY VALUE options (at most 32)");
-            keys[n_opt] = key;
-            vals[n_opt] = v;
-            n_opt++;
+            a->keys[a->n_opt] = key;
+            a->vals[a->n_opt] = v;
+            a->n_opt++;
         }
     }
-    if ((int)home + (lab_name != NULL) + (lesson != NULL) != 1)
-        return usage_error("give exactly one of --lab NAME, --lesson FILE or --home");
-    if (lesson && n_opt > 0) {
-        snprintf(msg, sizeof msg, "--%s: a lesson sets its own scene (give --lesson and --step N)",
-                 keys[0]);
-        return usage_error(msg);
-    }
-    if (!out)
-        return usage_error("--out FILE.png is required");
-    size_t ol = strlen(out);
-    if (ol < 5 || strcmp(out + ol - 4, ".png") != 0) {
-        snprintf(msg, sizeof msg, "--out '%s': the file name must end in .png", out);
-        return usage_error(msg);
-    }
-    int lab_index = -1;
-    if (lab_name && !lab_find(lab_name, &lab_index)) {
-        snprintf(msg, sizeof msg, "--lab '%s': no such lab", lab_name);
-        return usage_error(msg);
-    }
-    if (home && (n_opt > 0 || step_s)) {
-        snprintf(msg, sizeof msg, "--%s: the home screen takes no lab options",
-                 n_opt > 0 ? keys[0] : "step");
-        return usage_error(msg);
-    }
+    return 0;
+}
 
+/* Checks that the options go together: one screen, a PNG to write, lab options only for a lab.
+ * 0 with the lab's index in *lab_index (-1 for none), or the usage error's exit status. */
+static int check_render_args(const RenderArgs *a, int *lab_index)
+{
+    char msg[1024];
+    if ((int)a->home + (a->lab_name != NULL) + (a->lesson != NULL) != 1)
+        return usage_error("give exactly one of --lab NAME, --lesson FILE or --home");
+    if (a->lesson && a->n_opt > 0) {
+        snprintf(msg, sizeof msg, "--%s: a lesson sets its own scene (give --lesson and --step N)",
+                 a->keys[0]);
+        return usage_error(msg);
+    }
+    if (!a->out)
+        return usage_error("--out FILE.png is required");
+    size_t ol = strlen(a->out);
+    if (ol < 5 || strcmp(a->out + ol - 4, ".png") != 0) {
+        snprintf(msg, sizeof msg, "--out '%s': the file name must end in .png", a->out);
+        return usage_error(msg);
+    }
+    *lab_index = -1;
+    if (a->lab_name && !lab_find(a->lab_name, lab_index)) {
+        snprintf(msg, sizeof msg, "--lab '%s': no such lab", a->lab_name);
+        return usage_error(msg);
+    }
+    if (a->home && (a->n_opt > 0 || a->step_s)) {
+        snprintf(msg, sizeof msg, "--%s: the home screen takes no lab options",
+                 a->n_opt > 0 ? a->keys[0] : "step");
+        return usage_error(msg);
+    }
+    return 0;
+}
+
+/* Opens the lesson on the step --step asks (1-based like its "step k / n"); 0 or the exit
+ * status, the reason on stderr. */
+static int render_open_lesson(App *app, const RenderArgs *a)
+{
+    char *end = NULL;
+    long step = a->step_s ? strtol(a->step_s, &end, 10) : 1;
+    if (a->step_s && (end == a->step_s || *end || step < 1 || step > 1000)) {
+        fprintf(stderr, "convscope render: --step '%s': expected a lesson step 1, 2, ...\n",
+                a->step_s);
+        return 2;
+    }
+    char lerr[1400];
+    if (!lesson_host_open(app, a->lesson, (int)step, lerr, sizeof lerr)) {
+        fprintf(stderr, "convscope render: %s\n", lerr);
+        return 2;
+    }
+    return 0;
+}
+
+/* Opens lab lab_index with the --KEY VALUE options and the timeline at --step; 0 or the exit
+ * status, the reason on stderr. */
+static int render_open_lab(App *app, int lab_index, const RenderArgs *a)
+{
+    app_open_lab(app, lab_index);
+    const LabDef *lab = lab_get(lab_index);
+    void *st = app_lab_state(app);
+    if (lab_is_built(lab) && !st) {
+        fprintf(stderr, "convscope render: %s\n", app->banner);
+        return 1;
+    }
+    for (int i = 0; i < a->n_opt; i++) {
+        char err[512] = "";
+        if (!st) {
+            fprintf(stderr,
+                    "convscope render: --%s: the %s lab is not built yet and takes no options\n",
+                    a->keys[i], lab->name);
+            return 2;
+        }
+        if (!lab->set_option || !lab->set_option(st, a->keys[i], a->vals[i], err, sizeof err)) {
+            if (!err[0])
+                snprintf(err, sizeof err, "unknown option for the %s lab", lab->name);
+            fprintf(stderr, "convscope render: --%s %s: %s\n", a->keys[i], a->vals[i], err);
+            return 2;
+        }
+    }
+    if (a->step_s) {
+        char *end = NULL;
+        long step = strtol(a->step_s, &end, 10);
+        Timeline *tl = st && lab->timeline ? lab->timeline(st) : NULL;
+        if (end == a->step_s || *end || step < 0) {
+            fprintf(stderr, "convscope render: --step '%s': expected a whole number >= 0\n",
+                    a->step_s);
+            return 2;
+        }
+        if (!tl) {
+            fprintf(stderr, "convscope render: --step: the %s lab has no timeline\n", lab->name);
+            return 2;
+        }
+        if (step > tl->count) {
+            fprintf(stderr, "convscope render: --step %ld: this scene has steps 0..%d\n", step,
+                    tl->count);
+            return 2;
+        }
+        timeline_seek(tl, (int)step);
+    }
+    return 0;
+}
+
+int window_render_command(int argc, char **argv)
+{
+    RenderArgs a;
+    memset(&a, 0, sizeof a);
+    a.w = 1280;
+    a.h = 800;
+    a.scale = 1.0f;
+    a.theme = THEME_DARK;
+    int lab_index = -1;
+    int bad = parse_render_args(argc, argv, &a);
+    if (!bad)
+        bad = check_render_args(&a, &lab_index);
+    if (bad)
+        return bad;
+
+    char msg[1024];
     Headless hd;
-    if (!headless_open(&hd, w, h, msg, sizeof msg)) {
+    if (!headless_open(&hd, a.w, a.h, msg, sizeof msg)) {
         fprintf(stderr, "convscope render: %s\n", msg);
         return 1;
     }
-    int status = 0;
-    App *app = app_create(theme, scale);
+    App *app = app_create(a.theme, a.scale);
     if (!app) {
         fprintf(stderr, "convscope render: out of memory\n");
         headless_close(&hd);
         return 1;
     }
-    if (lesson) {
-        /* --step N is the lesson's step, 1-based like its "step k / n" */
-        char *end = NULL;
-        long step = step_s ? strtol(step_s, &end, 10) : 1;
-        if (step_s && (end == step_s || *end || step < 1 || step > 1000)) {
-            fprintf(stderr, "convscope render: --step '%s': expected a lesson step 1, 2, ...\n",
-                    step_s);
-            status = 2;
-            goto done;
-        }
-        char lerr[1400];
-        if (!lesson_host_open(app, lesson, (int)step, lerr, sizeof lerr)) {
-            fprintf(stderr, "convscope render: %s\n", lerr);
-            status = 2;
-            goto done;
-        }
-    }
-    if (lab_index >= 0) {
-        app_open_lab(app, lab_index);
-        const LabDef *lab = lab_get(lab_index);
-        void *st = app_lab_state(app);
-        if (lab_is_built(lab) && !st) {
-            fprintf(stderr, "convscope render: %s\n", app->banner);
+    int status = a.lesson ? render_open_lesson(app, &a) : 0;
+    if (!status && lab_index >= 0)
+        status = render_open_lab(app, lab_index, &a);
+    if (!status) {
+        app->help_open = a.help;
+        UiInput in;
+        memset(&in, 0, sizeof in);
+        in.mx = in.my = -1;
+        /* two frames: the second one sees whatever the first settled (eased highlights, layout) */
+        app_frame(app, hd.r, &in, 0.0, true);
+        app_frame(app, hd.r, &in, 1.0, true);
+        SDL_RenderFlush(hd.sdl);
+        if (app->banner[0])
+            fprintf(stderr, "convscope render: warning: the lab reported: %s\n", app->banner);
+        if (IMG_SavePNG(hd.surf, a.out) != 0) {
+            fprintf(stderr, "convscope render: %s: cannot write the PNG: %s\n", a.out,
+                    IMG_GetError());
             status = 1;
-            goto done;
-        }
-        for (int i = 0; i < n_opt; i++) {
-            char err[512] = "";
-            if (!st) {
-                fprintf(stderr,
-                        "convscope render: --%s: the %s lab is not built yet and takes no "
-                        "options\n",
-                        keys[i], lab->name);
-                status = 2;
-                goto done;
-            }
-            if (!lab->set_option || !lab->set_option(st, keys[i], vals[i], err, sizeof err)) {
-                if (!err[0])
-                    snprintf(err, sizeof err, "unknown option for the %s lab", lab->name);
-                fprintf(stderr, "convscope render: --%s %s: %s\n", keys[i], vals[i], err);
-                status = 2;
-                goto done;
-            }
-        }
-        if (step_s) {
-            char *end = NULL;
-            long step = strtol(step_s, &end, 10);
-            Timeline *tl = st && lab->timeline ? lab->timeline(st) : NULL;
-            if (end == step_s || *end || step < 0) {
-                fprintf(stderr, "convscope render: --step '%s': expected a whole number >= 0\n",
-                        step_s);
-                status = 2;
-                goto done;
-            }
-            if (!tl) {
-                fprintf(stderr, "convscope render: --step: the %s lab has no timeline\n",
-                        lab->name);
-                status = 2;
-                goto done;
-            }
-            if (step > tl->count) {
-                fprintf(stderr, "convscope render: --step %ld: this scene has steps 0..%d\n",
-                        step, tl->count);
-                status = 2;
-                goto done;
-            }
-            timeline_seek(tl, (int)step);
         }
     }
-    app->help_open = help;
-    UiInput in;
-    memset(&in, 0, sizeof in);
-    in.mx = in.my = -1;
-    /* two frames: the second one sees whatever the first settled (eased highlights, layout) */
-    app_frame(app, hd.r, &in, 0.0, true);
-    app_frame(app, hd.r, &in, 1.0, true);
-    SDL_RenderFlush(hd.sdl);
-    if (app->banner[0])
-        fprintf(stderr, "convscope render: warning: the lab reported: %s\n", app->banner);
-    if (IMG_SavePNG(hd.surf, out) != 0) {
-        fprintf(stderr, "convscope render: %s: cannot write the PNG: %s\n", out, IMG_GetError());
-        status = 1;
-    }
-done:
     app_destroy(app);
     headless_close(&hd);
     return status;
@@ -290,12 +324,13 @@ void window_frame_bench(FILE *out, bool json)
         return;
     }
     if (json)
-        fprintf(out, "\"frames\": {\"size\": \"%dx%d\", \"renderer\": \"software\", "
-                     "\"frames\": %d, \"screens\": {",
+        fprintf(out,
+                "\"frames\": {\"size\": \"%dx%d\", \"renderer\": \"software\", "
+                "\"frames\": %d, \"screens\": {",
                 W, H, N);
     else
-        fprintf(out, "frame time, %dx%d, software renderer, %d frames each (median / p99):\n", W,
-                H, N);
+        fprintf(out, "frame time, %dx%d, software renderer, %d frames each (median / p99):\n", W, H,
+                N);
     double freq = (double)SDL_GetPerformanceFrequency();
     for (int screen = -1; screen < LAB_COUNT; screen++) {
         App *app = app_create(THEME_DARK, 1.0f);
@@ -452,11 +487,22 @@ int window_run(void)
     return window_run_lesson(NULL, 1);
 }
 
-int window_run_lesson(const char *lesson, int step)
+/* The window and what draws into it. */
+typedef struct Window {
+    SDL_Window *win;
+    SDL_Renderer *sdl;
+    Render *r;
+    bool vsync; /* the renderer waits for the display's refresh */
+} Window;
+
+/* Opens the display and a resizable window of up to 1280x800 (the usable desktop, not under
+ * 800x600) with its renderer (accelerated with vsync, else software); false with the reason on
+ * stderr. */
+static bool window_open(Window *wd)
 {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "convscope: cannot open the display: %s\n", SDL_GetError());
-        return 1;
+        return false;
     }
     int w = 1280, h = 800;
     SDL_Rect usable;
@@ -471,7 +517,7 @@ int window_run_lesson(const char *lesson, int step)
     if (!win) {
         fprintf(stderr, "convscope: cannot open a window: %s\n", SDL_GetError());
         SDL_Quit();
-        return 1;
+        return false;
     }
     SDL_SetWindowMinimumSize(win, 800, 600);
     SDL_Renderer *sdl =
@@ -482,11 +528,10 @@ int window_run_lesson(const char *lesson, int step)
         fprintf(stderr, "convscope: cannot create a renderer: %s\n", SDL_GetError());
         SDL_DestroyWindow(win);
         SDL_Quit();
-        return 1;
+        return false;
     }
     SDL_RendererInfo info;
     SDL_GetRendererInfo(sdl, &info);
-    bool vsync = (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
     char err[512];
     Render *r = render_create(sdl, NULL, err, sizeof err);
     if (!r) {
@@ -494,15 +539,103 @@ int window_run_lesson(const char *lesson, int step)
         SDL_DestroyRenderer(sdl);
         SDL_DestroyWindow(win);
         SDL_Quit();
-        return 1;
+        return false;
     }
+    *wd = (Window){win, sdl, r, (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0};
+    return true;
+}
+
+static void window_close(Window *wd)
+{
+    render_destroy(wd->r);
+    SDL_DestroyRenderer(wd->sdl);
+    SDL_DestroyWindow(wd->win);
+    SDL_Quit();
+}
+
+/* The mouse between frames, in drawable pixels (-1, -1 off the window). */
+typedef struct Pointer {
+    int mx, my;
+    bool down;
+} Pointer;
+
+/* Handles event e into this frame's input (clicks, wheel, editing keys, typed text) and the
+ * app (shortcut keys, dropped files, quit), the mouse into ptr; ratio is drawable pixels per
+ * window point. */
+static void window_event(App *app, const SDL_Event *e, float ratio, UiInput *in, Pointer *ptr)
+{
+    switch (e->type) {
+    case SDL_QUIT:
+        app->req.quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_LEAVE)
+            ptr->mx = ptr->my = -1;
+        break;
+    case SDL_MOUSEMOTION:
+        ptr->mx = (int)lroundf((float)e->motion.x * ratio);
+        ptr->my = (int)lroundf((float)e->motion.y * ratio);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT) {
+            ptr->mx = (int)lroundf((float)e->button.x * ratio);
+            ptr->my = (int)lroundf((float)e->button.y * ratio);
+            in->mouse_pressed = true;
+            ptr->down = true;
+        }
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button == SDL_BUTTON_LEFT) {
+            in->mouse_released = true;
+            ptr->down = false;
+        }
+        break;
+    case SDL_MOUSEWHEEL:
+        in->wheel += e->wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e->wheel.y : e->wheel.y;
+        break;
+    case SDL_KEYDOWN: {
+        SDL_Keycode k = e->key.keysym.sym;
+        /* the event's own modifiers: reliable even when focus changed in between */
+        Uint16 mod = e->key.keysym.mod;
+        bool ctrl = (mod & KMOD_CTRL) != 0, shift = (mod & KMOD_SHIFT) != 0;
+        if (ui_wants_keys(&app->ui) && !ctrl) {
+            in->key = ui_key_of(k);
+        } else if (!app_key(app, (int)k, ctrl, shift)) {
+            in->key = ui_key_of(k);
+        }
+        break;
+    }
+    case SDL_DROPFILE:
+        /* a picture dropped on the window becomes the current lab's input */
+        if (e->drop.file) {
+            app_drop_file(app, e->drop.file);
+            SDL_free(e->drop.file);
+        }
+        break;
+    case SDL_DROPTEXT:
+        SDL_free(e->drop.file); /* dragged text, not a file: nothing to load */
+        break;
+    case SDL_TEXTINPUT:
+        if (ui_wants_keys(&app->ui) && strlen(in->text) + strlen(e->text.text) < sizeof in->text)
+            strcat(in->text, e->text.text);
+        break;
+    default:
+        break;
+    }
+}
+
+int window_run_lesson(const char *lesson, int step)
+{
+    Window wd;
+    if (!window_open(&wd))
+        return 1;
+    SDL_Window *win = wd.win;
+    SDL_Renderer *sdl = wd.sdl;
+    Render *r = wd.r;
     App *app = app_create(THEME_DARK, 1.0f);
     if (!app) {
         fprintf(stderr, "convscope: out of memory\n");
-        render_destroy(r);
-        SDL_DestroyRenderer(sdl);
-        SDL_DestroyWindow(win);
-        SDL_Quit();
+        window_close(&wd);
         return 1;
     }
     if (lesson) {
@@ -515,9 +648,9 @@ int window_run_lesson(const char *lesson, int step)
     }
     SDL_StartTextInput();
 
-    bool busy = true, mouse_down = false;
+    bool busy = true;
+    Pointer ptr = {-1, -1, false};
     Fullscreen fs = {false, false, {0, 0, 0, 0}};
-    int mx = -1, my = -1;
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
     while (!app->req.quit) {
         UiInput in;
@@ -543,74 +676,16 @@ int window_run_lesson(const char *lesson, int step)
         for (; have; have = SDL_PollEvent(&e) != 0) {
             if (e.type != SDL_MOUSEMOTION)
                 settle = true;
-            switch (e.type) {
-            case SDL_QUIT:
-                app->req.quit = true;
-                break;
-            case SDL_WINDOWEVENT:
-                if (e.window.event == SDL_WINDOWEVENT_LEAVE)
-                    mx = my = -1;
-                break;
-            case SDL_MOUSEMOTION:
-                mx = (int)lroundf((float)e.motion.x * ratio);
-                my = (int)lroundf((float)e.motion.y * ratio);
-                break;
-            case SDL_MOUSEBUTTONDOWN:
-                if (e.button.button == SDL_BUTTON_LEFT) {
-                    mx = (int)lroundf((float)e.button.x * ratio);
-                    my = (int)lroundf((float)e.button.y * ratio);
-                    in.mouse_pressed = true;
-                    mouse_down = true;
-                }
-                break;
-            case SDL_MOUSEBUTTONUP:
-                if (e.button.button == SDL_BUTTON_LEFT) {
-                    in.mouse_released = true;
-                    mouse_down = false;
-                }
-                break;
-            case SDL_MOUSEWHEEL:
-                in.wheel += e.wheel.direction == SDL_MOUSEWHEEL_FLIPPED ? -e.wheel.y : e.wheel.y;
-                break;
-            case SDL_KEYDOWN: {
-                SDL_Keycode k = e.key.keysym.sym;
-                /* the event's own modifiers: reliable even when focus changed in between */
-                Uint16 mod = e.key.keysym.mod;
-                bool ctrl = (mod & KMOD_CTRL) != 0, shift = (mod & KMOD_SHIFT) != 0;
-                if (ui_wants_keys(&app->ui) && !ctrl) {
-                    in.key = ui_key_of(k);
-                } else if (!app_key(app, (int)k, ctrl, shift)) {
-                    in.key = ui_key_of(k);
-                }
-                break;
-            }
-            case SDL_DROPFILE:
-                /* a picture dropped on the window becomes the current lab's input */
-                if (e.drop.file) {
-                    app_drop_file(app, e.drop.file);
-                    SDL_free(e.drop.file);
-                }
-                break;
-            case SDL_DROPTEXT:
-                SDL_free(e.drop.file); /* dragged text, not a file: nothing to load */
-                break;
-            case SDL_TEXTINPUT:
-                if (ui_wants_keys(&app->ui) &&
-                    strlen(in.text) + strlen(e.text.text) < sizeof in.text)
-                    strcat(in.text, e.text.text);
-                break;
-            default:
-                break;
-            }
+            window_event(app, &e, ratio, &in, &ptr);
         }
         if (app->req.toggle_fullscreen) {
             app->req.toggle_fullscreen = false;
             toggle_fullscreen(win, &fs);
             settle = true;
         }
-        in.mx = mx;
-        in.my = my;
-        in.mouse_down = mouse_down;
+        in.mx = ptr.mx;
+        in.my = ptr.my;
+        in.mouse_down = ptr.down;
         SDL_Keymod mod = SDL_GetModState();
         in.ctrl = (mod & KMOD_CTRL) != 0;
         in.shift = (mod & KMOD_SHIFT) != 0;
@@ -627,7 +702,7 @@ int window_run_lesson(const char *lesson, int step)
             busy = true;
         }
         SDL_RenderPresent(sdl);
-        if (!vsync && busy) {
+        if (!wd.vsync && busy) {
             /* no vsync (software fallback): hold to about 60 frames per second */
             double spent = (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
             if (spent < 1.0 / 60.0)
@@ -636,9 +711,6 @@ int window_run_lesson(const char *lesson, int step)
     }
     SDL_StopTextInput();
     app_destroy(app);
-    render_destroy(r);
-    SDL_DestroyRenderer(sdl);
-    SDL_DestroyWindow(win);
-    SDL_Quit();
+    window_close(&wd);
     return 0;
 }

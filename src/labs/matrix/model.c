@@ -1,17 +1,19 @@
-/* lab_matrix_model.c - see lab_matrix_model.h. Every number comes from engine/conv and
- * engine/convmat; this file only arranges and words them. */
+/* labs/matrix/model.c - see model.h. Every number comes from engine/conv and engine/convmat;
+ * this file only arranges and words them, and reads the lab's options.
+ * Depends on: engine (conv, convmat, rng). */
 #include "labs/matrix/model.h"
 
 #include "engine/rng.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static const char *const mode_names[MATMODE_COUNT] = {"conv", "transposed", "flip"};
 static const char *const mode_labels[MATMODE_COUNT] = {"Conv as matrix", "Transposed conv",
-                                                        "Conv vs cross-corr"};
+                                                       "Conv vs cross-corr"};
 static const char *const preset_names[MATPRESET_COUNT] = {"count", "edge", "random"};
 
 const char *matscene_mode_name(MatMode m)
@@ -22,6 +24,11 @@ const char *matscene_mode_name(MatMode m)
 const char *matscene_mode_label(MatMode m)
 {
     return m >= 0 && m < MATMODE_COUNT ? mode_labels[m] : "?";
+}
+
+const char *const *matscene_mode_labels(void)
+{
+    return mode_labels;
 }
 
 bool matscene_mode_find(const char *name, MatMode *m)
@@ -150,9 +157,19 @@ void matscene_fill_preset(MatScene *s)
 bool matscene_rebuild(MatScene *s, char *err, size_t err_size)
 {
     matscene_clamp(s);
-    ConvGeom g = {.n = 1, .c = 1, .o = 1, .kh = s->k, .kw = s->k, .sh = s->stride,
-                  .sw = s->stride, .pt = s->pad, .pb = s->pad, .pl = s->pad, .pr = s->pad,
-                  .dh = 1, .dw = 1};
+    ConvGeom g = {.n = 1,
+                  .c = 1,
+                  .o = 1,
+                  .kh = s->k,
+                  .kw = s->k,
+                  .sh = s->stride,
+                  .sw = s->stride,
+                  .pt = s->pad,
+                  .pb = s->pad,
+                  .pl = s->pad,
+                  .pr = s->pad,
+                  .dh = 1,
+                  .dw = 1};
     ConvGeom gd = g;
     if (s->mode == MATMODE_TRANSPOSED) {
         gd.h = gd.w = s->n;
@@ -167,8 +184,8 @@ bool matscene_rebuild(MatScene *s, char *err, size_t err_size)
     } else {
         g.h = g.w = s->n;
         if (!conv_geom_finish(&g)) {
-            snprintf(err, err_size, "conv: kernel %d is larger than the padded input %d×%d",
-                     s->k, s->n + 2 * s->pad, s->n + 2 * s->pad);
+            snprintf(err, err_size, "conv: kernel %d is larger than the padded input %d×%d", s->k,
+                     s->n + 2 * s->pad, s->n + 2 * s->pad);
             return false;
         }
     }
@@ -197,6 +214,116 @@ bool matscene_rebuild(MatScene *s, char *err, size_t err_size)
         d = fmaxf(d, fabsf(s->ym[i] - s->y[i]));
     s->max_diff = d;
     return true;
+}
+
+static bool parse_int(const char *key, const char *value, int lo, int hi, int *out, char *err,
+                      size_t err_size)
+{
+    char *end = NULL;
+    long v = strtol(value, &end, 10);
+    if (!value[0] || *end || v < lo || v > hi) {
+        snprintf(err, err_size, "matrix: %s=%s is not allowed (an integer %d..%d)", key, value, lo,
+                 hi);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+bool matscene_set_option(MatScene *s, const char *key, const char *value, bool *refill, char *err,
+                         size_t err_size)
+{
+    int v = 0, lo = 0, hi = 0;
+    *refill = false;
+    if (strcmp(key, "mode") == 0) {
+        MatMode m;
+        if (!matscene_mode_find(value, &m)) {
+            snprintf(err, err_size, "matrix: mode=%s is unknown (conv, transposed, flip)", value);
+            return false;
+        }
+        s->mode = m;
+        *refill = true;
+    } else if (strcmp(key, "preset") == 0) {
+        MatPreset p;
+        MatMode m;
+        /* a mode name is accepted as a preset too: `--preset transposed` reads naturally */
+        if (matscene_mode_find(value, &m)) {
+            s->mode = m;
+        } else if (matscene_preset_find(value, &p)) {
+            s->preset = p;
+        } else {
+            snprintf(err, err_size,
+                     "matrix: preset=%s is unknown (count, edge, random; or a mode: conv, "
+                     "transposed, flip)",
+                     value);
+            return false;
+        }
+        *refill = true;
+    } else if (strcmp(key, "n") == 0 || strcmp(key, "size") == 0 || strcmp(key, "input") == 0) {
+        matscene_range_n(s, &lo, &hi);
+        if (!parse_int(key, value, lo, hi, &v, err, err_size))
+            return false;
+        s->n = v;
+        *refill = true;
+    } else if (strcmp(key, "k") == 0 || strcmp(key, "kernel") == 0) {
+        if (!parse_int(key, value, 2, MATLAB_MAX_K, &v, err, err_size))
+            return false;
+        s->k = v;
+        *refill = true;
+    } else if (strcmp(key, "stride") == 0) {
+        matscene_range_stride(s, &lo, &hi);
+        if (!parse_int(key, value, lo, hi, &v, err, err_size))
+            return false;
+        s->stride = v;
+    } else if (strcmp(key, "pad") == 0 || strcmp(key, "padding") == 0) {
+        if (!parse_int(key, value, 0, 1, &v, err, err_size))
+            return false;
+        s->pad = v;
+    } else if (strcmp(key, "outpad") == 0 || strcmp(key, "output_padding") == 0) {
+        if (!parse_int(key, value, 0, 1, &v, err, err_size))
+            return false;
+        if (s->mode != MATMODE_TRANSPOSED || v >= s->stride) {
+            snprintf(err, err_size,
+                     "matrix: outpad=%s needs mode=transposed and a stride larger than it "
+                     "(set mode and stride first)",
+                     value);
+            return false;
+        }
+        s->outpad = v;
+    } else {
+        snprintf(err, err_size,
+                 "matrix: unknown option '%s' (mode, preset, n, k, stride, pad, outpad, step)",
+                 key);
+        return false;
+    }
+    return true;
+}
+
+void matscene_display(const MatScene *s, MatDisplay *d)
+{
+    const ConvMat *m = &s->m;
+    bool tr = s->mode == MATMODE_TRANSPOSED;
+    d->drows = tr ? m->cols : m->rows;
+    d->dcols = tr ? m->rows : m->cols;
+    int n = d->drows * d->dcols;
+    memset(d->dense, 0, (size_t)n * sizeof d->dense[0]);
+    memset(d->nz, 0, (size_t)n);
+    for (int i = 0; i < n; i++)
+        d->dtap[i] = -1;
+    for (int e = 0; e < m->n_entries; e++) {
+        const ConvMatEntry *en = &m->entries[e];
+        int r = tr ? en->col : en->row, c = tr ? en->row : en->col;
+        d->dense[r * d->dcols + c] = en->w;
+        d->nz[r * d->dcols + c] = 1;
+        d->dtap[r * d->dcols + c] = en->ky * s->k + en->kx;
+    }
+    d->swap = tr && d->drows > 12;
+    for (int r = 0; r < d->drows; r++)
+        for (int c = 0; c < d->dcols; c++) {
+            int si = d->swap ? c * d->drows + r : r * d->dcols + c;
+            d->sdense[si] = d->dense[r * d->dcols + c];
+            d->snz[si] = d->nz[r * d->dcols + c];
+        }
 }
 
 int matscene_steps(const MatScene *s)
@@ -232,8 +359,8 @@ void matscene_output_at(const MatScene *s, int pos, float *out, uint8_t *shown, 
         /* the single-cell query the sweep shows; tests prove it equals the full op */
         out[i] = done ? conv_cell(&s->g, s->x, s->w, NULL, 0, oy, ox, NULL, 0, NULL) : 0.0f;
         if (out2)
-            out2[i] = done ? conv_cell(&s->g, s->x, s->wflip, NULL, 0, oy, ox, NULL, 0, NULL)
-                           : 0.0f;
+            out2[i] =
+                done ? conv_cell(&s->g, s->x, s->wflip, NULL, 0, oy, ox, NULL, 0, NULL) : 0.0f;
     }
 }
 
@@ -319,8 +446,8 @@ const char *matscene_equation(const MatScene *s, int i, char *out, size_t out_si
     int oy = i / s->out_w, ox = i % s->out_w;
     ConvTerm terms[MATLAB_MAX_K * MATLAB_MAX_K];
     int nt = 0;
-    float v = conv_cell(&s->g, s->x, s->w, NULL, 0, oy, ox, terms, MATLAB_MAX_K * MATLAB_MAX_K,
-                        &nt);
+    float v =
+        conv_cell(&s->g, s->x, s->w, NULL, 0, oy, ox, terms, MATLAB_MAX_K * MATLAB_MAX_K, &nt);
     char tmp[64];
     snprintf(tmp, sizeof tmp, "y%s = ", matscene_subscript(oy, ox, sub, sizeof sub));
     len = append(out, out_size, len, tmp);
@@ -371,5 +498,25 @@ const char *matscene_flip_equation(const MatScene *s, int i, char *out, size_t o
         len = append(out, out_size, len, "0");
     snprintf(tmp, sizeof tmp, " = %s", num(v, a, sizeof a));
     append(out, out_size, len, tmp);
+    return out;
+}
+
+const char *matscene_band_equation(const MatScene *s, int band, int i, bool computed, char *out,
+                                   size_t out_size)
+{
+    if (i >= 0 && !computed) {
+        char sub[24];
+        snprintf(out, out_size, "%s%s: not yet computed (step %d)", band == 0 ? "y" : "(I∗K)",
+                 matscene_subscript(i / s->out_w, i % s->out_w, sub, sizeof sub), i + 1);
+    } else if (i >= 0) {
+        if (band == 0)
+            matscene_equation(s, i, out, out_size);
+        else
+            matscene_flip_equation(s, i, out, out_size);
+    } else {
+        snprintf(out, out_size, "%s",
+                 band == 0 ? "K(0,0) (marked) meets the window's top-left cell"
+                           : "K(0,0) (marked) meets the window's bottom-right cell");
+    }
     return out;
 }

@@ -1,6 +1,7 @@
-/* lab_matrix_model.h - the Matrix lab's scene without any drawing: the small input and kernel,
- * the conv geometry, the sparse matrix M (engine/convmat), and everything a timeline position
- * shows (which row of M, the partial outputs, the written-out equation). Depends on: engine.
+/* labs/matrix/model.h - the Matrix lab's scene without any drawing: the small input and kernel,
+ * the conv geometry, the sparse matrix M (engine/convmat) and the matrix as shown, everything a
+ * timeline position shows (which row of M, the partial outputs, the written-out equation), and
+ * the lab's options. Depends on: engine.
  *
  * Three modes:
  *   conv        y = M · unroll(x): one step per row of M (one output cell).
@@ -18,17 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MATLAB_MAX_IN 4   /* input side (conv, flip: 3-4; transposed: 2-3) */
-#define MATLAB_MAX_K 3    /* kernel side 2-3 */
-#define MATLAB_MAX_OUT 8  /* output side: transposed 3 -> (3-1)*2 + 3 + 1 = 8 */
+#define MATLAB_MAX_IN    4 /* input side (conv, flip: 3-4; transposed: 2-3) */
+#define MATLAB_MAX_K     3 /* kernel side 2-3 */
+#define MATLAB_MAX_OUT   8 /* output side: transposed 3 -> (3-1)*2 + 3 + 1 = 8 */
 #define MATLAB_MAX_CELLS (MATLAB_MAX_OUT * MATLAB_MAX_OUT)
 
-typedef enum MatMode {
-    MATMODE_CONV,
-    MATMODE_TRANSPOSED,
-    MATMODE_FLIP,
-    MATMODE_COUNT
-} MatMode;
+typedef enum MatMode { MATMODE_CONV, MATMODE_TRANSPOSED, MATMODE_FLIP, MATMODE_COUNT } MatMode;
 
 typedef enum MatPreset {
     MATPRESET_COUNT_UP, /* x = 0, 1, 2, ...; kernel 0, 1, 2, ...: the notes' 19 25 37 43 */
@@ -46,8 +42,8 @@ typedef struct MatScene {
     int pad;    /* every side */
     int outpad; /* transposed only, < stride */
 
-    float x[MATLAB_MAX_IN * MATLAB_MAX_IN]; /* (n, n) the input (transposed: the deconv's) */
-    float w[MATLAB_MAX_K * MATLAB_MAX_K];   /* (k, k) the kernel */
+    float x[MATLAB_MAX_IN * MATLAB_MAX_IN];   /* (n, n) the input (transposed: the deconv's) */
+    float w[MATLAB_MAX_K * MATLAB_MAX_K];     /* (k, k) the kernel */
     float wflip[MATLAB_MAX_K * MATLAB_MAX_K]; /* (k, k) the kernel turned 180 degrees */
 
     /* The conv geometry whose matrix M is built. conv, flip: input n x n -> output.
@@ -79,6 +75,14 @@ void matscene_clamp(MatScene *s);
  * message when the geometry has no output (the scene keeps its previous matrix then). */
 bool matscene_rebuild(MatScene *s, char *err, size_t err_size);
 
+/* Applies the option key=value to the settings: mode, preset (a mode's name works too), n (size,
+ * input), k (kernel), stride, pad (padding), outpad (output_padding; transposed mode, below the
+ * stride). *refill is set when the values must come fresh from the preset (sizes or values
+ * changed). false with `matrix: ...` in err for an unknown key or a value out of range; the
+ * settings are unchanged then. Call matscene_rebuild after. */
+bool matscene_set_option(MatScene *s, const char *key, const char *value, bool *refill, char *err,
+                         size_t err_size);
+
 /* Timeline steps: rows of M (conv), input cells (transposed), output cells (flip). */
 int matscene_steps(const MatScene *s);
 
@@ -102,9 +106,16 @@ const char *matscene_equation(const MatScene *s, int i, char *out, size_t out_si
  * "Σ I(i−m, j−n)·K(m,n) = 4×0 + 3×1 + 1×2 + 0×3 = 5". */
 const char *matscene_flip_equation(const MatScene *s, int i, char *out, size_t out_size);
 
+/* flip mode, band 0 (cross-correlation) or 1 (true convolution): the equation line of output
+ * cell i once computed (matscene_equation / matscene_flip_equation), "... not yet computed (step
+ * i+1)" before, and for i = -1 which cell of the window K(0,0) meets. Returns out. */
+const char *matscene_band_equation(const MatScene *s, int band, int i, bool computed, char *out,
+                                   size_t out_size);
+
 /* Names for options and buttons. */
-const char *matscene_mode_name(MatMode m);  /* "conv", "transposed", "flip" */
-const char *matscene_mode_label(MatMode m); /* "Conv as matrix", ... */
+const char *matscene_mode_name(MatMode m);     /* "conv", "transposed", "flip" */
+const char *matscene_mode_label(MatMode m);    /* "Conv as matrix", ... */
+const char *const *matscene_mode_labels(void); /* every mode's label, in MatMode order */
 bool matscene_mode_find(const char *name, MatMode *m);
 const char *matscene_preset_name(MatPreset p); /* "count", "edge", "random" */
 bool matscene_preset_find(const char *name, MatPreset *p);
@@ -112,6 +123,25 @@ bool matscene_preset_find(const char *name, MatPreset *p);
 /* Allowed ranges of the settings in the current mode. */
 void matscene_range_n(const MatScene *s, int *lo, int *hi);
 void matscene_range_stride(const MatScene *s, int *lo, int *hi);
+
+/* The matrix as the lab shows it, A · v = u: conv and flip show M (v = unroll(x), u = y);
+ * transposed shows Mᵀ (v = unroll(x) of the deconv, u = its output). */
+#define MATLAB_MAX_DISPLAY (MATLAB_MAX_CELLS * MATLAB_MAX_IN * MATLAB_MAX_IN) /* 64 x 16 */
+typedef struct MatDisplay {
+    int drows, dcols;
+    float dense[MATLAB_MAX_DISPLAY]; /* (drows, dcols) */
+    uint8_t nz[MATLAB_MAX_DISPLAY];  /* (drows, dcols) 1 where the matrix has a kernel tap */
+    int dtap[MATLAB_MAX_DISPLAY];    /* (drows, dcols) ky*k + kx of the tap, -1 for zeros */
+    /* A tall Mᵀ is drawn turned (as M, x as a column, out as a row below: outᵀ = xᵀ·M) so its
+     * cells stay readable; sdense/snz hold the picture in screen order. */
+    bool swap;
+    float sdense[MATLAB_MAX_DISPLAY];
+    uint8_t snz[MATLAB_MAX_DISPLAY];
+} MatDisplay;
+
+/* Fills d from the scene's matrix (after matscene_rebuild): M, or Mᵀ in transposed mode, turned
+ * when it has more than 12 rows. */
+void matscene_display(const MatScene *s, MatDisplay *d);
 
 /* Writes a subscript index like "₁₀" (row, col) into out. */
 const char *matscene_subscript(int a, int b, char *out, size_t out_size);
