@@ -33,8 +33,7 @@ static void fill_info(NetLabModel *m)
         li->out = l->out;
         li->params = layer_param_count(l);
         if (layer_has_params(l->kind))
-            netlab_times(layer_param_formula(l, raw, sizeof raw), li->formula,
-                         sizeof li->formula);
+            netlab_times(layer_param_formula(l, raw, sizeof raw), li->formula, sizeof li->formula);
         m->total_params += li->params;
     }
 }

@@ -28,9 +28,9 @@
 #include <stddef.h>
 
 #define NETLAB_MAX_CLASSES 32 /* outputs written out as bars (the rest are counted) */
-#define NETLAB_SEED 1         /* weights of the initial net, and the training's shuffles */
-#define NETLAB_MAX_NETS 16    /* nets listed from assets/nets */
-#define NETLAB_CANVAS 28      /* the drawing canvas and the bundled digits are 28x28 */
+#define NETLAB_SEED        1  /* weights of the initial net, and the training's shuffles */
+#define NETLAB_MAX_NETS    16 /* nets listed from assets/nets */
+#define NETLAB_CANVAS      28 /* the drawing canvas and the bundled digits are 28x28 */
 
 /* What one layer (or the input) is and what it computed for the current input. */
 typedef struct NetLabLayer {
@@ -39,8 +39,8 @@ typedef struct NetLabLayer {
     char formula[96]; /* "8×1×5×5 + 8 = 208"; "" for a layer without parameters */
     long params;
     Shape out;
-    float lo, hi;    /* smallest and largest output value */
-    bool diverging;  /* signed values (lo < 0): the blue-white-orange map, else sequential */
+    float lo, hi;   /* smallest and largest output value */
+    bool diverging; /* signed values (lo < 0): the blue-white-orange map, else sequential */
 } NetLabLayer;
 
 typedef enum NetLabTrainState {
@@ -54,11 +54,11 @@ typedef struct NetLabModel {
     char name[64];   /* "lenet-tiny" */
     char path[1024]; /* the file it was read from */
     Net *net;
-    NetActs *acts;   /* capacity 1: the one input */
-    int n_layers;    /* layers after the input */
+    NetActs *acts;                        /* capacity 1: the one input */
+    int n_layers;                         /* layers after the input */
     NetLabLayer info[NET_MAX_LAYERS + 1]; /* [0] the input, [k] layer k */
     long total_params;
-    float *input;    /* (C, H, W) the current input */
+    float *input; /* (C, H, W) the current input */
 
     /* the output: K values of the last layer; with a final softmax z are its inputs (the
      * logits) and p its outputs, and the arithmetic is written per class */
@@ -66,28 +66,28 @@ typedef struct NetLabModel {
     bool softmax;
     const float *z; /* (K) logits (the last layer's input when softmax, else its output) */
     const float *p; /* (K) probabilities (== z without softmax) */
-    double exps[NETLAB_MAX_CLASSES]; /* e^(z_k - shift) */
-    double sum;                      /* sum of every e^(z_j - shift) */
-    double shift;                    /* 0, or max z when e^z would overflow */
+    double exps[NETLAB_MAX_CLASSES];    /* e^(z_k - shift) */
+    double sum;                         /* sum of every e^(z_j - shift) */
+    double shift;                       /* 0, or max z when e^z would overflow */
     char arith[NETLAB_MAX_CLASSES][96]; /* "e^3.10 / 25.6 = 0.87" */
-    char sum_text[160];              /* "Σ e^z_j = 25.6" with its terms' count */
+    char sum_text[160];                 /* "Σ e^z_j = 25.6" with its terms' count */
     int predicted;
 
     /* training: one epoch of the bundled digits on a worker thread, adopted when done */
     NetLabTrainState train;
-    char train_msg[256];   /* what the state line says */
-    float accuracy;        /* test accuracy after training */
-    int train_images;      /* training images seen */
-    double train_seconds;  /* time the worker spent */
+    char train_msg[256];  /* what the state line says */
+    float accuracy;       /* test accuracy after training */
+    int train_images;     /* training images seen */
+    double train_seconds; /* time the worker spent */
     pthread_t thread;
     bool thread_live;
     atomic_int steps_done;
     atomic_bool cancel, finished;
     int steps_total;
-    int train_limit;       /* 0: the whole training split; else its first train_limit */
-    float *trained;        /* (n_params) the worker's result */
+    int train_limit; /* 0: the whole training split; else its first train_limit */
+    float *trained;  /* (n_params) the worker's result */
     char digits_dir[1024];
-    const Dataset *test;   /* borrowed, read-only on both threads */
+    const Dataset *test; /* borrowed, read-only on both threads */
     char worker_err[256];
 } NetLabModel;
 
@@ -175,7 +175,7 @@ typedef struct NetLabInput {
     Dataset digits; /* the bundled test digits */
     char digits_dir[1024];
     NetLabSource src;
-    int digit_index, class_sel; /* the test digit and the class its menu shows */
+    int digit_index, class_sel;                  /* the test digit and the class its menu shows */
     float canvas[NETLAB_CANVAS * NETLAB_CANVAS]; /* (28, 28) the drawing */
     float *file_x;       /* (C, H, W) the loaded picture as the net's input, or NULL */
     char file_name[256]; /* its file name, without the folder */
@@ -217,6 +217,10 @@ bool netlab_parse_unit(const NetLabModel *m, const char *value, NetLabUnit *u);
  * and its output size, line 2 its parameters or what it does (step 0: the input). */
 void netlab_step_text(const NetLabModel *m, const NetLabInput *in, int step, char *eq1,
                       size_t eq1_size, char *eq2, size_t eq2_size);
+/* "prediction 7 (p 0.98)", with "  label 7 ✓" (or ✗) for a test digit ("y" for p without a
+ * softmax). */
+const char *netlab_prediction_text(const NetLabModel *m, const NetLabInput *in, char *out,
+                                   size_t size);
 /* A hovered unit u with its receptive field rf (netlab_model_trace): line 1 its value and
  * field, line 2 the engine's own account of it (asked again of the single-cell query where
  * there is one: conv_cell, pool_cell, dense_cell), and the tooltip with both. */

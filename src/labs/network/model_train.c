@@ -101,7 +101,8 @@ bool netlab_train_start(NetLabModel *m, const char *digits_dir, const Dataset *t
     }
     m->thread_live = true;
     m->train = NETLAB_TRAINING;
-    snprintf(m->train_msg, sizeof m->train_msg, "training 1 epoch on the bundled digits\xE2\x80\xA6");
+    snprintf(m->train_msg, sizeof m->train_msg,
+             "training 1 epoch on the bundled digits\xE2\x80\xA6");
     return true;
 }
 

@@ -183,8 +183,10 @@ static bool option_source(NetLab *L, const char *value, char *err, size_t err_si
             netview_apply_input(L);
             return true;
         }
-    snprintf(err, err_size, "network: source=%s is not allowed (digit, canvas; file after "
-             "input=PATH)", value);
+    snprintf(err, err_size,
+             "network: source=%s is not allowed (digit, canvas; file after "
+             "input=PATH)",
+             value);
     return false;
 }
 
@@ -338,8 +340,8 @@ static Rect draw_title(NetLab *L, LabContext *ctx)
     netlab_input_text(&L->in, input_desc, sizeof input_desc);
     snprintf(L->head_text, sizeof L->head_text, "%s.net: %d layers, %ld parameters    input: %s",
              m->name, m->n_layers, m->total_params, input_desc);
-    netview_line_in(r, th, FONT_SANS_BOLD, THEME_BODY, L->head_text,
-                    (Rect){st.x, st.y, st.w, tl_h}, ALIGN_LEFT | ALIGN_TOP, th->text);
+    netview_line_in(r, th, FONT_SANS_BOLD, THEME_BODY, L->head_text, (Rect){st.x, st.y, st.w, tl_h},
+                    ALIGN_LEFT | ALIGN_TOP, th->text);
     return (Rect){st.x, st.y + tl_h, st.w, st.h - tl_h};
 }
 
@@ -452,8 +454,8 @@ static void net_draw(void *state, LabContext *ctx)
         L->hover.valid = false;
 
     RfBox rf[NET_MAX_LAYERS + 2];
-    bool have_rf = L->hover.valid &&
-                   netlab_model_trace(m, L->hover.L, L->hover.c, L->hover.y, L->hover.x, rf);
+    bool have_rf =
+        L->hover.valid && netlab_model_trace(m, L->hover.L, L->hover.c, L->hover.y, L->hover.x, rf);
     bool images = netview_update_images(L, ctx->r);
     (void)images;
     for (int i = 0; i < L->n_cols; i++)
@@ -480,10 +482,16 @@ static void net_draw(void *state, LabContext *ctx)
 
 /* The H overlay's rows for this lab (net_key and the mouse in net_draw). */
 static const UiHelpRow net_help[] = {
-    {"D  \xE2\x87\xA7" "D", "next / previous test digit"},
-    {"K  \xE2\x87\xA7" "K", "next / previous class: the next test digit of that class"},
+    {"D  \xE2\x87\xA7"
+     "D",
+     "next / previous test digit"},
+    {"K  \xE2\x87\xA7"
+     "K",
+     "next / previous class: the next test digit of that class"},
     {"W", "trained (1 epoch) / initial weights"},
-    {"N  \xE2\x87\xA7" "N", "next / previous net in assets/nets"},
+    {"N  \xE2\x87\xA7"
+     "N",
+     "next / previous net in assets/nets"},
     {"C", "clear the canvas and draw: drag on the input, Shift+drag erases"},
     {"hover", "a unit: its value and receptive field traced back to the input"},
     {"click", "a unit pins it (click it again to unpin)"},

@@ -53,21 +53,16 @@ Rect netview_cell_rect(Rect rc, int h, int w, int y0, int y1, int x0, int x1)
     return (Rect){ax, ay, bx - ax, by - ay};
 }
 
-void netview_layout(NetLab *L, LabContext *ctx, Rect st)
+/* Which layers are maps (spatial) and which vectors (vec, less the output table's logits and
+ * bars); sets the output table's layers. Returns the count of vectors left for strips. */
+static int split_layers(NetLab *L, int *spatial, int *n_sp, int *vec)
 {
-    Render *r = ctx->r;
-    const Theme *th = ctx->th;
     const NetLabModel *m = &L->m;
-    int gap = theme_px(th, 12);
-    int small = theme_px(th, THEME_SMALL);
-    int lh = render_line_height(r, FONT_MONO, small);
-    int leg_h = netview_legend_height(r, th);
-
-    /* which layers are maps, which vectors, which form the output table */
-    int spatial[MAX_COLS], n_sp = 0, vec[MAX_COLS], n_vec = 0;
+    int n_vec = 0;
+    *n_sp = 0;
     for (int k = 0; k <= m->n_layers; k++) {
         if (m->info[k].out.rank == 3)
-            spatial[n_sp++] = k;
+            spatial[(*n_sp)++] = k;
         else
             vec[n_vec++] = k;
     }
@@ -80,22 +75,55 @@ void netview_layout(NetLab *L, LabContext *ctx, Rect st)
                     : m->n_layers;
         n_vec -= o->zL == o->pL ? 1 : 2;
     }
-    L->n_strips = n_vec;
+    return n_vec;
+}
 
-    /* vertical budget: the maps first (as large as the columns' width allows, the table's rows
-     * at their smallest), then whatever the maps leave goes to the table's rows */
-    int strip_h = lh + theme_px(th, 14) + theme_px(th, 6);
-    int rows = L->has_out ? (m->classes < NETLAB_MAX_CLASSES ? m->classes : NETLAB_MAX_CLASSES)
-                          : 0;
-    int out_head = 2 * lh + theme_px(th, 6);
-    int row_min = theme_px(th, 15), row_max = theme_px(th, 22);
-    int below = n_vec * (strip_h + gap / 2) + (L->has_out ? out_head + rows * row_min : 0);
-    int maps_h = n_sp > 0 ? st.h - below - gap / 2 : 0;
-    /* a lone input column stays a picture, not a poster */
-    if (n_sp == 1 && maps_h > st.h * 45 / 100)
-        maps_h = st.h * 45 / 100;
+/* Map column c at x, w px wide: its header (head_h), its maps tiled, the legend under them.
+ * Returns how far below st.y it reaches. */
+static int layout_col(NetLab *L, LabContext *ctx, MapCol *c, Rect st, int x, int w, int head_h,
+                      int maps_h)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    int leg_h = netview_legend_height(r, th);
+    c->head = (Rect){x, st.y, w, head_h};
+    /* a column too narrow for "min max" on one line stacks them: a taller legend */
+    ColorScale cs = netview_layer_scale(L, c->L);
+    int c_leg_h = netview_legend_height_for(r, th, &cs, w * 3 / 4);
+    c_leg_h = c_leg_h > leg_h ? c_leg_h : leg_h;
+    c->maps = (Rect){x, st.y + head_h, w, maps_h - head_h - c_leg_h - theme_px(th, 6)};
+    Shape s = L->m.info[c->L].out;
+    c->n_maps = s.c < MAX_MAPS ? s.c : MAX_MAPS;
+    float max_cell = (float)theme_px(th, c->L == 0 ? 16 : 12);
+    tile_maps(c->maps, c->n_maps, s.h, s.w, theme_px(th, 3), max_cell, c->map);
+    /* the legend sits under the maps, as wide as their block (at least 3/4 of the column) */
+    int bottom = c->map[0].y, left = c->map[0].x, right = left;
+    for (int k = 0; k < c->n_maps; k++) {
+        Rect rc = c->map[k];
+        bottom = rc.y + rc.h > bottom ? rc.y + rc.h : bottom;
+        left = rc.x < left ? rc.x : left;
+        right = rc.x + rc.w > right ? rc.x + rc.w : right;
+    }
+    int lw = right - left;
+    int min_lw = w * 3 / 4;
+    if (lw < min_lw) {
+        left = x + (w - min_lw) / 2;
+        lw = min_lw;
+    }
+    c->legend = (Rect){left, bottom + theme_px(th, 6), lw, c_leg_h};
+    return c->legend.y + c_leg_h - st.y;
+}
 
-    /* the map columns: the input a little wider (it is also the drawing canvas) */
+/* The map columns of the n_sp spatial layers side by side in st, maps_h tall at most: the
+ * input a little wider (it is also the drawing canvas). Returns the height they use. */
+static int layout_cols(NetLab *L, LabContext *ctx, Rect st, const int *spatial, int n_sp,
+                       int maps_h)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    const NetLabModel *m = &L->m;
+    int gap = theme_px(th, 12);
+    int lh = render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
     L->n_cols = n_sp;
     L->head_lines = 3;
     for (int i = 0; i < n_sp && n_sp > 1; i++) {
@@ -122,32 +150,7 @@ void netview_layout(NetLab *L, LabContext *ctx, Rect st)
         int w = (int)((float)total_w * (spatial[i] == 0 ? 1.5f : 1.0f) / weights);
         if (i == n_sp - 1 && n_sp > 1)
             w = st.x + st.w - x;
-        c->head = (Rect){x, st.y, w, head_h};
-        /* a column too narrow for "min max" on one line stacks them: a taller legend */
-        ColorScale cs = netview_layer_scale(L, c->L);
-        int c_leg_h = netview_legend_height_for(r, th, &cs, w * 3 / 4);
-        c_leg_h = c_leg_h > leg_h ? c_leg_h : leg_h;
-        c->maps = (Rect){x, st.y + head_h, w, maps_h - head_h - c_leg_h - theme_px(th, 6)};
-        Shape s = m->info[c->L].out;
-        c->n_maps = s.c < MAX_MAPS ? s.c : MAX_MAPS;
-        float max_cell = (float)theme_px(th, c->L == 0 ? 16 : 12);
-        tile_maps(c->maps, c->n_maps, s.h, s.w, theme_px(th, 3), max_cell, c->map);
-        /* the legend sits under the maps, as wide as their block (at least 3/4 of the column) */
-        int bottom = c->map[0].y, left = c->map[0].x, right = left;
-        for (int k = 0; k < c->n_maps; k++) {
-            Rect rc = c->map[k];
-            bottom = rc.y + rc.h > bottom ? rc.y + rc.h : bottom;
-            left = rc.x < left ? rc.x : left;
-            right = rc.x + rc.w > right ? rc.x + rc.w : right;
-        }
-        int lw = right - left;
-        int min_lw = w * 3 / 4;
-        if (lw < min_lw) {
-            left = x + (w - min_lw) / 2;
-            lw = min_lw;
-        }
-        c->legend = (Rect){left, bottom + theme_px(th, 6), lw, c_leg_h};
-        int u = c->legend.y + c_leg_h - st.y;
+        int u = layout_col(L, ctx, c, st, x, w, head_h, maps_h);
         used = u > used ? u : used;
         x += w + gap;
     }
@@ -155,9 +158,77 @@ void netview_layout(NetLab *L, LabContext *ctx, Rect st)
         maps_h = used;
     for (int i = 0; i < n_sp; i++)
         L->cols[i].col = (Rect){L->cols[i].head.x, st.y, L->cols[i].head.w, maps_h};
-    int row_h = rows > 0 ? (st.h - maps_h - gap / 2 - n_vec * (strip_h + gap / 2) - out_head) /
-                               rows
-                         : 0;
+    return maps_h;
+}
+
+/* The output table from y down to the bottom of st: its two-line head (out_head), then a row
+ * of row_h per class: the label, the logit's cell, the bar and the arithmetic. */
+static void layout_out(NetLab *L, LabContext *ctx, Rect st, int y, int rows, int row_h,
+                       int out_head)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    const NetLabModel *m = &L->m;
+    OutTable *o = &L->out;
+    int gap = theme_px(th, 12);
+    int small = theme_px(th, THEME_SMALL);
+    o->area = (Rect){st.x, y, st.w, st.y + st.h - y};
+    o->head = (Rect){st.x, y, st.w, out_head};
+    o->rows = rows;
+    int label_w = theme_px(th, 28);
+    int z_w = theme_px(th, 64);
+    int arith_w = 0;
+    if (m->softmax) {
+        int w = 0;
+        for (int k = 0; k < rows; k++) {
+            int tw = 0;
+            render_text_size(r, FONT_MONO, small, m->arith[k], &tw, NULL);
+            w = tw > w ? tw : w;
+        }
+        arith_w = w + theme_px(th, 8);
+        if (arith_w > st.w * 45 / 100)
+            arith_w = st.w * 45 / 100;
+    }
+    int bar_x = st.x + label_w + z_w + gap;
+    int bar_w = st.w - label_w - z_w - gap - arith_w - gap;
+    for (int k = 0; k < rows; k++) {
+        int ry = y + out_head + k * row_h;
+        o->row[k] = (Rect){st.x, ry, st.w, row_h};
+        o->zcell[k] = (Rect){st.x + label_w, ry + 1, z_w, row_h - 2};
+        o->bar[k] = (Rect){bar_x, ry + 2, bar_w, row_h - 4};
+        o->arith[k] = (Rect){st.x + st.w - arith_w, ry, arith_w, row_h};
+    }
+}
+
+void netview_layout(NetLab *L, LabContext *ctx, Rect st)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    const NetLabModel *m = &L->m;
+    int gap = theme_px(th, 12);
+    int small = theme_px(th, THEME_SMALL);
+    int lh = render_line_height(r, FONT_MONO, small);
+    int leg_h = netview_legend_height(r, th);
+
+    /* which layers are maps, which vectors, which form the output table */
+    int spatial[MAX_COLS], n_sp = 0, vec[MAX_COLS];
+    int n_vec = split_layers(L, spatial, &n_sp, vec);
+    L->n_strips = n_vec;
+
+    /* vertical budget: the maps first (as large as the columns' width allows, the table's rows
+     * at their smallest), then whatever the maps leave goes to the table's rows */
+    int strip_h = lh + theme_px(th, 14) + theme_px(th, 6);
+    int rows = L->has_out ? (m->classes < NETLAB_MAX_CLASSES ? m->classes : NETLAB_MAX_CLASSES) : 0;
+    int out_head = 2 * lh + theme_px(th, 6);
+    int row_min = theme_px(th, 15), row_max = theme_px(th, 22);
+    int below = n_vec * (strip_h + gap / 2) + (L->has_out ? out_head + rows * row_min : 0);
+    int maps_h = n_sp > 0 ? st.h - below - gap / 2 : 0;
+    /* a lone input column stays a picture, not a poster */
+    if (n_sp == 1 && maps_h > st.h * 45 / 100)
+        maps_h = st.h * 45 / 100;
+    maps_h = layout_cols(L, ctx, st, spatial, n_sp, maps_h);
+    int row_h =
+        rows > 0 ? (st.h - maps_h - gap / 2 - n_vec * (strip_h + gap / 2) - out_head) / rows : 0;
     row_h = row_h < row_min ? row_min : row_h > row_max ? row_max : row_h;
 
     /* the vector strips, full width */
@@ -171,36 +242,8 @@ void netview_layout(NetLab *L, LabContext *ctx, Rect st)
         s->legend = (Rect){st.x + st.w - lw, y + lh + theme_px(th, 2), lw, leg_h};
         y += strip_h + gap / 2;
     }
-
-    /* the output table */
-    if (L->has_out) {
-        o->area = (Rect){st.x, y, st.w, st.y + st.h - y};
-        o->head = (Rect){st.x, y, st.w, out_head};
-        o->rows = rows;
-        int label_w = theme_px(th, 28);
-        int z_w = theme_px(th, 64);
-        int arith_w = 0;
-        if (m->softmax) {
-            int w = 0;
-            for (int k = 0; k < rows; k++) {
-                int tw = 0;
-                render_text_size(r, FONT_MONO, small, m->arith[k], &tw, NULL);
-                w = tw > w ? tw : w;
-            }
-            arith_w = w + theme_px(th, 8);
-            if (arith_w > st.w * 45 / 100)
-                arith_w = st.w * 45 / 100;
-        }
-        int bar_x = st.x + label_w + z_w + gap;
-        int bar_w = st.w - label_w - z_w - gap - arith_w - gap;
-        for (int k = 0; k < rows; k++) {
-            int ry = y + out_head + k * row_h;
-            o->row[k] = (Rect){st.x, ry, st.w, row_h};
-            o->zcell[k] = (Rect){st.x + label_w, ry + 1, z_w, row_h - 2};
-            o->bar[k] = (Rect){bar_x, ry + 2, bar_w, row_h - 4};
-            o->arith[k] = (Rect){st.x + st.w - arith_w, ry, arith_w, row_h};
-        }
-    }
+    if (L->has_out)
+        layout_out(L, ctx, st, y, rows, row_h, out_head);
 }
 
 /* ---- hover ---------------------------------------------------------------------------------- */

@@ -27,7 +27,7 @@ static int fit_size(Render *r, const Theme *th, FontFace face, float base, float
 }
 
 void netview_line_in(Render *r, const Theme *th, FontFace face, float base, const char *text,
-                    Rect rc, int align, Color c)
+                     Rect rc, int align, Color c)
 {
     render_text_line(r, face, theme_px(th, base), theme_px(th, 9.0f), text, rc, align, c);
 }
@@ -116,8 +116,7 @@ static void draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s
             colormap_format_value(s->hi, d, hi, sizeof hi);
         }
         if (div)
-            render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)},
-                        th->text_dim);
+            render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)}, th->text_dim);
         render_text_line(r, FONT_MONO, size, size, lo, (Rect){rc.x, ty, rc.w, lh},
                          ALIGN_LEFT | ALIGN_TOP, th->text_dim);
         render_text_line(r, FONT_MONO, size, size, hi, (Rect){rc.x, ty + lh, rc.w, lh},
@@ -133,8 +132,7 @@ static void draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s
     if (w > rc.w) {
         /* without the 0 (the tick in the middle still marks it), one space apart */
         if (div)
-            render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)},
-                        th->text_dim);
+            render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)}, th->text_dim);
         div = false;
         snprintf(all, sizeof all, "%s %s", lo, hi);
         size = fit_size(r, th, FONT_MONO, THEME_SMALL, 9.0f, all, rc.w);
@@ -225,8 +223,26 @@ static void outline_box(Render *r, const Theme *th, Rect rc, Shape s, const RfBo
     render_rect_outline(r, rect_inset(cr, -t / 2), t, th->hover);
 }
 
-void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed, bool current,
-                     const RfBox *rf, int rf_L)
+/* An amber frame around a column's maps: the layer computed at this step. */
+static void frame_maps(Render *r, const Theme *th, const MapCol *c)
+{
+    Rect a = c->map[0];
+    int x1 = a.x + a.w, y1 = a.y + a.h;
+    for (int k = 0; k < c->n_maps; k++) {
+        Rect rc = c->map[k];
+        a.x = rc.x < a.x ? rc.x : a.x;
+        a.y = rc.y < a.y ? rc.y : a.y;
+        x1 = rc.x + rc.w > x1 ? rc.x + rc.w : x1;
+        y1 = rc.y + rc.h > y1 ? rc.y + rc.h : y1;
+    }
+    Rect fr = {a.x - theme_px(th, 4), a.y - theme_px(th, 4), x1 - a.x + theme_px(th, 8),
+               y1 - a.y + theme_px(th, 8)};
+    render_round_rect_outline(r, fr, theme_px(th, 4), theme_px(th, 2), th->accent);
+}
+
+/* A map column's header: the layer's line (in two when head_lines is 4), its shape and its
+ * parameter formula (or count), underlined in amber when current. */
+static void draw_col_head(NetLab *L, LabContext *ctx, const MapCol *c, bool current)
 {
     Render *r = ctx->r;
     const Theme *th = ctx->th;
@@ -252,22 +268,23 @@ void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed
     }
     int y = h.y;
     netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, t1, (Rect){h.x, y, h.w, lh},
-            ALIGN_CENTER | ALIGN_TOP, current ? th->accent : th->text);
+                    ALIGN_CENTER | ALIGN_TOP, current ? th->accent : th->text);
     y += lh;
     if (L->head_lines == 4) {
         netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, t1b, (Rect){h.x, y, h.w, lh},
-                ALIGN_CENTER | ALIGN_TOP, current ? th->accent : th->text);
+                        ALIGN_CENTER | ALIGN_TOP, current ? th->accent : th->text);
         y += lh;
     }
     snprintf(t2, sizeof t2, "\xE2\x86\x92 %s", li->shape);
     if (li->out.c > MAX_MAPS)
         snprintf(t2, sizeof t2, "\xE2\x86\x92 %s (first %d)", li->shape, MAX_MAPS);
-    netview_line_in(r, th, FONT_MONO, THEME_SMALL, t2, (Rect){h.x, y, h.w, lh}, ALIGN_CENTER | ALIGN_TOP,
-            th->text);
+    netview_line_in(r, th, FONT_MONO, THEME_SMALL, t2, (Rect){h.x, y, h.w, lh},
+                    ALIGN_CENTER | ALIGN_TOP, th->text);
     y += lh;
     /* the parameter formula, or its total when the column is too narrow for it */
     char t3[96];
-    snprintf(t3, sizeof t3, "%s", li->formula[0] ? li->formula : (c->L == 0 ? "" : "no parameters"));
+    snprintf(t3, sizeof t3, "%s",
+             li->formula[0] ? li->formula : (c->L == 0 ? "" : "no parameters"));
     int tw = 0;
     render_text_size(r, FONT_MONO, theme_px(th, 9), t3, &tw, NULL);
     if (tw > h.w && c->L > 0) {
@@ -276,13 +293,22 @@ void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed
         if (tw > h.w)
             snprintf(t3, sizeof t3, "%ld", li->params);
     }
-    netview_line_in(r, th, FONT_MONO, THEME_SMALL, t3, (Rect){h.x, y, h.w, lh}, ALIGN_CENTER | ALIGN_TOP,
-            th->text_dim);
+    netview_line_in(r, th, FONT_MONO, THEME_SMALL, t3, (Rect){h.x, y, h.w, lh},
+                    ALIGN_CENTER | ALIGN_TOP, th->text_dim);
     if (current) {
-        Rect u = {h.x + theme_px(th, 4), h.y + L->head_lines * lh + theme_px(th, 1), h.w - theme_px(th, 8),
-                  theme_px(th, 2)};
+        Rect u = {h.x + theme_px(th, 4), h.y + L->head_lines * lh + theme_px(th, 1),
+                  h.w - theme_px(th, 8), theme_px(th, 2)};
         render_rect(r, u, th->accent);
     }
+}
+
+void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed, bool current,
+                      const RfBox *rf, int rf_L)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    const NetLabLayer *li = &L->m.info[c->L];
+    draw_col_head(L, ctx, c, current);
     Shape s = li->out;
     for (int k = 0; k < c->n_maps; k++) {
         Rect rc = c->map[k];
@@ -300,24 +326,12 @@ void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed
         /* the short form in a narrow column rather than a cut one */
         int w = 0;
         render_text_size(r, FONT_SANS, theme_px(th, 9), "not computed yet", &w, NULL);
-        netview_line_in(r, th, FONT_SANS, THEME_SMALL, w <= c->legend.w ? "not computed yet" : "not yet",
-                c->legend, ALIGN_CENTER | ALIGN_TOP, th->text_dim);
+        netview_line_in(r, th, FONT_SANS, THEME_SMALL,
+                        w <= c->legend.w ? "not computed yet" : "not yet", c->legend,
+                        ALIGN_CENTER | ALIGN_TOP, th->text_dim);
     }
-    if (current && c->n_maps > 0) {
-        /* amber frame around the layer computed at this step */
-        Rect a = c->map[0];
-        int x1 = a.x + a.w, y1 = a.y + a.h;
-        for (int k = 0; k < c->n_maps; k++) {
-            Rect rc = c->map[k];
-            a.x = rc.x < a.x ? rc.x : a.x;
-            a.y = rc.y < a.y ? rc.y : a.y;
-            x1 = rc.x + rc.w > x1 ? rc.x + rc.w : x1;
-            y1 = rc.y + rc.h > y1 ? rc.y + rc.h : y1;
-        }
-        Rect fr = {a.x - theme_px(th, 4), a.y - theme_px(th, 4), x1 - a.x + theme_px(th, 8),
-                   y1 - a.y + theme_px(th, 8)};
-        render_round_rect_outline(r, fr, theme_px(th, 4), theme_px(th, 2), th->accent);
-    }
+    if (current && c->n_maps > 0)
+        frame_maps(r, th, c);
     /* the receptive field in this layer */
     if (rf && c->L <= rf_L) {
         const RfBox *b = &rf[c->L];
@@ -328,7 +342,7 @@ void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed
 }
 
 void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool computed, bool current,
-                       const RfBox *rf, int rf_L)
+                        const RfBox *rf, int rf_L)
 {
     Render *r = ctx->r;
     const Theme *th = ctx->th;
@@ -340,13 +354,14 @@ void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool compute
     else if (L->m.net->spec.layers[s->L - 1].kind == LAYER_FLATTEN) {
         char in[48];
         snprintf(in, sizeof in, "%s", L->m.info[s->L - 1].shape);
-        snprintf(t, sizeof t, "%d flatten \xE2\x86\x92 %s: the %s values in one line (C, H, "
-                 "W order), nothing computed", s->L, li->shape, in);
+        snprintf(t, sizeof t,
+                 "%d flatten \xE2\x86\x92 %s: the %s values in one line (C, H, "
+                 "W order), nothing computed",
+                 s->L, li->shape, in);
     } else
-        snprintf(t, sizeof t, "%d %s \xE2\x86\x92 %s    no parameters", s->L, li->line,
-                 li->shape);
+        snprintf(t, sizeof t, "%d %s \xE2\x86\x92 %s    no parameters", s->L, li->line, li->shape);
     netview_line_in(r, th, FONT_MONO, THEME_SMALL, t, s->head, ALIGN_LEFT | ALIGN_TOP,
-            current ? th->accent : th->text);
+                    current ? th->accent : th->text);
     Rect cells = s->cells;
     int n = li->out.c;
     if (computed && L->strip_img[s->L]) {
@@ -361,7 +376,7 @@ void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool compute
                 Rect rc = netview_cell_rect(cells, 1, n, 0, 0, j, j);
                 netlab_format_fixed(d[j], 2, v, sizeof v);
                 netview_line_in(r, th, FONT_MONO, 10.0f, v, rc, ALIGN_CENTER | ALIGN_MIDDLE,
-                        color_text_on(colorscale_color(&cs, d[j])));
+                                color_text_on(colorscale_color(&cs, d[j])));
             }
         }
         ColorScale cs = netview_layer_scale(L, s->L);
@@ -369,7 +384,7 @@ void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool compute
     } else {
         render_rect(r, cells, th->panel);
         netview_line_in(r, th, FONT_SANS, THEME_SMALL, "not computed yet", s->legend,
-                ALIGN_LEFT | ALIGN_TOP, th->text_dim);
+                        ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     }
     render_rect_outline(r, rect_inset(cells, -1), 1, current ? th->accent : th->border);
     if (rf && s->L <= rf_L && !rf[s->L].empty) {
@@ -380,28 +395,35 @@ void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool compute
     }
 }
 
-void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int rf_L)
+/* The output table's head: line 1 the logits' layer, line 2 the softmax formula with its sum
+ * (or the output layer alone), and the prediction right-aligned on line 2. */
+static void draw_out_head(NetLab *L, LabContext *ctx, int step)
 {
     Render *r = ctx->r;
     const Theme *th = ctx->th;
     const NetLabModel *m = &L->m;
     const OutTable *o = &L->out;
-    int small = theme_px(th, THEME_SMALL);
-    int lh = render_line_height(r, FONT_MONO, small);
-    bool z_done = step >= o->zL, p_done = step >= o->pL;
+    int lh = render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
+    bool p_done = step >= o->pL;
     const NetLabLayer *zi = &m->info[o->zL], *pi = &m->info[o->pL];
     char t[400];
     /* line 1: the logits' layer; line 2: the softmax formula with its sum, and the answer */
     if (o->zL != o->pL) {
         snprintf(t, sizeof t, "%d %s \xE2\x86\x92 %s logits z    %s", o->zL, zi->line, zi->shape,
                  zi->formula[0] ? zi->formula : "no parameters");
-        netview_line_in(r, th, FONT_MONO, THEME_SMALL, t, (Rect){o->head.x, o->head.y, o->head.w, lh},
-                ALIGN_LEFT | ALIGN_TOP, step == o->zL ? th->accent : th->text);
+        netview_line_in(r, th, FONT_MONO, THEME_SMALL, t,
+                        (Rect){o->head.x, o->head.y, o->head.w, lh}, ALIGN_LEFT | ALIGN_TOP,
+                        step == o->zL ? th->accent : th->text);
         if (p_done)
-            snprintf(t, sizeof t, "%d softmax: p\xE2\x82\x96 = e^z\xE2\x82\x96 / \xCE\xA3\xE2\xB1\xBC e^z\xE2\xB1\xBC    %s", o->pL,
-                     m->sum_text);
+            snprintf(t, sizeof t,
+                     "%d softmax: p\xE2\x82\x96 = e^z\xE2\x82\x96 / \xCE\xA3\xE2\xB1\xBC "
+                     "e^z\xE2\xB1\xBC    %s",
+                     o->pL, m->sum_text);
         else
-            snprintf(t, sizeof t, "%d softmax: p\xE2\x82\x96 = e^z\xE2\x82\x96 / \xCE\xA3\xE2\xB1\xBC e^z\xE2\xB1\xBC", o->pL);
+            snprintf(t, sizeof t,
+                     "%d softmax: p\xE2\x82\x96 = e^z\xE2\x82\x96 / \xCE\xA3\xE2\xB1\xBC "
+                     "e^z\xE2\xB1\xBC",
+                     o->pL);
     } else {
         snprintf(t, sizeof t, "%d %s \xE2\x86\x92 %s outputs    %s", o->pL, pi->line, pi->shape,
                  pi->formula[0] ? pi->formula : "no parameters");
@@ -410,25 +432,26 @@ void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int
     if (o->zL == o->pL)
         l2.y = o->head.y;
     netview_line_in(r, th, FONT_MONO, THEME_SMALL, t, l2, ALIGN_LEFT | ALIGN_TOP,
-            step == o->pL ? th->accent : th->text);
+                    step == o->pL ? th->accent : th->text);
     /* the prediction, right-aligned on line 2 */
     if (p_done) {
-        const char *name = dataset_class_name_of(false, m->predicted);
-        char pv[32];
-        netlab_format_fixed(m->p[m->predicted], 2, pv, sizeof pv);
-        const char *pn = m->softmax ? "p" : "y";
-        if (L->in.src == NETLAB_SRC_DIGIT)
-            snprintf(t, sizeof t, "prediction %s (%s %s)  label %d %s", name, pn, pv,
-                     L->in.digits.labels[L->in.digit_index],
-                     L->in.digits.labels[L->in.digit_index] == m->predicted ? "\xE2\x9C\x93"
-                                                                       : "\xE2\x9C\x97");
-        else
-            snprintf(t, sizeof t, "prediction %s (%s %s)", name, pn, pv);
-        Rect pr = {o->head.x + o->head.w * 62 / 100, l2.y - theme_px(th, 2),
-                   o->head.w * 38 / 100, lh + theme_px(th, 4)};
+        netlab_prediction_text(m, &L->in, t, sizeof t);
+        Rect pr = {o->head.x + o->head.w * 62 / 100, l2.y - theme_px(th, 2), o->head.w * 38 / 100,
+                   lh + theme_px(th, 4)};
         render_text_line(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), theme_px(th, 9), t, pr,
                          ALIGN_RIGHT | ALIGN_MIDDLE, th->accent);
     }
+}
+
+void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int rf_L)
+{
+    Render *r = ctx->r;
+    const Theme *th = ctx->th;
+    const NetLabModel *m = &L->m;
+    const OutTable *o = &L->out;
+    int small = theme_px(th, THEME_SMALL);
+    bool z_done = step >= o->zL, p_done = step >= o->pL;
+    draw_out_head(L, ctx, step);
     ColorScale zs = netview_layer_scale(L, o->zL);
     float pmax = 1.0f;
     if (!m->softmax) {
@@ -445,8 +468,9 @@ void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int
             render_rect(r, row, color_alpha(th->accent, 36));
         char lab[16];
         snprintf(lab, sizeof lab, "%s", dataset_class_name_of(false, k));
-        netview_line_in(r, th, FONT_MONO, THEME_SMALL, lab, (Rect){row.x, row.y, o->zcell[k].x - row.x,
-                row.h}, ALIGN_CENTER | ALIGN_MIDDLE, top ? th->accent : th->text);
+        netview_line_in(r, th, FONT_MONO, THEME_SMALL, lab,
+                        (Rect){row.x, row.y, o->zcell[k].x - row.x, row.h},
+                        ALIGN_CENTER | ALIGN_MIDDLE, top ? th->accent : th->text);
         Rect zc = o->zcell[k];
         if (z_done) {
             Color bg = colorscale_color(&zs, m->z[k]);
@@ -454,7 +478,7 @@ void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int
             char v[32];
             netlab_format_fixed(m->z[k], 2, v, sizeof v);
             netview_line_in(r, th, FONT_MONO, THEME_SMALL, v, zc, ALIGN_CENTER | ALIGN_MIDDLE,
-                    color_text_on(bg));
+                            color_text_on(bg));
         } else {
             render_rect(r, zc, th->panel);
             render_rect_outline(r, zc, 1, th->border);
@@ -476,7 +500,7 @@ void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int
                         tx < b.x + w ? color_text_on(top ? th->accent : th->hover) : th->text);
             if (m->softmax && k < NETLAB_MAX_CLASSES)
                 netview_line_in(r, th, FONT_MONO, THEME_SMALL, m->arith[k], o->arith[k],
-                        ALIGN_LEFT | ALIGN_MIDDLE, top ? th->text : th->text_dim);
+                                ALIGN_LEFT | ALIGN_MIDDLE, top ? th->text : th->text_dim);
         }
         /* receptive fields: a logit or a bar in range */
         int t2 = theme_px(th, 2);
