@@ -1,5 +1,5 @@
-/* lab_train_model.c - see lab_train_model.h. Every number here is read from the trainer's
- * snapshots (engine/trainer.c computes them); this file only bins, copies and counts. */
+/* labs/train/model.c - the Train lab's state (see model.h). Every number here is read from the
+ * trainer's snapshots (engine/trainer.c computes them); this file only bins, copies and counts. */
 #include "labs/train/model.h"
 
 #include "engine/assets.h"
@@ -437,4 +437,64 @@ long trainmodel_confusion_total(const TrainModel *m)
     for (int i = 0; i < DATASET_CLASSES * DATASET_CLASSES; i++)
         t += m->snap.confusion[i];
     return t;
+}
+
+float trainmodel_plot_x(const TrainModel *m, bool *in_steps, float *per_epoch)
+{
+    float e = m->snap.epoch_pos;
+    float spe = (float)trainmodel_steps_per_epoch(m);
+    *in_steps = e < 1.0f && spe > 0.0f;
+    float k = *in_steps ? spe : 1.0f;
+    *per_epoch = k;
+    float hi = e * k * 1.05f, least = *in_steps ? 10.0f : 0.05f;
+    return hi < least ? least : hi;
+}
+
+/* ---- the settings' presets ------------------------------------------------------------------ */
+
+const float trainmodel_lr_presets[TRAINLAB_N_LR] = {0.0001f, 0.0003f, 0.001f, 0.003f, 0.01f,
+                                                    0.03f,   0.1f,    0.3f,   1.0f,   5.0f};
+const int trainmodel_batch_presets[TRAINLAB_N_BATCH] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+
+int trainmodel_lr_index(float lr)
+{
+    for (int i = 0; i < TRAINLAB_N_LR; i++)
+        if (trainmodel_lr_presets[i] == lr)
+            return i;
+    return TRAINLAB_N_LR;
+}
+
+int trainmodel_batch_index(int b)
+{
+    for (int i = 0; i < TRAINLAB_N_BATCH; i++)
+        if (trainmodel_batch_presets[i] == b)
+            return i;
+    return TRAINLAB_N_BATCH;
+}
+
+/* One preset up (dir > 0) or down from index i of n, clamped at the ends; i == n is another
+ * value, larger than `below` presets: it starts from the first preset not below it. */
+static int preset_next(int i, int below, int n, int dir)
+{
+    if (i == n)
+        i = below < n - 1 ? below : n - 1;
+    return dir < 0 ? (i > 0 ? i - 1 : 0) : (i < n - 1 ? i + 1 : i);
+}
+
+float trainmodel_lr_next(float lr, int dir)
+{
+    int below = 0;
+    while (below < TRAINLAB_N_LR && trainmodel_lr_presets[below] < lr)
+        below++;
+    int i = preset_next(trainmodel_lr_index(lr), below, TRAINLAB_N_LR, dir);
+    return trainmodel_lr_presets[i];
+}
+
+int trainmodel_batch_next(int batch, int dir)
+{
+    int below = 0;
+    while (below < TRAINLAB_N_BATCH && trainmodel_batch_presets[below] < batch)
+        below++;
+    int i = preset_next(trainmodel_batch_index(batch), below, TRAINLAB_N_BATCH, dir);
+    return trainmodel_batch_presets[i];
 }
