@@ -85,8 +85,8 @@ static int find_conv_layer(const Trainer *tr)
     for (int i = 0; i < s->n_layers; i++) {
         const Layer *l = &s->layers[i];
         if (l->kind == LAYER_CONV)
-            return l->in.c == 1 && l->conv.kh == TRAINLAB_KSIDE &&
-                           l->conv.kw == TRAINLAB_KSIDE && l->units <= TRAINLAB_MAX_KERNELS
+            return l->in.c == 1 && l->conv.kh == TRAINLAB_KSIDE && l->conv.kw == TRAINLAB_KSIDE &&
+                           l->units <= TRAINLAB_MAX_KERNELS
                        ? i
                        : -1;
     }

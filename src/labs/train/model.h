@@ -26,45 +26,45 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TRAINLAB_SIDE 28       /* digits are 28x28 */
-#define TRAINLAB_PIX (TRAINLAB_SIDE * TRAINLAB_SIDE)
-#define TRAINLAB_BINS 200      /* the curves are drawn with at most this many points */
-#define TRAINLAB_STREAM 24     /* recent predictions kept */
-#define TRAINLAB_STREAM_PER_STEP 4 /* examples of each seen step that enter the stream */
-#define TRAINLAB_GALLERY 48    /* test examples listed for a confusion cell */
-#define TRAINLAB_MAX_KERNELS 16
-#define TRAINLAB_KSIDE 5       /* lenet-tiny's first kernels are 5x5 */
-#define TRAINLAB_TEST_SUBSET 500
-#define TRAINLAB_TEST_EVERY 50
-#define TRAINLAB_PLAN_EPOCHS 3 /* the timeline spans this many epochs (grown when passed) */
-#define TRAINLAB_N_LR 10       /* learning-rate presets */
-#define TRAINLAB_N_BATCH 9     /* batch-size presets */
+#define TRAINLAB_SIDE            28 /* digits are 28x28 */
+#define TRAINLAB_PIX             (TRAINLAB_SIDE * TRAINLAB_SIDE)
+#define TRAINLAB_BINS            200 /* the curves are drawn with at most this many points */
+#define TRAINLAB_STREAM          24  /* recent predictions kept */
+#define TRAINLAB_STREAM_PER_STEP 4   /* examples of each seen step that enter the stream */
+#define TRAINLAB_GALLERY         48  /* test examples listed for a confusion cell */
+#define TRAINLAB_MAX_KERNELS     16
+#define TRAINLAB_KSIDE           5 /* lenet-tiny's first kernels are 5x5 */
+#define TRAINLAB_TEST_SUBSET     500
+#define TRAINLAB_TEST_EVERY      50
+#define TRAINLAB_PLAN_EPOCHS     3  /* the timeline spans this many epochs (grown when passed) */
+#define TRAINLAB_N_LR            10 /* learning-rate presets */
+#define TRAINLAB_N_BATCH         9  /* batch-size presets */
 
 /* One example in the prediction stream. */
 typedef struct TrainStreamItem {
     float px[TRAINLAB_PIX]; /* (28, 28) in [0, 1] */
     int label, predicted;
-    long step;              /* the step whose forward pass predicted it */
-    float prob;             /* the probability given to the predicted class */
-    long serial;            /* unique per pushed item (textures know what they hold) */
+    long step;   /* the step whose forward pass predicted it */
+    float prob;  /* the probability given to the predicted class */
+    long serial; /* unique per pushed item (textures know what they hold) */
 } TrainStreamItem;
 
 typedef struct TrainModel {
-    Dataset train, test;       /* the bundled digits: 8,000 and 2,000 */
+    Dataset train, test; /* the bundled digits: 8,000 and 2,000 */
     char net_file[1024];
     char *net_text;
-    TrainConfig cfg;           /* the settings the trainer was created with (seed etc.) */
+    TrainConfig cfg; /* the settings the trainer was created with (seed etc.) */
     Trainer *tr;
-    TrainerSnapshot snap;      /* the last snapshot (drawn from) */
-    long snap_step;            /* snap.step when the derived data were last rebuilt */
-    unsigned gen;              /* counts rebuilds of the derived data (textures follow it) */
-    bool dirty;                /* a command was given: the next refresh takes a snapshot */
+    TrainerSnapshot snap; /* the last snapshot (drawn from) */
+    long snap_step;       /* snap.step when the derived data were last rebuilt */
+    unsigned gen;         /* counts rebuilds of the derived data (textures follow it) */
+    bool dirty;           /* a command was given: the next refresh takes a snapshot */
 
     /* curves: the training history averaged over bins of equal step counts */
     int n_bins;
     float bin_epoch[TRAINLAB_BINS], bin_loss[TRAINLAB_BINS], bin_acc[TRAINLAB_BINS];
-    int bin_steps;             /* steps per bin */
-    float loss_max;            /* the largest binned loss (the plot's top) */
+    int bin_steps;  /* steps per bin */
+    float loss_max; /* the largest binned loss (the plot's top) */
     int n_test_pts;
     float *test_epoch, *test_acc; /* (n_test_pts) the test evaluations */
     int test_cap;
@@ -73,7 +73,7 @@ typedef struct TrainModel {
     int n_kernels;
     float kernels[TRAINLAB_MAX_KERNELS * TRAINLAB_KSIDE * TRAINLAB_KSIDE];
     float kernel_absmax;
-    int conv_layer;            /* index of that layer in the net, -1 when there is none */
+    int conv_layer; /* index of that layer in the net, -1 when there is none */
 
     /* the stream: newest last; stream_gen counts pushes */
     TrainStreamItem stream[TRAINLAB_STREAM];
@@ -88,16 +88,16 @@ typedef struct TrainModel {
     int gallery_total;             /* all of them (the confusion cell's count) */
 
     /* images per second while running, measured on the window's clock */
-    double rate;               /* 0 while paused */
-    double rate_t;             /* seconds accumulated since the last rate sample */
-    long rate_images;          /* images seen at the last rate sample */
+    double rate;      /* 0 while paused */
+    double rate_t;    /* seconds accumulated since the last rate sample */
+    long rate_images; /* images seen at the last rate sample */
 
     /* where the lab last drew the confusion matrix: its top-left cell's corner and the cell
      * side in pixels (cell 0: not drawn), so tests can click a cell */
     int conf_x, conf_y, conf_cell;
 
     char message[TRAINER_MESSAGE]; /* the divergence message of the snapshot ("" none) */
-    bool message_new;          /* a message appeared since trainmodel_take_message */
+    bool message_new;              /* a message appeared since trainmodel_take_message */
 } TrainModel;
 
 /* The lab's training settings: Adam, lr 0.003 without decay (the command line's per-epoch

@@ -30,15 +30,18 @@ const char *trainmodel_rule_text(const TrainModel *m, bool full, char *out, size
     const TrainerSnapshot *s = &m->snap;
     if (s->optim == OPTIM_ADAM && full)
         snprintf(out, size,
-                 "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5)  (m, v: running means of g, g\xC2\xB2),  \xCE\xB7 = %g",
+                 "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5) "
+                 " (m, v: running means of g, g\xC2\xB2),  \xCE\xB7 = %g",
                  (double)s->lr);
     else if (s->optim == OPTIM_ADAM)
         snprintf(out, size,
-                 "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5),  \xCE\xB7 = %g",
+                 "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + "
+                 "\xCE\xB5),  \xCE\xB7 = %g",
                  (double)s->lr);
     else if (full)
         snprintf(out, size,
-                 "SGD: v \xE2\x86\x90 0.9\xC2\xB7v + \xE2\x88\x82L/\xE2\x88\x82w,  w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g",
+                 "SGD: v \xE2\x86\x90 0.9\xC2\xB7v + \xE2\x88\x82L/\xE2\x88\x82w,  w \xE2\x86\x90 "
+                 "w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g",
                  (double)s->lr);
     else
         snprintf(out, size, "SGD: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g",
@@ -64,7 +67,8 @@ const char *trainmodel_divergence_text(const TrainModel *m, char *out, size_t si
     if (m->snap.optim == OPTIM_ADAM)
         snprintf(out, size,
                  "%s.\n\nWhy: Adam moves every weight by about \xCE\xB7 per step, whatever the "
-                 "size of its gradient (\xCE\xB7 = %g). The weights start near \xC2\xB1" "0.2, "
+                 "size of its gradient (\xCE\xB7 = %g). The weights start near \xC2\xB1"
+                 "0.2, "
                  "so a step that large throws them far from any sensible value: the outputs "
                  "saturate, the softmax gives the right class a probability near 0 and the loss "
                  "explodes. Choose a smaller learning rate (0.001 to 0.003 for Adam) and press "

@@ -186,6 +186,59 @@ static bool parse_num(const char *key, const char *value, double lo, double hi, 
     return true;
 }
 
+/* steps=N or epochs=E: trains that far synchronously, in this thread (a render or a lesson
+ * shows exactly step n). */
+static bool option_steps(TrainModel *m, const char *key, const char *value, char *err,
+                         size_t err_size)
+{
+    double v = 0.0;
+    bool ep = key[0] == 'e';
+    if (!parse_num(key, value, 0.0, ep ? 20.0 : 100000.0, &v, err, err_size,
+                   ep ? "a number of epochs 0..20" : "a whole number of steps 0..100000") ||
+        (!ep && v != floor(v)))
+        return false;
+    long n = ep ? (long)ceil(v * trainmodel_steps_per_epoch(m)) : (long)v;
+    trainmodel_run_steps(m, (int)n);
+    return true;
+}
+
+/* seed=S: a new trainer from that seed (a new start). */
+static bool option_seed(TrainModel *m, const char *key, const char *value, char *err,
+                        size_t err_size)
+{
+    double v = 0.0;
+    if (!parse_num(key, value, 0.0, 4294967295.0, &v, err, err_size,
+                   "a whole number 0..4294967295") ||
+        v != floor(v))
+        return false;
+    char e2[400];
+    if (!trainmodel_set_seed(m, (unsigned long long)v, e2, sizeof e2)) {
+        snprintf(err, err_size, "train: seed=%s: %s", value, e2);
+        return false;
+    }
+    return true;
+}
+
+/* cell=TRUE,PREDICTED (or none): the confusion cell whose digits are listed. */
+static bool option_cell(TrainModel *m, const char *value, char *err, size_t err_size)
+{
+    int t = -1, p = -1;
+    char extra = 0;
+    if (strcmp(value, "none") == 0) {
+        trainmodel_select_cell(m, -1, -1);
+    } else if (sscanf(value, "%d,%d%c", &t, &p, &extra) == 2 && t >= 0 && t < 10 && p >= 0 &&
+               p < 10) {
+        trainmodel_select_cell(m, t, p);
+    } else {
+        snprintf(err, err_size,
+                 "train: cell=%s is not allowed (TRUE,PREDICTED with digits 0-9, e.g. "
+                 "cell=4,9; or none)",
+                 value);
+        return false;
+    }
+    return true;
+}
+
 static bool train_set_option(void *state, const char *key, const char *value, char *err,
                              size_t err_size)
 {
@@ -193,14 +246,8 @@ static bool train_set_option(void *state, const char *key, const char *value, ch
     TrainModel *m = &L->m;
     double v = 0.0;
     if (strcmp(key, "steps") == 0 || strcmp(key, "epochs") == 0) {
-        bool ep = key[0] == 'e';
-        if (!parse_num(key, value, 0.0, ep ? 20.0 : 100000.0, &v, err, err_size,
-                       ep ? "a number of epochs 0..20" : "a whole number of steps 0..100000") ||
-            (!ep && v != floor(v)))
+        if (!option_steps(m, key, value, err, err_size))
             return false;
-        long n = ep ? (long)ceil(v * trainmodel_steps_per_epoch(m)) : (long)v;
-        /* synchronously, in this thread: a render or a lesson shows exactly step n */
-        trainmodel_run_steps(m, (int)n);
     } else if (strcmp(key, "lr") == 0) {
         if (!parse_num(key, value, 1e-6, 100.0, &v, err, err_size, "a learning rate 1e-6..100"))
             return false;
@@ -221,30 +268,11 @@ static bool train_set_option(void *state, const char *key, const char *value, ch
             return false;
         }
     } else if (strcmp(key, "seed") == 0) {
-        if (!parse_num(key, value, 0.0, 4294967295.0, &v, err, err_size,
-                       "a whole number 0..4294967295") ||
-            v != floor(v))
+        if (!option_seed(m, key, value, err, err_size))
             return false;
-        char e2[400];
-        if (!trainmodel_set_seed(m, (unsigned long long)v, e2, sizeof e2)) {
-            snprintf(err, err_size, "train: seed=%s: %s", value, e2);
-            return false;
-        }
     } else if (strcmp(key, "cell") == 0) {
-        int t = -1, p = -1;
-        char extra = 0;
-        if (strcmp(value, "none") == 0) {
-            trainmodel_select_cell(m, -1, -1);
-        } else if (sscanf(value, "%d,%d%c", &t, &p, &extra) == 2 && t >= 0 && t < 10 &&
-                   p >= 0 && p < 10) {
-            trainmodel_select_cell(m, t, p);
-        } else {
-            snprintf(err, err_size,
-                     "train: cell=%s is not allowed (TRUE,PREDICTED with digits 0-9, e.g. "
-                     "cell=4,9; or none)",
-                     value);
+        if (!option_cell(m, value, err, err_size))
             return false;
-        }
     } else if (strcmp(key, "play") == 0) {
         /* lessons: start or stop the live training */
         if (strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
@@ -466,7 +494,9 @@ static const UiHelpRow train_help[] = {
     {"\xE2\x86\x92", "one training step"},
     {"Home  R", "reset: fresh weights from the seed, step 0"},
     {"L  \xE2\x87\xA7L", "learning rate one preset up / down"},
-    {"B  \xE2\x87\xA7" "B", "batch size doubled / halved"},
+    {"B  \xE2\x87\xA7"
+     "B",
+     "batch size doubled / halved"},
     {"O", "optimizer SGD \xE2\x86\x94 Adam"},
     {"click", "a confusion cell: its test digits appear"},
     {"C", "clear the chosen confusion cell"},

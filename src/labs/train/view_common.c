@@ -16,7 +16,7 @@ Color trainview_wrong_color(const Theme *th)
 /* The first of n texts that fits max_w at size (the last one when none does; the caller's
  * render_text_line shrinks or cuts it then). */
 const char *trainview_pick_fit(Render *r, FontFace face, int size, int max_w, int n,
-                            const char *const *texts)
+                               const char *const *texts)
 {
     for (int i = 0; i < n; i++) {
         int w = 0;
@@ -38,7 +38,6 @@ Rect trainview_heading_fit(Render *r, const Theme *th, Rect rc, int n, const cha
     int used = lh + theme_px(th, 4);
     return (Rect){rc.x, rc.y + used, rc.w, rc.h - used};
 }
-
 
 /* Wrapped dim text at the top of rc. */
 int trainview_note(Render *r, const Theme *th, Rect rc, const char *text, Color c)

@@ -7,13 +7,16 @@
 
 #include <stdio.h>
 
-void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
+/* The matrix' cells on screen: top-left corner (x, y), cell side in px. */
+typedef struct ConfGrid {
+    int x, y, cell;
+} ConfGrid;
+
+/* The heading: the evaluation's step and score, shortened to fit; returns the rect below. */
+static Rect draw_title(TrainLab *L, Render *r, const Theme *th, Rect area)
 {
     TrainModel *m = &L->m;
     const TrainerSnapshot *s = &m->snap;
-    const Theme *th = ctx->th;
-    Render *r = ctx->r;
-    Ui *ui = ctx->ui;
     char t0[160], t1[160], t2[64] = "Confusion";
     long total = trainmodel_confusion_total(m);
     if (m->n_test_pts > 0) {
@@ -27,7 +30,80 @@ void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
         snprintf(t1, sizeof t1, "Confusion (%d digits)", TRAINLAB_TEST_SUBSET);
     }
     const char *titles[3] = {t0, t1, t2};
-    Rect body = trainview_heading_fit(r, th, area, 3, titles);
+    return trainview_heading_fit(r, th, area, 3, titles);
+}
+
+/* The size of the counts in the cells: as large as the widest count (maxc) allows, at most
+ * 16 px and never under 9; *values says whether they are written at all (from 18 px cells up:
+ * the notes' 500 test digits have up to 3 digits). */
+static int count_size(Render *r, const Theme *th, int cell, long maxc, bool *values)
+{
+    char widest[24];
+    snprintf(widest, sizeof widest, "%ld", maxc);
+    int vs = cell * 6 / 10;
+    if (vs > theme_px(th, 16))
+        vs = theme_px(th, 16);
+    for (; vs > theme_px(th, 9); vs--) {
+        int tw = 0;
+        render_text_size(r, FONT_MONO, vs, widest, &tw, NULL);
+        /* the mistakes' red outline takes 3 px of each side */
+        if (tw <= cell - 2 * theme_px(th, 3))
+            break;
+    }
+    int widest_w = 0;
+    render_text_size(r, FONT_MONO, vs, widest, &widest_w, NULL);
+    *values = cell >= theme_px(th, 18) && vs >= theme_px(th, 9) && widest_w <= cell - 2;
+    return vs;
+}
+
+/* The digits 0-9 above the columns (predicted) and left of the rows (true). */
+static void draw_digits(Render *r, const Theme *th, ConfGrid g)
+{
+    int small = theme_px(th, THEME_SMALL);
+    for (int t = 0; t < DATASET_CLASSES; t++) {
+        char d[4];
+        snprintf(d, sizeof d, "%d", t);
+        render_text(r, FONT_MONO, small, d, g.x + t * g.cell + g.cell / 2, g.y - theme_px(th, 2),
+                    ALIGN_CENTER | ALIGN_BOTTOM, th->text_dim);
+        render_text(r, FONT_MONO, small, d, g.x - theme_px(th, 4), g.y + t * g.cell + g.cell / 2,
+                    ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);
+    }
+}
+
+/* The hovered cell (true t, predicted p): outlined, explained in a tooltip, selected by a
+ * click. */
+static void hover_cell(TrainLab *L, LabContext *ctx, ConfGrid g, int hov_t, int hov_p)
+{
+    TrainModel *m = &L->m;
+    const Theme *th = ctx->th;
+    Ui *ui = ctx->ui;
+    Rect rc = {g.x + hov_p * g.cell, g.y + hov_t * g.cell, g.cell, g.cell};
+    render_rect_outline(ctx->r, rect_inset(rc, -1), theme_px(th, 2), th->hover);
+    long c = m->snap.confusion[hov_t * DATASET_CLASSES + hov_p];
+    if (m->n_test_pts > 0)
+        snprintf(L->tip, sizeof L->tip,
+                 "true %d, predicted %d: %ld test digit%s\n%s\nclick to list them", hov_t, hov_p, c,
+                 c == 1 ? "" : "s", hov_t == hov_p ? "right (the diagonal)" : "wrong: a mistake");
+    else
+        snprintf(L->tip, sizeof L->tip,
+                 "true %d, predicted %d: no evaluation yet "
+                 "(the first comes at step %d)",
+                 hov_t, hov_p, TRAINLAB_TEST_EVERY);
+    ui_tooltip(ui, L->tip);
+    if (ui->in.mouse_pressed) {
+        trainmodel_select_cell(m, hov_t, hov_p);
+        ui->mouse_used = true;
+    }
+}
+
+void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
+{
+    TrainModel *m = &L->m;
+    const TrainerSnapshot *s = &m->snap;
+    const Theme *th = ctx->th;
+    Render *r = ctx->r;
+    Ui *ui = ctx->ui;
+    Rect body = draw_title(L, r, th, area);
     int small = theme_px(th, THEME_SMALL);
     int slh = render_line_height(r, FONT_SANS, small);
     int legend_h = colormap_legend_height(th);
@@ -57,32 +133,11 @@ void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
         if (s->confusion[i] > maxc)
             maxc = s->confusion[i];
     ColorScale sc = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, (float)maxc);
-    /* counts in the cells from 18 px cells up (the notes' 500 test digits: up to 3 digits),
-     * in a font as large as the widest count allows, at most 16 px and never under 9 */
-    char widest[24];
-    snprintf(widest, sizeof widest, "%ld", maxc);
-    int vs = cell * 6 / 10;
-    if (vs > theme_px(th, 16))
-        vs = theme_px(th, 16);
-    for (; vs > theme_px(th, 9); vs--) {
-        int tw = 0;
-        render_text_size(r, FONT_MONO, vs, widest, &tw, NULL);
-        /* the mistakes' red outline takes 3 px of each side */
-        if (tw <= cell - 2 * theme_px(th, 3))
-            break;
-    }
-    int widest_w = 0;
-    render_text_size(r, FONT_MONO, vs, widest, &widest_w, NULL);
-    bool values = cell >= theme_px(th, 18) && vs >= theme_px(th, 9) && widest_w <= cell - 2;
+    bool values = false;
+    int vs = count_size(r, th, cell, maxc, &values);
+    ConfGrid g = {gx, gy, cell};
     int hov_t = -1, hov_p = -1;
-    for (int t = 0; t < DATASET_CLASSES; t++) {
-        char d[4];
-        snprintf(d, sizeof d, "%d", t);
-        render_text(r, FONT_MONO, small, d, gx + t * cell + cell / 2, gy - theme_px(th, 2),
-                    ALIGN_CENTER | ALIGN_BOTTOM, th->text_dim);
-        render_text(r, FONT_MONO, small, d, gx - theme_px(th, 4), gy + t * cell + cell / 2,
-                    ALIGN_RIGHT | ALIGN_MIDDLE, th->text_dim);
-    }
+    draw_digits(r, th, g);
     for (int t = 0; t < DATASET_CLASSES; t++) {
         for (int p = 0; p < DATASET_CLASSES; p++) {
             long c = s->confusion[t * DATASET_CLASSES + p];
@@ -97,7 +152,8 @@ void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
             }
             /* the mistakes: off the diagonal and not empty */
             if (t != p && c > 0)
-                render_rect_outline(r, rect_inset(rc, 1), theme_px(th, 2), trainview_wrong_color(th));
+                render_rect_outline(r, rect_inset(rc, 1), theme_px(th, 2),
+                                    trainview_wrong_color(th));
             if (!ctx->headless && !ui->mouse_used && rect_contains(rc, ui->in.mx, ui->in.my)) {
                 hov_t = t;
                 hov_p = p;
@@ -112,24 +168,8 @@ void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
         Rect rc = {gx + m->sel_pred * cell, gy + m->sel_true * cell, cell, cell};
         render_rect_outline(r, rect_inset(rc, -2), theme_px(th, 3), th->accent);
     }
-    if (hov_t >= 0) {
-        Rect rc = {gx + hov_p * cell, gy + hov_t * cell, cell, cell};
-        render_rect_outline(r, rect_inset(rc, -1), theme_px(th, 2), th->hover);
-        long c = s->confusion[hov_t * DATASET_CLASSES + hov_p];
-        if (m->n_test_pts > 0)
-            snprintf(L->tip, sizeof L->tip,
-                     "true %d, predicted %d: %ld test digit%s\n%s\nclick to list them", hov_t,
-                     hov_p, c, c == 1 ? "" : "s",
-                     hov_t == hov_p ? "right (the diagonal)" : "wrong: a mistake");
-        else
-            snprintf(L->tip, sizeof L->tip, "true %d, predicted %d: no evaluation yet "
-                     "(the first comes at step %d)", hov_t, hov_p, TRAINLAB_TEST_EVERY);
-        ui_tooltip(ui, L->tip);
-        if (ui->in.mouse_pressed) {
-            trainmodel_select_cell(m, hov_t, hov_p);
-            ui->mouse_used = true;
-        }
-    }
+    if (hov_t >= 0)
+        hover_cell(L, ctx, g, hov_t, hov_p);
     Rect lg = {gx, gy + gw + theme_px(th, 6), gw, legend_h};
     if (m->n_test_pts > 0)
         colormap_draw_legend(r, th, lg, &sc);

@@ -66,6 +66,69 @@ bool trainview_ensure_images(TrainLab *L, Render *r)
     return true;
 }
 
+/* Refills the kernels' textures (5x5 each) in the diverging scale sc. */
+static void refill_kernels(TrainLab *L, Render *r, const ColorScale *sc)
+{
+    TrainModel *m = &L->m;
+    uint32_t px[TRAINLAB_KSIDE * TRAINLAB_KSIDE];
+    for (int k = 0; k < m->n_kernels; k++) {
+        for (int i = 0; i < TRAINLAB_KSIDE * TRAINLAB_KSIDE; i++)
+            px[i] = rgba(colorscale_color(sc, m->kernels[k * 25 + i]));
+        render_image_update(r, L->kimg[k], px);
+    }
+    L->kimg_gen = m->gen;
+    L->kimg_valid = true;
+}
+
+/* The arrangement of nk kernels in body with the largest kernels: 1, 2 or 4 rows, each kernel
+ * with its label (lab_h) under it and the legend (legend_h) at the bottom. Returns the side,
+ * *best_cols the columns. */
+static int arrange_kernels(const Theme *th, Rect body, int nk, int legend_h, int lab_h,
+                           int *best_cols)
+{
+    int gap = theme_px(th, 8);
+    int best_side = 0;
+    *best_cols = nk;
+    for (int rows = 1; rows <= 4; rows *= 2) {
+        int cols = (nk + rows - 1) / rows;
+        int side_w = (body.w - (cols - 1) * gap) / cols;
+        int side_h = (body.h - legend_h - gap - rows * (lab_h + gap)) / rows;
+        int side = side_w < side_h ? side_w : side_h;
+        if (side > best_side) {
+            best_side = side;
+            *best_cols = cols;
+        }
+    }
+    return best_side;
+}
+
+/* Kernel k in rc: its values in the cells when V asks and they fit, else its texture (or, with
+ * no textures, a rectangle per weight). */
+static void draw_kernel(TrainLab *L, LabContext *ctx, int k, Rect rc, const ColorScale *sc,
+                        bool images)
+{
+    TrainModel *m = &L->m;
+    const Theme *th = ctx->th;
+    Render *r = ctx->r;
+    int cs = rc.w / TRAINLAB_KSIDE, cx = rc.x, cy = rc.y;
+    if (ctx->show_values && cs >= theme_px(th, 18)) {
+        GridView gv = grid_view_make(NULL, m->kernels + k * 25, TRAINLAB_KSIDE, TRAINLAB_KSIDE,
+                                     COLORMAP_DIVERGING);
+        gv.scale = *sc;
+        gv.show_legend = false;
+        gv.show_values = true;
+        gv.decimals = 2;
+        GridLayout gl = grid_layout(&gv, rc, th, 0);
+        grid_draw(r, th, &gv, &gl);
+    } else if (images) {
+        render_image_draw(r, L->kimg[k], rc, false);
+    } else {
+        for (int i = 0; i < 25; i++)
+            render_rect(r, (Rect){cx + (i % 5) * cs, cy + (i / 5) * cs, cs, cs},
+                        colorscale_color(sc, m->kernels[k * 25 + i]));
+    }
+}
+
 void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images)
 {
     TrainModel *m = &L->m;
@@ -74,40 +137,35 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
     Ui *ui = ctx->ui;
     char t0[128], t1[128];
     int nk = m->n_kernels;
-    snprintf(t0, sizeof t0, "First-layer kernels %d\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5", nk);
-    snprintf(t1, sizeof t1, "Kernels %d\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5", nk);
+    snprintf(t0, sizeof t0,
+             "First-layer kernels %d\xC3\x97"
+             "1\xC3\x97"
+             "5\xC3\x97"
+             "5",
+             nk);
+    snprintf(t1, sizeof t1,
+             "Kernels %d\xC3\x97"
+             "1\xC3\x97"
+             "5\xC3\x97"
+             "5",
+             nk);
     const char *titles[3] = {t0, t1, "Kernels"};
     Rect body = trainview_heading_fit(r, th, area, 3, titles);
     if (nk == 0) {
-        trainview_note(r, th, body, "the net has no 5\xC3\x97" "5 first convolution", th->text_dim);
+        trainview_note(r, th, body,
+                       "the net has no 5\xC3\x97"
+                       "5 first convolution",
+                       th->text_dim);
         return;
     }
     ColorScale sc = colorscale_make(COLORMAP_DIVERGING, -m->kernel_absmax, m->kernel_absmax);
-    if (images && (!L->kimg_valid || L->kimg_gen != m->gen)) {
-        uint32_t px[TRAINLAB_KSIDE * TRAINLAB_KSIDE];
-        for (int k = 0; k < nk; k++) {
-            for (int i = 0; i < TRAINLAB_KSIDE * TRAINLAB_KSIDE; i++)
-                px[i] = rgba(colorscale_color(&sc, m->kernels[k * 25 + i]));
-            render_image_update(r, L->kimg[k], px);
-        }
-        L->kimg_gen = m->gen;
-        L->kimg_valid = true;
-    }
+    if (images && (!L->kimg_valid || L->kimg_gen != m->gen))
+        refill_kernels(L, r, &sc);
     int legend_h = colormap_legend_height(th);
     int gap = theme_px(th, 8);
     int lab_h = render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
-    /* the arrangement with the largest kernels: 1, 2 or 4 rows */
-    int best_side = 0, best_cols = nk;
-    for (int rows = 1; rows <= 4; rows *= 2) {
-        int cols = (nk + rows - 1) / rows;
-        int side_w = (body.w - (cols - 1) * gap) / cols;
-        int side_h = (body.h - legend_h - gap - rows * (lab_h + gap)) / rows;
-        int side = side_w < side_h ? side_w : side_h;
-        if (side > best_side) {
-            best_side = side;
-            best_cols = cols;
-        }
-    }
+    int best_cols = nk;
+    int best_side = arrange_kernels(th, body, nk, legend_h, lab_h, &best_cols);
     int side = best_side > theme_px(th, 96) ? theme_px(th, 96) : best_side;
     side -= side % TRAINLAB_KSIDE;
     if (side < TRAINLAB_KSIDE)
@@ -125,22 +183,7 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
         snprintf(kl, sizeof kl, "k%d", k);
         render_text(r, FONT_MONO, theme_px(th, THEME_SMALL), kl, cx + side / 2, cy + side,
                     ALIGN_CENTER | ALIGN_TOP, th->text_dim);
-        if (ctx->show_values && cs >= theme_px(th, 18)) {
-            GridView gv = grid_view_make(NULL, m->kernels + k * 25, TRAINLAB_KSIDE,
-                                         TRAINLAB_KSIDE, COLORMAP_DIVERGING);
-            gv.scale = sc;
-            gv.show_legend = false;
-            gv.show_values = true;
-            gv.decimals = 2;
-            GridLayout gl = grid_layout(&gv, rc, th, 0);
-            grid_draw(r, th, &gv, &gl);
-        } else if (images) {
-            render_image_draw(r, L->kimg[k], rc, false);
-        } else {
-            for (int i = 0; i < 25; i++)
-                render_rect(r, (Rect){cx + (i % 5) * cs, cy + (i / 5) * cs, cs, cs},
-                            colorscale_color(&sc, m->kernels[k * 25 + i]));
-        }
+        draw_kernel(L, ctx, k, rc, &sc, images);
         render_rect_outline(r, rect_inset(rc, -1), 1, th->border);
         if (!ctx->headless && rect_contains(rc, ui->in.mx, ui->in.my)) {
             hov = k;
@@ -156,9 +199,10 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
         int cx = x0 + (hov % cols) * (side + gap), cy = y0 + (hov / cols) * (side + lab_h + gap);
         render_rect_outline(r, (Rect){cx + hc * cs, cy + hr * cs, cs, cs}, theme_px(th, 2),
                             th->hover);
-        snprintf(L->tip, sizeof L->tip,
-                 "kernel k%d, row %d, col %d\nw = %.4f (step %ld)\nwhite 0, orange +, blue \xE2\x88\x92", hov,
-                 hr, hc, (double)m->kernels[hov * 25 + hr * 5 + hc], m->snap.step);
+        snprintf(
+            L->tip, sizeof L->tip,
+            "kernel k%d, row %d, col %d\nw = %.4f (step %ld)\nwhite 0, orange +, blue \xE2\x88\x92",
+            hov, hr, hc, (double)m->kernels[hov * 25 + hr * 5 + hc], m->snap.step);
         ui_tooltip(ui, L->tip);
     }
     int ly = y0 + rows * (side + lab_h + gap);
@@ -224,10 +268,11 @@ void trainview_draw_stream(TrainLab *L, LabContext *ctx, Rect area, bool images)
     const char *titles[3] = {t0, t1, "Predictions"};
     Rect body = trainview_heading_fit(r, th, area, 3, titles);
     if (m->n_stream == 0 || !images) {
-        trainview_note(r, th, body,
-             "Each step's first digits appear here with the class the net gave them, outlined "
-             "cyan when right and red when wrong.",
-             th->text_dim);
+        trainview_note(
+            r, th, body,
+            "Each step's first digits appear here with the class the net gave them, outlined "
+            "cyan when right and red when wrong.",
+            th->text_dim);
         return;
     }
     /* at least 30 px thumbnails: fewer items when the panel is small, the newest kept */
@@ -263,12 +308,30 @@ void trainview_draw_stream(TrainLab *L, LabContext *ctx, Rect area, bool images)
         draw_thumb(r, th, L->simg[slot], rc, c, ok ? th->text : trainview_wrong_color(th),
                    ok ? trainview_right_color(th) : trainview_wrong_color(th));
         if (!ctx->headless && rect_contains(rc, ui->in.mx, ui->in.my)) {
-            snprintf(L->tip, sizeof L->tip,
-                     "step %ld: true %d, predicted %d (p = %.3f)\n%s", it->step, it->label,
-                     it->predicted, (double)it->prob, ok ? "right" : "wrong");
+            snprintf(L->tip, sizeof L->tip, "step %ld: true %d, predicted %d (p = %.3f)\n%s",
+                     it->step, it->label, it->predicted, (double)it->prob, ok ? "right" : "wrong");
             ui_tooltip(ui, L->tip);
         }
     }
+}
+
+/* The heading of the selected cell (true, predicted): its count, right or mistakes; returns
+ * the rect below it. */
+static Rect gallery_title(TrainLab *L, Render *r, const Theme *th, Rect area)
+{
+    TrainModel *m = &L->m;
+    char title[160];
+    char t1[96];
+    if (m->sel_true == m->sel_pred)
+        snprintf(title, sizeof title, "True %d, predicted %d: %d right", m->sel_true, m->sel_pred,
+                 m->gallery_total);
+    else
+        snprintf(title, sizeof title, "True %d, predicted %d: %d mistake%s", m->sel_true,
+                 m->sel_pred, m->gallery_total, m->gallery_total == 1 ? "" : "s");
+    snprintf(t1, sizeof t1, "%d \xE2\x86\x92 %d: %d digit%s", m->sel_true, m->sel_pred,
+             m->gallery_total, m->gallery_total == 1 ? "" : "s");
+    const char *titles[2] = {title, t1};
+    return trainview_heading_fit(r, th, area, 2, titles);
 }
 
 void trainview_draw_gallery(TrainLab *L, LabContext *ctx, Rect area, bool images)
@@ -277,36 +340,26 @@ void trainview_draw_gallery(TrainLab *L, LabContext *ctx, Rect area, bool images
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     Ui *ui = ctx->ui;
-    char title[160];
     if (m->sel_true < 0) {
         static const char *const titles[] = {"Test digits of a confusion cell", "A cell's digits"};
         Rect body = trainview_heading_fit(r, th, area, 2, titles);
-        trainview_note(r, th, body,
-             "Click a cell of the confusion matrix: its test digits appear here. Off the "
-             "diagonal (outlined red) are the mistakes: true digit in the row, the net's answer "
-             "in the column.",
-             th->text_dim);
+        trainview_note(
+            r, th, body,
+            "Click a cell of the confusion matrix: its test digits appear here. Off the "
+            "diagonal (outlined red) are the mistakes: true digit in the row, the net's answer "
+            "in the column.",
+            th->text_dim);
         return;
     }
-    char t1[96];
-    if (m->sel_true == m->sel_pred)
-        snprintf(title, sizeof title, "True %d, predicted %d: %d right", m->sel_true,
-                 m->sel_pred, m->gallery_total);
-    else
-        snprintf(title, sizeof title, "True %d, predicted %d: %d mistake%s", m->sel_true,
-                 m->sel_pred, m->gallery_total, m->gallery_total == 1 ? "" : "s");
-    snprintf(t1, sizeof t1, "%d \xE2\x86\x92 %d: %d digit%s", m->sel_true, m->sel_pred,
-             m->gallery_total, m->gallery_total == 1 ? "" : "s");
-    const char *titles[2] = {title, t1};
-    Rect body = trainview_heading_fit(r, th, area, 2, titles);
+    Rect body = gallery_title(L, r, th, area);
     if (m->gallery_total == 0) {
         char t[200];
         if (m->n_test_pts == 0)
             snprintf(t, sizeof t, "No evaluation yet: the test digits are scored at step %d.",
                      TRAINLAB_TEST_EVERY);
         else
-            snprintf(t, sizeof t, "No test digit %d was taken for a %d at step %ld.",
-                     m->sel_true, m->sel_pred, m->snap.test_hist[m->snap.n_test - 1].step);
+            snprintf(t, sizeof t, "No test digit %d was taken for a %d at step %ld.", m->sel_true,
+                     m->sel_pred, m->snap.test_hist[m->snap.n_test - 1].step);
         trainview_note(r, th, body, t, th->text_dim);
         return;
     }
@@ -366,15 +419,17 @@ void trainview_draw_divergence(TrainLab *L, LabContext *ctx, Rect area)
     Rect in = rect_inset(area, theme_px(th, 12));
     int hs = theme_px(th, THEME_HEADING);
     int hl = render_line_height(r, FONT_SANS_BOLD, hs);
-    render_text_line(r, FONT_SANS_BOLD, hs, theme_px(th, 10), "Training diverged \xE2\x80\x94 undone",
-                     (Rect){in.x, in.y, in.w, hl}, ALIGN_LEFT | ALIGN_TOP, th->error);
+    render_text_line(r, FONT_SANS_BOLD, hs, theme_px(th, 10),
+                     "Training diverged \xE2\x80\x94 undone", (Rect){in.x, in.y, in.w, hl},
+                     ALIGN_LEFT | ALIGN_TOP, th->error);
     int y = in.y + hl + theme_px(th, 6);
     int bs = theme_px(th, THEME_BODY);
     char why[1000];
     if (m->snap.optim == OPTIM_ADAM)
         snprintf(why, sizeof why,
                  "%s.\n\nWhy: Adam moves every weight by about \xCE\xB7 per step, whatever the "
-                 "size of its gradient (\xCE\xB7 = %g). The weights start near \xC2\xB1" "0.2, "
+                 "size of its gradient (\xCE\xB7 = %g). The weights start near \xC2\xB1"
+                 "0.2, "
                  "so a step that large throws them far from any sensible value: the outputs "
                  "saturate, the softmax gives the right class a probability near 0 and the loss "
                  "explodes. Choose a smaller learning rate (0.001 to 0.003 for Adam) and press "

@@ -20,12 +20,12 @@
 typedef struct TrainLab {
     TrainModel m; /* first: tests reach it through the state pointer */
     Timeline tl;
-    bool tl_playing;  /* the timeline's playing flag as the lab last saw it */
-    bool playing;     /* the lab trains: free-running worker (speed "instant") or paced steps */
-    double pace;      /* paced play: steps owed so far (fractional) */
-    int tl_pos;       /* its position as the lab last saw it */
-    long pending;     /* steps still to take for a jump (scrub, End, --step) */
-    bool replaying;   /* the jump replays from the start (scrubbed back) */
+    bool tl_playing; /* the timeline's playing flag as the lab last saw it */
+    bool playing;    /* the lab trains: free-running worker (speed "instant") or paced steps */
+    double pace;     /* paced play: steps owed so far (fractional) */
+    int tl_pos;      /* its position as the lab last saw it */
+    long pending;    /* steps still to take for a jump (scrub, End, --step) */
+    bool replaying;  /* the jump replays from the start (scrubbed back) */
 
     /* the dropdowns: fixed items plus one slot for a value set by an option */
     const char *lr_items[TRAINLAB_N_LR + 1];
@@ -39,7 +39,7 @@ typedef struct TrainLab {
     unsigned kimg_gen;
     bool kimg_valid;
     RenderImage *simg[TRAINLAB_STREAM];
-    long simg_key[TRAINLAB_STREAM];  /* the serial of the stream item each shows (-1 none) */
+    long simg_key[TRAINLAB_STREAM]; /* the serial of the stream item each shows (-1 none) */
     RenderImage *gimg[TRAINLAB_GALLERY];
     int gimg_index[TRAINLAB_GALLERY]; /* the test index each shows (-1 none) */
     uint32_t px[TRAINLAB_PIX];

@@ -138,8 +138,7 @@ void trainview_draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
     v.y_label = "% right";
     snprintf(L->leg_acc, sizeof L->leg_acc, "train");
     snprintf(L->leg_test, sizeof L->leg_test, "test (%d)", TRAINLAB_TEST_SUBSET);
-    PlotCurve *c = plot_add_curve(&v, L->bin_x, L->acc_pct, m->n_bins, curve_train(th),
-                                  L->leg_acc);
+    PlotCurve *c = plot_add_curve(&v, L->bin_x, L->acc_pct, m->n_bins, curve_train(th), L->leg_acc);
     if (c && m->n_bins < 12)
         c->dots = true;
     c = plot_add_curve(&v, L->test_x, L->test_pct, nt, curve_test(th), L->leg_test);
