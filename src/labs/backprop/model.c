@@ -117,18 +117,132 @@ static void build_phases(BpModel *m)
 
 /* ------------------------------------------------------------------------- the build */
 
+/* The file of net_name: "tiny" (or "backprop-tiny"), "sse" ("backprop-sse"), "lenet-tiny"
+ * ("lenet"); *name the short name. false for another name. */
+static bool net_file_of(const char *net_name, const char **rel, const char **name)
+{
+    if (strcmp(net_name, "tiny") == 0 || strcmp(net_name, "backprop-tiny") == 0)
+        *rel = "assets/nets/backprop-tiny.net", *name = "tiny";
+    else if (strcmp(net_name, "sse") == 0 || strcmp(net_name, "backprop-sse") == 0)
+        *rel = "assets/nets/backprop-sse.net", *name = "sse";
+    else if (strcmp(net_name, "lenet-tiny") == 0 || strcmp(net_name, "lenet") == 0)
+        *rel = "assets/nets/lenet-tiny.net", *name = "lenet-tiny";
+    else
+        return false;
+    return true;
+}
+
+/* What the steps need beside m->net: the net after the update (built from the same text and
+ * seed), both nets' activations, the gradient checker, x, the scratch Wᵀ and a map of ones. */
+static bool alloc_scene(BpModel *m, char *err, size_t err_size)
+{
+    const NetSpec *sp = &m->net->spec;
+    m->after = net_create(m->net->text, m->net_file, m->seed, err, err_size);
+    m->acts = net_acts_create(m->net, 1);
+    m->acts_after = m->after ? net_acts_create(m->after, 1) : NULL;
+    m->gc = gradcheck_create(m->net, err, err_size);
+    long in_elems = shape_elems(sp->input), biggest = in_elems, dense_max = 1;
+    for (int i = 0; i < sp->n_layers; i++) {
+        long e = shape_elems(sp->layers[i].out);
+        biggest = e > biggest ? e : biggest;
+        if (sp->layers[i].kind == LAYER_DENSE && sp->layers[i].n_w > dense_max)
+            dense_max = sp->layers[i].n_w;
+    }
+    m->x = calloc((size_t)in_elems, sizeof(float));
+    m->wt = calloc((size_t)dense_max, sizeof(float));
+    m->ones = malloc((size_t)biggest * sizeof(float));
+    if (!m->after || !m->acts || !m->acts_after || !m->gc || !m->x || !m->wt || !m->ones) {
+        snprintf(err, err_size, "backprop: out of memory");
+        return false;
+    }
+    for (long j = 0; j < biggest; j++)
+        m->ones[j] = 1.0f;
+    return true;
+}
+
+/* The example: test digit m->digit of ds, area-averaged to the net's input size, in every
+ * channel. */
+static bool load_example(BpModel *m, const Dataset *ds, char *err, size_t err_size)
+{
+    const NetSpec *sp = &m->net->spec;
+    float img[28 * 28];
+    if (ds->h != 28 || ds->w != 28) {
+        snprintf(err, err_size, "backprop: expected 28×28 digits, got %d×%d", ds->h, ds->w);
+        return false;
+    }
+    dataset_image(ds, m->digit, img);
+    int hw = sp->input.h * sp->input.w;
+    prep_resample(m->x, sp->input.h, sp->input.w, img, 28, 28);
+    for (int c = 1; c < sp->input.c; c++)
+        memcpy(m->x + (long)c * hw, m->x, (size_t)hw * sizeof(float));
+    return true;
+}
+
+/* One forward and one backward of the example by the engine's reference ops, then the update:
+ * the engine's plain SGD step on a copy of the weights, and the loss after it. */
+static bool run_engine(BpModel *m, char *err, size_t err_size)
+{
+    m->loss = net_train_step(m->net, m->acts, m->x, &m->label, 1);
+    m->predicted = net_predict_class(m->net, m->acts, 0);
+    memcpy(m->after->params, m->net->params, (size_t)m->net->n_params * sizeof(float));
+    Optim *opt = optim_create_sgd(m->net->n_params, m->lr, 0.0f);
+    if (!opt) {
+        snprintf(err, err_size, "backprop: out of memory");
+        return false;
+    }
+    optim_step(opt, m->after->params, m->net->grads);
+    optim_destroy(opt);
+    net_forward(m->after, m->acts_after, m->x, 1);
+    m->loss_after = net_loss(m->after, m->acts_after, &m->label);
+    m->predicted_after = net_predict_class(m->after, m->acts_after, 0);
+    return true;
+}
+
+/* Every step-through value (and max-pool route), asked of the cell queries once. */
+static bool compute_values(BpModel *m, char *err, size_t err_size)
+{
+    for (int p = 0; p < m->n_phases; p++) {
+        BpPhase *ph = &m->phases[p];
+        ph->val = malloc((size_t)ph->cells * sizeof(float));
+        ph->route = malloc((size_t)ph->cells * sizeof(int));
+        if (!ph->val || !ph->route) {
+            snprintf(err, err_size, "backprop: out of memory");
+            return false;
+        }
+        for (long c = 0; c < ph->cells; c++) {
+            int route = -1;
+            ph->val[c] = bp_model_cell(m, ph, c, NULL, 0, NULL, &route);
+            ph->route[c] = route;
+        }
+    }
+    return true;
+}
+
+/* The scene of m->net (the model's net: weights from m->seed; any net with a C×H×W input and
+ * 10 outputs): its copies and scratch, the example, the engine's forward, backward and update,
+ * the phases and every step's value. false with err (the caller frees). */
+static bool build_scene(BpModel *m, const Dataset *ds, char *err, size_t err_size)
+{
+    const NetSpec *sp = &m->net->spec;
+    int last = sp->n_layers - 1;
+    if (shape_elems(sp->layers[last].out) != DATASET_CLASSES || sp->input.rank != 3) {
+        snprintf(err, err_size, "%s: the lab needs a C×H×W input and %d classes", m->net_file,
+                 DATASET_CLASSES);
+        return false;
+    }
+    if (!alloc_scene(m, err, err_size) || !load_example(m, ds, err, err_size) ||
+        !run_engine(m, err, err_size))
+        return false;
+    build_phases(m);
+    return compute_values(m, err, err_size);
+}
+
 bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int digit, float lr,
                     uint64_t seed, char *err, size_t err_size)
 {
     memset(m, 0, sizeof *m);
     const char *rel = NULL, *name = NULL;
-    if (strcmp(net_name, "tiny") == 0 || strcmp(net_name, "backprop-tiny") == 0)
-        rel = "assets/nets/backprop-tiny.net", name = "tiny";
-    else if (strcmp(net_name, "sse") == 0 || strcmp(net_name, "backprop-sse") == 0)
-        rel = "assets/nets/backprop-sse.net", name = "sse";
-    else if (strcmp(net_name, "lenet-tiny") == 0 || strcmp(net_name, "lenet") == 0)
-        rel = "assets/nets/lenet-tiny.net", name = "lenet-tiny";
-    if (!rel) {
+    if (!net_file_of(net_name, &rel, &name)) {
         snprintf(err, err_size, "net=%s: expected tiny, sse or lenet-tiny", net_name);
         return false;
     }
@@ -146,87 +260,12 @@ bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int dig
     m->digit = ((digit % ds->n) + ds->n) % ds->n;
     m->label = ds->labels[m->digit];
     m->lr = lr;
-
     m->net = net_load(m->net_file, seed, err, err_size);
     if (!m->net)
         return false;
-    const NetSpec *sp = &m->net->spec;
-    int last = sp->n_layers - 1;
-    if (shape_elems(sp->layers[last].out) != DATASET_CLASSES || sp->input.rank != 3) {
-        snprintf(err, err_size, "%s: the lab needs a C×H×W input and %d classes", m->net_file,
-                 DATASET_CLASSES);
+    if (!build_scene(m, ds, err, err_size)) {
         bp_model_free(m);
         return false;
-    }
-    m->after = net_create(m->net->text, m->net_file, seed, err, err_size);
-    m->acts = net_acts_create(m->net, 1);
-    m->acts_after = m->after ? net_acts_create(m->after, 1) : NULL;
-    m->gc = gradcheck_create(m->net, err, err_size);
-    long in_elems = shape_elems(sp->input), biggest = in_elems, dense_max = 1;
-    for (int i = 0; i < sp->n_layers; i++) {
-        long e = shape_elems(sp->layers[i].out);
-        biggest = e > biggest ? e : biggest;
-        if (sp->layers[i].kind == LAYER_DENSE && sp->layers[i].n_w > dense_max)
-            dense_max = sp->layers[i].n_w;
-    }
-    m->x = calloc((size_t)in_elems, sizeof(float));
-    m->wt = calloc((size_t)dense_max, sizeof(float));
-    m->ones = malloc((size_t)biggest * sizeof(float));
-    if (!m->after || !m->acts || !m->acts_after || !m->gc || !m->x || !m->wt || !m->ones) {
-        snprintf(err, err_size, "backprop: out of memory");
-        bp_model_free(m);
-        return false;
-    }
-    for (long j = 0; j < biggest; j++)
-        m->ones[j] = 1.0f;
-
-    /* the example: the digit, area-averaged to the net's input size, in every channel */
-    float img[28 * 28];
-    if (ds->h != 28 || ds->w != 28) {
-        snprintf(err, err_size, "backprop: expected 28×28 digits, got %d×%d", ds->h, ds->w);
-        bp_model_free(m);
-        return false;
-    }
-    dataset_image(ds, m->digit, img);
-    int hw = sp->input.h * sp->input.w;
-    prep_resample(m->x, sp->input.h, sp->input.w, img, 28, 28);
-    for (int c = 1; c < sp->input.c; c++)
-        memcpy(m->x + (long)c * hw, m->x, (size_t)hw * sizeof(float));
-
-    /* one forward and one backward by the engine's reference ops */
-    m->loss = net_train_step(m->net, m->acts, m->x, &m->label, 1);
-    m->predicted = net_predict_class(m->net, m->acts, 0);
-
-    /* the update: the engine's plain SGD step on a copy of the weights */
-    memcpy(m->after->params, m->net->params, (size_t)m->net->n_params * sizeof(float));
-    Optim *opt = optim_create_sgd(m->net->n_params, lr, 0.0f);
-    if (!opt) {
-        snprintf(err, err_size, "backprop: out of memory");
-        bp_model_free(m);
-        return false;
-    }
-    optim_step(opt, m->after->params, m->net->grads);
-    optim_destroy(opt);
-    net_forward(m->after, m->acts_after, m->x, 1);
-    m->loss_after = net_loss(m->after, m->acts_after, &m->label);
-    m->predicted_after = net_predict_class(m->after, m->acts_after, 0);
-
-    build_phases(m);
-    /* every step-through value, asked of the cell queries once */
-    for (int p = 0; p < m->n_phases; p++) {
-        BpPhase *ph = &m->phases[p];
-        ph->val = malloc((size_t)ph->cells * sizeof(float));
-        ph->route = malloc((size_t)ph->cells * sizeof(int));
-        if (!ph->val || !ph->route) {
-            snprintf(err, err_size, "backprop: out of memory");
-            bp_model_free(m);
-            return false;
-        }
-        for (long c = 0; c < ph->cells; c++) {
-            int route = -1;
-            ph->val[c] = bp_model_cell(m, ph, c, NULL, 0, NULL, &route);
-            ph->route[c] = route;
-        }
     }
     return true;
 }

@@ -21,6 +21,101 @@ static void dense_transpose(const BpModel *m, const Layer *l)
             m->wt[(long)i * o_n + o] = w[(long)o * in + i];
 }
 
+/* ∂L/∂x[i] = Σ_o W[o,i]·δ[o] of dense layer l (index i): dense_cell over the column
+ * i of W, i.e. a row of Wᵀ. */
+static float cell_dense_x(const BpModel *m, const Layer *l, int i, long cell, BpTerm *terms,
+                          int max_terms, int *nt)
+{
+    const NetActs *a = m->acts;
+    static DenseTerm dt[NET_MAX_CHANNELS];
+    dense_transpose(m, l);
+    int o_n = l->units;
+    float v = dense_cell(a->grad[i], m->wt, NULL, o_n, (int)cell, terms ? dt : NULL,
+                   terms ? NET_MAX_CHANNELS : 0, nt);
+    for (int t = 0; terms && t < *nt && t < max_terms; t++)
+        terms[t] = (BpTerm){dt[t].w, dt[t].x};
+    return v;
+}
+
+/* The gradient pooled cell `cell` of layer l routes back: all of it to the argmax (max), an
+ * equal share to every cell of the window (avg); *route_to the input cell it goes to. */
+static float cell_pool(const BpModel *m, const Layer *l, int i, long cell, BpTerm *terms,
+                       int max_terms, int *nt, int *route_to)
+{
+    const NetActs *a = m->acts;
+    float v = 0.0f;
+    PoolGeom g = l->pool;
+    long plane = (long)g.oh * g.ow;
+    int c = (int)(cell / plane), oy = (int)(cell % plane / g.ow), ox = (int)(cell % g.ow);
+    const float *xin = layer_input(m, i) + (long)c * g.h * g.w; /* (H, W) */
+    float dout = a->grad[i][cell];
+    if (l->kind == LAYER_MAXPOOL) {
+        int arg = -1;
+        pool_cell(&g, POOL_MAX, xin, oy, ox, &arg);
+        if (route_to)
+            *route_to = (int)((long)c * g.h * g.w + arg);
+        v = dout; /* all of it to the winner */
+    } else {
+        if (route_to)
+            *route_to = (int)((long)c * g.h * g.w + (long)oy * g.sh * g.w + (long)ox * g.sw);
+        v = dout / (float)(g.kh * g.kw); /* an equal share to every cell of the window */
+    }
+    if (terms && max_terms > 0)
+        terms[0] = (BpTerm){dout, v};
+    *nt = 1;
+    return v;
+}
+
+/* ∂L/∂K[o,c,ky,kx] of conv layer l: the upstream map slid over the input (conv_dw_cell). */
+static float cell_conv_w(const BpModel *m, const Layer *l, int i, long cell, BpTerm *terms,
+                         int max_terms, int *nt)
+{
+    const NetActs *a = m->acts;
+    const ConvGeom *g = &l->conv;
+    long kk = (long)g->kh * g->kw;
+    int o = (int)(cell / (g->c * kk)), c = (int)(cell / kk % g->c);
+    int ky = (int)(cell % kk / g->kw), kx = (int)(cell % g->kw);
+    static ConvGradTerm gt[BP_MAX_TERMS];
+    float v = conv_dw_cell(g, a->grad[i], layer_input(m, i), o, c, ky, kx, terms ? gt : NULL,
+                     terms ? BP_MAX_TERMS : 0, nt);
+    for (int t = 0; terms && t < *nt && t < max_terms && t < BP_MAX_TERMS; t++)
+        terms[t] = (BpTerm){gt[t].dout, gt[t].x};
+    return v;
+}
+
+/* ∂L/∂b[o] = Σ ∂L/∂z[o,y,x]·1 of conv layer l: dense_cell of the map against ones. */
+static float cell_conv_b(const BpModel *m, const Layer *l, int i, long cell, BpTerm *terms,
+                         int max_terms, int *nt)
+{
+    const NetActs *a = m->acts;
+    const ConvGeom *g = &l->conv;
+    long plane = (long)g->oh * g->ow;
+    const float *dout = a->grad[i] + cell * plane;
+    static DenseTerm dt[BP_MAX_TERMS];
+    float v = dense_cell(dout, m->ones, NULL, (int)plane, 0, terms ? dt : NULL,
+                   terms ? BP_MAX_TERMS : 0, nt);
+    for (int t = 0; terms && t < *nt && t < max_terms && t < BP_MAX_TERMS; t++)
+        terms[t] = (BpTerm){dt[t].x, dt[t].w};
+    return v;
+}
+
+/* ∂L/∂x[c,y,x] of conv layer l: w × ∂L/∂z from every window that used the cell
+ * (conv_dx_cell). */
+static float cell_conv_x(const BpModel *m, const Layer *l, int i, long cell, BpTerm *terms,
+                         int max_terms, int *nt)
+{
+    const NetActs *a = m->acts;
+    const ConvGeom *g = &l->conv;
+    long plane = (long)g->h * g->w;
+    int c = (int)(cell / plane), iy = (int)(cell % plane / g->w), ix = (int)(cell % g->w);
+    static ConvInputUse uses[BP_MAX_TERMS];
+    float v = conv_dx_cell(g, a->grad[i], m->net->params + l->w_off, c, iy, ix, uses, BP_MAX_TERMS,
+                     nt);
+    for (int t = 0; terms && t < *nt && t < max_terms && t < BP_MAX_TERMS; t++)
+        terms[t] = (BpTerm){uses[t].w, uses[t].dout};
+    return v;
+}
+
 float bp_model_cell(const BpModel *m, const BpPhase *ph, long cell, BpTerm *terms, int max_terms,
                     int *n_terms, int *route_to)
 {
@@ -32,16 +127,10 @@ float bp_model_cell(const BpModel *m, const BpPhase *ph, long cell, BpTerm *term
     if (route_to)
         *route_to = -1;
     switch (ph->kind) {
-    case BP_LOSS_XENT: {
-        /* ∂L/∂z_k = p_k − y_k with p the engine's softmax */
-        float p = a->out[i][cell], y = cell == m->label ? 1.0f : 0.0f;
-        v = p - y;
-        if (terms && max_terms > 0)
-            terms[0] = (BpTerm){p, y};
-        nt = 1;
-        break;
-    }
+    case BP_LOSS_XENT:
     case BP_LOSS_SSE: {
+        /* ∂L/∂z_k = p_k − y_k with p the engine's softmax; ∂L/∂y_k = y_k − t_k for the sum of
+         * squared errors */
         float y = a->out[i][cell], t = cell == m->label ? 1.0f : 0.0f;
         v = y - t;
         if (terms && max_terms > 0)
@@ -60,44 +149,17 @@ float bp_model_cell(const BpModel *m, const BpPhase *ph, long cell, BpTerm *term
         nt = 1;
         break;
     }
-    case BP_DENSE_X: {
-        /* ∂L/∂x[i] = Σ_o W[o,i]·δ[o]: dense_cell over the column i of W, i.e. a row of Wᵀ */
-        static DenseTerm dt[NET_MAX_CHANNELS];
-        dense_transpose(m, l);
-        int o_n = l->units;
-        v = dense_cell(a->grad[i], m->wt, NULL, o_n, (int)cell, terms ? dt : NULL,
-                       terms ? NET_MAX_CHANNELS : 0, &nt);
-        for (int t = 0; terms && t < nt && t < max_terms; t++)
-            terms[t] = (BpTerm){dt[t].w, dt[t].x};
+    case BP_DENSE_X:
+        v = cell_dense_x(m, l, i, cell, terms, max_terms, &nt);
         break;
-    }
     case BP_FLATTEN:
     case BP_OTHER:
         /* flatten only renames the shape; other layers: the engine's backward as it is */
         v = ph->kind == BP_FLATTEN ? a->grad[i][cell] : a->grad[i - 1][cell];
         break;
-    case BP_POOL: {
-        PoolGeom g = l->pool;
-        long plane = (long)g.oh * g.ow;
-        int c = (int)(cell / plane), oy = (int)(cell % plane / g.ow), ox = (int)(cell % g.ow);
-        const float *xin = layer_input(m, i) + (long)c * g.h * g.w; /* (H, W) */
-        float dout = a->grad[i][cell];
-        if (l->kind == LAYER_MAXPOOL) {
-            int arg = -1;
-            pool_cell(&g, POOL_MAX, xin, oy, ox, &arg);
-            if (route_to)
-                *route_to = (int)((long)c * g.h * g.w + arg);
-            v = dout; /* all of it to the winner */
-        } else {
-            if (route_to)
-                *route_to = (int)((long)c * g.h * g.w + (long)oy * g.sh * g.w + (long)ox * g.sw);
-            v = dout / (float)(g.kh * g.kw); /* an equal share to every cell of the window */
-        }
-        if (terms && max_terms > 0)
-            terms[0] = (BpTerm){dout, v};
-        nt = 1;
+    case BP_POOL:
+        v = cell_pool(m, l, i, cell, terms, max_terms, &nt, route_to);
         break;
-    }
     case BP_ACT: {
         float z = layer_input(m, i)[cell], da = a->grad[i][cell];
         float d = act_deriv(l->act, l->param, z);
@@ -107,41 +169,15 @@ float bp_model_cell(const BpModel *m, const BpPhase *ph, long cell, BpTerm *term
         nt = 1;
         break;
     }
-    case BP_CONV_W: {
-        const ConvGeom *g = &l->conv;
-        long kk = (long)g->kh * g->kw;
-        int o = (int)(cell / (g->c * kk)), c = (int)(cell / kk % g->c);
-        int ky = (int)(cell % kk / g->kw), kx = (int)(cell % g->kw);
-        static ConvGradTerm gt[BP_MAX_TERMS];
-        v = conv_dw_cell(g, a->grad[i], layer_input(m, i), o, c, ky, kx, terms ? gt : NULL,
-                         terms ? BP_MAX_TERMS : 0, &nt);
-        for (int t = 0; terms && t < nt && t < max_terms && t < BP_MAX_TERMS; t++)
-            terms[t] = (BpTerm){gt[t].dout, gt[t].x};
+    case BP_CONV_W:
+        v = cell_conv_w(m, l, i, cell, terms, max_terms, &nt);
         break;
-    }
-    case BP_CONV_B: {
-        /* ∂L/∂b[o] = Σ ∂L/∂z[o,y,x]·1: dense_cell of the map against ones */
-        const ConvGeom *g = &l->conv;
-        long plane = (long)g->oh * g->ow;
-        const float *dout = a->grad[i] + cell * plane;
-        static DenseTerm dt[BP_MAX_TERMS];
-        v = dense_cell(dout, m->ones, NULL, (int)plane, 0, terms ? dt : NULL,
-                       terms ? BP_MAX_TERMS : 0, &nt);
-        for (int t = 0; terms && t < nt && t < max_terms && t < BP_MAX_TERMS; t++)
-            terms[t] = (BpTerm){dt[t].x, dt[t].w};
+    case BP_CONV_B:
+        v = cell_conv_b(m, l, i, cell, terms, max_terms, &nt);
         break;
-    }
-    case BP_CONV_X: {
-        const ConvGeom *g = &l->conv;
-        long plane = (long)g->h * g->w;
-        int c = (int)(cell / plane), iy = (int)(cell % plane / g->w), ix = (int)(cell % g->w);
-        static ConvInputUse uses[BP_MAX_TERMS];
-        v = conv_dx_cell(g, a->grad[i], m->net->params + l->w_off, c, iy, ix, uses, BP_MAX_TERMS,
-                         &nt);
-        for (int t = 0; terms && t < nt && t < max_terms && t < BP_MAX_TERMS; t++)
-            terms[t] = (BpTerm){uses[t].w, uses[t].dout};
+    case BP_CONV_X:
+        v = cell_conv_x(m, l, i, cell, terms, max_terms, &nt);
         break;
-    }
     case BP_UPDATE: {
         /* the engine's SGD step already ran on `after`; the terms are W and ∂L/∂W */
         long off = cell < l->n_w ? l->w_off + cell : l->b_off + (cell - l->n_w);

@@ -215,27 +215,15 @@ static const char *term_token(const char *term, bool plus, int slot)
     return buf[slot];
 }
 
-int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lines, char *out,
-                      size_t cap)
+/* The left-hand side: what the step's value is the derivative of, at its coordinates
+ * ("∂L/∂K₁[0,0,1,2] =", the max pool's winner in its input, "W₂[3,7] ←" for the update). */
+static void equation_lhs(const BpModel *m, const BpStep *st, int route, char *lhs, size_t size)
 {
     const BpPhase *ph = st->ph;
-    if (!ph || cap == 0)
-        return 0;
-    static BpTerm terms[BP_MAX_TERMS];
-    static char tstr[BP_MAX_TERMS + 8][160];
-    static const char *tok[BP_MAX_TERMS + 8];
-    static bool zero[BP_MAX_TERMS + 8]; /* the term adds nothing (a factor is 0) */
-    bool sum = false;                    /* the terms are added (zero ones may be left out) */
-    int nt = 0, route = -1;
-    float v = bp_model_cell(m, ph, st->focus, terms, BP_MAX_TERMS, &nt, &route);
-    if (nt > BP_MAX_TERMS)
-        nt = BP_MAX_TERMS;
-    char lhs[160], coords[48], name[32], a[32], b[32], vs[32];
     const Layer *l = layer_of(m, ph);
-    bp_model_cell_coords(m, ph, st->focus, coords, sizeof coords);
-    fmt_num(v, vs, sizeof vs);
     int i = ph->layer;
-    /* the left-hand side: what this is the derivative of */
+    char coords[48], name[32];
+    bp_model_cell_coords(m, ph, st->focus, coords, sizeof coords);
     switch (ph->kind) {
     case BP_LOSS_XENT:
         bp_model_tensor_name(m, i - 1, name, sizeof name);
@@ -264,52 +252,95 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         long plane = (long)s.h * s.w;
         snprintf(rc, sizeof rc, "[%ld,%ld,%ld]", (long)route / plane, (long)route % plane / s.w,
                  (long)route % s.w);
-        snprintf(lhs, sizeof lhs, "\xE2\x88\x82L/\xE2\x88\x82%s%s =", name, rc);
+        snprintf(lhs, size, "\xE2\x88\x82L/\xE2\x88\x82%s%s =", name, rc);
     } else if (ph->kind == BP_UPDATE) {
-        snprintf(lhs, sizeof lhs, "%s%s \xE2\x86\x90", name, coords);
+        snprintf(lhs, size, "%s%s \xE2\x86\x90", name, coords);
     } else {
-        snprintf(lhs, sizeof lhs, "\xE2\x88\x82L/\xE2\x88\x82%s%s =", name, coords);
+        snprintf(lhs, size, "\xE2\x88\x82L/\xE2\x88\x82%s%s =", name, coords);
     }
+}
 
-    /* what the sum is, in symbols, before the numbers */
-    char expl[160] = "";
+/* What the sum is, in symbols, before the numbers ("Σ ∂L/∂z₁·x ="); "" when nothing is
+ * summed. */
+static void equation_symbols(const BpModel *m, const BpStep *st, char *expl, size_t size)
+{
+    const BpPhase *ph = st->ph;
+    const Layer *l = layer_of(m, ph);
+    int i = ph->layer;
+    expl[0] = '\0';
     char zn[32], xn2[32];
     bp_model_tensor_name(m, i, zn, sizeof zn);
     bp_model_tensor_name(m, i - 1, xn2, sizeof xn2);
     switch (ph->kind) {
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
-        snprintf(expl, sizeof expl, "%s[%ld] \xE2\x88\x92 %s[%ld] =",
+        snprintf(expl, size, "%s[%ld] \xE2\x88\x92 %s[%ld] =",
                  ph->kind == BP_LOSS_XENT ? "p" : "y", st->focus,
                  ph->kind == BP_LOSS_XENT ? "y" : "t", st->focus);
         break;
     case BP_DENSE_W:
-        snprintf(expl, sizeof expl, "\xCE\xB4[%ld]\xC2\xB7%s[%ld] =", st->focus / l->in.c, xn2,
+        snprintf(expl, size, "\xCE\xB4[%ld]\xC2\xB7%s[%ld] =", st->focus / l->in.c, xn2,
                  st->focus % l->in.c);
         break;
     case BP_DENSE_X:
-        snprintf(expl, sizeof expl, "\xCE\xA3 W[o,%ld]\xC2\xB7\xCE\xB4[o] =", st->focus);
+        snprintf(expl, size, "\xCE\xA3 W[o,%ld]\xC2\xB7\xCE\xB4[o] =", st->focus);
         break;
     case BP_ACT:
-        snprintf(expl, sizeof expl, "\xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7" "f\xE2\x80\xB2(%s) =", zn,
+        snprintf(expl, size, "\xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7" "f\xE2\x80\xB2(%s) =", zn,
                  xn2);
         break;
     case BP_CONV_W:
-        snprintf(expl, sizeof expl, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7%s =", zn,
+        snprintf(expl, size, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7%s =", zn,
                  i > 0 ? xn2 : "x");
         break;
     case BP_CONV_B:
-        snprintf(expl, sizeof expl, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s =", zn);
+        snprintf(expl, size, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s =", zn);
         break;
     case BP_CONV_X:
-        snprintf(expl, sizeof expl, "\xCE\xA3 w\xC2\xB7\xE2\x88\x82L/\xE2\x88\x82%s =", zn);
+        snprintf(expl, size, "\xCE\xA3 w\xC2\xB7\xE2\x88\x82L/\xE2\x88\x82%s =", zn);
         break;
     default:
         break;
     }
+}
 
-    /* the terms of the right-hand side */
-    int n = 0;
+/* The max pool's terms: the upstream cell, its value a, then the window it won: max(…).
+ * Returns the count written into tstr. */
+static int pool_window_terms(const BpModel *m, const BpStep *st, const char *a,
+                             char (*tstr)[160])
+{
+    const Layer *l = layer_of(m, st->ph);
+    int i = st->ph->layer, n = 0;
+    char zn[32];
+    bp_model_tensor_name(m, i, zn, sizeof zn);
+    long po = (long)l->pool.oh * l->pool.ow;
+    snprintf(tstr[n++], sizeof tstr[0], "\xE2\x88\x82L/\xE2\x88\x82%s[%ld,%ld,%ld] =", zn,
+             st->focus / po, st->focus % po / l->pool.ow, st->focus % l->pool.ow);
+    snprintf(tstr[n++], sizeof tstr[0], "%s,", a);
+    const PoolGeom *g = &l->pool;
+    const float *xin = layer_input(m, i) + (st->focus / po) * g->h * g->w;
+    int oy = (int)(st->focus % po / g->ow), ox = (int)(st->focus % g->ow);
+    snprintf(tstr[n++], sizeof tstr[0], "the winner of");
+    for (int dy = 0; dy < g->kh; dy++)
+        for (int dx = 0; dx < g->kw; dx++) {
+            char wv[32];
+            fmt_num(xin[(oy * g->sh + dy) * g->w + ox * g->sw + dx], wv, sizeof wv);
+            bool first = dy == 0 && dx == 0, lastc = dy == g->kh - 1 && dx == g->kw - 1;
+            snprintf(tstr[n++], sizeof tstr[0], "%s%s%s", first ? "max(" : "", wv, lastc ? ")" : ",");
+        }
+    return n;
+}
+
+/* The terms of the right-hand side as text into tstr, the nt products of terms (or the one
+ * difference, route, update); zero[k] says term k adds nothing (a factor is 0) and *sum
+ * whether the terms are added. Returns their count. */
+static int equation_terms(const BpModel *m, const BpStep *st, const BpTerm *terms, int nt,
+                          char (*tstr)[160], bool *zero, bool *sum)
+{
+    const BpPhase *ph = st->ph;
+    const Layer *l = layer_of(m, ph);
+    int i = ph->layer, n = 0;
+    char a[32], b[32];
     switch (ph->kind) {
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
@@ -318,24 +349,9 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         break;
     case BP_POOL:
         fmt_num(terms[0].a, a, sizeof a);
-        if (l->kind == LAYER_MAXPOOL) {
-            /* the upstream cell, then the window it won: max(…) */
-            long po = (long)l->pool.oh * l->pool.ow;
-            snprintf(tstr[n++], sizeof tstr[0], "\xE2\x88\x82L/\xE2\x88\x82%s[%ld,%ld,%ld] =", zn,
-                     st->focus / po, st->focus % po / l->pool.ow, st->focus % l->pool.ow);
-            snprintf(tstr[n++], sizeof tstr[0], "%s,", a);
-            const PoolGeom *g = &l->pool;
-            const float *xin = layer_input(m, i) + (st->focus / po) * g->h * g->w;
-            int oy = (int)(st->focus % po / g->ow), ox = (int)(st->focus % g->ow);
-            snprintf(tstr[n++], sizeof tstr[0], "the winner of");
-            for (int dy = 0; dy < g->kh; dy++)
-                for (int dx = 0; dx < g->kw; dx++) {
-                    char wv[32];
-                    fmt_num(xin[(oy * g->sh + dy) * g->w + ox * g->sw + dx], wv, sizeof wv);
-                    bool first = dy == 0 && dx == 0, lastc = dy == g->kh - 1 && dx == g->kw - 1;
-                    snprintf(tstr[n++], sizeof tstr[0], "%s%s%s", first ? "max(" : "", wv, lastc ? ")" : ",");
-                }
-        } else
+        if (l->kind == LAYER_MAXPOOL)
+            n = pool_window_terms(m, st, a, tstr);
+        else
             snprintf(tstr[n++], sizeof tstr[0], "%s/%d", a, l->pool.kh * l->pool.kw);
         break;
     case BP_UPDATE: {
@@ -361,7 +377,7 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         break;
     }
     case BP_CONV_B:
-        sum = true;
+        *sum = true;
         for (int t = 0; t < nt; t++) {
             fmt_num(terms[t].a, a, sizeof a);
             snprintf(tstr[n], sizeof tstr[0], "%s", a);
@@ -369,7 +385,7 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         }
         break;
     default:
-        sum = true;
+        *sum = true;
         for (int t = 0; t < nt; t++) {
             fmt_num(terms[t].a, a, sizeof a);
             fmt_num(terms[t].b, b, sizeof b);
@@ -378,10 +394,17 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
         }
         break;
     }
-    char rhs[48];
-    snprintf(rhs, sizeof rhs, "= %s", vs);
-    bool pool_max = ph->kind == BP_POOL && l->kind == LAYER_MAXPOOL;
+    return n;
+}
 
+/* Folds lhs, expl (may be ""), the n terms tstr and rhs (NULL: none) into lines of at most
+ * width characters and max_lines lines: the first and last terms kept, middle ones dropped
+ * into "+ …" until it fits. Returns the line count. */
+static int fold_equation(const char *lhs, const char *expl, char (*tstr)[160], const bool *zero,
+                         int n, bool sum, const char *rhs, int width, int max_lines, char *out,
+                         size_t cap)
+{
+    static const char *tok[BP_MAX_TERMS + 8];
     /* keep the first and last terms, dropping middle ones into "+ …" until it fits; in a sum
      * the zero products go first (they add nothing, and a fold that kept them while hiding
      * the one that matters would show the wrong part), counted in the "+ …" */
@@ -426,7 +449,7 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
                 for (int t = len - tail; t < len; t++, k++)
                     tok[k] = term_token(tstr[list[t]], sum, k);
             }
-            if (!pool_max)
+            if (rhs)
                 tok[k++] = rhs;
             lines = fold_tokens(tok, k, width, NULL, 0);
             if (lines <= max_lines || keep <= 1) {
@@ -437,10 +460,91 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
     return lines;
 }
 
+int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lines, char *out,
+                      size_t cap)
+{
+    const BpPhase *ph = st->ph;
+    if (!ph || cap == 0)
+        return 0;
+    static BpTerm terms[BP_MAX_TERMS];
+    static char tstr[BP_MAX_TERMS + 8][160];
+    static bool zero[BP_MAX_TERMS + 8]; /* the term adds nothing (a factor is 0) */
+    bool sum = false;                    /* the terms are added (zero ones may be left out) */
+    int nt = 0, route = -1;
+    float v = bp_model_cell(m, ph, st->focus, terms, BP_MAX_TERMS, &nt, &route);
+    if (nt > BP_MAX_TERMS)
+        nt = BP_MAX_TERMS;
+    char lhs[160], expl[160], vs[32], rhs[48];
+    equation_lhs(m, st, route, lhs, sizeof lhs);
+    equation_symbols(m, st, expl, sizeof expl);
+    int n = equation_terms(m, st, terms, nt, tstr, zero, &sum);
+    fmt_num(v, vs, sizeof vs);
+    snprintf(rhs, sizeof rhs, "= %s", vs);
+    bool pool_max = ph->kind == BP_POOL && layer_of(m, ph)->kind == LAYER_MAXPOOL;
+    return fold_equation(lhs, expl, tstr, zero, n, sum, pool_max ? NULL : rhs, width, max_lines,
+                         out, cap);
+}
+
+/* The caption of a convolution's phases: the kernel gradient as a sweep, the bias, the input. */
+static void conv_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size)
+{
+    char name[32], in[32];
+    int i = ph->layer;
+    switch (ph->kind) {
+    case BP_CONV_W:
+        bp_model_weight_name(m, i, false, name, sizeof name);
+        bp_model_tensor_name(m, i, in, sizeof in);
+        snprintf(buf, size,
+                 "Kernel gradient: \xE2\x88\x82L/\xE2\x88\x82%s[o,c,i,j] = \xCE\xA3 "
+                 "\xE2\x88\x82L/\xE2\x88\x82%s[o,y,x]\xC2\xB7x[c,y+i,x+j]. The upstream "
+                 "gradient map slides over the input like a kernel: one position per kernel "
+                 "cell.",
+                 name, in);
+        break;
+    case BP_CONV_B:
+        bp_model_weight_name(m, i, true, name, sizeof name);
+        bp_model_tensor_name(m, i, in, sizeof in);
+        snprintf(buf, size,
+                 "Bias gradient: \xE2\x88\x82L/\xE2\x88\x82%s[o] = \xCE\xA3 "
+                 "\xE2\x88\x82L/\xE2\x88\x82%s[o] over the whole map (the bias is added at "
+                 "every position).",
+                 name, in);
+        break;
+    case BP_CONV_X:
+        snprintf(buf, size,
+                 "Convolution, back to its input: each input cell collects w \xC3\x97 "
+                 "\xE2\x88\x82L/\xE2\x88\x82z from every window that used it.");
+        break;
+    default:
+        break;
+    }
+}
+
+/* The caption of an activation's phase: ∂L/∂z = ∂L/∂a · f′(z), ReLU's mask spelled out. */
+static void act_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size)
+{
+    const Layer *l = layer_of(m, ph);
+    char name[32], in[32];
+    int i = ph->layer;
+    bp_model_tensor_name(m, i - 1, in, sizeof in);
+    bp_model_tensor_name(m, i, name, sizeof name);
+    if (l->kind == LAYER_RELU)
+        snprintf(buf, size,
+                 "ReLU: \xE2\x88\x82L/\xE2\x88\x82%s = \xE2\x88\x82L/\xE2\x88\x82%s \xC2\xB7 "
+                 "f\xE2\x80\xB2(%s); the gradient passes where %s > 0 (mask 1) and stops "
+                 "where %s \xE2\x89\xA4 0.",
+                 in, name, in, in, in);
+    else
+        snprintf(buf, size,
+                 "%s: \xE2\x88\x82L/\xE2\x88\x82%s = \xE2\x88\x82L/\xE2\x88\x82%s \xC2\xB7 "
+                 "f\xE2\x80\xB2(%s), the slope of the activation at each cell.",
+                 layer_kind_name(l->kind), in, name, in);
+}
+
 const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size)
 {
     const Layer *l = layer_of(m, ph);
-    char name[32], in[32], shape[32], e[32];
+    char name[32], shape[32], e[32];
     int i = ph->layer;
     switch (ph->kind) {
     case BP_LOSS_XENT:
@@ -486,43 +590,12 @@ const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *bu
                      l->pool.kh * l->pool.kw);
         break;
     case BP_ACT:
-        bp_model_tensor_name(m, i - 1, in, sizeof in);
-        bp_model_tensor_name(m, i, name, sizeof name);
-        if (l->kind == LAYER_RELU)
-            snprintf(buf, size,
-                     "ReLU: \xE2\x88\x82L/\xE2\x88\x82%s = \xE2\x88\x82L/\xE2\x88\x82%s \xC2\xB7 "
-                     "f\xE2\x80\xB2(%s); the gradient passes where %s > 0 (mask 1) and stops "
-                     "where %s \xE2\x89\xA4 0.",
-                     in, name, in, in, in);
-        else
-            snprintf(buf, size,
-                     "%s: \xE2\x88\x82L/\xE2\x88\x82%s = \xE2\x88\x82L/\xE2\x88\x82%s \xC2\xB7 "
-                     "f\xE2\x80\xB2(%s), the slope of the activation at each cell.",
-                     layer_kind_name(l->kind), in, name, in);
+        act_caption(m, ph, buf, size);
         break;
     case BP_CONV_W:
-        bp_model_weight_name(m, i, false, name, sizeof name);
-        bp_model_tensor_name(m, i, in, sizeof in);
-        snprintf(buf, size,
-                 "Kernel gradient: \xE2\x88\x82L/\xE2\x88\x82%s[o,c,i,j] = \xCE\xA3 "
-                 "\xE2\x88\x82L/\xE2\x88\x82%s[o,y,x]\xC2\xB7x[c,y+i,x+j]. The upstream "
-                 "gradient map slides over the input like a kernel: one position per kernel "
-                 "cell.",
-                 name, in);
-        break;
     case BP_CONV_B:
-        bp_model_weight_name(m, i, true, name, sizeof name);
-        bp_model_tensor_name(m, i, in, sizeof in);
-        snprintf(buf, size,
-                 "Bias gradient: \xE2\x88\x82L/\xE2\x88\x82%s[o] = \xCE\xA3 "
-                 "\xE2\x88\x82L/\xE2\x88\x82%s[o] over the whole map (the bias is added at "
-                 "every position).",
-                 name, in);
-        break;
     case BP_CONV_X:
-        snprintf(buf, size,
-                 "Convolution, back to its input: each input cell collects w \xC3\x97 "
-                 "\xE2\x88\x82L/\xE2\x88\x82z from every window that used it.");
+        conv_caption(m, ph, buf, size);
         break;
     case BP_OTHER:
         snprintf(buf, size, "%s: the engine's backward, shown as it comes.",
