@@ -332,3 +332,77 @@ bool bp_model_fd(BpModel *m, const BpStep *st, GradCheckResult *fd, float *bp)
     *bp = m->acts->grad[i - 1][c];
     return true;
 }
+
+/* ------------------------------------------------------------------ what a step shows */
+
+void bp_model_shown(const BpPhase *ph, long done, float *val, uint8_t *mask, long n)
+{
+    memset(mask, 0, (size_t)n);
+    for (long c = 0; c < ph->cells; c++) {
+        val[c] = ph->val[c];
+        mask[c] = c < done;
+    }
+}
+
+void bp_model_pool_shown(const BpModel *m, const BpPhase *ph, int ch, long done, float *res,
+                         uint8_t *mask)
+{
+    const Layer *l = layer_of(m, ph);
+    const PoolGeom *g = &l->pool;
+    long plane_out = (long)g->oh * g->ow, plane_in = (long)g->h * g->w;
+    memset(res, 0, (size_t)plane_in * sizeof(float));
+    memset(mask, 1, (size_t)plane_in);
+    for (long c = ch * plane_out; c < (ch + 1) * plane_out; c++) {
+        if (c >= done) {
+            /* not yet reached: the window's cells stay blank */
+            int oy = (int)(c % plane_out / g->ow), ox = (int)(c % g->ow);
+            for (int dy = 0; dy < g->kh; dy++)
+                for (int dx = 0; dx < g->kw; dx++)
+                    mask[(oy * g->sh + dy) * g->w + ox * g->sw + dx] = 0;
+        }
+    }
+    for (long c = ch * plane_out; c < (ch + 1) * plane_out && c < done; c++) {
+        if (l->kind == LAYER_MAXPOOL) {
+            res[ph->route[c] - ch * plane_in] += ph->val[c];
+        } else {
+            int oy = (int)(c % plane_out / g->ow), ox = (int)(c % g->ow);
+            for (int dy = 0; dy < g->kh; dy++)
+                for (int dx = 0; dx < g->kw; dx++)
+                    res[(oy * g->sh + dy) * g->w + ox * g->sw + dx] += ph->val[c];
+        }
+    }
+}
+
+void bp_model_act_slopes(const BpModel *m, const BpPhase *ph, int ch, float *out, long max)
+{
+    const Layer *l = layer_of(m, ph);
+    int i = ph->layer;
+    Shape s = l->in;
+    long plane = s.rank == 3 ? (long)s.h * s.w : s.c;
+    const float *z = m->acts->out[i - 1] + ch * plane;
+    for (long k = 0; k < plane && k < max; k++)
+        out[k] = act_deriv(l->act, l->param, z[k]);
+}
+
+void bp_model_dense_bias_shown(const BpModel *m, const BpPhase *ph, long done, float *db,
+                               uint8_t *mask)
+{
+    const Layer *l = layer_of(m, ph);
+    const float *g = m->net->grads + l->b_off;
+    for (int o = 0; o < l->units; o++) {
+        db[o] = g[o];
+        mask[o] = (long)o * l->in.c < done;
+    }
+}
+
+int bp_model_conv_x_uses(const BpModel *m, const BpStep *st, ConvInputUse *uses, int max)
+{
+    const Layer *l = layer_of(m, st->ph);
+    const ConvGeom *g = &l->conv;
+    long plane_in = (long)g->h * g->w;
+    int c = (int)(st->focus / plane_in);
+    int iy = (int)(st->focus % plane_in / g->w), ix = (int)(st->focus % g->w);
+    int n = 0;
+    conv_dx_cell(g, NULL, m->net->params + l->w_off, c, iy, ix, uses, max, &n);
+    return n;
+}

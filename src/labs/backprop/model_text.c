@@ -1,145 +1,12 @@
-/* labs/backprop/model_text.c - the Backprop lab's texts (see model.h): tensor and weight names
- * (z₁, a₁, K₁, W₂, ...), shapes and cell coordinates, each step's equation written out with
- * the numbers and folded to a width, and the phases' captions.
+/* labs/backprop/model_text.c - the Backprop lab's texts (see model.h): each step's equation
+ * written out with the numbers and folded to a width, the phases' captions, the notes and the
+ * finite-difference check as the lab writes them.
  * Depends on: model_int.h, engine (net). */
 #include "labs/backprop/model_int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------------------ names */
-
-/* UTF-8 subscript digits ₀..₉ for n >= 0. */
-static void subscript(int n, char *buf, size_t size)
-{
-    char digits[16];
-    snprintf(digits, sizeof digits, "%d", n);
-    size_t k = 0;
-    for (const char *d = digits; *d && k + 4 < size; d++) {
-        buf[k++] = (char)0xE2;
-        buf[k++] = (char)0x82;
-        buf[k++] = (char)(0x80 + (*d - '0'));
-    }
-    buf[k] = '\0';
-}
-
-/* How many layers with parameters come at or before layer i (the stage number of the notes). */
-static int stage_of(const BpModel *m, int i)
-{
-    int n = 0;
-    for (int j = 0; j <= i && j < m->net->spec.n_layers; j++)
-        n += layer_has_params(m->net->spec.layers[j].kind);
-    return n;
-}
-
-const char *bp_model_tensor_name(const BpModel *m, int layer, char *buf, size_t size)
-{
-    if (layer < 0) {
-        snprintf(buf, size, "x");
-        return buf;
-    }
-    char sub[32];
-    subscript(stage_of(m, layer), sub, sizeof sub);
-    const char *letter = "h";
-    switch (m->net->spec.layers[layer].kind) {
-    case LAYER_CONV:
-    case LAYER_DECONV:
-    case LAYER_DENSE:
-        letter = "z";
-        break;
-    case LAYER_MAXPOOL:
-    case LAYER_AVGPOOL:
-    case LAYER_L2POOL:
-        letter = "m";
-        break;
-    case LAYER_FLATTEN:
-        snprintf(buf, size, "f");
-        return buf;
-    case LAYER_SOFTMAX:
-        snprintf(buf, size, "p");
-        return buf;
-    case LAYER_LRN:
-        letter = "n";
-        break;
-    default:
-        letter = "a";
-        break;
-    }
-    snprintf(buf, size, "%s%s", letter, sub);
-    return buf;
-}
-
-const char *bp_model_weight_name(const BpModel *m, int layer, bool bias, char *buf, size_t size)
-{
-    char sub[32];
-    subscript(stage_of(m, layer), sub, sizeof sub);
-    bool conv = m->net->spec.layers[layer].kind != LAYER_DENSE;
-    snprintf(buf, size, "%s%s", bias ? "b" : conv ? "K" : "W", sub);
-    return buf;
-}
-
-const char *bp_model_shape(const BpModel *m, int layer, char *buf, size_t size)
-{
-    Shape s = layer < 0 ? m->net->spec.input : m->net->spec.layers[layer].out;
-    if (s.rank == 3)
-        snprintf(buf, size, "%d\xC3\x97%d\xC3\x97%d", s.c, s.h, s.w);
-    else
-        snprintf(buf, size, "%d", s.c);
-    return buf;
-}
-
-const char *bp_model_cell_coords(const BpModel *m, const BpPhase *ph, long cell, char *buf,
-                                 size_t size)
-{
-    const Layer *l = layer_of(m, ph);
-    Shape s = {1, 1, 1, 1};
-    switch (ph->kind) {
-    case BP_LOSS_XENT:
-    case BP_LOSS_SSE:
-    case BP_CONV_B:
-        snprintf(buf, size, "[%ld]", cell);
-        return buf;
-    case BP_DENSE_W:
-        snprintf(buf, size, "[%ld,%ld]", cell / l->in.c, cell % l->in.c);
-        return buf;
-    case BP_CONV_W: {
-        const ConvGeom *g = &l->conv;
-        long kk = (long)g->kh * g->kw;
-        snprintf(buf, size, "[%ld,%ld,%ld,%ld]", cell / (g->c * kk), cell / kk % g->c,
-                 cell % kk / g->kw, cell % g->kw);
-        return buf;
-    }
-    case BP_UPDATE:
-        if (cell >= l->n_w) {
-            snprintf(buf, size, "[%ld]", cell - l->n_w);
-            return buf;
-        }
-        if (l->kind == LAYER_DENSE) {
-            snprintf(buf, size, "[%ld,%ld]", cell / l->in.c, cell % l->in.c);
-            return buf;
-        } else {
-            const ConvGeom *g = &l->conv;
-            long kk = (long)g->kh * g->kw;
-            snprintf(buf, size, "[%ld,%ld,%ld,%ld]", cell / (g->c * kk), cell / kk % g->c,
-                     cell % kk / g->kw, cell % g->kw);
-            return buf;
-        }
-    case BP_POOL:
-        s = l->out;
-        break;
-    default:
-        s = l->in;
-        break;
-    }
-    if (s.rank == 3) {
-        long plane = (long)s.h * s.w;
-        snprintf(buf, size, "[%ld,%ld,%ld]", cell / plane, cell % plane / s.w, cell % s.w);
-    } else {
-        snprintf(buf, size, "[%ld]", cell);
-    }
-    return buf;
-}
 
 /* ------------------------------------------------------------------------- equations */
 
@@ -615,4 +482,95 @@ const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *bu
         break;
     }
     return buf;
+}
+
+/* The note under the gradient's title: what the entries filled in so far add up to. For
+ * cross-entropy Σ(p − y) ends at 0 (p and the one-hot y both sum to 1); for the sum of squared
+ * errors ½·Σ(y − t)² ends at the loss L itself. */
+const char *bp_model_loss_note(const BpPhase *ph, long done, char *buf, size_t size)
+{
+    long k = ph->cells;
+    double sum = 0.0;
+    for (long c = 0; c < done && c < k; c++)
+        sum += ph->kind == BP_LOSS_XENT ? ph->val[c] : 0.5 * ph->val[c] * ph->val[c];
+    /* a float sum of ten entries is 0 to about 1e-8; say 0, not −0.0000 */
+    if (fabs(sum) < 5e-5)
+        sum = 0.0;
+    char v[32];
+    snprintf(v, sizeof v, "%s%.4f", sum < 0.0 ? "\xE2\x88\x92" : "", fabs(sum));
+    if (ph->kind == BP_LOSS_XENT)
+        snprintf(buf, size, "\xCE\xA3 so far = %s%s", v,
+                 done >= k ? "  (p and y both sum to 1)" : "");
+    else
+        snprintf(buf, size, "\xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2 so far = %s%s", v,
+                 done >= k ? "  = L" : "");
+    return buf;
+}
+
+const char *bp_model_intro_caption(const BpModel *m, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "Forward pass done: digit #%d (label %d) gives L = %.4f. Backpropagation now goes from "
+             "the loss back to the first kernel, one gradient cell a step (\xE2\x86\x92 or Space).",
+             m->digit, m->label, (double)m->loss);
+    return buf;
+}
+
+/* text with a true minus sign (U+2212) for each printf'd number's '-' into out. */
+static void true_minus(const char *text, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const char *q = text; *q && o + 4 < size; q++) {
+        bool minus = *q == '-' && (q == text || q[-1] == ' ' || q[-1] == '(' || q[-1] == '\n' || q[-1] == '|');
+        if (minus) {
+            memcpy(out + o, "\xE2\x88\x92", 3);
+            o += 3;
+        } else {
+            out[o++] = *q;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* The finite-difference check fd against backprop's bp: the central difference with its two
+ * losses and the verdict (agree, a kink, disagree). Returns whether they agree. */
+static bool fd_text(const GradCheckResult *f, float bp, char *text, size_t size)
+{
+    bool agree = gradcheck_agrees(f->fd, bp, BP_FD_ATOL, BP_FD_RTOL);
+    bool kink = gradcheck_kink(f);
+    char verdict[256];
+    if (agree)
+        snprintf(verdict, sizeof verdict, "backprop %.5f  \xE2\x9C\x93 agree", (double)bp);
+    else if (kink)
+        snprintf(verdict, sizeof verdict,
+                 "backprop %.5f: a kink (one-sided %.4f | %.4f); ReLU\xE2\x80\xB2(0) = 0, "
+                 "ties go to the first cell",
+                 (double)bp, (double)f->left, (double)f->right);
+    else
+        snprintf(verdict, sizeof verdict, "backprop %.5f  \xE2\x9C\x97 disagree", (double)bp);
+    snprintf(text, size,
+             "Finite differences, h = %g: (L(\xCE\xB8+h) \xE2\x88\x92 L(\xCE\xB8\xE2\x88\x92h))/2h\n"
+             "= (%.6f \xE2\x88\x92 %.6f)/%g = %.5f\n%s",
+             (double)f->h, (double)f->lplus, (double)f->lminus, (double)(2.0f * f->h), (double)f->fd,
+             verdict);
+    return agree;
+}
+
+bool bp_model_check_text(const BpModel *m, const BpStep *st, bool have, const GradCheckResult *fd,
+                         float bp, char *out, size_t size)
+{
+    char text[768];
+    bool agree = true;
+    if (st->ph && st->ph->kind == BP_UPDATE)
+        snprintf(text, sizeof text,
+                 "After the step (\xCE\xB7 = %g)\nL: %.5f \xE2\x86\x92 %.5f\npredicted %d \xE2\x86\x92 %d "
+                 "(label %d)\nthe engine's SGD on a copy of the net",
+                 (double)m->lr, (double)m->loss, (double)m->loss_after, m->predicted, m->predicted_after,
+                 m->label);
+    else if (!have)
+        snprintf(text, sizeof text, "Finite-difference check\n(none for this step)");
+    else
+        agree = fd_text(fd, bp, text, sizeof text);
+    true_minus(text, out, size);
+    return agree;
 }
