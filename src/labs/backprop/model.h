@@ -44,12 +44,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BP_MAX_PHASES (3 * NET_MAX_LAYERS + 8)
-#define BP_MAX_PHASE_STEPS 72 /* the ReLU of the tiny net: 2x6x6 cells, one a step */
-#define BP_MAX_TERMS 1024     /* terms of one written-out sum (28x28 upstream map: 784) */
-#define BP_FD_H 1e-3f         /* the finite-difference step */
-#define BP_FD_ATOL 4e-4f      /* agreement in float32 (see engine/gradcheck.h) */
-#define BP_FD_RTOL 2e-2f
+#define BP_MAX_PHASES      (3 * NET_MAX_LAYERS + 8)
+#define BP_MAX_PHASE_STEPS 72    /* the ReLU of the tiny net: 2x6x6 cells, one a step */
+#define BP_MAX_TERMS       1024  /* terms of one written-out sum (28x28 upstream map: 784) */
+#define BP_FD_H            1e-3f /* the finite-difference step */
+#define BP_FD_ATOL         4e-4f /* agreement in float32 (see engine/gradcheck.h) */
+#define BP_FD_RTOL         2e-2f
 
 typedef enum BpPhaseKind {
     BP_LOSS_XENT, /* ∂L/∂z = p − y at the logits, cells K */
@@ -69,31 +69,31 @@ typedef enum BpPhaseKind {
 
 typedef struct BpPhase {
     BpPhaseKind kind;
-    int layer;   /* the layer it differentiates (index into spec.layers) */
-    long cells;  /* positions in the phase */
-    long chunk;  /* cells per step */
-    int steps;   /* ceil(cells / chunk) */
-    int first;   /* global index of its first step */
-    float *val;  /* (cells) the step-through value of each cell (from the cell queries) */
-    int *route;  /* BP_POOL max: (cells) flat index in the pool's input plane set of the argmax */
+    int layer;  /* the layer it differentiates (index into spec.layers) */
+    long cells; /* positions in the phase */
+    long chunk; /* cells per step */
+    int steps;  /* ceil(cells / chunk) */
+    int first;  /* global index of its first step */
+    float *val; /* (cells) the step-through value of each cell (from the cell queries) */
+    int *route; /* BP_POOL max: (cells) flat index in the pool's input plane set of the argmax */
 } BpPhase;
 
 typedef struct BpModel {
     char net_name[32];  /* "tiny", "sse" or "lenet-tiny" */
     char net_file[512]; /* the path it was read from */
     uint64_t seed;
-    int digit;          /* index into the bundled test digits */
+    int digit; /* index into the bundled test digits */
     int label;
-    float lr;           /* η */
+    float lr; /* η */
 
-    Net *net;       /* weights from the seed; grads = one backward of the example */
-    NetActs *acts;  /* the forward and backward of the example */
-    Net *after;     /* the same net after one SGD step (engine optim) */
+    Net *net;      /* weights from the seed; grads = one backward of the example */
+    NetActs *acts; /* the forward and backward of the example */
+    Net *after;    /* the same net after one SGD step (engine optim) */
     NetActs *acts_after;
     GradCheck *gc;
-    float *x;       /* (C, H, W) the example as the net sees it */
-    float *wt;      /* scratch for Wᵀ of one dense layer (I, O) */
-    float *ones;    /* (largest map) ones, for Σ as a dense_cell */
+    float *x;    /* (C, H, W) the example as the net sees it */
+    float *wt;   /* scratch for Wᵀ of one dense layer (I, O) */
+    float *ones; /* (largest map) ones, for Σ as a dense_cell */
     float loss, loss_after;
     int predicted, predicted_after;
 
@@ -109,7 +109,7 @@ typedef struct BpTerm {
 
 /* What one step computes, ready to draw. */
 typedef struct BpStep {
-    int phase;      /* index into phases */
+    int phase; /* index into phases */
     const BpPhase *ph;
     long cell0, cell1; /* cells [cell0, cell1) of the phase done in this step */
     long focus;        /* the cell written out (and checked by finite differences) */
@@ -118,10 +118,10 @@ typedef struct BpStep {
 } BpStep;
 
 /* Builds the scene: net "tiny" (assets/nets/backprop-tiny.net, softmax and cross-entropy),
- * "sse" (assets/nets/backprop-sse.net, sigmoid outputs on ½·Σ(y − t)²) or "lenet-tiny", weights from
- * seed, digit index of ds (resampled to the net's input), η = lr; runs forward, loss, backward,
- * the update and every step-through value. False with a message (the model is then empty but
- * safe to free). */
+ * "sse" (assets/nets/backprop-sse.net, sigmoid outputs on ½·Σ(y − t)²) or "lenet-tiny", weights
+ * from seed, digit index of ds (resampled to the net's input), η = lr; runs forward, loss,
+ * backward, the update and every step-through value. False with a message (the model is then empty
+ * but safe to free). */
 bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int digit, float lr,
                     uint64_t seed, char *err, size_t err_size);
 /* Frees everything; the model is zeroed. */

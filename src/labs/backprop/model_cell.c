@@ -31,7 +31,7 @@ static float cell_dense_x(const BpModel *m, const Layer *l, int i, long cell, Bp
     dense_transpose(m, l);
     int o_n = l->units;
     float v = dense_cell(a->grad[i], m->wt, NULL, o_n, (int)cell, terms ? dt : NULL,
-                   terms ? NET_MAX_CHANNELS : 0, nt);
+                         terms ? NET_MAX_CHANNELS : 0, nt);
     for (int t = 0; terms && t < *nt && t < max_terms; t++)
         terms[t] = (BpTerm){dt[t].w, dt[t].x};
     return v;
@@ -77,7 +77,7 @@ static float cell_conv_w(const BpModel *m, const Layer *l, int i, long cell, BpT
     int ky = (int)(cell % kk / g->kw), kx = (int)(cell % g->kw);
     static ConvGradTerm gt[BP_MAX_TERMS];
     float v = conv_dw_cell(g, a->grad[i], layer_input(m, i), o, c, ky, kx, terms ? gt : NULL,
-                     terms ? BP_MAX_TERMS : 0, nt);
+                           terms ? BP_MAX_TERMS : 0, nt);
     for (int t = 0; terms && t < *nt && t < max_terms && t < BP_MAX_TERMS; t++)
         terms[t] = (BpTerm){gt[t].dout, gt[t].x};
     return v;
@@ -93,7 +93,7 @@ static float cell_conv_b(const BpModel *m, const Layer *l, int i, long cell, BpT
     const float *dout = a->grad[i] + cell * plane;
     static DenseTerm dt[BP_MAX_TERMS];
     float v = dense_cell(dout, m->ones, NULL, (int)plane, 0, terms ? dt : NULL,
-                   terms ? BP_MAX_TERMS : 0, nt);
+                         terms ? BP_MAX_TERMS : 0, nt);
     for (int t = 0; terms && t < *nt && t < max_terms && t < BP_MAX_TERMS; t++)
         terms[t] = (BpTerm){dt[t].x, dt[t].w};
     return v;
@@ -109,8 +109,8 @@ static float cell_conv_x(const BpModel *m, const Layer *l, int i, long cell, BpT
     long plane = (long)g->h * g->w;
     int c = (int)(cell / plane), iy = (int)(cell % plane / g->w), ix = (int)(cell % g->w);
     static ConvInputUse uses[BP_MAX_TERMS];
-    float v = conv_dx_cell(g, a->grad[i], m->net->params + l->w_off, c, iy, ix, uses, BP_MAX_TERMS,
-                     nt);
+    float v =
+        conv_dx_cell(g, a->grad[i], m->net->params + l->w_off, c, iy, ix, uses, BP_MAX_TERMS, nt);
     for (int t = 0; terms && t < *nt && t < max_terms && t < BP_MAX_TERMS; t++)
         terms[t] = (BpTerm){uses[t].w, uses[t].dout};
     return v;

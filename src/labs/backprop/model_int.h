@@ -2,8 +2,8 @@
  * a layer's input and its gradient live, the layer a phase differentiates.
  * Files: model.c (the scene: the net, one forward and backward, the update, the phases),
  * model_cell.c (each step's value asked of the engine's single-cell queries, the full
- * backward's at the same place, the finite-difference check), model_text.c (names, coordinates,
- * equations and captions as the lab writes them).
+ * backward's at the same place, the finite-difference check, what a step shows),
+ * model_names.c (names, shapes, coordinates), model_text.c (equations, captions, notes).
  * Depends on: labs/backprop/model.h (the engine). */
 #ifndef CONVSCOPE_LABS_BACKPROP_MODEL_INT_H
 #define CONVSCOPE_LABS_BACKPROP_MODEL_INT_H

@@ -174,7 +174,8 @@ const char *bp_model_phase_short(const BpModel *m, const BpPhase *ph, char *buf,
         snprintf(buf, size, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4\xC2\xB7x\xE1\xB5\x80", w);
         break;
     case BP_DENSE_X:
-        snprintf(buf, size, "%s = W\xE1\xB5\x80\xCE\xB4", bp_model_grad_name(m, ph->layer - 1, n, sizeof n));
+        snprintf(buf, size, "%s = W\xE1\xB5\x80\xCE\xB4",
+                 bp_model_grad_name(m, ph->layer - 1, n, sizeof n));
         break;
     case BP_FLATTEN:
         snprintf(buf, size, "unflatten to %s", bp_model_grad_name(m, ph->layer - 1, n, sizeof n));
@@ -183,7 +184,8 @@ const char *bp_model_phase_short(const BpModel *m, const BpPhase *ph, char *buf,
         snprintf(buf, size, "%s routing", l->kind == LAYER_MAXPOOL ? "max-pool" : "avg-pool");
         break;
     case BP_ACT:
-        snprintf(buf, size, "%s %s", layer_kind_name(l->kind), l->kind == LAYER_RELU ? "mask" : "slope");
+        snprintf(buf, size, "%s %s", layer_kind_name(l->kind),
+                 l->kind == LAYER_RELU ? "mask" : "slope");
         break;
     case BP_CONV_W:
         bp_model_weight_name(m, ph->layer, false, w, sizeof w);
@@ -198,7 +200,8 @@ const char *bp_model_phase_short(const BpModel *m, const BpPhase *ph, char *buf,
         break;
     case BP_UPDATE:
         bp_model_weight_name(m, ph->layer, false, w, sizeof w);
-        snprintf(buf, size, "update %s \xE2\x86\x90 %s \xE2\x88\x92 \xCE\xB7\xC2\xB7\xE2\x88\x82L", w, w);
+        snprintf(buf, size, "update %s \xE2\x86\x90 %s \xE2\x88\x92 \xCE\xB7\xC2\xB7\xE2\x88\x82L",
+                 w, w);
         break;
     default:
         snprintf(buf, size, "%s", layer_kind_name(l->kind));

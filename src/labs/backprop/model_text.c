@@ -141,9 +141,8 @@ static void equation_symbols(const BpModel *m, const BpStep *st, char *expl, siz
     switch (ph->kind) {
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
-        snprintf(expl, size, "%s[%ld] \xE2\x88\x92 %s[%ld] =",
-                 ph->kind == BP_LOSS_XENT ? "p" : "y", st->focus,
-                 ph->kind == BP_LOSS_XENT ? "y" : "t", st->focus);
+        snprintf(expl, size, "%s[%ld] \xE2\x88\x92 %s[%ld] =", ph->kind == BP_LOSS_XENT ? "p" : "y",
+                 st->focus, ph->kind == BP_LOSS_XENT ? "y" : "t", st->focus);
         break;
     case BP_DENSE_W:
         snprintf(expl, size, "\xCE\xB4[%ld]\xC2\xB7%s[%ld] =", st->focus / l->in.c, xn2,
@@ -153,8 +152,10 @@ static void equation_symbols(const BpModel *m, const BpStep *st, char *expl, siz
         snprintf(expl, size, "\xCE\xA3 W[o,%ld]\xC2\xB7\xCE\xB4[o] =", st->focus);
         break;
     case BP_ACT:
-        snprintf(expl, size, "\xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7" "f\xE2\x80\xB2(%s) =", zn,
-                 xn2);
+        snprintf(expl, size,
+                 "\xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7"
+                 "f\xE2\x80\xB2(%s) =",
+                 zn, xn2);
         break;
     case BP_CONV_W:
         snprintf(expl, size, "\xCE\xA3 \xE2\x88\x82L/\xE2\x88\x82%s\xC2\xB7%s =", zn,
@@ -173,8 +174,7 @@ static void equation_symbols(const BpModel *m, const BpStep *st, char *expl, siz
 
 /* The max pool's terms: the upstream cell, its value a, then the window it won: max(…).
  * Returns the count written into tstr. */
-static int pool_window_terms(const BpModel *m, const BpStep *st, const char *a,
-                             char (*tstr)[160])
+static int pool_window_terms(const BpModel *m, const BpStep *st, const char *a, char (*tstr)[160])
 {
     const Layer *l = layer_of(m, st->ph);
     int i = st->ph->layer, n = 0;
@@ -193,7 +193,8 @@ static int pool_window_terms(const BpModel *m, const BpStep *st, const char *a,
             char wv[32];
             fmt_num(xin[(oy * g->sh + dy) * g->w + ox * g->sw + dx], wv, sizeof wv);
             bool first = dy == 0 && dx == 0, lastc = dy == g->kh - 1 && dx == g->kw - 1;
-            snprintf(tstr[n++], sizeof tstr[0], "%s%s%s", first ? "max(" : "", wv, lastc ? ")" : ",");
+            snprintf(tstr[n++], sizeof tstr[0], "%s%s%s", first ? "max(" : "", wv,
+                     lastc ? ")" : ",");
         }
     return n;
 }
@@ -212,7 +213,8 @@ static int equation_terms(const BpModel *m, const BpStep *st, const BpTerm *term
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
         fmt_num(terms[0].a, a, sizeof a);
-        snprintf(tstr[n++], sizeof tstr[0], "%s \xE2\x88\x92 %s", a, terms[0].b != 0.0f ? "1" : "0");
+        snprintf(tstr[n++], sizeof tstr[0], "%s \xE2\x88\x92 %s", a,
+                 terms[0].b != 0.0f ? "1" : "0");
         break;
     case BP_POOL:
         fmt_num(terms[0].a, a, sizeof a);
@@ -305,8 +307,8 @@ static int fold_equation(const char *lhs, const char *expl, char (*tstr)[160], c
                 tok[k] = term_token(tstr[list[t]], sum && t > 0, k);
             if (folded > 0 || skipped > 0) {
                 if (skipped > 0 && folded > 0)
-                    snprintf(more, sizeof more, "+ \xE2\x80\xA6 (%d more, %d zero term%s)",
-                             folded, skipped, skipped == 1 ? "" : "s");
+                    snprintf(more, sizeof more, "+ \xE2\x80\xA6 (%d more, %d zero term%s)", folded,
+                             skipped, skipped == 1 ? "" : "s");
                 else if (skipped > 0)
                     snprintf(more, sizeof more, "+ \xE2\x80\xA6 (%d zero term%s)", skipped,
                              skipped == 1 ? "" : "s");
@@ -336,7 +338,7 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
     static BpTerm terms[BP_MAX_TERMS];
     static char tstr[BP_MAX_TERMS + 8][160];
     static bool zero[BP_MAX_TERMS + 8]; /* the term adds nothing (a factor is 0) */
-    bool sum = false;                    /* the terms are added (zero ones may be left out) */
+    bool sum = false;                   /* the terms are added (zero ones may be left out) */
     int nt = 0, route = -1;
     float v = bp_model_cell(m, ph, st->focus, terms, BP_MAX_TERMS, &nt, &route);
     if (nt > BP_MAX_TERMS)
@@ -430,7 +432,8 @@ const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *bu
         snprintf(buf, size,
                  "Dense layer: a weight's gradient is its output's \xCE\xB4 times the input it "
                  "multiplies, \xE2\x88\x82L/\xE2\x88\x82W = \xCE\xB4\xC2\xB7x\xE1\xB5\x80 (a row "
-                 "a step), and \xE2\x88\x82L/\xE2\x88\x82" "b = \xCE\xB4.");
+                 "a step), and \xE2\x88\x82L/\xE2\x88\x82"
+                 "b = \xCE\xB4.");
         break;
     case BP_DENSE_X:
         snprintf(buf, size,
@@ -509,10 +512,11 @@ const char *bp_model_loss_note(const BpPhase *ph, long done, char *buf, size_t s
 
 const char *bp_model_intro_caption(const BpModel *m, char *buf, size_t size)
 {
-    snprintf(buf, size,
-             "Forward pass done: digit #%d (label %d) gives L = %.4f. Backpropagation now goes from "
-             "the loss back to the first kernel, one gradient cell a step (\xE2\x86\x92 or Space).",
-             m->digit, m->label, (double)m->loss);
+    snprintf(
+        buf, size,
+        "Forward pass done: digit #%d (label %d) gives L = %.4f. Backpropagation now goes from "
+        "the loss back to the first kernel, one gradient cell a step (\xE2\x86\x92 or Space).",
+        m->digit, m->label, (double)m->loss);
     return buf;
 }
 
@@ -521,7 +525,8 @@ static void true_minus(const char *text, char *out, size_t size)
 {
     size_t o = 0;
     for (const char *q = text; *q && o + 4 < size; q++) {
-        bool minus = *q == '-' && (q == text || q[-1] == ' ' || q[-1] == '(' || q[-1] == '\n' || q[-1] == '|');
+        bool minus = *q == '-' &&
+                     (q == text || q[-1] == ' ' || q[-1] == '(' || q[-1] == '\n' || q[-1] == '|');
         if (minus) {
             memcpy(out + o, "\xE2\x88\x92", 3);
             o += 3;
@@ -548,11 +553,12 @@ static bool fd_text(const GradCheckResult *f, float bp, char *text, size_t size)
                  (double)bp, (double)f->left, (double)f->right);
     else
         snprintf(verdict, sizeof verdict, "backprop %.5f  \xE2\x9C\x97 disagree", (double)bp);
-    snprintf(text, size,
-             "Finite differences, h = %g: (L(\xCE\xB8+h) \xE2\x88\x92 L(\xCE\xB8\xE2\x88\x92h))/2h\n"
-             "= (%.6f \xE2\x88\x92 %.6f)/%g = %.5f\n%s",
-             (double)f->h, (double)f->lplus, (double)f->lminus, (double)(2.0f * f->h), (double)f->fd,
-             verdict);
+    snprintf(
+        text, size,
+        "Finite differences, h = %g: (L(\xCE\xB8+h) \xE2\x88\x92 L(\xCE\xB8\xE2\x88\x92h))/2h\n"
+        "= (%.6f \xE2\x88\x92 %.6f)/%g = %.5f\n%s",
+        (double)f->h, (double)f->lplus, (double)f->lminus, (double)(2.0f * f->h), (double)f->fd,
+        verdict);
     return agree;
 }
 
@@ -563,10 +569,11 @@ bool bp_model_check_text(const BpModel *m, const BpStep *st, bool have, const Gr
     bool agree = true;
     if (st->ph && st->ph->kind == BP_UPDATE)
         snprintf(text, sizeof text,
-                 "After the step (\xCE\xB7 = %g)\nL: %.5f \xE2\x86\x92 %.5f\npredicted %d \xE2\x86\x92 %d "
+                 "After the step (\xCE\xB7 = %g)\nL: %.5f \xE2\x86\x92 %.5f\npredicted %d "
+                 "\xE2\x86\x92 %d "
                  "(label %d)\nthe engine's SGD on a copy of the net",
-                 (double)m->lr, (double)m->loss, (double)m->loss_after, m->predicted, m->predicted_after,
-                 m->label);
+                 (double)m->lr, (double)m->loss, (double)m->loss_after, m->predicted,
+                 m->predicted_after, m->label);
     else if (!have)
         snprintf(text, sizeof text, "Finite-difference check\n(none for this step)");
     else

@@ -201,42 +201,18 @@ void bpview_set_net(BpLab *L, int index)
 
 /* ---- the frame ---------------------------------------------------------------------------- */
 
-static void bp_draw(void *state, LabContext *ctx)
+/* The caption under the net strip: the phase's sentence (before the first step, the forward
+ * pass), smaller in a small window rather than taking the grids' pixels. Returns the y below. */
+static int draw_caption(BpLab *L, LabContext *ctx, Rect strip, const BpStep *st, int step)
 {
-    BpLab *L = state;
-    if (L->dirty)
-        rebuild(L);
-    L->n_hov = 0;
     const Theme *th = ctx->th;
     Render *r = ctx->r;
-    int pos = L->tl.pos;
-    int step = pos > 0 ? pos - 1 : -1;
-    BpStep st;
-    memset(&st, 0, sizeof st);
-    if (L->ok)
-        st = bp_model_step(&L->m, step < 0 ? 0 : step);
-    bpview_draw_controls(L, ctx, L->ok && step >= 0 ? st.phase : -1);
-    Rect stage = ctx->stage;
-    if (!L->ok) {
-        lsu_draw_problem(r, th, rect_inset(stage, theme_px(th, 40)), "No scene", L->err);
-        return;
-    }
-    BpModel *m = &L->m;
     int pad = theme_px(th, 8);
-    /* the net strip */
-    Rect strip = {stage.x + pad, stage.y + pad, stage.w - 2 * pad, theme_px(th, 36)};
-    int cur_layer = step >= 0 ? st.ph->layer : m->net->spec.n_layers;
-    bool update = step >= 0 && st.ph->kind == BP_UPDATE;
-    bpview_draw_net_strip(L, ctx, strip, cur_layer, update);
-    /* the caption */
     char cap[512], wrapped[1024];
     if (step < 0)
-        snprintf(cap, sizeof cap,
-                 "Forward pass done: digit #%d (label %d) gives L = %.4f. Backpropagation now goes from "
-                 "the loss back to the first kernel, one gradient cell a step (\xE2\x86\x92 or Space).",
-                 m->digit, m->label, (double)m->loss);
+        bp_model_intro_caption(&L->m, cap, sizeof cap);
     else
-        bp_model_phase_caption(m, st.ph, cap, sizeof cap);
+        bp_model_phase_caption(&L->m, st->ph, cap, sizeof cap);
     int body = bpview_body_px(th);
     int cap_lines = lsu_wrap(r, FONT_SANS, body, cap, strip.w, wrapped, sizeof wrapped);
     /* a small window: a smaller caption rather than fewer pixels for the grids */
@@ -245,24 +221,12 @@ static void bp_draw(void *state, LabContext *ctx)
     int cap_y = strip.y + strip.h + pad;
     int lh = render_line_height(r, FONT_SANS, body);
     lsu_draw_lines(r, FONT_SANS, body, wrapped, strip.x, cap_y, 0, th->text);
-    int top = cap_y + cap_lines * lh + pad;
-    /* the bottom band: the equation written out and the finite-difference check */
-    int band_h = theme_px(th, 100);
-    if (band_h > stage.h / 5)
-        band_h = stage.h / 5;
-    Rect band = {strip.x, stage.y + stage.h - pad - band_h, strip.w, band_h};
-    int fd_w = band.w * 36 / 100;
-    Rect fd = {band.x + band.w - fd_w, band.y, fd_w, band.h};
-    Rect eqr = {band.x, band.y, band.w - fd_w - theme_px(th, 16), band.h};
-    Rect area = {strip.x, top, strip.w, band.y - pad - top};
+    return cap_y + cap_lines * lh + pad;
+}
 
-    long done = 0;
-    const BpStep *cur = &st;
-    BpStep first = bp_model_step(m, 0);
-    if (step < 0)
-        cur = &first;
-    else
-        done = st.cell1;
+/* Step cur of its phase in area, the phase's cells before done computed. */
+static void draw_phase(BpLab *L, LabContext *ctx, Rect area, const BpStep *cur, long done)
+{
     switch (cur->ph->kind) {
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
@@ -295,57 +259,115 @@ static void bp_draw(void *state, LabContext *ctx)
     default:
         break;
     }
+}
 
-    if (step >= 0) {
-        render_round_rect(r, eqr, theme_px(th, THEME_RADIUS), th->panel);
-        bpview_draw_equation_in(L, ctx, rect_inset(eqr, theme_px(th, 8)), &st, THEME_HEADING, 3, th->text);
-        bpview_draw_fd(L, ctx, fd, &st, step);
-        /* the strip: the same equation, as much as two lines hold */
-        bpview_draw_equation_in(L, ctx, rect_inset(ctx->equation, theme_px(th, 4)), &st, THEME_BODY, 2, th->accent);
-    } else {
-        lsu_draw_note(r, th, rect_inset(ctx->equation, theme_px(th, 4)),
-                      "Step 0: forward done. \xE2\x86\x92 takes the first backward step.", th->text_dim);
-    }
-
-    /* hover: the value under the mouse, named by what it is the derivative of */
-    if (!ctx->headless && !ctx->ui->mouse_used) {
-        for (int k = 0; k < L->n_hov; k++) {
-            HoverGrid *h = &L->hov[k];
-            GridHit hit = grid_hit_test(&h->v, &h->lay, ctx->ui->in.mx, ctx->ui->in.my);
-            if (!hit.inside || hit.in_padding)
-                continue;
-            int idx = hit.row * h->v.cols + hit.col;
-            if (h->v.shown && !h->v.shown[idx]) {
-                ui_tooltip(ctx->ui, "not computed yet: step on to fill it in");
-                break;
-            }
-            char tip[256];
-            if (h->vector)
-                snprintf(tip, sizeof tip, "%s%d] = %.6f", h->name, h->v.rows == 1 ? hit.col : hit.row,
-                         (double)hit.value);
-            else
-                snprintf(tip, sizeof tip, "%s%d,%d] = %.6f", h->name, hit.row, hit.col, (double)hit.value);
-            ui_tooltip(ctx->ui, tip);
-            bpview_outline_cell(ctx, &h->v, &h->lay, hit.row, hit.col, th->hover);
+/* Hover: the value under the mouse, named by what it is the derivative of. */
+static void hover_tooltip(BpLab *L, LabContext *ctx)
+{
+    for (int k = 0; k < L->n_hov; k++) {
+        HoverGrid *h = &L->hov[k];
+        GridHit hit = grid_hit_test(&h->v, &h->lay, ctx->ui->in.mx, ctx->ui->in.my);
+        if (!hit.inside || hit.in_padding)
+            continue;
+        int idx = hit.row * h->v.cols + hit.col;
+        if (h->v.shown && !h->v.shown[idx]) {
+            ui_tooltip(ctx->ui, "not computed yet: step on to fill it in");
             break;
         }
+        char tip[256];
+        if (h->vector)
+            snprintf(tip, sizeof tip, "%s%d] = %.6f", h->name, h->v.rows == 1 ? hit.col : hit.row,
+                     (double)hit.value);
+        else
+            snprintf(tip, sizeof tip, "%s%d,%d] = %.6f", h->name, hit.row, hit.col,
+                     (double)hit.value);
+        ui_tooltip(ctx->ui, tip);
+        bpview_outline_cell(ctx, &h->v, &h->lay, hit.row, hit.col, ctx->th->hover);
+        break;
     }
+}
+
+static void bp_draw(void *state, LabContext *ctx)
+{
+    BpLab *L = state;
+    if (L->dirty)
+        rebuild(L);
+    L->n_hov = 0;
+    const Theme *th = ctx->th;
+    Render *r = ctx->r;
+    int pos = L->tl.pos;
+    int step = pos > 0 ? pos - 1 : -1;
+    BpStep st;
+    memset(&st, 0, sizeof st);
+    if (L->ok)
+        st = bp_model_step(&L->m, step < 0 ? 0 : step);
+    bpview_draw_controls(L, ctx, L->ok && step >= 0 ? st.phase : -1);
+    Rect stage = ctx->stage;
+    if (!L->ok) {
+        lsu_draw_problem(r, th, rect_inset(stage, theme_px(th, 40)), "No scene", L->err);
+        return;
+    }
+    BpModel *m = &L->m;
+    int pad = theme_px(th, 8);
+    /* the net strip, the caption */
+    Rect strip = {stage.x + pad, stage.y + pad, stage.w - 2 * pad, theme_px(th, 36)};
+    int cur_layer = step >= 0 ? st.ph->layer : m->net->spec.n_layers;
+    bool update = step >= 0 && st.ph->kind == BP_UPDATE;
+    bpview_draw_net_strip(L, ctx, strip, cur_layer, update);
+    int top = draw_caption(L, ctx, strip, &st, step);
+    /* the bottom band: the equation written out and the finite-difference check */
+    int band_h = theme_px(th, 100);
+    if (band_h > stage.h / 5)
+        band_h = stage.h / 5;
+    Rect band = {strip.x, stage.y + stage.h - pad - band_h, strip.w, band_h};
+    int fd_w = band.w * 36 / 100;
+    Rect fd = {band.x + band.w - fd_w, band.y, fd_w, band.h};
+    Rect eqr = {band.x, band.y, band.w - fd_w - theme_px(th, 16), band.h};
+    Rect area = {strip.x, top, strip.w, band.y - pad - top};
+
+    BpStep first = bp_model_step(m, 0);
+    if (step < 0)
+        draw_phase(L, ctx, area, &first, 0);
+    else
+        draw_phase(L, ctx, area, &st, st.cell1);
+    if (step >= 0) {
+        render_round_rect(r, eqr, theme_px(th, THEME_RADIUS), th->panel);
+        bpview_draw_equation_in(L, ctx, rect_inset(eqr, theme_px(th, 8)), &st, THEME_HEADING, 3,
+                                th->text);
+        bpview_draw_fd(L, ctx, fd, &st, step);
+        /* the strip: the same equation, as much as two lines hold */
+        bpview_draw_equation_in(L, ctx, rect_inset(ctx->equation, theme_px(th, 4)), &st, THEME_BODY,
+                                2, th->accent);
+    } else {
+        lsu_draw_note(r, th, rect_inset(ctx->equation, theme_px(th, 4)),
+                      "Step 0: forward done. \xE2\x86\x92 takes the first backward step.",
+                      th->text_dim);
+    }
+    if (!ctx->headless && !ctx->ui->mouse_used)
+        hover_tooltip(L, ctx);
 }
 
 /* The H overlay's rows for this lab (bp_key, the phase list and the mouse in bp_draw). */
 static const UiHelpRow bp_help[] = {
-    {"D  \xE2\x87\xA7" "D", "next / previous test digit (the whole backward is recomputed)"},
-    {"N  \xE2\x87\xA7" "N", "net: tiny (softmax), sse (sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2), lenet-tiny"},
+    {"D  \xE2\x87\xA7"
+     "D",
+     "next / previous test digit (the whole backward is recomputed)"},
+    {"N  \xE2\x87\xA7"
+     "N",
+     "net: tiny (softmax), sse (sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2), "
+     "lenet-tiny"},
     {"click", "a phase of the list: jump to its first step"},
     {"hover", "a cell: its value, named by what it is the derivative of"},
-    {"fields", "Digit # and \xCE\xB7: type a number, drag sideways, wheel or \xE2\x86\x91 \xE2\x86\x93"},
+    {"fields",
+     "Digit # and \xCE\xB7: type a number, drag sideways, wheel or \xE2\x86\x91 \xE2\x86\x93"},
     {NULL, NULL},
 };
 
 const LabDef lab_backprop = {
     .name = "backprop",
     .title = "Backprop",
-    .blurb = "One example stepped backward: p \xE2\x88\x92 y, dense gradients, pooling routes, ReLU mask, "
+    .blurb = "One example stepped backward: p \xE2\x88\x92 y, dense gradients, pooling routes, "
+             "ReLU mask, "
              "kernel gradient, update.",
     .create = bp_create,
     .destroy = bp_destroy,

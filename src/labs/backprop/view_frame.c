@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const net_items[BPVIEW_N_NETS] = {"tiny (1\xC3\x97" "8\xC3\x97" "8)",
-                                         "sse: sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y\xE2\x88\x92t)\xC2\xB2",
-                                         "lenet-tiny (28\xC3\x97" "28)"};
+static const char *const net_items[BPVIEW_N_NETS] = {
+    "tiny (1\xC3\x97"
+    "8\xC3\x97"
+    "8)",
+    "sse: sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y\xE2\x88\x92t)\xC2\xB2",
+    "lenet-tiny (28\xC3\x97"
+    "28)"};
 
 void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
 {
@@ -26,16 +30,16 @@ void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
         ui_label(ui, (Rect){row.x, row.y, label_w, row.h}, "Digit #", FONT_SANS, THEME_BODY,
                  ALIGN_LEFT | ALIGN_MIDDLE, th->text);
         int fw = (row.w - label_w - gap) / 2;
-        if (ui_number_int(ui, ui_id("bp.digit"), (Rect){row.x + label_w, row.y, fw, row.h}, &L->digit, 0,
-                          L->digits->n - 1))
+        if (ui_number_int(ui, ui_id("bp.digit"), (Rect){row.x + label_w, row.y, fw, row.h},
+                          &L->digit, 0, L->digits->n - 1))
             L->dirty = true;
         float lr = L->lr;
         Rect er = {row.x + label_w + fw + gap, row.y, row.w - label_w - fw - gap, row.h};
         int ew = theme_px(th, 20);
-        ui_label(ui, (Rect){er.x, er.y, ew, er.h}, "\xCE\xB7", FONT_SANS, THEME_BODY, ALIGN_LEFT | ALIGN_MIDDLE,
-                 th->text);
-        if (ui_number(ui, ui_id("bp.lr"), (Rect){er.x + ew, er.y, er.w - ew, er.h}, &lr, 0.001f, 10.0f, 0.01f,
-                      3)) {
+        ui_label(ui, (Rect){er.x, er.y, ew, er.h}, "\xCE\xB7", FONT_SANS, THEME_BODY,
+                 ALIGN_LEFT | ALIGN_MIDDLE, th->text);
+        if (ui_number(ui, ui_id("bp.lr"), (Rect){er.x + ew, er.y, er.w - ew, er.h}, &lr, 0.001f,
+                      10.0f, 0.01f, 3)) {
             L->lr = lr;
             L->dirty = true;
         }
@@ -46,10 +50,10 @@ void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
     row = ui_column_next(&col, 1);
     if (row.w > 0) {
         char s[128];
-        snprintf(s, sizeof s, "label %d \xC2\xB7 predicted %d \xC2\xB7 L = %.4f", m->label, m->predicted,
-                 (double)m->loss);
-        lsu_draw_fit_line(ctx->r, th, FONT_SANS, bpview_body_px(th), s, row.x, row.y + row.h / 2 - bpview_body_px(th) * 2 / 3,
-                          row.w, th->text_dim);
+        snprintf(s, sizeof s, "label %d \xC2\xB7 predicted %d \xC2\xB7 L = %.4f", m->label,
+                 m->predicted, (double)m->loss);
+        lsu_draw_fit_line(ctx->r, th, FONT_SANS, bpview_body_px(th), s, row.x,
+                          row.y + row.h / 2 - bpview_body_px(th) * 2 / 3, row.w, th->text_dim);
     }
     ui_column_heading(ui, &col, "Backward, step by step");
     /* every phase gets a row: shorter rows when the column is short */
@@ -107,8 +111,8 @@ void bpview_draw_net_strip(BpLab *L, LabContext *ctx, Rect rc, int cur_layer, bo
             /* "maxpool m₁", else "max m₁", else "m₁": a shorter name before a smaller size, so
              * the strip keeps the small size beside the lesson sidebar */
             static const char *const short_kind[LAYER_KIND_COUNT] = {
-                "conv", "deconv", "max",  "avg",   "l2",   "relu",  "leaky", "\xCF\x83",
-                "tanh", "abs",    "s+",   "lrn",   "flat", "dense", "smax",
+                "conv", "deconv", "max", "avg", "l2",   "relu",  "leaky", "\xCF\x83",
+                "tanh", "abs",    "s+",  "lrn", "flat", "dense", "smax",
             };
             const char *kind = layer < 0 ? "input" : layer_kind_name(sp->layers[layer].kind);
             const char *brief = layer < 0 ? "in" : short_kind[sp->layers[layer].kind];
@@ -127,15 +131,16 @@ void bpview_draw_net_strip(BpLab *L, LabContext *ctx, Rect rc, int cur_layer, bo
             }
             snprintf(l2, sizeof l2, "%s", shp);
         }
-        render_round_rect(ctx->r, b, theme_px(th, 6), done ? color_mix(th->panel, th->accent, 0.12f) : th->panel);
+        render_round_rect(ctx->r, b, theme_px(th, 6),
+                          done ? color_mix(th->panel, th->accent, 0.12f) : th->panel);
         render_round_rect_outline(ctx->r, b, theme_px(th, 6), cur ? theme_px(th, 3) : 1,
                                   cur ? th->accent : th->border);
         Rect t1 = {b.x + 2, b.y + 2, b.w - 4, b.h / 2 - 2};
         Rect t2 = {b.x + 2, b.y + b.h / 2, b.w - 4, b.h / 2 - 2};
-        render_text_line(ctx->r, FONT_SANS, size, theme_px(th, 9), l1, t1, ALIGN_CENTER | ALIGN_MIDDLE,
-                         done || cur ? th->text : th->text_dim);
-        render_text_line(ctx->r, FONT_MONO, size, theme_px(th, 9), l2, t2, ALIGN_CENTER | ALIGN_MIDDLE,
-                         th->text_dim);
+        render_text_line(ctx->r, FONT_SANS, size, theme_px(th, 9), l1, t1,
+                         ALIGN_CENTER | ALIGN_MIDDLE, done || cur ? th->text : th->text_dim);
+        render_text_line(ctx->r, FONT_MONO, size, theme_px(th, 9), l2, t2,
+                         ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
         if (k < n - 1) {
             /* forward → above, backward ← below */
             float x0 = (float)(b.x + b.w + 2), x1 = (float)(b.x + b.w + gap - 2);
@@ -143,7 +148,8 @@ void bpview_draw_net_strip(BpLab *L, LabContext *ctx, Rect rc, int cur_layer, bo
             render_line(ctx->r, x0, y, x1, y, 1.0f, th->text_dim);
             /* the gradient has come back into box k from box k+1 (layer k) */
             if (all_done || k + 1 == n - 1 || k > cur_layer)
-                render_triangle(ctx->r, x0, y, x0 + 6.0f, y - 4.0f, x0 + 6.0f, y + 4.0f, th->accent);
+                render_triangle(ctx->r, x0, y, x0 + 6.0f, y - 4.0f, x0 + 6.0f, y + 4.0f,
+                                th->accent);
         }
     }
 }
@@ -177,8 +183,8 @@ void bpview_draw_fd(BpLab *L, LabContext *ctx, Rect rc, const BpStep *st, int st
     render_clip_pop(ctx->r);
 }
 
-void bpview_draw_equation_in(BpLab *L, LabContext *ctx, Rect rc, const BpStep *st, int want, int min_lines,
-                             Color c)
+void bpview_draw_equation_in(BpLab *L, LabContext *ctx, Rect rc, const BpStep *st, int want,
+                             int min_lines, Color c)
 {
     const Theme *th = ctx->th;
     int size, chars, lines;

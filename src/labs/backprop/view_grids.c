@@ -72,8 +72,8 @@ int bpview_eff_min_w(const Theme *th, int w, int n, int gap)
     return fit < minw ? (fit > 8 ? fit : 8) : minw;
 }
 
-int bpview_row_cell(Render *r, const Theme *th, Rect area, const int *rows, const int *cols,
-                    int n, int gap)
+int bpview_row_cell(Render *r, const Theme *th, Rect area, const int *rows, const int *cols, int n,
+                    int gap)
 {
     int chrome = bpview_grid_chrome_h(r, th), minw = bpview_eff_min_w(th, area.w, n, gap);
     int cell = theme_px(th, GRID_MAX_CELL);
@@ -187,8 +187,7 @@ void bpview_draw_arrow(Render *r, const Theme *th, float x0, float y0, float x1,
     dx /= len;
     dy /= len;
     float head = (float)theme_px(th, 10);
-    render_line(r, x0, y0, x1 - dx * head * 0.8f, y1 - dy * head * 0.8f, (float)theme_px(th, 2),
-                c);
+    render_line(r, x0, y0, x1 - dx * head * 0.8f, y1 - dy * head * 0.8f, (float)theme_px(th, 2), c);
     render_triangle(r, x1, y1, x1 - dx * head - dy * head * 0.5f, y1 - dy * head + dx * head * 0.5f,
                     x1 - dx * head + dy * head * 0.5f, y1 - dy * head - dx * head * 0.5f, c);
 }

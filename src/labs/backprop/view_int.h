@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_HOVER 8
+#define MAX_HOVER     8
 #define BPVIEW_N_NETS 3 /* tiny, sse, lenet-tiny */
 
 /* A grid drawn this frame, for the hover tooltip. */
@@ -26,7 +26,7 @@ typedef struct HoverGrid {
     GridView v;
     GridLayout lay;
     char name[128]; /* "∂L/∂z₁[0," : the tooltip writes name + "r,c] = v" */
-    bool vector;   /* a 1-row or 1-column vector: one index */
+    bool vector;    /* a 1-row or 1-column vector: one index */
 } HoverGrid;
 
 typedef struct BpLab {
@@ -80,8 +80,8 @@ GridLayout bpview_draw_view(BpLab *L, LabContext *ctx, GridView *v, Rect avail, 
 int bpview_eff_min_w(const Theme *th, int w, int n, int gap);
 /* Cell size so that n grids of (rows[i], cols[i]) fit side by side in area with gap between;
  * their column rects; both for the grids v (bpview_row_fit). */
-int bpview_row_cell(Render *r, const Theme *th, Rect area, const int *rows, const int *cols,
-                    int n, int gap);
+int bpview_row_cell(Render *r, const Theme *th, Rect area, const int *rows, const int *cols, int n,
+                    int gap);
 void bpview_row_rects(const Theme *th, Rect area, const int *cols, int n, int cell, int gap,
                       Rect *out);
 int bpview_row_fit(LabContext *ctx, Rect area, GridView **v, int n, int gap, Rect *rc);
@@ -91,8 +91,7 @@ void bpview_outline_range(LabContext *ctx, const GridView *v, const GridLayout *
 void bpview_outline_cell(LabContext *ctx, const GridView *v, const GridLayout *lay, int row,
                          int col, Color c);
 /* An arrow from (x0, y0) to (x1, y1) with a head at the end; a cell's centre. */
-void bpview_draw_arrow(Render *r, const Theme *th, float x0, float y0, float x1, float y1,
-                       Color c);
+void bpview_draw_arrow(Render *r, const Theme *th, float x0, float y0, float x1, float y1, Color c);
 void bpview_cell_centre(const GridView *v, const GridLayout *lay, int row, int col, float *x,
                         float *y);
 

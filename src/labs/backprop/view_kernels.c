@@ -7,6 +7,47 @@
 
 #include <stdio.h>
 
+/* The bias gradient: the whole upstream map o summed, ∂L/∂b = Σ. */
+static void conv_bias(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done)
+{
+    BpModel *m = &L->m;
+    const BpPhase *ph = st->ph;
+    const Theme *th = ctx->th;
+    int i = ph->layer;
+    const ConvGeom *g = &m->net->spec.layers[i].conv;
+    long plane_out = (long)g->oh * g->ow;
+    int o = (int)st->focus;
+    const float *dz = m->acts->grad[i] + o * plane_out;
+    char zn[32], kn[32], t[3][96], s[3][48], nm[128];
+    bp_model_tensor_name(m, i, zn, sizeof zn);
+    bp_model_weight_name(m, i, true, kn, sizeof kn);
+    bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
+    int gap = theme_px(th, 40);
+    snprintf(t[0], sizeof t[0], "\xE2\x88\x82L/\xE2\x88\x82%s", zn);
+    bp_model_plane_shape(m, i, o, s[0], sizeof s[0]);
+    GridView vz = bpview_make_view(
+        ctx, t[0], s[0], dz, g->oh, g->ow,
+        colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
+    snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xA3", kn);
+    snprintf(s[1], sizeof s[1], "(%d)", g->o);
+    GridView vb = bpview_make_view(ctx, t[1], s[1], L->shown_val, g->o, 1,
+                                   colorscale_fit(COLORMAP_DIVERGING, ph->val, g->o), 3);
+    vb.shown = L->shown_mask;
+    Rect rc[2];
+    GridView *row[2] = {&vz, &vb};
+    int cell = bpview_row_fit(ctx, area, row, 2, gap, rc);
+    snprintf(nm, sizeof nm, "%.100s[%d,", t[0], o);
+    GridLayout lz = bpview_draw_view(L, ctx, &vz, rc[0], cell, nm);
+    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", kn);
+    GridLayout lb = bpview_draw_view(L, ctx, &vb, rc[1], cell, nm);
+    lsu_draw_operator(ctx->r, th, "\xCE\xA3", rc[0].x + rc[0].w + gap / 2,
+                      lz.cells.y + lz.cells.h / 2);
+    if (done > 0) {
+        bpview_outline_range(ctx, &vz, &lz, 0, plane_out, th->accent);
+        bpview_outline_range(ctx, &vb, &lb, st->cell0, st->cell1, th->accent);
+    }
+}
+
 /* The kernel gradient as a sweep: the upstream map (o) slides over the input plane (c); each
  * position is one cell of ∂L/∂K[o, c]. Or the bias: the whole upstream map summed. */
 void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done)
@@ -14,66 +55,46 @@ void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     BpModel *m = &L->m;
     const BpPhase *ph = st->ph;
     const Theme *th = ctx->th;
+    if (ph->kind == BP_CONV_B) {
+        conv_bias(L, ctx, area, st, done);
+        return;
+    }
     int i = ph->layer;
     const Layer *l = &m->net->spec.layers[i];
     const ConvGeom *g = &l->conv;
     long kk = (long)g->kh * g->kw, plane_out = (long)g->oh * g->ow, plane_in = (long)g->h * g->w;
-    bool bias = ph->kind == BP_CONV_B;
-    int o = bias ? (int)st->focus : (int)(st->focus / (g->c * kk));
-    int c = bias ? 0 : (int)(st->focus / kk % g->c);
-    int ky = bias ? 0 : (int)(st->focus % kk / g->kw), kx = bias ? 0 : (int)(st->focus % g->kw);
+    int o = (int)(st->focus / (g->c * kk)), c = (int)(st->focus / kk % g->c);
+    int ky = (int)(st->focus % kk / g->kw), kx = (int)(st->focus % g->kw);
     const float *x = (i > 0 ? m->acts->out[i - 1] : m->acts->x) + c * plane_in;
     const float *dz = m->acts->grad[i] + o * plane_out;
     char xn[32], zn[32], kn[32], t[3][96], s[3][48], nm[128];
     bp_model_tensor_name(m, i - 1, xn, sizeof xn);
     bp_model_tensor_name(m, i, zn, sizeof zn);
-    bp_model_weight_name(m, i, bias, kn, sizeof kn);
+    bp_model_weight_name(m, i, false, kn, sizeof kn);
     bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
     int gap = theme_px(th, 40);
-    if (bias) {
-        snprintf(t[0], sizeof t[0], "\xE2\x88\x82L/\xE2\x88\x82%s", zn);
-        bp_model_plane_shape(m, i, o, s[0], sizeof s[0]);
-        GridView vz = bpview_make_view(ctx, t[0], s[0], dz, g->oh, g->ow,
-                                colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
-        snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xA3", kn);
-        snprintf(s[1], sizeof s[1], "(%d)", g->o);
-        GridView vb = bpview_make_view(ctx, t[1], s[1], L->shown_val, g->o, 1,
-                                colorscale_fit(COLORMAP_DIVERGING, ph->val, g->o), 3);
-        vb.shown = L->shown_mask;
-        Rect rc[2];
-        GridView *row[2] = {&vz, &vb};
-        int cell = bpview_row_fit(ctx, area, row, 2, gap, rc);
-        snprintf(nm, sizeof nm, "%.100s[%d,", t[0], o);
-        GridLayout lz = bpview_draw_view(L, ctx, &vz, rc[0], cell, nm);
-        snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", kn);
-        GridLayout lb = bpview_draw_view(L, ctx, &vb, rc[1], cell, nm);
-        lsu_draw_operator(ctx->r, th, "\xCE\xA3", rc[0].x + rc[0].w + gap / 2, lz.cells.y + lz.cells.h / 2);
-        if (done > 0) {
-            bpview_outline_range(ctx, &vz, &lz, 0, plane_out, th->accent);
-            bpview_outline_range(ctx, &vb, &lb, st->cell0, st->cell1, th->accent);
-        }
-        return;
-    }
     snprintf(t[0], sizeof t[0], "%s (input)", i > 0 ? xn : "x");
     bp_model_plane_shape(m, i - 1, c, s[0], sizeof s[0]);
     bool neg = false;
     for (long k = 0; k < plane_in; k++)
         neg = neg || x[k] < 0.0f;
-    GridView vx = bpview_make_view(ctx, t[0], s[0], x, g->h, g->w,
-                            colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, x, (int)plane_in), 2);
+    GridView vx = bpview_make_view(
+        ctx, t[0], s[0], x, g->h, g->w,
+        colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, x, (int)plane_in), 2);
     vx.pad_top = g->pt;
     vx.pad_bottom = g->pb;
     vx.pad_left = g->pl;
     vx.pad_right = g->pr;
     snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s slides", zn);
     bp_model_plane_shape(m, i, o, s[1], sizeof s[1]);
-    GridView vz = bpview_make_view(ctx, t[1], s[1], dz, g->oh, g->ow,
-                            colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
+    GridView vz = bpview_make_view(
+        ctx, t[1], s[1], dz, g->oh, g->ow,
+        colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
     snprintf(t[2], sizeof t[2], "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d]", kn, o, c);
     snprintf(s[2], sizeof s[2], "(%d\xC3\x97%d)", g->kh, g->kw);
     long base = ((long)o * g->c + c) * kk;
     GridView vk = bpview_make_view(ctx, t[2], s[2], L->shown_val + base, g->kh, g->kw,
-                            colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
+                                   colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
     vk.shown = L->shown_mask + base;
     Rect rc[3];
     GridView *row[3] = {&vx, &vz, &vk};
@@ -93,9 +114,9 @@ void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
         int iy0 = ky * g->dh - g->pt, ix0 = kx * g->dw - g->pl;
         int spany = (g->oh - 1) * g->sh + 1, spanx = (g->ow - 1) * g->sw + 1;
         Rect a0 = grid_cell_rect(&vx, &lx, iy0, ix0);
-        render_rect_outline(ctx->r,
-                            rect_inset((Rect){a0.x, a0.y, spanx * cell + 1, spany * cell + 1}, -t3 / 2),
-                            t3, th->accent);
+        render_rect_outline(
+            ctx->r, rect_inset((Rect){a0.x, a0.y, spanx * cell + 1, spany * cell + 1}, -t3 / 2), t3,
+            th->accent);
         if (g->sh > 1 || g->sw > 1)
             for (int oy = 0; oy < g->oh; oy++)
                 for (int ox = 0; ox < g->ow; ox++) {
@@ -104,7 +125,7 @@ void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
                 }
         bpview_outline_range(ctx, &vz, &lz, 0, plane_out, th->accent);
         bpview_outline_range(ctx, &vk, &lk, st->cell0 - base < 0 ? 0 : st->cell0 - base,
-                      st->cell1 - base > kk ? kk : st->cell1 - base, th->accent);
+                             st->cell1 - base > kk ? kk : st->cell1 - base, th->accent);
     }
 }
 
@@ -129,15 +150,17 @@ void bpview_draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     bp_model_weight_name(m, i, false, kn, sizeof kn);
     snprintf(t[0], sizeof t[0], "\xE2\x88\x82L/\xE2\x88\x82%s", zn);
     bp_model_plane_shape(m, i, o, s[0], sizeof s[0]);
-    GridView vz = bpview_make_view(ctx, t[0], s[0], dz, g->oh, g->ow,
-                            colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
+    GridView vz = bpview_make_view(
+        ctx, t[0], s[0], dz, g->oh, g->ow,
+        colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
     snprintf(t[1], sizeof t[1], "%s[%d,%d]", kn, o, c);
     snprintf(s[1], sizeof s[1], "(%d\xC3\x97%d)", g->kh, g->kw);
-    GridView vk = bpview_make_view(ctx, t[1], s[1], w, g->kh, g->kw, colorscale_fit(COLORMAP_DIVERGING, w, (int)kk), 3);
+    GridView vk = bpview_make_view(ctx, t[1], s[1], w, g->kh, g->kw,
+                                   colorscale_fit(COLORMAP_DIVERGING, w, (int)kk), 3);
     bp_model_grad_name(m, i - 1, t[2], sizeof t[2]);
     bp_model_plane_shape(m, i - 1, c, s[2], sizeof s[2]);
     GridView vx = bpview_make_view(ctx, t[2], s[2], L->shown_val + c * plane_in, g->h, g->w,
-                            colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
+                                   colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
     vx.shown = L->shown_mask + c * plane_in;
     Rect rc[3];
     GridView *row[3] = {&vz, &vk, &vx};
@@ -147,10 +170,12 @@ void bpview_draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     bpview_draw_view(L, ctx, &vk, rc[1], cell, NULL);
     snprintf(nm, sizeof nm, "%.100s[%d,", t[2], c);
     GridLayout lx = bpview_draw_view(L, ctx, &vx, rc[2], cell, nm);
-    lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2, lz.cells.y + lz.cells.h / 2);
+    lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2,
+                      lz.cells.y + lz.cells.h / 2);
     if (done > 0) {
         long c0 = st->cell0 - c * plane_in, c1 = st->cell1 - c * plane_in;
-        bpview_outline_range(ctx, &vx, &lx, c0 < 0 ? 0 : c0, c1 > plane_in ? plane_in : c1, th->accent);
+        bpview_outline_range(ctx, &vx, &lx, c0 < 0 ? 0 : c0, c1 > plane_in ? plane_in : c1,
+                             th->accent);
         /* the upstream cells of channel 0 whose windows used the focus cell */
         static ConvInputUse uses[BP_MAX_TERMS];
         int n = bp_model_conv_x_uses(m, st, uses, BP_MAX_TERMS);
@@ -158,6 +183,23 @@ void bpview_draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
             if (uses[k].o == o)
                 bpview_outline_cell(ctx, &vz, &lz, uses[k].oy, uses[k].ox, th->accent);
     }
+}
+
+/* The titles of one row of the update, before, ∂L/∂ and after, of the weights kn (a dense
+ * matrix, or kernel [o, c]), and their shape kh×kw. */
+static void update_titles(const char *kn, bool dense, int o, int c, int kh, int kw, char (*t)[96],
+                          char *s, size_t s_size)
+{
+    if (dense) {
+        snprintf(t[0], sizeof t[0], "%s before", kn);
+        snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s", kn);
+        snprintf(t[2], sizeof t[2], "%s after", kn);
+    } else {
+        snprintf(t[0], sizeof t[0], "%s[%d,%d] before", kn, o, c);
+        snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d]", kn, o, c);
+        snprintf(t[2], sizeof t[2], "%s[%d,%d] after", kn, o, c);
+    }
+    snprintf(s, s_size, "(%d\xC3\x97%d)", kh, kw);
 }
 
 /* The update: before − η·gradient = after, for up to four kernels (or the dense matrix). */
@@ -200,18 +242,9 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     bool notes = false;
     for (int k = 0; k < nrows; k++) {
         Rect rc[3];
-        int o = l->kind == LAYER_DENSE ? 0 : k / l->conv.c, c = l->kind == LAYER_DENSE ? 0 : k % l->conv.c;
-        if (l->kind == LAYER_DENSE) {
-            snprintf(t[0], sizeof t[0], "%s before", kn);
-            snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s", kn);
-            snprintf(t[2], sizeof t[2], "%s after", kn);
-            snprintf(s, sizeof s, "(%d\xC3\x97%d)", kh, kw);
-        } else {
-            snprintf(t[0], sizeof t[0], "%s[%d,%d] before", kn, o, c);
-            snprintf(t[1], sizeof t[1], "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d]", kn, o, c);
-            snprintf(t[2], sizeof t[2], "%s[%d,%d] after", kn, o, c);
-            snprintf(s, sizeof s, "(%d\xC3\x97%d)", kh, kw);
-        }
+        int o = l->kind == LAYER_DENSE ? 0 : k / l->conv.c,
+            c = l->kind == LAYER_DENSE ? 0 : k % l->conv.c;
+        update_titles(kn, l->kind == LAYER_DENSE, o, c, kh, kw, t, s, sizeof s);
         long base = (long)k * kk;
         GridView v0 = bpview_make_view(ctx, t[0], s, before + base, kh, kw, sw, 3);
         GridView v1 = bpview_make_view(ctx, t[1], s, grad + base, kh, kw, sg, 3);
@@ -235,8 +268,8 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
         snprintf(nm, sizeof nm, "%s after[%d,%d,", kn, o, c);
         GridLayout l2 = bpview_draw_view(L, ctx, &v2, rc[2], cell, nm);
         int mid = l0.cells.y + l0.cells.h / 2;
-        render_text(ctx->r, FONT_MONO, theme_px(th, THEME_HEADING), op, rc[0].x + rc[0].w + gap / 2, mid,
-                    ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+        render_text(ctx->r, FONT_MONO, theme_px(th, THEME_HEADING), op, rc[0].x + rc[0].w + gap / 2,
+                    mid, ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
         lsu_draw_operator(ctx->r, th, "=", rc[1].x + rc[1].w + gap / 2, mid);
         if (st->focus >= base && st->focus < base + kk) {
             int fr = (int)((st->focus - base) / kw), fc = (int)((st->focus - base) % kw);

@@ -36,14 +36,17 @@ void bpview_draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
         snprintf(t1, sizeof t1, "y = %s, the output", out);
     snprintf(t2, sizeof t2, "%s one-hot, label %d", xent ? "y" : "t", m->label);
     bp_model_tensor_name(m, xent ? last - 1 : last, logits, sizeof logits);
-    snprintf(t3, sizeof t3, "\xE2\x88\x82L/\xE2\x88\x82%s = %s", logits, xent ? "p \xE2\x88\x92 y" : "y \xE2\x88\x92 t");
+    snprintf(t3, sizeof t3, "\xE2\x88\x82L/\xE2\x88\x82%s = %s", logits,
+             xent ? "p \xE2\x88\x92 y" : "y \xE2\x88\x92 t");
     char shape[16];
     snprintf(shape, sizeof shape, "(%d)", k);
-    GridView vp = bpview_make_view(ctx, t1, shape, p, 1, k, colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f), 3);
-    GridView vy = bpview_make_view(ctx, t2, shape, onehot, 1, k, colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f), 0);
+    GridView vp = bpview_make_view(ctx, t1, shape, p, 1, k,
+                                   colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f), 3);
+    GridView vy = bpview_make_view(ctx, t2, shape, onehot, 1, k,
+                                   colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f), 0);
     bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
     GridView vg = bpview_make_view(ctx, t3, shape, L->shown_val, 1, k,
-                            colorscale_fit(COLORMAP_DIVERGING, ph->val, k), 3);
+                                   colorscale_fit(COLORMAP_DIVERGING, ph->val, k), 3);
     vg.shown = L->shown_mask;
     bp_model_loss_note(ph, done, note, sizeof note);
     vg.note = note;
@@ -63,22 +66,20 @@ void bpview_draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     }
 }
 
-/* The dense layer as an outer product: δ down the left, x (or the result) along the top or
- * bottom, the matrix in the middle, the bias gradient on the right. */
-void bpview_draw_dense(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done)
+/* Where the dense layer's grids go: the vector row (x, or ∂L/∂x below), the matrix, δ on
+ * the left, ∂L/∂b on the right, and the cell size they share. */
+typedef struct DenseLayout {
+    Rect vec, mat, left, right;
+    int cell;
+} DenseLayout;
+
+/* The cell: the matrix plus a vector row (above for ∂L/∂W, below for ∂L/∂x) in height; δ, the
+ * matrix and b in width. */
+static DenseLayout dense_layout(LabContext *ctx, Rect area, int O, int I, bool wphase)
 {
-    BpModel *m = &L->m;
-    const BpPhase *ph = st->ph;
     const Theme *th = ctx->th;
-    int i = ph->layer;
-    const Layer *l = &m->net->spec.layers[i];
-    int O = l->units, I = l->in.c;
-    bool wphase = ph->kind == BP_DENSE_W;
-    const float *x = i > 0 ? m->acts->out[i - 1] : m->acts->x;
-    const float *delta = m->acts->grad[i];
     int gap = theme_px(th, 24), chrome = bpview_grid_chrome_h(ctx->r, th);
     int minw = bpview_eff_min_w(th, area.w / 2, 2, gap);
-    /* cell: the matrix plus a vector row (above or below) in height; δ, matrix, b in width */
     int cell = theme_px(th, GRID_MAX_CELL);
     for (; cell > 2; cell--) {
         int w = (I * cell > minw ? I * cell : minw) + 2 * gap + 2 * (cell > minw ? cell : minw);
@@ -91,92 +92,142 @@ void bpview_draw_dense(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, l
     int x0 = area.x + (area.w - total_w) / 2;
     int vec_h = chrome + cell + theme_px(th, 8);
     int mat_h = area.h - vec_h;
-    Rect r_vec = {x0 + minw + gap, wphase ? area.y : area.y + mat_h, mw, vec_h};
-    Rect r_mat = {x0 + minw + gap, wphase ? area.y + vec_h : area.y, mw, mat_h};
-    Rect r_left = {x0, r_mat.y, minw, mat_h};
-    Rect r_right = {x0 + minw + gap + mw + gap, r_mat.y, minw, mat_h};
+    DenseLayout d;
+    d.vec = (Rect){x0 + minw + gap, wphase ? area.y : area.y + mat_h, mw, vec_h};
+    d.mat = (Rect){x0 + minw + gap, wphase ? area.y + vec_h : area.y, mw, mat_h};
+    d.left = (Rect){x0, d.mat.y, minw, mat_h};
+    d.right = (Rect){x0 + minw + gap + mw + gap, d.mat.y, minw, mat_h};
+    d.cell = cell;
+    return d;
+}
 
-    char wn[32], bn[32], xn[32], zn[32], t[96], sh[32], nm[128];
+/* ∂L/∂W: x along the top, ∂L/∂W filling row by row, ∂L/∂b = δ on the right; vd / ld the δ grid
+ * drawn on the left. */
+static void dense_weights(BpLab *L, LabContext *ctx, const BpStep *st, long done,
+                          const DenseLayout *dl, const GridView *vd, const GridLayout *ld)
+{
+    BpModel *m = &L->m;
+    const BpPhase *ph = st->ph;
+    const Theme *th = ctx->th;
+    int i = ph->layer;
+    const Layer *l = &m->net->spec.layers[i];
+    int O = l->units, I = l->in.c, cell = dl->cell;
+    const float *x = i > 0 ? m->acts->out[i - 1] : m->acts->x;
+    Rect r_vec = dl->vec, r_mat = dl->mat, r_right = dl->right;
+    char wn[32], bn[32], xn[32], t[96], sh[32], nm[128];
     bp_model_weight_name(m, i, false, wn, sizeof wn);
     bp_model_weight_name(m, i, true, bn, sizeof bn);
     bp_model_tensor_name(m, i - 1, xn, sizeof xn);
-    bp_model_tensor_name(m, i, zn, sizeof zn);
+    int f_o = (int)(st->focus / I), f_i = (int)(st->focus % I);
+    /* x along the top, ∂L/∂W filling row by row, ∂L/∂b = δ on the right */
+    snprintf(t, sizeof t, "x = %s", xn);
+    snprintf(sh, sizeof sh, "(%d)", I);
+    bool neg = false;
+    for (int k = 0; k < I; k++)
+        neg = neg || x[k] < 0.0f;
+    GridView vx =
+        bpview_make_view(ctx, t, sh, x, 1, I,
+                         colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, x, I), 3);
+    snprintf(nm, sizeof nm, "%s[", xn);
+    GridLayout lx = bpview_draw_view(L, ctx, &vx, r_vec, cell, nm);
+    bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
+    snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4\xC2\xB7x\xE1\xB5\x80", wn);
+    snprintf(sh, sizeof sh, "(%d\xC3\x97%d)", O, I);
+    GridView vw = bpview_make_view(ctx, t, sh, L->shown_val, O, I,
+                                   colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
+    vw.shown = L->shown_mask;
+    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", wn);
+    GridLayout lw = bpview_draw_view(L, ctx, &vw, r_mat, cell, nm);
+    /* ∂L/∂b = δ, row by row with W */
+    static float db[NET_MAX_CHANNELS];
+    static uint8_t dbm[NET_MAX_CHANNELS];
+    const float *g = m->net->grads + l->b_off;
+    bp_model_dense_bias_shown(m, ph, done, db, dbm);
+    snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4", bn);
+    snprintf(sh, sizeof sh, "(%d)", O);
+    GridView vb =
+        bpview_make_view(ctx, t, sh, db, O, 1, colorscale_fit(COLORMAP_DIVERGING, g, O), 3);
+    vb.shown = dbm;
+    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", bn);
+    GridLayout lb = bpview_draw_view(L, ctx, &vb, r_right, cell, nm);
+    if (done > 0) {
+        bpview_outline_range(ctx, &vw, &lw, st->cell0, st->cell1, th->accent);
+        bpview_outline_cell(ctx, vd, ld, f_o, 0, th->accent);
+        bpview_outline_cell(ctx, &vb, &lb, f_o, 0, th->accent);
+        bpview_outline_range(ctx, &vx, &lx, 0, I, th->accent);
+        /* the product written out below: amber inside the amber row */
+        Rect c = grid_cell_rect(&vw, &lw, f_o, f_i);
+        render_rect_outline(ctx->r, rect_inset(c, theme_px(th, 3)), theme_px(th, 2), th->accent);
+        bpview_outline_cell(ctx, &vx, &lx, 0, f_i, th->accent);
+    }
+}
 
+/* ∂L/∂x: W in the middle, the column of the current input amber; ∂L/∂x = Wᵀδ filling below. */
+static void dense_inputs(BpLab *L, LabContext *ctx, const BpStep *st, long done,
+                         const DenseLayout *dl, const GridView *vd, const GridLayout *ld)
+{
+    BpModel *m = &L->m;
+    const BpPhase *ph = st->ph;
+    const Theme *th = ctx->th;
+    int i = ph->layer;
+    const Layer *l = &m->net->spec.layers[i];
+    int O = l->units, I = l->in.c, cell = dl->cell;
+    Rect r_vec = dl->vec, r_mat = dl->mat;
+    char wn[32], xn[32], t[96], sh[32], nm[128];
+    bp_model_weight_name(m, i, false, wn, sizeof wn);
+    bp_model_tensor_name(m, i - 1, xn, sizeof xn);
+    /* W in the middle, the column of the current input amber; ∂L/∂x = Wᵀδ filling below */
+    const float *w = m->net->params + l->w_off;
+    snprintf(t, sizeof t, "%s", wn);
+    snprintf(sh, sizeof sh, "(%d\xC3\x97%d)", O, I);
+    GridView vw =
+        bpview_make_view(ctx, t, sh, w, O, I, colorscale_fit(COLORMAP_DIVERGING, w, O * I), 3);
+    snprintf(nm, sizeof nm, "%s[", wn);
+    GridLayout lw = bpview_draw_view(L, ctx, &vw, r_mat, cell, nm);
+    bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
+    snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = W\xE1\xB5\x80\xCE\xB4", xn);
+    snprintf(sh, sizeof sh, "(%d)", I);
+    GridView vx = bpview_make_view(ctx, t, sh, L->shown_val, 1, I,
+                                   colorscale_fit(COLORMAP_DIVERGING, ph->val, I), 3);
+    vx.shown = L->shown_mask;
+    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", xn);
+    GridLayout lx = bpview_draw_view(L, ctx, &vx, r_vec, cell, nm);
+    if (done > 0) {
+        int fi = (int)st->focus;
+        Rect a = grid_cell_rect(&vw, &lw, 0, fi);
+        int t3 = theme_px(th, 3);
+        render_rect_outline(ctx->r, rect_inset((Rect){a.x, a.y, cell + 1, O * cell + 1}, -t3 / 2),
+                            t3, th->accent);
+        bpview_outline_range(ctx, vd, ld, 0, O, th->accent);
+        bpview_outline_range(ctx, &vx, &lx, st->cell0, st->cell1, th->accent);
+    }
+}
+
+/* The dense layer as an outer product: δ down the left, x (or the result) along the top or
+ * bottom, the matrix in the middle, the bias gradient on the right. */
+void bpview_draw_dense(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done)
+{
+    BpModel *m = &L->m;
+    const BpPhase *ph = st->ph;
+    int i = ph->layer;
+    const Layer *l = &m->net->spec.layers[i];
+    int O = l->units, I = l->in.c;
+    bool wphase = ph->kind == BP_DENSE_W;
+    const float *delta = m->acts->grad[i];
+    DenseLayout dl = dense_layout(ctx, area, O, I, wphase);
+    char zn[32], t[96], sh[32], nm[128];
+    bp_model_tensor_name(m, i, zn, sizeof zn);
     /* δ = ∂L/∂z down the left */
     snprintf(t, sizeof t, "\xCE\xB4 = \xE2\x88\x82L/\xE2\x88\x82%s", zn);
     snprintf(sh, sizeof sh, "(%d)", O);
-    GridView vd = bpview_make_view(ctx, t, sh, delta, O, 1, colorscale_fit(COLORMAP_DIVERGING, delta, O), 3);
+    GridView vd =
+        bpview_make_view(ctx, t, sh, delta, O, 1, colorscale_fit(COLORMAP_DIVERGING, delta, O), 3);
     snprintf(nm, sizeof nm, "\xCE\xB4[");
-    GridLayout ld = bpview_draw_view(L, ctx, &vd, r_left, cell, nm);
-
-    int f_o = (int)(st->focus / I), f_i = (int)(st->focus % I);
-    if (wphase) {
-        /* x along the top, ∂L/∂W filling row by row, ∂L/∂b = δ on the right */
-        snprintf(t, sizeof t, "x = %s", xn);
-        snprintf(sh, sizeof sh, "(%d)", I);
-        bool neg = false;
-        for (int k = 0; k < I; k++)
-            neg = neg || x[k] < 0.0f;
-        GridView vx = bpview_make_view(ctx, t, sh, x, 1, I,
-                                colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, x, I), 3);
-        snprintf(nm, sizeof nm, "%s[", xn);
-        GridLayout lx = bpview_draw_view(L, ctx, &vx, r_vec, cell, nm);
-        bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
-        snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4\xC2\xB7x\xE1\xB5\x80", wn);
-        snprintf(sh, sizeof sh, "(%d\xC3\x97%d)", O, I);
-        GridView vw = bpview_make_view(ctx, t, sh, L->shown_val, O, I,
-                                colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
-        vw.shown = L->shown_mask;
-        snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", wn);
-        GridLayout lw = bpview_draw_view(L, ctx, &vw, r_mat, cell, nm);
-        /* ∂L/∂b = δ, row by row with W */
-        static float db[NET_MAX_CHANNELS];
-        static uint8_t dbm[NET_MAX_CHANNELS];
-        const float *g = m->net->grads + l->b_off;
-        bp_model_dense_bias_shown(m, ph, done, db, dbm);
-        snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4", bn);
-        snprintf(sh, sizeof sh, "(%d)", O);
-        GridView vb = bpview_make_view(ctx, t, sh, db, O, 1, colorscale_fit(COLORMAP_DIVERGING, g, O), 3);
-        vb.shown = dbm;
-        snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", bn);
-        GridLayout lb = bpview_draw_view(L, ctx, &vb, r_right, cell, nm);
-        if (done > 0) {
-            bpview_outline_range(ctx, &vw, &lw, st->cell0, st->cell1, th->accent);
-            bpview_outline_cell(ctx, &vd, &ld, f_o, 0, th->accent);
-            bpview_outline_cell(ctx, &vb, &lb, f_o, 0, th->accent);
-            bpview_outline_range(ctx, &vx, &lx, 0, I, th->accent);
-            /* the product written out below: amber inside the amber row */
-            Rect c = grid_cell_rect(&vw, &lw, f_o, f_i);
-            render_rect_outline(ctx->r, rect_inset(c, theme_px(th, 3)), theme_px(th, 2), th->accent);
-            bpview_outline_cell(ctx, &vx, &lx, 0, f_i, th->accent);
-        }
-    } else {
-        /* W in the middle, the column of the current input amber; ∂L/∂x = Wᵀδ filling below */
-        const float *w = m->net->params + l->w_off;
-        snprintf(t, sizeof t, "%s", wn);
-        snprintf(sh, sizeof sh, "(%d\xC3\x97%d)", O, I);
-        GridView vw = bpview_make_view(ctx, t, sh, w, O, I,
-                                colorscale_fit(COLORMAP_DIVERGING, w, O * I), 3);
-        snprintf(nm, sizeof nm, "%s[", wn);
-        GridLayout lw = bpview_draw_view(L, ctx, &vw, r_mat, cell, nm);
-        bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
-        snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = W\xE1\xB5\x80\xCE\xB4", xn);
-        snprintf(sh, sizeof sh, "(%d)", I);
-        GridView vx = bpview_make_view(ctx, t, sh, L->shown_val, 1, I,
-                                colorscale_fit(COLORMAP_DIVERGING, ph->val, I), 3);
-        vx.shown = L->shown_mask;
-        snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", xn);
-        GridLayout lx = bpview_draw_view(L, ctx, &vx, r_vec, cell, nm);
-        if (done > 0) {
-            int fi = (int)st->focus;
-            Rect a = grid_cell_rect(&vw, &lw, 0, fi);
-            int t3 = theme_px(th, 3);
-            render_rect_outline(ctx->r, rect_inset((Rect){a.x, a.y, cell + 1, O * cell + 1}, -t3 / 2),
-                                t3, th->accent);
-            bpview_outline_range(ctx, &vd, &ld, 0, O, th->accent);
-            bpview_outline_range(ctx, &vx, &lx, st->cell0, st->cell1, th->accent);
-        }
-    }
+    GridLayout ld = bpview_draw_view(L, ctx, &vd, dl.left, dl.cell, nm);
+    if (wphase)
+        dense_weights(L, ctx, st, done, &dl, &vd, &ld);
+    else
+        dense_inputs(L, ctx, st, done, &dl, &vd, &ld);
 }
 
 /* Flatten: the vector above, the maps it folds back into below. */
@@ -220,8 +271,8 @@ void bpview_draw_flatten(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
         GridLayout lm = bpview_draw_view(L, ctx, &vm[c], rc[c], pc, NULL);
         long plane = (long)s.h * s.w;
         if (s.rank == 3 && st->focus / plane == c)
-            bpview_outline_cell(ctx, &vm[c], &lm, (int)(st->focus % plane / s.w), (int)(st->focus % s.w),
-                         ctx->th->accent);
+            bpview_outline_cell(ctx, &vm[c], &lm, (int)(st->focus % plane / s.w),
+                                (int)(st->focus % s.w), ctx->th->accent);
     }
 }
 
@@ -236,8 +287,8 @@ void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     const PoolGeom *g = &l->pool;
     long plane_out = (long)g->oh * g->ow, plane_in = (long)g->h * g->w;
     int ch = (int)(st->focus / plane_out);
-    const float *a = m->acts->out[i - 1] + ch * plane_in;   /* (H, W) forward */
-    const float *up = m->acts->grad[i] + ch * plane_out;    /* (OH, OW) upstream */
+    const float *a = m->acts->out[i - 1] + ch * plane_in; /* (H, W) forward */
+    const float *up = m->acts->grad[i] + ch * plane_out;  /* (OH, OW) upstream */
     /* the routed map, accumulated over the pooled cells done so far in this plane */
     float *res = L->shown_val;
     uint8_t *mask = L->shown_mask;
@@ -251,16 +302,18 @@ void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     for (long k = 0; k < plane_in; k++)
         neg = neg || a[k] < 0.0f;
     GridView va = bpview_make_view(ctx, t1, s1, a, g->h, g->w,
-                            colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL,
-                                           m->acts->out[i - 1], (int)(plane_in * g->c)),
-                            2);
+                                   colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL,
+                                                  m->acts->out[i - 1], (int)(plane_in * g->c)),
+                                   2);
     bp_model_grad_name(m, i, t2, sizeof t2);
     bp_model_plane_shape(m, i, ch, s2, sizeof s2);
-    GridView vu = bpview_make_view(ctx, t2, s2, up, g->oh, g->ow,
-                            colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->c)), 3);
+    GridView vu = bpview_make_view(
+        ctx, t2, s2, up, g->oh, g->ow,
+        colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->c)), 3);
     bp_model_grad_name(m, i - 1, t3, sizeof t3);
-    GridView vr = bpview_make_view(ctx, t3, s1, res, g->h, g->w,
-                            colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i - 1], (int)(plane_in * g->c)), 3);
+    GridView vr = bpview_make_view(
+        ctx, t3, s1, res, g->h, g->w,
+        colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i - 1], (int)(plane_in * g->c)), 3);
     vr.shown = mask;
     Rect rc[3];
     GridView *row[3] = {&va, &vu, &vr};
@@ -271,24 +324,29 @@ void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     GridLayout lu = bpview_draw_view(L, ctx, &vu, rc[1], cell, nm);
     snprintf(nm, sizeof nm, "%.100s[%d,", t3, ch);
     GridLayout lr = bpview_draw_view(L, ctx, &vr, rc[2], cell, nm);
-    lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2, lu.cells.y + lu.cells.h / 2);
+    lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2,
+                      lu.cells.y + lu.cells.h / 2);
 
     /* amber dots on the winners routed so far in this plane */
     float rad = fmaxf(2.0f, (float)cell * 0.12f);
-    for (long c = ch * plane_out; c < (ch + 1) * plane_out && c < done && l->kind == LAYER_MAXPOOL; c++) {
+    for (long c = ch * plane_out; c < (ch + 1) * plane_out && c < done && l->kind == LAYER_MAXPOOL;
+         c++) {
         long w = ph->route[c] - ch * plane_in;
         Rect cr = grid_cell_rect(&va, &la, (int)(w / g->w), (int)(w % g->w));
-        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad, th->accent);
+        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad,
+                      th->accent);
         cr = grid_cell_rect(&vr, &lr, (int)(w / g->w), (int)(w % g->w));
-        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad, th->accent);
+        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad,
+                      th->accent);
     }
     if (done > 0 && st->focus / plane_out == ch) {
         long c = st->focus;
         int oy = (int)(c % plane_out / g->ow), ox = (int)(c % g->ow);
         Rect a0 = grid_cell_rect(&va, &la, oy * g->sh, ox * g->sw);
         int t = theme_px(th, 3);
-        render_rect_outline(ctx->r, rect_inset((Rect){a0.x, a0.y, g->kw * cell + 1, g->kh * cell + 1}, -t / 2), t,
-                            th->accent);
+        render_rect_outline(
+            ctx->r, rect_inset((Rect){a0.x, a0.y, g->kw * cell + 1, g->kh * cell + 1}, -t / 2), t,
+            th->accent);
         bpview_outline_cell(ctx, &vu, &lu, oy, ox, th->accent);
         if (l->kind == LAYER_MAXPOOL) {
             long w = ph->route[c] - ch * plane_in;
@@ -296,11 +354,13 @@ void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
             float xa, ya, xb, yb;
             bpview_cell_centre(&vu, &lu, oy, ox, &xa, &ya);
             bpview_cell_centre(&vr, &lr, (int)(w / g->w), (int)(w % g->w), &xb, &yb);
-            bpview_draw_arrow(ctx->r, th, xa + (float)cell / 2.0f, ya, xb - (float)cell / 2.0f, yb, th->accent);
+            bpview_draw_arrow(ctx->r, th, xa + (float)cell / 2.0f, ya, xb - (float)cell / 2.0f, yb,
+                              th->accent);
         } else {
             Rect r0 = grid_cell_rect(&vr, &lr, oy * g->sh, ox * g->sw);
-            render_rect_outline(ctx->r, rect_inset((Rect){r0.x, r0.y, g->kw * cell + 1, g->kh * cell + 1}, -t / 2),
-                                t, th->accent);
+            render_rect_outline(
+                ctx->r, rect_inset((Rect){r0.x, r0.y, g->kw * cell + 1, g->kh * cell + 1}, -t / 2),
+                t, th->accent);
         }
     }
 }
@@ -328,18 +388,22 @@ void bpview_draw_act(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lon
     bp_model_tensor_name(m, i, an, sizeof an);
     bp_model_plane_shape(m, i - 1, ch, shp, sizeof shp);
     snprintf(t[0], sizeof t[0], "%s (forward)", zn);
-    snprintf(t[1], sizeof t[1], "%s f\xE2\x80\xB2(%s)", l->kind == LAYER_RELU ? "mask" : "slope", zn);
+    snprintf(t[1], sizeof t[1], "%s f\xE2\x80\xB2(%s)", l->kind == LAYER_RELU ? "mask" : "slope",
+             zn);
     snprintf(t[2], sizeof t[2], "\xE2\x88\x82L/\xE2\x88\x82%s", an);
     snprintf(t[3], sizeof t[3], "\xE2\x88\x82L/\xE2\x88\x82%s", zn);
     GridView v[4];
-    v[0] = bpview_make_view(ctx, t[0], shp, z, h, w, colorscale_fit(COLORMAP_DIVERGING, m->acts->out[i - 1], (int)total), 2);
+    v[0] = bpview_make_view(ctx, t[0], shp, z, h, w,
+                            colorscale_fit(COLORMAP_DIVERGING, m->acts->out[i - 1], (int)total), 2);
     v[1] = bpview_make_view(ctx, t[1], shp, L->mask, h, w,
-                     l->kind == LAYER_RELU ? colorscale_make(COLORMAP_GRAY, 0.0f, 1.0f)
-                                           : colorscale_fit(COLORMAP_SEQUENTIAL, L->mask, (int)plane),
-                     l->kind == LAYER_RELU ? 0 : 3);
-    v[2] = bpview_make_view(ctx, t[2], shp, up, h, w, colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)total), 3);
+                            l->kind == LAYER_RELU
+                                ? colorscale_make(COLORMAP_GRAY, 0.0f, 1.0f)
+                                : colorscale_fit(COLORMAP_SEQUENTIAL, L->mask, (int)plane),
+                            l->kind == LAYER_RELU ? 0 : 3);
+    v[2] = bpview_make_view(ctx, t[2], shp, up, h, w,
+                            colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)total), 3);
     v[3] = bpview_make_view(ctx, t[3], shp, L->shown_val + ch * plane, h, w,
-                     colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)total), 3);
+                            colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)total), 3);
     v[3].shown = L->shown_mask + ch * plane;
     Rect rc[4];
     GridView *row[4] = {&v[0], &v[1], &v[2], &v[3]};
