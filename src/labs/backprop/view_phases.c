@@ -66,11 +66,16 @@ void bpview_draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     }
 }
 
-/* Where the dense layer's grids go: the vector row (x, or ∂L/∂x below), the matrix, δ on
- * the left, ∂L/∂b on the right, and the cell size they share. */
+/* The dense layer's scene: where its grids go (the vector row: x, or ∂L/∂x below; the matrix;
+ * δ on the left, ∂L/∂b on the right) and the cell size they share; its sizes and names; the δ
+ * grid as drawn. */
 typedef struct DenseLayout {
     Rect vec, mat, left, right;
     int cell;
+    int O, I;
+    char wn[32], bn[32], xn[32]; /* W₂, b₂, and what the layer reads (f) */
+    GridView vd;
+    GridLayout ld;
 } DenseLayout;
 
 /* The cell: the matrix plus a vector row (above for ∂L/∂W, below for ∂L/∂x) in height; δ, the
@@ -104,20 +109,16 @@ static DenseLayout dense_layout(LabContext *ctx, Rect area, int O, int I, bool w
 /* ∂L/∂W: x along the top, ∂L/∂W filling row by row, ∂L/∂b = δ on the right; vd / ld the δ grid
  * drawn on the left. */
 static void dense_weights(BpLab *L, LabContext *ctx, const BpStep *st, long done,
-                          const DenseLayout *dl, const GridView *vd, const GridLayout *ld)
+                          const DenseLayout *dl)
 {
     BpModel *m = &L->m;
     const BpPhase *ph = st->ph;
     const Theme *th = ctx->th;
-    int i = ph->layer;
-    const Layer *l = &m->net->spec.layers[i];
-    int O = l->units, I = l->in.c, cell = dl->cell;
+    int i = ph->layer, O = dl->O, I = dl->I, cell = dl->cell;
     const float *x = i > 0 ? m->acts->out[i - 1] : m->acts->x;
-    Rect r_vec = dl->vec, r_mat = dl->mat, r_right = dl->right;
-    char wn[32], bn[32], xn[32], t[96], sh[32], nm[128];
-    bp_model_weight_name(m, i, false, wn, sizeof wn);
-    bp_model_weight_name(m, i, true, bn, sizeof bn);
-    bp_model_tensor_name(m, i - 1, xn, sizeof xn);
+    const float *g = m->net->grads + m->net->spec.layers[i].b_off;
+    const char *wn = dl->wn, *bn = dl->bn, *xn = dl->xn;
+    char t[96], sh[32], nm[128];
     int f_o = (int)(st->focus / I), f_i = (int)(st->focus % I);
     /* x along the top, ∂L/∂W filling row by row, ∂L/∂b = δ on the right */
     snprintf(t, sizeof t, "x = %s", xn);
@@ -129,7 +130,7 @@ static void dense_weights(BpLab *L, LabContext *ctx, const BpStep *st, long done
         bpview_make_view(ctx, t, sh, x, 1, I,
                          colorscale_fit(neg ? COLORMAP_DIVERGING : COLORMAP_SEQUENTIAL, x, I), 3);
     snprintf(nm, sizeof nm, "%s[", xn);
-    GridLayout lx = bpview_draw_view(L, ctx, &vx, r_vec, cell, nm);
+    GridLayout lx = bpview_draw_view(L, ctx, &vx, dl->vec, cell, nm);
     bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
     snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4\xC2\xB7x\xE1\xB5\x80", wn);
     snprintf(sh, sizeof sh, "(%d\xC3\x97%d)", O, I);
@@ -137,11 +138,10 @@ static void dense_weights(BpLab *L, LabContext *ctx, const BpStep *st, long done
                                    colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
     vw.shown = L->shown_mask;
     snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", wn);
-    GridLayout lw = bpview_draw_view(L, ctx, &vw, r_mat, cell, nm);
+    GridLayout lw = bpview_draw_view(L, ctx, &vw, dl->mat, cell, nm);
     /* ∂L/∂b = δ, row by row with W */
     static float db[NET_MAX_CHANNELS];
     static uint8_t dbm[NET_MAX_CHANNELS];
-    const float *g = m->net->grads + l->b_off;
     bp_model_dense_bias_shown(m, ph, done, db, dbm);
     snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = \xCE\xB4", bn);
     snprintf(sh, sizeof sh, "(%d)", O);
@@ -149,10 +149,10 @@ static void dense_weights(BpLab *L, LabContext *ctx, const BpStep *st, long done
         bpview_make_view(ctx, t, sh, db, O, 1, colorscale_fit(COLORMAP_DIVERGING, g, O), 3);
     vb.shown = dbm;
     snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", bn);
-    GridLayout lb = bpview_draw_view(L, ctx, &vb, r_right, cell, nm);
+    GridLayout lb = bpview_draw_view(L, ctx, &vb, dl->right, cell, nm);
     if (done > 0) {
         bpview_outline_range(ctx, &vw, &lw, st->cell0, st->cell1, th->accent);
-        bpview_outline_cell(ctx, vd, ld, f_o, 0, th->accent);
+        bpview_outline_cell(ctx, &dl->vd, &dl->ld, f_o, 0, th->accent);
         bpview_outline_cell(ctx, &vb, &lb, f_o, 0, th->accent);
         bpview_outline_range(ctx, &vx, &lx, 0, I, th->accent);
         /* the product written out below: amber inside the amber row */
@@ -164,26 +164,20 @@ static void dense_weights(BpLab *L, LabContext *ctx, const BpStep *st, long done
 
 /* ∂L/∂x: W in the middle, the column of the current input amber; ∂L/∂x = Wᵀδ filling below. */
 static void dense_inputs(BpLab *L, LabContext *ctx, const BpStep *st, long done,
-                         const DenseLayout *dl, const GridView *vd, const GridLayout *ld)
+                         const DenseLayout *dl)
 {
-    BpModel *m = &L->m;
     const BpPhase *ph = st->ph;
     const Theme *th = ctx->th;
-    int i = ph->layer;
-    const Layer *l = &m->net->spec.layers[i];
-    int O = l->units, I = l->in.c, cell = dl->cell;
-    Rect r_vec = dl->vec, r_mat = dl->mat;
-    char wn[32], xn[32], t[96], sh[32], nm[128];
-    bp_model_weight_name(m, i, false, wn, sizeof wn);
-    bp_model_tensor_name(m, i - 1, xn, sizeof xn);
-    /* W in the middle, the column of the current input amber; ∂L/∂x = Wᵀδ filling below */
-    const float *w = m->net->params + l->w_off;
+    const float *w = L->m.net->params + L->m.net->spec.layers[ph->layer].w_off;
+    int O = dl->O, I = dl->I, cell = dl->cell;
+    const char *wn = dl->wn, *xn = dl->xn;
+    char t[96], sh[32], nm[128];
     snprintf(t, sizeof t, "%s", wn);
     snprintf(sh, sizeof sh, "(%d\xC3\x97%d)", O, I);
     GridView vw =
         bpview_make_view(ctx, t, sh, w, O, I, colorscale_fit(COLORMAP_DIVERGING, w, O * I), 3);
     snprintf(nm, sizeof nm, "%s[", wn);
-    GridLayout lw = bpview_draw_view(L, ctx, &vw, r_mat, cell, nm);
+    GridLayout lw = bpview_draw_view(L, ctx, &vw, dl->mat, cell, nm);
     bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
     snprintf(t, sizeof t, "\xE2\x88\x82L/\xE2\x88\x82%s = W\xE1\xB5\x80\xCE\xB4", xn);
     snprintf(sh, sizeof sh, "(%d)", I);
@@ -191,14 +185,14 @@ static void dense_inputs(BpLab *L, LabContext *ctx, const BpStep *st, long done,
                                    colorscale_fit(COLORMAP_DIVERGING, ph->val, I), 3);
     vx.shown = L->shown_mask;
     snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[", xn);
-    GridLayout lx = bpview_draw_view(L, ctx, &vx, r_vec, cell, nm);
+    GridLayout lx = bpview_draw_view(L, ctx, &vx, dl->vec, cell, nm);
     if (done > 0) {
         int fi = (int)st->focus;
         Rect a = grid_cell_rect(&vw, &lw, 0, fi);
         int t3 = theme_px(th, 3);
         render_rect_outline(ctx->r, rect_inset((Rect){a.x, a.y, cell + 1, O * cell + 1}, -t3 / 2),
                             t3, th->accent);
-        bpview_outline_range(ctx, vd, ld, 0, O, th->accent);
+        bpview_outline_range(ctx, &dl->vd, &dl->ld, 0, O, th->accent);
         bpview_outline_range(ctx, &vx, &lx, st->cell0, st->cell1, th->accent);
     }
 }
@@ -211,23 +205,27 @@ void bpview_draw_dense(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, l
     const BpPhase *ph = st->ph;
     int i = ph->layer;
     const Layer *l = &m->net->spec.layers[i];
-    int O = l->units, I = l->in.c;
     bool wphase = ph->kind == BP_DENSE_W;
     const float *delta = m->acts->grad[i];
-    DenseLayout dl = dense_layout(ctx, area, O, I, wphase);
+    DenseLayout dl = dense_layout(ctx, area, l->units, l->in.c, wphase);
+    dl.O = l->units;
+    dl.I = l->in.c;
+    bp_model_weight_name(m, i, false, dl.wn, sizeof dl.wn);
+    bp_model_weight_name(m, i, true, dl.bn, sizeof dl.bn);
+    bp_model_tensor_name(m, i - 1, dl.xn, sizeof dl.xn);
     char zn[32], t[96], sh[32], nm[128];
     bp_model_tensor_name(m, i, zn, sizeof zn);
     /* δ = ∂L/∂z down the left */
     snprintf(t, sizeof t, "\xCE\xB4 = \xE2\x88\x82L/\xE2\x88\x82%s", zn);
-    snprintf(sh, sizeof sh, "(%d)", O);
-    GridView vd =
-        bpview_make_view(ctx, t, sh, delta, O, 1, colorscale_fit(COLORMAP_DIVERGING, delta, O), 3);
+    snprintf(sh, sizeof sh, "(%d)", dl.O);
+    dl.vd = bpview_make_view(ctx, t, sh, delta, dl.O, 1,
+                             colorscale_fit(COLORMAP_DIVERGING, delta, dl.O), 3);
     snprintf(nm, sizeof nm, "\xCE\xB4[");
-    GridLayout ld = bpview_draw_view(L, ctx, &vd, dl.left, dl.cell, nm);
+    dl.ld = bpview_draw_view(L, ctx, &dl.vd, dl.left, dl.cell, nm);
     if (wphase)
-        dense_weights(L, ctx, st, done, &dl, &vd, &ld);
+        dense_weights(L, ctx, st, done, &dl);
     else
-        dense_inputs(L, ctx, st, done, &dl, &vd, &ld);
+        dense_inputs(L, ctx, st, done, &dl);
 }
 
 /* Flatten: the vector above, the maps it folds back into below. */

@@ -13,24 +13,13 @@ static const char *const weight_items[2] = {"Trained (1 epoch)", "Initial (seed 
 static const char *const class_items[10] = {"Class 0", "Class 1", "Class 2", "Class 3", "Class 4",
                                             "Class 5", "Class 6", "Class 7", "Class 8", "Class 9"};
 
-/* The net (N), its weights and what they are: the accuracy, or the training's progress. */
-static void controls_net(NetLab *L, LabContext *ctx, UiColumn *col)
+/* The weights' state under their menu: what they are, the accuracy, or the training's
+ * progress with its bar. */
+static void weights_state(NetLab *L, LabContext *ctx, UiColumn *col)
 {
-    Ui *ui = ctx->ui;
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     int small = theme_px(th, THEME_SMALL);
-    char err[512] = "";
-    ui_column_heading(ui, col, "Network  (N)");
-    int sel = L->net_sel;
-    if (ui_dropdown(ui, ui_id("net.net"), ui_column_next(col, 1), L->net_items, L->nets.n, &sel)) {
-        if (!netview_load_net(L, sel, err, sizeof err))
-            lab_report_error(ctx, err);
-    }
-    sel = L->weights_sel;
-    if (ui_dropdown(ui, ui_id("net.weights"), ui_column_next(col, 1), weight_items, 2, &sel))
-        netview_set_weights(L, sel);
-    /* the weights' state: what they are, the accuracy, or the training's progress */
     Rect st = {col->area.x, col->y, col->area.w, 3 * render_line_height(r, FONT_SANS, small)};
     if (st.y + st.h <= col->area.y + col->area.h) {
         char msg[320];
@@ -48,6 +37,23 @@ static void controls_net(NetLab *L, LabContext *ctx, UiColumn *col)
     }
 }
 
+/* The net (N) and its weights (trained or initial). */
+static void controls_net(NetLab *L, LabContext *ctx, UiColumn *col)
+{
+    Ui *ui = ctx->ui;
+    ui_column_heading(ui, col, "Network  (N)");
+    int sel = L->net_sel;
+    if (ui_dropdown(ui, ui_id("net.net"), ui_column_next(col, 1), L->net_items, L->nets.n, &sel)) {
+        char err[512] = "";
+        if (!netview_load_net(L, sel, err, sizeof err))
+            lab_report_error(ctx, err);
+    }
+    sel = L->weights_sel;
+    if (ui_dropdown(ui, ui_id("net.weights"), ui_column_next(col, 1), weight_items, 2, &sel))
+        netview_set_weights(L, sel);
+    weights_state(L, ctx, col);
+}
+
 /* The input: its source, then the digit's index and class, the canvas' Clear, or the path. */
 static void controls_input(NetLab *L, LabContext *ctx, UiColumn *col)
 {
@@ -55,7 +61,6 @@ static void controls_input(NetLab *L, LabContext *ctx, UiColumn *col)
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     int small = theme_px(th, THEME_SMALL);
-    char err[512] = "";
     ui_column_heading(ui, col, "Input");
     int sel = (int)L->in.src;
     if (ui_dropdown(ui, ui_id("net.src"), ui_column_next(col, 1), source_items, NETLAB_SRC_COUNT,
@@ -98,6 +103,7 @@ static void controls_input(NetLab *L, LabContext *ctx, UiColumn *col)
                                 L->in.file_x ? L->in.file_name : "path (or drop a picture)");
         if (ui_button(ui, ui_id("net.load"), (Rect){row.x + row.w - bw, row.y, bw, row.h}, "Load"))
             go = true;
+        char err[512] = "";
         if (go && L->path_edit[0] && !netview_load_file(L, L->path_edit, err, sizeof err))
             lab_report_error(ctx, err);
     }

@@ -456,45 +456,52 @@ const float trainmodel_lr_presets[TRAINLAB_N_LR] = {0.0001f, 0.0003f, 0.001f, 0.
                                                     0.03f,   0.1f,    0.3f,   1.0f,   5.0f};
 const int trainmodel_batch_presets[TRAINLAB_N_BATCH] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
 
+static double lr_value(int i)
+{
+    return trainmodel_lr_presets[i];
+}
+
+static double batch_value(int i)
+{
+    return trainmodel_batch_presets[i];
+}
+
+/* The index of v among the n ascending presets value(0 .. n-1), n when it is none of them. */
+static int preset_index(int n, double v, double (*value)(int))
+{
+    for (int i = 0; i < n; i++)
+        if (value(i) == v)
+            return i;
+    return n;
+}
+
+/* The preset one up (dir > 0) or down from v, clamped at the ends; from another value, from
+ * the first preset not below it. */
+static int preset_next(int n, double v, double (*value)(int), int dir)
+{
+    int i = preset_index(n, v, value);
+    if (i == n)
+        for (i = 0; i < n - 1 && value(i) < v; i++)
+            ;
+    return dir < 0 ? (i > 0 ? i - 1 : 0) : (i < n - 1 ? i + 1 : i);
+}
+
 int trainmodel_lr_index(float lr)
 {
-    for (int i = 0; i < TRAINLAB_N_LR; i++)
-        if (trainmodel_lr_presets[i] == lr)
-            return i;
-    return TRAINLAB_N_LR;
+    return preset_index(TRAINLAB_N_LR, lr, lr_value);
 }
 
-int trainmodel_batch_index(int b)
+int trainmodel_batch_index(int batch)
 {
-    for (int i = 0; i < TRAINLAB_N_BATCH; i++)
-        if (trainmodel_batch_presets[i] == b)
-            return i;
-    return TRAINLAB_N_BATCH;
-}
-
-/* One preset up (dir > 0) or down from index i of n, clamped at the ends; i == n is another
- * value, larger than `below` presets: it starts from the first preset not below it. */
-static int preset_next(int i, int below, int n, int dir)
-{
-    if (i == n)
-        i = below < n - 1 ? below : n - 1;
-    return dir < 0 ? (i > 0 ? i - 1 : 0) : (i < n - 1 ? i + 1 : i);
+    return preset_index(TRAINLAB_N_BATCH, batch, batch_value);
 }
 
 float trainmodel_lr_next(float lr, int dir)
 {
-    int below = 0;
-    while (below < TRAINLAB_N_LR && trainmodel_lr_presets[below] < lr)
-        below++;
-    int i = preset_next(trainmodel_lr_index(lr), below, TRAINLAB_N_LR, dir);
-    return trainmodel_lr_presets[i];
+    return trainmodel_lr_presets[preset_next(TRAINLAB_N_LR, lr, lr_value, dir)];
 }
 
 int trainmodel_batch_next(int batch, int dir)
 {
-    int below = 0;
-    while (below < TRAINLAB_N_BATCH && trainmodel_batch_presets[below] < batch)
-        below++;
-    int i = preset_next(trainmodel_batch_index(batch), below, TRAINLAB_N_BATCH, dir);
-    return trainmodel_batch_presets[i];
+    return trainmodel_batch_presets[preset_next(TRAINLAB_N_BATCH, batch, batch_value, dir)];
 }

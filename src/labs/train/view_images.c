@@ -425,23 +425,6 @@ void trainview_draw_divergence(TrainLab *L, LabContext *ctx, Rect area)
     int y = in.y + hl + theme_px(th, 6);
     int bs = theme_px(th, THEME_BODY);
     char why[1000];
-    if (m->snap.optim == OPTIM_ADAM)
-        snprintf(why, sizeof why,
-                 "%s.\n\nWhy: Adam moves every weight by about \xCE\xB7 per step, whatever the "
-                 "size of its gradient (\xCE\xB7 = %g). The weights start near \xC2\xB1"
-                 "0.2, "
-                 "so a step that large throws them far from any sensible value: the outputs "
-                 "saturate, the softmax gives the right class a probability near 0 and the loss "
-                 "explodes. Choose a smaller learning rate (0.001 to 0.003 for Adam) and press "
-                 "Play.",
-                 m->message, (double)m->snap.lr);
-    else
-        snprintf(why, sizeof why,
-                 "%s.\n\nWhy: SGD moves every weight by \xCE\xB7 times its gradient (\xCE\xB7 = "
-                 "%g). When that step is wider than the valley the loss sits in, it lands higher "
-                 "up the other side, where the gradient is larger still; each step overshoots "
-                 "more and the loss grows until the numbers overflow. Choose a smaller learning "
-                 "rate (0.01 to 0.1 for SGD) and press Play.",
-                 m->message, (double)m->snap.lr);
+    trainmodel_divergence_text(m, why, sizeof why);
     render_text_wrap(r, FONT_SANS, bs, why, (Rect){in.x, y, in.w, in.y + in.h - y}, th->text, true);
 }
