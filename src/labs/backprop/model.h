@@ -1,7 +1,18 @@
-/* lab_backprop_model.h - the Backprop lab's scene without any drawing: one example through a
+/* labs/backprop/model.h - the Backprop lab's scene without any drawing: one example through a
  * small net, forward once and backward once by the engine, and the backward cut into phases
- * and steps (one gradient cell, or a row, a step) that the timeline walks, last layer first.
- * Depends on: engine (net, conv, pool, act, dense, optim, gradcheck, prep, idx).
+ * and steps (one gradient cell, or a row, a step) that the timeline walks, last layer first;
+ * what each step shows and the texts the lab writes about it.
+ * Depends on: engine (net, conv, pool, act, dense, optim, gradcheck, prep, idx, assets).
+ * Files: model.c (the scene), model_cell.c (one cell two ways, the step, the check, what a step
+ * shows), model_names.c (names, shapes, coordinates), model_text.c (equations, captions,
+ * notes); model_int.h their shared helpers.
+ *
+ * The net: BpModel.net (a Net: its text in net->text, its weights from `seed` in net->params,
+ * net->grads the one backward) is owned by the model; `after` is a second Net built from the
+ * same text, holding the weights after the SGD step. bp_model_build reads the net from its
+ * file by name and hands it to the rest of the build (build_scene in model.c), which works on
+ * whatever m->net holds; another net is swapped in by building a fresh BpModel (the view's
+ * rebuild) and freeing the old one.
  *
  * Every number comes from the engine. The full backward is net_backward's (acts->grad[i],
  * net->grads); each step's value is asked again of the engine's single-cell queries
@@ -33,12 +44,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BP_MAX_PHASES (3 * NET_MAX_LAYERS + 8)
-#define BP_MAX_PHASE_STEPS 72 /* the ReLU of the tiny net: 2x6x6 cells, one a step */
-#define BP_MAX_TERMS 1024     /* terms of one written-out sum (28x28 upstream map: 784) */
-#define BP_FD_H 1e-3f         /* the finite-difference step */
-#define BP_FD_ATOL 4e-4f      /* agreement in float32 (see engine/gradcheck.h) */
-#define BP_FD_RTOL 2e-2f
+#define BP_MAX_PHASES      (3 * NET_MAX_LAYERS + 8)
+#define BP_MAX_PHASE_STEPS 72    /* the ReLU of the tiny net: 2x6x6 cells, one a step */
+#define BP_MAX_TERMS       1024  /* terms of one written-out sum (28x28 upstream map: 784) */
+#define BP_FD_H            1e-3f /* the finite-difference step */
+#define BP_FD_ATOL         4e-4f /* agreement in float32 (see engine/gradcheck.h) */
+#define BP_FD_RTOL         2e-2f
 
 typedef enum BpPhaseKind {
     BP_LOSS_XENT, /* ∂L/∂z = p − y at the logits, cells K */
@@ -58,31 +69,31 @@ typedef enum BpPhaseKind {
 
 typedef struct BpPhase {
     BpPhaseKind kind;
-    int layer;   /* the layer it differentiates (index into spec.layers) */
-    long cells;  /* positions in the phase */
-    long chunk;  /* cells per step */
-    int steps;   /* ceil(cells / chunk) */
-    int first;   /* global index of its first step */
-    float *val;  /* (cells) the step-through value of each cell (from the cell queries) */
-    int *route;  /* BP_POOL max: (cells) flat index in the pool's input plane set of the argmax */
+    int layer;  /* the layer it differentiates (index into spec.layers) */
+    long cells; /* positions in the phase */
+    long chunk; /* cells per step */
+    int steps;  /* ceil(cells / chunk) */
+    int first;  /* global index of its first step */
+    float *val; /* (cells) the step-through value of each cell (from the cell queries) */
+    int *route; /* BP_POOL max: (cells) flat index in the pool's input plane set of the argmax */
 } BpPhase;
 
 typedef struct BpModel {
     char net_name[32];  /* "tiny", "sse" or "lenet-tiny" */
     char net_file[512]; /* the path it was read from */
     uint64_t seed;
-    int digit;          /* index into the bundled test digits */
+    int digit; /* index into the bundled test digits */
     int label;
-    float lr;           /* η */
+    float lr; /* η */
 
-    Net *net;       /* weights from the seed; grads = one backward of the example */
-    NetActs *acts;  /* the forward and backward of the example */
-    Net *after;     /* the same net after one SGD step (engine optim) */
+    Net *net;      /* weights from the seed; grads = one backward of the example */
+    NetActs *acts; /* the forward and backward of the example */
+    Net *after;    /* the same net after one SGD step (engine optim) */
     NetActs *acts_after;
     GradCheck *gc;
-    float *x;       /* (C, H, W) the example as the net sees it */
-    float *wt;      /* scratch for Wᵀ of one dense layer (I, O) */
-    float *ones;    /* (largest map) ones, for Σ as a dense_cell */
+    float *x;    /* (C, H, W) the example as the net sees it */
+    float *wt;   /* scratch for Wᵀ of one dense layer (I, O) */
+    float *ones; /* (largest map) ones, for Σ as a dense_cell */
     float loss, loss_after;
     int predicted, predicted_after;
 
@@ -98,7 +109,7 @@ typedef struct BpTerm {
 
 /* What one step computes, ready to draw. */
 typedef struct BpStep {
-    int phase;      /* index into phases */
+    int phase; /* index into phases */
     const BpPhase *ph;
     long cell0, cell1; /* cells [cell0, cell1) of the phase done in this step */
     long focus;        /* the cell written out (and checked by finite differences) */
@@ -107,10 +118,10 @@ typedef struct BpStep {
 } BpStep;
 
 /* Builds the scene: net "tiny" (assets/nets/backprop-tiny.net, softmax and cross-entropy),
- * "sse" (assets/nets/backprop-sse.net, sigmoid outputs on ½·Σ(y − t)²) or "lenet-tiny", weights from
- * seed, digit index of ds (resampled to the net's input), η = lr; runs forward, loss, backward,
- * the update and every step-through value. False with a message (the model is then empty but
- * safe to free). */
+ * "sse" (assets/nets/backprop-sse.net, sigmoid outputs on ½·Σ(y − t)²) or "lenet-tiny", weights
+ * from seed, digit index of ds (resampled to the net's input), η = lr; runs forward, loss,
+ * backward, the update and every step-through value. False with a message (the model is then empty
+ * but safe to free). */
 bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int digit, float lr,
                     uint64_t seed, char *err, size_t err_size);
 /* Frees everything; the model is zeroed. */
@@ -158,5 +169,43 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
 
 /* One sentence saying what the phase does, for the stage heading. */
 const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size);
+/* The caption before the first step: the example, its label and loss. Returns buf. */
+const char *bp_model_intro_caption(const BpModel *m, char *buf, size_t size);
+/* A phase's short name for the list of phases ("p − y at the softmax", "∂L/∂K₁ sweep"). */
+const char *bp_model_phase_short(const BpModel *m, const BpPhase *ph, char *buf, size_t size);
+/* "∂L/∂z₁": the gradient of what layer outputs (layer = -1: the input x). Returns buf. */
+const char *bp_model_grad_name(const BpModel *m, int layer, char *buf, size_t size);
+/* Layer's output shape for one plane's grid: "(2×6×6) ch 1" when it has several channels, else
+ * "(18)" or "(1×8×8)". Returns buf. */
+const char *bp_model_plane_shape(const BpModel *m, int layer, int c, char *buf, size_t size);
+/* What the entries of a loss phase filled in so far (cells before done) add up to: for
+ * cross-entropy Σ(p − y), which ends at 0; for the sum of squared errors ½·Σ(y − t)², which ends
+ * at the loss L. Returns buf. */
+const char *bp_model_loss_note(const BpPhase *ph, long done, char *buf, size_t size);
+/* The check beside the equation, with true minus signs: for the update the loss and the
+ * prediction before and after the step; else the finite-difference check fd (have: the step
+ * has one) against backprop's bp, with its verdict. false when they disagree. */
+bool bp_model_check_text(const BpModel *m, const BpStep *st, bool have, const GradCheckResult *fd,
+                         float bp, char *out, size_t size);
+
+/* ---- what a step shows (model_cell.c) ------------------------------------------------------ */
+
+/* Phase ph's values as filled in so far: val[c] every cell's value (ph->cells of them), mask[c]
+ * whether cell c (c < done) is computed; mask is cleared over n cells first. */
+void bp_model_shown(const BpPhase *ph, long done, float *val, uint8_t *mask, long n);
+/* A pool phase's result in channel ch, (H, W) of the pool's input: the gradients routed by the
+ * pooled cells before done (to the argmax, or shared over the window); mask 0 on the windows
+ * not reached yet. */
+void bp_model_pool_shown(const BpModel *m, const BpPhase *ph, int ch, long done, float *res,
+                         uint8_t *mask);
+/* An activation phase's slopes f′(z) over channel ch of its input (at most max of them). */
+void bp_model_act_slopes(const BpModel *m, const BpPhase *ph, int ch, float *out, long max);
+/* A dense layer's bias gradient ∂L/∂b = δ (units values), shown row by row with ∂L/∂W: mask[o]
+ * once row o is before done. */
+void bp_model_dense_bias_shown(const BpModel *m, const BpPhase *ph, long done, float *db,
+                               uint8_t *mask);
+/* The upstream cells (o, oy, ox) whose windows used the focus cell of a BP_CONV_X step, at most
+ * max (conv_dx_cell); returns their count. */
+int bp_model_conv_x_uses(const BpModel *m, const BpStep *st, ConvInputUse *uses, int max);
 
 #endif

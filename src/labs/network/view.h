@@ -1,6 +1,6 @@
-/* lab_network.h - what tests may read of the Network lab (lab_network.c) after a frame: its
+/* labs/network/view.h - what tests may read of the Network lab (view.c) after a frame: its
  * model and where the last frame put each layer's maps and header, and the equation strip.
- * Depends on: app/lab_network_model.h, viz/render.h. state is app_lab_state() of the lab. */
+ * Depends on: labs/network/model.h, viz/render.h. state is app_lab_state() of the lab. */
 #ifndef CONVSCOPE_LAB_NETWORK_H
 #define CONVSCOPE_LAB_NETWORK_H
 

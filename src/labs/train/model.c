@@ -1,5 +1,5 @@
-/* lab_train_model.c - see lab_train_model.h. Every number here is read from the trainer's
- * snapshots (engine/trainer.c computes them); this file only bins, copies and counts. */
+/* labs/train/model.c - the Train lab's state (see model.h). Every number here is read from the
+ * trainer's snapshots (engine/trainer.c computes them); this file only bins, copies and counts. */
 #include "labs/train/model.h"
 
 #include "engine/assets.h"
@@ -85,8 +85,8 @@ static int find_conv_layer(const Trainer *tr)
     for (int i = 0; i < s->n_layers; i++) {
         const Layer *l = &s->layers[i];
         if (l->kind == LAYER_CONV)
-            return l->in.c == 1 && l->conv.kh == TRAINLAB_KSIDE &&
-                           l->conv.kw == TRAINLAB_KSIDE && l->units <= TRAINLAB_MAX_KERNELS
+            return l->in.c == 1 && l->conv.kh == TRAINLAB_KSIDE && l->conv.kw == TRAINLAB_KSIDE &&
+                           l->units <= TRAINLAB_MAX_KERNELS
                        ? i
                        : -1;
     }
@@ -437,4 +437,71 @@ long trainmodel_confusion_total(const TrainModel *m)
     for (int i = 0; i < DATASET_CLASSES * DATASET_CLASSES; i++)
         t += m->snap.confusion[i];
     return t;
+}
+
+float trainmodel_plot_x(const TrainModel *m, bool *in_steps, float *per_epoch)
+{
+    float e = m->snap.epoch_pos;
+    float spe = (float)trainmodel_steps_per_epoch(m);
+    *in_steps = e < 1.0f && spe > 0.0f;
+    float k = *in_steps ? spe : 1.0f;
+    *per_epoch = k;
+    float hi = e * k * 1.05f, least = *in_steps ? 10.0f : 0.05f;
+    return hi < least ? least : hi;
+}
+
+/* ---- the settings' presets ------------------------------------------------------------------ */
+
+const float trainmodel_lr_presets[TRAINLAB_N_LR] = {0.0001f, 0.0003f, 0.001f, 0.003f, 0.01f,
+                                                    0.03f,   0.1f,    0.3f,   1.0f,   5.0f};
+const int trainmodel_batch_presets[TRAINLAB_N_BATCH] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+
+static double lr_value(int i)
+{
+    return trainmodel_lr_presets[i];
+}
+
+static double batch_value(int i)
+{
+    return trainmodel_batch_presets[i];
+}
+
+/* The index of v among the n ascending presets value(0 .. n-1), n when it is none of them. */
+static int preset_index(int n, double v, double (*value)(int))
+{
+    for (int i = 0; i < n; i++)
+        if (value(i) == v)
+            return i;
+    return n;
+}
+
+/* The preset one up (dir > 0) or down from v, clamped at the ends; from another value, from
+ * the first preset not below it. */
+static int preset_next(int n, double v, double (*value)(int), int dir)
+{
+    int i = preset_index(n, v, value);
+    if (i == n)
+        for (i = 0; i < n - 1 && value(i) < v; i++)
+            ;
+    return dir < 0 ? (i > 0 ? i - 1 : 0) : (i < n - 1 ? i + 1 : i);
+}
+
+int trainmodel_lr_index(float lr)
+{
+    return preset_index(TRAINLAB_N_LR, lr, lr_value);
+}
+
+int trainmodel_batch_index(int batch)
+{
+    return preset_index(TRAINLAB_N_BATCH, batch, batch_value);
+}
+
+float trainmodel_lr_next(float lr, int dir)
+{
+    return trainmodel_lr_presets[preset_next(TRAINLAB_N_LR, lr, lr_value, dir)];
+}
+
+int trainmodel_batch_next(int batch, int dir)
+{
+    return trainmodel_batch_presets[preset_next(TRAINLAB_N_BATCH, batch, batch_value, dir)];
 }

@@ -1,15 +1,22 @@
-/* lab_train_model.h - the Train lab's state without any drawing: the bundled digits, the live
+/* labs/train/model.h - the Train lab's state without any drawing: the bundled digits, the live
  * trainer (engine/trainer.h) training assets/nets/lenet-tiny.net on them, the last snapshot
- * the window draws from, and what is derived from it: the binned curves, the stream of recent
- * predictions, the first layer's kernels, the test examples of one confusion cell, the
- * images/s rate. Depends on: engine (trainer, net, idx, assets). No SDL.
+ * the window draws from, and what is derived from it: the binned curves and their x axis, the
+ * stream of recent predictions, the first layer's kernels, the test examples of one confusion
+ * cell, the images/s rate; the settings' presets and the texts the lab writes (model_text.c).
+ * Depends on: engine (trainer, net, idx, assets). No SDL.
+ *
+ * The net: its text (net_text, read from net_file) is the recipe; the Trainer (tr) builds the
+ * Net from it with cfg.seed and owns it and its weights (trainer_net(tr)); the window reads
+ * only the snapshot's copy (snap.params). Another net is swapped in as trainmodel_set_seed
+ * swaps a seed: new net_text / net_file, then make_trainer (model.c) builds a fresh Trainer
+ * and the derived data start over; the first-conv kernel panel follows find_conv_layer.
  *
  * Threads: every function is called from one thread (the window's); the trainer's worker runs
  * the steps and the model only reads its snapshots. Deterministic: the same seed and the same
  * sequence of commands give the same numbers (reset replays them).
  *
- * lab_train.c keeps its TrainModel as the FIRST member of its state, so a test can reach the
- * model from app_lab_state(). */
+ * The view (view.c) keeps its TrainModel as the FIRST member of its state, so a test can reach
+ * the model from app_lab_state(). */
 #ifndef CONVSCOPE_LAB_TRAIN_MODEL_H
 #define CONVSCOPE_LAB_TRAIN_MODEL_H
 
@@ -19,43 +26,45 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TRAINLAB_SIDE 28       /* digits are 28x28 */
-#define TRAINLAB_PIX (TRAINLAB_SIDE * TRAINLAB_SIDE)
-#define TRAINLAB_BINS 200      /* the curves are drawn with at most this many points */
-#define TRAINLAB_STREAM 24     /* recent predictions kept */
-#define TRAINLAB_STREAM_PER_STEP 4 /* examples of each seen step that enter the stream */
-#define TRAINLAB_GALLERY 48    /* test examples listed for a confusion cell */
-#define TRAINLAB_MAX_KERNELS 16
-#define TRAINLAB_KSIDE 5       /* lenet-tiny's first kernels are 5x5 */
-#define TRAINLAB_TEST_SUBSET 500
-#define TRAINLAB_TEST_EVERY 50
-#define TRAINLAB_PLAN_EPOCHS 3 /* the timeline spans this many epochs (grown when passed) */
+#define TRAINLAB_SIDE            28 /* digits are 28x28 */
+#define TRAINLAB_PIX             (TRAINLAB_SIDE * TRAINLAB_SIDE)
+#define TRAINLAB_BINS            200 /* the curves are drawn with at most this many points */
+#define TRAINLAB_STREAM          24  /* recent predictions kept */
+#define TRAINLAB_STREAM_PER_STEP 4   /* examples of each seen step that enter the stream */
+#define TRAINLAB_GALLERY         48  /* test examples listed for a confusion cell */
+#define TRAINLAB_MAX_KERNELS     16
+#define TRAINLAB_KSIDE           5 /* lenet-tiny's first kernels are 5x5 */
+#define TRAINLAB_TEST_SUBSET     500
+#define TRAINLAB_TEST_EVERY      50
+#define TRAINLAB_PLAN_EPOCHS     3  /* the timeline spans this many epochs (grown when passed) */
+#define TRAINLAB_N_LR            10 /* learning-rate presets */
+#define TRAINLAB_N_BATCH         9  /* batch-size presets */
 
 /* One example in the prediction stream. */
 typedef struct TrainStreamItem {
     float px[TRAINLAB_PIX]; /* (28, 28) in [0, 1] */
     int label, predicted;
-    long step;              /* the step whose forward pass predicted it */
-    float prob;             /* the probability given to the predicted class */
-    long serial;            /* unique per pushed item (textures know what they hold) */
+    long step;   /* the step whose forward pass predicted it */
+    float prob;  /* the probability given to the predicted class */
+    long serial; /* unique per pushed item (textures know what they hold) */
 } TrainStreamItem;
 
 typedef struct TrainModel {
-    Dataset train, test;       /* the bundled digits: 8,000 and 2,000 */
+    Dataset train, test; /* the bundled digits: 8,000 and 2,000 */
     char net_file[1024];
     char *net_text;
-    TrainConfig cfg;           /* the settings the trainer was created with (seed etc.) */
+    TrainConfig cfg; /* the settings the trainer was created with (seed etc.) */
     Trainer *tr;
-    TrainerSnapshot snap;      /* the last snapshot (drawn from) */
-    long snap_step;            /* snap.step when the derived data were last rebuilt */
-    unsigned gen;              /* counts rebuilds of the derived data (textures follow it) */
-    bool dirty;                /* a command was given: the next refresh takes a snapshot */
+    TrainerSnapshot snap; /* the last snapshot (drawn from) */
+    long snap_step;       /* snap.step when the derived data were last rebuilt */
+    unsigned gen;         /* counts rebuilds of the derived data (textures follow it) */
+    bool dirty;           /* a command was given: the next refresh takes a snapshot */
 
     /* curves: the training history averaged over bins of equal step counts */
     int n_bins;
     float bin_epoch[TRAINLAB_BINS], bin_loss[TRAINLAB_BINS], bin_acc[TRAINLAB_BINS];
-    int bin_steps;             /* steps per bin */
-    float loss_max;            /* the largest binned loss (the plot's top) */
+    int bin_steps;  /* steps per bin */
+    float loss_max; /* the largest binned loss (the plot's top) */
     int n_test_pts;
     float *test_epoch, *test_acc; /* (n_test_pts) the test evaluations */
     int test_cap;
@@ -64,7 +73,7 @@ typedef struct TrainModel {
     int n_kernels;
     float kernels[TRAINLAB_MAX_KERNELS * TRAINLAB_KSIDE * TRAINLAB_KSIDE];
     float kernel_absmax;
-    int conv_layer;            /* index of that layer in the net, -1 when there is none */
+    int conv_layer; /* index of that layer in the net, -1 when there is none */
 
     /* the stream: newest last; stream_gen counts pushes */
     TrainStreamItem stream[TRAINLAB_STREAM];
@@ -79,16 +88,16 @@ typedef struct TrainModel {
     int gallery_total;             /* all of them (the confusion cell's count) */
 
     /* images per second while running, measured on the window's clock */
-    double rate;               /* 0 while paused */
-    double rate_t;             /* seconds accumulated since the last rate sample */
-    long rate_images;          /* images seen at the last rate sample */
+    double rate;      /* 0 while paused */
+    double rate_t;    /* seconds accumulated since the last rate sample */
+    long rate_images; /* images seen at the last rate sample */
 
     /* where the lab last drew the confusion matrix: its top-left cell's corner and the cell
      * side in pixels (cell 0: not drawn), so tests can click a cell */
     int conf_x, conf_y, conf_cell;
 
     char message[TRAINER_MESSAGE]; /* the divergence message of the snapshot ("" none) */
-    bool message_new;          /* a message appeared since trainmodel_take_message */
+    bool message_new;              /* a message appeared since trainmodel_take_message */
 } TrainModel;
 
 /* The lab's training settings: Adam, lr 0.003 without decay (the command line's per-epoch
@@ -139,5 +148,37 @@ const TrainStreamItem *trainmodel_stream_item(const TrainModel *m, int i);
 const char *trainmodel_take_message(TrainModel *m);
 /* The sum of the confusion counts (the test subset's size after the first evaluation). */
 long trainmodel_confusion_total(const TrainModel *m);
+
+/* The curves' x: in epochs, or in training steps while the run is shorter than one epoch.
+ * *in_steps says which, *per_epoch gets x units per epoch (the steps per epoch, or 1); returns
+ * the axis' right end, a little beyond where training is. */
+float trainmodel_plot_x(const TrainModel *m, bool *in_steps, float *per_epoch);
+
+/* ---- the settings' presets -------------------------------------------------------------- */
+
+/* Learning rates 0.0001 .. 1 and 5 (too big: it diverges); batch sizes 1, 2, 4, .. 256. */
+extern const float trainmodel_lr_presets[TRAINLAB_N_LR];
+extern const int trainmodel_batch_presets[TRAINLAB_N_BATCH];
+/* The preset index of lr (batch), or TRAINLAB_N_LR (TRAINLAB_N_BATCH) for another value. */
+int trainmodel_lr_index(float lr);
+int trainmodel_batch_index(int batch);
+/* The preset one up (dir > 0) or one down from lr (batch), clamped at the ends; from another
+ * value, from the first preset not below it. */
+float trainmodel_lr_next(float lr, int dir);
+int trainmodel_batch_next(int batch, int dir);
+
+/* ---- texts (model_text.c) ------------------------------------------------------------------ */
+
+/* "12,345". Returns out. */
+const char *trainmodel_thousands(long v, char *out, size_t size);
+/* The optimizer's update rule with the snapshot's learning rate: full, with the momentum or
+ * Adam's running means, or short (w ← w − η·v). Returns out. */
+const char *trainmodel_rule_text(const TrainModel *m, bool full, char *out, size_t size);
+/* The last step's numbers ("step 120: loss 0.4321 on a batch of 16, 14 of 16 right"), or step
+ * 0's seed. Returns out. */
+const char *trainmodel_step_text(const TrainModel *m, char *out, size_t size);
+/* The divergence explained: the trainer's message, then why this optimizer at this learning
+ * rate overshot and what to choose instead. Returns out. */
+const char *trainmodel_divergence_text(const TrainModel *m, char *out, size_t size);
 
 #endif

@@ -1,6 +1,6 @@
-/* lab_train.h - what tests may read of the Train lab (lab_train.c) after a frame.
+/* labs/train/view.h - what tests may read of the Train lab (view.c) after a frame.
  * Depends on: nothing of ours. state is app_lab_state() of the lab; its TrainModel comes first
- * in it (lab_train_model.h). */
+ * in it (labs/train/model.h). */
 #ifndef CONVSCOPE_LAB_TRAIN_H
 #define CONVSCOPE_LAB_TRAIN_H
 

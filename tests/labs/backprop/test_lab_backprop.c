@@ -1,8 +1,9 @@
 /* test_lab_backprop.c - the Backprop lab: its model against the engine (each step's value equals
  * the full backward's at that position, p − y sums to 0, max-pool routing only to the argmax,
  * the update equals W − η·∂L/∂W, the finite-difference check agrees, the equations carry the
- * engine's numbers), its options, and the lab in the real app frame drawn headless (the amber
- * current cell by its pixels, labels present, frame time). */
+ * engine's numbers), what it hands the view (names, notes, the check's text, each phase's shown
+ * values), its options, and the lab in the real app frame drawn headless (the amber current
+ * cell by its pixels, labels present, frame time). */
 #include "app/app.h"
 #include "labs/backprop/model.h"
 #include "app/lesson_host.h"
@@ -17,6 +18,7 @@
 #include <SDL.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static Dataset digits;
@@ -346,6 +348,148 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* What the model hands the view (the names, the notes, the check's text, each phase's shown
+ * values), on the tiny net and lenet-tiny's second convolution. */
+static int phase_of(const BpModel *m, BpPhaseKind kind)
+{
+    for (int p = 0; p < m->n_phases; p++)
+        if (m->phases[p].kind == kind)
+            return p;
+    return -1;
+}
+
+static void test_shown_and_texts(void)
+{
+    BpModel m;
+    char err[512] = "", t[900], want[512];
+    if (!bp_model_build(&m, "tiny", &digits, 0, 0.1f, 1, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        CHECK(false);
+        return;
+    }
+    CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82z\xE2\x82\x81", bp_model_grad_name(&m, 0, t, sizeof t));
+    CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82x", bp_model_grad_name(&m, -1, t, sizeof t));
+    CHECK_STR_EQ("(2\xC3\x97" "6\xC3\x97" "6) ch 1", bp_model_plane_shape(&m, 0, 1, t, sizeof t));
+    CHECK_STR_EQ("(10)", bp_model_plane_shape(&m, 4, 0, t, sizeof t));
+    CHECK_STR_EQ("(1\xC3\x97" "8\xC3\x97" "8)", bp_model_plane_shape(&m, -1, 0, t, sizeof t));
+    int px = phase_of(&m, BP_LOSS_XENT), pp = phase_of(&m, BP_POOL), pa = phase_of(&m, BP_ACT);
+    int pw = phase_of(&m, BP_CONV_W), pd = phase_of(&m, BP_DENSE_W);
+    CHECK(px == 0 && pp > 0 && pa > 0 && pw > 0 && pd > 0);
+    if (px != 0 || pp < 0 || pa < 0 || pw < 0 || pd < 0) {
+        bp_model_free(&m);
+        return;
+    }
+    CHECK_STR_EQ("p \xE2\x88\x92 y at the softmax", bp_model_phase_short(&m, &m.phases[px], t, sizeof t));
+    CHECK_STR_EQ("max-pool routing", bp_model_phase_short(&m, &m.phases[pp], t, sizeof t));
+    CHECK_STR_EQ("relu mask", bp_model_phase_short(&m, &m.phases[pa], t, sizeof t));
+    CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82K\xE2\x82\x81 sweep",
+                 bp_model_phase_short(&m, &m.phases[pw], t, sizeof t));
+    snprintf(want, sizeof want, "Forward pass done: digit #0 (label %d) gives L = %.4f.", m.label,
+             (double)m.loss);
+    CHECK_CONTAINS(bp_model_intro_caption(&m, t, sizeof t), want);
+
+    /* p − y so far: after one entry its value, after all of them 0 */
+    const BpPhase *xp = &m.phases[px];
+    float v0 = xp->val[0];
+    snprintf(want, sizeof want, "\xCE\xA3 so far = %s%.4f", v0 < 0.0f ? "\xE2\x88\x92" : "",
+             fabs((double)v0));
+    CHECK_STR_EQ(want, bp_model_loss_note(xp, 1, t, sizeof t));
+    CHECK_STR_EQ("\xCE\xA3 so far = 0.0000  (p and y both sum to 1)",
+                 bp_model_loss_note(xp, xp->cells, t, sizeof t));
+
+    /* the values filled in so far: 3 of the 10, the rest of the mask cleared */
+    float val[64];
+    uint8_t mask[64];
+    memset(mask, 7, sizeof mask);
+    bp_model_shown(xp, 3, val, mask, 64);
+    int bad = 0;
+    for (int c = 0; c < 64; c++)
+        bad += c < 10 ? (val[c] != xp->val[c] || mask[c] != (c < 3)) : mask[c] != 0;
+    CHECK_INT_EQ(0, bad);
+
+    /* max pooling, channel 0 all routed: each pooled gradient at its argmax, all cells shown;
+     * nothing routed yet: every window's cells blank */
+    const BpPhase *pph = &m.phases[pp];
+    bp_model_pool_shown(&m, pph, 0, pph->cells, val, mask);
+    float want_res[36] = {0};
+    for (int c = 0; c < 9; c++)
+        want_res[pph->route[c]] += pph->val[c];
+    bad = 0;
+    for (int k = 0; k < 36; k++)
+        bad += val[k] != want_res[k] || mask[k] != 1;
+    CHECK_INT_EQ(0, bad);
+    bp_model_pool_shown(&m, pph, 0, 0, val, mask);
+    bad = 0;
+    for (int k = 0; k < 36; k++)
+        bad += val[k] != 0.0f || mask[k] != 0;
+    CHECK_INT_EQ(0, bad);
+
+    /* ReLU's slope: 1 where the conv's output z > 0, else 0 */
+    bp_model_act_slopes(&m, &m.phases[pa], 1, val, 64);
+    bad = 0;
+    for (int k = 0; k < 36; k++)
+        bad += val[k] != (m.acts->out[0][36 + k] > 0.0f ? 1.0f : 0.0f);
+    CHECK_INT_EQ(0, bad);
+
+    /* ∂L/∂b = δ of the dense layer, rows 0 and 1 shown once two rows of W are */
+    const Layer *dl = &m.net->spec.layers[m.phases[pd].layer];
+    bp_model_dense_bias_shown(&m, &m.phases[pd], 2L * dl->in.c, val, mask);
+    bad = 0;
+    for (int o = 0; o < dl->units; o++)
+        bad += val[o] != m.net->grads[dl->b_off + o] || mask[o] != (o < 2);
+    CHECK_INT_EQ(0, bad);
+
+    /* the check's text: the update's loss before and after; the step's finite differences */
+    BpStep up = bp_model_step(&m, m.steps - 1);
+    CHECK(bp_model_check_text(&m, &up, false, NULL, 0.0f, t, sizeof t));
+    snprintf(want, sizeof want, "L: %.5f \xE2\x86\x92 %.5f", (double)m.loss, (double)m.loss_after);
+    CHECK_CONTAINS(t, want);
+    BpStep s0 = bp_model_step(&m, 0);
+    GradCheckResult fd;
+    float bp = 0.0f;
+    CHECK(bp_model_fd(&m, &s0, &fd, &bp));
+    CHECK(bp_model_check_text(&m, &s0, true, &fd, bp, t, sizeof t));
+    CHECK_CONTAINS(t, "Finite differences, h = 0.001");
+    CHECK_CONTAINS(t, "\xE2\x9C\x93 agree");
+    CHECK(bp_model_check_text(&m, &s0, false, NULL, 0.0f, t, sizeof t));
+    CHECK_STR_EQ("Finite-difference check\n(none for this step)", t);
+    GradCheckResult off = {1e-3f, 0.5f, 0.501f, 0.499f, 1.0f, 1.0f, 1.0f};
+    CHECK(!bp_model_check_text(&m, &s0, true, &off, -2.0f, t, sizeof t));
+    CHECK_CONTAINS(t, "backprop \xE2\x88\x92" "2.00000  \xE2\x9C\x97 disagree");
+    bp_model_free(&m);
+
+    /* lenet-tiny's second convolution (8x14x14 -> 16x10x10, 5x5): an input cell inside feeds
+     * every output whose window covers it, in all 16 maps */
+    if (!bp_model_build(&m, "lenet-tiny", &digits, 0, 0.1f, 1, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        CHECK(false);
+        return;
+    }
+    int pc = phase_of(&m, BP_CONV_X);
+    CHECK(pc >= 0);
+    if (pc >= 0) {
+        BpStep cs = bp_model_step(&m, m.phases[pc].first);
+        const ConvGeom *g = &m.net->spec.layers[m.phases[pc].layer].conv;
+        long plane = (long)g->h * g->w;
+        int iy = (int)(cs.focus % plane / g->w), ix = (int)(cs.focus % g->w);
+        int ny = 0, nx = 0;
+        for (int oy = 0; oy < g->oh; oy++)
+            ny += oy <= iy && iy < oy + g->kh;
+        for (int ox = 0; ox < g->ow; ox++)
+            nx += ox <= ix && ix < ox + g->kw;
+        static ConvInputUse uses[BP_MAX_TERMS];
+        int n = bp_model_conv_x_uses(&m, &cs, uses, BP_MAX_TERMS);
+        CHECK_INT_EQ(g->o * ny * nx, n);
+        CHECK(n > 0);
+        bad = 0;
+        for (int k = 0; k < n; k++)
+            bad += !(uses[k].oy <= iy && iy < uses[k].oy + g->kh && uses[k].ox <= ix &&
+                     ix < uses[k].ox + g->kw);
+        CHECK_INT_EQ(0, bad);
+    }
+    bp_model_free(&m);
+}
+
 static void test_app_frame(void)
 {
     Harness hh, *h = &hh;
@@ -506,6 +650,7 @@ int main(void)
     test_tiny();
     test_sse();
     test_errors_and_lenet();
+    test_shown_and_texts();
     dataset_free(&digits);
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());

@@ -1,10 +1,11 @@
 /* test_lab_network.c - the Network lab. Its model: lenet-tiny's lines, shapes and parameter
  * formulas as the labs show them, the forward pass equal to the engine's, the softmax
- * arithmetic strings against softmax_forward, receptive fields, one training run. Then the lab
- * in the real app frame on the software renderer: every column's header drawn, map pixels in
- * their colour maps' colours, a pinned unit's receptive field as a cyan box of the right size
- * on the input, layers after the timeline's step left blank, a hovered unit's tooltip, and
- * the options. */
+ * arithmetic strings against softmax_forward, receptive fields, one training run, the catalogue
+ * of nets, the input (digits by index and class, the canvas brush) and the equation strip's
+ * texts. Then the lab in the real app frame on the software renderer: every column's header
+ * drawn, map pixels in their colour maps' colours, a pinned unit's receptive field as a cyan box
+ * of the right size on the input, layers after the timeline's step left blank, a hovered unit's
+ * tooltip, and the options. */
 #include "app/app.h"
 #include "labs/network/view.h"
 #include "labs/network/model.h"
@@ -597,6 +598,116 @@ static void test_frame_narrow_legends(void)
     harness_close(&h);
 }
 
+/* The model's catalogue of nets, its input (digits by index and class, the canvas brush) and
+ * the equation strip's texts, without a window. */
+static void test_input_and_texts(void)
+{
+    NetLabCatalog cat;
+    netlab_catalog_scan(&cat);
+    int lenet = netlab_catalog_find(&cat, "lenet-tiny.net");
+    CHECK(lenet >= 0);
+    CHECK_INT_EQ(lenet, netlab_catalog_find(&cat, "lenet-tiny"));
+    CHECK_INT_EQ(-1, netlab_catalog_find(&cat, "no-such-net"));
+    for (int i = 1; i < cat.n; i++)
+        CHECK(strcmp(cat.names[i - 1], cat.names[i]) < 0);
+    char list[512], path[1024];
+    netlab_catalog_list(&cat, list, sizeof list);
+    CHECK_CONTAINS(list, "backprop-tiny, lenet-tiny, mlp");
+    netlab_catalog_path(&cat, lenet, path, sizeof path);
+    CHECK_CONTAINS(path, "assets/nets/lenet-tiny.net");
+
+    NetLabInput in;
+    memset(&in, 0, sizeof in);
+    char err[512] = "";
+    if (!netlab_input_init(&in, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        CHECK(false);
+        return;
+    }
+    char t[256];
+    /* test digit #0 is a 7; the next 7 after it is the first 7 past index 0 */
+    CHECK_INT_EQ(7, in.class_sel);
+    CHECK_STR_EQ("test digit #0 (a 7)", netlab_input_text(&in, t, sizeof t));
+    CHECK(netlab_input_pick_class(&in, 7));
+    CHECK(in.digit_index > 0);
+    CHECK_INT_EQ(7, in.digits.labels[in.digit_index]);
+    int other = 0;
+    for (int i = 1; i < in.digit_index; i++)
+        other += in.digits.labels[i] != 7;
+    CHECK_INT_EQ(in.digit_index - 1, other);
+    netlab_input_pick_digit(&in, -1);
+    CHECK_INT_EQ(in.digits.n - 1, in.digit_index);
+    CHECK_INT_EQ(in.digits.labels[in.digits.n - 1], in.class_sel);
+    /* a stroke at the canvas' centre (14, 14): 4 cells within 1 of it at full ink, 8 within
+     * sqrt(2.6) at 0.6; erasing there clears them all */
+    netlab_input_paint(&in, 14.0f, 14.0f, false);
+    double ink = 0.0;
+    int inked = 0;
+    for (int i = 0; i < NETLAB_CANVAS * NETLAB_CANVAS; i++) {
+        ink += in.canvas[i];
+        inked += in.canvas[i] > 0.0f;
+    }
+    CHECK_INT_EQ(12, inked);
+    CHECK_NEAR(8.8, ink, 1e-5);
+    CHECK_NEAR(1.0f, in.canvas[13 * NETLAB_CANVAS + 13], 0.0);
+    CHECK_NEAR(0.6f, in.canvas[12 * NETLAB_CANVAS + 13], 0.0);
+    netlab_input_paint(&in, 14.0f, 14.0f, true);
+    ink = 0.0;
+    for (int i = 0; i < NETLAB_CANVAS * NETLAB_CANVAS; i++)
+        ink += in.canvas[i];
+    CHECK_NEAR(0.0, ink, 0.0);
+    in.src = NETLAB_SRC_FILE;
+    CHECK_STR_EQ("no file yet", netlab_input_text(&in, t, sizeof t));
+
+    NetLabModel m;
+    if (!load_lenet(&m)) {
+        CHECK(false);
+        netlab_input_free(&in);
+        return;
+    }
+    /* the drawing becomes the input as it is (lenet-tiny takes 1x28x28) */
+    netlab_input_paint(&in, 10.0f, 20.0f, false);
+    in.src = NETLAB_SRC_CANVAS;
+    netlab_input_apply(&in, &m);
+    CHECK_TENSOR_NEAR(in.canvas, m.input, NETLAB_CANVAS * NETLAB_CANVAS, 0.0f, 0.0f);
+    netlab_input_pick_digit(&in, 0);
+    netlab_input_apply(&in, &m);
+    char pv[32], want[128];
+    netlab_format_fixed(m.p[m.predicted], 2, pv, sizeof pv);
+    snprintf(want, sizeof want, "prediction %d (p %s)  label 7 %s", m.predicted, pv,
+             m.predicted == 7 ? "\xE2\x9C\x93" : "\xE2\x9C\x97");
+    CHECK_STR_EQ(want, netlab_prediction_text(&m, &in, t, sizeof t));
+
+    /* units of lenet-tiny: maps L,C,Y,X or L,Y,X; the flatten's elements L,I */
+    NetLabUnit u;
+    CHECK(netlab_parse_unit(&m, "4,7,5,5", &u));
+    CHECK(u.valid && u.L == 4 && u.c == 7 && u.y == 5 && u.x == 5);
+    CHECK(netlab_parse_unit(&m, "1,3,4", &u));
+    CHECK(u.L == 1 && u.c == 0 && u.y == 3 && u.x == 4);
+    CHECK(netlab_parse_unit(&m, "7,399", &u));
+    CHECK(u.L == 7 && u.c == 399);
+    CHECK(!netlab_parse_unit(&m, "7,400", &u));
+    CHECK(!netlab_parse_unit(&m, "4,16,0,0", &u));
+    CHECK(!netlab_parse_unit(&m, "10,0", &u));
+    CHECK(!netlab_parse_unit(&m, "1,2", &u));
+    CHECK(!netlab_parse_unit(&m, "1,2,x", &u));
+
+    /* the equation strip: step 0 the input, step 3 the first pool (28 -> 14) */
+    char eq1[512], eq2[512];
+    netlab_step_text(&m, &in, 0, eq1, sizeof eq1, eq2, sizeof eq2);
+    CHECK_STR_EQ("step 0: the input 1\xC3\x97" "28\xC3\x97" "28, test digit #0 (a 7)", eq1);
+    CHECK_CONTAINS(eq2, "7434 parameters in all");
+    netlab_step_text(&m, &in, 3, eq1, sizeof eq1, eq2, sizeof eq2);
+    CHECK_CONTAINS(eq1, "layer 3/9: maxpool k=2");
+    CHECK_CONTAINS(eq1, "(28 \xE2\x88\x92 2)/2\xE2\x8C\x8B + 1 = 14");
+    CHECK_STR_EQ("the largest value of each window, per channel; no parameters", eq2);
+    netlab_step_text(&m, &in, 1, eq1, sizeof eq1, eq2, sizeof eq2);
+    CHECK_STR_EQ("parameters 8\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5 + 8 = 208;  total 7434",
+                 eq2);
+    netlab_model_free(&m);
+    netlab_input_free(&in);
+}
+
 int main(void)
 {
     test_formatting();
@@ -604,6 +715,7 @@ int main(void)
     test_forward_and_softmax();
     test_trace();
     test_training();
+    test_input_and_texts();
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
     test_frame_maps();

@@ -6,7 +6,7 @@
  * through the app's keys and timeline; a huge learning rate gives the divergence message in
  * the banner and on the stage; the headless frame shows both curve colours, the diverging
  * kernel legend and the headings; a click on a confusion cell selects it; frame times while
- * the worker trains. */
+ * the worker trains; the settings' presets, the plots' x axis and the lab's texts. */
 #include "app/app.h"
 #include "labs/train/view.h"
 #include "labs/train/model.h"
@@ -246,6 +246,83 @@ static TrainModel *open_train(Harness *h, const LabDef **lab)
     CHECK(app_open_lab(h->app, idx));
     /* lab_train.c keeps its TrainModel first in its state */
     return app_lab_state(h->app);
+}
+
+/* The settings' presets and the L / B keys' next preset, the plots' x axis and the texts the
+ * lab writes, on a model filled by hand (no trainer needed). */
+static void test_presets_and_texts(void)
+{
+    CHECK_INT_EQ(3, trainmodel_lr_index(0.003f));
+    CHECK_INT_EQ(TRAINLAB_N_LR, trainmodel_lr_index(0.002f));
+    CHECK_NEAR(0.01f, trainmodel_lr_next(0.003f, 1), 0.0);
+    CHECK_NEAR(0.001f, trainmodel_lr_next(0.003f, -1), 0.0);
+    CHECK_NEAR(0.0001f, trainmodel_lr_next(0.0001f, -1), 0.0);
+    CHECK_NEAR(5.0f, trainmodel_lr_next(5.0f, 1), 0.0);
+    /* another value: from the first preset not below it (0.002 -> 0.003) */
+    CHECK_NEAR(0.01f, trainmodel_lr_next(0.002f, 1), 0.0);
+    CHECK_NEAR(0.001f, trainmodel_lr_next(0.002f, -1), 0.0);
+    CHECK_NEAR(1.0f, trainmodel_lr_next(50.0f, -1), 0.0);
+    CHECK_INT_EQ(4, trainmodel_batch_index(16));
+    CHECK_INT_EQ(32, trainmodel_batch_next(16, 1));
+    CHECK_INT_EQ(256, trainmodel_batch_next(256, 1));
+    CHECK_INT_EQ(1, trainmodel_batch_next(1, -1));
+    CHECK_INT_EQ(16, trainmodel_batch_next(20, -1));
+    CHECK_INT_EQ(64, trainmodel_batch_next(20, 1));
+
+    char t[1000];
+    CHECK_STR_EQ("1,234,567", trainmodel_thousands(1234567, t, sizeof t));
+    CHECK_STR_EQ("-1,234", trainmodel_thousands(-1234, t, sizeof t));
+    CHECK_STR_EQ("999", trainmodel_thousands(999, t, sizeof t));
+    CHECK_STR_EQ("0", trainmodel_thousands(0, t, sizeof t));
+
+    TrainModel *m = calloc(1, sizeof *m);
+    if (!m) {
+        CHECK(false);
+        return;
+    }
+    /* 8000 images at batch 16: 500 steps an epoch; under one epoch the x axis counts steps */
+    m->train.n = 8000;
+    m->snap.batch = 16;
+    m->snap.epoch_pos = 0.2f;
+    bool steps = false;
+    float k = 0.0f;
+    CHECK_NEAR(105.0f, trainmodel_plot_x(m, &steps, &k), 1e-3);
+    CHECK(steps);
+    CHECK_NEAR(500.0f, k, 0.0);
+    m->snap.epoch_pos = 0.0f;
+    CHECK_NEAR(10.0f, trainmodel_plot_x(m, &steps, &k), 0.0);
+    m->snap.epoch_pos = 2.0f;
+    CHECK_NEAR(2.1f, trainmodel_plot_x(m, &steps, &k), 1e-6);
+    CHECK(!steps);
+    CHECK_NEAR(1.0f, k, 0.0);
+
+    m->snap.optim = OPTIM_SGD;
+    m->snap.lr = 0.1f;
+    CHECK_STR_EQ("SGD: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = 0.1",
+                 trainmodel_rule_text(m, false, t, sizeof t));
+    CHECK_CONTAINS(trainmodel_rule_text(m, true, t, sizeof t), "v \xE2\x86\x90 0.9\xC2\xB7v");
+    m->snap.optim = OPTIM_ADAM;
+    m->snap.lr = 0.003f;
+    CHECK_CONTAINS(trainmodel_rule_text(m, true, t, sizeof t), "running means of g");
+    CHECK_CONTAINS(trainmodel_rule_text(m, false, t, sizeof t), "\xCE\xB7 = 0.003");
+    m->cfg.seed = 7;
+    CHECK_STR_EQ("step 0: the weights from seed 7, not trained yet",
+                 trainmodel_step_text(m, t, sizeof t));
+    TrainPoint hist[2] = {{1, 0.002f, 2.5f, 0.25f}, {2, 0.004f, 1.23456f, 0.75f}};
+    m->snap.train_hist = hist;
+    m->snap.n_train = 2;
+    m->snap.step = 2;
+    m->snap.n = 16;
+    CHECK_STR_EQ("step 2: loss 1.2346 on a batch of 16, 12 of 16 right",
+                 trainmodel_step_text(m, t, sizeof t));
+    snprintf(m->message, sizeof m->message, "loss is NaN at step 2");
+    trainmodel_divergence_text(m, t, sizeof t);
+    CHECK_CONTAINS(t, "loss is NaN at step 2.\n\nWhy: Adam");
+    CHECK_CONTAINS(t, "(0.001 to 0.003 for Adam)");
+    m->snap.optim = OPTIM_SGD;
+    trainmodel_divergence_text(m, t, sizeof t);
+    CHECK_CONTAINS(t, "Why: SGD moves every weight by");
+    free(m);
 }
 
 static void test_frame_pixels(void)
@@ -553,6 +630,7 @@ int main(void)
     test_model_matches_trainer();
     test_confusion_and_cells();
     test_divergence_model();
+    test_presets_and_texts();
     test_frame_pixels();
     test_keys_and_timeline();
     test_divergence_banner();

@@ -1,0 +1,136 @@
+/* labs/network/view_int.h - what the Network lab's view files share (room-private): the lab's
+ * state and this frame's layout, and the functions one panel's file calls in another's.
+ * Files: view.c (the lab: life cycle, options, keys, the frame), view_controls.c (the control
+ * column), view_layout.c (where the maps, strips and output table go; what is under the
+ * mouse), view_stage.c (drawing them). A new panel (the net editor) is a file of its own beside
+ * these, called from net_draw, its state a member of NetLab.
+ * Depends on: labs/network/model.h, labs/lab.h, ui, viz (render, colormap, theme). */
+#ifndef CONVSCOPE_LABS_NETWORK_VIEW_INT_H
+#define CONVSCOPE_LABS_NETWORK_VIEW_INT_H
+
+#include "labs/lab.h"
+#include "labs/network/model.h"
+#include "ui/ui.h"
+#include "viz/colormap.h"
+#include "viz/render.h"
+#include "viz/theme.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_MAPS 32 /* feature maps drawn per layer (the rest are counted in the header) */
+#define MAX_COLS (NET_MAX_LAYERS + 1)
+
+/* One column of feature maps (the input or a C x H x W layer), laid out this frame. */
+typedef struct MapCol {
+    int L;
+    Rect col, head, maps, legend;
+    int n_maps;
+    Rect map[MAX_MAPS];
+} MapCol;
+
+/* One row of a vector layer (flatten, dense, ...), laid out this frame. */
+typedef struct Strip {
+    int L;
+    Rect head, cells, legend;
+} Strip;
+
+/* The output table: a row per class with the logit, the bar and the arithmetic. */
+typedef struct OutTable {
+    Rect area, head;
+    int zL, pL; /* the layers of the logits and of the bars (equal without softmax) */
+    int rows;
+    Rect row[NETLAB_MAX_CLASSES], zcell[NETLAB_MAX_CLASSES], bar[NETLAB_MAX_CLASSES];
+    Rect arith[NETLAB_MAX_CLASSES];
+} OutTable;
+
+typedef struct NetLab {
+    NetLabModel m;
+    bool have_model;
+    NetLabInput in;     /* the input: a test digit, the drawing, a picture */
+    NetLabCatalog nets; /* assets/nets */
+    const char *net_items[NETLAB_MAX_NETS];
+    int net_sel;
+    int weights_sel; /* 0 trained, 1 initial */
+    bool want_train; /* start training at the next draw */
+    char path_edit[512];
+    bool painting, erasing;
+    Timeline tl;
+    NetLabUnit pinned, hover;
+
+    /* layout of this frame */
+    int n_cols, n_strips;
+    int head_lines; /* 3, or 4 when the layer lines break in two */
+    MapCol cols[MAX_COLS];
+    Strip strips[NET_MAX_LAYERS];
+    OutTable out;
+    bool has_out;
+
+    /* images of the maps, refilled when the forward pass changed (gen != img_gen); made with
+     * the Render the lab first draws with (the app destroys a lab before its Render) */
+    Render *img_r;
+    RenderImage *img[MAX_COLS][MAX_MAPS];
+    RenderImage *strip_img[MAX_COLS];
+    unsigned gen, img_gen;
+    bool img_valid;
+    uint32_t *px; /* the upload buffer, as large as the largest plane or vector */
+    long px_cap;
+
+    char tip[UI_TOOLTIP_MAX];
+    char eq1[512], eq2[512];
+    char head_text[512];
+    char msg[512];
+} NetLab;
+
+/* ---- view.c: changes of the scene (each refreshes what depends on it) ---------------------- */
+
+/* The current input as the net wants it, then the forward pass. */
+void netview_apply_input(NetLab *L);
+/* Loads net i of the catalogue; on failure the previous net stays. */
+bool netview_load_net(NetLab *L, int i, char *err, size_t err_size);
+/* Test digit index (wrapping), or the next test digit of class k, becomes the input. */
+void netview_pick_digit(NetLab *L, int index);
+void netview_pick_class(NetLab *L, int k);
+/* A picture file becomes the input (resampled to the net's input). */
+bool netview_load_file(NetLab *L, const char *path, char *err, size_t err_size);
+/* Sets the weights: 0 trained (training starts at the next draw), 1 initial. */
+void netview_set_weights(NetLab *L, int sel);
+
+/* ---- view_controls.c ------------------------------------------------------------------------ */
+
+/* The control column: the net and its weights, the input, the keys. */
+void netview_draw_controls(NetLab *L, LabContext *ctx);
+
+/* ---- view_layout.c -------------------------------------------------------------------------- */
+
+/* Lays out the map columns, vector strips and output table of the net in st. */
+void netview_layout(NetLab *L, LabContext *ctx, Rect st);
+/* The unit under (mx, my) in this frame's layout (valid false: none). */
+NetLabUnit netview_unit_at(const NetLab *L, int mx, int my);
+/* The map column that shows layer Lx, or NULL. */
+const MapCol *netview_col_of(const NetLab *L, int Lx);
+/* The rectangle of cells y0..y1, x0..x1 of a map of h x w drawn in rc. */
+Rect netview_cell_rect(Rect rc, int h, int w, int y0, int y1, int x0, int x1);
+
+/* ---- view_stage.c --------------------------------------------------------------------------- */
+
+/* One line in rc: shrunk down to 9 px x scale, then cut with "…". */
+void netview_line_in(Render *r, const Theme *th, FontFace face, float base, const char *text,
+                     Rect rc, int align, Color c);
+/* The colour scale of layer Lx. */
+ColorScale netview_layer_scale(const NetLab *L, int Lx);
+/* The height of a legend at the small size, and of one under a bar w px wide. */
+int netview_legend_height(Render *r, const Theme *th);
+int netview_legend_height_for(Render *r, const Theme *th, const ColorScale *s, int w);
+/* Makes the images for the maps and strips (for a new Render, a new net) and refills them when
+ * the forward pass changed. Returns false when images cannot be made. */
+bool netview_update_images(NetLab *L, Render *r);
+/* A map column, a vector strip and the output table, at timeline step `step`; rf (may be NULL)
+ * the receptive field of the unit of layer rf_L. */
+void netview_draw_col(NetLab *L, LabContext *ctx, const MapCol *c, bool computed, bool current,
+                      const RfBox *rf, int rf_L);
+void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool computed, bool current,
+                        const RfBox *rf, int rf_L);
+void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int rf_L);
+
+#endif
