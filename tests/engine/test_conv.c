@@ -40,7 +40,7 @@ static long conv_w_count(const ConvGeom *g)
 static ConvGeom geom(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int pt,
                      int pb, int pl, int pr, int dh, int dw, int oph, int opw)
 {
-    ConvGeom g = {n, c, h, w, o, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, oph, opw, 0, 0};
+    ConvGeom g = {n, c, h, w, o, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, oph, opw, 0, 0, 1};
     return g;
 }
 

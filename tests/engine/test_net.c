@@ -190,11 +190,11 @@ static void test_errors(void)
                  "= 0 (height)",
                  parse_error("input 1 2 8\nmaxpool k=3\n"));
     CHECK_STR_EQ("t.net:2: unknown layer 'conv2d' (known: conv, deconv, maxpool, avgpool, l2pool, "
-                 "relu, leaky, sigmoid, tanh, abs, softplus, lrn, flatten, dense, softmax)",
+                 "relu, leaky, sigmoid, tanh, abs, softplus, lrn, batchnorm, flatten, dense, softmax)",
                  parse_error("input 1 5 5\nconv2d 1 k=3\n"));
-    CHECK_STR_EQ("t.net:3: unknown key 'strid' for conv (known: k stride pad dilation)",
+    CHECK_STR_EQ("t.net:3: unknown key 'strid' for conv (known: k stride pad dilation groups)",
                  parse_error("input 1 5 5\n# c\nconv 1 k=3 strid=2\n"));
-    CHECK_STR_EQ("t.net:2: unknown key 'outpad' for conv (known: k stride pad dilation)",
+    CHECK_STR_EQ("t.net:2: unknown key 'outpad' for conv (known: k stride pad dilation groups)",
                  parse_error("input 1 5 5\nconv 1 k=3 outpad=1\n"));
     CHECK_STR_EQ("t.net:2: relu takes no options, but got 'alpha=0.1'",
                  parse_error("input 1 5 5\nrelu alpha=0.1\n"));
