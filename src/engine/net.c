@@ -103,6 +103,18 @@ static void append_pair(char *buf, size_t size, size_t *len, const char *key, in
         append(buf, size, len, " %s=%d,%d", key, a, b);
 }
 
+/* " key=V" with the shortest decimal that reads back as the same float (0.3, not 0.300000012) */
+static void append_float(char *buf, size_t size, size_t *len, const char *key, float v)
+{
+    char num[32];
+    for (int digits = 6; digits <= 9; digits++) {
+        snprintf(num, sizeof num, "%.*g", digits, (double)v);
+        if (strtof(num, NULL) == v)
+            break;
+    }
+    append(buf, size, len, " %s=%s", key, num);
+}
+
 char *layer_format(const Layer *layer, char *buf, size_t size)
 {
     const Layer *l = layer;
@@ -129,9 +141,9 @@ char *layer_format(const Layer *layer, char *buf, size_t size)
     }
     case LAYER_BATCHNORM:
         if (l->bn_eps != BATCHNORM_EPS)
-            append(buf, size, &len, " eps=%.9g", (double)l->bn_eps);
+            append_float(buf, size, &len, "eps", l->bn_eps);
         if (l->bn_momentum != BATCHNORM_MOMENTUM)
-            append(buf, size, &len, " momentum=%.9g", (double)l->bn_momentum);
+            append_float(buf, size, &len, "momentum", l->bn_momentum);
         break;
     case LAYER_MAXPOOL:
     case LAYER_AVGPOOL:
