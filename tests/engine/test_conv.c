@@ -1,13 +1,15 @@
 /* test_conv.c - convolution and transposed convolution: the notes' worked examples, output
  * sizes, every cell query against the full operation on random geometries, coverage counts,
- * finite-difference gradients of x, w and b, the deconv/conv adjoint identity, and PyTorch
- * reference values (tests/engine/torch_ref.h, made by tests/torch/check_ops.py). */
+ * finite-difference gradients of x, w and b, the deconv/conv adjoint identity, grouped
+ * convolution (against G separate plain ones, its cell queries, finite differences), and
+ * PyTorch reference values (tests/engine/torch_ref.h, made by tests/torch/check_ops.py). */
 #include "engine/conv.h"
 #include "engine/rng.h"
 #include "test.h"
 #include "torch_ref.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static float *fill_random(Rng *rng, float *a, long n)
 {
@@ -32,9 +34,10 @@ static long out_count(const ConvGeom *g)
 {
     return (long)g->n * g->o * g->oh * g->ow;
 }
+/* conv (O, C/G, KH, KW) and deconv (C, O/G, KH, KW) hold the same count */
 static long conv_w_count(const ConvGeom *g)
 {
-    return (long)g->o * g->c * g->kh * g->kw;
+    return (long)g->o * (g->c / conv_groups(g)) * g->kh * g->kw;
 }
 
 static ConvGeom geom(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int pt,
@@ -510,6 +513,174 @@ static void test_deconv_is_adjoint(void)
     CHECK(ok);
 }
 
+/* ---- groups ------------------------------------------------------------------------------ */
+
+static ConvGeom grouped(ConvGeom g, int groups)
+{
+    g.groups = groups;
+    return g;
+}
+
+/* Channels lo .. lo + count - 1 of every example of t (N, C, P) into a new (N, count, P). */
+static float *take_channels(const float *t, int n, int c, long p, int lo, int count)
+{
+    float *out = alloc_zero((long)n * count * p);
+    for (int i = 0; i < n; i++)
+        memcpy(out + (long)i * count * p, t + ((long)i * c + lo) * p,
+               sizeof(float) * (size_t)(count * p));
+    return out;
+}
+
+/* Whether channels lo .. of every example of big (N, C, P) equal small (N, count, P) to tol. */
+static int same_channels(const float *big, const float *small, int n, int c, long p, int lo,
+                         int count, double tol)
+{
+    int ok = 1;
+    for (int i = 0; i < n; i++)
+        for (long e = 0; e < count * p; e++)
+            ok &= fabs((double)big[((long)i * c + lo) * p + e] - small[(long)i * count * p + e]) <=
+                  tol * (1.0 + fabs((double)small[(long)i * count * p + e]));
+    return ok;
+}
+
+/* A grouped conv (deconv when transposed) equals G plain ones on the group's channels: out,
+ * dx, dw and db; the cell queries of a grouped conv equal its full operation, read only the
+ * group's channels, and count CG*KH*KW terms and OG*(taps) uses. */
+static int group_case(bool transposed, ConvGeom g, Rng *rng)
+{
+    const int groups = conv_groups(&g), cg = g.c / groups, og = g.o / groups;
+    const long hw = (long)g.h * g.w, ohw = (long)g.oh * g.ow, wn = conv_w_count(&g);
+    float *x = fill_random(rng, alloc_zero(x_count(&g)), x_count(&g));
+    float *w = fill_random(rng, alloc_zero(wn), wn);
+    float *b = fill_random(rng, alloc_zero(g.o), g.o);
+    float *dout = fill_random(rng, alloc_zero(out_count(&g)), out_count(&g));
+    float *out = alloc_zero(out_count(&g)), *dx = alloc_zero(x_count(&g));
+    float *dw = alloc_zero(wn), *db = alloc_zero(g.o);
+    if (transposed) {
+        deconv_forward(out, x, w, b, &g);
+        deconv_backward(dx, dw, db, dout, x, w, &g);
+    } else {
+        conv_forward(out, x, w, b, &g);
+        conv_backward(dx, dw, db, dout, x, w, &g);
+    }
+    int ok = 1;
+    ConvGeom s = g; /* one group as a plain convolution */
+    s.c = cg;
+    s.o = og;
+    s.groups = 1;
+    const long wg = wn / groups; /* one group's weights: contiguous in both layouts */
+    for (int gi = 0; gi < groups; gi++) {
+        float *xs = take_channels(x, g.n, g.c, hw, gi * cg, cg);
+        float *ds = take_channels(dout, g.n, g.o, ohw, gi * og, og);
+        float *os = alloc_zero(out_count(&s)), *dxs = alloc_zero(x_count(&s));
+        float *dws = alloc_zero(wg), *dbs = alloc_zero(og);
+        if (transposed) {
+            deconv_forward(os, xs, w + gi * wg, b + gi * og, &s);
+            deconv_backward(dxs, dws, dbs, ds, xs, w + gi * wg, &s);
+        } else {
+            conv_forward(os, xs, w + gi * wg, b + gi * og, &s);
+            conv_backward(dxs, dws, dbs, ds, xs, w + gi * wg, &s);
+        }
+        ok &= same_channels(out, os, g.n, g.o, ohw, gi * og, og, 1e-5);
+        ok &= same_channels(dx, dxs, g.n, g.c, hw, gi * cg, cg, 1e-5);
+        for (long e = 0; e < wg; e++)
+            ok &= fabs((double)dw[gi * wg + e] - dws[e]) <= 1e-5 * (1.0 + fabs((double)dws[e]));
+        for (int o = 0; o < og; o++)
+            ok &= fabs((double)db[gi * og + o] - dbs[o]) <= 1e-5 * (1.0 + fabs((double)dbs[o]));
+        free(xs);
+        free(ds);
+        free(os);
+        free(dxs);
+        free(dws);
+        free(dbs);
+    }
+    if (!transposed) {
+        /* the cell queries of the grouped conv itself */
+        const int nterm = cg * g.kh * g.kw, maxu = g.o * g.kh * g.kw;
+        ConvTerm *terms = malloc(sizeof(ConvTerm) * (size_t)nterm);
+        ConvInputUse *u = malloc(sizeof(ConvInputUse) * (size_t)maxu);
+        const long xs = (long)g.c * hw, os = (long)g.o * ohw;
+        for (int n = 0; n < g.n; n++)
+            for (int o = 0; o < g.o; o++)
+                for (int oy = 0; oy < g.oh; oy++)
+                    for (int ox = 0; ox < g.ow; ox++) {
+                        int nt = -1;
+                        float v = conv_cell(&g, x + n * xs, w, b, o, oy, ox, terms, nterm, &nt);
+                        ok &= nt == nterm && v == out[n * os + ((long)o * g.oh + oy) * g.ow + ox];
+                        for (int i = 0; i < nt; i++)
+                            ok &= terms[i].c / cg == o / og;
+                    }
+        for (int o = 0; o < g.o; o++)
+            for (int c = 0; c < cg; c++)
+                for (int ky = 0; ky < g.kh; ky++)
+                    for (int kx = 0; kx < g.kw; kx++) {
+                        float v = conv_dw_cell(&g, dout, x, o, c, ky, kx, NULL, 0, NULL);
+                        ok &= v == dw[(((long)o * cg + c) * g.kh + ky) * g.kw + kx];
+                    }
+        for (int n = 0; n < g.n; n++)
+            for (int c = 0; c < g.c; c++)
+                for (int iy = 0; iy < g.h; iy++)
+                    for (int ix = 0; ix < g.w; ix++) {
+                        int nu = -1;
+                        float v = conv_dx_cell(&g, dout + n * os, w, c, iy, ix, u, maxu, &nu);
+                        ok &= v == dx[n * xs + ((long)c * g.h + iy) * g.w + ix];
+                        /* brute_uses counts all O outputs; a group has OG of them */
+                        ok &= nu == brute_uses(&g, iy, ix) / groups;
+                        for (int i = 0; i < nu; i++)
+                            ok &= u[i].o / og == c / cg;
+                    }
+        free(terms);
+        free(u);
+    }
+    free(x);
+    free(w);
+    free(b);
+    free(dout);
+    free(out);
+    free(dx);
+    free(dw);
+    free(db);
+    return ok;
+}
+
+static void test_groups_random(void)
+{
+    Rng rng;
+    rng_seed(&rng, 808);
+    int tried = 0, ok_conv = 1, ok_deconv = 1;
+    while (tried < 80) {
+        ConvGeom g = random_geom(&rng);
+        /* G from 1 to 4 (depthwise when it equals C); channels are multiples of it */
+        int groups = 1 + (int)rng_below(&rng, 4);
+        int cm = 1 + (int)rng_below(&rng, 2), om = 1 + (int)rng_below(&rng, 3);
+        g.groups = groups;
+        g.c = groups * cm;
+        g.o = groups * om;
+        bool transposed = tried % 3 == 2;
+        if (transposed) {
+            g.oph = (int)rng_below(&rng, (uint32_t)(g.sh > g.dh ? g.sh : g.dh));
+            g.opw = (int)rng_below(&rng, (uint32_t)(g.sw > g.dw ? g.sw : g.dw));
+        }
+        if (!(transposed ? deconv_geom_finish(&g) : conv_geom_finish(&g)))
+            continue;
+        tried++;
+        if (transposed)
+            ok_deconv &= group_case(true, g, &rng);
+        else
+            ok_conv &= group_case(false, g, &rng);
+    }
+    CHECK(ok_conv);
+    CHECK(ok_deconv);
+    /* C or O not a multiple of G: the geometry is refused */
+    ConvGeom g = grouped(geom(1, 4, 5, 5, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0), 4);
+    CHECK(!conv_geom_finish(&g));
+    g = grouped(geom(1, 6, 5, 5, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0), 4);
+    CHECK(!deconv_geom_finish(&g));
+    g = grouped(geom(1, 6, 5, 5, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0), 2);
+    CHECK(conv_geom_finish(&g));
+    CHECK_INT_EQ(1, conv_groups(&(ConvGeom){0}));
+}
+
 /* ---- finite differences --------------------------------------------------------------- */
 
 /* L = sum(out * r) in double, for conv (deconv when transposed). */
@@ -596,6 +767,14 @@ static void test_finite_differences(void)
     fd_case(true, geom(2, 2, 3, 4, 3, 3, 2, 2, 3, 1, 0, 0, 1, 1, 2, 1, 2), 21);
     fd_case(true, geom(1, 1, 4, 4, 1, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0), 22);
     fd_case(true, geom(2, 3, 2, 3, 2, 2, 3, 1, 1, 0, 0, 0, 0, 3, 3, 2, 1), 23);
+    /* grouped: 2 and 3 groups, depthwise (G = C) with and without a channel multiplier, with
+     * strides, per-side padding and dilation; deconv with groups and output padding */
+    fd_case(false, grouped(geom(2, 4, 6, 5, 6, 3, 2, 2, 1, 1, 0, 2, 1, 1, 2, 0, 0), 2), 31);
+    fd_case(false, grouped(geom(1, 6, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2, 0, 0), 3), 32);
+    fd_case(false, grouped(geom(2, 3, 5, 6, 3, 3, 3, 1, 2, 1, 2, 0, 1, 1, 1, 0, 0), 3), 33);
+    fd_case(false, grouped(geom(1, 2, 6, 6, 6, 2, 3, 3, 1, 0, 1, 2, 2, 2, 1, 0, 0), 2), 34);
+    fd_case(true, grouped(geom(2, 4, 3, 4, 6, 3, 2, 2, 3, 1, 0, 0, 1, 1, 2, 1, 2), 2), 41);
+    fd_case(true, grouped(geom(1, 3, 3, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1), 3), 42);
 }
 
 /* ---- PyTorch ---------------------------------------------------------------------------- */
@@ -654,6 +833,61 @@ static void test_torch_reference(void)
     CHECK_TENSOR_NEAR(TORCH_DECONV2_OUT, d2, 96, 1e-5, 1e-5);
     m = fmax(m, max_abs_diff(TORCH_DECONV2_OUT, d2, 96));
     printf("torch deconv: max abs diff %.3g\n", m);
+
+    /* grouped conv: N2 C4 O6 groups 2, k 3x2, stride (1,2), padding T1 B2 L0 R1, dilation (2,1) */
+    g = grouped(geom(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 2, 0, 1, 2, 1, 0, 0), 2);
+    CHECK(conv_geom_finish(&g));
+    long on = out_count(&g);
+    CHECK_INT_EQ((long)(sizeof TORCH_GCONV_OUT / sizeof(float)), on);
+    float *go = alloc_zero(on), *gdx = alloc_zero(240), *gdw = alloc_zero(72), *gdb = alloc_zero(6);
+    conv_forward(go, TORCH_GCONV_X, TORCH_GCONV_W, TORCH_GCONV_B, &g);
+    conv_backward(gdx, gdw, gdb, TORCH_GCONV_DOUT, TORCH_GCONV_X, TORCH_GCONV_W, &g);
+    CHECK_TENSOR_NEAR(TORCH_GCONV_OUT, go, on, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_GCONV_DX, gdx, 240, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_GCONV_DW, gdw, 72, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_GCONV_DB, gdb, 6, 1e-5, 1e-5);
+    m = max_abs_diff(TORCH_GCONV_OUT, go, on);
+    m = fmax(m, max_abs_diff(TORCH_GCONV_DX, gdx, 240));
+    m = fmax(m, max_abs_diff(TORCH_GCONV_DW, gdw, 72));
+    free(go);
+    free(gdx);
+    free(gdw);
+    free(gdb);
+    /* depthwise with a channel multiplier: C3 O6 groups 3, k3 stride 2 pad 1 */
+    g = grouped(geom(1, 3, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0), 3);
+    CHECK(conv_geom_finish(&g));
+    float wo[54], wdx[75] = {0}, wdw[54] = {0}, wdb[6] = {0};
+    CHECK_INT_EQ((long)(sizeof TORCH_DWCONV_OUT / sizeof(float)), out_count(&g));
+    conv_forward(wo, TORCH_DWCONV_X, TORCH_DWCONV_W, TORCH_DWCONV_B, &g);
+    conv_backward(wdx, wdw, wdb, TORCH_DWCONV_DOUT, TORCH_DWCONV_X, TORCH_DWCONV_W, &g);
+    CHECK_TENSOR_NEAR(TORCH_DWCONV_OUT, wo, 54, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_DWCONV_DX, wdx, 75, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_DWCONV_DW, wdw, 54, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_DWCONV_DB, wdb, 6, 1e-5, 1e-5);
+    m = fmax(m, max_abs_diff(TORCH_DWCONV_OUT, wo, 54));
+    m = fmax(m, max_abs_diff(TORCH_DWCONV_DX, wdx, 75));
+    /* grouped deconv: C4 O6 groups 2, k3 stride 2 pad 1 outpad 1, 3x4 -> 6x8 */
+    g = grouped(geom(2, 4, 3, 4, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1), 2);
+    CHECK(deconv_geom_finish(&g));
+    on = out_count(&g);
+    CHECK_INT_EQ((long)(sizeof TORCH_GDECONV_OUT / sizeof(float)), on);
+    go = alloc_zero(on);
+    gdx = alloc_zero(96);
+    gdw = alloc_zero(108);
+    gdb = alloc_zero(6);
+    deconv_forward(go, TORCH_GDECONV_X, TORCH_GDECONV_W, TORCH_GDECONV_B, &g);
+    deconv_backward(gdx, gdw, gdb, TORCH_GDECONV_DOUT, TORCH_GDECONV_X, TORCH_GDECONV_W, &g);
+    CHECK_TENSOR_NEAR(TORCH_GDECONV_OUT, go, on, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_GDECONV_DX, gdx, 96, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_GDECONV_DW, gdw, 108, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(TORCH_GDECONV_DB, gdb, 6, 1e-5, 1e-5);
+    m = fmax(m, max_abs_diff(TORCH_GDECONV_OUT, go, on));
+    m = fmax(m, max_abs_diff(TORCH_GDECONV_DW, gdw, 108));
+    free(go);
+    free(gdx);
+    free(gdw);
+    free(gdb);
+    printf("torch grouped conv, depthwise conv, grouped deconv: max abs diff %.3g\n", m);
 }
 
 int main(void)
@@ -667,6 +901,7 @@ int main(void)
     test_conv_cells_random();
     test_deconv_cells_random();
     test_deconv_is_adjoint();
+    test_groups_random();
     test_finite_differences();
     test_torch_reference();
     return test_summary();
