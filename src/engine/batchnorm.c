@@ -66,8 +66,8 @@ void batchnorm_forward(float *y, const float *x, const float *mean, const float 
     for (int c = 0; c < g->c; c++) {
         const float istd = batchnorm_istd(var[c], g->eps);
         for (int n = 0; n < g->n; n++) {
-            const float *xc = plane(x, g, n, c);                          /* (P) */
-            float *yc = y + ((size_t)n * g->c + c) * g->p;                /* (P) */
+            const float *xc = plane(x, g, n, c);           /* (P) */
+            float *yc = y + ((size_t)n * g->c + c) * g->p; /* (P) */
             for (int i = 0; i < g->p; i++)
                 yc[i] = gamma[c] * normalise(xc[i], mean[c], istd) + beta[c];
         }
@@ -78,8 +78,7 @@ void batchnorm_update_running(float *running_mean, float *running_var, const flo
                               const float *var, long m, float momentum, int c)
 {
     for (int k = 0; k < c; k++) {
-        running_mean[k] =
-            (float)((1.0 - momentum) * running_mean[k] + (double)momentum * mean[k]);
+        running_mean[k] = (float)((1.0 - momentum) * running_mean[k] + (double)momentum * mean[k]);
         /* the unbiased variance s2 * M / (M - 1): none from a single value */
         if (m > 1)
             running_var[k] = (float)((1.0 - momentum) * running_var[k] +

@@ -73,7 +73,7 @@ static float window_sum(const ConvGeom *g, const float *x, const float *w, int o
     const int iy0 = oy * g->sh - g->pt; /* top-left of the window in input coordinates */
     const int ix0 = ox * g->sw - g->pl;
     const int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
-    const int c0 = o / og * cg;                          /* the group's first input channel */
+    const int c0 = o / og * cg;                           /* the group's first input channel */
     const float *wo = w + (size_t)o * cg * g->kh * g->kw; /* (CG, KH, KW) */
     float sum = 0.0f;
     int t = 0;
@@ -251,7 +251,7 @@ static float stamp_sum(const ConvGeom *g, const float *x, const float *w, int o,
     float sum = 0.0f;
     int t = 0;
     for (int c = grp * cg; c < (grp + 1) * cg; c++) {
-        const float *xc = x + (size_t)c * g->h * g->w;             /* (H, W) */
+        const float *xc = x + (size_t)c * g->h * g->w;               /* (H, W) */
         const float *wco = w + ((size_t)c * og + j) * g->kh * g->kw; /* (KH, KW) */
         for (int ky = 0; ky < g->kh; ky++) {
             const int ty = oy + g->pt - ky * g->dh;

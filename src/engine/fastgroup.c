@@ -65,8 +65,8 @@ void fastgroup_backward_on(float *scratch, float *dx, float *pw, float *pb, cons
     for (int n = 0; n < g->n; n++)
         for (int gi = 0; gi < groups; gi++) {
             const long at = (long)n * groups + gi;
-            fastconv_backward_on(scratch, dx ? dx + at * xg : NULL, pw ? tw : NULL,
-                                 pb ? tb : NULL, dout + at * og, x + at * xg, w + gi * wg, &s);
+            fastconv_backward_on(scratch, dx ? dx + at * xg : NULL, pw ? tw : NULL, pb ? tb : NULL,
+                                 dout + at * og, x + at * xg, w + gi * wg, &s);
             /* this example's gradients into the group's slice, in example order */
             if (pw) {
                 float *pg = pw + gi * wg; /* (OG, KCG) */

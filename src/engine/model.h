@@ -29,8 +29,8 @@
 #define MODEL_VERSION_MIN 1 /* the oldest model_load reads */
 #define MODEL_HEADER_SIZE 32
 
-/* Writes net (text, params and running statistics) to path atomically: a temporary file in the same directory,
- * fflush + fsync, then rename over path. false with "PATH: why" in err. */
+/* Writes net (text, params and running statistics) to path atomically: a temporary file in the same
+ * directory, fflush + fsync, then rename over path. false with "PATH: why" in err. */
 bool model_save(const Net *net, const char *path, char *err, size_t err_size);
 
 /* Reads a model file into a new Net (gradients 0, evaluation mode). A damaged or truncated file

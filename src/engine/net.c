@@ -683,8 +683,7 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
             !parse_float(p, "momentum", v, false, &l->bn_momentum))
             return false;
         if (l->bn_momentum < 0.0f || l->bn_momentum > 1.0f)
-            return fail(p, "momentum=%s must be between 0 and 1 (the running statistics' step)",
-                        v);
+            return fail(p, "momentum=%s must be between 0 and 1 (the running statistics' step)", v);
         break;
     default:
         break;
@@ -1100,8 +1099,8 @@ static BnGeom bn_geom(const Layer *l, int n)
 }
 
 /* bn: a batchnorm layer's (4, C) statistics and sums in NetActs (NULL for other layers). */
-static void layer_forward(const FastOps *fast, const Layer *l, const float *params,
-                          const float *bn, float *y, const float *x, int n)
+static void layer_forward(const FastOps *fast, const Layer *l, const float *params, const float *bn,
+                          float *y, const float *x, int n)
 {
     long in_elems = shape_elems(l->in);
     switch (l->kind) {
@@ -1312,8 +1311,8 @@ static void bn_sums_task(void *ctx, int c, int thread)
 {
     const BnJoin *j = ctx;
     (void)thread;
-    batchnorm_grad_sums_channel(&j->bn[2 * j->g.c + c], &j->bn[3 * j->g.c + c], j->dy, j->x,
-                                j->bn, j->bn + j->g.c, &j->g, c);
+    batchnorm_grad_sums_channel(&j->bn[2 * j->g.c + c], &j->bn[3 * j->g.c + c], j->dy, j->x, j->bn,
+                                j->bn + j->g.c, &j->g, c);
 }
 
 /* Before batchnorm layer i's forward of the batch a->n: the statistics it normalises with into

@@ -98,8 +98,10 @@ typedef struct Layer {
     int units;         /* dense: outputs; conv/deconv: output channels */
     long n_w, n_b;     /* number of weights and biases (0 for layers without parameters) */
     long w_off, b_off; /* offsets of the weights and biases in Net.params / Net.grads */
-    float bn_eps, bn_momentum; /* batchnorm: added to the variance; running-statistics step */
-    long n_s, s_off;           /* batchnorm: 2C running statistics at Net.state + s_off */
+    /* batchnorm: eps is added to the variance, momentum is the running statistics' step; its
+     * n_s = 2C running statistics are at Net.state + s_off */
+    float bn_eps, bn_momentum;
+    long n_s, s_off;
 } Layer;
 
 /* A parsed net file: shapes and parameter counts, no weights (so a huge net can be counted). */
@@ -138,17 +140,18 @@ typedef struct NetActs {
     float *scratch;              /* (cap, K) loss workspace */
     int *labels;                 /* (cap) labels of the last net_loss */
     double *loss_terms;          /* (cap) the fast path's per-example loss terms */
-    /* batchnorm layer i: (4, C) the mean and variance the last forward normalised with (the
-     * batch's in training mode, the running ones in evaluation mode), then the training-mode
-     * backward's batch sums Sdy and Sdyx (batchnorm.h); NULL for other layers */
-    float *bn[NET_MAX_LAYERS];
-    bool training;               /* the net's mode at the last forward (what backward follows) */
     float loss;                  /* the last net_loss */
     bool have_loss;              /* net_loss ran since the last forward */
     /* false (the default): net_backward fills dx. true: it may leave dx unwritten when the first
      * layer is conv, deconv or dense, whose input gradient then is not computed (training needs
      * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not). */
     bool skip_dx;
+    /* batchnorm layer i: (4, C) the mean and variance the last forward normalised with (the
+     * batch's in training mode, the running ones in evaluation mode), then the training-mode
+     * backward's batch sums Sdy and Sdyx (batchnorm.h); NULL for other layers */
+    float *bn[NET_MAX_LAYERS];
+    /* the net's mode at the last forward (what the backward follows) */
+    bool training;
 } NetActs;
 
 /* Elements of one example's tensor of shape s. */

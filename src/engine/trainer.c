@@ -54,7 +54,8 @@ struct Trainer {
     float *xbuf; /* (act_cap, IN) the batch's inputs */
     int *lbuf;   /* (act_cap) its labels */
     float *good; /* (P) the weights before the step in progress */
-    float *good_state; /* (S) the running statistics before it (batchnorm; net.h) */
+    /* (S) the running statistics before it (batchnorm; net.h) */
+    float *good_state;
 
     /* guarded by mu */
     pthread_mutex_t mu;
@@ -315,8 +316,7 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     tr->test_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     tr->eval_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->good_state ||
-        !tr->pub_acts ||
-        !tr->test_pred || !tr->eval_pred) {
+        !tr->pub_acts || !tr->test_pred || !tr->eval_pred) {
         set_err(err, err_size, "out of memory");
         trainer_destroy(tr);
         return NULL;

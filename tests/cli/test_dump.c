@@ -298,9 +298,9 @@ static void test_groups_batchnorm(void)
 
     for (int mode = 0; mode < 2; mode++) {
         const bool train = mode == 1;
-        const char *argv[] = {"dump", "--net", net_path, "--seed", "3", "--input", x_path,
-                              "--label", "1", "--out", out, train ? "--mode" : NULL, "train",
-                              NULL};
+        const char *argv[] = {"dump",  "--net",   net_path, "--seed", "3", "--input",
+                              x_path,  "--label", "1",      "--out",  out, train ? "--mode" : NULL,
+                              "train", NULL};
         CHECK_INT_EQ(0, run_msg(msg, sizeof msg, argv));
         Net *net = net_load(net_path, 3, err, ERR_SIZE);
         NetActs *a = net_acts_create(net, 1);
@@ -317,8 +317,9 @@ static void test_groups_batchnorm(void)
         if (v)
             CHECK_TENSOR_NEAR(a->out[1], v, 64, 0.0, 0.0);
         free(v);
-        static const char *const names[] = {"L01.W.npy", "L01.b.npy", "L01.dW.npy", "L01.db.npy",
-                                            "L01.running_mean.npy", "L01.running_var.npy"};
+        static const char *const names[] = {
+            "L01.W.npy",          "L01.b.npy", "L01.dW.npy", "L01.db.npy", "L01.running_mean.npy",
+            "L01.running_var.npy"};
         const float *want[] = {net_weights(net, 1),      net_bias(net, 1),
                                net_dweights(net, 1),     net_dbias(net, 1),
                                net_running_mean(net, 1), net_running_var(net, 1)};
@@ -366,8 +367,8 @@ static void test_groups_batchnorm(void)
         net_bias(net, 1)[c] = -0.25f;
     }
     CHECK(model_save(net, model, err, ERR_SIZE));
-    const char *argv_m[] = {"dump",  "--model", model, "--input", x_path, "--label",
-                            "0",     "--out",   out,   "--mode",  "eval", NULL};
+    const char *argv_m[] = {"dump", "--model", model, "--input", x_path, "--label",
+                            "0",    "--out",   out,   "--mode",  "eval", NULL};
     CHECK_INT_EQ(0, run_msg(msg, sizeof msg, argv_m));
     float *v = load(out, "L01.running_var.npy", shape, &nd);
     CHECK(v && v[3] == 3.5f);
@@ -386,8 +387,8 @@ static void test_groups_batchnorm(void)
     net_destroy(net);
 
     /* train mode with a flat batchnorm on one example: refused, as PyTorch refuses it */
-    const char *argv_f[] = {"dump", "--net",  flat_path, "--input", x_path, "--label", "0",
-                            "--out", out,     "--mode",  "train",   NULL};
+    const char *argv_f[] = {"dump", "--net", flat_path, "--input", x_path,  "--label",
+                            "0",    "--out", out,       "--mode",  "train", NULL};
     CHECK_INT_EQ(2, run_msg(msg, sizeof msg, argv_f));
     CHECK_CONTAINS(msg, "--mode train: layer L05 (line 7: batchnorm) would normalise one value per "
                         "channel (input 3, one example)");

@@ -126,8 +126,8 @@ static void run_free(Run *r)
 /* The net in `text` on `threads` threads (0: the reference ops), one step in `training` mode
  * on x (N examples), then a forward in evaluation mode. The running statistics start away from
  * (0, 1), the same for every run. */
-static Run run_net(const char *text, int threads, bool training, const float *x,
-                   const int *labels, int n)
+static Run run_net(const char *text, int threads, bool training, const float *x, const int *labels,
+                   int n)
 {
     Run r = {0};
     char err[256];
@@ -194,8 +194,8 @@ static void check_net(Rng *rng, const char *text, int c, int side, int n, int cl
         same &= memcmp(runs[t].eval_out, runs[1].eval_out, sizeof(float) * (size_t)out) == 0;
     }
     if (!same)
-        fprintf(stderr, "  threads 1, 2, 3 differ (%s mode) on:\n%s", training ? "training" : "eval",
-                text);
+        fprintf(stderr, "  threads 1, 2, 3 differ (%s mode) on:\n%s",
+                training ? "training" : "eval", text);
     CHECK(same);
     CHECK_NEAR(runs[0].loss, runs[1].loss, 1e-5);
     int near = fabs((double)runs[0].loss - runs[1].loss) <= 1e-5;
@@ -235,8 +235,9 @@ static void test_nets(void)
     /* a single example in training mode: the flat batchnorm has no spread */
     check_net(&rng, edges, 4, 6, 1, 5, true);
     /* a grouped conv without batchnorm still runs in one piece */
-    check_net(&rng, "input 6 9 9\nconv 12 k=3 groups=3\nrelu\nconv 12 k=3 groups=12\nflatten\n"
-                    "dense 4\nsoftmax\n",
+    check_net(&rng,
+              "input 6 9 9\nconv 12 k=3 groups=3\nrelu\nconv 12 k=3 groups=12\nflatten\n"
+              "dense 4\nsoftmax\n",
               6, 9, 7, 4, true);
 }
 

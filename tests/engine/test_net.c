@@ -203,8 +203,7 @@ static void test_groups_batchnorm(void)
     /* grouped deconv (C, O/G, KH, KW): 16 x 8/4 x 2 x 2 + 8 */
     CHECK_STR_EQ("16x2x2x2 + 8 = 136", layer_param_formula(&s->layers[4], buf, sizeof buf));
     CHECK_STR_EQ("deconv 8 k=2 stride=2 groups=4", layer_format(&s->layers[4], buf, sizeof buf));
-    CHECK_STR_EQ("batchnorm eps=0.001 momentum=0.3",
-                 layer_format(&s->layers[5], buf, sizeof buf));
+    CHECK_STR_EQ("batchnorm eps=0.001 momentum=0.3", layer_format(&s->layers[5], buf, sizeof buf));
     CHECK_INT_EQ(32, s->layers[5].s_off);
     /* after flatten: BatchNorm1d over the 10 outputs */
     CHECK_STR_EQ("10 + 10 = 20", layer_param_formula(&s->layers[8], buf, sizeof buf));
@@ -265,9 +264,10 @@ static void test_errors(void)
     CHECK_STR_EQ("t.net:2: maxpool k=3 on input 1x2x8 gives an empty output: floor((2 - 3)/3) + 1 "
                  "= 0 (height)",
                  parse_error("input 1 2 8\nmaxpool k=3\n"));
-    CHECK_STR_EQ("t.net:2: unknown layer 'conv2d' (known: conv, deconv, maxpool, avgpool, l2pool, "
-                 "relu, leaky, sigmoid, tanh, abs, softplus, lrn, batchnorm, flatten, dense, softmax)",
-                 parse_error("input 1 5 5\nconv2d 1 k=3\n"));
+    CHECK_STR_EQ(
+        "t.net:2: unknown layer 'conv2d' (known: conv, deconv, maxpool, avgpool, l2pool, "
+        "relu, leaky, sigmoid, tanh, abs, softplus, lrn, batchnorm, flatten, dense, softmax)",
+        parse_error("input 1 5 5\nconv2d 1 k=3\n"));
     CHECK_STR_EQ("t.net:3: unknown key 'strid' for conv (known: k stride pad dilation groups)",
                  parse_error("input 1 5 5\n# c\nconv 1 k=3 strid=2\n"));
     CHECK_STR_EQ("t.net:2: unknown key 'outpad' for conv (known: k stride pad dilation groups)",
