@@ -76,77 +76,83 @@ static void test_single_value(void)
     CHECK_TENSOR_NEAR(kept, rv, 3, 0.0, 0.0);
 }
 
-/* PyTorch's F.batch_norm in float64 from the same float32 inputs. */
-static void torch_case(const char *name, int n, int c, int p, float eps, float momentum,
-                       const float *x, const float *gamma, const float *beta, const float *rmean,
-                       const float *rvar, const float *train_y, const float *train_dout,
-                       const float *train_dx, const float *train_dgamma, const float *train_dbeta,
-                       const float *train_rmean, const float *train_rvar, const float *eval_y,
-                       const float *eval_dout, const float *eval_dx, const float *eval_dgamma,
-                       const float *eval_dbeta, double *worst)
+/* One PyTorch case of torch_ref.h: F.batch_norm in float64 from the same float32 inputs, in
+ * training mode (then the running statistics after it) and in evaluation mode. */
+typedef struct BnRef {
+    const char *name;
+    int n, c, p;
+    float eps, momentum;
+    const float *x, *gamma, *beta, *rmean, *rvar;
+    const float *train_y, *train_dout, *train_dx, *train_dgamma, *train_dbeta;
+    const float *train_rmean, *train_rvar;
+    const float *eval_y, *eval_dout, *eval_dx, *eval_dgamma, *eval_dbeta;
+} BnRef;
+
+#define BN_REF(NAME, P, N, C, PP, EPS, MOM)                                                        \
+    {                                                                                              \
+        NAME, N, C, PP, EPS, MOM, TORCH_##P##_X, TORCH_##P##_GAMMA, TORCH_##P##_BETA,              \
+            TORCH_##P##_RMEAN, TORCH_##P##_RVAR, TORCH_##P##_TRAIN_Y, TORCH_##P##_TRAIN_DOUT,      \
+            TORCH_##P##_TRAIN_DX, TORCH_##P##_TRAIN_DGAMMA, TORCH_##P##_TRAIN_DBETA,               \
+            TORCH_##P##_TRAIN_RMEAN, TORCH_##P##_TRAIN_RVAR, TORCH_##P##_EVAL_Y,                   \
+            TORCH_##P##_EVAL_DOUT, TORCH_##P##_EVAL_DX, TORCH_##P##_EVAL_DGAMMA,                   \
+            TORCH_##P##_EVAL_DBETA                                                                 \
+    }
+
+/* The engine against one PyTorch case, one mode; returns whether all agreed. */
+static int torch_mode(const BnRef *r, bool train, double *worst)
 {
-    const long e = (long)n * c * p;
-    BnGeom g = {n, c, p, eps};
+    const int c = r->c;
+    const long e = (long)r->n * c * r->p;
+    BnGeom g = {r->n, c, r->p, r->eps};
     float *y = alloc_zero(e), *dx = alloc_zero(e), *mean = alloc_zero(c), *var = alloc_zero(c);
-    float *dgamma = alloc_zero(c), *dbeta = alloc_zero(c), *rm = alloc_zero(c), *rv = alloc_zero(c);
-    /* training mode */
-    batchnorm_stats(mean, var, x, &g);
-    batchnorm_forward(y, x, mean, var, gamma, beta, &g);
-    batchnorm_backward_train(dx, dgamma, dbeta, train_dout, x, mean, var, gamma, &g);
-    memcpy(rm, rmean, sizeof(float) * (size_t)c);
-    memcpy(rv, rvar, sizeof(float) * (size_t)c);
-    batchnorm_update_running(rm, rv, mean, var, (long)n * p, momentum, c);
-    int ok = CHECK_TENSOR_NEAR(train_y, y, e, 1e-5, 1e-5);
-    ok &= CHECK_TENSOR_NEAR(train_dx, dx, e, 1e-5, 1e-4);
-    ok &= CHECK_TENSOR_NEAR(train_dgamma, dgamma, c, 1e-5, 1e-5);
-    ok &= CHECK_TENSOR_NEAR(train_dbeta, dbeta, c, 1e-5, 1e-5);
-    ok &= CHECK_TENSOR_NEAR(train_rmean, rm, c, 1e-6, 1e-6);
-    ok &= CHECK_TENSOR_NEAR(train_rvar, rv, c, 1e-6, 1e-6);
-    for (long i = 0; i < e; i++) {
-        *worst = fmax(*worst, fabs((double)y[i] - train_y[i]));
-        *worst = fmax(*worst, fabs((double)dx[i] - train_dx[i]));
+    float *dgamma = alloc_zero(c), *dbeta = alloc_zero(c);
+    int ok = 1;
+    if (train) {
+        batchnorm_stats(mean, var, r->x, &g);
+        batchnorm_forward(y, r->x, mean, var, r->gamma, r->beta, &g);
+        batchnorm_backward_train(dx, dgamma, dbeta, r->train_dout, r->x, mean, var, r->gamma, &g);
+        float *rm = alloc_zero(c), *rv = alloc_zero(c);
+        memcpy(rm, r->rmean, sizeof(float) * (size_t)c);
+        memcpy(rv, r->rvar, sizeof(float) * (size_t)c);
+        batchnorm_update_running(rm, rv, mean, var, (long)r->n * r->p, r->momentum, c);
+        ok &= CHECK_TENSOR_NEAR(r->train_rmean, rm, c, 1e-6, 1e-6);
+        ok &= CHECK_TENSOR_NEAR(r->train_rvar, rv, c, 1e-6, 1e-6);
+        free(rm);
+        free(rv);
+    } else {
+        batchnorm_forward(y, r->x, r->rmean, r->rvar, r->gamma, r->beta, &g);
+        batchnorm_backward_eval(dx, dgamma, dbeta, r->eval_dout, r->x, r->rmean, r->rvar, r->gamma,
+                                &g);
     }
-    /* evaluation mode: the running statistics, constants */
-    memset(dx, 0, sizeof(float) * (size_t)e);
-    memset(dgamma, 0, sizeof(float) * (size_t)c);
-    memset(dbeta, 0, sizeof(float) * (size_t)c);
-    batchnorm_forward(y, x, rmean, rvar, gamma, beta, &g);
-    batchnorm_backward_eval(dx, dgamma, dbeta, eval_dout, x, rmean, rvar, gamma, &g);
-    ok &= CHECK_TENSOR_NEAR(eval_y, y, e, 1e-5, 1e-5);
-    ok &= CHECK_TENSOR_NEAR(eval_dx, dx, e, 1e-5, 1e-5);
-    ok &= CHECK_TENSOR_NEAR(eval_dgamma, dgamma, c, 1e-5, 1e-5);
-    ok &= CHECK_TENSOR_NEAR(eval_dbeta, dbeta, c, 1e-5, 1e-5);
+    const float *want_y = train ? r->train_y : r->eval_y,
+                *want_dx = train ? r->train_dx : r->eval_dx;
+    ok &= CHECK_TENSOR_NEAR(want_y, y, e, 1e-5, 1e-5);
+    ok &= CHECK_TENSOR_NEAR(want_dx, dx, e, 1e-5, 1e-4);
+    ok &= CHECK_TENSOR_NEAR(train ? r->train_dgamma : r->eval_dgamma, dgamma, c, 1e-5, 1e-5);
+    ok &= CHECK_TENSOR_NEAR(train ? r->train_dbeta : r->eval_dbeta, dbeta, c, 1e-5, 1e-5);
     for (long i = 0; i < e; i++) {
-        *worst = fmax(*worst, fabs((double)y[i] - eval_y[i]));
-        *worst = fmax(*worst, fabs((double)dx[i] - eval_dx[i]));
+        *worst = fmax(*worst, fabs((double)y[i] - want_y[i]));
+        *worst = fmax(*worst, fabs((double)dx[i] - want_dx[i]));
     }
-    if (!ok)
-        fprintf(stderr, "  (in the PyTorch case %s)\n", name);
     free(y);
     free(dx);
     free(mean);
     free(var);
     free(dgamma);
     free(dbeta);
-    free(rm);
-    free(rv);
+    return ok;
 }
 
 static void test_torch(void)
 {
+    const BnRef refs[2] = {BN_REF("BatchNorm2d", BN2D, 3, 4, 6, 1e-5f, 0.1f),
+                           BN_REF("BatchNorm1d", BN1D, 5, 3, 1, 1e-3f, 0.3f)};
     double worst = 0.0;
-    torch_case("BatchNorm2d", 3, 4, 6, 1e-5f, 0.1f, TORCH_BN2D_X, TORCH_BN2D_GAMMA, TORCH_BN2D_BETA,
-               TORCH_BN2D_RMEAN, TORCH_BN2D_RVAR, TORCH_BN2D_TRAIN_Y, TORCH_BN2D_TRAIN_DOUT,
-               TORCH_BN2D_TRAIN_DX, TORCH_BN2D_TRAIN_DGAMMA, TORCH_BN2D_TRAIN_DBETA,
-               TORCH_BN2D_TRAIN_RMEAN, TORCH_BN2D_TRAIN_RVAR, TORCH_BN2D_EVAL_Y,
-               TORCH_BN2D_EVAL_DOUT, TORCH_BN2D_EVAL_DX, TORCH_BN2D_EVAL_DGAMMA,
-               TORCH_BN2D_EVAL_DBETA, &worst);
-    torch_case("BatchNorm1d", 5, 3, 1, 1e-3f, 0.3f, TORCH_BN1D_X, TORCH_BN1D_GAMMA, TORCH_BN1D_BETA,
-               TORCH_BN1D_RMEAN, TORCH_BN1D_RVAR, TORCH_BN1D_TRAIN_Y, TORCH_BN1D_TRAIN_DOUT,
-               TORCH_BN1D_TRAIN_DX, TORCH_BN1D_TRAIN_DGAMMA, TORCH_BN1D_TRAIN_DBETA,
-               TORCH_BN1D_TRAIN_RMEAN, TORCH_BN1D_TRAIN_RVAR, TORCH_BN1D_EVAL_Y,
-               TORCH_BN1D_EVAL_DOUT, TORCH_BN1D_EVAL_DX, TORCH_BN1D_EVAL_DGAMMA,
-               TORCH_BN1D_EVAL_DBETA, &worst);
+    for (int k = 0; k < 2; k++)
+        for (int mode = 0; mode < 2; mode++)
+            if (!torch_mode(&refs[k], mode == 0, &worst))
+                fprintf(stderr, "  (in the PyTorch case %s, %s mode)\n", refs[k].name,
+                        mode == 0 ? "training" : "evaluation");
     printf("torch batchnorm 2d and 1d, train and eval: max abs diff %.3g\n", worst);
 }
 

@@ -261,7 +261,7 @@ static void test_channels_example(void)
 /* ---- cell queries equal the full operation ------------------------------------------- */
 
 /* Independent count of the uses of input (c, iy, ix): brute force over every output cell and
- * tap of the forward index map. */
+ * tap of the forward index map, for each of the O/G outputs of c's group. */
 static int brute_uses(const ConvGeom *g, int iy, int ix)
 {
     int count = 0;
@@ -271,7 +271,7 @@ static int brute_uses(const ConvGeom *g, int iy, int ix)
                 for (int kx = 0; kx < g->kw; kx++)
                     count += oy * g->sh - g->pt + ky * g->dh == iy &&
                              ox * g->sw - g->pl + kx * g->dw == ix;
-    return count * g->o;
+    return count * (g->o / conv_groups(g));
 }
 
 /* Independent transposed convolution in the scatter form of the header: each input cell
@@ -329,21 +329,28 @@ static void test_conv_cells_random(void)
     rng_seed(&rng, 2024);
     int tried = 0, cells_ok = 1, terms_ok = 1, dw_ok = 1, dx_ok = 1, uses_ok = 1, order_ok = 1;
     int dwterms_ok = 1;
-    while (tried < 60) {
+    while (tried < 90) {
         ConvGeom g = random_geom(&rng);
+        if (tried % 3 == 2) {
+            /* every third one grouped: G of 2 or 3 (depthwise when C = G) */
+            g.groups = 2 + (int)rng_below(&rng, 2);
+            g.c = g.groups * (1 + (int)rng_below(&rng, 2));
+            g.o = g.groups * (1 + (int)rng_below(&rng, 2));
+        }
         if (!conv_geom_finish(&g))
             continue;
         tried++;
+        const int cg = g.c / conv_groups(&g), og = g.o / conv_groups(&g);
         float *x = fill_random(&rng, alloc_zero(x_count(&g)), x_count(&g));
         float *w = fill_random(&rng, alloc_zero(conv_w_count(&g)), conv_w_count(&g));
-        float b[3];
-        fill_random(&rng, b, 3);
+        float b[6];
+        fill_random(&rng, b, 6);
         float *out = alloc_zero(out_count(&g));
         float *dout = fill_random(&rng, alloc_zero(out_count(&g)), out_count(&g));
         float *dx = alloc_zero(x_count(&g)), *dw = alloc_zero(conv_w_count(&g));
         conv_forward(out, x, w, b, &g);
         conv_backward(dx, dw, NULL, dout, x, w, &g);
-        const int nterm = g.c * g.kh * g.kw;
+        const int nterm = cg * g.kh * g.kw;
         ConvTerm *terms = malloc(sizeof(ConvTerm) * (size_t)nterm);
         const long xs = (long)g.c * g.h * g.w, os = (long)g.o * g.oh * g.ow;
         for (int n = 0; n < g.n; n++)
@@ -359,6 +366,7 @@ static void test_conv_cells_random(void)
                             int in = t->iy >= 0 && t->iy < g.h && t->ix >= 0 && t->ix < g.w;
                             terms_ok &= t->pad == !in && (in || t->x == 0.0f);
                             terms_ok &= t->iy == oy * g.sh - g.pt + t->ky * g.dh;
+                            terms_ok &= t->c / cg == o / og; /* only its group's channels */
                             s += (double)t->x * t->w;
                         }
                         terms_ok &= nt == nterm && fabs(s - v) < 1e-5;
@@ -366,12 +374,12 @@ static void test_conv_cells_random(void)
         const int ngrad = g.n * g.oh * g.ow;
         ConvGradTerm *gt = malloc(sizeof(ConvGradTerm) * (size_t)ngrad);
         for (int o = 0; o < g.o; o++)
-            for (int c = 0; c < g.c; c++)
+            for (int c = 0; c < cg; c++)
                 for (int ky = 0; ky < g.kh; ky++)
                     for (int kx = 0; kx < g.kw; kx++) {
                         int nt = -1;
                         float v = conv_dw_cell(&g, dout, x, o, c, ky, kx, gt, ngrad, &nt);
-                        dw_ok &= v == dw[(((long)o * g.c + c) * g.kh + ky) * g.kw + kx];
+                        dw_ok &= v == dw[(((long)o * cg + c) * g.kh + ky) * g.kw + kx];
                         double s = 0.0;
                         for (int i = 0; i < nt; i++)
                             s += (double)gt[i].dout * gt[i].x;
@@ -388,6 +396,7 @@ static void test_conv_cells_random(void)
                         dx_ok &= v == dx[n * xs + ((long)c * g.h + iy) * g.w + ix];
                         uses_ok &= nu == brute_uses(&g, iy, ix);
                         for (int i = 0; i < nu; i++) {
+                            uses_ok &= u[i].o / og == c / cg;
                             uses_ok &= u[i].oy * g.sh - g.pt + u[i].ky * g.dh == iy;
                             uses_ok &= u[i].ox * g.sw - g.pl + u[i].kx * g.dw == ix;
                             if (i > 0) {
@@ -544,8 +553,7 @@ static int same_channels(const float *big, const float *small, int n, int c, lon
 }
 
 /* A grouped conv (deconv when transposed) equals G plain ones on the group's channels: out,
- * dx, dw and db; the cell queries of a grouped conv equal its full operation, read only the
- * group's channels, and count CG*KH*KW terms and OG*(taps) uses. */
+ * dx, dw and db. (Its cell queries are checked with the others in test_conv_cells_random.) */
 static int group_case(bool transposed, ConvGeom g, Rng *rng)
 {
     const int groups = conv_groups(&g), cg = g.c / groups, og = g.o / groups;
@@ -593,44 +601,6 @@ static int group_case(bool transposed, ConvGeom g, Rng *rng)
         free(dxs);
         free(dws);
         free(dbs);
-    }
-    if (!transposed) {
-        /* the cell queries of the grouped conv itself */
-        const int nterm = cg * g.kh * g.kw, maxu = g.o * g.kh * g.kw;
-        ConvTerm *terms = malloc(sizeof(ConvTerm) * (size_t)nterm);
-        ConvInputUse *u = malloc(sizeof(ConvInputUse) * (size_t)maxu);
-        const long xs = (long)g.c * hw, os = (long)g.o * ohw;
-        for (int n = 0; n < g.n; n++)
-            for (int o = 0; o < g.o; o++)
-                for (int oy = 0; oy < g.oh; oy++)
-                    for (int ox = 0; ox < g.ow; ox++) {
-                        int nt = -1;
-                        float v = conv_cell(&g, x + n * xs, w, b, o, oy, ox, terms, nterm, &nt);
-                        ok &= nt == nterm && v == out[n * os + ((long)o * g.oh + oy) * g.ow + ox];
-                        for (int i = 0; i < nt; i++)
-                            ok &= terms[i].c / cg == o / og;
-                    }
-        for (int o = 0; o < g.o; o++)
-            for (int c = 0; c < cg; c++)
-                for (int ky = 0; ky < g.kh; ky++)
-                    for (int kx = 0; kx < g.kw; kx++) {
-                        float v = conv_dw_cell(&g, dout, x, o, c, ky, kx, NULL, 0, NULL);
-                        ok &= v == dw[(((long)o * cg + c) * g.kh + ky) * g.kw + kx];
-                    }
-        for (int n = 0; n < g.n; n++)
-            for (int c = 0; c < g.c; c++)
-                for (int iy = 0; iy < g.h; iy++)
-                    for (int ix = 0; ix < g.w; ix++) {
-                        int nu = -1;
-                        float v = conv_dx_cell(&g, dout + n * os, w, c, iy, ix, u, maxu, &nu);
-                        ok &= v == dx[n * xs + ((long)c * g.h + iy) * g.w + ix];
-                        /* brute_uses counts all O outputs; a group has OG of them */
-                        ok &= nu == brute_uses(&g, iy, ix) / groups;
-                        for (int i = 0; i < nu; i++)
-                            ok &= u[i].o / og == c / cg;
-                    }
-        free(terms);
-        free(u);
     }
     free(x);
     free(w);
@@ -787,6 +757,55 @@ static double max_abs_diff(const float *a, const float *b, long n)
     return m;
 }
 
+/* One PyTorch case of torch_ref.h: the arrays P_X .. P_DB with their sizes. */
+typedef struct TorchRef {
+    const float *x, *w, *b, *dout, *out, *dx, *dw, *db;
+    long nx, nw, nb, nout;
+} TorchRef;
+
+#define TORCH_REFS(P)                                                                              \
+    (TorchRef)                                                                                     \
+    {                                                                                              \
+        TORCH_##P##_X, TORCH_##P##_W, TORCH_##P##_B, TORCH_##P##_DOUT, TORCH_##P##_OUT,            \
+            TORCH_##P##_DX, TORCH_##P##_DW, TORCH_##P##_DB,                                        \
+            (long)(sizeof TORCH_##P##_X / sizeof(float)),                                          \
+            (long)(sizeof TORCH_##P##_W / sizeof(float)),                                          \
+            (long)(sizeof TORCH_##P##_B / sizeof(float)),                                          \
+            (long)(sizeof TORCH_##P##_OUT / sizeof(float))                                         \
+    }
+
+/* The conv (deconv when transposed) of geometry g against PyTorch's out, dx, dw and db; returns
+ * the max abs difference of out, dx and dw. */
+static double torch_case(bool transposed, ConvGeom g, TorchRef r)
+{
+    CHECK(transposed ? deconv_geom_finish(&g) : conv_geom_finish(&g));
+    CHECK_INT_EQ(r.nout, out_count(&g));
+    CHECK_INT_EQ(r.nx, x_count(&g));
+    CHECK_INT_EQ(r.nw, conv_w_count(&g));
+    if (r.nout != out_count(&g) || r.nx != x_count(&g) || r.nw != conv_w_count(&g))
+        return INFINITY;
+    float *out = alloc_zero(r.nout), *dx = alloc_zero(r.nx), *dw = alloc_zero(r.nw);
+    float *db = alloc_zero(r.nb);
+    if (transposed) {
+        deconv_forward(out, r.x, r.w, r.b, &g);
+        deconv_backward(dx, dw, db, r.dout, r.x, r.w, &g);
+    } else {
+        conv_forward(out, r.x, r.w, r.b, &g);
+        conv_backward(dx, dw, db, r.dout, r.x, r.w, &g);
+    }
+    CHECK_TENSOR_NEAR(r.out, out, r.nout, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(r.dx, dx, r.nx, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(r.dw, dw, r.nw, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(r.db, db, r.nb, 1e-5, 1e-5);
+    double m = fmax(max_abs_diff(r.out, out, r.nout), max_abs_diff(r.dx, dx, r.nx));
+    m = fmax(m, max_abs_diff(r.dw, dw, r.nw));
+    free(out);
+    free(dx);
+    free(dw);
+    free(db);
+    return m;
+}
+
 static void test_torch_reference(void)
 {
     /* conv: N2 C3 O2 H7 W6, k 3x2, stride (2,1), padding T1 B0 L2 R1, dilation (1,2) */
@@ -835,58 +854,16 @@ static void test_torch_reference(void)
     printf("torch deconv: max abs diff %.3g\n", m);
 
     /* grouped conv: N2 C4 O6 groups 2, k 3x2, stride (1,2), padding T1 B2 L0 R1, dilation (2,1) */
-    g = grouped(geom(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 2, 0, 1, 2, 1, 0, 0), 2);
-    CHECK(conv_geom_finish(&g));
-    long on = out_count(&g);
-    CHECK_INT_EQ((long)(sizeof TORCH_GCONV_OUT / sizeof(float)), on);
-    float *go = alloc_zero(on), *gdx = alloc_zero(240), *gdw = alloc_zero(72), *gdb = alloc_zero(6);
-    conv_forward(go, TORCH_GCONV_X, TORCH_GCONV_W, TORCH_GCONV_B, &g);
-    conv_backward(gdx, gdw, gdb, TORCH_GCONV_DOUT, TORCH_GCONV_X, TORCH_GCONV_W, &g);
-    CHECK_TENSOR_NEAR(TORCH_GCONV_OUT, go, on, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_GCONV_DX, gdx, 240, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_GCONV_DW, gdw, 72, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_GCONV_DB, gdb, 6, 1e-5, 1e-5);
-    m = max_abs_diff(TORCH_GCONV_OUT, go, on);
-    m = fmax(m, max_abs_diff(TORCH_GCONV_DX, gdx, 240));
-    m = fmax(m, max_abs_diff(TORCH_GCONV_DW, gdw, 72));
-    free(go);
-    free(gdx);
-    free(gdw);
-    free(gdb);
+    m = torch_case(false, grouped(geom(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 2, 0, 1, 2, 1, 0, 0), 2),
+                   TORCH_REFS(GCONV));
     /* depthwise with a channel multiplier: C3 O6 groups 3, k3 stride 2 pad 1 */
-    g = grouped(geom(1, 3, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0), 3);
-    CHECK(conv_geom_finish(&g));
-    float wo[54], wdx[75] = {0}, wdw[54] = {0}, wdb[6] = {0};
-    CHECK_INT_EQ((long)(sizeof TORCH_DWCONV_OUT / sizeof(float)), out_count(&g));
-    conv_forward(wo, TORCH_DWCONV_X, TORCH_DWCONV_W, TORCH_DWCONV_B, &g);
-    conv_backward(wdx, wdw, wdb, TORCH_DWCONV_DOUT, TORCH_DWCONV_X, TORCH_DWCONV_W, &g);
-    CHECK_TENSOR_NEAR(TORCH_DWCONV_OUT, wo, 54, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_DWCONV_DX, wdx, 75, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_DWCONV_DW, wdw, 54, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_DWCONV_DB, wdb, 6, 1e-5, 1e-5);
-    m = fmax(m, max_abs_diff(TORCH_DWCONV_OUT, wo, 54));
-    m = fmax(m, max_abs_diff(TORCH_DWCONV_DX, wdx, 75));
+    m = fmax(m,
+             torch_case(false, grouped(geom(1, 3, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0), 3),
+                        TORCH_REFS(DWCONV)));
     /* grouped deconv: C4 O6 groups 2, k3 stride 2 pad 1 outpad 1, 3x4 -> 6x8 */
-    g = grouped(geom(2, 4, 3, 4, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1), 2);
-    CHECK(deconv_geom_finish(&g));
-    on = out_count(&g);
-    CHECK_INT_EQ((long)(sizeof TORCH_GDECONV_OUT / sizeof(float)), on);
-    go = alloc_zero(on);
-    gdx = alloc_zero(96);
-    gdw = alloc_zero(108);
-    gdb = alloc_zero(6);
-    deconv_forward(go, TORCH_GDECONV_X, TORCH_GDECONV_W, TORCH_GDECONV_B, &g);
-    deconv_backward(gdx, gdw, gdb, TORCH_GDECONV_DOUT, TORCH_GDECONV_X, TORCH_GDECONV_W, &g);
-    CHECK_TENSOR_NEAR(TORCH_GDECONV_OUT, go, on, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_GDECONV_DX, gdx, 96, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_GDECONV_DW, gdw, 108, 1e-5, 1e-5);
-    CHECK_TENSOR_NEAR(TORCH_GDECONV_DB, gdb, 6, 1e-5, 1e-5);
-    m = fmax(m, max_abs_diff(TORCH_GDECONV_OUT, go, on));
-    m = fmax(m, max_abs_diff(TORCH_GDECONV_DW, gdw, 108));
-    free(go);
-    free(gdx);
-    free(gdw);
-    free(gdb);
+    m = fmax(m,
+             torch_case(true, grouped(geom(2, 4, 3, 4, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1), 2),
+                        TORCH_REFS(GDECONV)));
     printf("torch grouped conv, depthwise conv, grouped deconv: max abs diff %.3g\n", m);
 }
 

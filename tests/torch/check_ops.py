@@ -51,6 +51,15 @@ def backward(out, prefix):
     (out * dout).sum().backward()
 
 
+def emit_layer(prefix, x, w, b, out):
+    """x, w, b, out, then the gradients of x, w and b for a random dout, as PREFIX_X ..."""
+    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
+        emit(prefix + "_" + n, t)
+    backward(out, prefix)
+    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
+        emit(prefix + "_" + n, t)
+
+
 def conv_case():
     # N=2 C=3 O=2 H=7 W=6, kernel 3x2, stride (2,1), padding T1 B0 L2 R1, dilation (1,2)
     x = f32((2, 3, 7, 6))
@@ -58,11 +67,7 @@ def conv_case():
     b = f32((2,))
     # PyTorch pads symmetrically only; F.pad gives the per-side padding (left, right, top, bottom).
     out = F.conv2d(F.pad(x, (2, 1, 1, 0)), w, b, stride=(2, 1), dilation=(1, 2))
-    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
-        emit("TORCH_CONV_" + n, t)
-    backward(out, "TORCH_CONV")
-    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
-        emit("TORCH_CONV_" + n, t)
+    emit_layer("TORCH_CONV", x, w, b, out)
 
 
 def deconv_case():
@@ -169,32 +174,20 @@ def group_case():
     w = f32((6, 2, 3, 2))
     b = f32((6,))
     out = F.conv2d(F.pad(x, (0, 1, 1, 2)), w, b, stride=(1, 2), dilation=(2, 1), groups=2)
-    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
-        emit("TORCH_GCONV_" + n, t)
-    backward(out, "TORCH_GCONV")
-    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
-        emit("TORCH_GCONV_" + n, t)
+    emit_layer("TORCH_GCONV", x, w, b, out)
     # depthwise with a channel multiplier: N=1 C=3 O=6 groups=3 H=5 W=5, k=3, stride 2, pad 1
     x = f32((1, 3, 5, 5))
     w = f32((6, 1, 3, 3))
     b = f32((6,))
     out = F.conv2d(x, w, b, stride=2, padding=1, groups=3)
-    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
-        emit("TORCH_DWCONV_" + n, t)
-    backward(out, "TORCH_DWCONV")
-    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
-        emit("TORCH_DWCONV_" + n, t)
+    emit_layer("TORCH_DWCONV", x, w, b, out)
     # grouped deconv: N=2 C=4 O=6 groups=2 H=3 W=4, k=3, stride 2, pad 1, outpad 1;
     # weight (C, O/G, KH, KW)
     x = f32((2, 4, 3, 4))
     w = f32((4, 3, 3, 3))
     b = f32((6,))
     out = F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1, groups=2)
-    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
-        emit("TORCH_GDECONV_" + n, t)
-    backward(out, "TORCH_GDECONV")
-    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
-        emit("TORCH_GDECONV_" + n, t)
+    emit_layer("TORCH_GDECONV", x, w, b, out)
 
 
 def bn_case():
