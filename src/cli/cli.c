@@ -20,7 +20,8 @@ static const CliEntry commands[] = {
     {"eval", cmd_eval, "eval --model F.cnn [--data DIR] [--limit N] [--threads T] [--json]"},
     {"predict", cmd_predict, "predict --model F.cnn [--data DIR] [--json] IMAGE..."},
     {"dump", cmd_dump,
-     "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
+     "dump --net F | --model F.cnn [--seed S] [--mode eval|train] --input IMAGE|X.npy\n"
+     "        --label K --out DIR"},
     {"export", cmd_export, "export --model F.cnn --out DIR [--force]"},
     {"check", cmd_check, "check LESSON..."},
     {"bench", cmd_bench, "bench [--json]"},

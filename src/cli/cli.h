@@ -30,8 +30,9 @@ const LessonHost *cli_lesson_host(void);
 int cmd_check(int argc, char **argv);
 int cmd_check_run(int argc, char **argv, FILE *out, FILE *err);
 
-/* `convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR`:
- * one example's every output, gradient and parameter as .npy files (cmd_dump.c). */
+/* `convscope dump --net F | --model F.cnn [--seed S] [--mode eval|train] --input IMAGE|X.npy
+ * --label K --out DIR`: one example's every output, gradient and parameter as .npy files
+ * (cmd_dump.c). */
 int cmd_dump(int argc, char **argv);
 /* `convscope export --model F.cnn --out DIR [--force]`: the model as DIR/model.py (a
  * torch.nn.Module), DIR/weights.npz and DIR/check.py (its accuracy on the test digits in eval's

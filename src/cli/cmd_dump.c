@@ -1,13 +1,23 @@
 /* cmd_dump.c - `convscope dump`: one example through a net, every number written as .npy.
  *
- *   convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR
+ *   convscope dump --net F | --model F.cnn [--seed S] [--mode eval|train]
+ *                  --input IMAGE|X.npy --label K --out DIR
  *
  * Writes into DIR (created with its parents; every file is staged and moved into place only when
- * all were written, so a failed dump leaves nothing half-written): manifest.json (the layers with
- * kind, output shape, parameter names and shapes, the loss and the label), input.npy,
+ * all were written, so a failed dump leaves nothing half-written): manifest.json (the mode, the
+ * layers with kind, output shape, parameter names and shapes, the loss and the label), input.npy,
  * input.grad.npy and, for the k-th layer after the input line (two digits from 00), Lkk.out.npy and
- * Lkk.grad.npy (dL/d output), and for conv, deconv and dense also Lkk.W.npy, Lkk.b.npy, Lkk.dW.npy,
- * Lkk.db.npy. Shapes without the batch axis; weight layouts as PyTorch's modules. */
+ * Lkk.grad.npy (dL/d output), and for conv, deconv, dense and batchnorm also Lkk.W.npy, Lkk.b.npy,
+ * Lkk.dW.npy, Lkk.db.npy (batchnorm: gamma and beta), and for batchnorm Lkk.running_mean.npy and
+ * Lkk.running_var.npy. Shapes without the batch axis; weight layouts as PyTorch's modules (a
+ * grouped conv (O, C/G, KH, KW), a grouped deconv (C, O/G, KH, KW)).
+ *
+ * The mode is the net's (net.h): eval (the default, what predict computes; a batchnorm uses the
+ * running statistics, which the files then hold unchanged) or train (a batchnorm uses the
+ * statistics of this one example's channels and the files hold the running statistics after
+ * this step moved them, as a PyTorch module in training mode holds them after its forward). A
+ * batchnorm that would see one value per channel in train mode (a flat one) is refused, as
+ * PyTorch refuses it. */
 #include "cli/cli.h"
 #include "engine/model.h"
 #include "engine/net.h"
@@ -29,7 +39,7 @@ static int usage(const char *why)
 {
     fprintf(stderr,
             "convscope dump: %s\nusage: convscope dump --net F | --model F.cnn [--seed S] "
-            "--input IMAGE|X.npy --label K --out DIR\n",
+            "[--mode eval|train] --input IMAGE|X.npy --label K --out DIR\n",
             why);
     return 2;
 }
@@ -159,7 +169,8 @@ static int shape_dims(Shape s, long *dims)
     return 3;
 }
 
-/* The weight's .npy shape: conv (O, C, KH, KW), deconv (C, O, KH, KW), dense (O, I). */
+/* The weight's .npy shape: conv (O, C/G, KH, KW), deconv (C, O/G, KH, KW), dense (O, I),
+ * batchnorm gamma (C). */
 static int weight_dims(const Layer *l, long *dims)
 {
     if (l->kind == LAYER_DENSE) {
@@ -167,8 +178,13 @@ static int weight_dims(const Layer *l, long *dims)
         dims[1] = l->in.c;
         return 2;
     }
+    if (l->kind == LAYER_BATCHNORM) {
+        dims[0] = l->in.c;
+        return 1;
+    }
+    const int groups = conv_groups(&l->conv);
     dims[0] = l->kind == LAYER_CONV ? l->conv.o : l->conv.c;
-    dims[1] = l->kind == LAYER_CONV ? l->conv.c : l->conv.o;
+    dims[1] = l->kind == LAYER_CONV ? l->conv.c / groups : l->conv.o / groups;
     dims[2] = l->conv.kh;
     dims[3] = l->conv.kw;
     return 4;
@@ -178,7 +194,7 @@ static int weight_dims(const Layer *l, long *dims)
  * only when every one of them was written, the manifest last. A dump that fails half-way (a
  * full disk, a file-size limit) so leaves no truncated array and no manifest naming arrays
  * that are missing or belong to another run. */
-#define MAX_DUMP_FILES (3 + 6 * NET_MAX_LAYERS)
+#define MAX_DUMP_FILES (3 + 8 * NET_MAX_LAYERS)
 
 typedef struct Staging {
     const char *out;                /* DIR */
@@ -264,8 +280,13 @@ static void json_options(FILE *f, const Layer *l)
                 g->o, g->kh, g->kw, g->sh, g->sw, g->pt, g->pb, g->pl, g->pr, g->dh, g->dw);
         if (l->kind == LAYER_DECONV)
             fprintf(f, ", \"outpad\": [%d, %d]", g->oph, g->opw);
+        fprintf(f, ", \"groups\": %d", conv_groups(g));
         break;
     }
+    case LAYER_BATCHNORM:
+        fprintf(f, ", \"num_features\": %d, \"eps\": %.9g, \"momentum\": %.9g", l->in.c,
+                (double)l->bn_eps, (double)l->bn_momentum);
+        break;
     case LAYER_MAXPOOL:
     case LAYER_AVGPOOL:
     case LAYER_L2POOL:
@@ -291,8 +312,8 @@ static void json_options(FILE *f, const Layer *l)
 }
 
 static bool write_manifest(Staging *st, const Net *net, const NetActs *a, const char *source,
-                           bool is_model, long seed, const char *input, int label, char *err,
-                           size_t err_size)
+                           bool is_model, long seed, const char *input, int label, bool train,
+                           char *err, size_t err_size)
 {
     const NetSpec *sp = &net->spec;
     char path[4300], buf[256];
@@ -308,6 +329,7 @@ static bool write_manifest(Staging *st, const Net *net, const NetActs *a, const 
     json_str(f, source);
     if (!is_model)
         fprintf(f, ",\n  \"seed\": %ld", seed);
+    fprintf(f, ",\n  \"mode\": \"%s\"", train ? "train" : "eval");
     fprintf(f, ",\n  \"input\": ");
     json_str(f, input);
     fprintf(f, ",\n  \"input_shape\": ");
@@ -343,6 +365,11 @@ static bool write_manifest(Staging *st, const Net *net, const NetActs *a, const 
         } else {
             fprintf(f, ", \"params\": []");
         }
+        if (l->kind == LAYER_BATCHNORM)
+            fprintf(f,
+                    ", \"state_files\": {\"running_mean\": \"L%02d.running_mean.npy\", "
+                    "\"running_var\": \"L%02d.running_var.npy\"}, \"running_stats\": \"%s\"",
+                    i, i, train ? "after this step updated them" : "used by this pass");
         fprintf(f, ", \"param_count\": %ld, \"param_formula\": ", layer_param_count(l));
         json_str(f, layer_param_formula(l, buf, sizeof buf));
         fprintf(f, "}%s\n", i + 1 < sp->n_layers ? "," : "");
@@ -359,7 +386,7 @@ static bool write_manifest(Staging *st, const Net *net, const NetActs *a, const 
 int cmd_dump(int argc, char **argv)
 {
     const char *net_path = NULL, *model_path = NULL, *input = NULL, *out = NULL;
-    const char *label_text = NULL, *seed_text = NULL;
+    const char *label_text = NULL, *seed_text = NULL, *mode_text = NULL;
     for (int i = 1; i < argc; i++) {
         const char **slot = NULL;
         if (strcmp(argv[i], "--net") == 0)
@@ -374,9 +401,15 @@ int cmd_dump(int argc, char **argv)
             slot = &label_text;
         else if (strcmp(argv[i], "--seed") == 0)
             slot = &seed_text;
+        else if (strcmp(argv[i], "--mode") == 0)
+            slot = &mode_text;
         else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy "
-                   "--label K --out DIR\n");
+            printf("usage: convscope dump --net F | --model F.cnn [--seed S] [--mode eval|train]\n"
+                   "                      --input IMAGE|X.npy --label K --out DIR\n"
+                   "  --mode eval (default): batchnorm normalises with its running statistics, as\n"
+                   "  predict does; --mode train: with this example's own statistics, and the\n"
+                   "  dumped running statistics are those after the step moved them (PyTorch's\n"
+                   "  training mode)\n");
             return 0;
         } else {
             char why[256];
@@ -405,6 +438,12 @@ int cmd_dump(int argc, char **argv)
         return usage("--label K is required");
     if (!out)
         return usage("--out DIR is required");
+    if (mode_text && strcmp(mode_text, "train") != 0 && strcmp(mode_text, "eval") != 0) {
+        char why[256];
+        snprintf(why, sizeof why, "--mode %.100s: expected eval or train", mode_text);
+        return usage(why);
+    }
+    const bool train = mode_text && strcmp(mode_text, "train") == 0;
     long seed = 1;
     char *end = NULL;
     if (seed_text) {
@@ -452,6 +491,23 @@ int cmd_dump(int argc, char **argv)
         status = 2;
         goto done;
     }
+    /* PyTorch refuses a training-mode batch norm over one value per channel; its statistics
+     * would be those of a single number */
+    for (int i = 0; train && i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        if (l->kind != LAYER_BATCHNORM || l->in.h * l->in.w > 1)
+            continue;
+        char buf[128];
+        fprintf(stderr,
+                "convscope dump: --mode train: layer L%02d (line %d: %s) would normalise one "
+                "value per channel (input %s, one example): a batch's mean and variance need "
+                "more than one (PyTorch refuses it too); use --mode eval\n",
+                i, l->line, layer_format(l, buf, sizeof buf),
+                shape_format(l->in, buf + 64, sizeof buf - 64));
+        status = 2;
+        goto done;
+    }
+    net_set_training(net, train);
     x = calloc((size_t)shape_elems(sp->input), sizeof(float)); /* (C, H, W) */
     a = net_acts_create(net, 1);
     if (!x || !a) {
@@ -508,10 +564,16 @@ int cmd_dump(int argc, char **argv)
         ok = ok && write_npy(stage, name, net_bias(net, i), bdims, 1, err, ERR_SIZE);
         snprintf(name, sizeof name, "L%02d.db.npy", i);
         ok = ok && write_npy(stage, name, net_dbias(net, i), bdims, 1, err, ERR_SIZE);
+        if (!ok || l->kind != LAYER_BATCHNORM)
+            continue;
+        snprintf(name, sizeof name, "L%02d.running_mean.npy", i);
+        ok = write_npy(stage, name, net_running_mean(net, i), bdims, 1, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.running_var.npy", i);
+        ok = ok && write_npy(stage, name, net_running_var(net, i), bdims, 1, err, ERR_SIZE);
     }
     ok = ok &&
          write_manifest(stage, net, a, model_path ? model_path : net_path, model_path != NULL, seed,
-                        input, lab, err, ERR_SIZE) &&
+                        input, lab, train, err, ERR_SIZE) &&
          staging_commit(stage, out, err, ERR_SIZE);
     if (!ok) {
         fprintf(stderr, "%s\n", err);
@@ -520,9 +582,9 @@ int cmd_dump(int argc, char **argv)
             rmdir(out);
         goto done;
     }
-    printf("%s: %d layers, %ld parameters, label %d, loss %.6g; wrote %s/manifest.json\n",
+    printf("%s: %d layers, %ld parameters, label %d, loss %.6g (%s mode); wrote %s/manifest.json\n",
            model_path ? model_path : net_path, sp->n_layers, net->n_params, lab, (double)a->loss,
-           out);
+           train ? "train" : "eval", out);
     status = 0;
 done:
     free(stage);

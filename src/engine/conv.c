@@ -13,7 +13,8 @@
  * so a step-through built on the *_cell queries shows exactly what the layer computes.
  *
  * Index map shared by everything below (the forward line all backward code differentiates):
- *   out[n][o][oy][ox] = b[o] + sum_{c,ky,kx} w[o][c][ky][kx] * x[n][c][iy][ix],
+ *   out[n][o][oy][ox] = b[o] + sum_{j,ky,kx} w[o][j][ky][kx] * x[n][c][iy][ix],
+ *   c = (o / OG)*CG + j (j < CG, the group's channels),
  *   iy = oy*SH - PT + ky*DH,  ix = ox*SW - PL + kx*DW,  x = 0 outside [0,H) x [0,W). */
 #include "engine/conv.h"
 
@@ -37,32 +38,47 @@ int deconv_out_size(int in, int pad_lo, int pad_hi, int k, int stride, int dil, 
     return (in - 1) * stride - pad_lo - pad_hi + dil * (k - 1) + outpad + 1;
 }
 
+int conv_groups(const ConvGeom *g)
+{
+    return g->groups > 1 ? g->groups : 1;
+}
+
+/* C and O are whole multiples of the groups. */
+static bool groups_fit(const ConvGeom *g)
+{
+    return g->c % conv_groups(g) == 0 && g->o % conv_groups(g) == 0;
+}
+
 bool conv_geom_finish(ConvGeom *g)
 {
     g->oh = conv_out_size(g->h, g->pt, g->pb, g->kh, g->sh, g->dh);
     g->ow = conv_out_size(g->w, g->pl, g->pr, g->kw, g->sw, g->dw);
-    return g->oh > 0 && g->ow > 0;
+    return g->oh > 0 && g->ow > 0 && groups_fit(g);
 }
 
 bool deconv_geom_finish(ConvGeom *g)
 {
     g->oh = deconv_out_size(g->h, g->pt, g->pb, g->kh, g->sh, g->dh, g->oph);
     g->ow = deconv_out_size(g->w, g->pl, g->pr, g->kw, g->sw, g->dw, g->opw);
-    return g->oh > 0 && g->ow > 0;
+    return g->oh > 0 && g->ow > 0 && groups_fit(g);
 }
 
-/* sum_{c,ky,kx} w[o][c][ky][kx] * x[c][iy][ix] for one example x (C, H, W), w (O, C, KH, KW);
- * records up to max_terms products in (c, ky, kx) order when terms is not NULL. The bias is
- * the caller's, so the written-out equation and this sum agree term by term. */
+/* sum_{j,ky,kx} w[o][j][ky][kx] * x[c][iy][ix] (c = the j-th channel of o's group) for one
+ * example x (C, H, W), w (O, CG, KH, KW); records up to max_terms products in (c, ky, kx)
+ * order when terms is not NULL. The bias is the caller's, so the written-out equation and
+ * this sum agree term by term. */
 static float window_sum(const ConvGeom *g, const float *x, const float *w, int o, int oy, int ox,
                         ConvTerm *terms, int max_terms)
 {
     const int iy0 = oy * g->sh - g->pt; /* top-left of the window in input coordinates */
     const int ix0 = ox * g->sw - g->pl;
-    const float *wo = w + (size_t)o * g->c * g->kh * g->kw; /* (C, KH, KW) */
+    const int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    const int c0 = o / og * cg;                           /* the group's first input channel */
+    const float *wo = w + (size_t)o * cg * g->kh * g->kw; /* (CG, KH, KW) */
     float sum = 0.0f;
     int t = 0;
-    for (int c = 0; c < g->c; c++) {
+    for (int j = 0; j < cg; j++) {
+        const int c = c0 + j;
         const float *xc = x + (size_t)c * g->h * g->w; /* (H, W) */
         for (int ky = 0; ky < g->kh; ky++) {
             const int iy = iy0 + ky * g->dh;
@@ -71,7 +87,7 @@ static float window_sum(const ConvGeom *g, const float *x, const float *w, int o
                 const int ix = ix0 + kx * g->dw;
                 const bool in = row_in && ix >= 0 && ix < g->w;
                 const float xv = in ? xc[(size_t)iy * g->w + ix] : 0.0f;
-                const float wv = wo[((size_t)c * g->kh + ky) * g->kw + kx];
+                const float wv = wo[((size_t)j * g->kh + ky) * g->kw + kx];
                 sum += xv * wv;
                 if (terms && t < max_terms)
                     terms[t] = (ConvTerm){c, iy, ix, ky, kx, xv, wv, !in};
@@ -85,7 +101,7 @@ float conv_cell(const ConvGeom *g, const float *x, const float *w, const float *
                 int ox, ConvTerm *terms, int max_terms, int *n_terms)
 {
     if (n_terms)
-        *n_terms = g->c * g->kh * g->kw;
+        *n_terms = g->c / conv_groups(g) * g->kh * g->kw;
     return window_sum(g, x, w, o, oy, ox, terms, max_terms) + (b ? b[o] : 0.0f);
 }
 
@@ -104,12 +120,15 @@ void conv_forward(float *out, const float *x, const float *w, const float *b, co
     }
 }
 
-/* dL/dw[o][c][ky][kx] = sum_{n,oy,ox} dout[n][o][oy][ox] * x[n][c][iy][ix]: the forward sum
- * with the roles of kernel and output swapped, so it sweeps the input like the forward does.
- * dout (N, O, OH, OW), x (N, C, H, W); terms in (n, oy, ox) order. */
-static float kernel_grad(const ConvGeom *g, const float *dout, const float *x, int o, int c, int ky,
+/* dL/dw[o][j][ky][kx] = sum_{n,oy,ox} dout[n][o][oy][ox] * x[n][c][iy][ix] with c the j-th
+ * channel of o's group: the forward sum with the roles of kernel and output swapped, so it
+ * sweeps the input like the forward does. dout (N, O, OH, OW), x (N, C, H, W); terms in
+ * (n, oy, ox) order. */
+static float kernel_grad(const ConvGeom *g, const float *dout, const float *x, int o, int j, int ky,
                          int kx, ConvGradTerm *terms, int max_terms)
 {
+    const int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    const int c = o / og * cg + j;
     float sum = 0.0f;
     int t = 0;
     for (int n = 0; n < g->n; n++) {
@@ -141,16 +160,19 @@ float conv_dw_cell(const ConvGeom *g, const float *dout, const float *x, int o, 
 }
 
 /* Inverts the index map for one input cell (c, iy, ix) of one example: the outputs whose window
- * contains it are those with oy*SH = iy + PT - ky*DH for some tap ky (likewise x). Walking the
- * taps from last to first visits oy (and ox) in increasing order, so uses come in (o, oy, ox)
- * order. Returns sum of w*dout (0 when dout (O, OH, OW) is NULL); *count gets the use count. */
+ * contains it are those of c's group with oy*SH = iy + PT - ky*DH for some tap ky (likewise
+ * x). Walking the taps from last to first visits oy (and ox) in increasing order, so uses come
+ * in (o, oy, ox) order. Returns sum of w*dout (0 when dout (O, OH, OW) is NULL); *count gets
+ * the use count. */
 static float input_grad(const ConvGeom *g, const float *dout, const float *w, int c, int iy, int ix,
                         ConvInputUse *uses, int max_uses, int *count)
 {
+    const int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    const int grp = c / cg, j = c - grp * cg; /* c is channel j of group grp */
     float sum = 0.0f;
     int u = 0;
-    for (int o = 0; o < g->o; o++) {
-        const float *woc = w + ((size_t)o * g->c + c) * g->kh * g->kw; /* (KH, KW) */
+    for (int o = grp * og; o < (grp + 1) * og; o++) {
+        const float *woc = w + ((size_t)o * cg + j) * g->kh * g->kw; /* (KH, KW) */
         for (int ky = g->kh - 1; ky >= 0; ky--) {
             const int ty = iy + g->pt - ky * g->dh;
             if (ty < 0 || ty % g->sh != 0 || ty / g->sh >= g->oh)
@@ -194,13 +216,14 @@ void conv_backward(float *dx, float *dw, float *db, const float *dout, const flo
                     db[o] += dn[i];
             }
     /* out += w*x, differentiated by w: one kernel_grad sweep per kernel cell. */
+    const int cg = g->c / conv_groups(g);
     if (dw)
         for (int o = 0; o < g->o; o++)
-            for (int c = 0; c < g->c; c++)
+            for (int j = 0; j < cg; j++)
                 for (int ky = 0; ky < g->kh; ky++)
                     for (int kx = 0; kx < g->kw; kx++)
-                        dw[(((size_t)o * g->c + c) * g->kh + ky) * g->kw + kx] +=
-                            kernel_grad(g, dout, x, o, c, ky, kx, NULL, 0);
+                        dw[(((size_t)o * cg + j) * g->kh + ky) * g->kw + kx] +=
+                            kernel_grad(g, dout, x, o, j, ky, kx, NULL, 0);
     /* out += w*x, differentiated by x: each input cell gathers w*dout over its uses. */
     if (dx)
         for (int n = 0; n < g->n; n++) {
@@ -216,17 +239,20 @@ void conv_backward(float *dx, float *dw, float *db, const float *dout, const flo
 }
 
 /* One output cell (o, oy, ox) of a transposed convolution, for one example x (C, H, W) and
- * w (C, O, KH, KW): input (c, iy, ix) stamps x*w[c][o][ky][kx] at oy = iy*SH - PT + ky*DH, so
- * the cell gathers every (c, ky, kx) whose tap lands on it with a whole input row iy (and
- * column ix) inside the input. Terms come in (c, ky, kx) order; *count gets their number. */
+ * w (C, OG, KH, KW): input (c, iy, ix) of o's group stamps x*w[c][o mod OG][ky][kx] at
+ * oy = iy*SH - PT + ky*DH, so the cell gathers every (c, ky, kx) whose tap lands on it with a
+ * whole input row iy (and column ix) inside the input. Terms come in (c, ky, kx) order;
+ * *count gets their number. */
 static float stamp_sum(const ConvGeom *g, const float *x, const float *w, int o, int oy, int ox,
                        ConvTerm *terms, int max_terms, int *count)
 {
+    const int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    const int grp = o / og, j = o - grp * og; /* o is output j of group grp */
     float sum = 0.0f;
     int t = 0;
-    for (int c = 0; c < g->c; c++) {
-        const float *xc = x + (size_t)c * g->h * g->w;                 /* (H, W) */
-        const float *wco = w + ((size_t)c * g->o + o) * g->kh * g->kw; /* (KH, KW) */
+    for (int c = grp * cg; c < (grp + 1) * cg; c++) {
+        const float *xc = x + (size_t)c * g->h * g->w;               /* (H, W) */
+        const float *wco = w + ((size_t)c * og + j) * g->kh * g->kw; /* (KH, KW) */
         for (int ky = 0; ky < g->kh; ky++) {
             const int ty = oy + g->pt - ky * g->dh;
             if (ty < 0 || ty % g->sh != 0 || ty / g->sh >= g->h)
@@ -274,8 +300,8 @@ void deconv_forward(float *out, const float *x, const float *w, const float *b, 
 }
 
 /* The transposed convolution read backwards is an ordinary convolution: from the deconv
- * output (O, OH, OW) down to the deconv input (C, H, W) with the same kernel, stride, padding
- * and dilation, and w (C, O, KH, KW) already in conv layout (out = C, in = O). */
+ * output (O, OH, OW) down to the deconv input (C, H, W) with the same kernel, stride, padding,
+ * dilation and groups, and w (C, OG, KH, KW) already in conv layout (out = C, in = O). */
 static ConvGeom deconv_as_conv(const ConvGeom *g)
 {
     ConvGeom t = *g;
@@ -302,15 +328,17 @@ void deconv_backward(float *dx, float *dw, float *db, const float *dout, const f
                 for (size_t i = 0; i < out_plane; i++)
                     db[o] += dn[i];
             }
-    /* out[o][iy*SH-PT+ky*DH][..] += x[c][iy][ix]*w[c][o][ky][kx], by w: the conv kernel
-     * gradient of the swapped geometry, with x in the role of dout and dout in that of x. */
+    /* out[o][iy*SH-PT+ky*DH][..] += x[c][iy][ix]*w[c][o mod OG][ky][kx], by w: the conv
+     * kernel gradient of the swapped geometry, with x in the role of dout and dout in that of
+     * x. */
+    const int og = g->o / conv_groups(g);
     if (dw)
         for (int c = 0; c < g->c; c++)
-            for (int o = 0; o < g->o; o++)
+            for (int j = 0; j < og; j++)
                 for (int ky = 0; ky < g->kh; ky++)
                     for (int kx = 0; kx < g->kw; kx++)
-                        dw[(((size_t)c * g->o + o) * g->kh + ky) * g->kw + kx] +=
-                            kernel_grad(&t, x, dout, c, o, ky, kx, NULL, 0);
+                        dw[(((size_t)c * og + j) * g->kh + ky) * g->kw + kx] +=
+                            kernel_grad(&t, x, dout, c, j, ky, kx, NULL, 0);
     /* The same line by x: dx[c][iy][ix] = sum_{o,ky,kx} w*dout, a convolution window of dout. */
     if (dx)
         for (int n = 0; n < g->n; n++) {

@@ -40,7 +40,7 @@ bool fastconv_supported(const ConvGeom *g)
 {
     if (g->n < 1 || g->c < 1 || g->o < 1 || g->kh < 1 || g->kw < 1 || g->sh < 1 || g->sw < 1 ||
         g->dh < 1 || g->dw < 1 || g->oh < 1 || g->ow < 1 || g->pt < 0 || g->pb < 0 || g->pl < 0 ||
-        g->pr < 0)
+        g->pr < 0 || conv_groups(g) > 1) /* grouped: fastgroup.h cuts it into plain convs */
         return false;
     long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
     /* sgemm takes int sizes; the col matrix lives in per-thread scratch */

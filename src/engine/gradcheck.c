@@ -3,6 +3,7 @@
 #include "engine/gradcheck.h"
 
 #include "engine/act.h"
+#include "engine/batchnorm.h"
 #include "engine/conv.h"
 #include "engine/dense.h"
 #include "engine/pool.h"
@@ -19,6 +20,7 @@ struct GradCheck {
     float *buf[2];  /* (max_elems) ping-pong buffers of the partial forward */
     float *stage;   /* (max_elems) the perturbed copy of a layer's output */
     float *p;       /* (K) softmax probabilities for the loss */
+    float *stats;   /* (2, max_elems) a batchnorm's mean and variance for this example */
 };
 
 GradCheck *gradcheck_create(const Net *net, char *err, size_t err_size)
@@ -37,7 +39,8 @@ GradCheck *gradcheck_create(const Net *net, char *err, size_t err_size)
     gc->buf[1] = malloc((size_t)gc->max_elems * sizeof(float));
     gc->stage = malloc((size_t)gc->max_elems * sizeof(float));
     gc->p = malloc((size_t)gc->max_elems * sizeof(float));
-    if (!gc->acts || !gc->buf[0] || !gc->buf[1] || !gc->stage || !gc->p)
+    gc->stats = malloc(2 * (size_t)gc->max_elems * sizeof(float));
+    if (!gc->acts || !gc->buf[0] || !gc->buf[1] || !gc->stage || !gc->p || !gc->stats)
         goto oom;
     return gc;
 oom:
@@ -55,6 +58,7 @@ void gradcheck_destroy(GradCheck *gc)
     free(gc->buf[1]);
     free(gc->stage);
     free(gc->p);
+    free(gc->stats);
     free(gc);
 }
 
@@ -82,9 +86,12 @@ GradCheckResult gradcheck_param(GradCheck *gc, Net *net, const float *x, int lab
 }
 
 /* One layer of one example, reference ops: y (out) = layer(x (in)). The same dispatch as
- * net.c's layer_forward with no fast path. */
-static void layer_ref_forward(const Layer *l, const float *params, float *y, const float *x)
+ * net.c's layer_forward with no fast path; a batchnorm in the net's mode, as net_forward of
+ * this one example (training: the example's own statistics; evaluation: the running ones). */
+static void layer_ref_forward(GradCheck *gc, const Net *net, const Layer *l, float *y,
+                              const float *x)
 {
+    const float *params = net->params;
     switch (l->kind) {
     case LAYER_CONV:
         conv_forward(y, x, params + l->w_off, params + l->b_off, &l->conv);
@@ -122,6 +129,18 @@ static void layer_ref_forward(const Layer *l, const float *params, float *y, con
     case LAYER_SOFTMAX:
         softmax_forward(y, x, 1, l->in.c);
         break;
+    case LAYER_BATCHNORM: {
+        BnGeom g = {1, l->in.c, l->in.h * l->in.w, l->bn_eps};
+        float *mean = gc->stats, *var = gc->stats + g.c; /* (C) each */
+        if (net->training) {
+            batchnorm_stats(mean, var, x, &g);
+        } else {
+            memcpy(mean, net->state + l->s_off, (size_t)g.c * sizeof(float));
+            memcpy(var, net->state + l->s_off + g.c, (size_t)g.c * sizeof(float));
+        }
+        batchnorm_forward(y, x, mean, var, params + l->w_off, params + l->b_off, &g);
+        break;
+    }
     default:
         assert(!"unknown layer kind");
     }
@@ -138,7 +157,7 @@ float gradcheck_loss_from(GradCheck *gc, const Net *net, int layer, const float 
     memcpy(gc->buf[0], out, (size_t)e * sizeof(float));
     int cur = 0;
     for (int i = layer + 1; i <= stop; i++) {
-        layer_ref_forward(&sp->layers[i], net->params, gc->buf[1 - cur], gc->buf[cur]);
+        layer_ref_forward(gc, net, &sp->layers[i], gc->buf[1 - cur], gc->buf[cur]);
         cur = 1 - cur;
     }
     int k = (int)shape_elems(sp->layers[stop].out);

@@ -1,7 +1,7 @@
 /* gradcheck.h - central finite differences of the loss, the independent check of backprop's
  * numbers: dL/dθ ≈ (L(θ + h) − L(θ − h)) / 2h, for one parameter of a net or for one cell of a
  * layer's output (the rest of the forward rerun from that layer with the reference ops).
- * Depends on: net, conv, pool, act, dense (libc, libm).
+ * Depends on: net, conv, pool, act, dense, batchnorm (libc, libm).
  *
  * Legend: one example x (C, H, W) with its label; P parameters; E elements of a layer's output.
  * A GradCheck owns its scratch (activations for one example, two ping-pong buffers), allocated

@@ -51,7 +51,7 @@ static uint32_t crc(uint32_t c, const unsigned char *p, size_t n)
 bool model_save(const Net *net, const char *path, char *err, size_t err_size)
 {
     size_t tlen = strlen(net->text);
-    size_t total = MODEL_HEADER_SIZE + tlen + (size_t)net->n_params * 4 + 4;
+    size_t total = MODEL_HEADER_SIZE + tlen + (size_t)(net->n_params + net->n_state) * 4 + 4;
     unsigned char *buf = malloc(total);
     if (!buf)
         return fail(err, err_size, "%s: out of memory for %zu bytes", path, total);
@@ -60,13 +60,19 @@ bool model_save(const Net *net, const char *path, char *err, size_t err_size)
     put_u32(buf + 12, (uint32_t)tlen);
     put_u32(buf + 16, (uint32_t)((uint64_t)net->n_params & 0xffffffffu));
     put_u32(buf + 20, (uint32_t)((uint64_t)net->n_params >> 32));
-    put_u32(buf + 24, 0);
+    put_u32(buf + 24, (uint32_t)net->n_state);
     put_u32(buf + 28, crc(0, buf, 28));
     memcpy(buf + MODEL_HEADER_SIZE, net->text, tlen);
     unsigned char *p = buf + MODEL_HEADER_SIZE + tlen;
     for (long i = 0; i < net->n_params; i++) {
         uint32_t u;
         memcpy(&u, &net->params[i], 4);
+        put_u32(p + 4 * i, u);
+    }
+    p += (size_t)net->n_params * 4;
+    for (long i = 0; i < net->n_state; i++) {
+        uint32_t u;
+        memcpy(&u, &net->state[i], 4);
         put_u32(p + 4 * i, u);
     }
     put_u32(buf + total - 4, crc(0, buf, total - 4));
@@ -137,6 +143,28 @@ static bool params_finite(const Net *net, const char *path, char *err, size_t er
     return true;
 }
 
+/* False with the reason when a running statistic is not finite or a running variance is
+ * negative (either would make every answer NaN). */
+static bool state_valid(const Net *net, const char *path, char *err, size_t err_size)
+{
+    for (int k = 0; k < net->spec.n_layers; k++) {
+        const Layer *l = &net->spec.layers[k];
+        for (long j = 0; j < l->n_s; j++) {
+            float v = net->state[l->s_off + j];
+            bool is_var = j >= l->in.c;
+            if (isfinite(v) && (!is_var || v >= 0.0f))
+                continue;
+            char spec[128];
+            return fail(err, err_size,
+                        "%s: running %s %ld of layer %d (net text line %d: %s) is %g; the "
+                        "model is damaged",
+                        path, is_var ? "variance" : "mean", is_var ? j - l->in.c : j, k, l->line,
+                        layer_format(l, spec, sizeof spec), (double)v);
+        }
+    }
+    return true;
+}
+
 Net *model_load(const char *path, char *err, size_t err_size)
 {
     FILE *f = fopen(path, "rb");
@@ -175,21 +203,26 @@ Net *model_load(const char *path, char *err, size_t err_size)
         goto done;
     }
     uint32_t version = get_u32(hdr + 8);
-    if (version != MODEL_VERSION) {
-        fail(err, err_size, "%s: model format version %u, but this program reads version %d", path,
-             version, MODEL_VERSION);
+    if (version < MODEL_VERSION_MIN || version > MODEL_VERSION) {
+        fail(err, err_size,
+             "%s: model format version %u, but this program reads versions %d to %d%s", path,
+             version, MODEL_VERSION_MIN, MODEL_VERSION,
+             version > MODEL_VERSION ? " (written by a newer convscope?)" : "");
         goto done;
     }
     uint64_t tlen = get_u32(hdr + 12);
     uint64_t np = (uint64_t)get_u32(hdr + 16) | (uint64_t)get_u32(hdr + 20) << 32;
-    if (tlen > NET_MAX_TEXT || np > (uint64_t)NET_MAX_PARAMS) {
+    /* version 1 kept bytes 24..27 reserved: no running statistics */
+    uint64_t ns = version >= 2 ? get_u32(hdr + 24) : 0;
+    if (tlen > NET_MAX_TEXT || np > (uint64_t)NET_MAX_PARAMS || ns > (uint64_t)NET_MAX_PARAMS) {
         fail(err, err_size,
-             "%s: byte 12: %llu bytes of net text and %llu parameters exceed the "
-             "limits (%d, %ld)",
-             path, (unsigned long long)tlen, (unsigned long long)np, NET_MAX_TEXT, NET_MAX_PARAMS);
+             "%s: byte 12: %llu bytes of net text, %llu parameters and %llu running statistics "
+             "exceed the limits (%d, %ld, %ld)",
+             path, (unsigned long long)tlen, (unsigned long long)np, (unsigned long long)ns,
+             NET_MAX_TEXT, NET_MAX_PARAMS, NET_MAX_PARAMS);
         goto done;
     }
-    size_t total = MODEL_HEADER_SIZE + (size_t)tlen + (size_t)np * 4 + 4;
+    size_t total = MODEL_HEADER_SIZE + (size_t)tlen + (size_t)(np + ns) * 4 + 4;
     buf = malloc(total);
     if (!buf) {
         fail(err, err_size, "%s: out of memory for %zu bytes", path, total);
@@ -200,8 +233,9 @@ Net *model_load(const char *path, char *err, size_t err_size)
     if (got < total) {
         fail(err, err_size,
              "%s: truncated at byte %zu (expected %zu bytes: header, %llu bytes of net text, "
-             "%llu parameters, checksum)",
-             path, got, total, (unsigned long long)tlen, (unsigned long long)np);
+             "%llu parameters, %llu running statistics, checksum)",
+             path, got, total, (unsigned long long)tlen, (unsigned long long)np,
+             (unsigned long long)ns);
         goto done;
     }
     if (fgetc(f) != EOF) {
@@ -235,14 +269,33 @@ Net *model_load(const char *path, char *err, size_t err_size)
         net = NULL;
         goto done;
     }
+    if ((uint64_t)net->n_state != ns) {
+        if (version < 2)
+            fail(err, err_size,
+                 "%s: a version %u model file holds no running statistics, but its net text "
+                 "has batchnorm layers (%ld statistics); save it again with this program",
+                 path, version, net->n_state);
+        else
+            fail(err, err_size,
+                 "%s: the net text needs %ld running statistics but the file holds %llu", path,
+                 net->n_state, (unsigned long long)ns);
+        net_destroy(net);
+        net = NULL;
+        goto done;
+    }
     const unsigned char *p = buf + MODEL_HEADER_SIZE + tlen;
     for (uint64_t i = 0; i < np; i++) {
         uint32_t u = get_u32(p + 4 * i);
         memcpy(&net->params[i], &u, 4);
     }
+    p += np * 4;
+    for (uint64_t i = 0; i < ns; i++) {
+        uint32_t u = get_u32(p + 4 * i);
+        memcpy(&net->state[i], &u, 4);
+    }
     /* the checksum only says the bytes are those that were saved: weights saved from a net
      * that diverged are NaN or inf with a good checksum, and would make every answer NaN */
-    if (!params_finite(net, path, err, err_size)) {
+    if (!params_finite(net, path, err, err_size) || !state_valid(net, path, err, err_size)) {
         net_destroy(net);
         net = NULL;
     }

@@ -1,8 +1,10 @@
 /* net.c - see net.h. Legend: N batch, C channels, H/W height/width, O outputs, K classes. */
 #include "engine/net.h"
 
+#include "engine/batchnorm.h"
 #include "engine/dense.h"
 #include "engine/fastconv.h"
+#include "engine/fastgroup.h"
 #include "engine/rng.h"
 #include "engine/workers.h"
 
@@ -19,7 +21,7 @@
 
 static const char *const kind_names[LAYER_KIND_COUNT] = {
     "conv", "deconv", "maxpool",  "avgpool", "l2pool",  "relu",  "leaky",   "sigmoid",
-    "tanh", "abs",    "softplus", "lrn",     "flatten", "dense", "softmax",
+    "tanh", "abs",    "softplus", "lrn",     "flatten", "dense", "softmax", "batchnorm",
 };
 
 const char *layer_kind_name(LayerKind kind)
@@ -30,7 +32,8 @@ const char *layer_kind_name(LayerKind kind)
 
 bool layer_has_params(LayerKind kind)
 {
-    return kind == LAYER_CONV || kind == LAYER_DECONV || kind == LAYER_DENSE;
+    return kind == LAYER_CONV || kind == LAYER_DECONV || kind == LAYER_DENSE ||
+           kind == LAYER_BATCHNORM;
 }
 
 long shape_elems(Shape s)
@@ -56,13 +59,16 @@ char *layer_param_formula(const Layer *layer, char *buf, size_t size)
 {
     const Layer *l = layer;
     switch (l->kind) {
-    case LAYER_CONV:
-        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.o, l->conv.c, l->conv.kh, l->conv.kw,
-                 l->conv.o, layer_param_count(l));
+    case LAYER_CONV: /* (O, C/G, KH, KW) */
+        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.o, l->conv.c / conv_groups(&l->conv),
+                 l->conv.kh, l->conv.kw, l->conv.o, layer_param_count(l));
         break;
-    case LAYER_DECONV:
-        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.c, l->conv.o, l->conv.kh, l->conv.kw,
-                 l->conv.o, layer_param_count(l));
+    case LAYER_DECONV: /* (C, O/G, KH, KW) */
+        snprintf(buf, size, "%dx%dx%dx%d + %d = %ld", l->conv.c, l->conv.o / conv_groups(&l->conv),
+                 l->conv.kh, l->conv.kw, l->conv.o, layer_param_count(l));
+        break;
+    case LAYER_BATCHNORM: /* gamma (C) + beta (C) */
+        snprintf(buf, size, "%ld + %ld = %ld", l->n_w, l->n_b, layer_param_count(l));
         break;
     case LAYER_DENSE:
         snprintf(buf, size, "%dx%d + %d = %ld", l->units, l->in.c, l->units, layer_param_count(l));
@@ -97,6 +103,18 @@ static void append_pair(char *buf, size_t size, size_t *len, const char *key, in
         append(buf, size, len, " %s=%d,%d", key, a, b);
 }
 
+/* " key=V" with the shortest decimal that reads back as the same float (0.3, not 0.300000012) */
+static void append_float(char *buf, size_t size, size_t *len, const char *key, float v)
+{
+    char num[32];
+    for (int digits = 6; digits <= 9; digits++) {
+        snprintf(num, sizeof num, "%.*g", digits, (double)v);
+        if (strtof(num, NULL) == v)
+            break;
+    }
+    append(buf, size, len, " %s=%s", key, num);
+}
+
 char *layer_format(const Layer *layer, char *buf, size_t size)
 {
     const Layer *l = layer;
@@ -117,8 +135,16 @@ char *layer_format(const Layer *layer, char *buf, size_t size)
         append_pair(buf, size, &len, "dilation", g->dh, g->dw, 1);
         if (l->kind == LAYER_DECONV)
             append_pair(buf, size, &len, "outpad", g->oph, g->opw, 0);
+        if (conv_groups(g) > 1)
+            append(buf, size, &len, " groups=%d", conv_groups(g));
         break;
     }
+    case LAYER_BATCHNORM:
+        if (l->bn_eps != BATCHNORM_EPS)
+            append_float(buf, size, &len, "eps", l->bn_eps);
+        if (l->bn_momentum != BATCHNORM_MOMENTUM)
+            append_float(buf, size, &len, "momentum", l->bn_momentum);
+        break;
     case LAYER_MAXPOOL:
     case LAYER_AVGPOOL:
     case LAYER_L2POOL:
@@ -256,9 +282,11 @@ static const char *kind_keys(LayerKind kind)
 {
     switch (kind) {
     case LAYER_CONV:
-        return "k stride pad dilation";
+        return "k stride pad dilation groups";
     case LAYER_DECONV:
-        return "k stride pad dilation outpad";
+        return "k stride pad dilation outpad groups";
+    case LAYER_BATCHNORM:
+        return "eps momentum";
     case LAYER_MAXPOOL:
     case LAYER_AVGPOOL:
     case LAYER_L2POOL:
@@ -397,6 +425,22 @@ static bool layer_shape(Parser *p, Layer *l)
         g->h = l->in.h;
         g->w = l->in.w;
         g->o = l->units;
+        const int groups = conv_groups(g);
+        if (g->c % groups != 0)
+            return fail(p,
+                        "%s %d groups=%d: the input's %d channels (input %s) are not a multiple "
+                        "of the groups (%d = %dx%d + %d); the input and output channels must "
+                        "both divide by G",
+                        layer_kind_name(l->kind), g->o, groups, g->c,
+                        shape_format(l->in, shape, sizeof shape), g->c, g->c / groups, groups,
+                        g->c % groups);
+        if (g->o % groups != 0)
+            return fail(p,
+                        "%s %d groups=%d: the %d output channels are not a multiple of the "
+                        "groups (%d = %dx%d + %d); the input and output channels must both "
+                        "divide by G",
+                        layer_kind_name(l->kind), g->o, groups, g->o, g->o, g->o / groups, groups,
+                        g->o % groups);
         /* PyTorch ConvTranspose2d's rule, per axis: the output padding is smaller than the
          * stride or than the dilation (its rows hold only the bias where no tap reaches) */
         if (de && ((g->oph >= g->sh && g->oph >= g->dh) || (g->opw >= g->sw && g->opw >= g->dw)))
@@ -413,7 +457,8 @@ static bool layer_shape(Parser *p, Layer *l)
         g->oh = (int)oh;
         g->ow = (int)ow;
         l->out = (Shape){3, g->o, g->oh, g->ow};
-        l->n_w = (long)g->o * g->c * g->kh * g->kw;
+        /* conv (O, C/G, KH, KW), deconv (C, O/G, KH, KW): the same count */
+        l->n_w = (long)g->o * (g->c / groups) * g->kh * g->kw;
         l->n_b = g->o;
         return true;
     }
@@ -449,6 +494,14 @@ static bool layer_shape(Parser *p, Layer *l)
         if (!need_image(p, l))
             return false;
         l->out = l->in;
+        return true;
+    case LAYER_BATCHNORM:
+        /* BatchNorm2d over C x H x W, BatchNorm1d over a flat tensor: one gamma, beta, mean
+         * and variance per channel (per element of a flat tensor) */
+        l->out = l->in;
+        l->n_w = l->in.c;
+        l->n_b = l->in.c;
+        l->n_s = 2L * l->in.c;
         return true;
     case LAYER_FLATTEN:
         l->out = (Shape){1, (int)shape_elems(l->in), 1, 1};
@@ -487,8 +540,8 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
             return fail(p, "'input' may only be the first line");
         return fail(p,
                     "unknown layer '%s' (known: conv, deconv, maxpool, avgpool, l2pool, "
-                    "relu, leaky, sigmoid, tanh, abs, softplus, lrn, flatten, dense, "
-                    "softmax)",
+                    "relu, leaky, sigmoid, tanh, abs, softplus, lrn, batchnorm, flatten, "
+                    "dense, softmax)",
                     tok[0]);
     }
     l->kind = (LayerKind)kind;
@@ -551,6 +604,9 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
         if ((v = val_of(kv, nkv, "dilation")) && !parse_pair(p, "dilation", v, 1, &g->dh, &g->dw))
             return false;
         if ((v = val_of(kv, nkv, "outpad")) && !parse_pair(p, "outpad", v, 0, &g->oph, &g->opw))
+            return false;
+        g->groups = 1;
+        if ((v = val_of(kv, nkv, "groups")) && !parse_int(p, "groups", v, 1, &g->groups))
             return false;
         if ((v = val_of(kv, nkv, "pad"))) {
             int pv[4] = {0, 0, 0, 0}, n = 0;
@@ -624,6 +680,17 @@ static bool parse_layer(Parser *p, Layer *l, char **tok, int ntok)
         if ((v = val_of(kv, nkv, "k")) && !parse_float(p, "k", v, true, &l->lrn_k))
             return false;
         break;
+    case LAYER_BATCHNORM:
+        l->bn_eps = BATCHNORM_EPS;
+        l->bn_momentum = BATCHNORM_MOMENTUM;
+        if ((v = val_of(kv, nkv, "eps")) && !parse_float(p, "eps", v, true, &l->bn_eps))
+            return false;
+        if ((v = val_of(kv, nkv, "momentum")) &&
+            !parse_float(p, "momentum", v, false, &l->bn_momentum))
+            return false;
+        if (l->bn_momentum < 0.0f || l->bn_momentum > 1.0f)
+            return fail(p, "momentum=%s must be between 0 and 1 (the running statistics' step)", v);
+        break;
     default:
         break;
     }
@@ -661,6 +728,7 @@ bool net_parse(NetSpec *spec, const char *text, const char *file, char *err, siz
     bool have_input = false;
     int softmax_line = 0;
     long long n_params = 0;
+    long n_state = 0;
     const char *s = text;
     while (*s) {
         size_t n = strcspn(s, "\n");
@@ -708,6 +776,8 @@ bool net_parse(NetSpec *spec, const char *text, const char *file, char *err, siz
             return false;
         l->w_off = (long)n_params;
         l->b_off = (long)n_params + l->n_w;
+        l->s_off = n_state;
+        n_state += l->n_s;
         n_params += (long long)l->n_w + l->n_b;
         if (n_params > NET_MAX_PARAMS)
             return fail(&p, "the net reaches %lld parameters here, more than the limit of %ld",
@@ -722,6 +792,7 @@ bool net_parse(NetSpec *spec, const char *text, const char *file, char *err, siz
     if (spec->n_layers == 0)
         return fail(&p, "no layers after the input line");
     spec->n_params = (long)n_params;
+    spec->n_state = n_state;
     spec->xent = spec->layers[spec->n_layers - 1].kind == LAYER_SOFTMAX;
     return true;
 }
@@ -738,20 +809,28 @@ static void init_params(Net *net, uint64_t seed)
         const Layer *l = &sp->layers[i];
         if (!layer_has_params(l->kind))
             continue;
+        if (l->kind == LAYER_BATCHNORM) {
+            /* PyTorch's start: gamma 1, beta 0; no random draw */
+            for (long j = 0; j < l->n_w; j++)
+                net->params[l->w_off + j] = 1.0f;
+            memset(net->params + l->b_off, 0, (size_t)l->n_b * sizeof(float));
+            continue;
+        }
         double fan_in, fan_out;
         if (l->kind == LAYER_DENSE) {
             fan_in = l->in.c;
             fan_out = l->units;
         } else {
-            fan_in = (double)l->conv.c * l->conv.kh * l->conv.kw;
+            /* each output reads C/G channels of KH x KW */
+            fan_in = (double)(l->conv.c / conv_groups(&l->conv)) * l->conv.kh * l->conv.kw;
             fan_out = (double)l->conv.o * l->conv.kh * l->conv.kw;
         }
-        /* the next layer that decides the nonlinearity: skip pooling, lrn and flatten */
+        /* the next layer that decides the nonlinearity: skip pooling, normalisation, flatten */
         bool rectified = false;
         for (int j = i + 1; j < sp->n_layers; j++) {
             LayerKind k = sp->layers[j].kind;
             if (k == LAYER_MAXPOOL || k == LAYER_AVGPOOL || k == LAYER_L2POOL || k == LAYER_LRN ||
-                k == LAYER_FLATTEN)
+                k == LAYER_BATCHNORM || k == LAYER_FLATTEN)
                 continue;
             rectified = k == LAYER_RELU || k == LAYER_LEAKY || k == LAYER_ABS;
             break;
@@ -787,7 +866,9 @@ Net *net_create(const char *text, const char *file, uint64_t seed, char *err, si
     /* +1: a net without parameters still gets valid (non-NULL) buffers */
     net->params = calloc((size_t)net->n_params + 1, sizeof(float));
     net->grads = calloc((size_t)net->n_params + 1, sizeof(float));
-    if (!net->text || !net->params || !net->grads) {
+    net->n_state = net->spec.n_state;
+    net->state = calloc((size_t)net->n_state + 1, sizeof(float));
+    if (!net->text || !net->params || !net->grads || !net->state) {
         snprintf(err, err_size, "%s: out of memory for %ld parameters", file ? file : "(net)",
                  net->n_params);
         net_destroy(net);
@@ -795,6 +876,7 @@ Net *net_create(const char *text, const char *file, uint64_t seed, char *err, si
     }
     memcpy(net->text, text, len + 1);
     init_params(net, seed);
+    net_reset_running_stats(net);
     return net;
 }
 
@@ -845,6 +927,7 @@ void net_destroy(Net *net)
     free(net->text);
     free(net->params);
     free(net->grads);
+    free(net->state);
     free(net);
 }
 
@@ -867,6 +950,59 @@ bool net_set_threads(Net *net, int threads)
 int net_threads(const Net *net)
 {
     return net->workers ? workers_count(net->workers) : 0;
+}
+
+void net_set_training(Net *net, bool training)
+{
+    net->training = training;
+}
+
+bool net_training(const Net *net)
+{
+    return net->training;
+}
+
+float *net_running_mean(const Net *net, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    return l->n_s ? net->state + l->s_off : NULL;
+}
+
+float *net_running_var(const Net *net, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    return l->n_s ? net->state + l->s_off + l->in.c : NULL;
+}
+
+void net_reset_running_stats(Net *net)
+{
+    const NetSpec *sp = &net->spec;
+    for (int i = 0; i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        if (l->kind != LAYER_BATCHNORM)
+            continue;
+        float *mean = net_running_mean(net, i), *var = net_running_var(net, i); /* (C) */
+        for (int c = 0; c < l->in.c; c++) {
+            mean[c] = 0.0f;
+            var[c] = 1.0f;
+        }
+    }
+}
+
+void net_update_running_stats(Net *net, const NetActs *a)
+{
+    const NetSpec *sp = &net->spec;
+    if (!a->training)
+        return;
+    for (int i = 0; i < sp->n_layers; i++) {
+        const Layer *l = &sp->layers[i];
+        if (l->kind != LAYER_BATCHNORM)
+            continue;
+        const int c = l->in.c;
+        const long m = (long)a->n * l->in.h * l->in.w; /* values per channel in the batch */
+        batchnorm_update_running(net_running_mean(net, i), net_running_var(net, i), a->bn[i],
+                                 a->bn[i] + c, m, l->bn_momentum, c);
+    }
 }
 
 float *net_weights(const Net *net, int i)
@@ -910,6 +1046,8 @@ NetActs *net_acts_create(const Net *net, int cap)
     for (int i = 0; ok && i < sp->n_layers; i++) {
         size_t e = (size_t)cap * (size_t)shape_elems(sp->layers[i].out);
         ok = (a->out[i] = calloc(e, sizeof(float))) && (a->grad[i] = calloc(e, sizeof(float)));
+        if (ok && sp->layers[i].kind == LAYER_BATCHNORM)
+            ok = (a->bn[i] = calloc(4 * (size_t)sp->layers[i].in.c, sizeof(float))) != NULL;
     }
     if (!ok) {
         net_acts_destroy(a);
@@ -930,6 +1068,7 @@ void net_acts_destroy(NetActs *a)
     for (int i = 0; i < NET_MAX_LAYERS; i++) {
         free(a->out[i]);
         free(a->grad[i]);
+        free(a->bn[i]);
     }
     free(a);
 }
@@ -953,8 +1092,21 @@ static bool fast_conv(const Layer *l)
     return l->kind == LAYER_CONV && fastconv_supported(&l->conv);
 }
 
-static void layer_forward(const FastOps *fast, const Layer *l, const float *params, float *y,
-                          const float *x, int n)
+/* Whether the fast path runs grouped conv layer l through fastgroup (else through conv.h). */
+static bool fast_group(const Layer *l)
+{
+    return l->kind == LAYER_CONV && fastgroup_supported(&l->conv);
+}
+
+/* The batchnorm geometry of layer l over n examples: P = H*W (1 for a flat input). */
+static BnGeom bn_geom(const Layer *l, int n)
+{
+    return (BnGeom){n, l->in.c, l->in.h * l->in.w, l->bn_eps};
+}
+
+/* bn: a batchnorm layer's (4, C) statistics and sums in NetActs (NULL for other layers). */
+static void layer_forward(const FastOps *fast, const Layer *l, const float *params, const float *bn,
+                          float *y, const float *x, int n)
 {
     long in_elems = shape_elems(l->in);
     switch (l->kind) {
@@ -965,6 +1117,8 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
         if (fast && fast_conv(l))
             fastconv_forward_on(fast->scratch, y, x, params + l->w_off, fast->wt, params + l->b_off,
                                 &g);
+        else if (fast && fast_group(l))
+            fastgroup_forward_on(fast->scratch, y, x, params + l->w_off, params + l->b_off, &g);
         else if (l->kind == LAYER_CONV)
             conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
         else
@@ -1012,6 +1166,12 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
     case LAYER_SOFTMAX:
         softmax_forward(y, x, n, l->in.c);
         break;
+    case LAYER_BATCHNORM: {
+        /* with the statistics bn_forward_join put in place: the batch's or the running ones */
+        BnGeom g = bn_geom(l, n);
+        batchnorm_forward(y, x, bn, bn + g.c, params + l->w_off, params + l->b_off, &g);
+        break;
+    }
     default:
         assert(!"unknown layer kind");
     }
@@ -1024,13 +1184,15 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
  * clearing where the op can write) and WRITES into dw and db the sums over these n examples
  * (a fast conv lays dw out as fastconv_backward_on does). The softmax is always the last
  * layer with the cross-entropy loss, so its backward is the fused p - onehot(label), divided
- * by the batch size (the mean over the batch), from y = p and labels. */
+ * by the batch size (the mean over the batch), from y = p and labels. A batchnorm of a
+ * training-mode forward (train) takes the whole batch's sums from bn (bn_backward_join, which
+ * also added its dgamma and dbeta) and writes only dx. */
 static void layer_backward(const FastOps *fast, const Layer *l, const float *params, float *dw,
                            float *db, float *dx, const float *dy, const float *x, const float *y,
-                           const int *labels, int n, int batch)
+                           const float *bn, bool train, const int *labels, int n, int batch)
 {
     long in_elems = shape_elems(l->in);
-    if (fast && layer_has_params(l->kind) && !fast_conv(l)) {
+    if (fast && layer_has_params(l->kind) && !fast_conv(l) && !fast_group(l)) {
         /* the ops below accumulate: they start from 0 for a sum over these examples */
         memset(dw, 0, (size_t)l->n_w * sizeof(float));
         memset(db, 0, (size_t)l->n_b * sizeof(float));
@@ -1049,6 +1211,8 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
         g.n = n;
         if (fast && fast_conv(l))
             fastconv_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
+        else if (fast && fast_group(l))
+            fastgroup_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
         else if (l->kind == LAYER_CONV)
             conv_backward(dx, dw, db, dy, x, params + l->w_off, &g);
         else
@@ -1106,6 +1270,16 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
             }
         break;
     }
+    case LAYER_BATCHNORM: {
+        BnGeom g = bn_geom(l, n);
+        const float *gamma = params + l->w_off, *mean = bn, *var = bn + g.c;
+        if (train && dx)
+            batchnorm_backward_train_dx(dx, dy, x, mean, var, gamma, bn + 2 * g.c, bn + 3 * g.c,
+                                        (long)batch * g.p, &g);
+        else if (!train)
+            batchnorm_backward_eval(dx, dw, db, dy, x, mean, var, gamma, &g);
+        break;
+    }
     default:
         assert(!"unknown layer kind");
     }
@@ -1118,6 +1292,65 @@ static float *layer_dx(const NetSpec *sp, NetActs *a, int i)
     if (i > 0)
         return a->grad[i - 1];
     return a->skip_dx && layer_has_params(sp->layers[0].kind) ? NULL : a->dx;
+}
+
+/* ---------------------------------------------------------------- batchnorm joins
+ * What a batchnorm needs from the whole batch, computed one channel per task (on the pool when
+ * wk is given, else on the caller) over every example in a fixed order: the same bits on any
+ * number of threads, and the same as the reference ops. */
+
+typedef struct BnJoin {
+    BnGeom g;        /* over the whole batch */
+    const float *x;  /* (N, C, P) the layer's input */
+    const float *dy; /* (N, C, P) dL/d its output (backward) */
+    float *bn;       /* (4, C) NetActs.bn of the layer */
+} BnJoin;
+
+static void bn_stats_task(void *ctx, int c, int thread)
+{
+    const BnJoin *j = ctx;
+    (void)thread;
+    batchnorm_stats_channel(&j->bn[c], &j->bn[j->g.c + c], j->x, &j->g, c);
+}
+
+static void bn_sums_task(void *ctx, int c, int thread)
+{
+    const BnJoin *j = ctx;
+    (void)thread;
+    batchnorm_grad_sums_channel(&j->bn[2 * j->g.c + c], &j->bn[3 * j->g.c + c], j->dy, j->x, j->bn,
+                                j->bn + j->g.c, &j->g, c);
+}
+
+/* Before batchnorm layer i's forward of the batch a->n: the statistics it normalises with into
+ * a->bn[i], the batch's (training mode) or a copy of the running ones. */
+static void bn_forward_join(const Net *net, Workers *wk, NetActs *a, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    if (!a->training) {
+        memcpy(a->bn[i], net->state + l->s_off, (size_t)l->n_s * sizeof(float));
+        return;
+    }
+    BnJoin j = {bn_geom(l, a->n), i ? a->out[i - 1] : a->x, NULL, a->bn[i]};
+    workers_run(wk, j.g.c, bn_stats_task, &j);
+}
+
+/* Before a training-mode batchnorm layer i's backward: its batch sums Sdy, Sdyx into a->bn[i],
+ * and dbeta += Sdy, dgamma += Sdyx into grads. */
+static void bn_backward_join(const Net *net, Workers *wk, float *grads, NetActs *a, int i)
+{
+    const Layer *l = &net->spec.layers[i];
+    BnJoin j = {bn_geom(l, a->n), i ? a->out[i - 1] : a->x, a->grad[i], a->bn[i]};
+    workers_run(wk, j.g.c, bn_sums_task, &j);
+    for (int c = 0; c < j.g.c; c++) {
+        grads[l->w_off + c] += j.bn[3 * j.g.c + c];
+        grads[l->b_off + c] += j.bn[2 * j.g.c + c];
+    }
+}
+
+/* Whether layer i is a batchnorm normalising with batch statistics in this pass. */
+static bool bn_train(const NetSpec *sp, const NetActs *a, int i)
+{
+    return sp->layers[i].kind == LAYER_BATCHNORM && a->training;
 }
 
 /* dL/dz (K) of one example for the cross-entropy of softmax(z) at label, in a batch of n:
@@ -1143,15 +1376,20 @@ static double xent_example(float *dy, const float *z, int label, int n, int k)
  * and each group runs through every layer in one task: one fork and one join per forward,
  * backward or whole training step, rather than one per layer. Each group writes the sums of
  * its parameter gradients into its own partial buffer; the groups are then added in order.
- * So the bits depend on neither the thread count nor which thread ran which group. */
+ * So the bits depend on neither the thread count nor which thread ran which group.
+ *
+ * A training-mode batchnorm cuts that run in pieces (step_run): the forward stops before it
+ * for the batch statistics (bn_forward_join), the backward stops above it for the batch sums
+ * (bn_backward_join). Without one, a training step stays one fork and one join. */
 
 typedef struct StepJob {
     const Net *net;
     NetActs *a;
-    const float *x;    /* (N, input) copied into a->x by each group, or NULL */
-    const int *labels; /* (N) the loss's gradient is computed after the forward, or NULL */
+    const float *x;    /* (N, input) copied into a->x by each group (the first piece), or NULL */
+    const int *labels; /* (N) the loss's gradient after this piece's forward, or NULL */
     int n;             /* the batch */
-    bool forward, backward;
+    int f_lo, f_hi;    /* this piece's forward: layers f_lo .. f_hi - 1 */
+    int b_lo, b_hi;    /* this piece's backward: layers b_hi - 1 down to b_lo */
     const float *wt[NET_MAX_LAYERS]; /* prepared conv weights, or NULL */
     float *partial;                  /* (groups, n_params) each group's parameter-gradient sums */
 } StepJob;
@@ -1170,6 +1408,10 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
     long scratch = 1, shared = backward ? (long)group_count(n) * net->n_params : 0;
     for (int i = 0; i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
+        if (fast_group(l)) {
+            long s = fastgroup_scratch_floats(&l->conv);
+            scratch = s > scratch ? s : scratch;
+        }
         if (!fast_conv(l))
             continue;
         long s = fastconv_scratch_floats(&l->conv);
@@ -1194,8 +1436,8 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
     return true;
 }
 
-/* Group `group` of the batch through the forward, the loss's gradient and the backward, as
- * the job asks. */
+/* Group `group` of the batch through this piece's forward, the loss's gradient and this
+ * piece's backward, as the job asks. */
 static void step_task(void *ctx, int group, int thread)
 {
     const StepJob *job = ctx;
@@ -1206,17 +1448,15 @@ static void step_task(void *ctx, int group, int thread)
     const int m = job->n - n0 < FASTCONV_GROUP ? job->n - n0 : FASTCONV_GROUP;
     const int last = sp->n_layers - 1;
     FastOps fast = {workers_scratch(net->workers, thread), NULL};
-    if (job->forward) {
-        long in = shape_elems(sp->input);
-        if (job->x && job->x != a->x)
-            memcpy(a->x + n0 * in, job->x + n0 * in, (size_t)(m * in) * sizeof(float));
-        for (int i = 0; i < sp->n_layers; i++) {
-            const Layer *l = &sp->layers[i];
-            long xe = shape_elems(l->in), ye = shape_elems(l->out);
-            fast.wt = job->wt[i];
-            layer_forward(&fast, l, net->params, a->out[i] + n0 * ye,
-                          (i ? a->out[i - 1] : a->x) + n0 * xe, m);
-        }
+    long in = shape_elems(sp->input);
+    if (job->x && job->x != a->x)
+        memcpy(a->x + n0 * in, job->x + n0 * in, (size_t)(m * in) * sizeof(float));
+    for (int i = job->f_lo; i < job->f_hi; i++) {
+        const Layer *l = &sp->layers[i];
+        long xe = shape_elems(l->in), ye = shape_elems(l->out);
+        fast.wt = job->wt[i];
+        layer_forward(&fast, l, net->params, a->bn[i], a->out[i] + n0 * ye,
+                      (i ? a->out[i - 1] : a->x) + n0 * xe, m);
     }
     if (job->labels) {
         int k = (int)shape_elems(sp->layers[last].out);
@@ -1233,30 +1473,72 @@ static void step_task(void *ctx, int group, int thread)
             }
         }
     }
-    if (job->backward) {
-        float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
-        for (int i = last; i >= 0; i--) {
-            const Layer *l = &sp->layers[i];
-            long xe = shape_elems(l->in), ye = shape_elems(l->out);
-            float *dx = layer_dx(sp, a, i); /* written by layer_backward */
-            if (dx)
-                dx += n0 * xe;
-            fast.wt = NULL;
-            layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
-                           a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
-                           a->out[i] + n0 * ye, a->labels + n0, m, job->n);
-        }
+    float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
+    for (int i = job->b_hi - 1; i >= job->b_lo; i--) {
+        const Layer *l = &sp->layers[i];
+        long xe = shape_elems(l->in), ye = shape_elems(l->out);
+        float *dx = layer_dx(sp, a, i); /* written by layer_backward */
+        if (dx)
+            dx += n0 * xe;
+        fast.wt = NULL;
+        layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
+                       a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
+                       a->out[i] + n0 * ye, a->bn[i], a->training, a->labels + n0, m, job->n);
     }
 }
 
-/* net->grads += the groups' partial sums, in group order. */
+/* Runs the job on the pool: the forward of every layer (forward), the loss's gradient (labels
+ * not NULL) and the backward of every layer (backward, adding a training-mode batchnorm's
+ * gradients to grads at its join), in pieces cut at each training-mode batchnorm. The last
+ * forward piece also runs the loss's gradient and the first backward piece. */
+static void step_run(const Net *net, float *grads, StepJob *job, bool forward, const int *labels,
+                     bool backward)
+{
+    const NetSpec *sp = &net->spec;
+    NetActs *a = job->a;
+    const int n_layers = sp->n_layers;
+    int cut[NET_MAX_LAYERS], n_cut = 0; /* the training-mode batchnorms, in order */
+    for (int i = 0; i < n_layers; i++) {
+        if (bn_train(sp, a, i))
+            cut[n_cut++] = i;
+        else if (forward && sp->layers[i].kind == LAYER_BATCHNORM)
+            bn_forward_join(net, NULL, a, i); /* a copy of the running statistics */
+    }
+    /* the backward's pieces run layers hi - 1 down to lo = (the batchnorm below) + 1 */
+    const int first_lo = n_cut ? cut[n_cut - 1] + 1 : 0;
+    for (int k = 0; forward && k <= n_cut; k++) {
+        job->f_lo = k ? cut[k - 1] : 0;
+        job->f_hi = k < n_cut ? cut[k] : n_layers;
+        job->labels = k == n_cut ? labels : NULL;
+        job->b_hi = k == n_cut && backward ? n_layers : 0;
+        job->b_lo = k == n_cut && backward ? first_lo : 0;
+        workers_run(net->workers, group_count(job->n), step_task, job);
+        job->x = NULL;
+        if (k < n_cut)
+            bn_forward_join(net, net->workers, a, cut[k]);
+    }
+    for (int k = n_cut; backward && k >= 0; k--) {
+        job->f_lo = job->f_hi = 0;
+        job->labels = NULL;
+        job->x = NULL;
+        job->b_hi = k == n_cut ? n_layers : cut[k] + 1;
+        job->b_lo = k ? cut[k - 1] + 1 : 0;
+        if (!(forward && k == n_cut)) /* else it ran with the last forward piece */
+            workers_run(net->workers, group_count(job->n), step_task, job);
+        if (k > 0)
+            bn_backward_join(net, net->workers, grads, a, cut[k - 1]);
+    }
+}
+
+/* net->grads += the groups' partial sums, in group order (a training-mode batchnorm's
+ * gradients were added at its join). */
 static void step_reduce(Net *net, const StepJob *job)
 {
     const NetSpec *sp = &net->spec;
     int groups = group_count(job->n);
     for (int i = 0; i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
-        if (!layer_has_params(l->kind))
+        if (!layer_has_params(l->kind) || bn_train(sp, job->a, i))
             continue;
         if (fast_conv(l))
             fastconv_reduce_dw(net->grads + l->w_off, job->partial + l->w_off, groups,
@@ -1277,15 +1559,20 @@ void net_forward(const Net *net, NetActs *a, const float *x, int n)
     assert(n >= 1 && n <= a->cap);
     a->n = n;
     a->have_loss = false;
-    StepJob job = {.net = net, .a = a, .x = x, .n = n, .forward = true};
+    a->training = net->training;
+    StepJob job = {.net = net, .a = a, .x = x, .n = n};
     if (net->workers && step_prepare(net, &job, n, true, false)) {
-        workers_run(net->workers, group_count(n), step_task, &job);
+        step_run(net, NULL, &job, true, NULL, false);
         return;
     }
     if (x != a->x)
         memcpy(a->x, x, (size_t)n * (size_t)shape_elems(sp->input) * sizeof(float));
-    for (int i = 0; i < sp->n_layers; i++)
-        layer_forward(NULL, &sp->layers[i], net->params, a->out[i], i ? a->out[i - 1] : a->x, n);
+    for (int i = 0; i < sp->n_layers; i++) {
+        if (sp->layers[i].kind == LAYER_BATCHNORM)
+            bn_forward_join(net, NULL, a, i);
+        layer_forward(NULL, &sp->layers[i], net->params, a->bn[i], a->out[i],
+                      i ? a->out[i - 1] : a->x, n);
+    }
 }
 
 /* Checks and keeps the labels of the batch (N) for the backward. */
@@ -1323,9 +1610,9 @@ void net_backward(Net *net, NetActs *a)
     const NetSpec *sp = &net->spec;
     assert(a->have_loss);
     int n = a->n;
-    StepJob job = {.net = net, .a = a, .n = n, .backward = true};
+    StepJob job = {.net = net, .a = a, .n = n};
     if (net->workers && step_prepare(net, &job, n, false, true)) {
-        workers_run(net->workers, group_count(n), step_task, &job);
+        step_run(net, net->grads, &job, false, NULL, true);
         step_reduce(net, &job);
         return;
     }
@@ -1334,8 +1621,11 @@ void net_backward(Net *net, NetActs *a)
         float *dx = layer_dx(sp, a, i); /* (N, in) */
         if (dx)
             memset(dx, 0, (size_t)n * (size_t)shape_elems(l->in) * sizeof(float));
+        if (bn_train(sp, a, i))
+            bn_backward_join(net, NULL, net->grads, a, i);
         layer_backward(NULL, l, net->params, net->grads + l->w_off, net->grads + l->b_off, dx,
-                       a->grad[i], i ? a->out[i - 1] : a->x, a->out[i], a->labels, n, n);
+                       a->grad[i], i ? a->out[i - 1] : a->x, a->out[i], a->bn[i], a->training,
+                       a->labels, n, n);
     }
 }
 
@@ -1347,21 +1637,24 @@ void net_zero_grad(Net *net)
 float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n)
 {
     const NetSpec *sp = &net->spec;
-    StepJob job = {
-        .net = net, .a = a, .x = x, .labels = labels, .n = n, .forward = true, .backward = true};
+    StepJob job = {.net = net, .a = a, .x = x, .n = n};
     if (!net->workers || !step_prepare(net, &job, n, true, true)) {
         net_zero_grad(net);
         net_forward(net, a, x, n);
         float loss = net_loss(net, a, labels);
         net_backward(net, a);
+        net_update_running_stats(net, a);
         return loss;
     }
-    /* the fast path: forward, the loss's gradient and backward of each group in one task */
+    /* the fast path: forward, the loss's gradient and backward of each group in one task
+     * (in pieces around training-mode batchnorms) */
     assert(n >= 1 && n <= a->cap);
     a->n = n;
+    a->have_loss = false;
+    a->training = net->training;
     keep_labels(net, a, labels);
-    job.labels = a->labels;
-    workers_run(net->workers, group_count(n), step_task, &job);
+    net_zero_grad(net);
+    step_run(net, net->grads, &job, true, a->labels, true);
     int last = sp->n_layers - 1, k = (int)shape_elems(sp->layers[last].out);
     if (sp->xent) {
         /* loss_softmax_xent's sum: the terms in example order, in double */
@@ -1373,8 +1666,8 @@ float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, in
         a->loss = loss_sse(NULL, a->out[last], a->labels, n, k);
     }
     a->have_loss = true;
-    net_zero_grad(net);
     step_reduce(net, &job);
+    net_update_running_stats(net, a);
     return a->loss;
 }
 

@@ -1,6 +1,6 @@
 /* net.h - a network: the net-file parser, the layer list with its shapes, one flat parameter
  * buffer and one flat gradient buffer, and forward / loss / backward over a batch.
- * Depends on: conv, pool, act, dense, rng (libc, libm).
+ * Depends on: conv, pool, act, dense, batchnorm, rng (libc, libm).
  *
  * Legend: N batch, C channels, H/W height/width, K classes (the last layer's length).
  * Every tensor is float32, NCHW, C order. A flat tensor (after flatten or dense) is (N, K).
@@ -15,15 +15,28 @@
  *         optim_step(opt, net->params, net->grads);
  *
  * Parameters of layer i are views into the flat buffers: weights at
- * net->params + layer->w_off (layout of the layer's PyTorch module: conv (O, C, KH, KW),
- * deconv (C, O, KH, KW), dense (O, I)), bias at net->params + layer->b_off (O); the gradients
- * at the same offsets in net->grads. Zeroing every gradient is one memset (net_zero_grad).
+ * net->params + layer->w_off (layout of the layer's PyTorch module: conv (O, C/G, KH, KW),
+ * deconv (C, O/G, KH, KW) with G the groups, dense (O, I), batchnorm gamma (C)), bias at
+ * net->params + layer->b_off (O; batchnorm beta (C)); the gradients at the same offsets in
+ * net->grads. Zeroing every gradient is one memset (net_zero_grad).
  *
  * Initialisation (from the seed, through the explicit Rng, layers in order, weights then bias):
- * He normal, w ~ N(0, 2/fan_in), when the next layer that is not a pooling, lrn or flatten
- * layer is relu, leaky or abs (the rectifiers, which halve the variance); Xavier uniform,
- * w ~ U(-a, a) with a = sqrt(6/(fan_in + fan_out)), otherwise. Biases start at 0.
- * fan_in = C*KH*KW (conv), C*KH*KW (deconv), I (dense); fan_out = O*KH*KW or O.
+ * He normal, w ~ N(0, 2/fan_in), when the next layer that is not a pooling, lrn, batchnorm or
+ * flatten layer is relu, leaky or abs (the rectifiers, which halve the variance); Xavier
+ * uniform, w ~ U(-a, a) with a = sqrt(6/(fan_in + fan_out)), otherwise. Biases start at 0.
+ * fan_in = (C/G)*KH*KW (conv and deconv), I (dense); fan_out = O*KH*KW or O. Batchnorm starts
+ * as PyTorch's: gamma 1, beta 0 (no random draw), running mean 0, running variance 1.
+ *
+ * Batchnorm (batchnorm.h) keeps running statistics that are not trained: they live in
+ * net->state (running mean (C) then running variance (C) of each batchnorm layer at
+ * layer->s_off), are saved in model files, and are not touched by the optimizer. The net has a
+ * mode (net_set_training): in training mode a batchnorm normalises with the statistics of the
+ * batch, and net_train_step moves the running statistics toward them; in evaluation mode (the
+ * mode a net starts in: what predict, eval, the labs and a loaded model want) it normalises
+ * with the running statistics, so each example's answer does not depend on the rest of its
+ * batch. The trainer switches to training mode for its steps only. A training-mode batch with
+ * one value per channel (a flat batchnorm on one example) normalises every value to beta and
+ * leaves the running variance as it was (see batchnorm.h; PyTorch refuses such a batch).
  *
  * Loss (BRIEF): when the last layer is softmax, the mean over the batch of -log p[label]
  * (cross-entropy); otherwise the notes' E = 1/2 * sum (y - t)^2 over the flattened output,
@@ -62,6 +75,7 @@ typedef enum LayerKind {
     LAYER_FLATTEN,
     LAYER_DENSE,
     LAYER_SOFTMAX,
+    LAYER_BATCHNORM,
     LAYER_KIND_COUNT
 } LayerKind;
 
@@ -84,6 +98,10 @@ typedef struct Layer {
     int units;         /* dense: outputs; conv/deconv: output channels */
     long n_w, n_b;     /* number of weights and biases (0 for layers without parameters) */
     long w_off, b_off; /* offsets of the weights and biases in Net.params / Net.grads */
+    /* batchnorm: eps is added to the variance, momentum is the running statistics' step; its
+     * n_s = 2C running statistics are at Net.state + s_off */
+    float bn_eps, bn_momentum;
+    long n_s, s_off;
 } Layer;
 
 /* A parsed net file: shapes and parameter counts, no weights (so a huge net can be counted). */
@@ -92,6 +110,7 @@ typedef struct NetSpec {
     int n_layers;
     Layer layers[NET_MAX_LAYERS];
     long n_params; /* sum of n_w + n_b */
+    long n_state;  /* sum of n_s: the running statistics of the batchnorm layers */
     bool xent;     /* last layer is softmax: cross-entropy loss; else sum of squares */
 } NetSpec;
 
@@ -103,6 +122,9 @@ typedef struct Net {
     long n_params; /* == spec.n_params */
     float *params; /* (n_params) every weight and bias, layer after layer */
     float *grads;  /* (n_params) dL/dparams, same layout; accumulated by net_backward */
+    long n_state;  /* == spec.n_state */
+    float *state;  /* (n_state) running statistics, not trained (see the top of this file) */
+    bool training; /* the mode: batch statistics (true) or running statistics (false, default) */
     /* fast path (engine/fastconv.h): NULL runs the reference ops; set by net_set_threads */
     Workers *workers;
 } Net;
@@ -124,6 +146,12 @@ typedef struct NetActs {
      * layer is conv, deconv or dense, whose input gradient then is not computed (training needs
      * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not). */
     bool skip_dx;
+    /* batchnorm layer i: (4, C) the mean and variance the last forward normalised with (the
+     * batch's in training mode, the running ones in evaluation mode), then the training-mode
+     * backward's batch sums Sdy and Sdyx (batchnorm.h); NULL for other layers */
+    float *bn[NET_MAX_LAYERS];
+    /* the net's mode at the last forward (what the backward follows) */
+    bool training;
 } NetActs;
 
 /* Elements of one example's tensor of shape s. */
@@ -136,12 +164,13 @@ const char *layer_kind_name(LayerKind kind);
 /* The keys a kind accepts after its name (and count), space-separated as the parser's "known:"
  * list says them: "k stride pad dilation" for conv, "" for relu. */
 const char *layer_kind_keys(LayerKind kind);
-/* True for conv, deconv and dense: the layers with a weight and a bias. */
+/* True for conv, deconv, dense and batchnorm: the layers with a weight and a bias. */
 bool layer_has_params(LayerKind kind);
 /* Weights + biases of a layer (n_w + n_b). */
 long layer_param_count(const Layer *layer);
-/* The count written out as the labs show it, "8x1x5x5 + 8 = 208" (dense "10x256 + 10 = 2570";
- * "0" for a layer without parameters). Returns buf. */
+/* The count written out as the labs show it, "8x1x5x5 + 8 = 208" (grouped conv
+ * "16x4x5x5 + 16 = 1616", the kernel's channel axis C/G; dense "10x256 + 10 = 2570";
+ * batchnorm "16 + 16 = 32", gamma and beta; "0" for a layer without parameters). Returns buf. */
 char *layer_param_formula(const Layer *layer, char *buf, size_t size);
 /* The layer as one canonical net-file line, e.g. "conv 8 k=5 pad=2" (defaults omitted). */
 char *layer_format(const Layer *layer, char *buf, size_t size);
@@ -164,11 +193,32 @@ void net_destroy(Net *net);
  * whatever the thread count: the batch is cut into fixed groups of FASTCONV_GROUP examples,
  * each group runs through every layer in one task (net_train_step: forward, loss and
  * backward in one task, so one fork and one join per step), and the parameter gradients are
- * summed per group, then the groups in order. False (and the net unchanged) when threads are
- * out of [0, WORKERS_MAX] or cannot be started. Call it between steps, not during one. */
+ * summed per group, then the groups in order. A grouped conv runs as G plain convolutions
+ * (fastgroup.h). A training-mode batchnorm needs the whole batch: the groups stop before it
+ * (a join), its batch statistics are computed one channel per task over every example in a
+ * fixed order, and the groups go on; the backward likewise stops above it for its two sums
+ * (batchnorm.h). So the bits still do not depend on the thread count, and the statistics are
+ * those of the reference ops. False (and the net unchanged) when threads are out of
+ * [0, WORKERS_MAX] or cannot be started. Call it between steps, not during one. */
 bool net_set_threads(Net *net, int threads);
 /* 0 for the reference ops, else the fast path's thread count. */
 int net_threads(const Net *net);
+
+/* The mode (see the top of this file): true for training (batchnorm uses and updates batch
+ * statistics), false for evaluation (running statistics; the mode a net starts in). Only
+ * batchnorm layers behave differently. Call it between steps, not during one. */
+void net_set_training(Net *net, bool training);
+bool net_training(const Net *net);
+/* Running mean / running variance (C) of batchnorm layer i; NULL for other layers. */
+float *net_running_mean(const Net *net, int i);
+float *net_running_var(const Net *net, int i);
+/* Sets every running statistic to its start (mean 0, variance 1). */
+void net_reset_running_stats(Net *net);
+/* After a training-mode forward of a batch: moves each batchnorm's running statistics toward
+ * the batch's (momentum, unbiased variance; batchnorm.h). net_train_step calls it; a caller
+ * that runs net_forward itself calls it once per batch if it wants PyTorch's behaviour. No
+ * effect after an evaluation-mode forward. */
+void net_update_running_stats(Net *net, const NetActs *a);
 
 /* View of layer i's weights / biases (or their gradients); NULL when it has none. */
 float *net_weights(const Net *net, int i);
@@ -180,7 +230,9 @@ float *net_dbias(const Net *net, int i);
 NetActs *net_acts_create(const Net *net, int cap);
 void net_acts_destroy(NetActs *a);
 
-/* Runs x (N, C, H, W) through every layer, N <= a->cap; a->out[i] holds layer i's output. */
+/* Runs x (N, C, H, W) through every layer in the net's mode, N <= a->cap; a->out[i] holds
+ * layer i's output. Changes nothing in the net (the running statistics move only in
+ * net_update_running_stats). */
 void net_forward(const Net *net, NetActs *a, const float *x, int n);
 /* The loss of the last forward against labels (N) (see the top of this file); also writes
  * a->grad[last] = dL/d(last output). Every label must be in [0, K). */
@@ -190,7 +242,8 @@ float net_loss(const Net *net, NetActs *a, const int *labels);
 void net_backward(Net *net, NetActs *a);
 /* Sets every gradient to 0 (one memset). */
 void net_zero_grad(Net *net);
-/* net_zero_grad, net_forward, net_loss, net_backward; returns the loss. */
+/* net_zero_grad, net_forward, net_loss, net_backward, net_update_running_stats; returns the
+ * loss. */
 float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n);
 /* The last layer's output of example j of the last forward: (K) values. */
 const float *net_output(const Net *net, const NetActs *a, int j);

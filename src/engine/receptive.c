@@ -76,6 +76,16 @@ static RfBox empty_box(void)
     return b;
 }
 
+/* The input channels that output channels o->c0 .. o->c1 of a conv or deconv read: every one
+ * without groups; with G groups, those of the groups the outputs belong to (CG = C/G input
+ * channels per group, OG = O/G outputs). */
+static void group_channels(const ConvGeom *g, const RfBox *o, RfBox *b)
+{
+    const int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    b->c0 = o->c0 / og * cg;
+    b->c1 = (o->c1 / og + 1) * cg - 1;
+}
+
 /* The region of layer l's input that region `o` of its output reads. */
 static RfBox trace_layer(const Layer *l, const RfBox *o)
 {
@@ -85,8 +95,7 @@ static RfBox trace_layer(const Layer *l, const RfBox *o)
     switch (l->kind) {
     case LAYER_CONV: {
         const ConvGeom *g = &l->conv;
-        b.c0 = 0;
-        b.c1 = g->c - 1;
+        group_channels(g, o, &b);
         bool rows = conv_axis(o->y0, o->y1, g->sh, g->pt, g->kh, g->dh, g->h, &b.y0, &b.y1);
         bool cols = conv_axis(o->x0, o->x1, g->sw, g->pl, g->kw, g->dw, g->w, &b.x0, &b.x1);
         /* the textbook extent: padding counted as input */
@@ -100,8 +109,7 @@ static RfBox trace_layer(const Layer *l, const RfBox *o)
     }
     case LAYER_DECONV: {
         const ConvGeom *g = &l->conv;
-        b.c0 = 0;
-        b.c1 = g->c - 1;
+        group_channels(g, o, &b);
         bool rows = deconv_axis(o->y0, o->y1, g->sh, g->pt, g->kh, g->dh, g->h, &b.y0, &b.y1);
         bool cols = deconv_axis(o->x0, o->x1, g->sw, g->pl, g->kw, g->dw, g->w, &b.x0, &b.x1);
         b.uy0 = ceil_div(o->uy0 + g->pt - (g->kh - 1) * g->dh, g->sh);

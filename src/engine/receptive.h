@@ -7,11 +7,15 @@
  *
  * A region is a box: channels c0..c1, rows y0..y1, columns x0..x1 (inclusive), the smallest
  * box holding every unit the traced unit reads through some chain of windows. Per layer:
- *   conv    out (o, oy, ox) reads every input channel at rows oy*SH - PT + ky*DH, ky < KH
- *           (likewise columns); rows in the padding are constants, not units, so they drop out
+ *   conv    out (o, oy, ox) reads every input channel (with groups=G, the C/G channels of o's
+ *           group) at rows oy*SH - PT + ky*DH, ky < KH (likewise columns); rows in the
+ *           padding are constants, not units, so they drop out
  *   deconv  out row oy is stamped by input row iy when oy = iy*SH - PT + ky*DH for some ky
+ *           (from every input channel, or those of o's group)
  *   pool    the same channel, rows oy*SH .. oy*SH + KH - 1
  *   act     the same unit;  lrn  the channel window [c - size/2, c + (size-1)/2], same place
+ *   batchnorm  the same unit: a trained net's evaluation mode (in training mode a unit also
+ *           reads, through the batch's statistics, its whole channel in every example)
  *   flatten element i is (i / (H*W), (i / W) % H, i % W) of its input
  *   dense, softmax  every input element
  * The unclipped box (u*) is the same trace with the padding counted as if it were input: its

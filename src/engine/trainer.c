@@ -54,6 +54,8 @@ struct Trainer {
     float *xbuf; /* (act_cap, IN) the batch's inputs */
     int *lbuf;   /* (act_cap) its labels */
     float *good; /* (P) the weights before the step in progress */
+    /* (S) the running statistics before it (batchnorm; net.h) */
+    float *good_state;
 
     /* guarded by mu */
     pthread_mutex_t mu;
@@ -208,6 +210,7 @@ static bool reinit(Trainer *tr, char *err, size_t err_size)
     }
     if (tr->net) {
         memcpy(tr->net->params, net->params, sizeof(float) * (size_t)net->n_params);
+        memcpy(tr->net->state, net->state, sizeof(float) * (size_t)net->n_state);
         net_zero_grad(tr->net);
         net_destroy(net);
     } else {
@@ -298,6 +301,7 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     tr->order = malloc(sizeof(int) * (size_t)train->n);
     tr->pub_params = malloc(sizeof(float) * (size_t)(spec.n_params > 0 ? spec.n_params : 1));
     tr->good = malloc(sizeof(float) * (size_t)(spec.n_params > 0 ? spec.n_params : 1));
+    tr->good_state = malloc(sizeof(float) * (size_t)(spec.n_state > 0 ? spec.n_state : 1));
     long off = 0;
     for (int i = 0; i < spec.n_layers; i++) {
         tr->act_off[i] = off;
@@ -311,8 +315,8 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
                                                                          : cfg->test_subset;
     tr->test_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     tr->eval_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
-    if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->pub_acts ||
-        !tr->test_pred || !tr->eval_pred) {
+    if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->good_state ||
+        !tr->pub_acts || !tr->test_pred || !tr->eval_pred) {
         set_err(err, err_size, "out of memory");
         trainer_destroy(tr);
         return NULL;
@@ -354,6 +358,7 @@ void trainer_destroy(Trainer *tr)
     free(tr->xbuf);
     free(tr->lbuf);
     free(tr->good);
+    free(tr->good_state);
     free(tr->pub_params);
     free(tr->pub_inputs);
     free(tr->pub_labels);
@@ -461,8 +466,13 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
     float step_lr = lr * powf(tr->cfg0.lr_decay, (float)tr->epoch);
     tr->opt->lr = step_lr;
     double t0 = now_seconds();
-    /* the loss of this batch measures the weights as they are (the update comes after) */
+    /* the loss of this batch measures the weights as they are (the update comes after); the
+     * step runs in training mode (batchnorm: the batch's statistics, the running ones move),
+     * everything else (the evaluations, a saved model) in evaluation mode */
+    memcpy(tr->good_state, net->state, sizeof(float) * (size_t)net->n_state);
+    net_set_training(net, true);
     float loss = net_train_step(net, tr->acts, tr->xbuf, tr->lbuf, n);
+    net_set_training(net, false);
     float limit = DIVERGE_FACTOR *
                   (isfinite(tr->first_loss) && tr->first_loss > 1.0f ? tr->first_loss : 1.0f);
     bool loss_ok = isfinite(loss) && loss <= limit;
@@ -479,6 +489,7 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
         /* undo: the last weights whose loss was sane, and a fresh optimizer (its moments
          * carry the blow-up) */
         memcpy(net->params, tr->good, sizeof(float) * (size_t)P);
+        memcpy(net->state, tr->good_state, sizeof(float) * (size_t)net->n_state);
         optim_reset(tr->opt);
         pthread_mutex_lock(&tr->mu);
         if (loss_ok)

@@ -8,12 +8,15 @@
  * One step: take the next N indices of the epoch's shuffled order, convert those images to
  * floats in [0, 1], net_train_step, optim_step. The order of every epoch comes from the seed,
  * so the same seed and the same sequence of commands give the same weights, bit for bit.
- * The learning rate of epoch e is lr * lr_decay^e.
+ * The learning rate of epoch e is lr * lr_decay^e. The step runs in the net's training mode
+ * (a batchnorm normalises with the batch's statistics and moves its running ones); between
+ * steps the net is in evaluation mode, so evaluations and saved models use the running ones.
  *
  * Divergence: a step whose loss is NaN, infinite or above 1000 times the first step's loss
  * (at least 1000), or whose update leaves a weight that is not finite, is undone: the last
  * weights whose loss was sane come back (those from before the step, or from before the one
- * before, when it is this step's loss that shows the damage), the optimizer's state is
+ * before, when it is this step's loss that shows the damage), the running statistics from
+ * before the step come back, the optimizer's state is
  * forgotten, training pauses, and the snapshot's message says what happened.
  *
  * Threads: every public function may be called from any one thread (the window's) while the

@@ -1,6 +1,8 @@
 /* test_dump.c - `convscope dump` end to end through cmd_dump: the files it writes, their shapes
- * and values against the engine called directly, the manifest, an image input, and every usage
- * mistake refused with a non-zero status, a message naming the file, and nothing half-written. */
+ * and values against the engine called directly, the manifest, an image input, a grouped conv
+ * and batchnorm in both modes (PyTorch layouts, running statistics, the mode in the manifest),
+ * and every usage mistake refused with a non-zero status, a message naming the file, and
+ * nothing half-written. */
 #include "cli/cli.h"
 #include "engine/assets.h"
 #include "engine/model.h"
@@ -48,7 +50,7 @@ static char *slurp(const char *path)
 
 static float *load(const char *dir, const char *name, long *shape, int *nd)
 {
-    char path[512];
+    char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     return npy_read(path, shape, nd, err, ERR_SIZE);
 }
@@ -262,11 +264,152 @@ static void test_nonfinite_input(void)
     CHECK_INT_EQ(0, system(cmd));
 }
 
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A grouped conv and batchnorm: eval (the default) and train mode, from a net and from a model
+ * with running statistics of its own. */
+static void test_groups_batchnorm(void)
+{
+    char tmp[] = "/tmp/convscope_dump_bn_XXXXXX";
+    CHECK(mkdtemp(tmp) != NULL);
+    char net_path[600], flat_path[600], x_path[600], model[600], out[600], msg[1024];
+    snprintf(net_path, sizeof net_path, "%s/bn.net", tmp);
+    snprintf(flat_path, sizeof flat_path, "%s/flat.net", tmp);
+    snprintf(x_path, sizeof x_path, "%s/x.npy", tmp);
+    snprintf(model, sizeof model, "%s/bn.cnn", tmp);
+    snprintf(out, sizeof out, "%s/out", tmp);
+    const char *text = "input 2 6 6\nconv 4 k=3 groups=2\nbatchnorm momentum=0.5\nrelu\n"
+                       "flatten\ndense 3\nsoftmax\n";
+    write_text(net_path, text);
+    write_text(flat_path, "input 2 6 6\nconv 4 k=3 groups=2\nbatchnorm\nrelu\nflatten\n"
+                          "dense 3\nbatchnorm\nsoftmax\n");
+    float x[72];
+    for (int i = 0; i < 72; i++)
+        x[i] = (float)((i * 29) % 31) / 31.0f - 0.3f;
+    long xs[3] = {2, 6, 6};
+    CHECK(npy_write(x_path, x, xs, 3, err, ERR_SIZE));
+    long shape[NPY_MAX_DIMS];
+    int nd = 0, label = 1;
+
+    for (int mode = 0; mode < 2; mode++) {
+        const bool train = mode == 1;
+        const char *argv[] = {"dump",  "--net",   net_path, "--seed", "3", "--input",
+                              x_path,  "--label", "1",      "--out",  out, train ? "--mode" : NULL,
+                              "train", NULL};
+        CHECK_INT_EQ(0, run_msg(msg, sizeof msg, argv));
+        Net *net = net_load(net_path, 3, err, ERR_SIZE);
+        NetActs *a = net_acts_create(net, 1);
+        net_set_training(net, train);
+        net_train_step(net, a, x, &label, 1);
+        float *v = load(out, "L00.W.npy", shape, &nd);
+        /* the grouped kernel in PyTorch's layout (O, C/G, KH, KW) */
+        CHECK(v && nd == 4 && shape[0] == 4 && shape[1] == 1 && shape[2] == 3 && shape[3] == 3);
+        if (v)
+            CHECK_TENSOR_NEAR(net_weights(net, 0), v, 36, 0.0, 0.0);
+        free(v);
+        v = load(out, "L01.out.npy", shape, &nd);
+        CHECK(v && nd == 3 && shape[0] == 4 && shape[1] == 4);
+        if (v)
+            CHECK_TENSOR_NEAR(a->out[1], v, 64, 0.0, 0.0);
+        free(v);
+        static const char *const names[] = {
+            "L01.W.npy",          "L01.b.npy", "L01.dW.npy", "L01.db.npy", "L01.running_mean.npy",
+            "L01.running_var.npy"};
+        const float *want[] = {net_weights(net, 1),      net_bias(net, 1),
+                               net_dweights(net, 1),     net_dbias(net, 1),
+                               net_running_mean(net, 1), net_running_var(net, 1)};
+        for (int k = 0; k < 6; k++) {
+            v = load(out, names[k], shape, &nd);
+            CHECK(v && nd == 1 && shape[0] == 4);
+            if (v)
+                CHECK_TENSOR_NEAR(want[k], v, 4, 0.0, 0.0);
+            free(v);
+        }
+        /* train: the running mean moved halfway (momentum 0.5) to the example's channel mean */
+        v = load(out, "L01.running_mean.npy", shape, &nd);
+        if (v) {
+            double mean0 = 0.0;
+            for (int i = 0; i < 16; i++)
+                mean0 += a->out[0][i] / 16.0;
+            CHECK_NEAR(train ? 0.5 * mean0 : 0.0, v[0], 1e-6);
+        }
+        free(v);
+        char path[700];
+        snprintf(path, sizeof path, "%s/manifest.json", out);
+        char *m = slurp(path);
+        CHECK(m != NULL);
+        if (m) {
+            CHECK_CONTAINS(m, train ? "\"mode\": \"train\"" : "\"mode\": \"eval\"");
+            CHECK_CONTAINS(m, "\"groups\": 2");
+            CHECK_CONTAINS(m, "\"param_shapes\": {\"W\": [4, 1, 3, 3], \"b\": [4]}");
+            CHECK_CONTAINS(m, "\"kind\": \"batchnorm\"");
+            CHECK_CONTAINS(m, "\"num_features\": 4, \"eps\": 9.99999975e-06, \"momentum\": 0.5");
+            CHECK_CONTAINS(m, "\"param_shapes\": {\"W\": [4], \"b\": [4]}");
+            CHECK_CONTAINS(m, "\"running_mean\": \"L01.running_mean.npy\"");
+            CHECK_CONTAINS(m, "\"param_formula\": \"4 + 4 = 8\"");
+        }
+        free(m);
+        net_acts_destroy(a);
+        net_destroy(net);
+    }
+
+    /* a model with running statistics of its own: eval mode normalises with them */
+    Net *net = net_load(net_path, 5, err, ERR_SIZE);
+    for (int c = 0; c < 4; c++) {
+        net_running_mean(net, 1)[c] = 0.2f * (float)c;
+        net_running_var(net, 1)[c] = 0.5f + (float)c;
+        net_weights(net, 1)[c] = 1.5f;
+        net_bias(net, 1)[c] = -0.25f;
+    }
+    CHECK(model_save(net, model, err, ERR_SIZE));
+    const char *argv_m[] = {"dump", "--model", model, "--input", x_path, "--label",
+                            "0",    "--out",   out,   "--mode",  "eval", NULL};
+    CHECK_INT_EQ(0, run_msg(msg, sizeof msg, argv_m));
+    float *v = load(out, "L01.running_var.npy", shape, &nd);
+    CHECK(v && v[3] == 3.5f);
+    free(v);
+    NetActs *a = net_acts_create(net, 1);
+    net_forward(net, a, x, 1);
+    v = load(out, "L01.out.npy", shape, &nd);
+    if (v) {
+        /* 1.5 (z - 0.6) / sqrt(3.5 + 1e-5) - 0.25 in channel 3 */
+        CHECK_NEAR(1.5 * (a->out[0][3 * 16 + 5] - 0.6) / sqrt(3.5 + 1e-5) - 0.25, v[3 * 16 + 5],
+                   1e-5);
+        CHECK_TENSOR_NEAR(a->out[1], v, 64, 0.0, 0.0);
+    }
+    free(v);
+    net_acts_destroy(a);
+    net_destroy(net);
+
+    /* train mode with a flat batchnorm on one example: refused, as PyTorch refuses it */
+    const char *argv_f[] = {"dump", "--net", flat_path, "--input", x_path,  "--label",
+                            "0",    "--out", out,       "--mode",  "train", NULL};
+    CHECK_INT_EQ(2, run_msg(msg, sizeof msg, argv_f));
+    CHECK_CONTAINS(msg, "--mode train: layer L05 (line 7: batchnorm) would normalise one value per "
+                        "channel (input 3, one example)");
+    CHECK_CONTAINS(msg, "use --mode eval");
+    argv_f[10] = "eval";
+    CHECK_INT_EQ(0, run_msg(msg, sizeof msg, argv_f));
+    argv_f[10] = "training";
+    CHECK_INT_EQ(2, run_msg(msg, sizeof msg, argv_f));
+    CHECK_CONTAINS(msg, "--mode training: expected eval or train");
+
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    CHECK_INT_EQ(0, system(cmd));
+}
+
 int main(void)
 {
     err = calloc(ERR_SIZE, 1);
     test_mistakes();
     test_nonfinite_input();
+    test_groups_batchnorm();
     char tmp[] = "/tmp/convscope_dump_XXXXXX";
     CHECK(mkdtemp(tmp) != NULL);
     char net_path[1024], x_path[600], out[600], pgm[600], sub[600], text_net[600];

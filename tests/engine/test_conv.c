@@ -1,13 +1,15 @@
 /* test_conv.c - convolution and transposed convolution: the notes' worked examples, output
  * sizes, every cell query against the full operation on random geometries, coverage counts,
- * finite-difference gradients of x, w and b, the deconv/conv adjoint identity, and PyTorch
- * reference values (tests/engine/torch_ref.h, made by tests/torch/check_ops.py). */
+ * finite-difference gradients of x, w and b, the deconv/conv adjoint identity, grouped
+ * convolution (against G separate plain ones, its cell queries, finite differences), and
+ * PyTorch reference values (tests/engine/torch_ref.h, made by tests/torch/check_ops.py). */
 #include "engine/conv.h"
 #include "engine/rng.h"
 #include "test.h"
 #include "torch_ref.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static float *fill_random(Rng *rng, float *a, long n)
 {
@@ -32,15 +34,16 @@ static long out_count(const ConvGeom *g)
 {
     return (long)g->n * g->o * g->oh * g->ow;
 }
+/* conv (O, C/G, KH, KW) and deconv (C, O/G, KH, KW) hold the same count */
 static long conv_w_count(const ConvGeom *g)
 {
-    return (long)g->o * g->c * g->kh * g->kw;
+    return (long)g->o * (g->c / conv_groups(g)) * g->kh * g->kw;
 }
 
 static ConvGeom geom(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int pt,
                      int pb, int pl, int pr, int dh, int dw, int oph, int opw)
 {
-    ConvGeom g = {n, c, h, w, o, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, oph, opw, 0, 0};
+    ConvGeom g = {n, c, h, w, o, kh, kw, sh, sw, pt, pb, pl, pr, dh, dw, oph, opw, 0, 0, 1};
     return g;
 }
 
@@ -258,7 +261,7 @@ static void test_channels_example(void)
 /* ---- cell queries equal the full operation ------------------------------------------- */
 
 /* Independent count of the uses of input (c, iy, ix): brute force over every output cell and
- * tap of the forward index map. */
+ * tap of the forward index map, for each of the O/G outputs of c's group. */
 static int brute_uses(const ConvGeom *g, int iy, int ix)
 {
     int count = 0;
@@ -268,7 +271,7 @@ static int brute_uses(const ConvGeom *g, int iy, int ix)
                 for (int kx = 0; kx < g->kw; kx++)
                     count += oy * g->sh - g->pt + ky * g->dh == iy &&
                              ox * g->sw - g->pl + kx * g->dw == ix;
-    return count * g->o;
+    return count * (g->o / conv_groups(g));
 }
 
 /* Independent transposed convolution in the scatter form of the header: each input cell
@@ -326,21 +329,28 @@ static void test_conv_cells_random(void)
     rng_seed(&rng, 2024);
     int tried = 0, cells_ok = 1, terms_ok = 1, dw_ok = 1, dx_ok = 1, uses_ok = 1, order_ok = 1;
     int dwterms_ok = 1;
-    while (tried < 60) {
+    while (tried < 90) {
         ConvGeom g = random_geom(&rng);
+        if (tried % 3 == 2) {
+            /* every third one grouped: G of 2 or 3 (depthwise when C = G) */
+            g.groups = 2 + (int)rng_below(&rng, 2);
+            g.c = g.groups * (1 + (int)rng_below(&rng, 2));
+            g.o = g.groups * (1 + (int)rng_below(&rng, 2));
+        }
         if (!conv_geom_finish(&g))
             continue;
         tried++;
+        const int cg = g.c / conv_groups(&g), og = g.o / conv_groups(&g);
         float *x = fill_random(&rng, alloc_zero(x_count(&g)), x_count(&g));
         float *w = fill_random(&rng, alloc_zero(conv_w_count(&g)), conv_w_count(&g));
-        float b[3];
-        fill_random(&rng, b, 3);
+        float b[6];
+        fill_random(&rng, b, 6);
         float *out = alloc_zero(out_count(&g));
         float *dout = fill_random(&rng, alloc_zero(out_count(&g)), out_count(&g));
         float *dx = alloc_zero(x_count(&g)), *dw = alloc_zero(conv_w_count(&g));
         conv_forward(out, x, w, b, &g);
         conv_backward(dx, dw, NULL, dout, x, w, &g);
-        const int nterm = g.c * g.kh * g.kw;
+        const int nterm = cg * g.kh * g.kw;
         ConvTerm *terms = malloc(sizeof(ConvTerm) * (size_t)nterm);
         const long xs = (long)g.c * g.h * g.w, os = (long)g.o * g.oh * g.ow;
         for (int n = 0; n < g.n; n++)
@@ -356,6 +366,7 @@ static void test_conv_cells_random(void)
                             int in = t->iy >= 0 && t->iy < g.h && t->ix >= 0 && t->ix < g.w;
                             terms_ok &= t->pad == !in && (in || t->x == 0.0f);
                             terms_ok &= t->iy == oy * g.sh - g.pt + t->ky * g.dh;
+                            terms_ok &= t->c / cg == o / og; /* only its group's channels */
                             s += (double)t->x * t->w;
                         }
                         terms_ok &= nt == nterm && fabs(s - v) < 1e-5;
@@ -363,12 +374,12 @@ static void test_conv_cells_random(void)
         const int ngrad = g.n * g.oh * g.ow;
         ConvGradTerm *gt = malloc(sizeof(ConvGradTerm) * (size_t)ngrad);
         for (int o = 0; o < g.o; o++)
-            for (int c = 0; c < g.c; c++)
+            for (int c = 0; c < cg; c++)
                 for (int ky = 0; ky < g.kh; ky++)
                     for (int kx = 0; kx < g.kw; kx++) {
                         int nt = -1;
                         float v = conv_dw_cell(&g, dout, x, o, c, ky, kx, gt, ngrad, &nt);
-                        dw_ok &= v == dw[(((long)o * g.c + c) * g.kh + ky) * g.kw + kx];
+                        dw_ok &= v == dw[(((long)o * cg + c) * g.kh + ky) * g.kw + kx];
                         double s = 0.0;
                         for (int i = 0; i < nt; i++)
                             s += (double)gt[i].dout * gt[i].x;
@@ -385,6 +396,7 @@ static void test_conv_cells_random(void)
                         dx_ok &= v == dx[n * xs + ((long)c * g.h + iy) * g.w + ix];
                         uses_ok &= nu == brute_uses(&g, iy, ix);
                         for (int i = 0; i < nu; i++) {
+                            uses_ok &= u[i].o / og == c / cg;
                             uses_ok &= u[i].oy * g.sh - g.pt + u[i].ky * g.dh == iy;
                             uses_ok &= u[i].ox * g.sw - g.pl + u[i].kx * g.dw == ix;
                             if (i > 0) {
@@ -510,6 +522,135 @@ static void test_deconv_is_adjoint(void)
     CHECK(ok);
 }
 
+/* ---- groups ------------------------------------------------------------------------------ */
+
+static ConvGeom grouped(ConvGeom g, int groups)
+{
+    g.groups = groups;
+    return g;
+}
+
+/* Channels lo .. lo + count - 1 of every example of t (N, C, P) into a new (N, count, P). */
+static float *take_channels(const float *t, int n, int c, long p, int lo, int count)
+{
+    float *out = alloc_zero((long)n * count * p);
+    for (int i = 0; i < n; i++)
+        memcpy(out + (long)i * count * p, t + ((long)i * c + lo) * p,
+               sizeof(float) * (size_t)(count * p));
+    return out;
+}
+
+/* Whether channels lo .. of every example of big (N, C, P) equal small (N, count, P) to tol. */
+static int same_channels(const float *big, const float *small, int n, int c, long p, int lo,
+                         int count, double tol)
+{
+    int ok = 1;
+    for (int i = 0; i < n; i++)
+        for (long e = 0; e < count * p; e++)
+            ok &= fabs((double)big[((long)i * c + lo) * p + e] - small[(long)i * count * p + e]) <=
+                  tol * (1.0 + fabs((double)small[(long)i * count * p + e]));
+    return ok;
+}
+
+/* A grouped conv (deconv when transposed) equals G plain ones on the group's channels: out,
+ * dx, dw and db. (Its cell queries are checked with the others in test_conv_cells_random.) */
+static int group_case(bool transposed, ConvGeom g, Rng *rng)
+{
+    const int groups = conv_groups(&g), cg = g.c / groups, og = g.o / groups;
+    const long hw = (long)g.h * g.w, ohw = (long)g.oh * g.ow, wn = conv_w_count(&g);
+    float *x = fill_random(rng, alloc_zero(x_count(&g)), x_count(&g));
+    float *w = fill_random(rng, alloc_zero(wn), wn);
+    float *b = fill_random(rng, alloc_zero(g.o), g.o);
+    float *dout = fill_random(rng, alloc_zero(out_count(&g)), out_count(&g));
+    float *out = alloc_zero(out_count(&g)), *dx = alloc_zero(x_count(&g));
+    float *dw = alloc_zero(wn), *db = alloc_zero(g.o);
+    if (transposed) {
+        deconv_forward(out, x, w, b, &g);
+        deconv_backward(dx, dw, db, dout, x, w, &g);
+    } else {
+        conv_forward(out, x, w, b, &g);
+        conv_backward(dx, dw, db, dout, x, w, &g);
+    }
+    int ok = 1;
+    ConvGeom s = g; /* one group as a plain convolution */
+    s.c = cg;
+    s.o = og;
+    s.groups = 1;
+    const long wg = wn / groups; /* one group's weights: contiguous in both layouts */
+    for (int gi = 0; gi < groups; gi++) {
+        float *xs = take_channels(x, g.n, g.c, hw, gi * cg, cg);
+        float *ds = take_channels(dout, g.n, g.o, ohw, gi * og, og);
+        float *os = alloc_zero(out_count(&s)), *dxs = alloc_zero(x_count(&s));
+        float *dws = alloc_zero(wg), *dbs = alloc_zero(og);
+        if (transposed) {
+            deconv_forward(os, xs, w + gi * wg, b + gi * og, &s);
+            deconv_backward(dxs, dws, dbs, ds, xs, w + gi * wg, &s);
+        } else {
+            conv_forward(os, xs, w + gi * wg, b + gi * og, &s);
+            conv_backward(dxs, dws, dbs, ds, xs, w + gi * wg, &s);
+        }
+        ok &= same_channels(out, os, g.n, g.o, ohw, gi * og, og, 1e-5);
+        ok &= same_channels(dx, dxs, g.n, g.c, hw, gi * cg, cg, 1e-5);
+        for (long e = 0; e < wg; e++)
+            ok &= fabs((double)dw[gi * wg + e] - dws[e]) <= 1e-5 * (1.0 + fabs((double)dws[e]));
+        for (int o = 0; o < og; o++)
+            ok &= fabs((double)db[gi * og + o] - dbs[o]) <= 1e-5 * (1.0 + fabs((double)dbs[o]));
+        free(xs);
+        free(ds);
+        free(os);
+        free(dxs);
+        free(dws);
+        free(dbs);
+    }
+    free(x);
+    free(w);
+    free(b);
+    free(dout);
+    free(out);
+    free(dx);
+    free(dw);
+    free(db);
+    return ok;
+}
+
+static void test_groups_random(void)
+{
+    Rng rng;
+    rng_seed(&rng, 808);
+    int tried = 0, ok_conv = 1, ok_deconv = 1;
+    while (tried < 80) {
+        ConvGeom g = random_geom(&rng);
+        /* G from 1 to 4 (depthwise when it equals C); channels are multiples of it */
+        int groups = 1 + (int)rng_below(&rng, 4);
+        int cm = 1 + (int)rng_below(&rng, 2), om = 1 + (int)rng_below(&rng, 3);
+        g.groups = groups;
+        g.c = groups * cm;
+        g.o = groups * om;
+        bool transposed = tried % 3 == 2;
+        if (transposed) {
+            g.oph = (int)rng_below(&rng, (uint32_t)(g.sh > g.dh ? g.sh : g.dh));
+            g.opw = (int)rng_below(&rng, (uint32_t)(g.sw > g.dw ? g.sw : g.dw));
+        }
+        if (!(transposed ? deconv_geom_finish(&g) : conv_geom_finish(&g)))
+            continue;
+        tried++;
+        if (transposed)
+            ok_deconv &= group_case(true, g, &rng);
+        else
+            ok_conv &= group_case(false, g, &rng);
+    }
+    CHECK(ok_conv);
+    CHECK(ok_deconv);
+    /* C or O not a multiple of G: the geometry is refused */
+    ConvGeom g = grouped(geom(1, 4, 5, 5, 6, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0), 4);
+    CHECK(!conv_geom_finish(&g));
+    g = grouped(geom(1, 6, 5, 5, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0), 4);
+    CHECK(!deconv_geom_finish(&g));
+    g = grouped(geom(1, 6, 5, 5, 4, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0), 2);
+    CHECK(conv_geom_finish(&g));
+    CHECK_INT_EQ(1, conv_groups(&(ConvGeom){0}));
+}
+
 /* ---- finite differences --------------------------------------------------------------- */
 
 /* L = sum(out * r) in double, for conv (deconv when transposed). */
@@ -596,6 +737,14 @@ static void test_finite_differences(void)
     fd_case(true, geom(2, 2, 3, 4, 3, 3, 2, 2, 3, 1, 0, 0, 1, 1, 2, 1, 2), 21);
     fd_case(true, geom(1, 1, 4, 4, 1, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0), 22);
     fd_case(true, geom(2, 3, 2, 3, 2, 2, 3, 1, 1, 0, 0, 0, 0, 3, 3, 2, 1), 23);
+    /* grouped: 2 and 3 groups, depthwise (G = C) with and without a channel multiplier, with
+     * strides, per-side padding and dilation; deconv with groups and output padding */
+    fd_case(false, grouped(geom(2, 4, 6, 5, 6, 3, 2, 2, 1, 1, 0, 2, 1, 1, 2, 0, 0), 2), 31);
+    fd_case(false, grouped(geom(1, 6, 7, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, 2, 2, 0, 0), 3), 32);
+    fd_case(false, grouped(geom(2, 3, 5, 6, 3, 3, 3, 1, 2, 1, 2, 0, 1, 1, 1, 0, 0), 3), 33);
+    fd_case(false, grouped(geom(1, 2, 6, 6, 6, 2, 3, 3, 1, 0, 1, 2, 2, 2, 1, 0, 0), 2), 34);
+    fd_case(true, grouped(geom(2, 4, 3, 4, 6, 3, 2, 2, 3, 1, 0, 0, 1, 1, 2, 1, 2), 2), 41);
+    fd_case(true, grouped(geom(1, 3, 3, 3, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1), 3), 42);
 }
 
 /* ---- PyTorch ---------------------------------------------------------------------------- */
@@ -605,6 +754,55 @@ static double max_abs_diff(const float *a, const float *b, long n)
     double m = 0.0;
     for (long i = 0; i < n; i++)
         m = fabs((double)a[i] - b[i]) > m ? fabs((double)a[i] - b[i]) : m;
+    return m;
+}
+
+/* One PyTorch case of torch_ref.h: the arrays P_X .. P_DB with their sizes. */
+typedef struct TorchRef {
+    const float *x, *w, *b, *dout, *out, *dx, *dw, *db;
+    long nx, nw, nb, nout;
+} TorchRef;
+
+#define TORCH_REFS(P)                                                                              \
+    (TorchRef)                                                                                     \
+    {                                                                                              \
+        TORCH_##P##_X, TORCH_##P##_W, TORCH_##P##_B, TORCH_##P##_DOUT, TORCH_##P##_OUT,            \
+            TORCH_##P##_DX, TORCH_##P##_DW, TORCH_##P##_DB,                                        \
+            (long)(sizeof TORCH_##P##_X / sizeof(float)),                                          \
+            (long)(sizeof TORCH_##P##_W / sizeof(float)),                                          \
+            (long)(sizeof TORCH_##P##_B / sizeof(float)),                                          \
+            (long)(sizeof TORCH_##P##_OUT / sizeof(float))                                         \
+    }
+
+/* The conv (deconv when transposed) of geometry g against PyTorch's out, dx, dw and db; returns
+ * the max abs difference of out, dx and dw. */
+static double torch_case(bool transposed, ConvGeom g, TorchRef r)
+{
+    CHECK(transposed ? deconv_geom_finish(&g) : conv_geom_finish(&g));
+    CHECK_INT_EQ(r.nout, out_count(&g));
+    CHECK_INT_EQ(r.nx, x_count(&g));
+    CHECK_INT_EQ(r.nw, conv_w_count(&g));
+    if (r.nout != out_count(&g) || r.nx != x_count(&g) || r.nw != conv_w_count(&g))
+        return INFINITY;
+    float *out = alloc_zero(r.nout), *dx = alloc_zero(r.nx), *dw = alloc_zero(r.nw);
+    float *db = alloc_zero(r.nb);
+    if (transposed) {
+        deconv_forward(out, r.x, r.w, r.b, &g);
+        deconv_backward(dx, dw, db, r.dout, r.x, r.w, &g);
+    } else {
+        conv_forward(out, r.x, r.w, r.b, &g);
+        conv_backward(dx, dw, db, r.dout, r.x, r.w, &g);
+    }
+    CHECK_TENSOR_NEAR(r.out, out, r.nout, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(r.dx, dx, r.nx, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(r.dw, dw, r.nw, 1e-5, 1e-5);
+    CHECK_TENSOR_NEAR(r.db, db, r.nb, 1e-5, 1e-5);
+    double m = fmax(max_abs_diff(r.out, out, r.nout), max_abs_diff(r.dx, dx, r.nx));
+    m = fmax(m, max_abs_diff(r.dw, dw, r.nw));
+    free(out);
+    free(dx);
+    free(dw);
+    free(db);
     return m;
 }
 
@@ -654,6 +852,19 @@ static void test_torch_reference(void)
     CHECK_TENSOR_NEAR(TORCH_DECONV2_OUT, d2, 96, 1e-5, 1e-5);
     m = fmax(m, max_abs_diff(TORCH_DECONV2_OUT, d2, 96));
     printf("torch deconv: max abs diff %.3g\n", m);
+
+    /* grouped conv: N2 C4 O6 groups 2, k 3x2, stride (1,2), padding T1 B2 L0 R1, dilation (2,1) */
+    m = torch_case(false, grouped(geom(2, 4, 6, 5, 6, 3, 2, 1, 2, 1, 2, 0, 1, 2, 1, 0, 0), 2),
+                   TORCH_REFS(GCONV));
+    /* depthwise with a channel multiplier: C3 O6 groups 3, k3 stride 2 pad 1 */
+    m = fmax(m,
+             torch_case(false, grouped(geom(1, 3, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 0, 0), 3),
+                        TORCH_REFS(DWCONV)));
+    /* grouped deconv: C4 O6 groups 2, k3 stride 2 pad 1 outpad 1, 3x4 -> 6x8 */
+    m = fmax(m,
+             torch_case(true, grouped(geom(2, 4, 3, 4, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1), 2),
+                        TORCH_REFS(GDECONV)));
+    printf("torch grouped conv, depthwise conv, grouped deconv: max abs diff %.3g\n", m);
 }
 
 int main(void)
@@ -667,6 +878,7 @@ int main(void)
     test_conv_cells_random();
     test_deconv_cells_random();
     test_deconv_is_adjoint();
+    test_groups_random();
     test_finite_differences();
     test_torch_reference();
     return test_summary();

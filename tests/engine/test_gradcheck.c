@@ -1,6 +1,7 @@
 /* test_gradcheck.c - central finite differences against a hand-computed loss and against the
  * engine's backward: every parameter and every layer-output cell of the Backprop lab's tiny
- * net, a sum-of-squares net, parameters restored bit for bit. */
+ * net, a sum-of-squares net, a net with a grouped conv and batchnorm in both modes,
+ * parameters restored bit for bit. */
 #include "engine/gradcheck.h"
 #include "engine/net.h"
 #include "test.h"
@@ -156,6 +157,69 @@ static void test_tiny(void)
     net_destroy(net);
 }
 
+/* A grouped conv and a batchnorm, one example, in both modes: the partial forward scores as
+ * net_forward + net_loss (training mode: the example's own statistics), and every parameter,
+ * layer-output cell and input agrees with backprop; the running statistics are untouched. */
+static void test_batchnorm_modes(void)
+{
+    char err[256];
+    Net *net = net_create("input 2 6 6\nconv 4 k=3 groups=2\nbatchnorm\ntanh\nflatten\n"
+                          "dense 5\nsoftmax\n",
+                          "bn.net", 3, err, sizeof err);
+    CHECK(net != NULL);
+    if (!net)
+        return;
+    for (int c = 0; c < 4; c++) {
+        net_running_mean(net, 1)[c] = 0.1f * (float)c - 0.1f;
+        net_running_var(net, 1)[c] = 0.6f + 0.3f * (float)c;
+    }
+    float state[8];
+    memcpy(state, net->state, sizeof state);
+    NetActs *a = net_acts_create(net, 1);
+    GradCheck *gc = gradcheck_create(net, err, sizeof err);
+    float x[72];
+    for (int i = 0; i < 72; i++)
+        x[i] = 0.1f * (float)((i * 7) % 13) - 0.5f;
+    int label = 2;
+    for (int mode = 0; mode < 2; mode++) {
+        net_set_training(net, mode == 0);
+        net_zero_grad(net);
+        net_forward(net, a, x, 1);
+        float loss = net_loss(net, a, &label);
+        net_backward(net, a);
+        CHECK_NEAR(loss, gradcheck_loss_from(gc, net, -1, x, label), 1e-6);
+        CHECK_NEAR(loss, gradcheck_loss_from(gc, net, 1, a->out[1], label), 1e-6);
+        int bad = 0, checked = 0;
+        for (long j = 0; j < net->n_params; j++) {
+            GradCheckResult r = gradcheck_param(gc, net, x, label, j, 1e-2f);
+            bool ok = gradcheck_agrees(r.fd, net->grads[j], ATOL, RTOL);
+            if (!ok)
+                fprintf(stderr, "mode %d param %ld: fd %g bp %g\n", mode, j, (double)r.fd,
+                        (double)net->grads[j]);
+            bad += !ok;
+        }
+        for (int i = -1; i < net->spec.n_layers - 1; i++) {
+            long e = i < 0 ? 72 : shape_elems(net->spec.layers[i].out);
+            const float *out = i < 0 ? x : a->out[i], *bp = i < 0 ? a->dx : a->grad[i];
+            for (long j = 0; j < e; j++) {
+                GradCheckResult r = gradcheck_output(gc, net, i, out, label, j, 1e-2f);
+                bool ok = gradcheck_agrees(r.fd, bp[j], ATOL, RTOL);
+                if (!ok)
+                    fprintf(stderr, "mode %d layer %d cell %ld: fd %g bp %g\n", mode, i, j,
+                            (double)r.fd, (double)bp[j]);
+                bad += !ok;
+                checked++;
+            }
+        }
+        CHECK_INT_EQ(72 + 4 * 16 * 3 + 64 + 5, checked);
+        CHECK_INT_EQ(0, bad);
+    }
+    CHECK(memcmp(state, net->state, sizeof state) == 0);
+    gradcheck_destroy(gc);
+    net_acts_destroy(a);
+    net_destroy(net);
+}
+
 /* Without a softmax the loss is the notes' ½·Σ(y − t)², scored on the last output itself. */
 static void test_sse(void)
 {
@@ -194,5 +258,6 @@ int main(void)
     test_kink();
     test_tiny();
     test_sse();
+    test_batchnorm_modes();
     return test_summary();
 }

@@ -37,6 +37,17 @@ static void write_all(const char *path, const unsigned char *p, long n)
     fclose(f);
 }
 
+/* Rewrites the header's and the file's CRC-32 after an edit of buf (n bytes). */
+static void fix_crcs(unsigned char *buf, long n)
+{
+    uLong hc = crc32(0, buf, 28), fc;
+    for (int i = 0; i < 4; i++)
+        buf[28 + i] = (unsigned char)(hc >> (8 * i));
+    fc = crc32(0, buf, (uInt)(n - 4));
+    for (int i = 0; i < 4; i++)
+        buf[n - 4 + i] = (unsigned char)(fc >> (8 * i));
+}
+
 static int count_files(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -46,6 +57,96 @@ static int count_files(const char *dir)
         n += e->d_name[0] != '.';
     closedir(d);
     return n;
+}
+
+/* A net with batchnorm (2d and 1d): its running statistics, moved by training steps, survive the
+ * trip and give the same evaluation-mode outputs; old, short and damaged statistics are
+ * refused with the reason. */
+static void test_running_stats(const char *path, const char *bad)
+{
+    const char *text = "input 2 5 5\nconv 4 k=3 groups=2\nbatchnorm momentum=0.3\nrelu\n"
+                       "flatten\ndense 6\nbatchnorm eps=0.001\ndense 3\nsoftmax\n";
+    Net *net = net_create(text, "bn.net", 7, err, ERR_SIZE);
+    CHECK(net != NULL);
+    if (!net) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK_INT_EQ(2 * 4 + 2 * 6, net->n_state);
+    float x[4 * 50];
+    int labels[4] = {0, 1, 2, 1};
+    for (int i = 0; i < 4 * 50; i++)
+        x[i] = (float)((i * 13) % 17) / 17.0f - 0.4f;
+    NetActs *a = net_acts_create(net, 4);
+    net_set_training(net, true);
+    for (int step = 0; step < 3; step++)
+        net_train_step(net, a, x, labels, 4);
+    net_set_training(net, false);
+    /* the statistics moved away from 0 and 1 */
+    CHECK(net_running_mean(net, 1)[0] != 0.0f && net_running_var(net, 5)[5] != 1.0f);
+    CHECK(model_save(net, path, err, ERR_SIZE));
+    Net *back = model_load(path, err, ERR_SIZE);
+    CHECK(back != NULL);
+    if (back) {
+        CHECK(!net_training(back));
+        CHECK_INT_EQ(net->n_state, back->n_state);
+        CHECK(memcmp(net->state, back->state, sizeof(float) * (size_t)net->n_state) == 0);
+        NetActs *b = net_acts_create(back, 4);
+        net_forward(net, a, x, 4);
+        net_forward(back, b, x, 4);
+        CHECK_TENSOR_NEAR(net_output(net, a, 0), net_output(back, b, 0), 12, 0.0, 0.0);
+        net_acts_destroy(b);
+        net_destroy(back);
+    } else {
+        fprintf(stderr, "%s\n", err);
+    }
+    unsigned char *buf = NULL;
+    long n = read_all(path, &buf);
+    CHECK_INT_EQ(MODEL_HEADER_SIZE + (long)strlen(text) + 4 * (net->n_params + net->n_state) + 4,
+                 n);
+    CHECK_INT_EQ(net->n_state, buf[24]);
+    /* the last statistic is the second batchnorm's running variance 5 */
+    float v = 0.0f;
+    memcpy(&v, buf + n - 8, 4);
+    CHECK(v == net_running_var(net, 5)[5]);
+    /* a version 1 file cannot hold them */
+    buf[8] = 1;
+    fix_crcs(buf, n);
+    write_all(bad, buf, n);
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    /* (as version 1, bytes 24..27 are reserved: the statistics are bytes too many) */
+    CHECK_CONTAINS(err, "unexpected bytes after byte");
+    unsigned char *cut = malloc((size_t)n);
+    long nc = n - 4 * net->n_state;
+    memcpy(cut, buf, (size_t)(nc - 4));
+    buf[24] = 0;
+    memcpy(cut, buf, 32);
+    fix_crcs(cut, nc);
+    write_all(bad, cut, nc);
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.cnn: a version 1 model file holds no running statistics, but its net "
+                        "text has batchnorm layers (20 statistics); save it again");
+    /* version 2 with a count that does not match the net text */
+    cut[8] = 2;
+    fix_crcs(cut, nc);
+    write_all(bad, cut, nc);
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.cnn: the net text needs 20 running statistics but the file holds 0");
+    free(cut);
+    free(buf);
+    /* a negative running variance with good checksums */
+    net_running_var(net, 1)[2] = -0.5f;
+    CHECK(model_save(net, bad, err, ERR_SIZE));
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.cnn: running variance 2 of layer 1 (net text line 3: batchnorm "
+                        "momentum=0.3) is -0.5; the model is damaged");
+    net_running_mean(net, 5)[0] = NAN;
+    net_running_var(net, 1)[2] = 1.0f;
+    CHECK(model_save(net, bad, err, ERR_SIZE));
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "running mean 0 of layer 5");
+    net_acts_destroy(a);
+    net_destroy(net);
 }
 
 int main(void)
@@ -154,14 +255,30 @@ int main(void)
     CHECK_CONTAINS(err, "unexpected bytes after byte");
     free(longer);
 
-    /* a newer version, with a valid header checksum, is refused by name */
-    buf[8] = 2;
-    uLong hc = crc32(0, buf, 28);
-    for (int i = 0; i < 4; i++)
-        buf[28 + i] = (unsigned char)(hc >> (8 * i));
+    /* a newer version, and version 0, with valid checksums, are refused by name */
+    CHECK_INT_EQ(2, buf[8]);
+    buf[8] = 3;
+    fix_crcs(buf, n);
     write_all(bad, buf, n);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "model format version 2, but this program reads version 1");
+    CHECK_CONTAINS(err, "bad.cnn: model format version 3, but this program reads versions 1 to 2 "
+                        "(written by a newer convscope?)");
+    buf[8] = 0;
+    fix_crcs(buf, n);
+    write_all(bad, buf, n);
+    CHECK(model_load(bad, err, ERR_SIZE) == NULL);
+    CHECK_CONTAINS(err, "bad.cnn: model format version 0, but this program reads versions 1 to 2");
+    /* version 1 (before batchnorm: the same bytes, no running statistics) is still read */
+    buf[8] = 1;
+    fix_crcs(buf, n);
+    write_all(bad, buf, n);
+    Net *old = model_load(bad, err, ERR_SIZE);
+    CHECK(old != NULL);
+    if (old)
+        CHECK(memcmp(net->params, old->params, sizeof(float) * (size_t)net->n_params) == 0);
+    net_destroy(old);
+    buf[8] = 2;
+    fix_crcs(buf, n);
 
     /* non-finite weights with a good checksum (a net that diverged, saved) are refused by
      * parameter, layer and line: params 0..17 conv W, 18..19 conv b, 20..73 dense W */
@@ -191,6 +308,7 @@ int main(void)
 
     free(buf);
     net_destroy(net);
+    test_running_stats(path, bad);
     unlink(path);
     unlink(bad);
     rmdir(dir);

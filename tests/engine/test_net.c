@@ -1,6 +1,7 @@
 /* test_net.c - the net-file parser (shapes, parameter counts of the notes, every mistake with
  * its exact message and line), forward/backward against finite differences on a net using
- * every layer kind, and a tiny deterministic training run whose loss falls. */
+ * every layer kind (grouped conv and batchnorm in training and evaluation mode too), the
+ * net's mode and running statistics, and a tiny deterministic training run whose loss falls. */
 #include "engine/assets.h"
 #include "engine/net.h"
 #include "engine/optim.h"
@@ -172,6 +173,80 @@ static void test_shapes(void)
     CHECK(parse("input 1 4 4\r\nrelu\r\nflatten") != NULL);
 }
 
+/* groups= and batchnorm: shapes, counts, formulas, the canonical line, the parser's errors. */
+static void test_groups_batchnorm(void)
+{
+    char buf[128];
+    const NetSpec *s = parse("input 8 12 12\nconv 16 k=5 groups=2\nbatchnorm\nrelu\n"
+                             "conv 16 k=3 pad=1 groups=16\ndeconv 8 k=2 stride=2 groups=4\n"
+                             "batchnorm eps=0.001 momentum=0.3\nflatten\ndense 10\n"
+                             "batchnorm\nsoftmax\n");
+    CHECK(s != NULL);
+    if (!s) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    /* the kernel's channel axis is C/G: 16 x 8/2 x 5 x 5 + 16 */
+    CHECK_STR_EQ("16x4x5x5 + 16 = 1616", layer_param_formula(&s->layers[0], buf, sizeof buf));
+    CHECK_STR_EQ("conv 16 k=5 groups=2", layer_format(&s->layers[0], buf, sizeof buf));
+    CHECK_STR_EQ("16x8x8", shape_format(s->layers[0].out, buf, sizeof buf));
+    /* batchnorm: gamma and beta per channel, two running statistics per channel */
+    CHECK_STR_EQ("16 + 16 = 32", layer_param_formula(&s->layers[1], buf, sizeof buf));
+    CHECK_STR_EQ("batchnorm", layer_format(&s->layers[1], buf, sizeof buf));
+    CHECK_INT_EQ(32, s->layers[1].n_s);
+    CHECK_INT_EQ(0, s->layers[1].s_off);
+    CHECK_NEAR(1e-5f, s->layers[1].bn_eps, 0.0);
+    CHECK_NEAR(0.1f, s->layers[1].bn_momentum, 0.0);
+    CHECK_STR_EQ("16x8x8", shape_format(s->layers[1].out, buf, sizeof buf));
+    /* depthwise: 16 x 1 x 3 x 3 + 16 */
+    CHECK_STR_EQ("16x1x3x3 + 16 = 160", layer_param_formula(&s->layers[3], buf, sizeof buf));
+    /* grouped deconv (C, O/G, KH, KW): 16 x 8/4 x 2 x 2 + 8 */
+    CHECK_STR_EQ("16x2x2x2 + 8 = 136", layer_param_formula(&s->layers[4], buf, sizeof buf));
+    CHECK_STR_EQ("deconv 8 k=2 stride=2 groups=4", layer_format(&s->layers[4], buf, sizeof buf));
+    CHECK_STR_EQ("batchnorm eps=0.001 momentum=0.3", layer_format(&s->layers[5], buf, sizeof buf));
+    CHECK_INT_EQ(32, s->layers[5].s_off);
+    /* after flatten: BatchNorm1d over the 10 outputs */
+    CHECK_STR_EQ("10 + 10 = 20", layer_param_formula(&s->layers[8], buf, sizeof buf));
+    CHECK_INT_EQ(1, s->layers[8].out.rank);
+    CHECK_INT_EQ(32 + 16 + 20, s->n_state);
+    CHECK_INT_EQ(1616 + 32 + 160 + 136 + 16 + 8 * 16 * 16 * 10 + 10 + 20, s->n_params);
+    /* every canonical line parses back to the same layer */
+    char text[1024] = "input 8 12 12\n";
+    for (int i = 0; i < s->n_layers; i++) {
+        strcat(text, layer_format(&s->layers[i], buf, sizeof buf));
+        strcat(text, "\n");
+    }
+    static NetSpec again;
+    CHECK(net_parse(&again, text, "again.net", err, ERR_SIZE));
+    CHECK_INT_EQ(s->n_params, again.n_params);
+    CHECK_INT_EQ(s->n_state, again.n_state);
+    CHECK_INT_EQ(4, again.layers[4].conv.groups);
+    CHECK_NEAR(0.3f, again.layers[5].bn_momentum, 0.0);
+
+    CHECK_STR_EQ("t.net:2: conv 16 groups=3: the input's 8 channels (input 8x12x12) are not a "
+                 "multiple of the groups (8 = 2x3 + 2); the input and output channels must both "
+                 "divide by G",
+                 parse_error("input 8 12 12\nconv 16 k=3 groups=3\n"));
+    CHECK_STR_EQ("t.net:3: conv 10 groups=4: the 10 output channels are not a multiple of the "
+                 "groups (10 = 2x4 + 2); the input and output channels must both divide by G",
+                 parse_error("input 8 12 12\n# grouped\nconv 10 k=3 groups=4\n"));
+    CHECK_STR_EQ("t.net:2: deconv 6 groups=4: the 6 output channels are not a multiple of the "
+                 "groups (6 = 1x4 + 2); the input and output channels must both divide by G",
+                 parse_error("input 8 5 5\ndeconv 6 k=3 groups=4\n"));
+    CHECK_STR_EQ("t.net:2: groups=0 is too small (at least 1)",
+                 parse_error("input 8 5 5\nconv 8 k=3 groups=0\n"));
+    CHECK_STR_EQ("t.net:2: unknown key 'groups' for maxpool (known: k stride)",
+                 parse_error("input 8 5 5\nmaxpool k=2 groups=2\n"));
+    CHECK_STR_EQ("t.net:2: eps=0 must be greater than 0",
+                 parse_error("input 2 3 3\nbatchnorm eps=0\n"));
+    CHECK_STR_EQ("t.net:2: momentum=1.5 must be between 0 and 1 (the running statistics' step)",
+                 parse_error("input 2 3 3\nbatchnorm momentum=1.5\n"));
+    CHECK_STR_EQ("t.net:2: unknown key 'k' for batchnorm (known: eps momentum)",
+                 parse_error("input 2 3 3\nbatchnorm k=3\n"));
+    CHECK_STR_EQ("t.net:2: bad number 'x' for momentum (expected a number)",
+                 parse_error("input 2 3 3\nbatchnorm momentum=x\n"));
+}
+
 static void test_errors(void)
 {
     CHECK_STR_EQ("t.net:2: conv k=7 on input 1x5x5 (padding 0) gives an empty output: "
@@ -189,12 +264,13 @@ static void test_errors(void)
     CHECK_STR_EQ("t.net:2: maxpool k=3 on input 1x2x8 gives an empty output: floor((2 - 3)/3) + 1 "
                  "= 0 (height)",
                  parse_error("input 1 2 8\nmaxpool k=3\n"));
-    CHECK_STR_EQ("t.net:2: unknown layer 'conv2d' (known: conv, deconv, maxpool, avgpool, l2pool, "
-                 "relu, leaky, sigmoid, tanh, abs, softplus, lrn, flatten, dense, softmax)",
-                 parse_error("input 1 5 5\nconv2d 1 k=3\n"));
-    CHECK_STR_EQ("t.net:3: unknown key 'strid' for conv (known: k stride pad dilation)",
+    CHECK_STR_EQ(
+        "t.net:2: unknown layer 'conv2d' (known: conv, deconv, maxpool, avgpool, l2pool, "
+        "relu, leaky, sigmoid, tanh, abs, softplus, lrn, batchnorm, flatten, dense, softmax)",
+        parse_error("input 1 5 5\nconv2d 1 k=3\n"));
+    CHECK_STR_EQ("t.net:3: unknown key 'strid' for conv (known: k stride pad dilation groups)",
                  parse_error("input 1 5 5\n# c\nconv 1 k=3 strid=2\n"));
-    CHECK_STR_EQ("t.net:2: unknown key 'outpad' for conv (known: k stride pad dilation)",
+    CHECK_STR_EQ("t.net:2: unknown key 'outpad' for conv (known: k stride pad dilation groups)",
                  parse_error("input 1 5 5\nconv 1 k=3 outpad=1\n"));
     CHECK_STR_EQ("t.net:2: relu takes no options, but got 'alpha=0.1'",
                  parse_error("input 1 5 5\nrelu alpha=0.1\n"));
@@ -288,9 +364,35 @@ static double loss_at(Net *net, NetActs *a, const float *x, const int *labels, i
     return net_loss(net, a, labels);
 }
 
-/* Central differences against net_backward for every parameter and input of a small net;
- * returns the worst relative error. */
-static double grad_check(const char *text, int n, uint64_t seed, float h)
+/* dL/dv by central differences at *v (restored exactly): the 3-point stencil
+ * (L(h) - L(-h)) / 2h, or the 5-point one (L(-2h) - 8 L(-h) + 8 L(h) - L(2h)) / 12h whose
+ * truncation error is O(h^4) (a batchnorm in training mode is strongly curved where a channel
+ * has little spread). */
+static double fd_at(Net *net, NetActs *a, const float *x, const int *labels, int n, float *v,
+                    float h, bool five_point)
+{
+    const float keep = *v;
+    *v = keep + h;
+    double lp = loss_at(net, a, x, labels, n);
+    *v = keep - h;
+    double lm = loss_at(net, a, x, labels, n);
+    double fd = (lp - lm) / (2.0 * h);
+    if (five_point) {
+        *v = keep + 2.0f * h;
+        double lp2 = loss_at(net, a, x, labels, n);
+        *v = keep - 2.0f * h;
+        double lm2 = loss_at(net, a, x, labels, n);
+        fd = (lm2 - 8.0 * lm + 8.0 * lp - lp2) / (12.0 * h);
+    }
+    *v = keep;
+    return fd;
+}
+
+/* Finite differences (fd_at) against net_backward for every parameter and input of a small
+ * net, in the net's mode (training: batchnorm through the batch's statistics); returns the
+ * worst relative error. */
+static double grad_check_mode(const char *text, int n, uint64_t seed, float h, bool training,
+                              bool five_point)
 {
     Net *net = net_create(text, "fd.net", seed, err, ERR_SIZE);
     if (!net) {
@@ -304,7 +406,16 @@ static double grad_check(const char *text, int n, uint64_t seed, float h)
         float *b = net_bias(net, i);
         for (long j = 0; b && j < net->spec.layers[i].n_b; j++)
             b[j] = 0.2f * rng_normal(&rng);
+        /* and batchnorm's gamma and running statistics away from 1 and (0, 1) */
+        if (net->spec.layers[i].kind != LAYER_BATCHNORM)
+            continue;
+        for (int c = 0; c < net->spec.layers[i].in.c; c++) {
+            net_weights(net, i)[c] = 1.0f + 0.3f * rng_normal(&rng);
+            net_running_mean(net, i)[c] = 0.3f * rng_normal(&rng);
+            net_running_var(net, i)[c] = 0.5f + rng_uniform(&rng);
+        }
     }
+    net_set_training(net, training);
     NetActs *a = net_acts_create(net, n);
     long in = shape_elems(net->spec.input);
     long k = shape_elems(net->spec.layers[net->spec.n_layers - 1].out);
@@ -319,24 +430,12 @@ static double grad_check(const char *text, int n, uint64_t seed, float h)
     memcpy(dx, a->dx, sizeof(float) * (size_t)(n * in));
     double worst = 0.0;
     for (long i = 0; i < net->n_params; i++) {
-        float keep = net->params[i];
-        net->params[i] = keep + h;
-        double lp = loss_at(net, a, x, labels, n);
-        net->params[i] = keep - h;
-        double lm = loss_at(net, a, x, labels, n);
-        net->params[i] = keep;
-        double fd = (lp - lm) / (2.0 * h);
+        double fd = fd_at(net, a, x, labels, n, &net->params[i], h, five_point);
         double e = fabs(fd - net->grads[i]) / (fabs(fd) + fabs(net->grads[i]) + 1e-2);
         worst = e > worst ? e : worst;
     }
     for (long i = 0; i < n * in; i++) {
-        float keep = x[i];
-        x[i] = keep + h;
-        double lp = loss_at(net, a, x, labels, n);
-        x[i] = keep - h;
-        double lm = loss_at(net, a, x, labels, n);
-        x[i] = keep;
-        double fd = (lp - lm) / (2.0 * h);
+        double fd = fd_at(net, a, x, labels, n, &x[i], h, five_point);
         double e = fabs(fd - dx[i]) / (fabs(fd) + fabs(dx[i]) + 1e-2);
         worst = e > worst ? e : worst;
     }
@@ -345,6 +444,11 @@ static double grad_check(const char *text, int n, uint64_t seed, float h)
     net_acts_destroy(a);
     net_destroy(net);
     return worst;
+}
+
+static double grad_check(const char *text, int n, uint64_t seed, float h)
+{
+    return grad_check_mode(text, n, seed, h, false, false);
 }
 
 static void test_gradients(void)
@@ -365,6 +469,30 @@ static void test_gradients(void)
     printf("finite differences, rectifier net with 1/2 sum (y-t)^2: worst relative error %.3g\n",
            e2);
     CHECK(e2 < 2e-2);
+    /* grouped conv and deconv, batchnorm after a CxHxW tensor and after a flat one, in both
+     * modes (training: the gradient through the batch's statistics) */
+    const char *bn_net = "input 4 6 5\nconv 6 k=3,2 stride=1,2 pad=1 dilation=2,1 groups=2\n"
+                         "batchnorm\ntanh\nconv 6 k=3 pad=1 groups=6\nbatchnorm eps=0.01 "
+                         "momentum=0.5\nsoftplus\ndeconv 4 k=2 stride=2 groups=2\nsigmoid\n"
+                         "avgpool k=2\nflatten\ndense 3\nsoftmax\n";
+    const char *bn1d_net = "input 3 2 2\nflatten\ndense 5\nbatchnorm\ntanh\ndense 3\nsoftmax\n";
+    double e3 = grad_check_mode(bn_net, 6, 21, 2e-2f, true, true);
+    double e4 = grad_check_mode(bn_net, 3, 22, 2e-2f, false, true);
+    double e6 = grad_check_mode(bn1d_net, 6, 24, 2e-2f, true, true);
+    double e7 = grad_check_mode(bn1d_net, 3, 25, 2e-2f, false, true);
+    printf("finite differences, groups and batchnorm: worst relative error %.3g (training mode), "
+           "%.3g (evaluation mode); flat batchnorm %.3g, %.3g\n",
+           e3, e4, e6, e7);
+    CHECK(e3 < 5e-3);
+    CHECK(e4 < 5e-3);
+    CHECK(e6 < 5e-3);
+    CHECK(e7 < 5e-3);
+    /* a batchnorm first, and the last layer a batchnorm with the squared error */
+    double e5 = grad_check_mode("input 2 3 3\nbatchnorm\nconv 4 k=2 groups=2\nflatten\n"
+                                "batchnorm momentum=0\n",
+                                3, 23, 2e-2f, true, true);
+    printf("finite differences, batchnorm first and last: worst relative error %.3g\n", e5);
+    CHECK(e5 < 5e-3);
 }
 
 /* A forward pass by hand: the loss of a 1-layer dense net (checks the loss definitions). */
@@ -490,6 +618,104 @@ static void test_init(void)
     net_destroy(a);
     net_destroy(b);
     net_destroy(c);
+    /* grouped: fan_in = C/G * KH * KW = 2 * 25; a batchnorm between conv and relu still means
+     * He; batchnorm starts at gamma 1, beta 0, running mean 0, variance 1 */
+    a = net_create("input 8 28 28\nconv 64 k=5 groups=4\nbatchnorm\nrelu\n", "g.net", 5, err,
+                   ERR_SIZE);
+    CHECK(a != NULL);
+    if (!a)
+        return;
+    ss = 0.0;
+    for (long i = 0; i < a->spec.layers[0].n_w; i++)
+        ss += (double)a->params[i] * a->params[i];
+    CHECK_NEAR(2.0 / 50.0, ss / (double)a->spec.layers[0].n_w, 0.004);
+    for (int c = 0; c < 64; c++) {
+        CHECK_NEAR(1.0, net_weights(a, 1)[c], 0.0);
+        CHECK_NEAR(0.0, net_bias(a, 1)[c], 0.0);
+        CHECK_NEAR(0.0, net_running_mean(a, 1)[c], 0.0);
+        CHECK_NEAR(1.0, net_running_var(a, 1)[c], 0.0);
+    }
+    CHECK(net_running_mean(a, 0) == NULL);
+    net_destroy(a);
+}
+
+/* The mode: evaluation (the start) normalises with the running statistics, so an example's
+ * output does not depend on its batch; training uses the batch's and net_train_step moves the
+ * running statistics by PyTorch's rule; net_forward never changes the net. */
+static void test_modes(void)
+{
+    Net *net = net_create("input 2 3 3\nconv 4 k=2 groups=2\nbatchnorm momentum=0.25\n"
+                          "flatten\ndense 3\nbatchnorm\n",
+                          "m.net", 9, err, ERR_SIZE);
+    CHECK(net != NULL);
+    if (!net)
+        return;
+    CHECK(!net_training(net));
+    Rng rng;
+    rng_seed(&rng, 3);
+    float x[4 * 18];
+    for (int i = 0; i < 4 * 18; i++)
+        x[i] = rng_normal(&rng);
+    for (int c = 0; c < 4; c++) {
+        net_running_mean(net, 1)[c] = 0.1f * (float)c;
+        net_running_var(net, 1)[c] = 1.0f + 0.5f * (float)c;
+    }
+    NetActs *a = net_acts_create(net, 4), *one = net_acts_create(net, 1);
+    float keep[40];
+    memcpy(keep, net->state, sizeof keep);
+    CHECK_INT_EQ(14, net->n_state);
+    net_forward(net, a, x, 4);
+    net_forward(net, one, x + 2 * 18, 1);
+    CHECK_TENSOR_NEAR(net_output(net, a, 2), net_output(net, one, 0), 3, 0.0, 0.0);
+    /* y = gamma (x - mean) / sqrt(var + eps) + beta with the running ones, gamma 1, beta 0 */
+    const float *h = a->out[0] + 2 * 16; /* conv output of example 2, (4, 2, 2) */
+    CHECK_NEAR((h[3 * 4 + 1] - 0.3) / sqrt(2.5 + 1e-5), a->out[1][2 * 16 + 3 * 4 + 1], 1e-6);
+
+    net_set_training(net, true);
+    net_forward(net, a, x, 4);
+    net_forward(net, one, x + 2 * 18, 1);
+    bool differs = false;
+    for (int k = 0; k < 3; k++)
+        differs |= net_output(net, a, 2)[k] != net_output(net, one, 0)[k];
+    CHECK(differs);
+    /* the flat batchnorm on a batch of one: no spread, every output is beta = 0 */
+    const float zero[3] = {0.0f, 0.0f, 0.0f};
+    CHECK_TENSOR_NEAR(zero, net_output(net, one, 0), 3, 0.0, 0.0);
+    CHECK(memcmp(keep, net->state, sizeof(float) * 14) == 0);
+    /* a training step: the running statistics move by momentum toward the batch's (the
+     * unbiased variance, M = 4 examples x 4 positions) */
+    int labels[4] = {0, 1, 2, 0};
+    net_train_step(net, a, x, labels, 4);
+    for (int c = 0; c < 4; c++) {
+        double sum = 0.0, sq = 0.0;
+        for (int n = 0; n < 4; n++)
+            for (int i = 0; i < 4; i++)
+                sum += a->out[0][n * 16 + c * 4 + i];
+        double mu = sum / 16.0;
+        for (int n = 0; n < 4; n++)
+            for (int i = 0; i < 4; i++) {
+                double d = a->out[0][n * 16 + c * 4 + i] - mu;
+                sq += d * d;
+            }
+        CHECK_NEAR(0.75 * 0.1 * c + 0.25 * mu, net_running_mean(net, 1)[c], 1e-6);
+        CHECK_NEAR(0.75 * (1.0 + 0.5 * c) + 0.25 * sq / 15.0, net_running_var(net, 1)[c], 1e-5);
+    }
+    /* a training step on one example: the flat batchnorm keeps its running variance */
+    float var5[3];
+    memcpy(var5, net_running_var(net, 4), sizeof var5);
+    net_train_step(net, one, x, labels, 1);
+    CHECK_TENSOR_NEAR(var5, net_running_var(net, 4), 3, 0.0, 0.0);
+    /* an evaluation-mode step moves nothing */
+    net_set_training(net, false);
+    memcpy(keep, net->state, sizeof(float) * 14);
+    net_train_step(net, a, x, labels, 4);
+    CHECK(memcmp(keep, net->state, sizeof(float) * 14) == 0);
+    net_reset_running_stats(net);
+    CHECK_NEAR(1.0, net_running_var(net, 4)[2], 0.0);
+    CHECK_NEAR(0.0, net_running_mean(net, 1)[3], 0.0);
+    net_acts_destroy(a);
+    net_acts_destroy(one);
+    net_destroy(net);
 }
 
 int main(void)
@@ -499,6 +725,8 @@ int main(void)
     test_notes_counts();
     test_shapes();
     test_errors();
+    test_groups_batchnorm();
+    test_modes();
     test_loss_values();
     test_init();
     test_gradients();

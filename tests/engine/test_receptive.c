@@ -280,6 +280,28 @@ static void test_brute_force(void)
     /* enough real nets and units were compared */
     CHECK(nets >= 40);
     CHECK(units > 2000);
+    /* grouped and depthwise convs and deconvs read only their group's channels; batchnorm
+     * (evaluation mode) the same unit */
+    CHECK(brute_force_net("input 4 8 8\nconv 4 k=3 groups=2\nbatchnorm\ntanh\n"
+                          "conv 6 k=2 pad=1 groups=2\ndeconv 4 k=2 stride=2 groups=2\n"
+                          "conv 4 k=3 groups=4\n") > 0);
+    CHECK(brute_force_net("input 6 7 7\nconv 6 k=3 groups=3\nconv 12 k=2 stride=2 groups=6\n"
+                          "batchnorm\nleaky alpha=0.1\nconv 4 k=1 groups=2\nflatten\ndense 3\n"
+                          "batchnorm\n") > 0);
+    for (int i = 0; i < 20; i++) {
+        /* random grouped layers */
+        int g1 = pick(&rng, 1, 3), g2 = pick(&rng, 1, 2);
+        snprintf(text, sizeof text,
+                 "input %d %d %d\nconv %d k=%d pad=%d groups=%d\nbatchnorm\ntanh\n"
+                 "deconv %d k=2 stride=%d groups=%d\nconv %d k=%d groups=%d\n",
+                 g1 * pick(&rng, 1, 2), pick(&rng, 5, 9), pick(&rng, 5, 9), g1 * g2 * 2,
+                 pick(&rng, 1, 3), pick(&rng, 0, 1), g1, g2 * 2, pick(&rng, 1, 2), g2,
+                 g2 * pick(&rng, 1, 2), pick(&rng, 1, 3), g2);
+        int u = brute_force_net(text);
+        CHECK(u > 0);
+        if (u == 0)
+            fprintf(stderr, "  not a net:\n%s", text);
+    }
     /* lenet-tiny's geometry on a small input, with average pools so every pixel moves its
      * units: the same traces the Network lab draws */
     CHECK(brute_force_net("input 1 12 12\nconv 2 k=5 pad=2\nleaky alpha=0.1\navgpool k=2\n"

@@ -321,6 +321,58 @@ static void test_divergence(void)
     trainer_destroy(tr);
 }
 
+/* A net with batchnorm: steps in training mode move the running statistics, the net rests in
+ * evaluation mode (so evaluation is per example, whatever the batch), a divergence restores
+ * the statistics with the weights, a reset starts them again at (0, 1). */
+static void test_batchnorm(void)
+{
+    const char *text = "input 1 28 28\nconv 4 k=5 stride=3\nbatchnorm\nrelu\nflatten\n"
+                       "dense 10\nbatchnorm momentum=0.2\nsoftmax\n";
+    TrainConfig c = config();
+    char err[256] = "";
+    Trainer *tr = trainer_create(text, "bn.net", &train_set, &test_set, &c, err, sizeof err);
+    CHECK_STR_EQ("", err);
+    if (!tr)
+        return;
+    const Net *net = trainer_net(tr);
+    CHECK_INT_EQ(28, net->n_state);
+    for (int i = 0; i < 6; i++)
+        CHECK(trainer_step_now(tr));
+    CHECK(!net_training(net));
+    CHECK(net->state[0] != 0.0f && net->state[4] != 1.0f);
+    /* evaluation: each image alone gives the class the batched evaluation gives */
+    int pred[100];
+    float acc = trainer_evaluate_detail(net, &test_set, 100, NULL, pred);
+    NetActs *one = net_acts_create(net, 1);
+    float img[784];
+    int same = 0, correct = 0;
+    for (int i = 0; i < 100; i++) {
+        dataset_image(&test_set, i, img);
+        net_forward(net, one, img, 1);
+        same += net_predict_class(net, one, 0) == pred[i];
+        correct += pred[i] == test_set.labels[i];
+    }
+    CHECK_INT_EQ(100, same);
+    CHECK_NEAR(correct / 100.0, acc, 1e-6);
+    net_acts_destroy(one);
+    /* a divergence: the statistics from before the step come back, finite */
+    float before[28];
+    memcpy(before, net->state, sizeof before);
+    trainer_set_lr(tr, 1e30f);
+    bool diverged = false;
+    for (int i = 0; i < 5 && !diverged; i++) {
+        memcpy(before, net->state, sizeof before);
+        diverged = !trainer_step_now(tr);
+    }
+    CHECK(diverged);
+    CHECK(memcmp(before, net->state, sizeof before) == 0);
+    trainer_reset(tr);
+    CHECK_NEAR(0.0, net->state[3], 0.0);
+    CHECK_NEAR(1.0, net->state[4], 0.0);
+    CHECK_NEAR(1.0, net->state[27], 0.0);
+    trainer_destroy(tr);
+}
+
 static void test_evaluate_and_errors(void)
 {
     TrainConfig c = config();
@@ -379,6 +431,7 @@ int main(void)
     test_live_controls();
     test_divergence();
     test_evaluate_and_errors();
+    test_batchnorm();
     dataset_free(&train_set);
     dataset_free(&test_set);
     return test_summary();

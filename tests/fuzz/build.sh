@@ -8,7 +8,8 @@ mkdir -p "$out"
 cc=${CC:-clang}
 flags="-std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-omit-frame-pointer
  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$root/src"
-engine="net.c conv.c pool.c act.c dense.c rng.c workers.c fastconv.c gemm.c model.c npy.c idx.c"
+engine="net.c conv.c pool.c act.c dense.c batchnorm.c rng.c workers.c fastconv.c fastgroup.c gemm.c
+ model.c npy.c idx.c"
 srcs=""
 for f in $engine; do srcs="$srcs $root/src/engine/$f"; done
 for h in net model npy idx; do

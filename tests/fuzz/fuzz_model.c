@@ -1,7 +1,7 @@
 /* fuzz_model.c - libFuzzer harness: bytes into model_load. When the first byte is odd the
  * harness repairs both CRC-32 fields before writing the file, so the fuzzer gets past the
  * checksums and reaches the length checks and the net text; a loaded model is saved and
- * loaded again and must hold the same parameters. */
+ * loaded again and must hold the same parameters and running statistics. */
 #include "engine/model.h"
 #include "fuzz_util.h"
 
@@ -46,7 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     Net *again = model_load(path2, err, sizeof err);
     if (!again || again->n_params != net->n_params ||
-        memcmp(again->params, net->params, (size_t)net->n_params * sizeof(float)) != 0)
+        memcmp(again->params, net->params, (size_t)net->n_params * sizeof(float)) != 0 ||
+        again->n_state != net->n_state ||
+        memcmp(again->state, net->state, (size_t)net->n_state * sizeof(float)) != 0)
         abort();
     net_destroy(again);
     net_destroy(net);

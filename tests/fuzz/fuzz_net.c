@@ -1,5 +1,6 @@
 /* fuzz_net.c - libFuzzer harness: net text into net_parse / net_create, then (for small nets)
- * one training step on a zero input, and the canonical round trip: every layer written back
+ * one training step on a fixed input in each mode (evaluation, then training), and the
+ * canonical round trip: every layer written back
  * with layer_format must parse to the same shapes. Crashes, sanitizer reports, hangs. */
 #include "engine/net.h"
 
@@ -30,7 +31,8 @@ static void check_roundtrip(const NetSpec *sp)
         fprintf(stderr, "canonical text refused: %s\n%s", err, text);
         abort();
     }
-    if (again->n_layers != sp->n_layers || again->n_params != sp->n_params)
+    if (again->n_layers != sp->n_layers || again->n_params != sp->n_params ||
+        again->n_state != sp->n_state)
         abort();
     for (int i = 0; i < sp->n_layers; i++)
         if (memcmp(&again->layers[i].out, &sp->layers[i].out, sizeof(Shape)) != 0) {
@@ -68,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (long i = 0; i < shape_elems(sp->input); i++)
                 x[i] = (float)(i % 7) - 3.0f;
             int label = (int)(shape_elems(sp->layers[sp->n_layers - 1].out) - 1);
+            net_train_step(net, a, x, &label, 1);
+            net_set_training(net, true);
             net_train_step(net, a, x, &label, 1);
         }
         free(x);

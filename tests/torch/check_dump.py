@@ -2,22 +2,29 @@
 """check_dump.py - `convscope dump` against PyTorch on random nets.
 
 Generates random valid net files that use every layer kind and option (conv with symmetric,
-per-axis and per-side padding, stride and dilation; deconv with stride, padding, dilation and
-output padding; max/avg/L2 pooling with and without explicit stride; relu, leaky alpha,
-sigmoid, tanh, abs, softplus beta; lrn size/alpha/beta/k; flatten; dense; with and without a
-final softmax), runs `convscope dump` on a random input and label, rebuilds the same net in
-PyTorch (float64, from the dumped float32 weights and input) and compares every layer output,
-every output gradient, every dW and db, the input gradient and the loss.
+per-axis and per-side padding, stride, dilation and groups; deconv with stride, padding,
+dilation, output padding and groups; max/avg/L2 pooling with and without explicit stride; relu,
+leaky alpha, sigmoid, tanh, abs, softplus beta; lrn size/alpha/beta/k; batchnorm eps/momentum
+after a CxHxW tensor and after a flat one; flatten; dense; with and without a final softmax),
+runs `convscope dump` on a random input and label in a random mode (--mode eval or train),
+rebuilds the same net in PyTorch (float64, from the dumped float32 weights and input) and
+compares every layer output, every output gradient, every dW and db, every batchnorm's running
+statistics after the pass, the input gradient and the loss. A train-mode dump of a net whose
+batchnorm sees one value per channel must be refused (PyTorch refuses it too).
 
 Half of the nets take their weights from `--net F --seed S`, half from a .cnn model file this
-script writes with random weights AND biases (the engine initialises biases to 0, so the model
-path is what exercises them), which also checks the model-file format from the outside.
+script writes (format version 2) with random weights AND biases AND running statistics (the
+engine initialises biases to 0 and the statistics to 0 and 1, so the model path is what
+exercises them), which also checks the model-file format from the outside.
 
     /usr/bin/python3 tests/torch/check_dump.py [--convscope build/convscope] [--nets 200]
                                                [--seed 1] [--keep DIR] [--verbose]
 
-Errors are measured per tensor as max|engine - torch| / max(max|torch|, 1); a net passes when
-every tensor is below 1e-4 (float32 accumulation against float64). Prints the worst figures,
+Errors are measured per tensor as max|engine - torch| / max(max|torch|, 1); a parameter
+gradient (dW, db) is a sum of the layer's dL/dout terms that may cancel (a batchnorm's db
+after another batchnorm in training mode sums terms of 30 to about 0.2), so its scale is at
+least max|dL/dout| of the layer, the size of the terms it sums. A net passes when every tensor
+is below 1e-4 (float32 accumulation against float64). Prints the worst figures,
 the closing line "N passed, N failed" and exits 1 on any failure (77 when torch is missing,
 so meson counts it as skipped).
 
@@ -75,21 +82,36 @@ def fmt_float(x):
     return repr(f32(x))
 
 
+def batchnorm_keys(rng):
+    """Optional eps= and momentum= of a batchnorm line."""
+    keys = []
+    if rng.random() < 0.3:
+        keys.append(f"eps={float(rng.choice([1e-3, 1e-4, 0.01, 1e-5]))}")
+    if rng.random() < 0.3:
+        keys.append(f"momentum={float(rng.choice([0.0, 0.3, 0.5, 1.0, 0.05]))}")
+    return keys
+
+
 def random_layer(rng, shape, kinds_used):
     """One random spatial layer valid for shape (C, H, W): (text, spec dict, new shape) or
     None when the draw does not fit."""
     c, h, w = shape
     kind = rng.choice(["conv", "conv", "deconv", "maxpool", "avgpool", "l2pool", "relu", "leaky",
-                       "sigmoid", "tanh", "abs", "softplus", "lrn"])
+                       "sigmoid", "tanh", "abs", "softplus", "lrn", "batchnorm", "batchnorm"])
     # prefer kinds not used yet, so that every net set covers everything quickly
     unused = [k for k in ["conv", "deconv", "maxpool", "avgpool", "l2pool", "relu", "leaky",
-                          "sigmoid", "tanh", "abs", "softplus", "lrn"] if k not in kinds_used]
+                          "sigmoid", "tanh", "abs", "softplus", "lrn", "batchnorm"]
+              if k not in kinds_used]
     if unused and rng.random() < 0.5:
         kind = rng.choice(unused)
     spec = {"kind": kind}
     parts = [kind]
     if kind in ("conv", "deconv"):
-        o = int(rng.integers(1, 5))
+        # groups: a divisor of the input channels; the outputs a multiple of it
+        groups = 1
+        if rng.random() < 0.4:
+            groups = int(rng.choice([d for d in range(1, c + 1) if c % d == 0]))
+        o = groups * int(rng.integers(1, 4 if groups > 1 else 5))
         kh, kw = int(rng.integers(1, 5)), int(rng.integers(1, 5))
         if rng.random() < 0.5:
             kw = kh
@@ -128,6 +150,8 @@ def random_layer(rng, shape, kinds_used):
             parts.append("dilation=" + pair_text(dh, dw))
         if kind == "deconv" and ((oph, opw) != (0, 0) or rng.random() < 0.2):
             parts.append("outpad=" + pair_text(oph, opw))
+        if groups > 1 or rng.random() < 0.1:
+            parts.append(f"groups={groups}")
         if kind == "conv":
             oh, ow = conv_out(h, pt, pb, kh, sh, dh), conv_out(w, pl, pr, kw, sw, dw)
         else:
@@ -175,6 +199,9 @@ def random_layer(rng, shape, kinds_used):
             parts.append(f"k={k}")
         spec.update(size=size, alpha=f32(alpha), beta=f32(beta), k=f32(k))
         new = shape
+    elif kind == "batchnorm":
+        parts += batchnorm_keys(rng)
+        new = shape
     else:
         new = shape
     if min(new) <= 0 or new[0] * new[1] * new[2] > MAX_ELEMS:
@@ -210,6 +237,10 @@ def random_net(rng, kinds_used):
             hidden = int(rng.integers(2, 17))
             lines.append(f"dense {hidden}")
             specs.append({"kind": "dense"})
+            if rng.random() < 0.4:
+                # BatchNorm1d over the flat hidden layer
+                lines.append(" ".join(["batchnorm"] + batchnorm_keys(rng)))
+                specs.append({"kind": "batchnorm"})
             act = str(rng.choice(["relu", "tanh", "sigmoid", "leaky alpha=0.2", "abs"]))
             lines.append(act)
             specs.append({"kind": act.split()[0], "alpha": f32(0.2)})
@@ -223,13 +254,16 @@ def random_net(rng, kinds_used):
 
 # ------------------------------------------------------------------ model files
 
-def write_model(path, text, params):
-    """A .cnn file as src/engine/model.h lays it out."""
+def write_model(path, text, params, state):
+    """A .cnn file as src/engine/model.h lays it out (version 2: the running statistics after
+    the parameters; version 1 when there are none, which the engine still reads)."""
     tb = text.encode()
     p = np.asarray(params, dtype="<f4")
-    hdr = b"CNNSCOPE" + struct.pack("<IIQI", 1, len(tb), p.size, 0)
+    st = np.asarray(state, dtype="<f4")
+    version = 2 if st.size else 1
+    hdr = b"CNNSCOPE" + struct.pack("<IIQI", version, len(tb), p.size, st.size)
     hdr += struct.pack("<I", zlib.crc32(hdr))
-    body = hdr + tb + p.tobytes()
+    body = hdr + tb + p.tobytes() + st.tobytes()
     with open(path, "wb") as f:
         f.write(body + struct.pack("<I", zlib.crc32(body)))
 
@@ -269,17 +303,23 @@ class L2Pool(torch.autograd.Function):
         return spread * x, None, None
 
 
-def torch_layer(L, x, W, b):
+def torch_layer(L, x, W, b, stats=None, train=False):
     kind = L["kind"]
     if kind == "conv":
         pt, pb, pl, pr = L["pad"]
         x = F.pad(x, (pl, pr, pt, pb))
-        return F.conv2d(x, W, b, stride=tuple(L["stride"]), dilation=tuple(L["dilation"]))
+        return F.conv2d(x, W, b, stride=tuple(L["stride"]), dilation=tuple(L["dilation"]),
+                        groups=L["groups"])
     if kind == "deconv":
         pt, pb, pl, pr = L["pad"]
         y = F.conv_transpose2d(x, W, b, stride=tuple(L["stride"]),
-                               output_padding=tuple(L["outpad"]), dilation=tuple(L["dilation"]))
+                               output_padding=tuple(L["outpad"]), dilation=tuple(L["dilation"]),
+                               groups=L["groups"])
         return y[:, :, pt:y.shape[2] - pb, pl:y.shape[3] - pr]
+    if kind == "batchnorm":
+        # stats: the running mean and variance, updated in place in training mode
+        return F.batch_norm(x, stats[0], stats[1], W, b, training=train,
+                            momentum=L["momentum"], eps=L["eps"])
     if kind == "maxpool":
         return F.max_pool2d(x, tuple(L["k"]), tuple(L["stride"]))
     if kind == "avgpool":
@@ -313,19 +353,27 @@ def load(d, name):
     return np.load(os.path.join(d, name))
 
 
-def compare(d, manifest):
-    """Rebuilds the dumped net in float64 and returns {tensor name: (scaled err, abs err)}."""
+def compare(d, manifest, start_stats):
+    """Rebuilds the dumped net in float64 and returns {tensor name: (scaled err, abs err)}.
+    start_stats: each batchnorm's running (mean, var) before the pass, in layer order."""
     t = lambda a: torch.tensor(np.asarray(a, dtype=np.float64))
     x = t(load(d, "input.npy"))[None].requires_grad_(True)
     h = x
-    outs, params = [], []
+    outs, params, stats = [], [], []
+    train = manifest["mode"] == "train"
+    start = iter(start_stats)
     for L in manifest["layers"]:
         W = b = None
         if L["params"]:
             W = t(load(d, L["param_files"]["W"])).requires_grad_(True)
             b = t(load(d, L["param_files"]["b"])).requires_grad_(True)
         params.append((W, b))
-        h = torch_layer(L, h, W, b)
+        st = None
+        if L["kind"] == "batchnorm":
+            m0, v0 = next(start)
+            st = (t(m0), t(v0))
+        stats.append(st)
+        h = torch_layer(L, h, W, b, st, train)
         h.retain_grad()
         outs.append(h)
     label = manifest["label"]
@@ -340,13 +388,13 @@ def compare(d, manifest):
 
     errs = {}
 
-    def err(name, engine, ref):
+    def err(name, engine, ref, terms=0.0):
         ref = ref.detach().numpy()
         engine = np.asarray(engine, dtype=np.float64).reshape(ref.shape)
         diff = np.abs(engine - ref)
         diff[~np.isfinite(diff) & (engine == ref)] = 0.0  # equal infinities
         a = float(diff.max()) if diff.size else 0.0
-        scale = max(float(np.abs(ref[np.isfinite(ref)]).max()) if ref.size else 0.0, 1.0)
+        scale = max(float(np.abs(ref[np.isfinite(ref)]).max()) if ref.size else 0.0, 1.0, terms)
         errs[name] = (a / scale, a)
 
     ld = manifest["loss"]["value"]
@@ -357,10 +405,16 @@ def compare(d, manifest):
         err(n + ".out", load(d, L["out"]), outs[i][0])
         err(n + ".grad", load(d, L["grad"]), outs[i].grad[0])
         if L["params"]:
-            err(n + ".dW", load(d, L["param_files"]["dW"]), params[i][0].grad)
-            err(n + ".db", load(d, L["param_files"]["db"]), params[i][1].grad)
+            g = outs[i].grad[0].detach().numpy()
+            terms = float(np.abs(g[np.isfinite(g)]).max()) if g.size else 0.0
+            err(n + ".dW", load(d, L["param_files"]["dW"]), params[i][0].grad, terms)
+            err(n + ".db", load(d, L["param_files"]["db"]), params[i][1].grad, terms)
             if list(load(d, L["param_files"]["W"]).shape) != L["param_shapes"]["W"]:
                 errs[n + ".W shape"] = (1.0, 1.0)
+        if L["kind"] == "batchnorm":
+            # after the pass: moved by the batch (train) or as they were (eval)
+            err(n + ".running_mean", load(d, L["state_files"]["running_mean"]), stats[i][0])
+            err(n + ".running_var", load(d, L["state_files"]["running_var"]), stats[i][1])
     return errs
 
 
@@ -385,6 +439,7 @@ def main():
     kinds_used, options_used = set(), set()
     passed = failed = 0
     worst = {}  # category -> (scaled, abs, net index)
+    modes_used, refused = set(), 0
     t0 = time.time()
     for i in range(args.nets):
         text, specs, (c, h, w) = random_net(rng, kinds_used)
@@ -414,20 +469,24 @@ def main():
                 failed += 1
                 continue
             with open(os.path.join(d, "probe", "manifest.json")) as f:
-                shapes = param_shapes(json.load(f))
+                probe_manifest = json.load(f)
+            shapes = param_shapes(probe_manifest)
             params = np.concatenate([
                 (rng.standard_normal(int(np.prod(s))) * 0.5).astype(np.float32)
                 for s in shapes]) if shapes else np.zeros(0, np.float32)
+            # running statistics of our own: a mean around 0, a variance in [0.3, 2]
+            start_stats = [(rng.standard_normal(L["num_features"]).astype(np.float32) * 0.5,
+                            rng.uniform(0.3, 2.0, L["num_features"]).astype(np.float32))
+                           for L in probe_manifest["layers"] if L["kind"] == "batchnorm"]
+            state = np.concatenate([np.concatenate(ms) for ms in start_stats]) \
+                if start_stats else np.zeros(0, np.float32)
             model = os.path.join(d, "net.cnn")
-            write_model(model, text, params)
+            write_model(model, text, params, state)
             cmd += ["--model", model]
             shutil.rmtree(os.path.join(d, "probe"))
         else:
             cmd += ["--net", net_file, "--seed", str(seed)]
-        # the label: any class of the flattened last output
-        last = specs[-1]["kind"] if specs else None
-        k = None
-        probe_out = None
+        # the label: any class of the flattened last output (from a first dump in eval mode)
         run = subprocess.run(cmd + ["--label", "0"], capture_output=True, text=True)
         if run.returncode != 0:
             print(f"net {i}: convscope dump failed:\n{text}{run.stderr}")
@@ -435,18 +494,39 @@ def main():
             continue
         with open(os.path.join(d, "dump", "manifest.json")) as f:
             manifest = json.load(f)
+        bns = [L for L in manifest["layers"] if L["kind"] == "batchnorm"]
+        if not use_model:
+            start_stats = [(np.zeros(L["num_features"]), np.ones(L["num_features"]))
+                           for L in bns]
         k = int(np.prod(manifest["layers"][-1]["output_shape"]))
         label = int(rng.integers(0, k))
-        if label != 0:
-            run = subprocess.run(cmd + ["--label", str(label)], capture_output=True, text=True)
+        mode = "train" if bns and rng.random() < 0.5 else "eval"
+        modes_used.add(mode)
+        # PyTorch refuses a training-mode batchnorm over one value per channel: so must dump
+        if mode == "train" and any(int(np.prod(L["input_shape"][1:])) == 1 for L in bns):
+            run = subprocess.run(cmd + ["--label", str(label), "--mode", "train"],
+                                 capture_output=True, text=True)
+            if run.returncode != 2 or "use --mode eval" not in run.stderr:
+                print(f"net {i}: dump --mode train of a batchnorm with one value per channel "
+                      f"gave status {run.returncode}, expected a refusal:\n{text}{run.stderr}")
+                failed += 1
+                continue
+            refused += 1
+            mode = "eval"
+        if label != 0 or mode != "eval":
+            run = subprocess.run(cmd + ["--label", str(label), "--mode", mode],
+                                 capture_output=True, text=True)
             if run.returncode != 0:
                 print(f"net {i}: convscope dump failed:\n{text}{run.stderr}")
                 failed += 1
                 continue
             with open(os.path.join(d, "dump", "manifest.json")) as f:
                 manifest = json.load(f)
-        del last, probe_out
-        errs = compare(os.path.join(d, "dump"), manifest)
+        if manifest["mode"] != mode:
+            print(f"net {i}: the manifest says mode {manifest['mode']}, expected {mode}")
+            failed += 1
+            continue
+        errs = compare(os.path.join(d, "dump"), manifest, start_stats)
         bad = {n: e for n, e in errs.items() if not (e[0] <= TOL)}
         for n, (s, a) in errs.items():
             cat = n.split(".", 1)[-1] if n.startswith("L") else n
@@ -456,7 +536,8 @@ def main():
                 worst[key] = (s, a, i)
         if bad:
             failed += 1
-            print(f"net {i} ({'model' if use_model else 'net --seed %d' % seed}, label {label}) "
+            print(f"net {i} ({'model' if use_model else 'net --seed %d' % seed}, label {label}, "
+                  f"mode {mode}) "
                   f"FAILED:\n{text}" + "".join(f"  {n}: scaled {s:.3g}, abs {a:.3g}\n"
                                                for n, (s, a) in sorted(bad.items())))
         else:
@@ -470,6 +551,8 @@ def main():
     print(f"{args.nets} random nets in {time.time() - t0:.1f} s; layer kinds covered: "
           f"{len(kinds_used | {s for s in options_used if ' ' not in s})}")
     print("options used: " + ", ".join(sorted(o for o in options_used if " " in o)))
+    print(f"modes used: {', '.join(sorted(modes_used))}; train-mode dumps of a batchnorm with "
+          f"one value per channel refused as expected: {refused}")
     print("worst error per layer kind and tensor (max|engine - torch| / max(max|torch|, 1), "
           "max abs):")
     for key in sorted(worst):

@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """check_ops.py - PyTorch reference values for the engine's ops (conv, deconv, pools,
-activations, LRN, dense, softmax cross-entropy, SSE).
+activations, LRN, dense, softmax cross-entropy, SSE, grouped conv and deconv, batch norm).
 
 Writes tests/engine/torch_ref.h: the inputs (float32, from a seeded NumPy generator) and
 PyTorch's outputs and gradients (computed in float64 from those same float32 inputs) for a few
 non-trivial configurations. The engine tests (test_conv.c, test_pool.c, test_act.c,
-test_dense.c) compare against these constants and print the max abs difference, so the check
+test_dense.c, test_batchnorm.c) compare against these constants and print the max abs difference, so the check
 runs without Python; this script makes the constants reproducible:
 
     /usr/bin/python3 tests/torch/check_ops.py            # rewrites tests/engine/torch_ref.h
@@ -51,6 +51,15 @@ def backward(out, prefix):
     (out * dout).sum().backward()
 
 
+def emit_layer(prefix, x, w, b, out):
+    """x, w, b, out, then the gradients of x, w and b for a random dout, as PREFIX_X ..."""
+    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
+        emit(prefix + "_" + n, t)
+    backward(out, prefix)
+    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
+        emit(prefix + "_" + n, t)
+
+
 def conv_case():
     # N=2 C=3 O=2 H=7 W=6, kernel 3x2, stride (2,1), padding T1 B0 L2 R1, dilation (1,2)
     x = f32((2, 3, 7, 6))
@@ -58,11 +67,7 @@ def conv_case():
     b = f32((2,))
     # PyTorch pads symmetrically only; F.pad gives the per-side padding (left, right, top, bottom).
     out = F.conv2d(F.pad(x, (2, 1, 1, 0)), w, b, stride=(2, 1), dilation=(1, 2))
-    for n, t in (("X", x), ("W", w), ("B", b), ("OUT", out)):
-        emit("TORCH_CONV_" + n, t)
-    backward(out, "TORCH_CONV")
-    for n, t in (("DX", x.grad), ("DW", w.grad), ("DB", b.grad)):
-        emit("TORCH_CONV_" + n, t)
+    emit_layer("TORCH_CONV", x, w, b, out)
 
 
 def deconv_case():
@@ -162,6 +167,55 @@ def dense_case():
         emit("TORCH_SSE_" + n, g)
 
 
+def group_case():
+    # grouped conv: N=2 C=4 O=6 groups=2 H=6 W=5, kernel 3x2, stride (1,2), padding T1 B2 L0 R1,
+    # dilation (2,1); weight (O, C/G, KH, KW)
+    x = f32((2, 4, 6, 5))
+    w = f32((6, 2, 3, 2))
+    b = f32((6,))
+    out = F.conv2d(F.pad(x, (0, 1, 1, 2)), w, b, stride=(1, 2), dilation=(2, 1), groups=2)
+    emit_layer("TORCH_GCONV", x, w, b, out)
+    # depthwise with a channel multiplier: N=1 C=3 O=6 groups=3 H=5 W=5, k=3, stride 2, pad 1
+    x = f32((1, 3, 5, 5))
+    w = f32((6, 1, 3, 3))
+    b = f32((6,))
+    out = F.conv2d(x, w, b, stride=2, padding=1, groups=3)
+    emit_layer("TORCH_DWCONV", x, w, b, out)
+    # grouped deconv: N=2 C=4 O=6 groups=2 H=3 W=4, k=3, stride 2, pad 1, outpad 1;
+    # weight (C, O/G, KH, KW)
+    x = f32((2, 4, 3, 4))
+    w = f32((4, 3, 3, 3))
+    b = f32((6,))
+    out = F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1, groups=2)
+    emit_layer("TORCH_GDECONV", x, w, b, out)
+
+
+def bn_case():
+    # BatchNorm2d (N=3 C=4 H=3 W=2) and BatchNorm1d (N=5 C=3, eps 1e-3, momentum 0.3), each in
+    # training mode (batch statistics; the running ones updated) and evaluation mode (running)
+    for name, shape, eps, mom in (("BN2D", (3, 4, 3, 2), 1e-5, 0.1),
+                                  ("BN1D", (5, 3), 1e-3, 0.3)):
+        c = shape[1]
+        x = f32(shape, -2.0, 3.0)
+        gamma = f32((c,), 0.5, 1.5)
+        beta = f32((c,))
+        rm = f32((c,)).detach()
+        rv = f32((c,), 0.5, 2.0).detach()
+        for n, t in (("X", x), ("GAMMA", gamma), ("BETA", beta), ("RMEAN", rm), ("RVAR", rv)):
+            emit("TORCH_%s_%s" % (name, n), t)
+        for mode, training in (("TRAIN", True), ("EVAL", False)):
+            x.grad = gamma.grad = beta.grad = None
+            m, v = rm.clone(), rv.clone()
+            y = F.batch_norm(x, m, v, gamma, beta, training=training, momentum=mom, eps=eps)
+            emit("TORCH_%s_%s_Y" % (name, mode), y)
+            backward(y, "TORCH_%s_%s" % (name, mode))
+            for n, t in (("DX", x.grad), ("DGAMMA", gamma.grad), ("DBETA", beta.grad)):
+                emit("TORCH_%s_%s_%s" % (name, mode, n), t)
+            if training:
+                emit("TORCH_%s_TRAIN_RMEAN" % name, m)
+                emit("TORCH_%s_TRAIN_RVAR" % name, v)
+
+
 def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_OUT
     torch.manual_seed(0)
@@ -175,6 +229,8 @@ def main():
     act_case()
     lrn_case()
     dense_case()
+    group_case()
+    bn_case()
     lines.append("#endif")
     with open(out_path, "w") as f:
         f.write("\n".join(lines) + "\n")

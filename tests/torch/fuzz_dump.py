@@ -7,18 +7,24 @@ into the net text (not from the engine's manifest), so that a parser mistake sho
 mismatch instead of being copied into the reference.
 
 The generator writes every syntax form the brief allows: k=K|KH,KW, stride=S|SH,SW,
-pad=P|PH,PW|T,B,L,R, dilation=D|DH,DW, deconv outpad=Q|QH,QW, pooling with and without
-stride, leaky/softplus with and without their parameter, lrn with any subset of its optional
-keys, keys in any order, comments (whole-line and trailing, with and without a space), blank
-and whitespace-only lines, tabs, runs of spaces, CRLF line ends, a missing final newline; and
-net shapes: with and without a final softmax, single-layer nets, dense-only nets, deconv after
-conv, lrn after pooling, softmax straight after flatten, outputs that are not flat.
+pad=P|PH,PW|T,B,L,R, dilation=D|DH,DW, deconv outpad=Q|QH,QW, conv and deconv groups=G
+(depthwise included), pooling with and without stride, leaky/softplus with and without their
+parameter, lrn with any subset of its optional keys, batchnorm with any subset of eps= and
+momentum=, keys in any order, comments (whole-line and trailing, with and without a space),
+blank and whitespace-only lines, tabs, runs of spaces, CRLF line ends, a missing final newline;
+and net shapes: with and without a final softmax, single-layer nets, dense-only nets, deconv
+after conv, lrn after pooling, batchnorm after a conv and after a dense layer, softmax straight
+after flatten, outputs that are not flat.
 
 Each net is dumped with a .npy input (as (C,H,W), (1,C,H,W) or (H,W)) and, when the input has
 1 or 3 channels, also with a PGM/PPM image; weights come from --net --seed (zero biases) or
-from a .cnn file written here with random weights and biases. Compared: every layer's output
-and output gradient, W, b, dW, db, the input gradient and the loss. The loss is the mean over
-the batch (batch 1): -log p[label] after a final softmax, else 1/2 sum (y - onehot)^2.
+from a .cnn file written here (format version 2, or 1 when the net has no batchnorm) with
+random weights, biases and running statistics. A net with batchnorm is dumped in a random mode
+(--mode eval, the default, or --mode train); a train-mode dump whose batchnorm would see one
+value per channel must be refused, as PyTorch refuses it. Compared: every layer's output and
+output gradient, W, b, dW, db, every batchnorm's running statistics after the pass, the input
+gradient and the loss. The loss is the mean over the batch (batch 1): -log p[label] after a
+final softmax, else 1/2 sum (y - onehot)^2.
 
     /usr/bin/python3 tests/torch/fuzz_dump.py --convscope BUILD/convscope [--nets 300]
                                                [--seed 7] [--keep DIR]
@@ -97,21 +103,41 @@ def deconv_len(n, lo, hi, k, s, d, op):
     return (n - 1) * s - lo - hi + d * (k - 1) + op + 1
 
 
+def batchnorm_words(g):
+    """A batchnorm line with any subset of its keys: (words, spec)."""
+    sp = {"kind": "batchnorm", "eps": 1e-5, "momentum": 0.1}
+    keys = []
+    if g.chance(0.4):
+        sp["eps"] = float(np.float32(g.r.choice([1e-3, 1e-4, 0.01, 0.1, 2e-5])))
+        keys.append("eps=" + g.fnum(sp["eps"]))
+    if g.chance(0.4):
+        sp["momentum"] = float(np.float32(g.r.choice([0.0, 0.25, 0.5, 1.0, 0.01, 0.9])))
+        keys.append("momentum=" + g.fnum(sp["momentum"]))
+    g.r.shuffle(keys)
+    return ["batchnorm"] + keys, sp
+
+
 def spatial_layer(g, shape, prev):
     """A random layer for input shape (C, H, W): (words, spec, new shape) or None."""
     c, h, w = shape
     kinds = ["conv", "conv", "deconv", "maxpool", "avgpool", "l2pool", "relu", "leaky",
-             "sigmoid", "tanh", "abs", "softplus", "lrn"]
+             "sigmoid", "tanh", "abs", "softplus", "lrn", "batchnorm"]
     kind = str(g.r.choice(kinds))
     # the combinations the brief names: deconv after conv, lrn after pooling
     if prev == "conv" and g.chance(0.2):
         kind = "deconv"
     if prev in ("maxpool", "avgpool", "l2pool") and g.chance(0.3):
         kind = "lrn"
+    if prev in ("conv", "deconv") and g.chance(0.25):
+        kind = "batchnorm"
     sp = {"kind": kind}
     keys = []
     if kind in ("conv", "deconv"):
-        o = g.int(1, 4)
+        # groups: 1, or a divisor of C (C itself: depthwise), O a multiple of it
+        groups = 1
+        if g.chance(0.4):
+            groups = int(g.r.choice([d for d in range(1, c + 1) if c % d == 0]))
+        o = groups * g.int(1, 3) if groups > 1 else g.int(1, 4)
         kh = g.int(1, 4)
         kw = kh if g.chance(0.5) else g.int(1, 4)
         sh = sw = 1
@@ -150,12 +176,14 @@ def spatial_layer(g, shape, prev):
             keys.append(g.pair("dilation", dh, dw))
         if kind == "deconv" and ((oph, opw) != (0, 0) or g.chance(0.15)):
             keys.append(g.pair("outpad", oph, opw))
+        if groups > 1 or g.chance(0.1):
+            keys.append(f"groups={groups}")
         if kind == "conv":
             oh, ow = conv_len(h, pad[0], pad[1], kh, sh, dh), conv_len(w, pad[2], pad[3], kw, sw, dw)
         else:
             oh = deconv_len(h, pad[0], pad[1], kh, sh, dh, oph)
             ow = deconv_len(w, pad[2], pad[3], kw, sw, dw, opw)
-        sp.update(o=o, k=(kh, kw), s=(sh, sw), d=(dh, dw), pad=pad, op=(oph, opw))
+        sp.update(o=o, k=(kh, kw), s=(sh, sw), d=(dh, dw), pad=pad, op=(oph, opw), groups=groups)
         words = [kind, str(o)]
         new = (o, oh, ow)
     elif kind in ("maxpool", "avgpool", "l2pool"):
@@ -187,6 +215,9 @@ def spatial_layer(g, shape, prev):
             keys.append("beta=" + g.fnum(b))
         sp["beta"] = b
         words = [kind]
+        new = shape
+    elif kind == "batchnorm":
+        words, sp = batchnorm_words(g)
         new = shape
     elif kind == "lrn":
         size = g.int(1, 6)
@@ -249,6 +280,10 @@ def random_net(g):
                 for _ in range(g.int(0, 2) if form == "mixed" else g.int(1, 3)):
                     lines.append((["dense", str(g.int(2, 12))], None))
                     specs.append({"kind": "dense"})
+                    if g.chance(0.3):
+                        words, sp = batchnorm_words(g)
+                        lines.append((words, None))
+                        specs.append(sp)
                     if g.chance(0.5):
                         act = str(g.r.choice(["relu", "tanh", "sigmoid", "abs", "leaky",
                                               "softplus"]))
@@ -313,14 +348,17 @@ def fill_units(text, specs):
 
 # ------------------------------------------------------------------ files
 
-def write_cnn(path, text, params):
-    """A model file as src/engine/model.h documents it."""
+def write_cnn(path, text, params, state, version):
+    """A model file as src/engine/model.h documents it: version 2 holds the running statistics
+    after the parameters (their count in bytes 24..27); version 1 has neither."""
     tb = text.encode()
     p = np.ascontiguousarray(params, dtype="<f4")
-    head = b"CNNSCOPE" + struct.pack("<IIII", 1, len(tb), p.size & 0xFFFFFFFF, p.size >> 32)
-    head += struct.pack("<I", 0)
+    st = np.ascontiguousarray(state, dtype="<f4")
+    assert version == 2 or st.size == 0
+    head = b"CNNSCOPE" + struct.pack("<IIII", version, len(tb), p.size & 0xFFFFFFFF, p.size >> 32)
+    head += struct.pack("<I", st.size if version == 2 else 0)
     head += struct.pack("<I", zlib.crc32(head))
-    body = head + tb + p.tobytes()
+    body = head + tb + p.tobytes() + st.tobytes()
     with open(path, "wb") as f:
         f.write(body + struct.pack("<I", zlib.crc32(body)))
 
@@ -365,18 +403,22 @@ def twin(sp, x, W, b):
     k = sp["kind"]
     if k == "conv":
         pt, pb, pl, pr = sp["pad"]
+        G = sp["groups"]
         if pt == pb and pl == pr:
-            return F.conv2d(x, W, b, stride=sp["s"], padding=(pt, pl), dilation=sp["d"])
-        return F.conv2d(F.pad(x, (pl, pr, pt, pb)), W, b, stride=sp["s"], dilation=sp["d"])
+            return F.conv2d(x, W, b, stride=sp["s"], padding=(pt, pl), dilation=sp["d"], groups=G)
+        return F.conv2d(F.pad(x, (pl, pr, pt, pb)), W, b, stride=sp["s"], dilation=sp["d"],
+                        groups=G)
     if k == "deconv":
         pt, pb, pl, pr = sp["pad"]
+        G = sp["groups"]
         if pt == pb and pl == pr:
             return F.conv_transpose2d(x, W, b, stride=sp["s"], padding=(pt, pl),
-                                      output_padding=sp["op"], dilation=sp["d"])
+                                      output_padding=sp["op"], dilation=sp["d"], groups=G)
         # per-side padding of a transposed conv: the full output, cropped by T, B, L, R
         y = F.conv_transpose2d(x, W, b, stride=sp["s"], output_padding=sp["op"],
-                               dilation=sp["d"])
+                               dilation=sp["d"], groups=G)
         return y[:, :, pt:y.shape[2] - pb, pl:y.shape[3] - pr]
+
     if k == "maxpool":
         return F.max_pool2d(x, sp["k"], sp["s"])
     if k == "avgpool":
@@ -407,14 +449,34 @@ def twin(sp, x, W, b):
     raise ValueError(k)
 
 
-def reference(dump, man, specs, label, dtype):
-    """{tensor name: PyTorch's value} for the dumped input and weights, computed in dtype."""
+def reference(dump, man, specs, label, dtype, stats, train):
+    """{tensor name: PyTorch's value} for the dumped input and weights, computed in dtype.
+    stats: each batchnorm's running (mean, var) before the pass, in order; train: the mode."""
     ld = lambda n: np.load(os.path.join(dump, n))
     T = lambda a: torch.tensor(np.asarray(a), dtype=dtype)
     x = T(ld("input.npy"))[None].requires_grad_(True)
-    hcur, outs, ps = x, [], []
+    hcur, outs, ps, mods = x, [], [], {}
+    start = iter(stats)
     for i, sp in enumerate(specs):
         W = b = None
+        if sp["kind"] == "batchnorm":
+            # PyTorch's own module, BatchNorm2d or BatchNorm1d by the input's rank, holding the
+            # dumped gamma and beta and our running statistics; it updates them when training
+            bn = torch.nn.BatchNorm2d if hcur.dim() == 4 else torch.nn.BatchNorm1d
+            mod = bn(hcur.shape[1], eps=sp["eps"], momentum=sp["momentum"]).to(dtype)
+            m0, v0 = next(start)
+            with torch.no_grad():
+                mod.weight.copy_(T(ld(f"L{i:02d}.W.npy")))
+                mod.bias.copy_(T(ld(f"L{i:02d}.b.npy")))
+                mod.running_mean.copy_(T(m0))
+                mod.running_var.copy_(T(v0))
+            mod.train(train)
+            mods[i] = mod
+            ps.append((mod.weight, mod.bias))
+            hcur = mod(hcur)
+            hcur.retain_grad()
+            outs.append(hcur)
+            continue
         if sp["kind"] in ("conv", "deconv", "dense"):
             W = T(ld(f"L{i:02d}.W.npy")).requires_grad_(True)
             b = T(ld(f"L{i:02d}.b.npy")).requires_grad_(True)
@@ -437,10 +499,13 @@ def reference(dump, man, specs, label, dtype):
         if ps[i][0] is not None:
             ref[f"{n}.dW"] = ps[i][0].grad
             ref[f"{n}.db"] = ps[i][1].grad
+        if i in mods:
+            ref[f"{n}.running_mean"] = mods[i].running_mean
+            ref[f"{n}.running_var"] = mods[i].running_var
     return {k: v.detach().double().numpy() for k, v in ref.items()}
 
 
-def check(dump, specs, shapes, label):
+def check(dump, specs, shapes, label, stats, train):
     """{tensor: (error, abs, float32 torch's abs)} and a list of structural problems."""
     problems = []
     man = json.load(open(os.path.join(dump, "manifest.json")))
@@ -453,8 +518,10 @@ def check(dump, specs, shapes, label):
                             f"expected {sp['kind']} {list(shp)}")
     if man["label"] != label:
         problems.append(f"manifest label {man['label']}, expected {label}")
-    ref64 = reference(dump, man, specs, label, torch.float64)
-    ref32 = reference(dump, man, specs, label, torch.float32)
+    if man["mode"] != ("train" if train else "eval"):
+        problems.append(f"manifest mode {man['mode']}, expected {'train' if train else 'eval'}")
+    ref64 = reference(dump, man, specs, label, torch.float64, stats, train)
+    ref32 = reference(dump, man, specs, label, torch.float32, stats, train)
     errs = {}
     for name, ref in ref64.items():
         if name == "loss":
@@ -498,7 +565,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     runs = passed = failed = 0
     worst = {}  # layer kind + tensor -> (error, abs, net)
-    forms = set()
+    forms, modes, refused = set(), set(), 0
     for i in range(args.nets):
         text, specs, (c, h, w) = random_net(g)
         fill_units(text, specs)
@@ -508,7 +575,10 @@ def main():
         net = os.path.join(d, "a.net")
         with open(net, "w", newline="") as f:
             f.write(text)
-        # the weights: the engine's own initialisation from a seed, or ours in a .cnn
+        # the weights: the engine's own initialisation from a seed (running statistics 0 and
+        # 1), or ours in a .cnn (running statistics of our own)
+        bn_in = [shp for sp, shp in zip(specs, [(c, h, w)] + shapes) if sp["kind"] == "batchnorm"]
+        stats = [(np.zeros(shp[0], np.float32), np.ones(shp[0], np.float32)) for shp in bn_in]
         if g.chance(0.5):
             src = ["--net", net]
             if g.chance(0.8):
@@ -518,18 +588,37 @@ def main():
             shp = (c, h, w)
             for sp, out in zip(specs, shapes):
                 if sp["kind"] == "conv":
-                    params += [g.r.standard_normal(sp["o"] * shp[0] * sp["k"][0] * sp["k"][1]) * 0.4,
+                    # (O, C/G, KH, KW)
+                    params += [g.r.standard_normal(sp["o"] * (shp[0] // sp["groups"]) * sp["k"][0] *
+                                                   sp["k"][1]) * 0.4,
                                g.r.standard_normal(sp["o"]) * 0.3]
                 elif sp["kind"] == "deconv":
-                    params += [g.r.standard_normal(shp[0] * sp["o"] * sp["k"][0] * sp["k"][1]) * 0.4,
+                    # (C, O/G, KH, KW)
+                    params += [g.r.standard_normal(shp[0] * (sp["o"] // sp["groups"]) * sp["k"][0] *
+                                                   sp["k"][1]) * 0.4,
                                g.r.standard_normal(sp["o"]) * 0.3]
                 elif sp["kind"] == "dense":
                     params += [g.r.standard_normal(sp["units"] * shp[0]) / np.sqrt(shp[0]),
                                g.r.standard_normal(sp["units"]) * 0.3]
+                elif sp["kind"] == "batchnorm":
+                    # gamma around 1 (either sign now and then), beta around 0
+                    params += [1.0 + g.r.standard_normal(shp[0]) * 0.5,
+                               g.r.standard_normal(shp[0]) * 0.3]
                 shp = out
+            stats = [(g.r.standard_normal(s[0]).astype(np.float32) * 0.5,
+                      g.r.uniform(0.2, 3.0, s[0]).astype(np.float32)) for s in bn_in]
+            state = np.concatenate([np.concatenate(ms) for ms in stats]) if stats else np.zeros(0)
             cnn = os.path.join(d, "a.cnn")
-            write_cnn(cnn, text, np.concatenate(params) if params else np.zeros(0))
+            # version 1 (no statistics) is still read: write it now and then when it can hold
+            # the net
+            version = 1 if not stats and g.chance(0.5) else 2
+            write_cnn(cnn, text, np.concatenate(params) if params else np.zeros(0), state, version)
             src = ["--model", cnn]
+        # the mode: train or eval (given or by default) when there is a batchnorm
+        train = bool(stats) and g.chance(0.5)
+        mode_args = ["--mode", "train"] if train else (["--mode", "eval"] if g.chance(0.3) else [])
+        # a batchnorm with one value per channel: PyTorch refuses train mode, and so must dump
+        single = any(len(s) == 1 or s[1] * s[2] == 1 for s in bn_in)
         k = int(np.prod(shapes[-1]))
         inputs = []
         x = g.r.standard_normal((c, h, w)).astype(np.float32)
@@ -552,15 +641,25 @@ def main():
             label = g.int(0, k - 1)
             dump = os.path.join(d, "dump_" + how.replace(":", "_"))
             cmd = [args.convscope, "dump"] + src + ["--input", path, "--label", str(label),
-                                                    "--out", dump]
+                                                    "--out", dump] + mode_args
             r = subprocess.run(cmd, capture_output=True, text=True)
             runs += 1
             forms.add(how)
+            modes.add("train" if train else "eval")
+            if train and single:
+                if r.returncode == 2 and "use --mode eval" in r.stderr:
+                    refused += 1
+                    passed += 1
+                else:
+                    failed += 1
+                    print(f"net {i} ({how}): dump --mode train of a batchnorm with one value "
+                          f"per channel gave status {r.returncode}: {r.stderr.strip()}\n{text!r}")
+                continue
             if r.returncode != 0:
                 failed += 1
                 print(f"net {i} ({how}): dump refused a valid net: {r.stderr.strip()}\n{text!r}")
                 continue
-            errs, problems = check(dump, specs, shapes, label)
+            errs, problems = check(dump, specs, shapes, label, stats, train)
             bad = {n: e for n, e in errs.items() if not passes(e)}
             for n, (e, a, a32) in errs.items():
                 key = n if not n.startswith("L") else specs[int(n[1:3])]["kind"] + n[3:]
@@ -568,7 +667,8 @@ def main():
                     worst[key] = (e, a, a32, i)
             if bad or problems:
                 failed += 1
-                print(f"net {i} ({how}, {' '.join(src[:1])}, label {label}) FAILED\n{text}" +
+                print(f"net {i} ({how}, {' '.join(src[:1])}, label {label}, "
+                      f"{'train' if train else 'eval'}) FAILED\n{text}" +
                       "".join(f"  {p}\n" for p in problems) +
                       "".join(f"  {n}: err {e:.3g} abs {a:.3g} (torch float32: abs {a32:.3g})\n"
                               for n, (e, a, a32) in sorted(bad.items())))
@@ -578,7 +678,9 @@ def main():
             shutil.rmtree(d)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{args.nets} nets, {runs} dumps ({', '.join(sorted(forms))})")
+    print(f"{args.nets} nets, {runs} dumps ({', '.join(sorted(forms))}; modes "
+          f"{', '.join(sorted(modes))}; {refused} train-mode refusals of a batchnorm with one "
+          f"value per channel, as expected)")
     print("worst error per layer kind and tensor: max|engine - torch| / max(max|torch|, 1e-3)")
     print("  (and, beside it, how far PyTorch's own float32 run is from float64)")
     for key in sorted(worst):
