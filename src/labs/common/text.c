@@ -4,6 +4,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Copies the line at *p (up to '\n' or the end, cut to cap - 1 bytes) into line and moves *p
+ * past it and its '\n'. */
+static void take_line(const char **p, char *line, size_t cap)
+{
+    const char *nl = strchr(*p, '\n');
+    size_t n = nl ? (size_t)(nl - *p) : strlen(*p);
+    size_t k = n >= cap ? cap - 1 : n;
+    memcpy(line, *p, k);
+    line[k] = 0;
+    *p += nl ? n + 1 : n;
+}
+
 int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, int y, int line_gap,
                    Color c)
 {
@@ -12,16 +24,10 @@ int lsu_draw_lines(Render *r, FontFace face, int size, const char *text, int x, 
     const char *p = text;
     int used = 0;
     while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (n >= sizeof line)
-            n = sizeof line - 1;
-        memcpy(line, p, n);
-        line[n] = 0;
-        if (n)
+        take_line(&p, line, sizeof line);
+        if (line[0])
             render_text(r, face, size, line, x, y + used, ALIGN_LEFT | ALIGN_TOP, c);
         used += lh;
-        p += nl ? (size_t)(nl - p) + 1 : strlen(p);
     }
     return used;
 }
@@ -98,17 +104,11 @@ int lsu_widest_line(Render *r, FontFace face, int size, const char *text)
     char line[2048];
     const char *p = text;
     while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        if (n >= sizeof line)
-            n = sizeof line - 1;
-        memcpy(line, p, n);
-        line[n] = 0;
+        take_line(&p, line, sizeof line);
         int w = 0;
         render_text_size(r, face, size, line, &w, NULL);
         if (w > best)
             best = w;
-        p += nl ? (size_t)(nl - p) + 1 : strlen(p);
     }
     return best;
 }

@@ -213,16 +213,10 @@ void convscene_clear_canvas(ConvScene *sc)
     sc->dirty = true;
 }
 
-void convscene_set_file(ConvScene *sc, const float *img, const char *path)
+void convscene_set_file(ConvScene *sc, const float *img, const char *name)
 {
     memcpy(sc->file_img, img, sizeof sc->file_img);
-    /* the name after the last '/' (a loop, not strrchr: GCC's sanitizer builds then see
-     * that the argument is never NULL) */
-    const char *base = path;
-    for (const char *q = path; *q; q++)
-        if (*q == '/')
-            base = q + 1;
-    snprintf(sc->file_name, sizeof sc->file_name, "%.255s", base);
+    snprintf(sc->file_name, sizeof sc->file_name, "%s", name);
     sc->have_file = true;
     convscene_choose_source(sc, CONV_SRC_FILE);
 }

@@ -114,8 +114,8 @@ float convscene_drag_value(float from, int notches);
 void convscene_paint(ConvScene *sc, int row, int col, bool erase);
 /* Blanks the canvas. */
 void convscene_clear_canvas(ConvScene *sc);
-/* A picture img (28, 28) in [0, 1] read from path becomes the input (named by its file). */
-void convscene_set_file(ConvScene *sc, const float *img, const char *path);
+/* A picture img (28, 28) in [0, 1] becomes the input; name is its file's name. */
+void convscene_set_file(ConvScene *sc, const float *img, const char *name);
 
 /* Parses the weights= option: KH*KW comma-separated values, row by row, into the kernel
  * (which becomes "custom"); false with a message naming the count wanted. */

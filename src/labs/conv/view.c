@@ -5,11 +5,11 @@
  * counts; a 1-D mode for a signal and a 3-tap filter with its shared weights.
  * This file: the LabDef, the lab's life, options, keys and help; the scene is model.c, the
  * controls view_controls.c, the stage view_stage.c, the equation strip view_strip.c.
- * Depends on: labs/conv/model, labs/common (options, digits), labs/lab.h, viz (imgfile). */
+ * Depends on: labs/conv/model, labs/common (options, digits, picture), labs/lab.h. */
 #include "labs/conv/view_int.h"
 #include "labs/common/digits.h"
 #include "labs/common/options.h"
-#include "viz/imgfile.h"
+#include "labs/common/picture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +81,10 @@ static void conv_destroy(void *state)
 bool convlab_load_file(ConvLab *L, const char *path, char *err, size_t err_size)
 {
     float img[28 * 28];
-    if (!imgfile_load_input(path, img, 1, 28, 28, err, err_size))
+    char name[256];
+    if (!lsu_picture_load(path, img, name, sizeof name, err, err_size))
         return false;
-    convscene_set_file(&L->sc, img, path);
+    convscene_set_file(&L->sc, img, name);
     if (path != L->path_edit)
         snprintf(L->path_edit, sizeof L->path_edit, "%s", path);
     L->sel_input = -1;

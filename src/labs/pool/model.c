@@ -142,16 +142,10 @@ bool poolscene_kind_find(const char *name, PoolKind *kind)
     return true;
 }
 
-void poolscene_set_file(PoolScene *sc, const float *img, const char *path)
+void poolscene_set_file(PoolScene *sc, const float *img, const char *name)
 {
     memcpy(sc->file_img, img, sizeof sc->file_img);
-    /* the name after the last '/' (a loop, not strrchr: GCC's sanitizer builds then see
-     * that the argument is never NULL) */
-    const char *base = path;
-    for (const char *q = path; *q; q++)
-        if (*q == '/')
-            base = q + 1;
-    snprintf(sc->file_name, sizeof sc->file_name, "%.255s", base);
+    snprintf(sc->file_name, sizeof sc->file_name, "%s", name);
     sc->have_file = true;
     sc->src = POOL_SRC_FILE;
     sc->dirty = true;

@@ -63,8 +63,8 @@ void poolscene_rebuild(PoolScene *sc);
 bool poolscene_source_find(const char *name, PoolSource *src);
 /* The kind an option names ("max", "avg" or "average", "l2"); false if none. */
 bool poolscene_kind_find(const char *name, PoolKind *kind);
-/* A picture img (28, 28) in [0, 1] read from path becomes the one-channel input. */
-void poolscene_set_file(PoolScene *sc, const float *img, const char *path);
+/* A picture img (28, 28) in [0, 1] becomes the one-channel input; name is its file's name. */
+void poolscene_set_file(PoolScene *sc, const float *img, const char *name);
 /* Parses the hover= option: "out:CHANNEL,ROW,COL" or "none"; false with a message (and the
  * hover unchanged) otherwise. */
 bool poolscene_parse_hover(PoolScene *sc, const char *value, char *err, size_t err_size);

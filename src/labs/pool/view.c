@@ -3,13 +3,12 @@
  * argmax), written out as arithmetic, and every channel is pooled side by side.
  * This file: the LabDef, the lab's life, options, keys and help; the scene is model.c, the
  * controls view_controls.c, the stage and equation strip view_stage.c.
- * Depends on: labs/pool/model, labs/common (options, digits, grids), labs/lab.h,
- * viz (imgfile). */
+ * Depends on: labs/pool/model, labs/common (options, digits, grids, picture), labs/lab.h. */
 #include "labs/pool/view_int.h"
 #include "labs/common/digits.h"
 #include "labs/common/grids.h"
 #include "labs/common/options.h"
-#include "viz/imgfile.h"
+#include "labs/common/picture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,9 +61,10 @@ static void pool_destroy(void *state)
 bool poollab_load_file(PoolLab *L, const char *path, char *err, size_t err_size)
 {
     float img[28 * 28];
-    if (!imgfile_load_input(path, img, 1, 28, 28, err, err_size))
+    char name[256];
+    if (!lsu_picture_load(path, img, name, sizeof name, err, err_size))
         return false;
-    poolscene_set_file(&L->sc, img, path);
+    poolscene_set_file(&L->sc, img, name);
     if (path != L->path_edit)
         snprintf(L->path_edit, sizeof L->path_edit, "%s", path);
     poollab_recompute(L);

@@ -272,7 +272,7 @@ static void test_canvas(void)
     /* a picture: named by its file, the input from then on */
     float img[28 * 28] = {0};
     img[5] = 0.75f;
-    convscene_set_file(sc, img, "/some/where/seven.png");
+    convscene_set_file(sc, img, "seven.png");
     convscene_rebuild(sc);
     CHECK_STR_EQ("seven.png", sc->file_name);
     CHECK(sc->have_file);

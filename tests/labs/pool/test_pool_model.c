@@ -135,7 +135,7 @@ static void test_maps(void)
     /* a picture: named by its file */
     float img[28 * 28] = {0};
     img[0] = 0.5f;
-    poolscene_set_file(sc, img, "dir/bar.pgm");
+    poolscene_set_file(sc, img, "bar.pgm");
     poolscene_rebuild(sc);
     CHECK_STR_EQ("bar.pgm", sc->ch_name[0]);
     CHECK_NEAR(0.5f, sc->out[0], 0.0f);
