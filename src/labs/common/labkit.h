@@ -19,6 +19,6 @@
 #include "engine/idx.h"
 #include "viz/ease.h"
 #include "viz/grid.h"
-#include "viz/sweep.h"
+#include "engine/sweep.h"
 
 #endif
