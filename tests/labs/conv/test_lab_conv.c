@@ -8,7 +8,7 @@
 #include "app/lesson_host.h"
 #include "engine/conv.h"
 #include "viz/grid.h"
-#include "viz/kernels.h"
+#include "engine/kernels.h"
 #include "test.h"
 #include "labs/app_harness.h"
 

@@ -1,5 +1,5 @@
 /* sweep.c - the pure sweep model: axes, formulas, coverage and equations (see sweep.h). */
-#include "viz/sweep.h"
+#include "engine/sweep.h"
 
 #include <assert.h>
 #include <math.h>

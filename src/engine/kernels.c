@@ -1,5 +1,5 @@
 /* kernels.c - the classic kernel presets and the notes' worked-example inputs. */
-#include "viz/kernels.h"
+#include "engine/kernels.h"
 
 #include <assert.h>
 #include <ctype.h>
