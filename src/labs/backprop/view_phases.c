@@ -274,6 +274,26 @@ void bpview_draw_flatten(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     }
 }
 
+/* Amber dots on the max pool's winners routed so far (before done) in plane ch: in the
+ * forward map va and in the result vr, both (H, W); plane_out pooled cells a plane. */
+static void mark_winners(LabContext *ctx, const BpPhase *ph, int ch, long done, int cell,
+                         long plane_out, const GridView *va, const GridLayout *la,
+                         const GridView *vr, const GridLayout *lr)
+{
+    int w_in = va->cols;
+    long plane_in = (long)va->rows * va->cols;
+    float rad = fmaxf(2.0f, (float)cell * 0.12f);
+    for (long c = ch * plane_out; c < (ch + 1) * plane_out && c < done; c++) {
+        long w = ph->route[c] - ch * plane_in;
+        Rect cr = grid_cell_rect(va, la, (int)(w / w_in), (int)(w % w_in));
+        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad,
+                      ctx->th->accent);
+        cr = grid_cell_rect(vr, lr, (int)(w / w_in), (int)(w % w_in));
+        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad,
+                      ctx->th->accent);
+    }
+}
+
 /* Max pooling: the forward map with its windows, the upstream gradient, the routed result. */
 void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done)
 {
@@ -325,18 +345,8 @@ void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lo
     lsu_draw_operator(ctx->r, th, "\xE2\x86\x92", rc[1].x + rc[1].w + gap / 2,
                       lu.cells.y + lu.cells.h / 2);
 
-    /* amber dots on the winners routed so far in this plane */
-    float rad = fmaxf(2.0f, (float)cell * 0.12f);
-    for (long c = ch * plane_out; c < (ch + 1) * plane_out && c < done && l->kind == LAYER_MAXPOOL;
-         c++) {
-        long w = ph->route[c] - ch * plane_in;
-        Rect cr = grid_cell_rect(&va, &la, (int)(w / g->w), (int)(w % g->w));
-        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad,
-                      th->accent);
-        cr = grid_cell_rect(&vr, &lr, (int)(w / g->w), (int)(w % g->w));
-        render_circle(ctx->r, (float)(cr.x + cr.w) - rad - 2.0f, (float)cr.y + rad + 2.0f, rad,
-                      th->accent);
-    }
+    if (l->kind == LAYER_MAXPOOL)
+        mark_winners(ctx, ph, ch, done, cell, plane_out, &va, &la, &vr, &lr);
     if (done > 0 && st->focus / plane_out == ch) {
         long c = st->focus;
         int oy = (int)(c % plane_out / g->ow), ox = (int)(c % g->ow);

@@ -129,6 +129,19 @@ static void draw_kernel(TrainLab *L, LabContext *ctx, int k, Rect rc, const Colo
     }
 }
 
+/* The hovered weight (row hr, col hc) of kernel k, its cell at rc: outlined, its value in a
+ * tooltip. */
+static void hover_weight(TrainLab *L, LabContext *ctx, int k, int hr, int hc, Rect rc)
+{
+    const TrainModel *m = &L->m;
+    render_rect_outline(ctx->r, rc, theme_px(ctx->th, 2), ctx->th->hover);
+    snprintf(
+        L->tip, sizeof L->tip,
+        "kernel k%d, row %d, col %d\nw = %.4f (step %ld)\nwhite 0, orange +, blue \xE2\x88\x92", k,
+        hr, hc, (double)m->kernels[k * 25 + hr * 5 + hc], m->snap.step);
+    ui_tooltip(ctx->ui, L->tip);
+}
+
 void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images)
 {
     TrainModel *m = &L->m;
@@ -197,13 +210,7 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
     }
     if (hov >= 0) {
         int cx = x0 + (hov % cols) * (side + gap), cy = y0 + (hov / cols) * (side + lab_h + gap);
-        render_rect_outline(r, (Rect){cx + hc * cs, cy + hr * cs, cs, cs}, theme_px(th, 2),
-                            th->hover);
-        snprintf(
-            L->tip, sizeof L->tip,
-            "kernel k%d, row %d, col %d\nw = %.4f (step %ld)\nwhite 0, orange +, blue \xE2\x88\x92",
-            hov, hr, hc, (double)m->kernels[hov * 25 + hr * 5 + hc], m->snap.step);
-        ui_tooltip(ui, L->tip);
+        hover_weight(L, ctx, hov, hr, hc, (Rect){cx + hc * cs, cy + hr * cs, cs, cs});
     }
     int ly = y0 + rows * (side + lab_h + gap);
     int lw = bw < theme_px(th, 160) ? theme_px(th, 160) : bw;
