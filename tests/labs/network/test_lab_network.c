@@ -612,7 +612,7 @@ static void test_input_and_texts(void)
         CHECK(strcmp(cat.names[i - 1], cat.names[i]) < 0);
     char list[512], path[1024];
     netlab_catalog_list(&cat, list, sizeof list);
-    CHECK_CONTAINS(list, "backprop-tiny, lenet-tiny, mlp");
+    CHECK_CONTAINS(list, "backprop-tiny, dilated, lenet-bn, lenet-tiny, mlp");
     netlab_catalog_path(&cat, lenet, path, sizeof path);
     CHECK_CONTAINS(path, "assets/nets/lenet-tiny.net");
 
