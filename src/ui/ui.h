@@ -1,4 +1,5 @@
-/* ui.h - immediate-mode widgets and the Timeline model every lab steps with.
+/* ui.h - immediate-mode widgets and the Timeline model every lab steps with. Implemented by
+ * ui.c (ids, behaviours, frame, plain widgets), ui_fields.c, ui_timeline.c and ui_help.c.
  * Depends on: viz/render.h, viz/theme.h (drawing only).
  *
  * Each widget is an id, a rectangle, a PURE behaviour function (UiState + UiInput -> new value
@@ -116,8 +117,8 @@ UiResult ui_tabs_behavior(UiState *st, UiId id, const Rect *tabs, int n, const U
 /* --- the Timeline model (pure) --------------------------------------------------------- */
 
 /* Speeds 0.25×, 0.5×, 1×, 2×, 4×, 8×, 16× and instant (jump to the end). */
-#define TIMELINE_SPEEDS 8
-#define TIMELINE_SPEED_1X 2
+#define TIMELINE_SPEEDS        8
+#define TIMELINE_SPEED_1X      2
 #define TIMELINE_SPEED_INSTANT 7
 
 /* Position pos in 0..count: pos steps have been taken (0 is the start, before any step; count
@@ -125,9 +126,9 @@ UiResult ui_tabs_behavior(UiState *st, UiId id, const Rect *tabs, int n, const U
 typedef struct Timeline {
     int pos, count;
     bool playing;
-    int speed;     /* index into the speed table, 0..TIMELINE_SPEEDS-1 */
-    float rate;    /* steps per second at 1× (default 2) */
-    double carry;  /* fraction of a step accumulated */
+    int speed;    /* index into the speed table, 0..TIMELINE_SPEEDS-1 */
+    float rate;   /* steps per second at 1× (default 2) */
+    double carry; /* fraction of a step accumulated */
 } Timeline;
 
 void timeline_init(Timeline *t, int count);
@@ -149,8 +150,8 @@ float timeline_speed_factor(const Timeline *t);
 /* "0.25×", "2×", "instant". */
 const char *timeline_speed_label(const Timeline *t);
 
-/* Pixel layout of the timeline bar (pure): ⏮ ◀ ▶/⏸ ▶ ⏭, the scrub bar, the `step k / n` label
- * and the speed button (click: faster, wrapping to the slowest after instant). label_w is the
+/* Pixel layout of the timeline bar (pure): ⏮ ◀ ▶/⏸ ▶ ⏭, the scrub bar, the `step k / n`
+ * label and the speed button (click: faster, wrapping to the slowest after instant). label_w is the
  * width of the widest label the timeline can show (ui_timeline_label_width); the label gets it
  * whole and the scrub bar takes what is left (down to nothing on a very narrow bar). */
 typedef struct UiTimelineLayout {
@@ -162,8 +163,8 @@ UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th, int label_w);
 int ui_timeline_label_width(Render *r, const Theme *th, int count);
 /* Buttons, scrubbing (press/drag on the scrub bar seeks) and the speed button; changed when
  * t->pos, playing or speed changed. */
-UiResult ui_timeline_behavior(UiState *st, UiId id, const UiTimelineLayout *lay,
-                              const UiInput *in, Timeline *t);
+UiResult ui_timeline_behavior(UiState *st, UiId id, const UiTimelineLayout *lay, const UiInput *in,
+                              Timeline *t);
 
 /* --- immediate-mode: behaviour + drawing ----------------------------------------------- */
 
@@ -174,9 +175,9 @@ typedef struct Ui {
     UiInput in;
     Render *r;
     const Theme *th;
-    Rect bounds;               /* the window: dropdowns and tooltips stay inside */
+    Rect bounds; /* the window: dropdowns and tooltips stay inside */
     char tooltip[UI_TOOLTIP_MAX];
-    bool mouse_used;           /* a widget took the mouse this frame (the stage should not) */
+    bool mouse_used; /* a widget took the mouse this frame (the stage should not) */
     /* the open dropdown's list, drawn last by ui_end so it lies on top */
     const char *const *drop_items;
     int drop_n, drop_selected, drop_item_h;
@@ -266,8 +267,7 @@ UiColumn ui_column(Rect area, const Theme *th);
 int ui_column_labels(Ui *ui, const UiColumn *col, const char *const *labels, int n);
 /* The parts of a slider row (pure): label | track | value, label_w wide label column (0: 38 %
  * of rc), a fixed value box at the right, the track between with a gap on each side. */
-void ui_slider_parts(Rect rc, const Theme *th, int label_w, Rect *label, Rect *track,
-                     Rect *value);
+void ui_slider_parts(Rect rc, const Theme *th, int label_w, Rect *label, Rect *track, Rect *value);
 Rect ui_column_next(UiColumn *col, int rows);
 /* A section heading (panel heading size, secondary colour) taking one row. */
 void ui_column_heading(Ui *ui, UiColumn *col, const char *text);

@@ -19,6 +19,7 @@
 #include "viz/theme.h"
 
 #include <SDL.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
