@@ -106,7 +106,7 @@ int main(void)
         buf[i] ^= 0x40;
         Net *m = model_load(bad, err, ERR_SIZE);
         refused += m == NULL;
-        checksum += m == NULL && i >= 8 && strstr(err, "bad.cnn: checksum mismatch") != NULL;
+        checksum += m == NULL && i >= 8 && strstr(err, ": checksum mismatch") != NULL;
         net_destroy(m);
     }
     CHECK_INT_EQ(n, refused);
@@ -115,13 +115,14 @@ int main(void)
     write_all(bad, buf, n);
     buf[100] ^= 1;
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.cnn: checksum mismatch (stored 0x");
+    CHECK_CONTAINS(err, "bad.cnn: byte ");
+    CHECK_CONTAINS(err, ": checksum mismatch (stored 0x");
     CHECK_CONTAINS(err, "the file is damaged");
     buf[10] ^= 1;
     write_all(bad, buf, n);
     buf[10] ^= 1;
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.cnn: checksum mismatch in the header");
+    CHECK_CONTAINS(err, "bad.cnn: byte 28: checksum mismatch in the header");
     buf[0] = 'X';
     write_all(bad, buf, n);
     buf[0] = 'C';
@@ -134,7 +135,7 @@ int main(void)
         write_all(bad, buf, k);
         Net *m = model_load(bad, err, ERR_SIZE);
         char want[64];
-        snprintf(want, sizeof want, "truncated at byte %ld", k);
+        snprintf(want, sizeof want, "byte %ld: truncated", k);
         truncated += m == NULL && strstr(err, want) != NULL;
         net_destroy(m);
     }
@@ -142,7 +143,8 @@ int main(void)
     write_all(bad, buf, n - 10);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
     char want[128];
-    snprintf(want, sizeof want, "bad.cnn: truncated at byte %ld (expected %ld bytes", n - 10, n);
+    snprintf(want, sizeof want, "bad.cnn: byte %ld: truncated (the header promises %ld bytes",
+             n - 10, n);
     CHECK_CONTAINS(err, want);
 
     /* trailing bytes */
@@ -151,7 +153,7 @@ int main(void)
     memcpy(longer + n, "abc", 3);
     write_all(bad, longer, n + 3);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "unexpected bytes after byte");
+    CHECK_CONTAINS(err, "unexpected bytes after the end of the model");
     free(longer);
 
     /* a newer version, with a valid header checksum, is refused by name */
@@ -161,7 +163,8 @@ int main(void)
         buf[28 + i] = (unsigned char)(hc >> (8 * i));
     write_all(bad, buf, n);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "model format version 2, but this program reads version 1");
+    CHECK_CONTAINS(err,
+                   "bad.cnn: byte 8: model format version 2, but this program reads version 1");
 
     /* non-finite weights with a good checksum (a net that diverged, saved) are refused by
      * parameter, layer and line: params 0..17 conv W, 18..19 conv b, 20..73 dense W */
