@@ -302,6 +302,82 @@ static void test_load_errors_and_input(void)
     CHECK_CONTAINS(err, "square.pgm: the net wants 2 input channels");
 }
 
+/* Sizes are read from the header and refused before anything is decoded: the byte named is
+ * that of the size field. */
+static void test_header_limits(void)
+{
+    char err[300] = "";
+    ImageFile img;
+    ImageFormat fmt;
+    long w = 0, h = 0;
+    /* PNG: signature, IHDR length 13, "IHDR", width 100000, height 100000 */
+    unsigned char png[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
+                             'I',  'H', 'D', 'R', 0,    1,    0x86, 0xA0, 0, 1, 0x86, 0xA0, 8};
+    CHECK(!imgfile_decode(png, sizeof png, "big.png", &img, err, sizeof err));
+    CHECK_STR_EQ("big.png: byte 16: the header says 100000 x 100000 pixels; the limit is 16384 a "
+                 "side and 16777216 in all (refused before decoding)",
+                 err);
+    CHECK(img.gray == NULL);
+    /* 4096 x 4097 is within each side but over the pixel count */
+    png[18] = 0x10, png[19] = 0x00, png[16] = png[17] = 0;
+    png[22] = 0x10, png[23] = 0x01, png[20] = png[21] = 0;
+    CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "p.png: byte 16: the header says 4096 x 4097 pixels");
+    png[23] = 0x00;
+    CHECK(imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_INT_EQ(IMG_FORMAT_PNG, fmt);
+    CHECK_INT_EQ(4096, w);
+    CHECK_INT_EQ(4096, h);
+    /* a width of 2^32 - 1 stays positive */
+    png[16] = png[17] = png[18] = png[19] = 0xFF;
+    CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "p.png: byte 16: the header says 2147483647 x 4096 pixels");
+    CHECK(!imgfile_probe(png, 20, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 20: truncated: the file ends before the PNG IHDR header's size",
+                 err);
+    png[12] = 'X';
+    CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("p.png: byte 8: the first PNG chunk is not a 13-byte IHDR", err);
+
+    /* JPEG: SOI, an APP0 segment of 4 bytes, then SOF0 (length 11, precision 8, height, width) */
+    unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4,    'J',  'F',  0xFF, 0xC0, 0,    11,
+                           8,    0xFF, 0xFF, 0xFF, 0xFF, 1, 1, 0x11, 0,  0xFF, 0xD9};
+    CHECK(!imgfile_decode(jpg, sizeof jpg, "big.jpg", &img, err, sizeof err));
+    CHECK_CONTAINS(err, "big.jpg: byte 13: the header says 65535 x 65535 pixels; the limit");
+    jpg[13] = 0, jpg[14] = 0;
+    CHECK(!imgfile_probe(jpg, sizeof jpg, "dnl.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "dnl.jpg: byte 13: the JPEG frame header gives height 0");
+    jpg[9] = 0xDA; /* SOS before any frame header */
+    CHECK(!imgfile_probe(jpg, sizeof jpg, "sos.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "sos.jpg: byte 9: marker 0xDA before the JPEG frame header (SOF)");
+    CHECK(!imgfile_probe(jpg, 9, "cut.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "cut.jpg: byte 9: truncated");
+    jpg[8] = 0x12;
+    CHECK(!imgfile_probe(jpg, sizeof jpg, "junk.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "junk.jpg: byte 8: expected a JPEG marker (0xFF), found 0x12");
+
+    /* BMP: "BM", file header, info header of 40 bytes, width 100000, height -100000 (top-down) */
+    unsigned char bmp[64] = {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0,
+                             0xA0, 0x86, 0x01, 0, 0x60, 0x79, 0xFE, 0xFF};
+    CHECK(!imgfile_decode(bmp, sizeof bmp, "big.bmp", &img, err, sizeof err));
+    CHECK_CONTAINS(err, "big.bmp: byte 18: the header says 100000 x 100000 pixels");
+    bmp[14] = 12; /* OS/2: 16-bit sizes, 0xA0 0x86 = 34464 wide, 0x01 0x00 = 1 high */
+    CHECK(!imgfile_probe(bmp, sizeof bmp, "os2.bmp", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "os2.bmp: byte 18: the header says 34464 x 1 pixels");
+    bmp[14] = 7;
+    CHECK(!imgfile_probe(bmp, sizeof bmp, "odd.bmp", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("odd.bmp: byte 14: BMP info header size 7 is not one we know", err);
+
+    /* every other format SDL_image could guess is refused before it is tried */
+    const unsigned char gif[] = "GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+    CHECK(!imgfile_decode(gif, sizeof gif - 1, "x.gif", &img, err, sizeof err));
+    CHECK_STR_EQ("x.gif: byte 0: not a picture we can read (PNG, JPEG, BMP, PGM or PPM: none of "
+                 "their signatures)",
+                 err);
+    CHECK(!imgfile_decode(gif, 0, "e.png", &img, err, sizeof err));
+    CHECK_STR_EQ("e.png: byte 0: the file is empty", err);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/convscope-test-imgfile-XXXXXX");
@@ -315,6 +391,7 @@ int main(void)
     test_sdl_formats();
     test_png_damage_quiet();
     test_load_errors_and_input();
+    test_header_limits();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
