@@ -435,6 +435,42 @@ static bool probe_jpeg(const unsigned char *d, size_t n, const char *name, long 
     }
 }
 
+/* PNG: every chunk (length, type, data, CRC) lies inside the file, up to IEND. SDL_image's
+ * reader ignores a short read, so a PNG cut short made libpng go round the last chunk's stale
+ * bytes for ever ("tIME: CRC error" without end, found by fuzz_img); a file whose chunks all
+ * fit is never read past its end. */
+static bool png_chunks_ok(const unsigned char *d, size_t n, const char *name, char *err,
+                          size_t err_size)
+{
+    size_t at = 8;
+    for (;;) {
+        if (n - at < 8) {
+            set_err(err, err_size,
+                    "%s: byte %zu: truncated: the PNG file ends before its IEND chunk", name, n);
+            return false;
+        }
+        unsigned long len = be32(d + at);
+        const unsigned char *type = d + at + 4;
+        for (int i = 0; i < 4; i++) {
+            if (!isalpha(type[i])) {
+                set_err(err, err_size, "%s: byte %zu: damaged PNG chunk type 0x%02X%02X%02X%02X",
+                        name, at + 4, type[0], type[1], type[2], type[3]);
+                return false;
+            }
+        }
+        if (len > 0x7fffffffUL || n - at - 8 < (size_t)len + 4) {
+            set_err(err, err_size,
+                    "%s: byte %zu: truncated: the PNG chunk %.4s of %lu bytes does not fit in "
+                    "the file",
+                    name, at, (const char *)type, len);
+            return false;
+        }
+        if (memcmp(type, "IEND", 4) == 0)
+            return true;
+        at += 12 + (size_t)len;
+    }
+}
+
 bool imgfile_probe(const unsigned char *data, size_t n, const char *name, ImageFormat *format,
                    long *w, long *h, char *err, size_t err_size)
 {
@@ -456,7 +492,8 @@ bool imgfile_probe(const unsigned char *data, size_t n, const char *name, ImageF
         unsigned long uw = be32(data + 16), uh = be32(data + 20);
         *w = uw > 0x7fffffffl ? 0x7fffffffl : (long)uw;
         *h = uh > 0x7fffffffl ? 0x7fffffffl : (long)uh;
-        return size_ok(*w, *h, name, 16, err, err_size);
+        return size_ok(*w, *h, name, 16, err, err_size) &&
+               png_chunks_ok(data, n, name, err, err_size);
     }
     if (n >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
         *format = IMG_FORMAT_JPEG;
@@ -607,6 +644,29 @@ done:
     return ok;
 }
 
+bool imgfile_to_input(const ImageFile *img, float *in, int c, int h, int w, const char *name,
+                      char *err, size_t err_size)
+{
+    if (c != 1 && c != 3) {
+        set_err(err, err_size, "%s: the net wants %d input channels; pictures give 1 or 3", name,
+                c);
+        return false;
+    }
+    if (c == 1) {
+        float field[PREP_SIZE * PREP_SIZE]; /* (28, 28) */
+        prep_mnist(field, img->gray, img->h, img->w, NULL);
+        if (h == PREP_SIZE && w == PREP_SIZE)
+            memcpy(in, field, sizeof field);
+        else
+            prep_resample(in, h, w, field, PREP_SIZE, PREP_SIZE);
+    } else {
+        long hw = (long)img->h * img->w;
+        for (int k = 0; k < 3; k++)
+            prep_resample(in + (long)k * h * w, h, w, img->rgb + k * hw, img->h, img->w);
+    }
+    return true;
+}
+
 bool imgfile_load_input(const char *path, float *in, int c, int h, int w, char *err,
                         size_t err_size)
 {
@@ -618,18 +678,7 @@ bool imgfile_load_input(const char *path, float *in, int c, int h, int w, char *
     ImageFile img;
     if (!imgfile_load(path, &img, err, err_size))
         return false;
-    if (c == 1) {
-        float field[PREP_SIZE * PREP_SIZE]; /* (28, 28) */
-        prep_mnist(field, img.gray, img.h, img.w, NULL);
-        if (h == PREP_SIZE && w == PREP_SIZE)
-            memcpy(in, field, sizeof field);
-        else
-            prep_resample(in, h, w, field, PREP_SIZE, PREP_SIZE);
-    } else {
-        long hw = (long)img.h * img.w;
-        for (int k = 0; k < 3; k++)
-            prep_resample(in + (long)k * h * w, h, w, img.rgb + k * hw, img.h, img.w);
-    }
+    bool ok = imgfile_to_input(&img, in, c, h, w, path, err, err_size);
     imgfile_free(&img);
-    return true;
+    return ok;
 }

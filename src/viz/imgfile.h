@@ -67,5 +67,8 @@ void imgfile_free(ImageFile *img);
  * the file cannot be read or c is not 1 or 3. */
 bool imgfile_load_input(const char *path, float *in, int c, int h, int w, char *err,
                         size_t err_size);
+/* The same from a picture already decoded; name is used in messages. */
+bool imgfile_to_input(const ImageFile *img, float *in, int c, int h, int w, const char *name,
+                      char *err, size_t err_size);
 
 #endif

@@ -404,9 +404,8 @@ static void test_limits(void)
         gzwrite(g, zeros, sizeof zeros);
     gzclose(g);
     CHECK(!idx_read(p, &a, err, sizeof err));
-    CHECK_CONTAINS(err,
-                   "bomb.gz: byte 106: the data goes on after the 90 elements (90 bytes) the "
-                   "header promises");
+    CHECK_CONTAINS(err, "bomb.gz: byte 106: the data goes on after the 90 elements (90 bytes) the "
+                        "header promises");
     CHECK(a.data == NULL);
     /* with a limit below the count, only the first image is read and the rest never looked at */
     CHECK(idx_read_part(p, 1, &a, err, sizeof err));

@@ -15,8 +15,8 @@
 static void check_roundtrip(const NetSpec *sp)
 {
     static char text[NET_MAX_LAYERS * 160 + 64];
-    size_t len = (size_t)snprintf(text, sizeof text, "input %d %d %d\n", sp->input.c,
-                                  sp->input.h, sp->input.w);
+    size_t len = (size_t)snprintf(text, sizeof text, "input %d %d %d\n", sp->input.c, sp->input.h,
+                                  sp->input.w);
     for (int i = 0; i < sp->n_layers; i++) {
         char line[160];
         layer_format(&sp->layers[i], line, sizeof line);

@@ -311,8 +311,9 @@ static void test_header_limits(void)
     ImageFormat fmt;
     long w = 0, h = 0;
     /* PNG: signature, IHDR length 13, "IHDR", width 100000, height 100000 */
-    unsigned char png[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13,
-                             'I',  'H', 'D', 'R', 0,    1,    0x86, 0xA0, 0, 1, 0x86, 0xA0, 8};
+    unsigned char png[45] = {0x89, 'P', 'N',  'G',  '\r', '\n',       0x1A, '\n', 0,    0,
+                             0,    13,  'I',  'H',  'D',  'R',        0,    1,    0x86, 0xA0,
+                             0,    1,   0x86, 0xA0, 8,    [37] = 'I', 'E',  'N',  'D'};
     CHECK(!imgfile_decode(png, sizeof png, "big.png", &img, err, sizeof err));
     CHECK_STR_EQ("big.png: byte 16: the header says 100000 x 100000 pixels; the limit is 16384 a "
                  "side and 16777216 in all (refused before decoding)",
@@ -332,6 +333,22 @@ static void test_header_limits(void)
     png[16] = png[17] = png[18] = png[19] = 0xFF;
     CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
     CHECK_CONTAINS(err, "p.png: byte 16: the header says 2147483647 x 4096 pixels");
+    /* every chunk must lie in the file up to IEND (regression, found by fuzz_img: SDL_image
+     * ignores a short read, and libpng went round a cut tIME chunk for ever) */
+    png[16] = png[17] = png[19] = 0;
+    png[18] = 0x10;
+    CHECK(!imgfile_probe(png, 40, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 40: truncated: the PNG file ends before its IEND chunk", err);
+    png[36] = 7; /* IEND claims 7 bytes of data */
+    CHECK(!imgfile_probe(png, sizeof png, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 33: truncated: the PNG chunk IEND of 7 bytes does not fit in the "
+                 "file",
+                 err);
+    png[36] = 0;
+    png[38] = '-';
+    CHECK(!imgfile_probe(png, sizeof png, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 37: damaged PNG chunk type 0x492D4E44", err);
+    png[38] = 'E';
     CHECK(!imgfile_probe(png, 20, "cut.png", &fmt, &w, &h, err, sizeof err));
     CHECK_STR_EQ("cut.png: byte 20: truncated: the file ends before the PNG IHDR header's size",
                  err);
@@ -340,8 +357,8 @@ static void test_header_limits(void)
     CHECK_STR_EQ("p.png: byte 8: the first PNG chunk is not a 13-byte IHDR", err);
 
     /* JPEG: SOI, an APP0 segment of 4 bytes, then SOF0 (length 11, precision 8, height, width) */
-    unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0, 4,    'J',  'F',  0xFF, 0xC0, 0,    11,
-                           8,    0xFF, 0xFF, 0xFF, 0xFF, 1, 1, 0x11, 0,  0xFF, 0xD9};
+    unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0,    4, 'J', 'F',  0xFF, 0xC0, 0,   11,
+                           8,    0xFF, 0xFF, 0xFF, 0xFF, 1, 1,   0x11, 0,    0xFF, 0xD9};
     CHECK(!imgfile_decode(jpg, sizeof jpg, "big.jpg", &img, err, sizeof err));
     CHECK_CONTAINS(err, "big.jpg: byte 13: the header says 65535 x 65535 pixels; the limit");
     jpg[13] = 0, jpg[14] = 0;
@@ -357,8 +374,8 @@ static void test_header_limits(void)
     CHECK_CONTAINS(err, "junk.jpg: byte 8: expected a JPEG marker (0xFF), found 0x12");
 
     /* BMP: "BM", file header, info header of 40 bytes, width 100000, height -100000 (top-down) */
-    unsigned char bmp[64] = {'B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0,
-                             0xA0, 0x86, 0x01, 0, 0x60, 0x79, 0xFE, 0xFF};
+    unsigned char bmp[64] = {'B', 'M', 0, 0, 0, 0,    0,    0,    0, 0,    54,   0,    0,
+                             0,   40,  0, 0, 0, 0xA0, 0x86, 0x01, 0, 0x60, 0x79, 0xFE, 0xFF};
     CHECK(!imgfile_decode(bmp, sizeof bmp, "big.bmp", &img, err, sizeof err));
     CHECK_CONTAINS(err, "big.bmp: byte 18: the header says 100000 x 100000 pixels");
     bmp[14] = 12; /* OS/2: 16-bit sizes, 0xA0 0x86 = 34464 wide, 0x01 0x00 = 1 high */
