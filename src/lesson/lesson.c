@@ -294,7 +294,7 @@ static Lesson *parse_text(const char *text, const char *path, char *err, size_t 
     int lineno = 0;
     const char *p = text;
     char line[LESSON_MAX_LINE + 2];
-    int last_line = 0;
+    int last_line = 0, step_cap = 0;
     while (*p) {
         lineno++;
         last_line = lineno;
@@ -362,12 +362,18 @@ static Lesson *parse_text(const char *text, const char *path, char *err, size_t 
                 fail(err, err_size, path, lineno, "more than %d steps", LESSON_MAX_STEPS);
                 goto bad;
             }
-            LessonStep *grown = realloc(ls->steps, (size_t)(ls->n_steps + 1) * sizeof *grown);
-            if (!grown) {
-                fail(err, err_size, path, lineno, "out of memory");
-                goto bad;
+            /* room doubles (a step is about 25 kB: growing by one copied 50 MB for 64 steps) */
+            if (ls->n_steps == step_cap) {
+                step_cap = step_cap ? 2 * step_cap : 4;
+                if (step_cap > LESSON_MAX_STEPS)
+                    step_cap = LESSON_MAX_STEPS;
+                LessonStep *grown = realloc(ls->steps, (size_t)step_cap * sizeof *grown);
+                if (!grown) {
+                    fail(err, err_size, path, lineno, "out of memory");
+                    goto bad;
+                }
+                ls->steps = grown;
             }
-            ls->steps = grown;
             st = &ls->steps[ls->n_steps++];
             memset(st, 0, sizeof *st);
             st->line = lineno;
@@ -643,15 +649,29 @@ Lesson *lesson_load(const char *path, char *err, size_t err_size)
     }
     /* a lesson is a few kilobytes; LESSON_MAX_FILE is surely not one */
     enum { MAX_FILE = LESSON_MAX_FILE };
-    char *buf = malloc(MAX_FILE + 1);
+    /* the buffer grows with what is read (a lesson of a few kB takes a few kB), up to one
+     * byte past the limit */
+    size_t cap = 16384, n = 0;
+    char *buf = malloc(cap + 1);
+    bool read_err = false;
+    while (buf && !read_err) {
+        n += fread(buf + n, 1, cap - n, f);
+        read_err = ferror(f) != 0;
+        if (n < cap || cap == MAX_FILE + 1)
+            break;
+        cap = 2 * cap < MAX_FILE + 1 ? 2 * cap : MAX_FILE + 1;
+        char *grown = realloc(buf, cap + 1);
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = grown;
+    }
+    fclose(f);
     if (!buf) {
-        fclose(f);
         snprintf(err, err_size, "%s: out of memory", path);
         return NULL;
     }
-    size_t n = fread(buf, 1, MAX_FILE + 1, f);
-    bool read_err = ferror(f) != 0;
-    fclose(f);
     if (read_err) {
         free(buf);
         snprintf(err, err_size, "%s: read error", path);
