@@ -7,6 +7,11 @@
 # the command that replays it; the exit status is 1 when any target failed.
 #
 #   tests/fuzz/run.sh [OUT [SECONDS [TARGET...]]]      OUT as build.sh's (default /work/build-fuzz)
+#
+# FUZZ_TIMEOUT (default 2) sets -timeout: libFuzzer's clock is the wall clock, so on a machine
+# shared by many busy processes a stall can kill an input that runs in milliseconds; long runs
+# there may raise it, and any input slower than 2 s is still reported (-report_slow_units=2,
+# "slowest input" below) and kept in the working corpus.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-/work/build-fuzz}
@@ -25,13 +30,16 @@ run_one() {
     [ -x "$bin" ] || { echo "fuzz_$t: not built ($bin); run tests/fuzz/build.sh $out" >&2; return 1; }
     mkdir -p "$work" "$art"
     # new inputs go to the working corpus; the committed seeds are read, never written
-    "$bin" -max_total_time="$secs" -timeout=2 -rss_limit_mb=1024 -malloc_limit_mb=1024 \
-        -print_final_stats=1 -artifact_prefix="$art" "$work" "$root/tests/fuzz/corpus/$t" \
-        >"$log" 2>&1
+    "$bin" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-2}" -report_slow_units=2 \
+        -rss_limit_mb=1024 -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$art" \
+        "$work" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1
     local rc=$?
-    local execs cov
+    local execs cov slow rss units
+    rss=$(grep -m1 -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$')
+    units=$(grep -m1 -o 'stat::new_units_added: *[0-9]*' "$log" | grep -o '[0-9]*$')
     execs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*')
+    slow=$(grep -o 'Slowest unit: [0-9]* s' "$log" | tail -1 | grep -o '[0-9]*')
     if [ $rc -ne 0 ]; then
         echo "fuzz_$t: FAILED (exit $rc) after ${execs:-?} executions; log $log"
         grep -m3 -E 'ERROR: |SUMMARY: |==[0-9]+== ERROR' "$log" | sed 's/^/  /'
@@ -40,7 +48,7 @@ run_one() {
         done
         return 1
     fi
-    echo "fuzz_$t: ok: ${execs:-?} executions in ${secs} s, coverage ${cov:-?} edges"
+    echo "fuzz_$t: ok: ${execs:-?} executions in ${secs} s, coverage ${cov:-?} edges, ${units:-?} new inputs, peak ${rss:-?} MB${slow:+, slowest input $slow s}"
 }
 
 status=0
