@@ -63,7 +63,8 @@ bool cmd_parse_float(FILE *err, const char *cmd, const char *opt, const char *s,
     return true;
 }
 
-char *cmd_read_text(const char *path, long max_bytes, char *err_buf, size_t err_size)
+char *cmd_read_text(const char *path, const char *what, long max_bytes, char *err_buf,
+                    size_t err_size)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -92,8 +93,16 @@ char *cmd_read_text(const char *path, long max_bytes, char *err_buf, size_t err_
         return NULL;
     }
     if ((long)n > max_bytes) {
-        snprintf(err_buf, err_size, "%s: larger than %ld bytes; is it a net file?", path,
-                 max_bytes);
+        snprintf(err_buf, err_size, "%s: byte %ld: larger than %ld bytes, the limit for a %s", path,
+                 max_bytes, max_bytes, what);
+        free(buf);
+        return NULL;
+    }
+    /* a NUL would cut the text short without a word */
+    const char *nul = memchr(buf, '\0', n);
+    if (nul) {
+        snprintf(err_buf, err_size, "%s: byte %ld: a NUL byte; a %s is plain text", path,
+                 (long)(nul - buf), what);
         free(buf);
         return NULL;
     }

@@ -19,9 +19,11 @@ bool cmd_parse_u64(FILE *err, const char *cmd, const char *opt, const char *s, u
 bool cmd_parse_float(FILE *err, const char *cmd, const char *opt, const char *s, double lo,
                      bool lo_open, double hi, float *out);
 
-/* Reads the whole text file at path (NUL-terminated, at most max_bytes); NULL with
- * "PATH: why" in err_buf. The caller frees. */
-char *cmd_read_text(const char *path, long max_bytes, char *err_buf, size_t err_size);
+/* Reads the whole text file at path (NUL-terminated, at most max_bytes, no NUL inside); NULL
+ * with "PATH: byte N: why" (or "PATH: why") in err_buf; what names the kind of file ("net
+ * file") in messages. The caller frees. */
+char *cmd_read_text(const char *path, const char *what, long max_bytes, char *err_buf,
+                    size_t err_size);
 
 /* Writes s to out as a JSON string, quotes included. */
 void cmd_json_string(FILE *out, const char *s);

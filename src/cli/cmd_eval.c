@@ -95,7 +95,7 @@ int cmd_eval_run(int argc, char **argv, FILE *out, FILE *err)
         return 1;
     }
     Dataset test;
-    if (!dataset_load(&test, data, DATASET_TEST, msg, sizeof msg)) {
+    if (!dataset_load_part(&test, data, DATASET_TEST, limit, msg, sizeof msg)) {
         fprintf(err, "convscope eval: %s\n", msg);
         net_destroy(net);
         return 1;
@@ -115,8 +115,6 @@ int cmd_eval_run(int argc, char **argv, FILE *out, FILE *err)
                 model, k, DATASET_CLASSES);
         goto done;
     }
-    if (limit > 0)
-        dataset_truncate(&test, (int)(limit < test.n ? limit : test.n));
     long cm[DATASET_CLASSES * DATASET_CLASSES];
     if (!net_set_threads(net, (int)threads)) {
         fprintf(err, "convscope eval: cannot start %ld threads\n", threads);

@@ -2,7 +2,8 @@
  * optionally save the model. A progress bar on a terminal; --json prints one object at the end.
  *
  * --limit N keeps the first N training images and the first N test images (the bundled
- * files interleave the classes, so a prefix is a fair sample). final_loss is the mean training
+ * files interleave the classes, so a prefix is a fair sample); the rest of the files is not
+ * read (a gzip file is inflated only that far). final_loss is the mean training
  * loss over the last epoch's steps; images_per_sec counts training images over the seconds
  * spent inside training steps (forward, backward, update), not data loading or evaluation. */
 #include "cli/cli.h"
@@ -214,26 +215,22 @@ int cmd_train_run(int argc, char **argv, FILE *out, FILE *err)
         fprintf(err, "convscope train: %s\n", msg);
         return 1;
     }
-    char *text = cmd_read_text(a.net, NET_MAX_TEXT, msg, sizeof msg);
+    char *text = cmd_read_text(a.net, "net file", NET_MAX_TEXT, msg, sizeof msg);
     if (!text) {
         fprintf(err, "convscope train: %s\n", msg);
         return 1;
     }
     Dataset train, test;
-    if (!dataset_load(&train, a.data, DATASET_TRAIN, msg, sizeof msg)) {
+    if (!dataset_load_part(&train, a.data, DATASET_TRAIN, a.limit, msg, sizeof msg)) {
         fprintf(err, "convscope train: %s\n", msg);
         free(text);
         return 1;
     }
-    if (!dataset_load(&test, a.data, DATASET_TEST, msg, sizeof msg)) {
+    if (!dataset_load_part(&test, a.data, DATASET_TEST, a.limit, msg, sizeof msg)) {
         fprintf(err, "convscope train: %s\n", msg);
         dataset_free(&train);
         free(text);
         return 1;
-    }
-    if (a.limit > 0) {
-        dataset_truncate(&train, (int)(a.limit < train.n ? a.limit : train.n));
-        dataset_truncate(&test, (int)(a.limit < test.n ? a.limit : test.n));
     }
     int status = 1;
     float *acc_epoch = calloc((size_t)a.epochs, sizeof(float));

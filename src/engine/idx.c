@@ -10,10 +10,6 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-/* The largest array we agree to hold: 2 GiB of data, so a corrupt header cannot make us
- * allocate more than a real data set needs (the full MNIST training images are 47 MB). */
-#define IDX_MAX_BYTES (2L * 1024 * 1024 * 1024)
-
 static void set_err(char *err, size_t err_size, const char *fmt, ...)
 {
     if (!err || err_size == 0)
@@ -73,6 +69,11 @@ static void gz_error(char *err, size_t err_size, const char *path, gzFile f, lon
 }
 
 bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
+{
+    return idx_read_part(path, 0, out, err, err_size);
+}
+
+bool idx_read_part(const char *path, long max_items, IdxArray *out, char *err, size_t err_size)
 {
     memset(out, 0, sizeof *out);
     /* gzopen opens a folder too; reading it then says "damaged gzip data" */
@@ -154,6 +155,11 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
     }
     long header = 4 + 4L * nd;
     long bytes = count * elem;
+    /* with a limit only the first items are read: want bytes of the header's promise */
+    long items = out->dims[0];
+    if (max_items > 0 && max_items < items)
+        items = max_items;
+    long want = bytes / out->dims[0] * items;
 
     /* A plain file can be checked against its length before anything is allocated. */
     if (gzdirect(f)) {
@@ -179,16 +185,16 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
 
     /* A gzip stream's length is only known by reading it, so the buffer grows with the data
      * actually present: a header that lies about the size costs no more than the file holds. */
-    long cap = bytes < (1L << 20) ? bytes : (1L << 20);
+    long cap = want < (1L << 20) ? want : (1L << 20);
     data = malloc((size_t)cap);
     if (!data) {
         set_err(err, err_size, "%s: out of memory for %ld bytes", path, cap);
         goto done;
     }
     long have = 0;
-    while (have < bytes) {
+    while (have < want) {
         if (have == cap) {
-            long ncap = cap * 2 < bytes ? cap * 2 : bytes;
+            long ncap = cap * 2 < want ? cap * 2 : want;
             unsigned char *nd2 = realloc(data, (size_t)ncap);
             if (!nd2) {
                 set_err(err, err_size, "%s: out of memory for %ld bytes", path, ncap);
@@ -206,26 +212,33 @@ bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size)
         if (have < cap)
             break; /* end of file */
     }
-    if (have < bytes) {
+    if (have < want) {
         set_err(err, err_size,
                 "%s: byte %ld: truncated: the header promises %ld elements (%ld bytes of data), "
                 "the data ends %ld bytes short",
                 path, header + have, count, bytes, bytes - have);
         goto done;
     }
-    unsigned char extra;
-    long r = read_full(f, &extra, 1);
-    if (r < 0) {
-        gz_error(err, err_size, path, f, header + bytes);
-        goto done;
+    /* one byte more than the header promises means the stream goes on: refused without
+     * inflating the rest (a gzip bomb behind a small header stops here) */
+    if (want == bytes) {
+        unsigned char extra;
+        long r = read_full(f, &extra, 1);
+        if (r < 0) {
+            gz_error(err, err_size, path, f, header + bytes);
+            goto done;
+        }
+        if (r > 0) {
+            set_err(err, err_size,
+                    "%s: byte %ld: the data goes on after the %ld elements (%ld bytes) the "
+                    "header promises",
+                    path, header + bytes, count, bytes);
+            goto done;
+        }
     }
-    if (r > 0) {
-        set_err(err, err_size,
-                "%s: byte %ld: unexpected bytes after the %ld elements the header "
-                "promises",
-                path, header + bytes, count);
-        goto done;
-    }
+    out->file_dim0 = out->dims[0];
+    out->dims[0] = (int)items;
+    count = want / elem;
     if (type == IDX_FLOAT) {
         /* big-endian float32 to host order */
         float *fl = (float *)(void *)data;
@@ -300,6 +313,12 @@ bool dataset_path_is_fashion(const char *dir)
 
 bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, size_t err_size)
 {
+    return dataset_load_part(ds, dir, split, 0, err, err_size);
+}
+
+bool dataset_load_part(Dataset *ds, const char *dir, DatasetSplit split, long limit, char *err,
+                       size_t err_size)
+{
     memset(ds, 0, sizeof *ds);
     struct stat st;
     if (stat(dir, &st) != 0) {
@@ -321,7 +340,7 @@ bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, s
         return false;
 
     IdxArray im, lb;
-    if (!idx_read(ds->images_path, &im, err, err_size))
+    if (!idx_read_part(ds->images_path, limit, &im, err, err_size))
         return false;
     if (im.ndims != 3) {
         set_err(err, err_size, "%s: byte 3: %d dimensions; images need 3 (count, rows, columns)",
@@ -329,7 +348,7 @@ bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, s
         idx_free(&im);
         return false;
     }
-    if (!idx_read(ds->labels_path, &lb, err, err_size)) {
+    if (!idx_read_part(ds->labels_path, limit, &lb, err, err_size)) {
         idx_free(&im);
         return false;
     }
@@ -341,9 +360,9 @@ bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, s
                 ds->labels_path, lb.type, lb.ndims);
         goto done;
     }
-    if (lb.dims[0] != im.dims[0]) {
-        set_err(err, err_size, "%s: byte 4: %d labels, but %s holds %d images", ds->labels_path,
-                lb.dims[0], ds->images_path, im.dims[0]);
+    if (lb.file_dim0 != im.file_dim0) {
+        set_err(err, err_size, "%s: byte 4: %ld labels, but %s holds %ld images", ds->labels_path,
+                lb.file_dim0, ds->images_path, im.file_dim0);
         goto done;
     }
     const uint8_t *labels = lb.data;

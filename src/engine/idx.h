@@ -8,6 +8,13 @@
  * idx_read reads both (zlib's gzread passes plain files through). Every size is checked against
  * the file before a large buffer is allocated, and errors read `FILE: byte N: what is wrong`.
  *
+ * Limits: an array holds at most IDX_MAX_BYTES of data (its header is refused above that,
+ * before anything is read). A plain file must be exactly as long as its header says. A gzip
+ * stream is inflated only as far as needed: up to the header's promise (plus one byte, to
+ * refuse a stream that inflates past it: a gzip bomb behind a small header costs what the
+ * header promises), or only the first max_items items when a limit is given; the buffer grows
+ * with the data actually inflated, so a header that lies costs no more than the stream holds.
+ *
  * A data set folder holds the four standard MNIST files, each plain or gzipped:
  *   train-images-idx3-ubyte  train-labels-idx1-ubyte  t10k-images-idx3-ubyte t10k-labels-idx1-ubyte
  * (the spelling with a dot, train-images.idx3-ubyte, is accepted too). The class names are the
@@ -22,6 +29,7 @@
 #include <stdint.h>
 
 #define IDX_MAX_DIMS    4
+#define IDX_MAX_BYTES   (2L * 1024 * 1024 * 1024) /* 2 GiB of data in one array */
 #define DATASET_CLASSES 10
 
 typedef enum IdxType {
@@ -33,13 +41,17 @@ typedef struct IdxArray {
     IdxType type;
     int ndims;
     int dims[IDX_MAX_DIMS];
-    long count; /* product of dims */
-    void *data; /* count elements: uint8_t, or float converted to host byte order */
+    long count;     /* product of dims */
+    void *data;     /* count elements: uint8_t, or float converted to host byte order */
+    long file_dim0; /* dims[0] as the header says (dims[0] is less when a limit cut it) */
 } IdxArray;
 
 /* Reads the IDX file at path (plain or gzip). On failure returns false, leaves *out empty and
  * writes `path: byte N: what is wrong` into err. Free with idx_free. */
 bool idx_read(const char *path, IdxArray *out, char *err, size_t err_size);
+/* The same, reading only the first max_items items along dimension 0 when max_items > 0 (a
+ * gzip stream is not inflated further; a plain file's length is still checked). */
+bool idx_read_part(const char *path, long max_items, IdxArray *out, char *err, size_t err_size);
 void idx_free(IdxArray *a);
 
 typedef enum DatasetSplit {
@@ -65,6 +77,10 @@ bool dataset_find_file(char *out, size_t out_size, const char *dir, const char *
 /* Loads one split of the data set in dir: images (N, H, W) uint8 or float, labels (N) in
  * 0..9, matching counts. Returns false with `FILE: byte N: ...` (or `DIR: ...`) in err. */
 bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, size_t err_size);
+/* The same, keeping only the first limit images (limit <= 0: all): the rest of a gzip file is
+ * never inflated. The image and label files must still promise the same count. */
+bool dataset_load_part(Dataset *ds, const char *dir, DatasetSplit split, long limit, char *err,
+                       size_t err_size);
 void dataset_free(Dataset *ds);
 
 /* Keeps only the first n images (n < ds->n); the memory is kept. */

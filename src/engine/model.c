@@ -191,21 +191,21 @@ Net *model_load(const char *path, char *err, size_t err_size)
         goto done;
     }
     if (got < sizeof hdr) {
-        fail(err, err_size, "%s: truncated at byte %zu (the header alone is %d bytes)", path, got,
+        fail(err, err_size, "%s: byte %zu: truncated (the header alone is %d bytes)", path, got,
              MODEL_HEADER_SIZE);
         goto done;
     }
     if (crc(0, hdr, 28) != get_u32(hdr + 28)) {
         fail(err, err_size,
-             "%s: checksum mismatch in the header (stored 0x%08x, computed 0x%08x): the file "
-             "is damaged",
+             "%s: byte 28: checksum mismatch in the header (stored 0x%08x, computed 0x%08x over "
+             "bytes 0-27): the file is damaged",
              path, get_u32(hdr + 28), crc(0, hdr, 28));
         goto done;
     }
     uint32_t version = get_u32(hdr + 8);
     if (version < MODEL_VERSION_MIN || version > MODEL_VERSION) {
         fail(err, err_size,
-             "%s: model format version %u, but this program reads versions %d to %d%s", path,
+             "%s: byte 8: model format version %u, but this program reads versions %d to %d%s", path,
              version, MODEL_VERSION_MIN, MODEL_VERSION,
              version > MODEL_VERSION ? " (written by a newer convscope?)" : "");
         goto done;
@@ -223,6 +223,20 @@ Net *model_load(const char *path, char *err, size_t err_size)
         goto done;
     }
     size_t total = MODEL_HEADER_SIZE + (size_t)tlen + (size_t)(np + ns) * 4 + 4;
+    /* the header's sizes against the file's length before the buffer is allocated */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size != total) {
+        if ((unsigned long long)st.st_size < total)
+            fail(err, err_size,
+                 "%s: byte %lld: truncated (the header promises %zu bytes: header, %llu bytes of "
+                 "net text, %llu parameters, %llu running statistics, checksum)",
+                 path, (long long)st.st_size, total, (unsigned long long)tlen,
+                 (unsigned long long)np, (unsigned long long)ns);
+        else
+            fail(err, err_size, "%s: byte %zu: %lld unexpected bytes after the end of the model",
+                 path, total, (long long)st.st_size - (long long)total);
+        goto done;
+    }
     buf = malloc(total);
     if (!buf) {
         fail(err, err_size, "%s: out of memory for %zu bytes", path, total);
@@ -232,22 +246,23 @@ Net *model_load(const char *path, char *err, size_t err_size)
     got = sizeof hdr + fread(buf + sizeof hdr, 1, total - sizeof hdr, f);
     if (got < total) {
         fail(err, err_size,
-             "%s: truncated at byte %zu (expected %zu bytes: header, %llu bytes of net text, "
-             "%llu parameters, %llu running statistics, checksum)",
+             "%s: byte %zu: truncated (the header promises %zu bytes: header, %llu bytes of "
+             "net text, %llu parameters, %llu running statistics, checksum)",
              path, got, total, (unsigned long long)tlen, (unsigned long long)np,
              (unsigned long long)ns);
         goto done;
     }
     if (fgetc(f) != EOF) {
-        fail(err, err_size, "%s: unexpected bytes after byte %zu, the end of the model", path,
+        fail(err, err_size, "%s: byte %zu: unexpected bytes after the end of the model", path,
              total);
         goto done;
     }
     uint32_t stored = get_u32(buf + total - 4), computed = crc(0, buf, total - 4);
     if (stored != computed) {
         fail(err, err_size,
-             "%s: checksum mismatch (stored 0x%08x, computed 0x%08x): the file is damaged", path,
-             stored, computed);
+             "%s: byte %zu: checksum mismatch (stored 0x%08x, computed 0x%08x over bytes "
+             "0-%zu): the file is damaged",
+             path, total - 4, stored, computed, total - 5);
         goto done;
     }
     text = malloc((size_t)tlen + 1);

@@ -121,7 +121,8 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
     }
     /* fopen opens a folder too; reading it would be reported as a file without the magic */
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool have_st = fstat(fileno(f), &st) == 0;
+    if (have_st && S_ISDIR(st.st_mode)) {
         fail(err, err_size, "%s: is a folder, not a file", path);
         fclose(f);
         return NULL;
@@ -163,7 +164,7 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
     }
     got = fread(hdr, 1, (size_t)hlen, f);
     if ((long)got < hlen) {
-        fail(err, err_size, "%s: truncated at byte %ld: the header needs %ld bytes", path,
+        fail(err, err_size, "%s: byte %ld: truncated: the header needs %ld bytes", path,
              hstart + (long)got, hlen);
         goto done;
     }
@@ -252,8 +253,8 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
         }
         shape[nd++] = v;
         if (v > 0 && elems > NPY_MAX_ELEMS / v) {
-            fail(err, err_size, "%s: byte %ld: the array is larger than %ld elements", path,
-                 hstart + at, NPY_MAX_ELEMS);
+            fail(err, err_size, "%s: byte %ld: the shape holds more than %ld elements (the limit)",
+                 path, hstart + at, NPY_MAX_ELEMS);
             goto done;
         }
         elems *= v;
@@ -262,6 +263,18 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
     *ndim = nd;
     long data_at = hstart + hlen;
     size_t bytes = (size_t)elems * (size_t)types[ti].size;
+    /* the shape against the file's length before the buffers are allocated */
+    if (have_st && S_ISREG(st.st_mode) &&
+        (long long)st.st_size != (long long)data_at + (long long)bytes) {
+        if ((long long)st.st_size < (long long)data_at + (long long)bytes)
+            fail(err, err_size,
+                 "%s: byte %lld: truncated: the shape needs %zu bytes of data from byte %ld", path,
+                 (long long)st.st_size, bytes, data_at);
+        else
+            fail(err, err_size, "%s: byte %ld: unexpected bytes after the data", path,
+                 data_at + (long)bytes);
+        goto done;
+    }
     raw = malloc(bytes + 1);
     out = malloc((size_t)elems * sizeof(float) + 1);
     if (!raw || !out) {
@@ -272,8 +285,9 @@ float *npy_read(const char *path, long *shape, int *ndim, char *err, size_t err_
     }
     got = fread(raw, 1, bytes, f);
     if (got < bytes) {
-        fail(err, err_size, "%s: truncated at byte %ld: the data needs %zu bytes from byte %ld",
-             path, data_at + (long)got, bytes, data_at);
+        fail(err, err_size,
+             "%s: byte %ld: truncated: the shape needs %zu bytes of data from byte %ld", path,
+             data_at + (long)got, bytes, data_at);
         free(out);
         out = NULL;
         goto done;

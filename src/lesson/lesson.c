@@ -100,6 +100,40 @@ static bool file_exists(const char *path)
     return true;
 }
 
+/* Whether the file at path, links followed, lies inside the folder root (links followed). */
+static bool inside(const char *path, const char *root)
+{
+    char *rp = realpath(path, NULL), *rr = realpath(root, NULL);
+    bool in = false;
+    if (rp && rr) {
+        size_t k = strlen(rr);
+        in = strncmp(rp, rr, k) == 0 && (rp[k] == '/' || (k == 1 && rr[0] == '/'));
+    }
+    free(rp);
+    free(rr);
+    return in;
+}
+
+/* dir/value into out when that file exists; false (err set) when it exists but a link takes
+ * it out of dir, *found tells whether it existed. */
+static bool try_in(const char *dir, const char *value, char *out, size_t out_size, bool *found,
+                   char *err, size_t err_size)
+{
+    *found = false;
+    int n = snprintf(out, out_size, "%s/%s", dir, value);
+    if (n <= 0 || (size_t)n >= out_size || !file_exists(out))
+        return false;
+    *found = true;
+    if (!inside(out, dir)) {
+        snprintf(err, err_size,
+                 "'%s' leads out of %s through a link; a lesson reaches only its own folder "
+                 "and assets/",
+                 value, dir);
+        return false;
+    }
+    return true;
+}
+
 bool lesson_resolve_file(const Lesson *ls, const char *value, const char *assets_dir, char *out,
                          size_t out_size, char *err, size_t err_size)
 {
@@ -108,13 +142,16 @@ bool lesson_resolve_file(const Lesson *ls, const char *value, const char *assets
         snprintf(err, err_size, "'%s' %s", value, why);
         return false;
     }
-    int n = snprintf(out, out_size, "%s/%s", ls->dir, value);
-    if (n > 0 && (size_t)n < out_size && file_exists(out))
+    bool found = false;
+    if (try_in(ls->dir, value, out, out_size, &found, err, err_size))
         return true;
+    if (found)
+        return false;
     if (assets_dir) {
-        n = snprintf(out, out_size, "%s/%s", assets_dir, value);
-        if (n > 0 && (size_t)n < out_size && file_exists(out))
+        if (try_in(assets_dir, value, out, out_size, &found, err, err_size))
             return true;
+        if (found)
+            return false;
     }
     snprintf(err, err_size, "'%s': no such file in the lesson's folder (%s)%s", value, ls->dir,
              assets_dir ? " or in assets/" : "");
@@ -227,8 +264,13 @@ static bool finish_step(const Lesson *ls, LessonStep *st, char *err, size_t n)
     return true;
 }
 
-Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_size)
+/* The parser. *stop_line receives the line being read when a mistake was found there (0 for a
+ * mistake found at the end of the text, such as a step without its answer), so lesson_load can
+ * tell a mistake inside the first megabyte of an oversized file from one the cut made. */
+static Lesson *parse_text(const char *text, const char *path, char *err, size_t err_size,
+                          int *stop_line)
 {
+    *stop_line = 0;
     Lesson *ls = calloc(1, sizeof *ls);
     if (!ls) {
         snprintf(err, err_size, "%s: out of memory", path);
@@ -252,8 +294,10 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
     int lineno = 0;
     const char *p = text;
     char line[LESSON_MAX_LINE + 2];
+    int last_line = 0, step_cap = 0;
     while (*p) {
         lineno++;
+        last_line = lineno;
         size_t len = strcspn(p, "\n");
         if (len > LESSON_MAX_LINE) {
             fail(err, err_size, path, lineno, "the line is longer than %d bytes", LESSON_MAX_LINE);
@@ -318,12 +362,18 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
                 fail(err, err_size, path, lineno, "more than %d steps", LESSON_MAX_STEPS);
                 goto bad;
             }
-            LessonStep *grown = realloc(ls->steps, (size_t)(ls->n_steps + 1) * sizeof *grown);
-            if (!grown) {
-                fail(err, err_size, path, lineno, "out of memory");
-                goto bad;
+            /* room doubles (a step is about 25 kB: growing by one copied 50 MB for 64 steps) */
+            if (ls->n_steps == step_cap) {
+                step_cap = step_cap ? 2 * step_cap : 4;
+                if (step_cap > LESSON_MAX_STEPS)
+                    step_cap = LESSON_MAX_STEPS;
+                LessonStep *grown = realloc(ls->steps, (size_t)step_cap * sizeof *grown);
+                if (!grown) {
+                    fail(err, err_size, path, lineno, "out of memory");
+                    goto bad;
+                }
+                ls->steps = grown;
             }
-            ls->steps = grown;
             st = &ls->steps[ls->n_steps++];
             memset(st, 0, sizeof *st);
             st->line = lineno;
@@ -515,12 +565,13 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
             }
         }
     }
+    lineno = 0; /* past the loop: a mistake now is one of the whole text */
     if (!title_line) {
-        fail(err, err_size, path, lineno > 0 ? lineno : 1, "the lesson has no `title` line");
+        fail(err, err_size, path, last_line > 0 ? last_line : 1, "the lesson has no `title` line");
         goto bad;
     }
     if (!st) {
-        fail(err, err_size, path, lineno,
+        fail(err, err_size, path, last_line,
              "the lesson has no steps (add `step`, `lab` and narration)");
         goto bad;
     }
@@ -534,8 +585,52 @@ Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_s
     }
     return ls;
 bad:
+    *stop_line = lineno;
     lesson_free(ls);
     return NULL;
+}
+
+Lesson *lesson_parse(const char *text, const char *path, char *err, size_t err_size)
+{
+    int stop_line;
+    return parse_text(text, path, err, err_size, &stop_line);
+}
+
+/* The message for a file above LESSON_MAX_FILE (buf holds its first LESSON_MAX_FILE + 1
+ * bytes): the first mistake inside that part when there is one (a line too long, more than
+ * LESSON_MAX_STEPS steps, ...), which says more than the size; else the size. */
+static void too_large(char *buf, const char *path, char *err, size_t err_size)
+{
+    /* whole lines only: the text up to the last newline, and the first line past it */
+    char *cut = buf + LESSON_MAX_FILE;
+    while (cut > buf && cut[-1] != '\n')
+        cut--;
+    int lines = 0;
+    for (const char *q = buf; q < cut; q++)
+        lines += *q == '\n';
+    if (buf + LESSON_MAX_FILE + 1 - cut > LESSON_MAX_LINE) {
+        /* that line alone is too long: the parser would say so first, unless an earlier
+         * line has a mistake */
+        cut[0] = '\0';
+        int stop = 0;
+        Lesson *ls = memchr(buf, '\0', (size_t)(cut - buf))
+                         ? NULL
+                         : parse_text(buf, path, err, err_size, &stop);
+        lesson_free(ls);
+        if (stop <= 0)
+            fail(err, err_size, path, lines + 1, "the line is longer than %d bytes (the limit)",
+                 LESSON_MAX_LINE);
+        return;
+    }
+    *cut = '\0';
+    int stop = 0;
+    Lesson *ls =
+        memchr(buf, '\0', (size_t)(cut - buf)) ? NULL : parse_text(buf, path, err, err_size, &stop);
+    lesson_free(ls);
+    if (stop <= 0)
+        snprintf(err, err_size,
+                 "%s: byte %d: the file is larger than %d bytes (1 MB), the limit for a lesson",
+                 path, LESSON_MAX_FILE, LESSON_MAX_FILE);
 }
 
 Lesson *lesson_load(const char *path, char *err, size_t err_size)
@@ -552,25 +647,39 @@ Lesson *lesson_load(const char *path, char *err, size_t err_size)
         fclose(f);
         return NULL;
     }
-    /* a lesson is a few kilobytes; 1 MB is surely not one */
-    enum { MAX_FILE = 1 << 20 };
-    char *buf = malloc(MAX_FILE + 1);
+    /* a lesson is a few kilobytes; LESSON_MAX_FILE is surely not one */
+    enum { MAX_FILE = LESSON_MAX_FILE };
+    /* the buffer grows with what is read (a lesson of a few kB takes a few kB), up to one
+     * byte past the limit */
+    size_t cap = 16384, n = 0;
+    char *buf = malloc(cap + 1);
+    bool read_err = false;
+    while (buf && !read_err) {
+        n += fread(buf + n, 1, cap - n, f);
+        read_err = ferror(f) != 0;
+        if (n < cap || cap == MAX_FILE + 1)
+            break;
+        cap = 2 * cap < MAX_FILE + 1 ? 2 * cap : MAX_FILE + 1;
+        char *grown = realloc(buf, cap + 1);
+        if (!grown) {
+            free(buf);
+            buf = NULL;
+        }
+        buf = grown;
+    }
+    fclose(f);
     if (!buf) {
-        fclose(f);
         snprintf(err, err_size, "%s: out of memory", path);
         return NULL;
     }
-    size_t n = fread(buf, 1, MAX_FILE + 1, f);
-    bool read_err = ferror(f) != 0;
-    fclose(f);
     if (read_err) {
         free(buf);
         snprintf(err, err_size, "%s: read error", path);
         return NULL;
     }
     if (n > MAX_FILE) {
+        too_large(buf, path, err, err_size);
         free(buf);
-        snprintf(err, err_size, "%s: larger than 1 MB; not a lesson", path);
         return NULL;
     }
     buf[n] = '\0';

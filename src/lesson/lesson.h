@@ -30,7 +30,11 @@
  *
  * Lessons are data: nothing in them runs. A `set` value that names a file (it contains '/' or
  * '\', or ends in .png .jpg .jpeg .bmp .pgm .ppm .npy) must be a relative path without '..';
- * it is looked up in the lesson's own folder, then in assets/, and handed to the lab resolved.
+ * it is looked up in the lesson's own folder, then in assets/, and handed to the lab resolved;
+ * a file that a symbolic link takes out of that folder is refused too.
+ *
+ * Limits: LESSON_MAX_FILE bytes in the file, LESSON_MAX_LINE in a line, LESSON_MAX_STEPS steps,
+ * LESSON_MAX_SETS `set` lines in a step, LESSON_MAX_TEXT bytes of narration in a step.
  *
  * Every mistake is reported as `FILE:LINE: what is wrong`. */
 #ifndef CONVSCOPE_LESSON_H
@@ -41,9 +45,10 @@
 
 #define LESSON_MAX_STEPS   64
 #define LESSON_MAX_CHOICES 6
-#define LESSON_MAX_SETS    32   /* `set` lines in one step */
-#define LESSON_MAX_LINE    1024 /* bytes in one line */
-#define LESSON_MAX_TEXT    4096 /* narration bytes in one step */
+#define LESSON_MAX_SETS    32        /* `set` lines in one step */
+#define LESSON_MAX_LINE    1024      /* bytes in one line */
+#define LESSON_MAX_TEXT    4096      /* narration bytes in one step */
+#define LESSON_MAX_FILE    (1 << 20) /* bytes in one lesson file (1 MB) */
 
 typedef struct LessonSet {
     char key[32];

@@ -364,6 +364,69 @@ static void test_errors(void)
     CHECK_CONTAINS(err, "long: not a folder");
 }
 
+/* A limit reads only the first items, and a gzip stream no further; a stream that goes on past
+ * its header's promise is refused after one byte too many, not inflated to the end. */
+static void test_limits(void)
+{
+    char err[256] = "", p[512], d[512];
+    IdxArray a;
+    unsigned char buf[16 + 3 * 6 * 5];
+    size_t k = make_images(buf, 3, 6, 5);
+
+    /* a header promising a million images over three: the first two read fine with limit 2,
+     * without a limit the shortfall is reported */
+    put_be32(buf + 4, 1000000u);
+    path_in(p, sizeof p, "", "million.gz");
+    write_gz(p, buf, k);
+    CHECK(idx_read_part(p, 2, &a, err, sizeof err));
+    CHECK_INT_EQ(2, a.dims[0]);
+    CHECK_INT_EQ(1000000, a.file_dim0);
+    CHECK_INT_EQ(2 * 6 * 5, a.count);
+    /* pixel (i=1, y=2, x=4) = (7 + 6 + 4) % 256 = 17 */
+    CHECK_INT_EQ(17, ((unsigned char *)a.data)[1 * 30 + 2 * 5 + 4]);
+    idx_free(&a);
+    CHECK(!idx_read_part(p, 4, &a, err, sizeof err));
+    CHECK_CONTAINS(err, "million.gz: byte 106: truncated: the header promises 30000000 elements");
+    /* a limit above the count reads everything */
+    put_be32(buf + 4, 3u);
+    write_gz(p, buf, k);
+    CHECK(idx_read_part(p, 50, &a, err, sizeof err));
+    CHECK_INT_EQ(3, a.dims[0]);
+    CHECK_INT_EQ(3, a.file_dim0);
+    idx_free(&a);
+
+    /* a small gzip bomb: three images promised, 4 MB of zeros behind them (4 kB of gzip) */
+    path_in(p, sizeof p, "", "bomb.gz");
+    gzFile g = gzopen(p, "wb9");
+    gzwrite(g, buf, (unsigned)k);
+    static unsigned char zeros[1 << 20];
+    for (int i = 0; i < 4; i++)
+        gzwrite(g, zeros, sizeof zeros);
+    gzclose(g);
+    CHECK(!idx_read(p, &a, err, sizeof err));
+    CHECK_CONTAINS(err, "bomb.gz: byte 106: the data goes on after the 90 elements (90 bytes) the "
+                        "header promises");
+    CHECK(a.data == NULL);
+    /* with a limit below the count, only the first image is read and the rest never looked at */
+    CHECK(idx_read_part(p, 1, &a, err, sizeof err));
+    CHECK_INT_EQ(1, a.dims[0]);
+    idx_free(&a);
+
+    /* a data set with a limit: both files cut, counts compared as their headers give them */
+    Dataset ds;
+    write_set("limited", true, 12, 12);
+    path_in(d, sizeof d, "limited", "");
+    CHECK(dataset_load_part(&ds, d, DATASET_TRAIN, 5, err, sizeof err));
+    CHECK_INT_EQ(5, ds.n);
+    CHECK_INT_EQ(4, ds.labels[4]);
+    CHECK_INT_EQ((4 * 7 + 1 * 3 + 2) % 256, ds.pixels[4 * 30 + 1 * 5 + 2]);
+    dataset_free(&ds);
+    write_set("limited-mismatch", true, 12, 11);
+    path_in(d, sizeof d, "limited-mismatch", "");
+    CHECK(!dataset_load_part(&ds, d, DATASET_TRAIN, 5, err, sizeof err));
+    CHECK_CONTAINS(err, "train-labels-idx1-ubyte.gz: byte 4: 11 labels, but ");
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/convscope-test-idx-XXXXXX");
@@ -375,6 +438,7 @@ int main(void)
     test_plain_and_gz();
     test_fashion_names();
     test_errors();
+    test_limits();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)

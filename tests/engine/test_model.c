@@ -207,7 +207,7 @@ int main(void)
         buf[i] ^= 0x40;
         Net *m = model_load(bad, err, ERR_SIZE);
         refused += m == NULL;
-        checksum += m == NULL && i >= 8 && strstr(err, "bad.cnn: checksum mismatch") != NULL;
+        checksum += m == NULL && i >= 8 && strstr(err, ": checksum mismatch") != NULL;
         net_destroy(m);
     }
     CHECK_INT_EQ(n, refused);
@@ -216,13 +216,14 @@ int main(void)
     write_all(bad, buf, n);
     buf[100] ^= 1;
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.cnn: checksum mismatch (stored 0x");
+    CHECK_CONTAINS(err, "bad.cnn: byte ");
+    CHECK_CONTAINS(err, ": checksum mismatch (stored 0x");
     CHECK_CONTAINS(err, "the file is damaged");
     buf[10] ^= 1;
     write_all(bad, buf, n);
     buf[10] ^= 1;
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.cnn: checksum mismatch in the header");
+    CHECK_CONTAINS(err, "bad.cnn: byte 28: checksum mismatch in the header");
     buf[0] = 'X';
     write_all(bad, buf, n);
     buf[0] = 'C';
@@ -235,7 +236,7 @@ int main(void)
         write_all(bad, buf, k);
         Net *m = model_load(bad, err, ERR_SIZE);
         char want[64];
-        snprintf(want, sizeof want, "truncated at byte %ld", k);
+        snprintf(want, sizeof want, "byte %ld: truncated", k);
         truncated += m == NULL && strstr(err, want) != NULL;
         net_destroy(m);
     }
@@ -243,7 +244,8 @@ int main(void)
     write_all(bad, buf, n - 10);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
     char want[128];
-    snprintf(want, sizeof want, "bad.cnn: truncated at byte %ld (expected %ld bytes", n - 10, n);
+    snprintf(want, sizeof want, "bad.cnn: byte %ld: truncated (the header promises %ld bytes",
+             n - 10, n);
     CHECK_CONTAINS(err, want);
 
     /* trailing bytes */
@@ -252,7 +254,7 @@ int main(void)
     memcpy(longer + n, "abc", 3);
     write_all(bad, longer, n + 3);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "unexpected bytes after byte");
+    CHECK_CONTAINS(err, "unexpected bytes after the end of the model");
     free(longer);
 
     /* a newer version, and version 0, with valid checksums, are refused by name */
@@ -261,13 +263,13 @@ int main(void)
     fix_crcs(buf, n);
     write_all(bad, buf, n);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.cnn: model format version 3, but this program reads versions 1 to 2 "
+    CHECK_CONTAINS(err, "bad.cnn: byte 8: model format version 3, but this program reads versions 1 to 2 "
                         "(written by a newer convscope?)");
     buf[8] = 0;
     fix_crcs(buf, n);
     write_all(bad, buf, n);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.cnn: model format version 0, but this program reads versions 1 to 2");
+    CHECK_CONTAINS(err, "bad.cnn: byte 8: model format version 0, but this program reads versions 1 to 2");
     /* version 1 (before batchnorm: the same bytes, no running statistics) is still read */
     buf[8] = 1;
     fix_crcs(buf, n);

@@ -95,7 +95,8 @@ int main(void)
     /* truncated data: 128 + 3 bytes of the 4 uint8 */
     write_bytes(bad, u8file, sizeof u8file - 1);
     CHECK(npy_read(bad, got_shape, &nd, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.npy: truncated at byte 131: the data needs 4 bytes from byte 128");
+    CHECK_CONTAINS(err,
+                   "bad.npy: byte 131: truncated: the shape needs 4 bytes of data from byte 128");
     /* an unsupported dtype, with the offset of the value */
     memcpy(u8file + 10 + 11, "<c8", 3);
     write_bytes(bad, u8file, sizeof u8file);
@@ -133,7 +134,7 @@ int main(void)
     /* truncated header */
     write_bytes(bad, u8file, 40);
     CHECK(npy_read(bad, got_shape, &nd, err, ERR_SIZE) == NULL);
-    CHECK_CONTAINS(err, "bad.npy: truncated at byte 40: the header needs 118 bytes");
+    CHECK_CONTAINS(err, "bad.npy: byte 40: truncated: the header needs 118 bytes");
     /* missing file */
     CHECK(npy_read("/nonexistent/q.npy", got_shape, &nd, err, ERR_SIZE) == NULL);
     CHECK_CONTAINS(err, "/nonexistent/q.npy: cannot open");

@@ -1,25 +1,64 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # build.sh - builds the libFuzzer harnesses with clang, AddressSanitizer and UBSan into OUT
-# (default /work/build-fuzz, or the first argument). Not part of `meson test`.
-set -eu
+# (default /work/build-fuzz, or the first argument). Not part of `meson test`; .ci/run calls
+# it, then tests/fuzz/run.sh runs each target on its corpus. Every source is compiled once
+# (JOBS at a time, default 2) and the harnesses are linked against those objects.
+set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-/work/build-fuzz}
-mkdir -p "$out"
+jobs=${JOBS:-2}
 cc=${CC:-clang}
-flags="-std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-omit-frame-pointer
- -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$root/src"
-engine="net.c conv.c pool.c act.c dense.c batchnorm.c rng.c workers.c fastconv.c fastgroup.c gemm.c
- model.c npy.c idx.c"
-srcs=""
-for f in $engine; do srcs="$srcs $root/src/engine/$f"; done
-for h in net model npy idx; do
-    $cc $flags -o "$out/fuzz_$h" "$root/tests/fuzz/fuzz_$h.c" $srcs -lz -lm -lpthread
+mkdir -p "$out/obj"
+san=(-fno-sanitize-recover=undefined)
+read -r -a sdl_cflags <<<"$(pkg-config --cflags sdl2 SDL2_image)"
+read -r -a sdl_libs <<<"$(pkg-config --libs sdl2 SDL2_image)"
+flags=(-std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-omit-frame-pointer
+    "-I$root/src" "-DCONVSCOPE_SOURCE_ROOT=\"$root\"" '-DCONVSCOPE_VERSION="fuzz"'
+    "${sdl_cflags[@]}")
+
+running=0
+status=0
+# Runs "$@" in the background, at most $jobs at a time; a failure is remembered.
+spawn() {
+    if ((running >= jobs)); then
+        wait -n || status=1
+        running=$((running - 1))
+    fi
+    "$@" &
+    running=$((running + 1))
+}
+drain() {
+    while ((running > 0)); do
+        wait -n || status=1
+        running=$((running - 1))
+    done
+    if ((status != 0)); then
+        echo "build.sh: a compile failed" >&2
+        exit 1
+    fi
+}
+
+# the whole engine (pure C11: whatever files it grows, they all go in), the picture reader
+# and its preprocessing, the lesson parser: each compiled once
+engine=()
+for f in "$root"/src/engine/*.c "$root/src/viz/imgfile.c" "$root/src/lesson/lesson.c"; do
+    o="$out/obj/$(basename "$f" .c).o"
+    case $f in */src/engine/*) engine+=("$o") ;; esac
+    spawn "$cc" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined "${san[@]}" \
+        -c "$f" -o "$o"
 done
-# the net editor's document (netedit): edit sequences and their invariants; presets from the tree
-$cc $flags -DCONVSCOPE_SOURCE_ROOT="\"$root\"" -o "$out/fuzz_netedit" \
-    "$root/tests/fuzz/fuzz_netedit.c" $srcs "$root/src/engine/netedit.c" \
-    "$root/src/engine/receptive.c" "$root/src/engine/assets.c" -lz -lm -lpthread
-# the PGM/PPM parser of viz/imgfile (needs SDL2_image for the rest of that file)
-$cc $flags -o "$out/fuzz_pnm" "$root/tests/fuzz/fuzz_pnm.c" "$root/src/viz/imgfile.c" \
-    "$root/src/engine/prep.c" $(pkg-config --cflags --libs sdl2 SDL2_image) -lm
-echo "built $out/fuzz_pnm $out/fuzz_netedit; $out/fuzz_net $out/fuzz_model $out/fuzz_npy $out/fuzz_idx"
+drain
+
+targets=(net model npy idx idx_gz pnm img lesson netedit)
+for t in "${targets[@]}"; do
+    rm -f "$out/fuzz_$t"
+    case $t in
+    pnm | img) objs=("$out/obj/imgfile.o" "$out/obj/prep.o") libs=("${sdl_libs[@]}" -lm) ;;
+    lesson) objs=("$out/obj/lesson.o") libs=(-lm) ;;
+    *) objs=("${engine[@]}") libs=(-lz -lm -lpthread) ;;
+    esac
+    spawn "$cc" "${flags[@]}" -fsanitize=fuzzer,address,undefined "${san[@]}" \
+        -o "$out/fuzz_$t" "$root/tests/fuzz/fuzz_$t.c" "${objs[@]}" "${libs[@]}"
+done
+drain
+echo "built ${targets[*]/#/fuzz_} in $out"

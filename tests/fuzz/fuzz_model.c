@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         return 0;
     }
-    char path2[300];
+    char path2[600];
     snprintf(path2, sizeof path2, "%s.again", path);
     if (!model_save(net, path2, err, sizeof err))
         abort();

@@ -9,15 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* work limits so that a valid but huge net does not time the fuzzer out */
-#define FUZZ_MAX_ELEMS  20000L
+/* work limits so that a valid but big net does not time the fuzzer out (its 2 s a input):
+ * multiply-adds of one forward pass, estimated per layer as weights times the larger of the
+ * input's and output's planes (conv, deconv) or the tensor's elements times a window (pools,
+ * lrn). 5e5 takes about 0.1 s for the step under ASan; the first limit, 20000 elements a
+ * layer, let through a 1x28x88 lenet whose reference backward took 0.55 s, over 2 s when the
+ * machine was busy (fuzz_net timeout, 10-minute run). */
+#define FUZZ_MAX_WORK   500000L
 #define FUZZ_MAX_PARAMS 20000L
+
+static long layer_work(const Layer *l)
+{
+    long in_plane = (long)l->in.h * l->in.w, out_plane = (long)l->out.h * l->out.w;
+    long plane = in_plane > out_plane ? in_plane : out_plane;
+    long elems =
+        shape_elems(l->in) > shape_elems(l->out) ? shape_elems(l->in) : shape_elems(l->out);
+    long work = l->n_w * (l->kind == LAYER_DENSE ? 1 : plane) + elems;
+    if (l->kind == LAYER_MAXPOOL || l->kind == LAYER_AVGPOOL || l->kind == LAYER_L2POOL)
+        work += shape_elems(l->out) * (long)l->pool.kh * l->pool.kw;
+    if (l->kind == LAYER_LRN)
+        work += elems * l->lrn_size;
+    return work;
+}
 
 static void check_roundtrip(const NetSpec *sp)
 {
     static char text[NET_MAX_LAYERS * 160 + 64];
-    size_t len = (size_t)snprintf(text, sizeof text, "input %d %d %d\n", sp->input.c,
-                                  sp->input.h, sp->input.w);
+    size_t len = (size_t)snprintf(text, sizeof text, "input %d %d %d\n", sp->input.c, sp->input.h,
+                                  sp->input.w);
     for (int i = 0; i < sp->n_layers; i++) {
         char line[160];
         layer_format(&sp->layers[i], line, sizeof line);
@@ -60,9 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     const NetSpec *sp = &net->spec;
     check_roundtrip(sp);
-    bool small = net->n_params <= FUZZ_MAX_PARAMS && shape_elems(sp->input) <= FUZZ_MAX_ELEMS;
-    for (int i = 0; small && i < sp->n_layers; i++)
-        small = shape_elems(sp->layers[i].out) <= FUZZ_MAX_ELEMS;
+    long work = 0;
+    for (int i = 0; i < sp->n_layers; i++)
+        work += layer_work(&sp->layers[i]);
+    bool small = net->n_params <= FUZZ_MAX_PARAMS && work <= FUZZ_MAX_WORK;
     if (small) {
         NetActs *a = net_acts_create(net, 1);
         float *x = calloc((size_t)shape_elems(sp->input), sizeof(float));

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     long elems = 1;
     for (int i = 0; i < nd; i++)
         elems *= shape[i];
-    char path2[300];
+    char path2[600];
     snprintf(path2, sizeof path2, "%s.again.npy", path);
     if (!npy_write(path2, x, shape, nd, err, sizeof err))
         abort();

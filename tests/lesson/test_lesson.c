@@ -302,6 +302,42 @@ static void test_load_file(void)
         lesson_free(ls);
     }
     remove(path);
+
+    /* above LESSON_MAX_FILE: the first mistake inside the first megabyte is named when there
+     * is one (a line too long, too many steps), else the size */
+    size_t big = (size_t)LESSON_MAX_FILE + 4096;
+    char *text = malloc(big + 1);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    int k = snprintf(text, big, "title T\nstep\nlab convolution\n> ");
+    memset(text + k, 'x', big - (size_t)k);
+    text[big] = '\0';
+    f = fopen(path, "wb");
+    fputs(text, f);
+    fclose(f);
+    CHECK(lesson_load(path, err, sizeof err) == NULL);
+    CHECK_STR_EQ("test_lesson_nul.lesson:4: the line is longer than 1024 bytes (the limit)", err);
+    size_t n = (size_t)snprintf(text, big, "title T\n");
+    while (n + 32 < big)
+        n += (size_t)snprintf(text + n, big - n, "step\nlab matrix\n");
+    f = fopen(path, "wb");
+    fputs(text, f);
+    fclose(f);
+    CHECK(lesson_load(path, err, sizeof err) == NULL);
+    CHECK_STR_EQ("test_lesson_nul.lesson:130: more than 64 steps", err);
+    n = (size_t)snprintf(text, big, "title T\nstep\nlab matrix\n");
+    while (n + 32 < big)
+        n += (size_t)snprintf(text + n, big - n, "# a comment line\n");
+    f = fopen(path, "wb");
+    fputs(text, f);
+    fclose(f);
+    CHECK(lesson_load(path, err, sizeof err) == NULL);
+    CHECK_STR_EQ("test_lesson_nul.lesson: byte 1048576: the file is larger than 1048576 bytes (1 "
+                 "MB), the limit for a lesson",
+                 err);
+    free(text);
+    remove(path);
 }
 
 /* ---- scenes and the runner --------------------------------------------------------------- */
@@ -409,6 +445,22 @@ static void test_files(void)
                  "(tl_dir) or in assets/",
                  err);
     lesson_free(ls);
+    /* a link in the lesson's folder that leads out of it is refused; one inside is fine */
+    CHECK(symlink("/etc/passwd", "tl_dir/out.png") == 0);
+    CHECK(symlink("star.png", "tl_dir/in.png") == 0);
+    ls = lesson_parse("title T\nstep\nlab conv\nset input in.png\nstep\nset input out.png\n",
+                      "tl_dir/a.lesson", err, sizeof err);
+    CHECK(ls != NULL);
+    if (ls) {
+        CHECK(lesson_apply_step(ls, 0, &h, err, sizeof err));
+        CHECK(!lesson_apply_step(ls, 1, &h, err, sizeof err));
+        CHECK_STR_EQ("tl_dir/a.lesson:6: set input: 'out.png' leads out of tl_dir through a link; "
+                     "a lesson reaches only its own folder and assets/",
+                     err);
+        lesson_free(ls);
+    }
+    remove("tl_dir/out.png");
+    remove("tl_dir/in.png");
     CHECK(lesson_value_is_file("a/b"));
     CHECK(lesson_value_is_file("X.JPG"));
     CHECK(!lesson_value_is_file("digit:7"));

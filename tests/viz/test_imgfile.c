@@ -28,8 +28,8 @@ static void test_pgm_ascii(void)
 {
     ImageFile img;
     char err[256] = "";
-    CHECK(parse("P2\n# a comment\n3 2 # width and height\n4\n0 1 2\n3 4 0\n", &img, err,
-                sizeof err));
+    CHECK(
+        parse("P2\n# a comment\n3 2 # width and height\n4\n0 1 2\n3 4 0\n", &img, err, sizeof err));
     CHECK_STR_EQ("", err);
     CHECK_INT_EQ(3, img.w);
     CHECK_INT_EQ(2, img.h);
@@ -42,7 +42,7 @@ static void test_pgm_ascii(void)
     CHECK(parse("P3 2 1 255  255 0 0  0 0 255", &img, err, sizeof err));
     CHECK_NEAR(0.299, img.gray[0], 1e-6);
     CHECK_NEAR(0.114, img.gray[1], 1e-6);
-    CHECK_NEAR(1.0, img.rgb[0], 0.0);       /* R of pixel 0 */
+    CHECK_NEAR(1.0, img.rgb[0], 0.0);         /* R of pixel 0 */
     CHECK_NEAR(1.0, img.rgb[2 * 2 + 1], 0.0); /* B of pixel 1 */
     imgfile_free(&img);
 }
@@ -51,16 +51,16 @@ static void test_pnm_binary(void)
 {
     ImageFile img;
     char err[256] = "";
-    const unsigned char p5[] = {'P', '5', '\n', '2', ' ', '2', '\n', '2', '5', '5', '\n',
-                                0, 51, 204, 255};
+    const unsigned char p5[] = {'P', '5', '\n', '2', ' ', '2', '\n', '2',
+                                '5', '5', '\n', 0,   51,  204, 255};
     CHECK(parse_bin(p5, sizeof p5, &img, err, sizeof err));
     const float want[4] = {0.0f, 0.2f, 0.8f, 1.0f};
     CHECK_TENSOR_NEAR(want, img.gray, 4, 1e-6, 0.0);
     imgfile_free(&img);
 
     /* 16-bit samples are big-endian: 0x8000 / 65535 */
-    const unsigned char p5w[] = {'P', '5', ' ', '1', ' ', '1', ' ', '6', '5', '5', '3', '5',
-                                 ' ', 0x80, 0x00};
+    const unsigned char p5w[] = {'P', '5', ' ', '1', ' ', '1',  ' ', '6',
+                                 '5', '5', '3', '5', ' ', 0x80, 0x00};
     CHECK(parse_bin(p5w, sizeof p5w, &img, err, sizeof err));
     CHECK_NEAR(32768.0 / 65535.0, img.gray[0], 1e-6);
     imgfile_free(&img);
@@ -83,7 +83,7 @@ static void test_pnm_errors(void)
     CHECK(!parse("P2\n# size follows\nx 2 255\n", &img, err, sizeof err));
     CHECK_STR_EQ("t.pgm: byte 18: expected the width (a whole number), found 'x'", err);
     CHECK(!parse("P2 3 0 255\n", &img, err, sizeof err));
-    CHECK_STR_EQ("t.pgm: byte 5: the height 0 is out of range 1-67108864", err);
+    CHECK_STR_EQ("t.pgm: byte 5: the height 0 is out of range 1-16384", err);
     CHECK(!parse("P2 1 1 0 0", &img, err, sizeof err));
     CHECK_STR_EQ("t.pgm: byte 7: the maximum value 0 is out of range 1-65535", err);
     CHECK(!parse("P2 2 1 9 3 12", &img, err, sizeof err));
@@ -93,11 +93,19 @@ static void test_pnm_errors(void)
     CHECK(!parse("P2 3 3 9 1 2 3", &img, err, sizeof err));
     CHECK_CONTAINS(err, "t.pgm: byte 14: truncated: 3 x 3 x 1 samples expected");
     CHECK(!parse("P2 9999 9999 255\n", &img, err, sizeof err));
-    CHECK_CONTAINS(err, "9999 x 9999 pixels is more than the 67108864 we accept");
+    CHECK_STR_EQ("t.pgm: byte 3: the header says 9999 x 9999 pixels; the limit is 16384 a side "
+                 "and 16777216 in all (refused before decoding)",
+                 err);
+    /* a side above the limit is named with its digits as written */
+    CHECK(!parse("P5 100000 100000 255\n", &img, err, sizeof err));
+    CHECK_STR_EQ("t.pgm: byte 3: the width 100000 is out of range 1-16384", err);
+    CHECK(!parse("P5 12 123456789012345678901234 255\n", &img, err, sizeof err));
+    CHECK_STR_EQ("t.pgm: byte 6: the height 12345678901234567890... is out of range 1-16384", err);
     const unsigned char p5[] = {'P', '5', ' ', '2', ' ', '2', ' ', '2', '5', '5', ' ', 1, 2, 3};
     CHECK(!parse_bin(p5, sizeof p5, &img, err, sizeof err));
     CHECK_STR_EQ("t.pgm: byte 14: truncated: 2 x 2 x 1 samples of 1 byte (4 bytes) expected, "
-                 "the file has 3", err);
+                 "the file has 3",
+                 err);
     const unsigned char p5m[] = {'P', '5', ' ', '1', ' ', '1', ' ', '9', ' ', 10};
     CHECK(!parse_bin(p5m, sizeof p5m, &img, err, sizeof err));
     CHECK_STR_EQ("t.pgm: byte 9: sample 10 is above the maximum value 9", err);
@@ -254,7 +262,7 @@ static void test_load_errors_and_input(void)
     save_path(p, sizeof p, "notes.txt");
     write_text(p, "these are not pixels\n");
     CHECK(!imgfile_load(p, &img, err, sizeof err));
-    CHECK_CONTAINS(err, "notes.txt: not a picture we can read");
+    CHECK_CONTAINS(err, "notes.txt: byte 0: not a picture we can read (PNG, JPEG, BMP, PGM or PPM");
     save_path(p, sizeof p, "empty.png");
     write_text(p, "");
     CHECK(!imgfile_load(p, &img, err, sizeof err));
@@ -294,6 +302,99 @@ static void test_load_errors_and_input(void)
     CHECK_CONTAINS(err, "square.pgm: the net wants 2 input channels");
 }
 
+/* Sizes are read from the header and refused before anything is decoded: the byte named is
+ * that of the size field. */
+static void test_header_limits(void)
+{
+    char err[300] = "";
+    ImageFile img;
+    ImageFormat fmt;
+    long w = 0, h = 0;
+    /* PNG: signature, IHDR length 13, "IHDR", width 100000, height 100000 */
+    unsigned char png[45] = {0x89, 'P', 'N',  'G',  '\r', '\n',       0x1A, '\n', 0,    0,
+                             0,    13,  'I',  'H',  'D',  'R',        0,    1,    0x86, 0xA0,
+                             0,    1,   0x86, 0xA0, 8,    [37] = 'I', 'E',  'N',  'D'};
+    CHECK(!imgfile_decode(png, sizeof png, "big.png", &img, err, sizeof err));
+    CHECK_STR_EQ("big.png: byte 16: the header says 100000 x 100000 pixels; the limit is 16384 a "
+                 "side and 16777216 in all (refused before decoding)",
+                 err);
+    CHECK(img.gray == NULL);
+    /* 4096 x 4097 is within each side but over the pixel count */
+    png[18] = 0x10, png[19] = 0x00, png[16] = png[17] = 0;
+    png[22] = 0x10, png[23] = 0x01, png[20] = png[21] = 0;
+    CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "p.png: byte 16: the header says 4096 x 4097 pixels");
+    png[23] = 0x00;
+    CHECK(imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_INT_EQ(IMG_FORMAT_PNG, fmt);
+    CHECK_INT_EQ(4096, w);
+    CHECK_INT_EQ(4096, h);
+    /* a width of 2^32 - 1 stays positive */
+    png[16] = png[17] = png[18] = png[19] = 0xFF;
+    CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "p.png: byte 16: the header says 2147483647 x 4096 pixels");
+    /* every chunk must lie in the file up to IEND (regression, found by fuzz_img: SDL_image
+     * ignores a short read, and libpng went round a cut tIME chunk for ever) */
+    png[16] = png[17] = png[19] = 0;
+    png[18] = 0x10;
+    CHECK(!imgfile_probe(png, 40, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 40: truncated: the PNG file ends before its IEND chunk", err);
+    png[36] = 7; /* IEND claims 7 bytes of data */
+    CHECK(!imgfile_probe(png, sizeof png, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 33: truncated: the PNG chunk IEND of 7 bytes does not fit in the "
+                 "file",
+                 err);
+    png[36] = 0;
+    png[38] = '-';
+    CHECK(!imgfile_probe(png, sizeof png, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 37: damaged PNG chunk type 0x492D4E44", err);
+    png[38] = 'E';
+    CHECK(!imgfile_probe(png, 20, "cut.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("cut.png: byte 20: truncated: the file ends before the PNG IHDR header's size",
+                 err);
+    png[12] = 'X';
+    CHECK(!imgfile_probe(png, sizeof png, "p.png", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("p.png: byte 8: the first PNG chunk is not a 13-byte IHDR", err);
+
+    /* JPEG: SOI, an APP0 segment of 4 bytes, then SOF0 (length 11, precision 8, height, width) */
+    unsigned char jpg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0,    4, 'J', 'F',  0xFF, 0xC0, 0,   11,
+                           8,    0xFF, 0xFF, 0xFF, 0xFF, 1, 1,   0x11, 0,    0xFF, 0xD9};
+    CHECK(!imgfile_decode(jpg, sizeof jpg, "big.jpg", &img, err, sizeof err));
+    CHECK_CONTAINS(err, "big.jpg: byte 13: the header says 65535 x 65535 pixels; the limit");
+    jpg[13] = 0, jpg[14] = 0;
+    CHECK(!imgfile_probe(jpg, sizeof jpg, "dnl.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "dnl.jpg: byte 13: the JPEG frame header gives height 0");
+    jpg[9] = 0xDA; /* SOS before any frame header */
+    CHECK(!imgfile_probe(jpg, sizeof jpg, "sos.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "sos.jpg: byte 9: marker 0xDA before the JPEG frame header (SOF)");
+    CHECK(!imgfile_probe(jpg, 9, "cut.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "cut.jpg: byte 9: truncated");
+    jpg[8] = 0x12;
+    CHECK(!imgfile_probe(jpg, sizeof jpg, "junk.jpg", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "junk.jpg: byte 8: expected a JPEG marker (0xFF), found 0x12");
+
+    /* BMP: "BM", file header, info header of 40 bytes, width 100000, height -100000 (top-down) */
+    unsigned char bmp[64] = {'B', 'M', 0, 0, 0, 0,    0,    0,    0, 0,    54,   0,    0,
+                             0,   40,  0, 0, 0, 0xA0, 0x86, 0x01, 0, 0x60, 0x79, 0xFE, 0xFF};
+    CHECK(!imgfile_decode(bmp, sizeof bmp, "big.bmp", &img, err, sizeof err));
+    CHECK_CONTAINS(err, "big.bmp: byte 18: the header says 100000 x 100000 pixels");
+    bmp[14] = 12; /* OS/2: 16-bit sizes, 0xA0 0x86 = 34464 wide, 0x01 0x00 = 1 high */
+    CHECK(!imgfile_probe(bmp, sizeof bmp, "os2.bmp", &fmt, &w, &h, err, sizeof err));
+    CHECK_CONTAINS(err, "os2.bmp: byte 18: the header says 34464 x 1 pixels");
+    bmp[14] = 7;
+    CHECK(!imgfile_probe(bmp, sizeof bmp, "odd.bmp", &fmt, &w, &h, err, sizeof err));
+    CHECK_STR_EQ("odd.bmp: byte 14: BMP info header size 7 is not one we know", err);
+
+    /* every other format SDL_image could guess is refused before it is tried */
+    const unsigned char gif[] = "GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+    CHECK(!imgfile_decode(gif, sizeof gif - 1, "x.gif", &img, err, sizeof err));
+    CHECK_STR_EQ("x.gif: byte 0: not a picture we can read (PNG, JPEG, BMP, PGM or PPM: none of "
+                 "their signatures)",
+                 err);
+    CHECK(!imgfile_decode(gif, 0, "e.png", &img, err, sizeof err));
+    CHECK_STR_EQ("e.png: byte 0: the file is empty", err);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/convscope-test-imgfile-XXXXXX");
@@ -307,6 +408,7 @@ int main(void)
     test_sdl_formats();
     test_png_damage_quiet();
     test_load_errors_and_input();
+    test_header_limits();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)

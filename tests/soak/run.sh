@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# tests/soak/run.sh - the window under Xvfb, driven with xdotool for MINUTES (default 30); not
+# part of CI. While it runs:
+#   - training runs in the Train lab (started with Space at the beginning);
+#   - every few seconds a lab is switched (keys 1-8) or the lesson steps (Page Down / Page Up;
+#     the window opens on a lesson);
+#   - every 15 s the window is resized, between 800x600 and 1920x1080;
+#   - every minute (from 30 s on) a bad file is typed as a path into the Convolution lab's
+#     Image file field (key O, the path, Enter; a cut PNG, a PNG claiming 100000x100000, a JPEG
+#     claiming 65535x65535, text named .png, a folder, a missing file), and the screen is kept
+#     as OUT/bad-N.png;
+#   - every 10 s the app's resident memory is written to OUT/rss.csv (seconds, kB).
+# Afterwards OUT/rss.png plots the memory (ImageMagick), OUT/report.txt holds the verdict.
+#
+# The pass rule: the app is alive at the end; its stderr has no crash or sanitizer report
+# (lines with ERROR, runtime error, Assertion, Segmentation, AddressSanitizer, LeakSanitizer);
+# the memory of the last ten minutes stays within +-5% of the memory at minute ten; no frame
+# over 50 ms. For a run shorter than 20 minutes (a trial) the reference is the sample at a
+# third of the run and the window the last third. Frame times are read from the file named
+# by CONVSCOPE_FRAME_LOG (one presented frame a line, its milliseconds) when the app writes
+# it; if it does not, the report says so and the frame rule is not judged.
+#
+#   tests/soak/run.sh [MINUTES [OUT [CONVSCOPE]]]
+#     MINUTES default 30; OUT default /tmp/convscope-soak-<time>; CONVSCOPE default build/convscope
+#   SOAK_LESSON=lessons/NN.lesson picks the lesson (default 03-sliding-a-kernel).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+minutes=${1:-30}
+out=${2:-/tmp/convscope-soak-$(date +%Y%m%d-%H%M%S)}
+exe=${3:-$root/build/convscope}
+lesson=${SOAK_LESSON:-$root/lessons/03-sliding-a-kernel.lesson}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+for tool in Xvfb xdotool convert; do
+    command -v "$tool" >/dev/null || { echo "soak: $tool is needed" >&2; exit 2; }
+done
+[ -x "$exe" ] || { echo "soak: no $exe (build first)" >&2; exit 2; }
+
+# ---- the hostile files typed into the path field ----------------------------------------
+bad="$out/bad"
+mkdir -p "$bad/a-folder.png"
+/usr/bin/python3 - "$bad" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def chunk(t, data):
+    return struct.pack('>I', len(data)) + t + data + struct.pack('>I', zlib.crc32(t + data))
+sig = b'\x89PNG\r\n\x1a\n'
+ihdr = chunk(b'IHDR', struct.pack('>IIBBBBB', 100000, 100000, 8, 0, 0, 0, 0))
+open(f'{d}/huge.png', 'wb').write(sig + ihdr + chunk(b'IDAT', zlib.compress(b'\0' * 64)) + chunk(b'IEND', b''))
+small = chunk(b'IHDR', struct.pack('>IIBBBBB', 8, 8, 8, 0, 0, 0, 0))
+open(f'{d}/cut.png', 'wb').write((sig + small + chunk(b'IDAT', zlib.compress(b'\0' * 72)))[:-9])
+open(f'{d}/huge.jpg', 'wb').write(bytes([0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0xFF, 0xFF, 0xFF, 0xFF, 1, 1, 0x11, 0, 0xFF, 0xD9]))
+open(f'{d}/notes.png', 'w').write('these are not pixels\n')
+PY
+bad_files=("$bad/huge.png" "$bad/cut.png" "$bad/huge.jpg" "$bad/notes.png" "$bad/a-folder.png"
+    "$bad/missing.png")
+
+# ---- Xvfb and the app -------------------------------------------------------------------------
+disp=""
+for n in $(seq 91 140); do
+    if [ ! -e "/tmp/.X$n-lock" ] && [ ! -e "/tmp/.X11-unix/X$n" ]; then
+        disp=":$n"
+        break
+    fi
+done
+[ -n "$disp" ] || { echo "soak: no free X display" >&2; exit 2; }
+Xvfb "$disp" -screen 0 1920x1080x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
+xvfb_pid=$!
+export DISPLAY=$disp
+for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 0.1; done
+
+export SDL_VIDEODRIVER=x11 SDL_AUDIODRIVER=dummy
+export CONVSCOPE_FRAME_LOG="$out/frames.txt"
+rm -f "$CONVSCOPE_FRAME_LOG"
+(cd "$root" && exec "$exe" --lesson "$lesson") >"$out/app.out" 2>"$out/app.err" &
+app=$!
+cleanup() {
+    kill "$app" 2>/dev/null
+    sleep 0.5
+    kill -9 "$app" 2>/dev/null
+    kill "$xvfb_pid" 2>/dev/null
+}
+trap cleanup EXIT
+
+win=""
+for _ in $(seq 100); do
+    win=$(xdotool search --sync --onlyvisible --name '^convscope' 2>/dev/null | head -1) && [ -n "$win" ] && break
+    sleep 0.2
+done
+[ -n "$win" ] || { echo "soak: the window did not appear; see $out/app.err" >&2; exit 1; }
+
+key() { xdotool windowfocus --sync "$win" 2>/dev/null; xdotool key --clearmodifiers "$@"; }
+alive() { kill -0 "$app" 2>/dev/null; }
+
+# start training: Esc gives the keyboard back to the labs, 5 opens Train, Space plays
+sleep 2
+key Escape
+key 5
+sleep 1
+key space
+
+echo "seconds,rss_kb" >"$out/rss.csv"
+start=$SECONDS
+end=$((start + minutes * 60))
+next_rss=$start next_resize=$((start + 15)) next_bad=$((start + 30)) next_act=$start
+big=0 bad_i=0 acts=0 resizes=0 typed=0
+while alive && ((SECONDS < end)); do
+    now=$SECONDS
+    if ((now >= next_rss)); then
+        rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$app/status" 2>/dev/null)
+        echo "$((now - start)),${rss:-0}" >>"$out/rss.csv"
+        next_rss=$((next_rss + 10))
+    fi
+    if ((now >= next_resize)); then
+        if ((big)); then xdotool windowsize "$win" 800 600; else xdotool windowsize "$win" 1920 1080; fi
+        big=$((1 - big))
+        resizes=$((resizes + 1))
+        next_resize=$((next_resize + 15))
+    fi
+    if ((now >= next_bad)); then
+        f=${bad_files[$((bad_i % ${#bad_files[@]}))]}
+        bad_i=$((bad_i + 1))
+        key Escape
+        key 1
+        sleep 0.5
+        key o
+        sleep 0.3
+        xdotool type --delay 5 "$f"
+        key Return
+        sleep 0.5
+        # what the window said (the error banner), for the record
+        import -display "$disp" -window root "$out/bad-$typed.png" 2>/dev/null
+        key Escape
+        typed=$((typed + 1))
+        next_bad=$((next_bad + 60))
+    fi
+    if ((now >= next_act)); then
+        case $((RANDOM % 4)) in
+        0) key Next ;;  # Page Down: the lesson's next step
+        1) key Prior ;; # Page Up: the previous step
+        *) key $((1 + RANDOM % 8)) ;;
+        esac
+        # now and then back to Train, to see it still running
+        ((acts % 10 == 9)) && key 5
+        acts=$((acts + 1))
+        next_act=$((now + 2 + RANDOM % 3))
+    fi
+    sleep 0.5
+done
+elapsed=$((SECONDS - start))
+was_alive=0
+alive && was_alive=1
+cleanup
+trap - EXIT
+
+# ---- the verdict ---------------------------------------------------------------------------
+report="$out/report.txt"
+{
+    echo "soak: $minutes minute(s) asked, $elapsed s run; $acts lab switches or lesson steps, $resizes resizes, $typed bad files typed"
+    echo "app: $exe --lesson $lesson"
+    pass=1
+    if ((was_alive)); then echo "alive at the end: yes"; else echo "alive at the end: NO (it exited or crashed; see app.err)"; pass=0; fi
+    if grep -nE 'ERROR|runtime error|Assertion|Segmentation|AddressSanitizer|LeakSanitizer' "$out/app.err" >"$out/errors.txt"; then
+        echo "errors on stderr: $(wc -l <"$out/errors.txt") line(s), in errors.txt"
+        pass=0
+    else
+        echo "errors on stderr: none ($(wc -l <"$out/app.err") line(s) of stderr in all)"
+    fi
+    # the memory rule
+    total=$elapsed
+    if ((total >= 1200)); then ref_t=600 win_t=$((total - 600)); else ref_t=$((total / 3)) win_t=$((total * 2 / 3)); fi
+    awk -F, -v ref_t="$ref_t" -v win_t="$win_t" '
+        NR > 1 { t[NR] = $1; r[NR] = $2; n = NR }
+        END {
+            ref = 0
+            for (i = 2; i <= n; i++) if (t[i] <= ref_t) ref = r[i]
+            lo = 1e18; hi = 0
+            for (i = 2; i <= n; i++) if (t[i] >= win_t) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+            if (ref <= 0 || hi == 0) { print "memory: too few samples to judge"; exit 1 }
+            dlo = (lo - ref) / ref * 100; dhi = (hi - ref) / ref * 100
+            ok = dlo >= -5 && dhi <= 5
+            printf "memory: %.1f MB at %d s (reference); from %d s on %.1f..%.1f MB (%+.1f%%..%+.1f%%): %s\n",
+                ref / 1024, ref_t, win_t, lo / 1024, hi / 1024, dlo, dhi, ok ? "within 5%" : "OUTSIDE 5%"
+            exit ok ? 0 : 1
+        }' "$out/rss.csv" || pass=0
+    if [ -s "$out/frames.txt" ]; then
+        awk -v out="$out" '
+            { n++; if ($1 > max) max = $1; if ($1 > 50) slow++; s += $1 }
+            END {
+                printf "frames: %d, mean %.1f ms, worst %.1f ms, %d over 50 ms: %s\n",
+                    n, s / n, max, slow, slow ? "FAIL" : "ok"
+                exit slow ? 1 : 0
+            }' "$out/frames.txt" || pass=0
+    else
+        echo "frames: not logged: the app does not write CONVSCOPE_FRAME_LOG (one line per presented frame, its milliseconds); the 50 ms rule is not judged"
+    fi
+    if ((pass)); then echo "verdict: PASS"; else echo "verdict: FAIL"; fi
+} | tee "$report"
+
+# ---- the plot (ImageMagick: a polyline over a grid) -------------------------------------------
+awk -F, 'NR > 1 { t[++n] = $1; r[n] = $2 / 1024 }
+    END {
+        W = 900; H = 420; L = 70; R = 20; T = 40; B = 50
+        tmax = t[n] > 0 ? t[n] : 1; rmax = 0; rmin = 1e18
+        for (i = 1; i <= n; i++) { if (r[i] > rmax) rmax = r[i]; if (r[i] < rmin) rmin = r[i] }
+        lo = rmin * 0.9; hi = rmax * 1.1; if (hi <= lo) hi = lo + 1
+        printf "-size %dx%d xc:white -stroke gray80 ", W, H
+        for (k = 0; k <= 4; k++) {
+            y = T + (H - T - B) * k / 4; v = hi - (hi - lo) * k / 4
+            printf "-draw \"line %d,%d %d,%d\" -stroke none -fill black -draw \"text 5,%d '\''%.0f MB'\''\" -stroke gray80 ", L, y, W - R, y, y + 4, v
+        }
+        printf "-stroke none -fill black -draw \"text %d,%d '\''0 s'\''\" -draw \"text %d,%d '\''%d s'\''\" ", L, H - 20, W - R - 50, H - 20, tmax
+        printf "-draw \"text %d,25 '\''convscope soak: resident memory (MB) every 10 s'\''\" ", L
+        printf "-fill none -stroke blue -strokewidth 2 -draw \"polyline"
+        for (i = 1; i <= n; i++) printf " %.1f,%.1f", L + (W - L - R) * t[i] / tmax, T + (H - T - B) * (hi - r[i]) / (hi - lo)
+        printf "\"\n"
+    }' "$out/rss.csv" >"$out/plot.args"
+if [ "$(wc -l <"$out/rss.csv")" -gt 2 ]; then
+    eval convert "$(cat "$out/plot.args")" "$out/rss.png" && echo "plot: $out/rss.png"
+fi
+echo "files: $out (rss.csv, rss.png, report.txt, app.err)"
+grep -q 'verdict: PASS' "$report"
