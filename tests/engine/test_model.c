@@ -115,7 +115,7 @@ static void test_running_stats(const char *path, const char *bad)
     write_all(bad, buf, n);
     CHECK(model_load(bad, err, ERR_SIZE) == NULL);
     /* (as version 1, bytes 24..27 are reserved: the statistics are bytes too many) */
-    CHECK_CONTAINS(err, "unexpected bytes after byte");
+    CHECK_CONTAINS(err, "unexpected bytes after the end of the model");
     unsigned char *cut = malloc((size_t)n);
     long nc = n - 4 * net->n_state;
     memcpy(cut, buf, (size_t)(nc - 4));

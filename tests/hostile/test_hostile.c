@@ -438,13 +438,13 @@ static void model_cases(void)
             NEEDS(need));
     unsigned char v2[32];
     memcpy(v2, buf, 32);
-    v2[8] = 2;
+    v2[8] = 9;
     put_le32(v2 + 28, (uint32_t)crc32(0, v2, 28));
     memcpy(buf, v2, 32);
     write_file("v2.cnn", buf, n);
     buf[8] = 1;
     refused("cnn: another version", ARGS("eval", "--model", "v2.cnn", "--limit", "64"),
-            NEEDS("v2.cnn: byte 8: model format version 2, but this program reads version 1"));
+            NEEDS("v2.cnn: byte 8: model format version 9, but this program reads versions 1 to 2"));
 }
 
 /* An .npy with the given dict (padded) and data bytes. */
