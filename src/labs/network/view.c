@@ -641,3 +641,60 @@ const char *lab_network_equation(void *state, int line)
     const NetLab *L = state;
     return line == 0 ? L->eq1 : L->eq2;
 }
+
+const NetDoc *lab_network_editor_doc(void *state)
+{
+    return ((const NetLab *)state)->ed.doc;
+}
+
+bool lab_network_editor_on(void *state)
+{
+    return ((const NetLab *)state)->ed.on;
+}
+
+const char *lab_network_editor_cell(void *state, int r, int col, Rect *rc)
+{
+    NetLab *L = state;
+    const NetEditor *ed = &L->ed;
+    if (r < 0 || r >= ed->n_rows || col < 0 || col > 4)
+        return NULL;
+    const Rect cells[5] = {ed->line[r], ed->shape[r], ed->formula[r], ed->flops[r], ed->mem[r]};
+    if (rc)
+        *rc = cells[col];
+    if (col == 0) {
+        /* the words drawn: the line without its comment */
+        snprintf(L->tip, sizeof L->tip, "%s", netdoc_row_line(ed->doc, r));
+        char *hash = strchr(L->tip, '#');
+        if (hash)
+            *hash = '\0';
+        for (size_t n = strlen(L->tip); n > 0 && L->tip[n - 1] == ' '; n--)
+            L->tip[n - 1] = '\0';
+        return L->tip;
+    }
+    return ed->cell[r][col - 1];
+}
+
+bool lab_network_editor_rect(void *state, const char *name, Rect *rc)
+{
+    const NetEditor *ed = &((const NetLab *)state)->ed;
+    static const char *const names[] = {"field", "apply", "above", "below", "delete", "up",
+                                        "down",  "file",  "open",  "save",  "totals", "weights"};
+    const Rect rects[] = {ed->field, ed->apply, ed->above, ed->below, ed->del,    ed->up,
+                          ed->down,  ed->file,  ed->open,  ed->save,  ed->totals, ed->weights};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *rc = rects[i];
+            return true;
+        }
+    return false;
+}
+
+const char *lab_network_editor_totals(void *state)
+{
+    return ((const NetLab *)state)->ed.totals_text;
+}
+
+const char *lab_network_editor_status(void *state)
+{
+    return ((const NetLab *)state)->ed.status;
+}

@@ -266,17 +266,31 @@ void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col)
 
     ui_column_heading(ui, col, "File  (.net / .cnn)");
     Rect pf = ui_column_next(col, 1);
+    ed->file = pf;
     bool go = ui_text_field(ui, ui_id("net.file"), pf, ed->path_edit, sizeof ed->path_edit,
                             "path, Enter opens");
     if (go)
         file_action(L, ctx, false);
     row = ui_column_next(col, 1);
+    ed->open = (Rect){row.x, row.y, hw, row.h};
+    ed->save = (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h};
     if (ui_button(ui, ui_id("net.open"), (Rect){row.x, row.y, hw, row.h}, "Open"))
         file_action(L, ctx, false);
     if (ui_button(ui, ui_id("net.save"), (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h},
                   "Save"))
         file_action(L, ctx, true);
     /* the Export button (export to PyTorch, branch exportapp) goes on the row below */
+}
+
+/* A line's words: cut at its '#' comment, trailing blanks dropped. */
+static void line_words(const char *line, char *out, size_t size)
+{
+    snprintf(out, size, "%s", line);
+    char *hash = strchr(out, '#');
+    if (hash)
+        *hash = '\0';
+    for (size_t n = strlen(out); n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'); n--)
+        out[n - 1] = '\0';
 }
 
 /* ---- the stage ------------------------------------------------------------------------------ */
@@ -369,13 +383,30 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     NetEditor *ed = &L->ed;
     NetDoc *d = ed->doc;
     int gap = theme_px(th, 4), h = bar.h;
-    int bw = theme_px(th, 50), aw = h, kw = theme_px(th, 84);
+    /* the buttons as wide as their longest word */
+    int bw = 0, aw = h, kw = theme_px(th, 84);
+    static const char *const words[] = {"Apply", "Above", "Below", "Delete"};
+    for (int i = 0; i < 4; i++) {
+        int w = 0;
+        render_text_size(ctx->r, FONT_SANS, theme_px(th, THEME_BODY), words[i], &w, NULL);
+        bw = w > bw ? w : bw;
+    }
+    bw += theme_px(th, 14);
     int fixed = bw * 4 + kw + 2 * aw + 7 * gap;
     int fw = bar.w - fixed;
     if (ed->sel_shown != ed->sel) {
-        snprintf(ed->line_edit, sizeof ed->line_edit, "%s", netdoc_row_line(d, ed->sel));
+        /* the row's words: its comment stays on the line unless the text writes one */
+        line_words(netdoc_row_line(d, ed->sel), ed->line_edit, sizeof ed->line_edit);
         ed->sel_shown = ed->sel;
     }
+    ed->field = (Rect){bar.x, bar.y, fw, h};
+    ed->apply = (Rect){bar.x + fw + gap, bar.y, bw, h};
+    int x0 = bar.x + fw + bw + kw + 3 * gap;
+    ed->above = (Rect){x0, bar.y, bw, h};
+    ed->below = (Rect){x0 + bw + gap, bar.y, bw, h};
+    ed->del = (Rect){x0 + 2 * (bw + gap), bar.y, bw, h};
+    ed->up = (Rect){x0 + 3 * (bw + gap), bar.y, aw, h};
+    ed->down = (Rect){x0 + 3 * (bw + gap) + aw + gap, bar.y, aw, h};
     int x = bar.x;
     bool apply = ui_text_field(ui, ui_id("net.line"), (Rect){x, bar.y, fw, h}, ed->line_edit,
                                sizeof ed->line_edit, "the row's line");
@@ -497,7 +528,10 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
         snprintf(num, sizeof num, "%d", i);
         int mid = ALIGN_LEFT | ALIGN_MIDDLE;
         netview_line_in(r, th, FONT_MONO, THEME_SMALL, num, cell[0], mid, th->text_dim);
-        netview_line_in(r, th, FONT_MONO, THEME_SMALL, netdoc_row_line(ed->doc, i), cell[1], mid,
+        /* the line's words (its comment is in the field and the tooltip) */
+        char words[160];
+        line_words(netdoc_row_line(ed->doc, i), words, sizeof words);
+        netview_line_in(r, th, FONT_MONO, THEME_SMALL, words, cell[1], mid,
                         i == err_row ? th->error : fg);
         if (ri->state != NETROW_OK) {
             /* the parser's message (or "not evaluated") across the number columns */

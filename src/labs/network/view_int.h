@@ -68,6 +68,8 @@ typedef struct NetEditor {
     Rect row[EDIT_MAX_ROWS], line[EDIT_MAX_ROWS], shape[EDIT_MAX_ROWS];
     Rect formula[EDIT_MAX_ROWS], flops[EDIT_MAX_ROWS], mem[EDIT_MAX_ROWS];
     char cell[EDIT_MAX_ROWS][4][160]; /* shape, formula (or the error), MFLOP, memory */
+    Rect field, apply, above, below, del, up, down; /* the row toolbar */
+    Rect file, open, save;                          /* the control column's file row */
     Rect totals, weights;
     char totals_text[320];
 } NetEditor;
