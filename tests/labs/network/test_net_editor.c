@@ -208,8 +208,11 @@ static void test_error_row_and_undo(void)
     NetSpec spec;
     char perr[512] = "";
     CHECK(!net_parse(&spec, netdoc_text(d), "lenet-tiny.net", perr, sizeof perr));
-    /* "lenet-tiny.net:5: conv k=40 on input ..." */
-    CHECK(strncmp(perr, "lenet-tiny.net:5: ", 18) == 0);
+    /* "lenet-tiny.net:7: conv k=40 on input ..." (line 7 of the file: comments above) */
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "lenet-tiny.net:%d: ", netdoc_row(d, 4)->line);
+    CHECK_INT_EQ(7, netdoc_row(d, 4)->line);
+    CHECK(strncmp(perr, prefix, strlen(prefix)) == 0);
     const char *msg = strstr(perr, ": ");
     CHECK(msg != NULL);
     if (msg)
