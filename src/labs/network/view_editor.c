@@ -246,7 +246,6 @@ void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col)
     const Theme *th = ctx->th;
     NetEditor *ed = &L->ed;
     int gap = theme_px(th, 4);
-    ui_column_heading(ui, col, "Editor");
     int sel = ed->preset_sel;
     int n_presets = netdoc_preset_count() < 16 ? netdoc_preset_count() : 16;
     if (ui_dropdown(ui, ui_id("net.preset"), ui_column_next(col, 1), ed->preset_items, n_presets,
@@ -264,11 +263,10 @@ void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col)
                           "Redo", netdoc_can_redo(ed->doc)))
         netview_editor_history(L, 1);
 
-    ui_column_heading(ui, col, "File  (.net / .cnn)");
     Rect pf = ui_column_next(col, 1);
     ed->file = pf;
     bool go = ui_text_field(ui, ui_id("net.file"), pf, ed->path_edit, sizeof ed->path_edit,
-                            "path, Enter opens");
+                            "a .net / .cnn path");
     if (go)
         file_action(L, ctx, false);
     row = ui_column_next(col, 1);
@@ -346,8 +344,8 @@ static void fill_totals(NetLab *L)
     else
         snprintf(rf, sizeof rf, "%d\xC3\x97%d", t->rf_h, t->rf_w);
     snprintf(ed->totals_text, sizeof ed->totals_text,
-             "%s%ld parameters   %.3f MFLOP forward, %.3f training per image   memory %s "
-             "forward, %s training   receptive field %s",
+             "%s%ld parameters   %.3f MFLOP forward, %.3f training per image\nmemory %s "
+             "forward, %s training   receptive field: %s",
              t->complete ? "total: " : "rows above the error: ", t->params,
              (double)t->flops_fwd / 1e6, (double)t->flops_train / 1e6, fwd, train, rf);
 }
@@ -374,6 +372,20 @@ static void row_tooltip(NetLab *L, LabContext *ctx, int r)
     ui_tooltip(ctx->ui, L->tip);
 }
 
+/* The toolbar's buttons: as wide as their longest word. */
+static int button_width(LabContext *ctx)
+{
+    const Theme *th = ctx->th;
+    int bw = 0;
+    static const char *const words[] = {"Apply", "Above", "Below", "Delete"};
+    for (int i = 0; i < 4; i++) {
+        int tw = 0;
+        render_text_size(ctx->r, FONT_SANS, theme_px(th, THEME_BODY), words[i], &tw, NULL);
+        bw = tw > bw ? tw : bw;
+    }
+    return bw + theme_px(th, 14);
+}
+
 /* The row toolbar: the selected row's line, Apply, the new row's kind, add above / below,
  * delete, move up / down. */
 static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
@@ -383,17 +395,12 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     NetEditor *ed = &L->ed;
     NetDoc *d = ed->doc;
     int gap = theme_px(th, 4), h = bar.h;
-    /* the buttons as wide as their longest word */
-    int bw = 0, aw = h, kw = theme_px(th, 84);
-    static const char *const words[] = {"Apply", "Above", "Below", "Delete"};
-    for (int i = 0; i < 4; i++) {
-        int w = 0;
-        render_text_size(ctx->r, FONT_SANS, theme_px(th, THEME_BODY), words[i], &w, NULL);
-        bw = w > bw ? w : bw;
-    }
-    bw += theme_px(th, 14);
+    int bw = button_width(ctx), aw = h, kw = theme_px(th, 84);
+    /* one row when the line's field keeps 200 px, else the field and Apply on a row of their
+     * own above the buttons */
     int fixed = bw * 4 + kw + 2 * aw + 7 * gap;
-    int fw = bar.w - fixed;
+    bool two = bar.w - fixed < theme_px(th, 200);
+    int fw = two ? bar.w - bw - gap : bar.w - fixed;
     if (ed->sel_shown != ed->sel) {
         /* the row's words: its comment stays on the line unless the text writes one */
         line_words(netdoc_row_line(d, ed->sel), ed->line_edit, sizeof ed->line_edit);
@@ -401,18 +408,18 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     }
     ed->field = (Rect){bar.x, bar.y, fw, h};
     ed->apply = (Rect){bar.x + fw + gap, bar.y, bw, h};
-    int x0 = bar.x + fw + bw + kw + 3 * gap;
-    ed->above = (Rect){x0, bar.y, bw, h};
-    ed->below = (Rect){x0 + bw + gap, bar.y, bw, h};
-    ed->del = (Rect){x0 + 2 * (bw + gap), bar.y, bw, h};
-    ed->up = (Rect){x0 + 3 * (bw + gap), bar.y, aw, h};
-    ed->down = (Rect){x0 + 3 * (bw + gap) + aw + gap, bar.y, aw, h};
-    int x = bar.x;
-    bool apply = ui_text_field(ui, ui_id("net.line"), (Rect){x, bar.y, fw, h}, ed->line_edit,
+    int x0 = two ? bar.x : bar.x + fw + bw + 2 * gap;
+    int y = two ? bar.y + h + gap : bar.y;
+    ed->above = (Rect){x0 + kw + gap, y, bw, h};
+    ed->below = (Rect){x0 + kw + bw + 2 * gap, y, bw, h};
+    ed->del = (Rect){x0 + kw + 2 * bw + 3 * gap, y, bw, h};
+    ed->up = (Rect){x0 + kw + 3 * bw + 4 * gap, y, aw, h};
+    ed->down = (Rect){x0 + kw + 3 * bw + aw + 5 * gap, y, aw, h};
+    bool apply = ui_text_field(ui, ui_id("net.line"), ed->field, ed->line_edit,
                                sizeof ed->line_edit, "the row's line");
-    x += fw + gap;
-    apply |= ui_button(ui, ui_id("net.apply"), (Rect){x, bar.y, bw, h}, "Apply");
-    x += bw + gap;
+    apply |= ui_button(ui, ui_id("net.apply"), ed->apply, "Apply");
+    int x = x0;
+    bar.y = y;
     bool refused = false;
     if (apply)
         refused = !netdoc_set_row_text(d, ed->sel, ed->line_edit);
@@ -463,6 +470,15 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     }
 }
 
+/* The toolbar's height on a stage w px wide: one row or two. */
+static int toolbar_height(LabContext *ctx, int w)
+{
+    const Theme *th = ctx->th;
+    int h = ui_row_height(th), gap = theme_px(th, 4), bw = button_width(ctx);
+    int fixed = bw * 4 + theme_px(th, 84) + 2 * h + 7 * gap;
+    return w - fixed < theme_px(th, 200) ? 2 * h + gap : h;
+}
+
 void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
 {
     Render *r = ctx->r;
@@ -470,8 +486,8 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
     Ui *ui = ctx->ui;
     NetEditor *ed = &L->ed;
     int gap = theme_px(th, 6);
-    int row_h = ui_row_height(th);
-    draw_toolbar(L, ctx, (Rect){st.x, st.y, st.w, row_h});
+    int row_h = toolbar_height(ctx, st.w);
+    draw_toolbar(L, ctx, (Rect){st.x, st.y, st.w, ui_row_height(th)});
 
     int lh = render_line_height(r, FONT_MONO, theme_px(th, THEME_SMALL));
     ed->n_rows = netdoc_row_count(ed->doc);
@@ -481,7 +497,7 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
     fill_totals(L);
 
     /* below the rows: the totals, the weights and the last save/open */
-    int foot_h = 3 * lh + gap;
+    int foot_h = 4 * lh + gap;
     int y = st.y + row_h + gap;
     int head_h = lh + theme_px(th, 2);
     int avail = st.y + st.h - foot_h - y - head_h;
@@ -491,7 +507,7 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
 
     /* columns: #, line, output, parameters (or the parser's message), MFLOP, memory */
     static const int frac[6] = {4, 28, 13, 31, 10, 14};
-    static const char *const heads[6] = {"#", "line", "output", "parameters", "MFLOP fwd",
+    static const char *const heads[6] = {"#", "line", "output", "parameters", "MFLOP",
                                          "memory"};
     int cx[7];
     cx[0] = st.x;
@@ -555,11 +571,19 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
         }
     }
     y += ed->n_rows * rh + gap;
-    ed->totals = (Rect){st.x, y, st.w, lh};
-    netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, ed->totals_text, ed->totals,
+    ed->totals = (Rect){st.x, y, st.w, 2 * lh};
+    char t1[320];
+    snprintf(t1, sizeof t1, "%s", ed->totals_text);
+    char *nl = strchr(t1, '\n');
+    if (nl)
+        *nl = '\0';
+    netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, t1, (Rect){st.x, y, st.w, lh},
                     ALIGN_LEFT | ALIGN_TOP, th->text);
+    netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, nl ? nl + 1 : "",
+                    (Rect){st.x, y + lh, st.w, lh}, ALIGN_LEFT | ALIGN_TOP, th->text);
     if (!ctx->headless && rect_contains(ed->totals, ui->in.mx, ui->in.my))
         ui_tooltip(ui, ed->totals_text);
+    y += lh;
     char wl[512];
     if (netdoc_valid(ed->doc))
         snprintf(wl, sizeof wl, "%s", L->m.train_msg);

@@ -227,6 +227,9 @@ static void test_error_row_and_undo(void)
     lab_network_editor_cell(st, 4, 2, &er);
     uint32_t ec = (uint32_t)th.error.r << 16 | (uint32_t)th.error.g << 8 | th.error.b;
     CHECK(harness_count_color(&h, er, ec) > 10);
+    /* EDITOR_SHOT=PATH.bmp keeps this frame for a look */
+    if (getenv("EDITOR_SHOT"))
+        SDL_SaveBMP(h.s, getenv("EDITOR_SHOT"));
     /* the maps keep the last valid net; netshare did not move */
     const NetLabModel *m = lab_network_model(st);
     CHECK_INT_EQ(9, m->n_layers);
