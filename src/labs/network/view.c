@@ -663,12 +663,7 @@ const char *lab_network_editor_cell(void *state, int r, int col, Rect *rc)
         *rc = cells[col];
     if (col == 0) {
         /* the words drawn: the line without its comment */
-        snprintf(L->tip, sizeof L->tip, "%s", netdoc_row_line(ed->doc, r));
-        char *hash = strchr(L->tip, '#');
-        if (hash)
-            *hash = '\0';
-        for (size_t n = strlen(L->tip); n > 0 && L->tip[n - 1] == ' '; n--)
-            L->tip[n - 1] = '\0';
+        netview_line_words(netdoc_row_line(ed->doc, r), L->tip, sizeof L->tip);
         return L->tip;
     }
     return ed->cell[r][col - 1];

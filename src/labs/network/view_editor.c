@@ -78,7 +78,8 @@ bool netview_follow_share(NetLab *L)
     }
     if (s->weights_gen != ed->weights_gen) {
         ed->weights_gen = s->weights_gen;
-        if (s->weights && netlab_model_set_weights(&L->m, s->weights, s->n_weights, s->weights_from)) {
+        if (s->weights &&
+            netlab_model_set_weights(&L->m, s->weights, s->n_weights, s->weights_from)) {
             L->weights_sel = 0;
             L->want_train = false;
             L->gen++;
@@ -259,8 +260,9 @@ void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col)
     if (ui_button_enabled(ui, ui_id("net.undo"), (Rect){row.x, row.y, hw, row.h}, "Undo",
                           netdoc_can_undo(ed->doc)))
         netview_editor_history(L, -1);
-    if (ui_button_enabled(ui, ui_id("net.redo"), (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h},
-                          "Redo", netdoc_can_redo(ed->doc)))
+    if (ui_button_enabled(ui, ui_id("net.redo"),
+                          (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h}, "Redo",
+                          netdoc_can_redo(ed->doc)))
         netview_editor_history(L, 1);
 
     Rect pf = ui_column_next(col, 1);
@@ -280,8 +282,7 @@ void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col)
     /* the Export button (export to PyTorch, branch exportapp) goes on the row below */
 }
 
-/* A line's words: cut at its '#' comment, trailing blanks dropped. */
-static void line_words(const char *line, char *out, size_t size)
+void netview_line_words(const char *line, char *out, size_t size)
 {
     snprintf(out, size, "%s", line);
     char *hash = strchr(out, '#');
@@ -311,7 +312,7 @@ static void fill_cells(NetLab *L)
     char raw[160];
     for (int r = 0; r < ed->n_rows; r++) {
         const NetRowInfo *ri = netdoc_row(d, r);
-        char (*c)[160] = ed->cell[r];
+        char(*c)[160] = ed->cell[r];
         for (int k = 0; k < 4; k++)
             c[k][0] = '\0';
         if (ri->state == NETROW_ERROR) {
@@ -366,9 +367,9 @@ static void row_tooltip(NetLab *L, LabContext *ctx, int r)
                  "backward %lld, training %lld\nbytes: weights %ld, output %ld\nreceptive field "
                  "%dx%d%s",
                  line, shape_format(ri->in, in, sizeof in), L->ed.cell[r][0],
-                 ri->formula[0] ? ri->formula : "0",
-                 ri->macs, ri->flops_fwd, ri->flops_bwd, ri->flops_train, ri->param_bytes,
-                 ri->act_bytes, ri->rf_h, ri->rf_w, ri->rf_whole ? " (the whole input)" : "");
+                 ri->formula[0] ? ri->formula : "0", ri->macs, ri->flops_fwd, ri->flops_bwd,
+                 ri->flops_train, ri->param_bytes, ri->act_bytes, ri->rf_h, ri->rf_w,
+                 ri->rf_whole ? " (the whole input)" : "");
     ui_tooltip(ctx->ui, L->tip);
 }
 
@@ -403,7 +404,7 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     int fw = two ? bar.w - bw - gap : bar.w - fixed;
     if (ed->sel_shown != ed->sel) {
         /* the row's words: its comment stays on the line unless the text writes one */
-        line_words(netdoc_row_line(d, ed->sel), ed->line_edit, sizeof ed->line_edit);
+        netview_line_words(netdoc_row_line(d, ed->sel), ed->line_edit, sizeof ed->line_edit);
         ed->sel_shown = ed->sel;
     }
     ed->field = (Rect){bar.x, bar.y, fw, h};
@@ -507,8 +508,7 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
 
     /* columns: #, line, output, parameters (or the parser's message), MFLOP, memory */
     static const int frac[6] = {4, 28, 13, 31, 10, 14};
-    static const char *const heads[6] = {"#", "line", "output", "parameters", "MFLOP",
-                                         "memory"};
+    static const char *const heads[6] = {"#", "line", "output", "parameters", "MFLOP", "memory"};
     int cx[7];
     cx[0] = st.x;
     for (int k = 0; k < 6; k++)
@@ -546,7 +546,7 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
         netview_line_in(r, th, FONT_MONO, THEME_SMALL, num, cell[0], mid, th->text_dim);
         /* the line's words (its comment is in the field and the tooltip) */
         char words[160];
-        line_words(netdoc_row_line(ed->doc, i), words, sizeof words);
+        netview_line_words(netdoc_row_line(ed->doc, i), words, sizeof words);
         netview_line_in(r, th, FONT_MONO, THEME_SMALL, words, cell[1], mid,
                         i == err_row ? th->error : fg);
         if (ri->state != NETROW_OK) {
@@ -588,7 +588,8 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
     if (netdoc_valid(ed->doc))
         snprintf(wl, sizeof wl, "%s", L->m.train_msg);
     else
-        snprintf(wl, sizeof wl, "the maps keep the last valid net (%d layers) until the error is "
+        snprintf(wl, sizeof wl,
+                 "the maps keep the last valid net (%d layers) until the error is "
                  "fixed   %s",
                  L->m.n_layers, L->m.train_msg);
     ed->weights = (Rect){st.x, y + lh, st.w, lh};

@@ -50,9 +50,9 @@ typedef struct OutTable {
 /* The net editor (view_editor.c): the document, the row being edited, the file field, and
  * this frame's layout (a rectangle per row and per cell, read by tests). */
 typedef struct NetEditor {
-    bool on;     /* Edit mode: the stage shows the rows instead of the maps */
-    NetDoc *doc; /* the net's text as rows (follows netshare's text) */
-    int sel;     /* the selected row */
+    bool on;       /* Edit mode: the stage shows the rows instead of the maps */
+    NetDoc *doc;   /* the net's text as rows (follows netshare's text) */
+    int sel;       /* the selected row */
     int sel_shown; /* the row whose line the field holds (-1: refill it) */
     char line_edit[256];
     char path_edit[512];
@@ -151,6 +151,8 @@ bool netview_editor_preset(NetLab *L, int i, char *err, size_t err_size);
 bool netview_editor_history(NetLab *L, int dir);
 /* The editor's part of the control column (presets, undo/redo, the file field). */
 void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col);
+/* A line's words: cut at its '#' comment, trailing blanks dropped. */
+void netview_line_words(const char *line, char *out, size_t size);
 /* The editor on the stage st: the row toolbar, the rows, the totals and the weights line. */
 void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st);
 

@@ -151,12 +151,18 @@ static void check_rows(int w, int hgt)
     /* by hand: conv 8 k=5 pad=2 on 1x28x28: 8*1*5*5 + 8 = 208 parameters; MACs 200*784 =
      * 156800, forward 2*156800 + 8*784 = 319872 FLOP = "0.320" MFLOP; its output 8*28*28*4 =
      * 25088 bytes plus 208*4 = 832 of weights = 25920 B = 25.3 KB */
-    CHECK_STR_EQ("8\xC3\x97" "1\xC3\x97" "5\xC3\x97" "5 + 8 = 208",
+    CHECK_STR_EQ("8\xC3\x97"
+                 "1\xC3\x97"
+                 "5\xC3\x97"
+                 "5 + 8 = 208",
                  lab_network_editor_cell(st, 1, 2, NULL));
     CHECK_STR_EQ("0.320", lab_network_editor_cell(st, 1, 3, NULL));
     CHECK_STR_EQ("25.3 KB", lab_network_editor_cell(st, 1, 4, NULL));
     /* conv 16 k=5 on 8x14x14: 16*8*5*5 + 16 = 3216 */
-    CHECK_STR_EQ("16\xC3\x97" "8\xC3\x97" "5\xC3\x97" "5 + 16 = 3216",
+    CHECK_STR_EQ("16\xC3\x97"
+                 "8\xC3\x97"
+                 "5\xC3\x97"
+                 "5 + 16 = 3216",
                  lab_network_editor_cell(st, 4, 2, NULL));
     CHECK_STR_EQ("conv 16 k=5", lab_network_editor_cell(st, 4, 0, NULL));
     /* 208 + 3216 + 4010 parameters; after the dense layer a unit sees the whole input */
@@ -241,7 +247,10 @@ static void test_error_row_and_undo(void)
     harness_frame(&h, false, 0.0);
     CHECK(netdoc_valid(d));
     CHECK_STR_EQ(before, netdoc_text(d));
-    CHECK_STR_EQ("16\xC3\x97" "8\xC3\x97" "5\xC3\x97" "5 + 16 = 3216",
+    CHECK_STR_EQ("16\xC3\x97"
+                 "8\xC3\x97"
+                 "5\xC3\x97"
+                 "5 + 16 = 3216",
                  lab_network_editor_cell(st, 4, 2, NULL));
     CHECK_INT_EQ((int)gen0, (int)netshare_get()->net_gen);
     /* Ctrl+Shift+Z: the error again */
