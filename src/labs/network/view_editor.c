@@ -507,7 +507,7 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
     rh = rh > rmax ? rmax : rh < lh ? lh : rh;
 
     /* columns: #, line, output, parameters (or the parser's message), MFLOP, memory */
-    static const int frac[6] = {4, 28, 13, 31, 10, 14};
+    static const int frac[6] = {4, 31, 13, 28, 10, 14};
     static const char *const heads[6] = {"#", "line", "output", "parameters", "MFLOP", "memory"};
     int cx[7];
     cx[0] = st.x;
