@@ -97,6 +97,20 @@ static void retype_row(Harness *h, void *st, int r, const char *text)
     press(h, UI_KEY_ENTER, 1);
 }
 
+/* Pixels of rc in a red like the theme's error colour (text is antialiased: its core pixels
+ * are red well above green and blue). */
+static int count_reddish(const Harness *h, Rect rc)
+{
+    int n = 0;
+    for (int y = rc.y; y < rc.y + rc.h; y++)
+        for (int x = rc.x; x < rc.x + rc.w; x++) {
+            uint32_t p = harness_pixel(h, x, y);
+            int r = (int)(p >> 16 & 0xff), g = (int)(p >> 8 & 0xff), b = (int)(p & 0xff);
+            n += r > 150 && r > g + 110 && r > b + 110;
+        }
+    return n;
+}
+
 static bool inside(Rect a, int w, int h)
 {
     return a.x >= 0 && a.y >= 0 && a.x + a.w <= w && a.y + a.h <= h && a.w > 0 && a.h > 0;
@@ -231,8 +245,12 @@ static void test_error_row_and_undo(void)
     Theme th = theme_make(THEME_DARK, 1.0f);
     Rect er;
     lab_network_editor_cell(st, 4, 2, &er);
-    uint32_t ec = (uint32_t)th.error.r << 16 | (uint32_t)th.error.g << 8 | th.error.b;
-    CHECK(harness_count_color(&h, er, ec) > 10);
+    CHECK(th.error.r > th.error.g + 110); /* not the amber selection (0xffb000) */
+    CHECK(count_reddish(&h, er) > 10);
+    /* and no row without an error has any */
+    Rect ok_rc;
+    lab_network_editor_cell(st, 3, 2, &ok_rc);
+    CHECK_INT_EQ(0, count_reddish(&h, ok_rc));
     /* EDITOR_SHOT=PATH.bmp keeps this frame for a look */
     if (getenv("EDITOR_SHOT"))
         SDL_SaveBMP(h.s, getenv("EDITOR_SHOT"));
