@@ -2,8 +2,8 @@
  * state and this frame's layout, and the functions one panel's file calls in another's.
  * Files: view.c (the lab: life cycle, options, keys, the frame), view_controls.c (the control
  * column), view_layout.c (where the maps, strips and output table go; what is under the
- * mouse), view_stage.c (drawing them). A new panel (the net editor) is a file of its own beside
- * these, called from net_draw, its state a member of NetLab.
+ * mouse), view_stage.c (drawing them), view_editor.c (the net editor: Edit mode, its state
+ * NetLab.ed). A new panel is a file of its own beside these, called from net_draw.
  * Depends on: labs/network/model.h, labs/lab.h, ui, viz (render, colormap, theme). */
 #ifndef CONVSCOPE_LABS_NETWORK_VIEW_INT_H
 #define CONVSCOPE_LABS_NETWORK_VIEW_INT_H
