@@ -38,12 +38,10 @@ static void fill_info(NetLabModel *m)
     }
 }
 
-bool netlab_model_load(NetLabModel *m, const char *path, char *err, size_t err_size)
+/* Takes over net (read from path) as m's net: its activations, input, name and forward pass. */
+static bool model_adopt(NetLabModel *m, Net *net, const char *path, char *err, size_t err_size)
 {
-    memset(m, 0, sizeof *m);
-    m->net = net_load(path, NETLAB_SEED, err, err_size);
-    if (!m->net)
-        return false;
+    m->net = net;
     m->acts = net_acts_create(m->net, 1);
     long n_in = shape_elems(m->net->spec.input);
     m->input = calloc((size_t)n_in, sizeof *m->input);
@@ -72,6 +70,33 @@ bool netlab_model_load(NetLabModel *m, const char *path, char *err, size_t err_s
              NETLAB_SEED);
     fill_info(m);
     netlab_model_set_input(m, m->input);
+    return true;
+}
+
+bool netlab_model_load(NetLabModel *m, const char *path, char *err, size_t err_size)
+{
+    memset(m, 0, sizeof *m);
+    Net *net = net_load(path, NETLAB_SEED, err, err_size);
+    return net && model_adopt(m, net, path, err, err_size);
+}
+
+bool netlab_model_load_text(NetLabModel *m, const char *text, const char *file, char *err,
+                            size_t err_size)
+{
+    memset(m, 0, sizeof *m);
+    Net *net = net_create(text, file, NETLAB_SEED, err, err_size);
+    return net && model_adopt(m, net, file, err, err_size);
+}
+
+bool netlab_model_set_weights(NetLabModel *m, const float *w, long n, const char *from)
+{
+    if (!m->net || n != m->net->n_params)
+        return false;
+    netlab_train_cancel(m);
+    memcpy(m->net->params, w, sizeof(float) * (size_t)n);
+    m->train = NETLAB_TRAINED;
+    snprintf(m->train_msg, sizeof m->train_msg, "weights: %s", from);
+    netlab_model_refresh(m);
     return true;
 }
 

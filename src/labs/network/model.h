@@ -95,6 +95,13 @@ typedef struct NetLabModel {
  * with NETLAB_SEED and runs a zero input through it. false with "PATH:LINE: ..." in err; m is
  * then empty (netlab_model_free is still safe). m must be zero-initialised or freed. */
 bool netlab_model_load(NetLabModel *m, const char *path, char *err, size_t err_size);
+/* The same from a net text (file names it in messages and titles). */
+bool netlab_model_load_text(NetLabModel *m, const char *text, const char *file, char *err,
+                            size_t err_size);
+/* Takes over n weights made elsewhere (a Train lab run, a .cnn file) when n is the net's
+ * parameter count (false otherwise): stops a training run, the state becomes TRAINED with
+ * "weights: FROM" as its line, and the forward pass is re-run. */
+bool netlab_model_set_weights(NetLabModel *m, const float *w, long n, const char *from);
 /* Stops any training and frees everything; m is zeroed. */
 void netlab_model_free(NetLabModel *m);
 

@@ -10,6 +10,7 @@
  * queries conv_cell / pool_cell / dense_cell).
  * Depends on: view_int.h, labs/network/view.h, labs/network/model.h, viz/imgfile.h, ui. */
 #include "labs/network/view_int.h"
+#include "labs/common/netshare.h"
 #include "labs/network/view.h"
 #include "viz/imgfile.h"
 
@@ -43,11 +44,22 @@ bool netview_load_net(NetLab *L, int i, char *err, size_t err_size)
         netlab_model_free(&fresh);
         return false;
     }
+    netview_swap_model(L, &fresh);
+    L->net_sel = i;
+    /* the learner's net for the other labs too (the editor follows it) */
+    char file[128];
+    snprintf(file, sizeof file, "%s.net", L->m.name);
+    if (L->ed.doc && netshare_set_net(L->m.net->text, file, L->m.name, err, err_size))
+        netview_follow_share(L);
+    return true;
+}
+
+void netview_swap_model(NetLab *L, NetLabModel *fresh)
+{
     if (L->have_model)
         netlab_model_free(&L->m);
-    L->m = fresh;
+    L->m = *fresh;
     L->have_model = true;
-    L->net_sel = i;
     netlab_input_forget_file(&L->in);
     L->pinned.valid = false;
     L->hover.valid = false;
@@ -55,8 +67,9 @@ bool netview_load_net(NetLab *L, int i, char *err, size_t err_size)
     L->want_train = L->weights_sel == 0;
     netview_apply_input(L);
     set_timeline(L);
-    return true;
 }
+
+static void net_destroy_lab(void *state);
 
 static void *net_create_lab(char *err, size_t err_size)
 {
@@ -82,6 +95,10 @@ static void *net_create_lab(char *err, size_t err_size)
         free(L);
         return NULL;
     }
+    if (!netview_editor_init(L, err, err_size)) {
+        net_destroy_lab(L);
+        return NULL;
+    }
     return L;
 }
 
@@ -90,6 +107,7 @@ static void net_destroy_lab(void *state)
     NetLab *L = state;
     if (!L)
         return;
+    netview_editor_free(L);
     if (L->have_model)
         netlab_model_free(&L->m);
     for (int c = 0; c < MAX_COLS; c++) {
@@ -131,9 +149,19 @@ bool netview_load_file(NetLab *L, const char *path, char *err, size_t err_size)
     return true;
 }
 
+/* A .net or .cnn opens in the editor (the net, and a model's weights); anything else is a
+ * picture for the input. */
 static bool net_drop(void *state, const char *path, char *err, size_t err_size)
 {
-    return netview_load_file(state, path, err, err_size);
+    NetLab *L = state;
+    size_t n = strlen(path);
+    if (n > 4 && (strcmp(path + n - 4, ".net") == 0 || strcmp(path + n - 4, ".cnn") == 0)) {
+        if (!netview_editor_open(L, path, err, err_size))
+            return false;
+        snprintf(L->ed.status, sizeof L->ed.status, "opened %.400s", path);
+        return true;
+    }
+    return netview_load_file(L, path, err, err_size);
 }
 
 void netview_set_weights(NetLab *L, int sel)
@@ -254,11 +282,30 @@ static bool net_set_option(void *state, const char *key, const char *value, char
     }
     if (strcmp(key, "source") == 0)
         return option_source(L, value, err, err_size);
+    if (strcmp(key, "edit") == 0) {
+        if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+            snprintf(err, err_size, "network: edit=%s is not allowed (on, off)", value);
+            return false;
+        }
+        L->ed.on = strcmp(value, "on") == 0;
+        return true;
+    }
+    if (strcmp(key, "preset") == 0) {
+        for (int i = 0; i < netdoc_preset_count(); i++)
+            if (strcmp(value, netdoc_preset_name(i)) == 0)
+                return netview_editor_preset(L, i, err, err_size);
+        char list[512] = "";
+        for (int i = 0; i < netdoc_preset_count(); i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     netdoc_preset_name(i));
+        snprintf(err, err_size, "network: preset=%s is not a preset (%s)", value, list);
+        return false;
+    }
     if (strcmp(key, "hover") == 0)
         return option_hover(L, value, err, err_size);
     snprintf(err, err_size,
              "network: unknown option '%s' (net, weights, digit, class, input, source, hover, "
-             "step)",
+             "edit, preset, step)",
              key);
     return false;
 }
@@ -272,17 +319,22 @@ static bool net_update(void *state, double dt)
 {
     (void)dt;
     NetLab *L = state;
+    /* another lab may have changed the learner's net or published weights for it */
+    bool moved = netview_follow_share(L);
     if (netlab_train_poll(&L->m))
         L->gen++;
-    return L->m.train == NETLAB_TRAINING || L->painting;
+    return moved || L->m.train == NETLAB_TRAINING || L->painting;
 }
 
 static bool net_key(void *state, int key, bool ctrl, bool shift)
 {
     NetLab *L = state;
     if (ctrl)
-        return false;
+        return key == SDLK_z && netview_editor_history(L, shift ? 1 : -1);
     switch (key) {
+    case SDLK_e:
+        L->ed.on = !L->ed.on;
+        return true;
     case SDLK_d:
         netview_pick_digit(L, L->in.digit_index + (shift ? -1 : 1));
         return true;
@@ -445,6 +497,15 @@ static void net_draw(void *state, LabContext *ctx)
     netview_draw_controls(L, ctx);
     int step = L->tl.pos;
 
+    if (L->ed.on) {
+        /* Edit mode: the net as rows on the stage (the maps come back with E) */
+        L->n_cols = L->n_strips = 0;
+        L->has_out = false;
+        netview_draw_editor(L, ctx, draw_title(L, ctx));
+        netlab_step_text(m, &L->in, step, L->eq1, sizeof L->eq1, L->eq2, sizeof L->eq2);
+        draw_equation(L, ctx, false);
+        return;
+    }
     /* the stage: a title line, then the maps, the vectors and the output table */
     netview_layout(L, ctx, draw_title(L, ctx));
     NetLabUnit hov = track_mouse(L, ctx);
@@ -495,7 +556,9 @@ static const UiHelpRow net_help[] = {
     {"C", "clear the canvas and draw: drag on the input, Shift+drag erases"},
     {"hover", "a unit: its value and receptive field traced back to the input"},
     {"click", "a unit pins it (click it again to unpin)"},
-    {"drop", "a PNG, JPEG, BMP or PGM on the window becomes the input"},
+    {"E", "Edit mode: the net as rows (shape, parameters, FLOPs, memory), editable"},
+    {"Ctrl+Z  Ctrl+â§Z", "undo / redo an edit of the net"},
+    {"drop", "a PNG, JPEG, BMP or PGM becomes the input; a .net or .cnn opens in the editor"},
     {NULL, NULL},
 };
 
@@ -577,4 +640,56 @@ const char *lab_network_equation(void *state, int line)
 {
     const NetLab *L = state;
     return line == 0 ? L->eq1 : L->eq2;
+}
+
+const NetDoc *lab_network_editor_doc(void *state)
+{
+    return ((const NetLab *)state)->ed.doc;
+}
+
+bool lab_network_editor_on(void *state)
+{
+    return ((const NetLab *)state)->ed.on;
+}
+
+const char *lab_network_editor_cell(void *state, int r, int col, Rect *rc)
+{
+    NetLab *L = state;
+    const NetEditor *ed = &L->ed;
+    if (r < 0 || r >= ed->n_rows || col < 0 || col > 4)
+        return NULL;
+    const Rect cells[5] = {ed->line[r], ed->shape[r], ed->formula[r], ed->flops[r], ed->mem[r]};
+    if (rc)
+        *rc = cells[col];
+    if (col == 0) {
+        /* the words drawn: the line without its comment */
+        netview_line_words(netdoc_row_line(ed->doc, r), L->tip, sizeof L->tip);
+        return L->tip;
+    }
+    return ed->cell[r][col - 1];
+}
+
+bool lab_network_editor_rect(void *state, const char *name, Rect *rc)
+{
+    const NetEditor *ed = &((const NetLab *)state)->ed;
+    static const char *const names[] = {"field", "apply", "above", "below", "delete", "up",
+                                        "down",  "file",  "open",  "save",  "totals", "weights"};
+    const Rect rects[] = {ed->field, ed->apply, ed->above, ed->below, ed->del,    ed->up,
+                          ed->down,  ed->file,  ed->open,  ed->save,  ed->totals, ed->weights};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *rc = rects[i];
+            return true;
+        }
+    return false;
+}
+
+const char *lab_network_editor_totals(void *state)
+{
+    return ((const NetLab *)state)->ed.totals_text;
+}
+
+const char *lab_network_editor_status(void *state)
+{
+    return ((const NetLab *)state)->ed.status;
 }

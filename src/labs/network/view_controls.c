@@ -52,6 +52,7 @@ static void controls_net(NetLab *L, LabContext *ctx, UiColumn *col)
     if (ui_dropdown(ui, ui_id("net.weights"), ui_column_next(col, 1), weight_items, 2, &sel))
         netview_set_weights(L, sel);
     weights_state(L, ctx, col);
+    ui_toggle(ui, ui_id("net.edit"), ui_column_next(col, 1), "Edit the net  (E)", &L->ed.on);
 }
 
 /* The input: its source, then the digit's index and class, the canvas' Clear, or the path. */
@@ -146,6 +147,10 @@ void netview_draw_controls(NetLab *L, LabContext *ctx)
 {
     UiColumn col = ui_column(ctx->controls, ctx->th);
     controls_net(L, ctx, &col);
+    if (L->ed.on) {
+        netview_editor_controls(L, ctx, &col);
+        return;
+    }
     controls_input(L, ctx, &col);
     controls_keys(ctx, &col);
 }

@@ -2,13 +2,14 @@
  * state and this frame's layout, and the functions one panel's file calls in another's.
  * Files: view.c (the lab: life cycle, options, keys, the frame), view_controls.c (the control
  * column), view_layout.c (where the maps, strips and output table go; what is under the
- * mouse), view_stage.c (drawing them). A new panel (the net editor) is a file of its own beside
- * these, called from net_draw, its state a member of NetLab.
+ * mouse), view_stage.c (drawing them), view_editor.c (the net editor: Edit mode, its state
+ * NetLab.ed). A new panel is a file of its own beside these, called from net_draw.
  * Depends on: labs/network/model.h, labs/lab.h, ui, viz (render, colormap, theme). */
 #ifndef CONVSCOPE_LABS_NETWORK_VIEW_INT_H
 #define CONVSCOPE_LABS_NETWORK_VIEW_INT_H
 
 #include "labs/lab.h"
+#include "engine/netedit.h"
 #include "labs/network/model.h"
 #include "ui/ui.h"
 #include "viz/colormap.h"
@@ -44,6 +45,35 @@ typedef struct OutTable {
     Rect arith[NETLAB_MAX_CLASSES];
 } OutTable;
 
+#define EDIT_MAX_ROWS (NET_MAX_LAYERS + 2) /* the input line and every layer's */
+
+/* The net editor (view_editor.c): the document, the row being edited, the file field, and
+ * this frame's layout (a rectangle per row and per cell, read by tests). */
+typedef struct NetEditor {
+    bool on;       /* Edit mode: the stage shows the rows instead of the maps */
+    NetDoc *doc;   /* the net's text as rows (follows netshare's text) */
+    int sel;       /* the selected row */
+    int sel_shown; /* the row whose line the field holds (-1: refill it) */
+    char line_edit[256];
+    char path_edit[512];
+    int kind_sel; /* the kind a new row starts as */
+    int preset_sel;
+    const char *preset_items[16];
+    const char *kind_items[LAYER_KIND_COUNT];
+    unsigned net_gen, weights_gen; /* of netshare, as last followed */
+    char status[512];              /* the last save/open, on the stage */
+
+    /* layout of this frame */
+    int n_rows;
+    Rect row[EDIT_MAX_ROWS], line[EDIT_MAX_ROWS], shape[EDIT_MAX_ROWS];
+    Rect formula[EDIT_MAX_ROWS], flops[EDIT_MAX_ROWS], mem[EDIT_MAX_ROWS];
+    char cell[EDIT_MAX_ROWS][4][160]; /* shape, formula (or the error), MFLOP, memory */
+    Rect field, apply, above, below, del, up, down; /* the row toolbar */
+    Rect file, open, save;                          /* the control column's file row */
+    Rect totals, weights;
+    char totals_text[320];
+} NetEditor;
+
 typedef struct NetLab {
     NetLabModel m;
     bool have_model;
@@ -76,6 +106,8 @@ typedef struct NetLab {
     uint32_t *px; /* the upload buffer, as large as the largest plane or vector */
     long px_cap;
 
+    NetEditor ed;
+
     char tip[UI_TOOLTIP_MAX];
     char eq1[512], eq2[512];
     char head_text[512];
@@ -86,7 +118,9 @@ typedef struct NetLab {
 
 /* The current input as the net wants it, then the forward pass. */
 void netview_apply_input(NetLab *L);
-/* Loads net i of the catalogue; on failure the previous net stays. */
+/* fresh (loaded) becomes the lab's net: the input refilled, the timeline and images reset. */
+void netview_swap_model(NetLab *L, NetLabModel *fresh);
+/* Loads net i of the catalogue (and publishes it); on failure the previous net stays. */
 bool netview_load_net(NetLab *L, int i, char *err, size_t err_size);
 /* Test digit index (wrapping), or the next test digit of class k, becomes the input. */
 void netview_pick_digit(NetLab *L, int index);
@@ -95,6 +129,32 @@ void netview_pick_class(NetLab *L, int k);
 bool netview_load_file(NetLab *L, const char *path, char *err, size_t err_size);
 /* Sets the weights: 0 trained (training starts at the next draw), 1 initial. */
 void netview_set_weights(NetLab *L, int sel);
+
+/* ---- view_editor.c: the net editor ------------------------------------------------------ */
+
+/* Makes the document from netshare's net and follows it; false with err when it cannot. */
+bool netview_editor_init(NetLab *L, char *err, size_t err_size);
+void netview_editor_free(NetLab *L);
+/* Follows netshare: a new net text rebuilds the lab's net (and the document when its text
+ * differs), new weights of the right count are taken over. Returns true when something
+ * changed. */
+bool netview_follow_share(NetLab *L);
+/* Publishes the document's text when it parses and follows it (the maps show the new net). */
+void netview_editor_publish(NetLab *L);
+/* Opens a .net (its text) or a .cnn (its text and weights) file; false with "PATH: why" and
+ * nothing changed. Saves the document (.net) or the net with its current weights (.cnn). */
+bool netview_editor_open(NetLab *L, const char *path, char *err, size_t err_size);
+bool netview_editor_save(NetLab *L, const char *path, char *err, size_t err_size);
+/* Preset i of netdoc's list becomes the document's text (one undo step) and is published. */
+bool netview_editor_preset(NetLab *L, int i, char *err, size_t err_size);
+/* Undo (dir -1) or redo (+1) of the document, then publishes. */
+bool netview_editor_history(NetLab *L, int dir);
+/* The editor's part of the control column (presets, undo/redo, the file field). */
+void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col);
+/* A line's words: cut at its '#' comment, trailing blanks dropped. */
+void netview_line_words(const char *line, char *out, size_t size);
+/* The editor on the stage st: the row toolbar, the rows, the totals and the weights line. */
+void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st);
 
 /* ---- view_controls.c ------------------------------------------------------------------------ */
 
