@@ -69,7 +69,7 @@ static void draw_top_bar(App *app, Render *r)
         if (res.hovered)
             ui->mouse_used = true;
         if (res.submitted)
-            app_open_lab(app, i);
+            app_switch_lab(app, i);
         bool sel = app->screen == i;
         if (res.hovered && !sel)
             render_rect(r, rect_inset(tr, 2), th->control_hot);
