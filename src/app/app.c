@@ -133,6 +133,19 @@ bool app_open_lab(App *app, int index)
     return true;
 }
 
+bool app_switch_lab(App *app, int index)
+{
+    int lab = lesson_host_lab(app);
+    if (app->lesson && lab >= 0 && index != lab && index >= 0 && index < LAB_COUNT) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "Lesson closed: %.160s (it shows the %s lab)",
+                 lesson_host_title(app), lab_get(lab)->title);
+        lesson_host_close(app);
+        app_toast(app, msg);
+    }
+    return app_open_lab(app, index);
+}
+
 void app_go_home(App *app)
 {
     if (app->screen >= 0)

@@ -74,6 +74,10 @@ AppLayout app_layout(int w, int h, float scale, float pixel_ratio, bool has_time
  * it, so the banner covers nothing while it shows. */
 void app_layout_reserve_banner(AppLayout *L);
 
+/* The learner's switch to lab index (a tab, a card, a key): while a lesson is open on another
+ * lab it is closed first, visibly (a toast names it), so the sidebar never shows a step beside
+ * a lab it does not describe. */
+bool app_switch_lab(App *app, int index);
 /* Opens lab index (creating its state on first use); failure goes to the banner and the lab
  * shows its frame. Returns false for a bad index. */
 bool app_open_lab(App *app, int index);

@@ -69,7 +69,7 @@ static void draw_top_bar(App *app, Render *r)
         if (res.hovered)
             ui->mouse_used = true;
         if (res.submitted)
-            app_open_lab(app, i);
+            app_switch_lab(app, i);
         bool sel = app->screen == i;
         if (res.hovered && !sel)
             render_rect(r, rect_inset(tr, 2), th->control_hot);
@@ -196,6 +196,9 @@ static void draw_toast(App *app, Render *r)
     render_text_size(r, FONT_SANS, size, fit, &w, &h);
     Rect box = {L->window.w - w - 2 * pad - 2 * pad, L->strip.y - h - 2 * pad - pad, w + 2 * pad,
                 h + 2 * pad};
+    /* beside a lesson's sidebar it keeps to the stage, off the sidebar's Back / Next */
+    if (app->screen >= 0 && app->lesson && L->stage.w > box.w + 2 * pad)
+        box.x = L->stage.x + L->stage.w - box.w - pad;
     render_round_rect(r, rect_inset(box, -1), theme_px(th, 6), th->accent);
     render_round_rect(r, box, theme_px(th, 6), th->panel);
     render_text(r, FONT_SANS, size, fit, box.x + pad, box.y + pad, ALIGN_LEFT | ALIGN_TOP,

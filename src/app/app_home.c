@@ -345,7 +345,7 @@ void app_home_draw(App *app, Render *r)
         snprintf(key, sizeof key, "%d", i + 1);
         if (draw_card(app, r, rc, ui_id_index(cid, i), key, lab->title, lab->blurb,
                       app->home_sel == i, !lab_is_built(lab)))
-            app_open_lab(app, i);
+            app_switch_lab(app, i);
     }
     y += cards.rows * (cards.h + gap) + u;
     draw_lessons(app, r, area, y, hint.y - u);
@@ -367,7 +367,7 @@ bool app_home_key(App *app, int key, bool shift)
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
         if (app->home_sel < LAB_COUNT)
-            app_open_lab(app, app->home_sel);
+            app_switch_lab(app, app->home_sel);
         else
             open_lesson(app, app->home_sel - LAB_COUNT);
         return true;

@@ -186,6 +186,34 @@ static bool timeline_key(App *app, Timeline *tl, int key)
     }
 }
 
+/* A key typed on a lab screen while a lesson is open there, outside any field: digits (and
+ * '-', '.') go to the answer when the step asks for a number; otherwise the lab keys 1-8 are
+ * held back with a hint, so a stray key cannot leave the lesson's lab behind its narration. */
+static bool lesson_key(App *app, int key, bool shift)
+{
+    if (!app->lesson || app->screen < 0 || app->screen != lesson_host_lab(app) || app->help_open)
+        return false;
+    char c = 0;
+    if (key >= SDLK_0 && key <= SDLK_9 && !shift)
+        c = (char)('0' + (key - SDLK_0));
+    else if (key >= SDLK_KP_1 && key <= SDLK_KP_9)
+        c = (char)('1' + (key - SDLK_KP_1));
+    else if (key == SDLK_KP_0)
+        c = '0';
+    else if (key == SDLK_MINUS || key == SDLK_KP_MINUS)
+        c = '-';
+    else if (key == SDLK_PERIOD || key == SDLK_KP_PERIOD)
+        c = '.';
+    if (c && lesson_host_type(app, c))
+        return true;
+    if (key >= SDLK_1 && key <= SDLK_8 && !shift) {
+        app_toast(app, "A lesson is open: click a lab's tab to leave it (it closes), or "
+                       "\xC3\x97 to close it");
+        return true;
+    }
+    return false;
+}
+
 bool app_key(App *app, int key, bool ctrl, bool shift)
 {
     Timeline *tl = app_timeline(app);
@@ -195,9 +223,15 @@ bool app_key(App *app, int key, bool ctrl, bool shift)
         if (ctrl_key(app, key))
             return true;
     } else {
+        if (lesson_key(app, key, shift))
+            return true;
         if (key >= SDLK_1 && key <= SDLK_8) {
             app->help_open = false;
-            return app_open_lab(app, key - SDLK_1);
+            return app_switch_lab(app, key - SDLK_1);
+        }
+        if (key == SDLK_QUESTION || (key == SDLK_SLASH && shift)) {
+            app->help_open = !app->help_open;
+            return true;
         }
         if (global_key(app, key))
             return true;

@@ -10,6 +10,7 @@
 
 #include <SDL_keycode.h>
 #include <math.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,33 @@ int lesson_host_step(const App *app)
     return p ? p->run.step + 1 : 0;
 }
 
+int lesson_host_lab(const App *app)
+{
+    const LessonPlayer *p = app_lesson_player(app, NULL);
+    return p ? p->target.lab : -1;
+}
+
+const char *lesson_host_title(const App *app)
+{
+    const LessonPlayer *p = app_lesson_player(app, NULL);
+    return p ? p->ls->title : "";
+}
+
+bool lesson_host_type(App *app, char c)
+{
+    LessonPlayer *p = *app_lesson_shell(app).lesson;
+    if (!p || lesson_run_current(&p->run)->ask != LESSON_ASK_NUMBER ||
+        !(isdigit((unsigned char)c) || c == '-' || c == '.' || c == '/'))
+        return false;
+    size_t n = strlen(p->answer);
+    if (n + 1 < sizeof p->answer)
+        p->answer[n] = c, p->answer[n + 1] = '\0';
+    p->keys = true;
+    p->focus_answer = true;
+    p->show_question = true;
+    return true;
+}
+
 bool lesson_host_has_keys(const App *app)
 {
     int screen = -1;
@@ -368,9 +396,9 @@ static int question_height(Render *r, const Theme *th, const LessonPlayer *p, co
         fh = now > fh ? now : fh;
     }
     h += fh + u / 2;
-    const char *more = p->run.verdict[p->run.step] == LESSON_RIGHT && st->explain[0] ? st->explain
-                       : p->run.hint_shown[p->run.step] && st->hint[0]               ? st->hint
-                                                                                     : NULL;
+    const char *more = lesson_run_worked(&p->run)                      ? st->explain
+                       : p->run.hint_shown[p->run.step] && st->hint[0] ? st->hint
+                                                                       : NULL;
     if (more)
         h += render_text_wrap(r, FONT_SANS, body, more, (Rect){0, 0, w - 2 * pad, 0}, th->text,
                               false) +
@@ -446,7 +474,7 @@ static void draw_question(const LessonShell *sh, Render *r, LessonPlayer *p, con
         y += render_text_wrap(r, FONT_SANS_BOLD, body, feedback, (Rect){x, y, w, 10000}, c, true);
         y += u / 2;
     }
-    if (v == LESSON_RIGHT && st->explain[0]) {
+    if (lesson_run_worked(&p->run)) {
         render_text_wrap(r, FONT_SANS, body, st->explain, (Rect){x, y, w, 10000}, th->text, true);
     } else if (p->run.hint_shown[p->run.step] && st->hint[0]) {
         render_text_wrap(r, FONT_SANS, body, st->hint, (Rect){x, y, w, 10000}, th->text_dim, true);

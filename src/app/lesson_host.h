@@ -76,6 +76,14 @@ void lesson_host_draw(App *app, Render *r);
  * typed number (or puts the caret in the empty field), Esc gives the keyboard back to the lab.
  * Other keys fall through (false) to the app and the lab. */
 bool lesson_host_key(App *app, int keycode, bool ctrl, bool shift);
+/* The lab the open lesson's current step shows (its index), or -1 when no lesson is open. */
+int lesson_host_lab(const App *app);
+/* The open lesson's title ("" when none). */
+const char *lesson_host_title(const App *app);
+/* A character typed outside any field while the lesson is open: when the current step asks
+ * for a number and c can start or continue one (a digit, '-', '.', '/'), it goes to the answer
+ * field, which takes the keyboard (true); otherwise false and nothing changes. */
+bool lesson_host_type(App *app, char c);
 /* Whether the sidebar has the keyboard (Tab or a click in it). */
 bool lesson_host_has_keys(const App *app);
 /* The current step's verdict and the answer field's text ("" when none); for tests. */

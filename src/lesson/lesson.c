@@ -876,6 +876,14 @@ static void format_answer(double x, char *out, size_t n)
     }
 }
 
+bool lesson_run_worked(const LessonRun *run)
+{
+    const LessonStep *st = lesson_run_current(run);
+    LessonVerdict v = run->verdict[run->step];
+    return st->explain[0] && (v == LESSON_RIGHT ||
+                              (v == LESSON_WRONG && run->tries[run->step] >= LESSON_WORKED_AFTER));
+}
+
 const char *lesson_run_feedback(const LessonRun *run, char *out, size_t out_size)
 {
     const LessonStep *st = lesson_run_current(run);
@@ -891,8 +899,12 @@ const char *lesson_run_feedback(const LessonRun *run, char *out, size_t out_size
         }
         break;
     case LESSON_WRONG:
-        snprintf(out, out_size, "Not quite. Try again%s.",
-                 st->hint[0] && !run->hint_shown[run->step] ? ", or open the hint" : "");
+        if (lesson_run_worked(run))
+            snprintf(out, out_size,
+                     "Not quite (%d tries). Here it is worked out:", run->tries[run->step]);
+        else
+            snprintf(out, out_size, "Not quite. Try again%s.",
+                     st->hint[0] && !run->hint_shown[run->step] ? ", or open the hint" : "");
         break;
     case LESSON_NOT_A_NUMBER:
         snprintf(out, out_size, "Type a number, e.g. 28, -0.5, 1e-3 or 1/9.");

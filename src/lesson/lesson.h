@@ -21,7 +21,8 @@
  *     choice* 5
  *     answer 5 0.01                                      ... or `answer NUMBER [TOLERANCE]`
  *     hint The kernel's centre cannot reach the border.  optional, shown on request
- *     explain 7 − 3 + 1 = 5.                           optional, shown once answered right
+ *     explain 7 − 3 + 1 = 5.                           optional, shown once answered right or after
+ * two wrong tries
  *
  * Scenes carry over: a step's scene is the lab's default scene plus every `set` of the earlier
  * steps on the same lab (since that lab's last `reset`) and then its own, in file order. So any
@@ -168,6 +169,11 @@ LessonVerdict lesson_run_choose(LessonRun *run, int index);
 LessonVerdict lesson_run_answer(LessonRun *run, const char *text);
 /* The current step. */
 const LessonStep *lesson_run_current(const LessonRun *run);
+/* Wrong tries after which the step's worked answer (explain) is offered. */
+#define LESSON_WORKED_AFTER 2
+/* Whether the current step's explain shows: answered right, or wrong LESSON_WORKED_AFTER times
+ * (a wrong answer then says why instead of only "Not quite"); false when it has none. */
+bool lesson_run_worked(const LessonRun *run);
 /* One line of feedback for the current step's verdict ("" when unanswered). */
 const char *lesson_run_feedback(const LessonRun *run, char *out, size_t out_size);
 
