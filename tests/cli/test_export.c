@@ -4,11 +4,14 @@
  * text hold, every kind having a PyTorch form, and the refusals: usage mistakes, missing or
  * damaged models, a non-empty or non-folder DIR, --force, and a write failing half-way, each
  * with a message naming the file and nothing half-written left behind.
+ * export_pytorch (engine/export.h) straight from a Net, as the Network lab calls it: the name
+ * it is given in the files, its "PATH: what" refusals.
  * PyTorch running the files is tests/torch/check_export.py. */
 #include "test.h"
 
 #include "cli/cli.h"
 #include "cmd_capture.h"
+#include "engine/export.h"
 #include "engine/model.h"
 #include "engine/net.h"
 #include "engine/npz.h"
@@ -498,6 +501,43 @@ static void test_mistakes(void)
     free(text);
 }
 
+/* The engine's export without a model file: a Net built from text in memory, named by the
+ * caller, check.py's data folder as given; a second export into the now full folder is refused
+ * with "DIR: ..." unless force. */
+static void test_engine_export(void)
+{
+    char out[600], path[700], want[800], line[400];
+    snprintf(out, sizeof out, "%s/lab", tmp);
+    Net *net = net_create("input 1 6 6\nconv 2 k=3 groups=1\nbatchnorm\nflatten\ndense 3\n",
+                          "lab.net", 1, err, ERR_SIZE);
+    CHECK(net != NULL);
+    if (!net)
+        return;
+    err[0] = '\0';
+    CHECK(export_pytorch(net, "the lab's net", "/data/digits", out, false, err, ERR_SIZE));
+    CHECK_STR_EQ("", err);
+    list_dir(out, line, sizeof line);
+    CHECK_STR_EQ("check.py model.py weights.npz", line);
+    snprintf(path, sizeof path, "%s/model.py", out);
+    char *py = slurp(path, NULL);
+    CHECK_CONTAINS(py, "#     the lab's net\n");
+    CHECK_CONTAINS(py, "self.L01 = nn.BatchNorm2d(2, eps=1e-05, momentum=0.1)");
+    free(py);
+    snprintf(path, sizeof path, "%s/check.py", out);
+    char *ck = slurp(path, NULL);
+    CHECK_CONTAINS(ck, "MODEL = \"the lab's net\"");
+    CHECK_CONTAINS(ck, "DEFAULT_DATA = \"/data/digits\"");
+    free(ck);
+    /* again: the folder is full now */
+    CHECK(!export_pytorch(net, "the lab's net", "/data/digits", out, false, err, ERR_SIZE));
+    snprintf(want, sizeof want, "%s: the folder is not empty", out);
+    CHECK_CONTAINS(err, want);
+    CHECK(export_pytorch(net, "the lab's net", "/data/digits", out, true, err, ERR_SIZE));
+    list_dir(out, line, sizeof line);
+    CHECK_STR_EQ("check.py model.py weights.npz", line);
+    net_destroy(net);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmp)) {
@@ -508,6 +548,7 @@ int main(void)
     test_kinds_covered();
     test_awkward_text();
     test_mistakes();
+    test_engine_export();
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     CHECK(system(cmd) == 0);
