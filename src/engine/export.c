@@ -825,8 +825,7 @@ static bool write_staged(Staging *st, const Net *net, const PyModel *py, const c
         size_t plen = strlen(path);
         if (strncmp(err, path, plen) == 0) {
             char *why = strdup(err + plen);
-            snprintf(err, err_size, "%.900s/%s%s", st->out, export_files[0],
-                     why ? why : ": error");
+            snprintf(err, err_size, "%.900s/%s%s", st->out, export_files[0], why ? why : ": error");
             free(why);
         }
         return false;

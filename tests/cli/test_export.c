@@ -220,7 +220,7 @@ static void test_every_kind(void)
         /* layer, its bias's length, then the weight's shape (PyTorch layouts; 0 ends): conv
          * (O, C/G, KH, KW), deconv (C, O/G, KH, KW), dense (O, I), batchnorm (C) with its
          * running statistics */
-        {0, 2, 2, 1, 3, 3}, {1, 2, 2, 1, 2, 3},  {2, 2, 2, 0, 0, 0}, {4, 2, 2, 1, 2, 2},
+        {0, 2, 2, 1, 3, 3}, {1, 2, 2, 1, 2, 3},   {2, 2, 2, 0, 0, 0},  {4, 2, 2, 1, 2, 2},
         {5, 1, 2, 1, 3, 3}, {16, 4, 4, 30, 0, 0}, {17, 4, 4, 0, 0, 0},
     };
     snprintf(path, sizeof path, "%s/expected.npz", tmp);

@@ -546,8 +546,8 @@ static void test_frame_class_outline_help(void)
         }
     }
     CHECK_INT_EQ(want, ring);
-    /* the keys: D, K, W, N, C and their shifted forms */
-    CHECK_INT_EQ(8, lab_help_check(h.app, lab, st));
+    /* the keys: D, K, W, N, C, X and the shifted forms */
+    CHECK_INT_EQ(9, lab_help_check(h.app, lab, st));
     harness_close(&h);
 }
 
