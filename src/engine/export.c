@@ -598,7 +598,7 @@ static const char *const check_py_head[] = {
 };
 
 static const char *const check_py_body[] = {
-#include "export_check.inc"
+#include "engine/export_check.inc"
 };
 
 static void write_check_py(FILE *f, const char *source, const char *data)
