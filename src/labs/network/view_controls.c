@@ -63,6 +63,7 @@ static void export_net(NetLab *L, LabContext *ctx)
         lab_report_error(ctx, err);
         return;
     }
+    snprintf(L->export_dir, sizeof L->export_dir, "%s", dir);
     snprintf(L->export_msg, sizeof L->export_msg,
              "Exported to %.400s/%s (model.py, weights.npz, check.py)",
              getcwd(cwd, sizeof cwd) ? cwd : ".", dir);
@@ -77,11 +78,24 @@ static void controls_export(NetLab *L, LabContext *ctx, UiColumn *col)
         L->want_export = false;
         export_net(L, ctx);
     }
+    if (!L->export_msg[0])
+        return;
+    /* the whole path when the input (a heading and at most 3 rows) still fits under it, else the
+     * folder's name on one line, else nothing */
     int small = theme_px(ctx->th, THEME_SMALL);
-    Rect st = {col->area.x, col->y, col->area.w, 3 * render_line_height(ctx->r, FONT_SANS, small)};
-    if (L->export_msg[0] && st.y + st.h <= col->area.y + col->area.h) {
-        render_text_wrap(ctx->r, FONT_SANS, small, L->export_msg, st, ctx->th->text_dim, true);
-        col->y += st.h + col->gap;
+    int lh = render_line_height(ctx->r, FONT_SANS, small);
+    int room = col->area.y + col->area.h - col->y - 4 * (col->row_h + col->gap);
+    if (room >= 3 * lh + col->gap) {
+        render_text_wrap(ctx->r, FONT_SANS, small, L->export_msg,
+                         (Rect){col->area.x, col->y, col->area.w, 3 * lh}, ctx->th->text_dim, true);
+        col->y += 3 * lh + col->gap;
+    } else if (room >= lh + col->gap) {
+        char line[160];
+        snprintf(line, sizeof line, "Exported to %s/", L->export_dir);
+        netview_line_in(ctx->r, ctx->th, FONT_SANS, THEME_SMALL, line,
+                        (Rect){col->area.x, col->y, col->area.w, lh}, ALIGN_LEFT | ALIGN_TOP,
+                        ctx->th->text_dim);
+        col->y += lh + col->gap;
     }
 }
 
