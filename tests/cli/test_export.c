@@ -4,11 +4,14 @@
  * text hold, every kind having a PyTorch form, and the refusals: usage mistakes, missing or
  * damaged models, a non-empty or non-folder DIR, --force, and a write failing half-way, each
  * with a message naming the file and nothing half-written left behind.
+ * export_pytorch (engine/export.h) straight from a Net, as the Network lab calls it: the name
+ * it is given in the files, its "PATH: what" refusals.
  * PyTorch running the files is tests/torch/check_export.py. */
 #include "test.h"
 
 #include "cli/cli.h"
 #include "cmd_capture.h"
+#include "engine/export.h"
 #include "engine/model.h"
 #include "engine/net.h"
 #include "engine/npz.h"
@@ -28,10 +31,11 @@ static char err[ERR_SIZE];
 /* Every layer kind, with output shapes worked out by hand in the comments. */
 static const char every_kind[] =
     "input 1 8 8\n"
-    "conv 3 k=3 pad=1                                   # 3x8x8\n"
-    "conv 2 k=2,3 stride=1,2 pad=1,0,2,1 dilation=2,1   # pads to 3x9x11 -> 2x7x5\n"
+    "conv 2 k=3 pad=1                                   # 2x8x8\n"
+    "conv 2 k=2,3 stride=1,2 pad=1,0,2,1 dilation=2,1 groups=2  # pads to 2x9x11 -> 2x7x5\n"
+    "batchnorm                        # 2x7x5\n"
     "leaky alpha=0.1\n"
-    "deconv 2 k=2 stride=2 outpad=1   # (7-1)*2 + 1 + 1 + 1 = 15, (5-1)*2 + 3 = 11\n"
+    "deconv 2 k=2 stride=2 outpad=1 groups=2   # (7-1)*2 + 1 + 1 + 1 = 15, (5-1)*2 + 3 = 11\n"
     "deconv 1 k=3 pad=1,0,0,2         # 1x17x13 uncropped -> 1x16x11\n"
     "maxpool k=2 stride=1             # 1x15x10\n"
     "avgpool k=2                      # 1x7x5\n"
@@ -41,34 +45,38 @@ static const char every_kind[] =
     "lrn size=3 alpha=0.001 beta=0.75 k=1.5\n"
     "flatten                          # 30\n"
     "dense 4\n"
+    "batchnorm eps=0.001 momentum=0.25   # flat: 4\n"
     "softmax\n";
 
 /* model.py's module lines for every_kind: code, then the comment (beside it or above it). */
 static const char *const every_kind_lines[][2] = {
-    {"self.L00 = nn.Conv2d(1, 3, kernel_size=3, padding=1)", "conv 3 k=3 pad=1 -> (N, 3, 8, 8)"},
-    {"self.L01pad = nn.ZeroPad2d((2, 1, 1, 0))", "-> (N, 3, 9, 11)"},
-    {"self.L01 = nn.Conv2d(3, 2, kernel_size=(2, 3), stride=(1, 2), dilation=(2, 1))",
-     "conv 2 k=2,3 stride=1,2 pad=1,0,2,1 dilation=2,1 -> (N, 2, 7, 5)"},
-    {"self.L02 = nn.LeakyReLU(negative_slope=0.1)", "leaky alpha=0.1 -> (N, 2, 7, 5)"},
-    {"self.L03 = nn.ConvTranspose2d(2, 2, kernel_size=2, stride=2, output_padding=1)",
-     "deconv 2 k=2 stride=2 outpad=1 -> (N, 2, 15, 11)"},
-    {"self.L04 = nn.ConvTranspose2d(2, 1, kernel_size=3)",
+    {"self.L00 = nn.Conv2d(1, 2, kernel_size=3, padding=1)", "conv 2 k=3 pad=1 -> (N, 2, 8, 8)"},
+    {"self.L01pad = nn.ZeroPad2d((2, 1, 1, 0))", "-> (N, 2, 9, 11)"},
+    {"self.L01 = nn.Conv2d(2, 2, kernel_size=(2, 3), stride=(1, 2), dilation=(2, 1), groups=2)",
+     "conv 2 k=2,3 stride=1,2 pad=1,0,2,1 dilation=2,1 groups=2 -> (N, 2, 7, 5)"},
+    {"self.L02 = nn.BatchNorm2d(2, eps=1e-05, momentum=0.1)", "batchnorm -> (N, 2, 7, 5)"},
+    {"self.L03 = nn.LeakyReLU(negative_slope=0.1)", "leaky alpha=0.1 -> (N, 2, 7, 5)"},
+    {"self.L04 = nn.ConvTranspose2d(2, 2, kernel_size=2, stride=2, output_padding=1, groups=2)",
+     "deconv 2 k=2 stride=2 outpad=1 groups=2 -> (N, 2, 15, 11)"},
+    {"self.L05 = nn.ConvTranspose2d(2, 1, kernel_size=3)",
      "deconv 1 k=3 pad=1,0,0,2, before the crop -> (N, 1, 17, 13)"},
-    {"self.L04crop = nn.ZeroPad2d((0, -2, -1, 0))", "-> (N, 1, 16, 11)"},
-    {"self.L05 = nn.MaxPool2d(kernel_size=2, stride=1)", "maxpool k=2 stride=1 -> (N, 1, 15, 10)"},
-    {"self.L06 = nn.AvgPool2d(kernel_size=2)", "avgpool k=2 -> (N, 1, 7, 5)"},
-    {"self.L07 = nn.LPPool2d(2, kernel_size=(2, 1), stride=1)",
+    {"self.L05crop = nn.ZeroPad2d((0, -2, -1, 0))", "-> (N, 1, 16, 11)"},
+    {"self.L06 = nn.MaxPool2d(kernel_size=2, stride=1)", "maxpool k=2 stride=1 -> (N, 1, 15, 10)"},
+    {"self.L07 = nn.AvgPool2d(kernel_size=2)", "avgpool k=2 -> (N, 1, 7, 5)"},
+    {"self.L08 = nn.LPPool2d(2, kernel_size=(2, 1), stride=1)",
      "l2pool k=2,1 stride=1 -> (N, 1, 6, 5)"},
-    {"self.L08 = nn.ReLU()", "relu -> (N, 1, 6, 5)"},
-    {"self.L09 = nn.Sigmoid()", "sigmoid -> (N, 1, 6, 5)"},
-    {"self.L10 = nn.Tanh()", "tanh -> (N, 1, 6, 5)"},
-    {"self.L11 = Abs()", "abs -> (N, 1, 6, 5)"},
-    {"self.L12 = nn.Softplus(beta=0.5)", "softplus beta=0.5 -> (N, 1, 6, 5)"},
-    {"self.L13 = nn.LocalResponseNorm(3, alpha=0.001, beta=0.75, k=1.5)",
+    {"self.L09 = nn.ReLU()", "relu -> (N, 1, 6, 5)"},
+    {"self.L10 = nn.Sigmoid()", "sigmoid -> (N, 1, 6, 5)"},
+    {"self.L11 = nn.Tanh()", "tanh -> (N, 1, 6, 5)"},
+    {"self.L12 = Abs()", "abs -> (N, 1, 6, 5)"},
+    {"self.L13 = nn.Softplus(beta=0.5)", "softplus beta=0.5 -> (N, 1, 6, 5)"},
+    {"self.L14 = nn.LocalResponseNorm(3, alpha=0.001, beta=0.75, k=1.5)",
      "lrn size=3 alpha=0.001 beta=0.75 k=1.5 -> (N, 1, 6, 5)"},
-    {"self.L14 = nn.Flatten()", "flatten -> (N, 30)"},
-    {"self.L15 = nn.Linear(30, 4)", "dense 4 -> (N, 4)"},
-    {"self.L16 = nn.Softmax(dim=1)", "softmax -> (N, 4)"},
+    {"self.L15 = nn.Flatten()", "flatten -> (N, 30)"},
+    {"self.L16 = nn.Linear(30, 4)", "dense 4 -> (N, 4)"},
+    {"self.L17 = nn.BatchNorm1d(4, eps=0.001, momentum=0.25)",
+     "batchnorm eps=0.001 momentum=0.25 -> (N, 4)"},
+    {"self.L18 = nn.Softmax(dim=1)", "softmax -> (N, 4)"},
 };
 
 static bool exists(const char *path)
@@ -119,6 +127,8 @@ static Net *save_model(const char *text, const char *path)
         return NULL;
     for (long i = 0; i < net->n_params; i++)
         net->params[i] = 0.5f * sinf((float)i);
+    for (long i = 0; i < net->spec.n_state; i++) /* running means and variances (> 0) */
+        net->state[i] = 0.75f + 0.5f * cosf((float)i);
     CHECK(model_save(net, path, err, ERR_SIZE));
     return net;
 }
@@ -168,7 +178,7 @@ static void test_every_kind(void)
     Captured *c = capture_run(cmd_export_run, "export", "--model", cnn, "--out", out, NULL);
     CHECK_INT_EQ(0, c->status);
     CHECK_STR_EQ("", c->err);
-    snprintf(want, sizeof want, "%s: 17 layers, %ld parameters; wrote %s/model.py", cnn,
+    snprintf(want, sizeof want, "%s: 19 layers, %ld parameters; wrote %s/model.py", cnn,
              net->n_params, out);
     CHECK_CONTAINS(c->out, want);
     /* exactly the three files, and no staging folder beside them */
@@ -206,21 +216,33 @@ static void test_every_kind(void)
     free(py);
 
     /* weights.npz: byte-equal to the archive of the arrays shaped here by hand */
-    const long shapes[][5] = {
-        /* layer, then the weight's shape (PyTorch layouts; 0 ends) */
-        {0, 3, 1, 3, 3}, {1, 2, 3, 2, 3}, {3, 2, 2, 2, 2}, {4, 2, 1, 3, 3}, {15, 4, 30, 0, 0},
+    const long shapes[][6] = {
+        /* layer, its bias's length, then the weight's shape (PyTorch layouts; 0 ends): conv
+         * (O, C/G, KH, KW), deconv (C, O/G, KH, KW), dense (O, I), batchnorm (C) with its
+         * running statistics */
+        {0, 2, 2, 1, 3, 3}, {1, 2, 2, 1, 2, 3},   {2, 2, 2, 0, 0, 0},  {4, 2, 2, 1, 2, 2},
+        {5, 1, 2, 1, 3, 3}, {16, 4, 4, 30, 0, 0}, {17, 4, 4, 0, 0, 0},
     };
     snprintf(path, sizeof path, "%s/expected.npz", tmp);
     NpzWriter *z = npz_create(path, err, ERR_SIZE);
     bool ok = z != NULL;
     for (size_t k = 0; ok && k < sizeof shapes / sizeof shapes[0]; k++) {
-        int i = (int)shapes[k][0], nd = shapes[k][4] ? 4 : 2;
-        long bias[1] = {shapes[k][i == 3 || i == 4 ? 2 : 1]}; /* deconv (C, O, ...) */
-        char name[32];
+        int i = (int)shapes[k][0], nd = shapes[k][5] ? 4 : shapes[k][3] ? 2 : 1;
+        char name[40];
         snprintf(name, sizeof name, "L%02d.weight", i);
-        ok = npz_add(z, name, net_weights(net, i), shapes[k] + 1, nd, err, ERR_SIZE);
+        ok = npz_add(z, name, net_weights(net, i), shapes[k] + 2, nd, err, ERR_SIZE);
         snprintf(name, sizeof name, "L%02d.bias", i);
-        ok = ok && npz_add(z, name, net_bias(net, i), bias, 1, err, ERR_SIZE);
+        ok = ok && npz_add(z, name, net_bias(net, i), shapes[k] + 1, 1, err, ERR_SIZE);
+        if (net->spec.layers[i].kind != LAYER_BATCHNORM)
+            continue;
+        const float zero = 0.0f;
+        CHECK(net_running_mean(net, i)[0] != 0.0f && net_running_var(net, i)[0] != 1.0f);
+        snprintf(name, sizeof name, "L%02d.running_mean", i);
+        ok = ok && npz_add(z, name, net_running_mean(net, i), shapes[k] + 1, 1, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.running_var", i);
+        ok = ok && npz_add(z, name, net_running_var(net, i), shapes[k] + 1, 1, err, ERR_SIZE);
+        snprintf(name, sizeof name, "L%02d.num_batches_tracked", i);
+        ok = ok && npz_add(z, name, &zero, shapes[k], 0, err, ERR_SIZE);
     }
     CHECK(ok && npz_close(z, err, ERR_SIZE));
     long n_want = 0, n_got = 0;
@@ -282,13 +304,13 @@ static void test_every_kind(void)
 }
 
 /* Every layer kind the engine knows has its PyTorch form (a new kind fails here until its
- * entry is added to kind_exports in cmd_export.c). */
+ * entry is added to kind_exports in src/engine/export.c). */
 static void test_kinds_covered(void)
 {
     for (int k = 0; k < LAYER_KIND_COUNT; k++) {
         CHECK(cmd_export_supports(k));
         if (!cmd_export_supports(k))
-            fprintf(stderr, "  layer kind '%s' has no entry in cmd_export.c's kind_exports\n",
+            fprintf(stderr, "  layer kind '%s' has no entry in engine/export.c's kind_exports\n",
                     layer_kind_name((LayerKind)k));
     }
     CHECK(!cmd_export_supports(LAYER_KIND_COUNT));
@@ -391,14 +413,14 @@ static void test_mistakes(void)
     fclose(f);
     c = capture_run(cmd_export_run, "export", "--model", path, "--out", out, NULL);
     CHECK_INT_EQ(1, c->status);
-    snprintf(want, sizeof want, "%s: checksum mismatch", path);
+    snprintf(want, sizeof want, "%s: byte %ld: checksum mismatch", path, size - 4);
     CHECK_CONTAINS(c->err, want);
     f = fopen(path, "wb");
     fwrite(bytes, 1, (size_t)size / 2, f);
     fclose(f);
     c = capture_run(cmd_export_run, "export", "--model", path, "--out", out, NULL);
     CHECK_INT_EQ(1, c->status);
-    snprintf(want, sizeof want, "%s: truncated at byte %ld", path, size / 2);
+    snprintf(want, sizeof want, "%s: byte %ld: truncated", path, size / 2);
     CHECK_CONTAINS(c->err, want);
     free(bytes);
     CHECK(!exists(out));
@@ -479,6 +501,43 @@ static void test_mistakes(void)
     free(text);
 }
 
+/* The engine's export without a model file: a Net built from text in memory, named by the
+ * caller, check.py's data folder as given; a second export into the now full folder is refused
+ * with "DIR: ..." unless force. */
+static void test_engine_export(void)
+{
+    char out[600], path[700], want[800], line[400];
+    snprintf(out, sizeof out, "%s/lab", tmp);
+    Net *net = net_create("input 1 6 6\nconv 2 k=3 groups=1\nbatchnorm\nflatten\ndense 3\n",
+                          "lab.net", 1, err, ERR_SIZE);
+    CHECK(net != NULL);
+    if (!net)
+        return;
+    err[0] = '\0';
+    CHECK(export_pytorch(net, "the lab's net", "/data/digits", out, false, err, ERR_SIZE));
+    CHECK_STR_EQ("", err);
+    list_dir(out, line, sizeof line);
+    CHECK_STR_EQ("check.py model.py weights.npz", line);
+    snprintf(path, sizeof path, "%s/model.py", out);
+    char *py = slurp(path, NULL);
+    CHECK_CONTAINS(py, "#     the lab's net\n");
+    CHECK_CONTAINS(py, "self.L01 = nn.BatchNorm2d(2, eps=1e-05, momentum=0.1)");
+    free(py);
+    snprintf(path, sizeof path, "%s/check.py", out);
+    char *ck = slurp(path, NULL);
+    CHECK_CONTAINS(ck, "MODEL = \"the lab's net\"");
+    CHECK_CONTAINS(ck, "DEFAULT_DATA = \"/data/digits\"");
+    free(ck);
+    /* again: the folder is full now */
+    CHECK(!export_pytorch(net, "the lab's net", "/data/digits", out, false, err, ERR_SIZE));
+    snprintf(want, sizeof want, "%s: the folder is not empty", out);
+    CHECK_CONTAINS(err, want);
+    CHECK(export_pytorch(net, "the lab's net", "/data/digits", out, true, err, ERR_SIZE));
+    list_dir(out, line, sizeof line);
+    CHECK_STR_EQ("check.py model.py weights.npz", line);
+    net_destroy(net);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmp)) {
@@ -489,6 +548,7 @@ int main(void)
     test_kinds_covered();
     test_awkward_text();
     test_mistakes();
+    test_engine_export();
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     CHECK(system(cmd) == 0);

@@ -52,7 +52,7 @@ DIGITS_PER_MODEL = 3
 
 # Hand-written nets: together every layer kind, and every option of each; trained on 3000
 # digits for one epoch with these options (to 94%, 78% and 53% test accuracy)
-TRAIN = {"lenet": [], "sides": [], "sse": ["--optimizer", "adam", "--lr", "0.01"]}
+TRAIN = {"lenet": [], "sides": [], "sse": ["--optimizer", "adam", "--lr", "0.01"], "groups_bn": []}
 NETS = {
     "lenet": """input 1 28 28
 conv 6 k=5 pad=2
@@ -98,6 +98,24 @@ dense 16
 abs
 dense 10
 sigmoid
+""",
+    "groups_bn": """input 1 28 28     # grouped conv and deconv, batchnorm after (C, H, W) and after flat
+conv 4 k=3 pad=1
+batchnorm
+relu
+conv 8 k=3 stride=2 groups=4
+batchnorm eps=0.001 momentum=0.3
+relu
+deconv 4 k=2 stride=2 groups=4
+maxpool k=2
+conv 4 k=3 groups=4           # depthwise
+maxpool k=2
+flatten
+dense 32
+batchnorm momentum=0.05
+relu
+dense 10
+softmax
 """,
 }
 
@@ -264,6 +282,15 @@ class Checker:
                         self.check(mine is not None and mine.dtype == np.float32 and
                                    np.array_equal(mine, theirs),
                                    f"{name} L{k:02d}.{key} differs from the dump's {f}")
+                if j == 0 and L["kind"] == "batchnorm":
+                    # the running statistics an eval-mode pass used, as exported
+                    for key, f in L["state_files"].items():
+                        mine = arrays.get(f"L{k:02d}.{key}")
+                        theirs = np.load(os.path.join(dump, f))
+                        self.check(mine is not None and np.array_equal(mine, theirs),
+                                   f"{name} L{k:02d}.{key} differs from the dump's {f}")
+                    self.check(f"L{k:02d}.num_batches_tracked" in arrays,
+                               f"{name} L{k:02d}: no num_batches_tracked in weights.npz")
             shutil.rmtree(dump)
         self.check(sorted(arrays) == sorted(net.state_dict()),
                    f"{name}: weights.npz names {sorted(arrays)}")
@@ -331,13 +358,19 @@ def main():
         if not ck.check(r.returncode == 0, f"{name}: convscope refused\n{text}{r.stderr}"):
             continue
         with open(os.path.join(probe, "manifest.json")) as f:
-            n_params = json.load(f)["param_count"]
+            manifest = json.load(f)
+        n_params = manifest["param_count"]
         shutil.rmtree(probe)
+        # running statistics of our own: a mean around 0, a variance in [0.3, 2]
+        state = [np.concatenate([rng.standard_normal(L["num_features"]) * 0.5,
+                                 rng.uniform(0.3, 2.0, L["num_features"])]).astype("<f4")
+                 for L in manifest["layers"] if L["kind"] == "batchnorm"]
         cnn = os.path.join(work, name + ".cnn")
-        check_dump.write_model(cnn, text, (rng.standard_normal(n_params) * 0.3).astype("<f4"))
+        check_dump.write_model(cnn, text, (rng.standard_normal(n_params) * 0.3).astype("<f4"),
+                               np.concatenate(state) if state else np.zeros(0, "<f4"))
         ck.model(name, cnn)
     all_kinds = {"conv", "deconv", "maxpool", "avgpool", "l2pool", "relu", "leaky", "sigmoid",
-                 "tanh", "abs", "softplus", "lrn", "flatten", "dense", "softmax"}
+                 "tanh", "abs", "softplus", "lrn", "flatten", "dense", "softmax", "batchnorm"}
     ck.check(all_kinds <= kinds, f"layer kinds not covered: {sorted(all_kinds - kinds)}")
     print(f"{len(NETS)} trained and {args.random} random models in {time.time() - t0:.1f} s; "
           f"layer kinds covered: {len(kinds & all_kinds)} of {len(all_kinds)}")

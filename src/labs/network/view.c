@@ -349,6 +349,9 @@ static bool net_key(void *state, int key, bool ctrl, bool shift)
         L->in.src = NETLAB_SRC_CANVAS;
         netview_apply_input(L);
         return true;
+    case SDLK_x:
+        L->want_export = true;
+        return true;
     case SDLK_n: {
         char err[512];
         int i = (L->net_sel + (shift ? L->nets.n - 1 : 1)) % L->nets.n;
@@ -554,6 +557,7 @@ static const UiHelpRow net_help[] = {
      "N",
      "next / previous net in assets/nets"},
     {"C", "clear the canvas and draw: drag on the input, Shift+drag erases"},
+    {"X", "export the net and its weights for PyTorch to convscope-export-NAME/ here"},
     {"hover", "a unit: its value and receptive field traced back to the input"},
     {"click", "a unit pins it (click it again to unpin)"},
     {"E", "Edit mode: the net as rows (shape, parameters, FLOPs, memory), editable"},

@@ -4,8 +4,13 @@
  * Depends on: view_int.h, labs/network/model.h, ui. */
 #include "labs/network/view_int.h"
 
+#include "engine/export.h"
+
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const source_items[NETLAB_SRC_COUNT] = {"Test digit", "Canvas (draw)",
                                                            "Image file"};
@@ -37,6 +42,63 @@ static void weights_state(NetLab *L, LabContext *ctx, UiColumn *col)
     }
 }
 
+/* Exports the net with the weights it shows (engine/export.h) to convscope-export-NAME in the
+ * current folder, replacing the three files of an earlier export there; says where under the
+ * button, or reports what went wrong. */
+static void export_net(NetLab *L, LabContext *ctx)
+{
+    NetLabModel *m = &L->m;
+    L->export_msg[0] = '\0';
+    if (!L->have_model || !m->net) {
+        lab_report_error(ctx, "network lab: no net to export");
+        return;
+    }
+    char dir[128], name[160], data[PATH_MAX], cwd[PATH_MAX], err[1200];
+    snprintf(dir, sizeof dir, "convscope-export-%s", m->name);
+    snprintf(name, sizeof name, "%s (Network lab, %s weights)", m->name,
+             m->train == NETLAB_TRAINED ? "trained" : "initial");
+    if (!realpath(L->in.digits_dir, data))
+        snprintf(data, sizeof data, "%s", L->in.digits_dir);
+    if (!export_pytorch(m->net, name, data, dir, true, err, sizeof err)) {
+        lab_report_error(ctx, err);
+        return;
+    }
+    snprintf(L->export_dir, sizeof L->export_dir, "%s", dir);
+    snprintf(L->export_msg, sizeof L->export_msg,
+             "Exported to %.400s/%s (model.py, weights.npz, check.py)",
+             getcwd(cwd, sizeof cwd) ? cwd : ".", dir);
+}
+
+/* The Export button (X) and where the last export went. */
+static void controls_export(NetLab *L, LabContext *ctx, UiColumn *col)
+{
+    if (ui_button(ctx->ui, ui_id("net.export"), ui_column_next(col, 1), "Export to PyTorch  (X)"))
+        L->want_export = true;
+    if (L->want_export) {
+        L->want_export = false;
+        export_net(L, ctx);
+    }
+    if (!L->export_msg[0])
+        return;
+    /* the whole path when the input (a heading and at most 3 rows) still fits under it, else the
+     * folder's name on one line, else nothing */
+    int small = theme_px(ctx->th, THEME_SMALL);
+    int lh = render_line_height(ctx->r, FONT_SANS, small);
+    int room = col->area.y + col->area.h - col->y - 4 * (col->row_h + col->gap);
+    if (room >= 3 * lh + col->gap) {
+        render_text_wrap(ctx->r, FONT_SANS, small, L->export_msg,
+                         (Rect){col->area.x, col->y, col->area.w, 3 * lh}, ctx->th->text_dim, true);
+        col->y += 3 * lh + col->gap;
+    } else if (room >= lh + col->gap) {
+        char line[160];
+        snprintf(line, sizeof line, "Exported to %s/", L->export_dir);
+        netview_line_in(ctx->r, ctx->th, FONT_SANS, THEME_SMALL, line,
+                        (Rect){col->area.x, col->y, col->area.w, lh}, ALIGN_LEFT | ALIGN_TOP,
+                        ctx->th->text_dim);
+        col->y += lh + col->gap;
+    }
+}
+
 /* The net (N) and its weights (trained or initial). */
 static void controls_net(NetLab *L, LabContext *ctx, UiColumn *col)
 {
@@ -53,6 +115,7 @@ static void controls_net(NetLab *L, LabContext *ctx, UiColumn *col)
         netview_set_weights(L, sel);
     weights_state(L, ctx, col);
     ui_toggle(ui, ui_id("net.edit"), ui_column_next(col, 1), "Edit the net  (E)", &L->ed.on);
+    controls_export(L, ctx, col);
 }
 
 /* The input: its source, then the digit's index and class, the canvas' Clear, or the path. */

@@ -112,6 +112,9 @@ typedef struct NetLab {
     char eq1[512], eq2[512];
     char head_text[512];
     char msg[512];
+    bool want_export;     /* X or the Export button: exported in the controls' draw (it has ctx) */
+    char export_msg[640]; /* where the last export went, shown under the button */
+    char export_dir[128]; /* its folder's name, shown instead when the column is short */
 } NetLab;
 
 /* ---- view.c: changes of the scene (each refreshes what depends on it) ---------------------- */

@@ -550,8 +550,8 @@ static void test_frame_class_outline_help(void)
         }
     }
     CHECK_INT_EQ(want, ring);
-    /* the keys: D, K, W, N, C, their shifted forms, and E (the editor) */
-    CHECK_INT_EQ(9, lab_help_check(h.app, lab, st));
+    /* the keys: D, K, W, N, C, their shifted forms, E (the editor) and X (export) */
+    CHECK_INT_EQ(10, lab_help_check(h.app, lab, st));
     harness_close(&h);
 }
 
