@@ -235,8 +235,8 @@ static bool net_fits(const NetSpec *sp, const char *file, char *err, size_t err_
         return false;
     }
     if (last < 0 || shape_elems(sp->layers[last].out) != DATASET_CLASSES) {
-        snprintf(err, err_size, "%s: the lab needs %d outputs (one per digit class), not %ld",
-                 file, DATASET_CLASSES, last < 0 ? 0L : shape_elems(sp->layers[last].out));
+        snprintf(err, err_size, "%s: the lab needs %d outputs (one per digit class), not %ld", file,
+                 DATASET_CLASSES, last < 0 ? 0L : shape_elems(sp->layers[last].out));
         return false;
     }
     if (sp->n_params > BP_MAX_NET_PARAMS || acts > BP_MAX_NET_ACTS) {

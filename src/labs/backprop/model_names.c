@@ -57,6 +57,7 @@ const char *bp_model_tensor_name(const BpModel *m, int layer, char *buf, size_t 
         snprintf(buf, size, "p");
         return buf;
     case LAYER_LRN:
+    case LAYER_BATCHNORM: /* both normalise */
         letter = "n";
         break;
     default:

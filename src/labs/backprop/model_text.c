@@ -420,7 +420,8 @@ const char *bp_model_other_reason(const BpModel *m, const BpPhase *ph, char *buf
     }
     switch (l->kind) {
     case LAYER_DECONV:
-        why = "deconv (a transposed convolution): each input cell stamps its kernel into the output, so "
+        why = "deconv (a transposed convolution): each input cell stamps its kernel into the "
+              "output, so "
               "its gradients gather those stamps back; its input and kernel gradients are "
               "shown as the engine's result";
         break;

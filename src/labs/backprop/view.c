@@ -24,8 +24,8 @@ static const char *const net_names[BPVIEW_N_NETS] = {"tiny", "sse", "lenet-tiny"
 static bool build_model(BpLab *L, BpModel *m)
 {
     if (strcmp(L->net_name, "yours") != 0)
-        return bp_model_build(m, L->net_name, L->digits, L->digit, L->lr, (uint64_t)L->seed,
-                              L->err, sizeof L->err);
+        return bp_model_build(m, L->net_name, L->digits, L->digit, L->lr, (uint64_t)L->seed, L->err,
+                              sizeof L->err);
     const NetShare *sh = netshare_get();
     L->built_net_gen = sh->net_gen;
     L->built_weights_gen = sh->weights_gen;

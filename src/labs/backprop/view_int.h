@@ -18,8 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_HOVER     8
-#define BPVIEW_N_NETS 4 /* tiny, sse, lenet-tiny, yours (the Network lab's, labs/common/netshare.h) */
+#define MAX_HOVER 8
+#define BPVIEW_N_NETS                                                                              \
+    4 /* tiny, sse, lenet-tiny, yours (the Network lab's, labs/common/netshare.h) */
 
 /* A grid drawn this frame, for the hover tooltip. */
 typedef struct HoverGrid {
@@ -35,7 +36,7 @@ typedef struct BpLab {
     char err[512];
     const Dataset *digits;
     char digits_err[256];
-    char net_name[32];  /* asked for: tiny, sse, lenet-tiny or yours */
+    char net_name[32];   /* asked for: tiny, sse, lenet-tiny or yours */
     char shown_name[32]; /* the one the scene shows (kept when a net is refused) */
     /* "yours": the share's generations the scene was built at (rebuilt when they move) */
     unsigned built_net_gen, built_weights_gen;

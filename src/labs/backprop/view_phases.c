@@ -439,14 +439,16 @@ void bpview_draw_act(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lon
 
 /* Up to four planes of a tensor of shape s (a vector: one row) side by side in area, titled
  * title, on one scale; the cell focus (an index into data, -1: none) outlined. */
-static void draw_planes(BpLab *L, LabContext *ctx, Rect area, const char *title, int layer,
-                        Shape s, const float *data, long focus)
+static void draw_planes(BpLab *L, LabContext *ctx, Rect area, const char *title, int layer, Shape s,
+                        const float *data, long focus, int most)
 {
     long n = shape_elems(s);
     ColorScale sc = colorscale_fit(COLORMAP_DIVERGING, data, (int)n);
     int gap = theme_px(ctx->th, 16);
     bool maps = s.rank == 3;
-    int planes = maps ? (s.c < 4 ? s.c : 4) : 1;
+    int planes = maps ? (s.c < most ? s.c : most) : 1;
+    if (maps && focus >= 0 && focus / ((long)s.h * s.w) >= planes)
+        focus = -1; /* its plane is not among those shown */
     long plane = maps ? (long)s.h * s.w : n;
     char shp[4][48], nm[4][128];
     GridView vm[4];
@@ -476,19 +478,33 @@ void bpview_draw_other(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     const Layer *l = &m->net->spec.layers[i];
     const Theme *th = ctx->th;
     int gap = theme_px(th, 16), note_h = render_line_height(ctx->r, FONT_SANS, bpview_body_px(th));
-    char t[2][64], note[160];
+    char t[2][64], note[256];
     bp_model_grad_name(m, i, t[0], sizeof t[0]);
     bp_model_grad_name(m, i - 1, t[1], sizeof t[1]);
-    Rect top = {area.x, area.y, area.w, (area.h - note_h - 2 * gap) / 2};
-    Rect mid = {area.x, top.y + top.h + gap, area.w, note_h};
-    Rect bot = {area.x, mid.y + mid.h + gap, area.w, area.y + area.h - (mid.y + mid.h + gap)};
-    draw_planes(L, ctx, top, t[0], i, l->out, m->acts->grad[i], -1);
+    /* the arriving gradient above the engine's result; side by side, two planes each, when
+     * the stage is too low for two rows of grids */
+    bool one_row =
+        (area.h - note_h - 2 * gap) / 2 - bpview_grid_chrome_h(ctx->r, th) < theme_px(th, 90);
+    Rect mid = {area.x, area.y, area.w, note_h};
+    Rect grids = {area.x, area.y + note_h + gap, area.w, area.h - note_h - gap};
+    Rect top = grids, bot = grids;
+    if (one_row) {
+        top.w = (grids.w - gap) / 2;
+        bot.x = top.x + top.w + gap;
+        bot.w = grids.w - top.w - gap;
+    } else {
+        top.h = (grids.h - gap) / 2;
+        bot.y = top.y + top.h + gap;
+        bot.h = grids.h - top.h - gap;
+    }
+    draw_planes(L, ctx, top, t[0], i, l->out, m->acts->grad[i], -1, one_row ? 2 : 4);
     snprintf(note, sizeof note,
-             "\xE2\x86\x93 the engine's %s backward, all at once (not stepped cell by cell)",
-             layer_kind_name(l->kind));
+             "%s \xE2\x86\x92 %s: the engine's %s backward, all at once (not stepped cell by "
+             "cell)",
+             t[0], t[1], layer_kind_name(l->kind));
     lsu_draw_fit_line(ctx->r, th, FONT_SANS, bpview_body_px(th), note, mid.x, mid.y, mid.w,
                       th->text_dim);
     long n = 0;
     const float *res = bp_model_result(m, ph, &n);
-    draw_planes(L, ctx, bot, t[1], i - 1, l->in, res, st->focus);
+    draw_planes(L, ctx, bot, t[1], i - 1, l->in, res, st->focus, one_row ? 2 : 4);
 }

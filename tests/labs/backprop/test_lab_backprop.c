@@ -337,24 +337,23 @@ static void test_errors_and_lenet(void)
     bp_model_free(&m);
 }
 
-
 /* ---- the learner's net ("yours", bp_model_build_net) ---- */
 
 /* A net of every layer kind the lab meets: a grouped conv, batchnorm, leaky, avgpool, tanh,
  * lrn, a grouped deconv, abs, softplus, l2pool, sigmoid. */
 static const char mixed_net[] = "input 2 12 12\n"
-                                "conv 4 k=3 pad=1\n"     /* 1: 4x12x12 */
-                                "batchnorm\n"            /* 2 */
-                                "leaky alpha=0.1\n"      /* 3 */
-                                "conv 4 k=3 groups=2\n"  /* 4: 4x10x10, kernel 4x2x3x3 */
-                                "avgpool k=2\n"          /* 5: 4x5x5 */
-                                "tanh\n"                 /* 6 */
-                                "lrn size=3\n"           /* 7 */
+                                "conv 4 k=3 pad=1\n"      /* 1: 4x12x12 */
+                                "batchnorm\n"             /* 2 */
+                                "leaky alpha=0.1\n"       /* 3 */
+                                "conv 4 k=3 groups=2\n"   /* 4: 4x10x10, kernel 4x2x3x3 */
+                                "avgpool k=2\n"           /* 5: 4x5x5 */
+                                "tanh\n"                  /* 6 */
+                                "lrn size=3\n"            /* 7 */
                                 "deconv 4 k=2 groups=2\n" /* 8: 4x6x6 */
-                                "abs\n"                  /* 9 */
-                                "softplus\n"             /* 10 */
-                                "l2pool k=2\n"           /* 11: 4x3x3 */
-                                "sigmoid\n"              /* 12 */
+                                "abs\n"                   /* 9 */
+                                "softplus\n"              /* 10 */
+                                "l2pool k=2\n"            /* 11: 4x3x3 */
+                                "sigmoid\n"               /* 12 */
                                 "flatten\n"
                                 "dense 10\n"
                                 "softmax\n";
@@ -383,8 +382,8 @@ static void test_yours_lenet(void)
         return;
     bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok);
-    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL,
-                                  &digits, 5, 0.05f, 2, err, sizeof err);
+    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, &digits,
+                                  5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (!ok || !ok2) {
         fprintf(stderr, "%s\n", err);
@@ -423,8 +422,8 @@ static void test_yours_lenet(void)
         bp_model_free(&b);
     }
     /* a weight count that does not match is refused */
-    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", &digits,
-                              5, 0.05f, 2, err, sizeof err));
+    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", &digits, 5,
+                              0.05f, 2, err, sizeof err));
     CHECK_CONTAINS(err, "weights given for a net of");
     free(w);
     bp_model_free(&a);
@@ -515,12 +514,13 @@ static void test_yours_mixed(void)
     CHECK(!bp_model_build_net(&m, "wide", "input 1 100 100\nflatten\ndense 10\nsoftmax\n",
                               "wide.net", NULL, 0, NULL, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "wide.net: the lab feeds a digit");
-    CHECK(!bp_model_build_net(&m, "big", "input 1 64 64\nconv 64 k=3 pad=1\nconv 64 k=3 pad=1\n"
-                                         "flatten\ndense 10\nsoftmax\n",
+    CHECK(!bp_model_build_net(&m, "big",
+                              "input 1 64 64\nconv 64 k=3 pad=1\nconv 64 k=3 pad=1\n"
+                              "flatten\ndense 10\nsoftmax\n",
                               "big.net", NULL, 0, NULL, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "big.net: too big to step through");
-    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL,
-                              &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, &digits,
+                              0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "bad.net:2:");
     bp_model_free(&m);
 }
@@ -626,9 +626,15 @@ static void test_shown_and_texts(void)
     }
     CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82z\xE2\x82\x81", bp_model_grad_name(&m, 0, t, sizeof t));
     CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82x", bp_model_grad_name(&m, -1, t, sizeof t));
-    CHECK_STR_EQ("(2\xC3\x97" "6\xC3\x97" "6) ch 1", bp_model_plane_shape(&m, 0, 1, t, sizeof t));
+    CHECK_STR_EQ("(2\xC3\x97"
+                 "6\xC3\x97"
+                 "6) ch 1",
+                 bp_model_plane_shape(&m, 0, 1, t, sizeof t));
     CHECK_STR_EQ("(10)", bp_model_plane_shape(&m, 4, 0, t, sizeof t));
-    CHECK_STR_EQ("(1\xC3\x97" "8\xC3\x97" "8)", bp_model_plane_shape(&m, -1, 0, t, sizeof t));
+    CHECK_STR_EQ("(1\xC3\x97"
+                 "8\xC3\x97"
+                 "8)",
+                 bp_model_plane_shape(&m, -1, 0, t, sizeof t));
     int px = phase_of(&m, BP_LOSS_XENT), pp = phase_of(&m, BP_POOL), pa = phase_of(&m, BP_ACT);
     int pw = phase_of(&m, BP_CONV_W), pd = phase_of(&m, BP_DENSE_W);
     CHECK(px == 0 && pp > 0 && pa > 0 && pw > 0 && pd > 0);
@@ -636,7 +642,8 @@ static void test_shown_and_texts(void)
         bp_model_free(&m);
         return;
     }
-    CHECK_STR_EQ("p \xE2\x88\x92 y at the softmax", bp_model_phase_short(&m, &m.phases[px], t, sizeof t));
+    CHECK_STR_EQ("p \xE2\x88\x92 y at the softmax",
+                 bp_model_phase_short(&m, &m.phases[px], t, sizeof t));
     CHECK_STR_EQ("max-pool routing", bp_model_phase_short(&m, &m.phases[pp], t, sizeof t));
     CHECK_STR_EQ("relu mask", bp_model_phase_short(&m, &m.phases[pa], t, sizeof t));
     CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82K\xE2\x82\x81 sweep",
@@ -712,7 +719,8 @@ static void test_shown_and_texts(void)
     CHECK_STR_EQ("Finite-difference check\n(none for this step)", t);
     GradCheckResult off = {1e-3f, 0.5f, 0.501f, 0.499f, 1.0f, 1.0f, 1.0f};
     CHECK(!bp_model_check_text(&m, &s0, true, &off, -2.0f, t, sizeof t));
-    CHECK_CONTAINS(t, "backprop \xE2\x88\x92" "2.00000  \xE2\x9C\x97 disagree");
+    CHECK_CONTAINS(t, "backprop \xE2\x88\x92"
+                      "2.00000  \xE2\x9C\x97 disagree");
     bp_model_free(&m);
 
     /* lenet-tiny's second convolution (8x14x14 -> 16x10x10, 5x5): an input cell inside feeds
