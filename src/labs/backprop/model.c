@@ -140,6 +140,8 @@ static bool alloc_scene(BpModel *m, char *err, size_t err_size)
 {
     const NetSpec *sp = &m->net->spec;
     m->after = net_create(m->net->text, m->net_file, m->seed, err, err_size);
+    if (m->after)
+        net_set_training(m->after, net_training(m->net)); /* the loss after, in the same mode */
     m->acts = net_acts_create(m->net, 1);
     m->acts_after = m->after ? net_acts_create(m->after, 1) : NULL;
     m->gc = gradcheck_create(m->net, err, err_size);
@@ -290,8 +292,8 @@ static bool start_build(BpModel *m, const Dataset *ds, int digit, float lr, uint
 
 bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
                         const float *weights, long n_weights, const char *weights_from,
-                        const Dataset *ds, int digit, float lr, uint64_t seed, char *err,
-                        size_t err_size)
+                        bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
+                        char *err, size_t err_size)
 {
     memset(m, 0, sizeof *m);
     if (!start_build(m, ds, digit, lr, seed, err, err_size))
@@ -315,6 +317,7 @@ bool bp_model_build_net(BpModel *m, const char *name, const char *text, const ch
         snprintf(m->weights_from, sizeof m->weights_from, "%s",
                  weights_from && *weights_from ? weights_from : "published weights");
     }
+    net_set_training(m->net, bn_training);
     if (!build_scene(m, ds, err, err_size)) {
         bp_model_free(m);
         return false;

@@ -31,8 +31,8 @@ static bool build_model(BpLab *L, BpModel *m)
     L->built_weights_gen = sh->weights_gen;
     bool w = sh->weights && sh->n_weights > 0;
     return bp_model_build_net(m, sh->name, sh->text, sh->file, w ? sh->weights : NULL,
-                              w ? sh->n_weights : 0, sh->weights_from, L->digits, L->digit, L->lr,
-                              (uint64_t)L->seed, L->err, sizeof L->err);
+                              w ? sh->n_weights : 0, sh->weights_from, L->bn_train, L->digits,
+                              L->digit, L->lr, (uint64_t)L->seed, L->err, sizeof L->err);
 }
 
 /* Scratch for the largest phase of m; false when memory runs out. */
@@ -172,13 +172,22 @@ static bool bp_set_option(void *state, const char *key, const char *value, char 
         }
         snprintf(L->net_name, sizeof L->net_name, "%s", net_names[idx]);
         L->note[0] = '\0';
+    } else if (strcmp(key, "bn") == 0) {
+        if (strcmp(value, "train") != 0 && strcmp(value, "eval") != 0) {
+            snprintf(err, err_size,
+                     "bn=%s: expected train (batchnorm uses the example's own statistics) or "
+                     "eval (the running statistics)",
+                     value);
+            return false;
+        }
+        L->bn_train = strcmp(value, "train") == 0;
     } else if (strcmp(key, "seed") == 0) {
         if (!lsu_parse_ints(key, value, v, 1, 0, 1000000, err, err_size))
             return false;
         L->seed = v[0];
     } else {
-        snprintf(err, err_size, "backprop: unknown option '%s' (digit, class, lr, net, seed, step)",
-                 key);
+        snprintf(err, err_size,
+                 "backprop: unknown option '%s' (digit, class, lr, net, bn, seed, step)", key);
         return false;
     }
     rebuild(L);

@@ -38,6 +38,7 @@ typedef struct BpLab {
     char digits_err[256];
     char net_name[32];   /* asked for: tiny, sse, lenet-tiny or yours */
     char shown_name[32]; /* the one the scene shows (kept when a net is refused) */
+    bool bn_train;       /* your net's batchnorm layers in training mode (option bn=train) */
     /* "yours": the share's generations the scene was built at (rebuilt when they move) */
     unsigned built_net_gen, built_weights_gen;
     /* what the last rebuild said: "Rebuilt: ..." or a refusal (the previous scene kept) */

@@ -382,8 +382,8 @@ static void test_yours_lenet(void)
         return;
     bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok);
-    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, &digits,
-                                  5, 0.05f, 2, err, sizeof err);
+    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, false,
+                                  &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (!ok || !ok2) {
         fprintf(stderr, "%s\n", err);
@@ -412,7 +412,7 @@ static void test_yours_lenet(void)
     for (long k = 0; k < n; k++)
         w[k] = a.after->params[k]; /* the weights after one step: a different scene */
     ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n,
-                             "Train lab, epoch 1.50", &digits, 5, 0.05f, 2, err, sizeof err);
+                             "Train lab, epoch 1.50", false, &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (ok2) {
         CHECK_NEAR(a.loss_after, b.loss, 1e-6); /* the loss after a's step is b's loss */
@@ -422,8 +422,8 @@ static void test_yours_lenet(void)
         bp_model_free(&b);
     }
     /* a weight count that does not match is refused */
-    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", &digits, 5,
-                              0.05f, 2, err, sizeof err));
+    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", false,
+                              &digits, 5, 0.05f, 2, err, sizeof err));
     CHECK_CONTAINS(err, "weights given for a net of");
     free(w);
     bp_model_free(&a);
@@ -433,8 +433,8 @@ static void test_yours_mixed(void)
 {
     BpModel m;
     char err[512] = "";
-    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, &digits, 3,
-                                 0.1f, 7, err, sizeof err);
+    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
+                                 3, 0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (!ok) {
         fprintf(stderr, "%s\n", err);
@@ -505,22 +505,49 @@ static void test_yours_mixed(void)
         long c = ph->cells - 1, off = l->b_off + (c - l->n_w);
         CHECK_NEAR(m.net->params[off] - m.lr * m.net->grads[off], ph->val[c], 1e-6);
     }
+    /* training mode: batchnorm normalises with the example's own statistics; the steps still
+     * equal the engine's full backward, the finite differences agree through the batchnorm, and
+     * the sentence names the mode */
+    float eval_dgamma = m.net->grads[m.net->spec.layers[1].w_off];
+    bp_model_free(&m);
+    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, true, &digits, 3,
+                            0.1f, 7, err, sizeof err);
+    CHECK(ok);
+    if (ok) {
+        CHECK(m.acts->training);
+        check_all_steps(&m);
+        CHECK(m.net->grads[m.net->spec.layers[1].w_off] != eval_dgamma);
+        for (int p = 0; p < m.n_phases; p++) {
+            if (m.phases[p].kind != BP_OTHER || m.phases[p].layer != 1)
+                continue;
+            CHECK_CONTAINS(bp_model_other_reason(&m, &m.phases[p], why, sizeof why),
+                           "batchnorm (training mode): its gradient passes through the batch's "
+                           "mean and variance");
+            BpStep st = bp_model_step(&m, m.phases[p].first);
+            GradCheckResult fd;
+            float bp = 0.0f;
+            CHECK(bp_model_fd(&m, &st, &fd, &bp));
+            CHECK(fabsf(fd.fd - bp) <= BP_FD_ATOL + BP_FD_RTOL * fabsf(bp));
+        }
+    }
     bp_model_free(&m);
 
     /* nets the lab cannot take */
     CHECK(!bp_model_build_net(&m, "five", "input 1 8 8\nflatten\ndense 5\nsoftmax\n", "five.net",
-                              NULL, 0, NULL, &digits, 0, 0.1f, 1, err, sizeof err));
+                              NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "five.net: the lab needs 10 outputs");
     CHECK(!bp_model_build_net(&m, "wide", "input 1 100 100\nflatten\ndense 10\nsoftmax\n",
-                              "wide.net", NULL, 0, NULL, &digits, 0, 0.1f, 1, err, sizeof err));
+                              "wide.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              sizeof err));
     CHECK_CONTAINS(err, "wide.net: the lab feeds a digit");
     CHECK(!bp_model_build_net(&m, "big",
                               "input 1 64 64\nconv 64 k=3 pad=1\nconv 64 k=3 pad=1\n"
                               "flatten\ndense 10\nsoftmax\n",
-                              "big.net", NULL, 0, NULL, &digits, 0, 0.1f, 1, err, sizeof err));
+                              "big.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              sizeof err));
     CHECK_CONTAINS(err, "big.net: too big to step through");
-    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, &digits,
-                              0, 0.1f, 1, err, sizeof err));
+    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, false,
+                              &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "bad.net:2:");
     bp_model_free(&m);
 }
@@ -541,6 +568,8 @@ static void test_yours_follows_share(void)
         return;
     BpModel ref;
     CHECK(bp_model_build(&ref, "lenet-tiny", &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK(!lab->set_option(L, "bn", "sometimes", err, sizeof err));
+    CHECK_CONTAINS(err, "bn=sometimes");
     CHECK(lab->set_option(L, "net", "yours", err, sizeof err));
     CHECK_INT_EQ(ref.steps, lab->timeline(L)->count);
     CHECK(L->m.loss == ref.loss);
@@ -552,11 +581,19 @@ static void test_yours_follows_share(void)
     CHECK(lab->update(L, 0.0));
     CHECK_CONTAINS(L->note, "Rebuilt: your net changed in the Network lab");
     BpModel mixed;
-    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, &digits, 0,
-                             0.1f, 1, err, sizeof err));
+    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
+                             0, 0.1f, 1, err, sizeof err));
     CHECK_INT_EQ(mixed.steps, lab->timeline(L)->count);
     CHECK(L->m.loss == mixed.loss);
     CHECK_STR_EQ("mixed", L->m.net_name);
+
+    /* bn=train: the same net with its batchnorm in training mode, and back */
+    CHECK(lab->set_option(L, "bn", "train", err, sizeof err));
+    CHECK(L->m.acts->training);
+    CHECK(L->m.loss != mixed.loss);
+    CHECK(lab->set_option(L, "bn", "eval", err, sizeof err));
+    CHECK(!L->m.acts->training);
+    CHECK(L->m.loss == mixed.loss);
 
     /* the Train lab publishes weights for it */
     float *w = malloc((size_t)mixed.net->n_params * sizeof *w);
