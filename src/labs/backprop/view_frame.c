@@ -64,6 +64,14 @@ void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
                  m->weights_from[0] ? m->weights_from : "seeded initial");
         lines[0] = wl;
     }
+    /* ...only where the phase list keeps rows of at least 12 px below them (the intro caption
+     * names the weights too; the note goes last) */
+    int list_h = m->n_phases * theme_px(th, 14), free_h = col.area.y + col.area.h - col.y;
+    for (int k = 0; k < 2 && list_h <= free_h - (col.row_h + col.gap); k++) {
+        int rows = (lines[0] != NULL) + (lines[1] != NULL) + 1; /* and the heading */
+        if (list_h > free_h - rows * (col.row_h + col.gap))
+            lines[lines[0] ? 0 : 1] = NULL;
+    }
     for (int k = 0; k < 2; k++) {
         if (!lines[k])
             continue;
