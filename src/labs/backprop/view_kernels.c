@@ -223,7 +223,7 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     int opw = 0;
     render_text_size(ctx->r, FONT_MONO, theme_px(th, THEME_HEADING), op, &opw, NULL);
     int gap = opw + theme_px(th, 20);
-    int nrows = 1, kh, kw;
+    int nrows = 1, first = 0, kh, kw;
     /* the kernel's second axis: C/G (conv), O/G (deconv) */
     int ax = l->kind == LAYER_DECONV ? l->conv.o : l->conv.c;
     bool flat = l->kind == LAYER_DENSE || l->kind == LAYER_BATCHNORM;
@@ -239,6 +239,9 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
         kw = l->conv.kw;
         long kernels = l->n_w / ((long)kh * kw);
         nrows = kernels < 4 ? (int)kernels : 4;
+        /* the rows from the focus's kernel on (the last four when it is near the end) */
+        first = (int)(st->focus / ((long)kh * kw));
+        first = first + nrows > kernels ? (int)kernels - nrows : first;
     }
     long kk = (long)kh * kw;
     ColorScale sw = colorscale_fit(COLORMAP_DIVERGING, before, (int)l->n_w);
@@ -251,7 +254,7 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     /* the titles of every row alike: the first row decides the cell and where shapes go */
     int cell = 0;
     bool notes = false;
-    for (int k = 0; k < nrows; k++) {
+    for (int k = first; k < first + nrows; k++) {
         Rect rc[3];
         int o = flat ? 0 : k / ax, c = flat ? 0 : k % ax;
         update_titles(kn, flat, o, c, kh, kw, t, s, sizeof s);
@@ -260,7 +263,7 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
         GridView v1 = bpview_make_view(ctx, t[1], s, grad + base, kh, kw, sg, 3);
         GridView v2 = bpview_make_view(ctx, t[2], s, after + base, kh, kw, sw, 3);
         GridView *trio[3] = {&v0, &v1, &v2};
-        if (k == 0) {
+        if (k == first) {
             cell = bpview_row_fit(ctx, row, trio, 3, gap, rc);
             notes = v0.note != NULL;
         } else {

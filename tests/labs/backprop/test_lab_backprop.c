@@ -937,6 +937,29 @@ static void test_app_frame(void)
     }
     lesson_host_close(h->app);
 
+    /* your net with every layer kind: each phase's first step draws its current cell in amber
+     * inside the stage (the not-stepped layers too: the focus in the engine's result) */
+    CHECK(app_open_lab(h->app, idx));
+    st = app_lab_state(h->app);
+    CHECK(netshare_set_net(mixed_net, "mixed.net", "mixed", err, sizeof err));
+    CHECK(lab->set_option(st, "net", "yours", err, sizeof err));
+    BpLab *L = st;
+    frame(h);
+    stage = h->app->lay.stage;
+    Rect below = {stage.x, stage.y + 100, stage.w, stage.h - 220};
+    int dark = 0;
+    for (int p = 0; p < L->m.n_phases; p++) {
+        timeline_seek(lab->timeline(st), L->m.phases[p].first + 1);
+        frame(h);
+        int amber = harness_count_color(h, below, 0xffb000);
+        if (amber == 0)
+            fprintf(stderr, "mixed net, phase %d (kind %d): no amber cell\n", p,
+                    L->m.phases[p].kind);
+        dark += amber == 0;
+    }
+    CHECK_INT_EQ(0, dark);
+    netshare_reset();
+
     harness_close(h);
 }
 
