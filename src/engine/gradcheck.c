@@ -20,7 +20,7 @@ struct GradCheck {
     float *buf[2];  /* (max_elems) ping-pong buffers of the partial forward */
     float *stage;   /* (max_elems) the perturbed copy of a layer's output */
     float *p;       /* (K) softmax probabilities for the loss */
-    float *stats;   /* (2, max_elems) a batchnorm's mean and variance for this example */
+    double *stats;  /* (2, max_elems) a batchnorm's mean and variance for this example */
 };
 
 GradCheck *gradcheck_create(const Net *net, char *err, size_t err_size)
@@ -39,7 +39,7 @@ GradCheck *gradcheck_create(const Net *net, char *err, size_t err_size)
     gc->buf[1] = malloc((size_t)gc->max_elems * sizeof(float));
     gc->stage = malloc((size_t)gc->max_elems * sizeof(float));
     gc->p = malloc((size_t)gc->max_elems * sizeof(float));
-    gc->stats = malloc(2 * (size_t)gc->max_elems * sizeof(float));
+    gc->stats = malloc(2 * (size_t)gc->max_elems * sizeof(double));
     if (!gc->acts || !gc->buf[0] || !gc->buf[1] || !gc->stage || !gc->p || !gc->stats)
         goto oom;
     return gc;
@@ -131,12 +131,14 @@ static void layer_ref_forward(GradCheck *gc, const Net *net, const Layer *l, flo
         break;
     case LAYER_BATCHNORM: {
         BnGeom g = {1, l->in.c, l->in.h * l->in.w, l->bn_eps};
-        float *mean = gc->stats, *var = gc->stats + g.c; /* (C) each */
+        double *mean = gc->stats, *var = gc->stats + g.c; /* (C) each */
         if (net->training) {
             batchnorm_stats(mean, var, x, &g);
         } else {
-            memcpy(mean, net->state + l->s_off, (size_t)g.c * sizeof(float));
-            memcpy(var, net->state + l->s_off + g.c, (size_t)g.c * sizeof(float));
+            for (int c = 0; c < g.c; c++) {
+                mean[c] = net->state[l->s_off + c];
+                var[c] = net->state[l->s_off + g.c + c];
+            }
         }
         batchnorm_forward(y, x, mean, var, params + l->w_off, params + l->b_off, &g);
         break;

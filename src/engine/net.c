@@ -1047,7 +1047,7 @@ NetActs *net_acts_create(const Net *net, int cap)
         size_t e = (size_t)cap * (size_t)shape_elems(sp->layers[i].out);
         ok = (a->out[i] = calloc(e, sizeof(float))) && (a->grad[i] = calloc(e, sizeof(float)));
         if (ok && sp->layers[i].kind == LAYER_BATCHNORM)
-            ok = (a->bn[i] = calloc(4 * (size_t)sp->layers[i].in.c, sizeof(float))) != NULL;
+            ok = (a->bn[i] = calloc(4 * (size_t)sp->layers[i].in.c, sizeof(double))) != NULL;
     }
     if (!ok) {
         net_acts_destroy(a);
@@ -1105,8 +1105,8 @@ static BnGeom bn_geom(const Layer *l, int n)
 }
 
 /* bn: a batchnorm layer's (4, C) statistics and sums in NetActs (NULL for other layers). */
-static void layer_forward(const FastOps *fast, const Layer *l, const float *params, const float *bn,
-                          float *y, const float *x, int n)
+static void layer_forward(const FastOps *fast, const Layer *l, const float *params,
+                          const double *bn, float *y, const float *x, int n)
 {
     long in_elems = shape_elems(l->in);
     switch (l->kind) {
@@ -1189,7 +1189,7 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
  * also added its dgamma and dbeta) and writes only dx. */
 static void layer_backward(const FastOps *fast, const Layer *l, const float *params, float *dw,
                            float *db, float *dx, const float *dy, const float *x, const float *y,
-                           const float *bn, bool train, const int *labels, int n, int batch)
+                           const double *bn, bool train, const int *labels, int n, int batch)
 {
     long in_elems = shape_elems(l->in);
     if (fast && layer_has_params(l->kind) && !fast_conv(l) && !fast_group(l)) {
@@ -1272,7 +1272,8 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
     }
     case LAYER_BATCHNORM: {
         BnGeom g = bn_geom(l, n);
-        const float *gamma = params + l->w_off, *mean = bn, *var = bn + g.c;
+        const float *gamma = params + l->w_off;
+        const double *mean = bn, *var = bn + g.c;
         if (train && dx)
             batchnorm_backward_train_dx(dx, dy, x, mean, var, gamma, bn + 2 * g.c, bn + 3 * g.c,
                                         (long)batch * g.p, &g);
@@ -1303,7 +1304,7 @@ typedef struct BnJoin {
     BnGeom g;        /* over the whole batch */
     const float *x;  /* (N, C, P) the layer's input */
     const float *dy; /* (N, C, P) dL/d its output (backward) */
-    float *bn;       /* (4, C) NetActs.bn of the layer */
+    double *bn;      /* (4, C) NetActs.bn of the layer */
 } BnJoin;
 
 static void bn_stats_task(void *ctx, int c, int thread)
@@ -1327,7 +1328,8 @@ static void bn_forward_join(const Net *net, Workers *wk, NetActs *a, int i)
 {
     const Layer *l = &net->spec.layers[i];
     if (!a->training) {
-        memcpy(a->bn[i], net->state + l->s_off, (size_t)l->n_s * sizeof(float));
+        for (long k = 0; k < l->n_s; k++)
+            a->bn[i][k] = net->state[l->s_off + k];
         return;
     }
     BnJoin j = {bn_geom(l, a->n), i ? a->out[i - 1] : a->x, NULL, a->bn[i]};
@@ -1342,8 +1344,8 @@ static void bn_backward_join(const Net *net, Workers *wk, float *grads, NetActs 
     BnJoin j = {bn_geom(l, a->n), i ? a->out[i - 1] : a->x, a->grad[i], a->bn[i]};
     workers_run(wk, j.g.c, bn_sums_task, &j);
     for (int c = 0; c < j.g.c; c++) {
-        grads[l->w_off + c] += j.bn[3 * j.g.c + c];
-        grads[l->b_off + c] += j.bn[2 * j.g.c + c];
+        grads[l->w_off + c] += (float)j.bn[3 * j.g.c + c];
+        grads[l->b_off + c] += (float)j.bn[2 * j.g.c + c];
     }
 }
 

@@ -148,8 +148,8 @@ typedef struct NetActs {
     bool skip_dx;
     /* batchnorm layer i: (4, C) the mean and variance the last forward normalised with (the
      * batch's in training mode, the running ones in evaluation mode), then the training-mode
-     * backward's batch sums Sdy and Sdyx (batchnorm.h); NULL for other layers */
-    float *bn[NET_MAX_LAYERS];
+     * backward's batch sums Sdy and Sdyx, in double (batchnorm.h); NULL for other layers */
+    double *bn[NET_MAX_LAYERS];
     /* the net's mode at the last forward (what the backward follows) */
     bool training;
 } NetActs;

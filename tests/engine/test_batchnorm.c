@@ -21,6 +21,23 @@ static float *alloc_zero(long n)
     return a;
 }
 
+static double *alloc_zero_d(long n)
+{
+    double *a = calloc((size_t)(n > 0 ? n : 1), sizeof(double));
+    if (!a)
+        abort();
+    return a;
+}
+
+/* (C) statistics in double from float values */
+static double *widen(const float *v, int c)
+{
+    double *d = alloc_zero_d(c);
+    for (int k = 0; k < c; k++)
+        d[k] = v[k];
+    return d;
+}
+
 static float *fill_random(Rng *rng, float *a, long n, float lo, float hi)
 {
     for (long i = 0; i < n; i++)
@@ -33,7 +50,8 @@ static void test_hand(void)
 {
     const float x[4] = {1.0f, 3.0f, 5.0f, 7.0f}, gamma[1] = {2.0f}, beta[1] = {0.5f};
     BnGeom g = {2, 1, 2, 1e-5f};
-    float mean[1], var[1], y[4];
+    double mean[1], var[1];
+    float y[4];
     batchnorm_stats(mean, var, x, &g);
     CHECK_NEAR(4.0, mean[0], 0.0);
     CHECK_NEAR(5.0, var[0], 0.0);
@@ -44,8 +62,8 @@ static void test_hand(void)
     /* the cell query writes the same value out, with its parts */
     BnCell cell = batchnorm_cell(x[1], mean[0], var[0], g.eps, gamma[0], beta[0]);
     CHECK(cell.y == y[1]);
-    CHECK_NEAR(-1.0 * istd, cell.xhat, 1e-7);
-    CHECK_NEAR(istd, cell.istd, 1e-7);
+    CHECK_NEAR(-1.0 * istd, cell.xhat, 1e-12);
+    CHECK_NEAR(istd, cell.istd, 1e-12);
     /* running: (1 - 0.1)*0 + 0.1*4 = 0.4; (1 - 0.1)*1 + 0.1*5*4/3 = 1.5666... */
     float rm[1] = {0.0f}, rv[1] = {1.0f};
     batchnorm_update_running(rm, rv, mean, var, 4, 0.1f, 1);
@@ -59,7 +77,8 @@ static void test_single_value(void)
     const float x[3] = {0.3f, -2.0f, 7.0f}, gamma[3] = {1.5f, 2.0f, 0.5f};
     const float beta[3] = {0.1f, -0.2f, 0.3f}, dy[3] = {1.0f, -1.0f, 2.0f};
     BnGeom g = {1, 3, 1, 1e-5f};
-    float mean[3], var[3], y[3], dx[3] = {0}, dgamma[3] = {0}, dbeta[3] = {0};
+    double mean[3], var[3];
+    float y[3], dx[3] = {0}, dgamma[3] = {0}, dbeta[3] = {0};
     batchnorm_stats(mean, var, x, &g);
     batchnorm_forward(y, x, mean, var, gamma, beta, &g);
     CHECK_TENSOR_NEAR(beta, y, 3, 0.0, 0.0);
@@ -104,7 +123,8 @@ static int torch_mode(const BnRef *r, bool train, double *worst)
     const int c = r->c;
     const long e = (long)r->n * c * r->p;
     BnGeom g = {r->n, c, r->p, r->eps};
-    float *y = alloc_zero(e), *dx = alloc_zero(e), *mean = alloc_zero(c), *var = alloc_zero(c);
+    float *y = alloc_zero(e), *dx = alloc_zero(e);
+    double *mean = alloc_zero_d(c), *var = alloc_zero_d(c);
     float *dgamma = alloc_zero(c), *dbeta = alloc_zero(c);
     int ok = 1;
     if (train) {
@@ -120,9 +140,11 @@ static int torch_mode(const BnRef *r, bool train, double *worst)
         free(rm);
         free(rv);
     } else {
-        batchnorm_forward(y, r->x, r->rmean, r->rvar, r->gamma, r->beta, &g);
-        batchnorm_backward_eval(dx, dgamma, dbeta, r->eval_dout, r->x, r->rmean, r->rvar, r->gamma,
-                                &g);
+        double *rm = widen(r->rmean, c), *rv = widen(r->rvar, c);
+        batchnorm_forward(y, r->x, rm, rv, r->gamma, r->beta, &g);
+        batchnorm_backward_eval(dx, dgamma, dbeta, r->eval_dout, r->x, rm, rv, r->gamma, &g);
+        free(rm);
+        free(rv);
     }
     const float *want_y = train ? r->train_y : r->eval_y,
                 *want_dx = train ? r->train_dx : r->eval_dx;
@@ -159,16 +181,16 @@ static void test_torch(void)
 /* L = sum(y * r) in double, y = batchnorm(x) with the batch's statistics (train) or the
  * constants mean, var. */
 static double loss_of(bool train, const float *x, const float *gamma, const float *beta,
-                      const float *mean, const float *var, const float *r, float *y,
+                      const double *mean, const double *var, const float *r, float *y,
                       const BnGeom *g)
 {
     const int c = g->c;
-    float *m = alloc_zero(c), *v = alloc_zero(c);
+    double *m = alloc_zero_d(c), *v = alloc_zero_d(c);
     if (train) {
         batchnorm_stats(m, v, x, g);
     } else {
-        memcpy(m, mean, sizeof(float) * (size_t)c);
-        memcpy(v, var, sizeof(float) * (size_t)c);
+        memcpy(m, mean, sizeof(double) * (size_t)c);
+        memcpy(v, var, sizeof(double) * (size_t)c);
     }
     batchnorm_forward(y, x, m, v, gamma, beta, g);
     double s = 0.0;
@@ -180,8 +202,8 @@ static double loss_of(bool train, const float *x, const float *gamma, const floa
 }
 
 /* Central differences of L for each of the count values of p against grad. */
-static void check_fd(bool train, float *x, float *gamma, float *beta, const float *mean,
-                     const float *var, const float *r, float *y, const BnGeom *g, float *p,
+static void check_fd(bool train, float *x, float *gamma, float *beta, const double *mean,
+                     const double *var, const float *r, float *y, const BnGeom *g, float *p,
                      long count, const float *grad, const char *what)
 {
     const float h = 1e-2f;
@@ -210,8 +232,9 @@ static void fd_case(bool train, int n, int c, int p, float eps, uint64_t seed)
     float *x = fill_random(&rng, alloc_zero(e), e, -2.0f, 2.0f);
     float *gamma = fill_random(&rng, alloc_zero(c), c, 0.5f, 1.5f);
     float *beta = fill_random(&rng, alloc_zero(c), c, -1.0f, 1.0f);
-    float *mean = fill_random(&rng, alloc_zero(c), c, -0.5f, 0.5f);
-    float *var = fill_random(&rng, alloc_zero(c), c, 0.5f, 2.0f);
+    float *mean_f = fill_random(&rng, alloc_zero(c), c, -0.5f, 0.5f);
+    float *var_f = fill_random(&rng, alloc_zero(c), c, 0.5f, 2.0f);
+    double *mean = widen(mean_f, c), *var = widen(var_f, c);
     float *r = fill_random(&rng, alloc_zero(e), e, -1.0f, 1.0f);
     float *y = alloc_zero(e), *dx = alloc_zero(e), *dgamma = alloc_zero(c), *dbeta = alloc_zero(c);
     /* start at 1: the backward adds */
@@ -220,7 +243,7 @@ static void fd_case(bool train, int n, int c, int p, float eps, uint64_t seed)
     for (int k = 0; k < c; k++)
         dgamma[k] = dbeta[k] = 1.0f;
     if (train) {
-        float *bm = alloc_zero(c), *bv = alloc_zero(c);
+        double *bm = alloc_zero_d(c), *bv = alloc_zero_d(c);
         batchnorm_stats(bm, bv, x, &g);
         batchnorm_backward_train(dx, dgamma, dbeta, r, x, bm, bv, gamma, &g);
         free(bm);
@@ -246,6 +269,8 @@ static void fd_case(bool train, int n, int c, int p, float eps, uint64_t seed)
     free(beta);
     free(mean);
     free(var);
+    free(mean_f);
+    free(var_f);
     free(r);
     free(y);
     free(dx);
@@ -276,14 +301,17 @@ static void test_pieces(void)
     float *x = fill_random(&rng, alloc_zero(e), e, -1.0f, 2.0f);
     float *dy = fill_random(&rng, alloc_zero(e), e, -1.0f, 1.0f);
     float *gamma = fill_random(&rng, alloc_zero(c), c, 0.5f, 1.5f);
-    float mean[3], var[3], sdy[3], sdyx[3], dgamma[3] = {0}, dbeta[3] = {0};
+    double mean[3], var[3], sdy[3], sdyx[3];
+    float dgamma[3] = {0}, dbeta[3] = {0};
     float *dx_ref = alloc_zero(e), *dx_cut = alloc_zero(e);
     batchnorm_stats(mean, var, x, &g);
     batchnorm_backward_train(dx_ref, dgamma, dbeta, dy, x, mean, var, gamma, &g);
     for (int k = 0; k < c; k++)
         batchnorm_grad_sums_channel(&sdy[k], &sdyx[k], dy, x, mean, var, &g, k);
-    CHECK_TENSOR_NEAR(dbeta, sdy, c, 0.0, 0.0);
-    CHECK_TENSOR_NEAR(dgamma, sdyx, c, 0.0, 0.0);
+    for (int k = 0; k < c; k++) {
+        CHECK(dbeta[k] == (float)sdy[k]);
+        CHECK(dgamma[k] == (float)sdyx[k]);
+    }
     for (int n0 = 0; n0 < n; n0 += 3) {
         BnGeom piece = {n - n0 < 3 ? n - n0 : 3, c, p, g.eps};
         batchnorm_backward_train_dx(dx_cut + n0 * ex, dy + n0 * ex, x + n0 * ex, mean, var, gamma,
