@@ -9,10 +9,11 @@
  *
  * The net: BpModel.net (a Net: its text in net->text, its weights from `seed` in net->params,
  * net->grads the one backward) is owned by the model; `after` is a second Net built from the
- * same text, holding the weights after the SGD step. bp_model_build reads the net from its
- * file by name and hands it to the rest of the build (build_scene in model.c), which works on
- * whatever m->net holds; another net is swapped in by building a fresh BpModel (the view's
- * rebuild) and freeing the old one.
+ * same text, holding the weights after the SGD step. bp_model_build reads a bundled net from
+ * its file by name, bp_model_build_net takes any net's text (the learner's own, with weights
+ * someone published) and checks the lab can take it; both hand it to the rest of the build
+ * (build_scene in model.c), which works on whatever m->net holds; another net is swapped in by
+ * building a fresh BpModel (the view's rebuild) and freeing the old one.
  *
  * Every number comes from the engine. The full backward is net_backward's (acts->grad[i],
  * net->grads); each step's value is asked again of the engine's single-cell queries

@@ -4,10 +4,14 @@
  * mask, the kernel gradient as a sweep (the upstream map slides over the input), the bias, then
  * the update W ← W − η·∂L/∂W before and after; every gradient grid says what it is the
  * derivative of, and a finite-difference check from the engine sits beside the equation.
+ * Nets: three bundled ones and "yours", the Network lab's (labs/common/netshare.h), followed
+ * in update(): a new text or new weights rebuild the scene, a net the lab cannot take keeps
+ * the previous scene and says why.
  * This file: the lab's life cycle, options, keys and the frame; the phases are drawn by
  * view_phases.c and view_kernels.c on view_grids.c, the frame around them by view_frame.c
  * (view_int.h). The numbers and texts come from the model (the engine); the view only draws.
- * Depends on: view_int.h, labs/backprop/model.h, labs/common/labkit.h, ui. */
+ * Depends on: view_int.h, labs/backprop/model.h, labs/common/labkit.h, labs/common/netshare.h,
+ * ui. */
 #include "labs/backprop/view_int.h"
 
 #include "labs/common/netshare.h"
