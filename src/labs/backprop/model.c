@@ -96,7 +96,7 @@ static void build_phases(BpModel *m)
         case LAYER_CONV: {
             const ConvGeom *g = &l->conv;
             long kk = (long)g->kh * g->kw;
-            long cells = (long)g->o * g->c * kk;
+            long cells = (long)g->o * (g->c / conv_groups(g)) * kk; /* (O, C/G, KH, KW) */
             add_phase(m, BP_CONV_W, i, cells, chunk_for(cells, g->kw, kk));
             add_phase(m, BP_CONV_B, i, g->o, chunk_for(g->o, 0, 0));
             if (need_dx)
@@ -104,7 +104,9 @@ static void build_phases(BpModel *m)
             break;
         }
         default:
-            if (need_dx)
+            /* a layer with parameters is shown even as the first layer (its gradients are the
+             * engine's; the input's gradient then is acts->dx) */
+            if (need_dx || layer_has_params(l->kind))
                 add_phase(m, BP_OTHER, i, shape_elems(l->in), shape_elems(l->in));
             break;
         }
@@ -138,6 +140,8 @@ static bool alloc_scene(BpModel *m, char *err, size_t err_size)
 {
     const NetSpec *sp = &m->net->spec;
     m->after = net_create(m->net->text, m->net_file, m->seed, err, err_size);
+    if (m->after)
+        net_set_training(m->after, net_training(m->net)); /* the loss after, in the same mode */
     m->acts = net_acts_create(m->net, 1);
     m->acts_after = m->after ? net_acts_create(m->after, 1) : NULL;
     m->gc = gradcheck_create(m->net, err, err_size);
@@ -218,23 +222,107 @@ static bool compute_values(BpModel *m, char *err, size_t err_size)
     return true;
 }
 
-/* The scene of m->net (the model's net: weights from m->seed; any net with a C×H×W input and
- * 10 outputs): its copies and scratch, the example, the engine's forward, backward and update,
- * the phases and every step's value. false with err (the caller frees). */
-static bool build_scene(BpModel *m, const Dataset *ds, char *err, size_t err_size)
+/* Whether the lab can take the net of spec (see bp_model_build_net); false with why. */
+static bool net_fits(const NetSpec *sp, const char *file, char *err, size_t err_size)
 {
-    const NetSpec *sp = &m->net->spec;
     int last = sp->n_layers - 1;
-    if (shape_elems(sp->layers[last].out) != DATASET_CLASSES || sp->input.rank != 3) {
-        snprintf(err, err_size, "%s: the lab needs a C×H×W input and %d classes", m->net_file,
-                 DATASET_CLASSES);
+    long acts = shape_elems(sp->input);
+    for (int i = 0; i <= last; i++)
+        acts += shape_elems(sp->layers[i].out);
+    if (sp->input.rank != 3 || sp->input.h > BP_MAX_INPUT_HW || sp->input.w > BP_MAX_INPUT_HW) {
+        snprintf(err, err_size,
+                 "%s: the lab feeds a digit, so it needs an input C H W of at most %d\xC3\x97%d "
+                 "(this net's input is not)",
+                 file, BP_MAX_INPUT_HW, BP_MAX_INPUT_HW);
         return false;
     }
+    if (last < 0 || shape_elems(sp->layers[last].out) != DATASET_CLASSES) {
+        snprintf(err, err_size, "%s: the lab needs %d outputs (one per digit class), not %ld", file,
+                 DATASET_CLASSES, last < 0 ? 0L : shape_elems(sp->layers[last].out));
+        return false;
+    }
+    if (sp->n_params > BP_MAX_NET_PARAMS || acts > BP_MAX_NET_ACTS) {
+        snprintf(err, err_size,
+                 "%s: too big to step through (%ld parameters, %ld activations; the lab takes "
+                 "at most %ld and %ld)",
+                 file, sp->n_params, acts, BP_MAX_NET_PARAMS, BP_MAX_NET_ACTS);
+        return false;
+    }
+    return true;
+}
+
+/* The scene of m->net (the model's net, its weights in place; any net net_fits takes): its
+ * copies and scratch, the example, the engine's forward, backward and update, the phases and
+ * every step's value. false with err (the caller frees). */
+static bool build_scene(BpModel *m, const Dataset *ds, char *err, size_t err_size)
+{
+    if (!net_fits(&m->net->spec, m->net_file, err, err_size))
+        return false;
     if (!alloc_scene(m, err, err_size) || !load_example(m, ds, err, err_size) ||
         !run_engine(m, err, err_size))
         return false;
     build_phases(m);
+    if (m->n_phases >= BP_MAX_PHASES || m->steps > BP_MAX_STEPS) {
+        snprintf(err, err_size,
+                 "%s: too many steps to walk through (%d in %d phases; the lab takes at most %d)",
+                 m->net_file, m->steps, m->n_phases, BP_MAX_STEPS);
+        return false;
+    }
     return compute_values(m, err, err_size);
+}
+
+/* What every build checks and sets before the net: the digit, its label, η, the seed. */
+static bool start_build(BpModel *m, const Dataset *ds, int digit, float lr, uint64_t seed,
+                        char *err, size_t err_size)
+{
+    if (!ds || ds->n <= 0) {
+        snprintf(err, err_size, "backprop: no digits to take an example from");
+        return false;
+    }
+    if (!(lr > 0.0f && lr <= 10.0f)) {
+        snprintf(err, err_size, "lr=%g: expected a learning rate in (0, 10]", (double)lr);
+        return false;
+    }
+    m->seed = seed;
+    m->digit = ((digit % ds->n) + ds->n) % ds->n;
+    m->label = ds->labels[m->digit];
+    m->lr = lr;
+    return true;
+}
+
+bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
+                        const float *weights, long n_weights, const char *weights_from,
+                        bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
+                        char *err, size_t err_size)
+{
+    memset(m, 0, sizeof *m);
+    if (!start_build(m, ds, digit, lr, seed, err, err_size))
+        return false;
+    snprintf(m->net_name, sizeof m->net_name, "%s", name);
+    snprintf(m->net_file, sizeof m->net_file, "%s", file);
+    static NetSpec spec; /* large; checked before anything is allocated */
+    if (!net_parse(&spec, text, file, err, err_size) || !net_fits(&spec, file, err, err_size))
+        return false;
+    m->net = net_create(text, file, seed, err, err_size);
+    if (!m->net)
+        return false;
+    if (weights) {
+        if (n_weights != m->net->n_params) {
+            snprintf(err, err_size, "%s: %ld weights given for a net of %ld parameters", file,
+                     n_weights, m->net->n_params);
+            bp_model_free(m);
+            return false;
+        }
+        memcpy(m->net->params, weights, (size_t)n_weights * sizeof(float));
+        snprintf(m->weights_from, sizeof m->weights_from, "%s",
+                 weights_from && *weights_from ? weights_from : "published weights");
+    }
+    net_set_training(m->net, bn_training);
+    if (!build_scene(m, ds, err, err_size)) {
+        bp_model_free(m);
+        return false;
+    }
+    return true;
 }
 
 bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int digit, float lr,
@@ -246,20 +334,10 @@ bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int dig
         snprintf(err, err_size, "net=%s: expected tiny, sse or lenet-tiny", net_name);
         return false;
     }
-    if (!ds || ds->n <= 0) {
-        snprintf(err, err_size, "backprop: no digits to take an example from");
+    if (!start_build(m, ds, digit, lr, seed, err, err_size))
         return false;
-    }
-    if (!(lr > 0.0f && lr <= 10.0f)) {
-        snprintf(err, err_size, "lr=%g: expected a learning rate in (0, 10]", (double)lr);
-        return false;
-    }
     snprintf(m->net_name, sizeof m->net_name, "%s", name);
     assets_path(m->net_file, sizeof m->net_file, rel);
-    m->seed = seed;
-    m->digit = ((digit % ds->n) + ds->n) % ds->n;
-    m->label = ds->labels[m->digit];
-    m->lr = lr;
     m->net = net_load(m->net_file, seed, err, err_size);
     if (!m->net)
         return false;

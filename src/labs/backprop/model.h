@@ -9,10 +9,11 @@
  *
  * The net: BpModel.net (a Net: its text in net->text, its weights from `seed` in net->params,
  * net->grads the one backward) is owned by the model; `after` is a second Net built from the
- * same text, holding the weights after the SGD step. bp_model_build reads the net from its
- * file by name and hands it to the rest of the build (build_scene in model.c), which works on
- * whatever m->net holds; another net is swapped in by building a fresh BpModel (the view's
- * rebuild) and freeing the old one.
+ * same text, holding the weights after the SGD step. bp_model_build reads a bundled net from
+ * its file by name, bp_model_build_net takes any net's text (the learner's own, with weights
+ * someone published) and checks the lab can take it; both hand it to the rest of the build
+ * (build_scene in model.c), which works on whatever m->net holds; another net is swapped in by
+ * building a fresh BpModel (the view's rebuild) and freeing the old one.
  *
  * Every number comes from the engine. The full backward is net_backward's (acts->grad[i],
  * net->grads); each step's value is asked again of the engine's single-cell queries
@@ -28,7 +29,12 @@
  *   maxpool    each pooled cell's gradient routed to its argmax (zeros elsewhere)
  *   act        ∂L/∂z = ∂L/∂a · f'(z): for ReLU the mask z > 0
  *   conv       the kernel gradient as a sweep (the upstream map slides over the input), the
- *              bias gradient, and (not for the first layer) ∂L/∂x
+ *              bias gradient, and (not for the first layer) ∂L/∂x; grouped convs too (the
+ *              kernel's channel axis is C/G, channel j of kernel o meets input channel
+ *              (o / (O/G))·(C/G) + j)
+ *   other      deconv, l2pool, lrn, batchnorm, a softmax before the end: one step showing the
+ *              engine's full result and why it is not stepped (for a layer with parameters
+ *              also when it is the first layer)
  * then one update step per layer with parameters, in forward order. A phase with more than
  * BP_MAX_PHASE_STEPS cells steps a row, a plane or several planes at a time. */
 #ifndef CONVSCOPE_LAB_BACKPROP_MODEL_H
@@ -50,6 +56,12 @@
 #define BP_FD_H            1e-3f /* the finite-difference step */
 #define BP_FD_ATOL         4e-4f /* agreement in float32 (see engine/gradcheck.h) */
 #define BP_FD_RTOL         2e-2f
+/* The largest net the lab takes (the learner's own, "yours"): steps on the timeline,
+ * parameters, floats of one example's activations, input height and width. */
+#define BP_MAX_STEPS      4000
+#define BP_MAX_NET_PARAMS 250000L
+#define BP_MAX_NET_ACTS   1000000L
+#define BP_MAX_INPUT_HW   64
 
 typedef enum BpPhaseKind {
     BP_LOSS_XENT, /* ∂L/∂z = p − y at the logits, cells K */
@@ -62,7 +74,8 @@ typedef enum BpPhaseKind {
     BP_CONV_W,    /* kernel gradient, cells O·C·KH·KW */
     BP_CONV_B,    /* bias gradient Σ ∂L/∂z over the map, cells O */
     BP_CONV_X,    /* ∂L/∂x of a conv, cells C·H·W of its input */
-    BP_OTHER,     /* a layer the lab does not step (lrn, l2pool, deconv): the engine's result */
+    BP_OTHER,     /* a layer the lab does not step (deconv, l2pool, lrn, batchnorm, a softmax
+                   * before the end): the engine's result and why (bp_model_other_reason) */
     BP_UPDATE,    /* W ← W − η·∂L/∂W for one layer, one step */
     BP_PHASE_KIND_COUNT
 } BpPhaseKind;
@@ -79,8 +92,10 @@ typedef struct BpPhase {
 } BpPhase;
 
 typedef struct BpModel {
-    char net_name[32];  /* "tiny", "sse" or "lenet-tiny" */
-    char net_file[512]; /* the path it was read from */
+    char net_name[64];  /* "tiny", "sse", "lenet-tiny" or the learner's net's name */
+    char net_file[512]; /* the path it was read from (or names in messages) */
+    /* who made the weights ("Train lab, epoch 1.50"); "" for the seeded initial weights */
+    char weights_from[96];
     uint64_t seed;
     int digit; /* index into the bundled test digits */
     int label;
@@ -124,6 +139,18 @@ typedef struct BpStep {
  * but safe to free). */
 bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int digit, float lr,
                     uint64_t seed, char *err, size_t err_size);
+/* The same scene for any net given as text (file names it in messages, name for titles), with
+ * weights (n_weights of them, equal to the net's parameter count) when not NULL, else the
+ * initial weights from seed; weights_from says who made them (NULL or "" for none);
+ * bn_training: the net in training mode (its batchnorm layers normalise with the example's
+ * own statistics, and the backward goes through them), else evaluation mode. Refused
+ * with a message when the lab cannot take the net: not a C×H×W input of at most
+ * BP_MAX_INPUT_HW a side, not 10 outputs, more than BP_MAX_STEPS steps, BP_MAX_NET_PARAMS
+ * parameters or BP_MAX_NET_ACTS activations. */
+bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
+                        const float *weights, long n_weights, const char *weights_from,
+                        bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
+                        char *err, size_t err_size);
 /* Frees everything; the model is zeroed. */
 void bp_model_free(BpModel *m);
 
@@ -171,6 +198,9 @@ int bp_model_equation(const BpModel *m, const BpStep *st, int width, int max_lin
 const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size);
 /* The caption before the first step: the example, its label and loss. Returns buf. */
 const char *bp_model_intro_caption(const BpModel *m, char *buf, size_t size);
+/* For a BP_OTHER phase: one sentence naming the layer and why the lab does not step it cell by
+ * cell, e.g. "batchnorm (evaluation mode): ..."; "" for other phases. Returns buf. */
+const char *bp_model_other_reason(const BpModel *m, const BpPhase *ph, char *buf, size_t size);
 /* A phase's short name for the list of phases ("p − y at the softmax", "∂L/∂K₁ sweep"). */
 const char *bp_model_phase_short(const BpModel *m, const BpPhase *ph, char *buf, size_t size);
 /* "∂L/∂z₁": the gradient of what layer outputs (layer = -1: the input x). Returns buf. */

@@ -73,7 +73,8 @@ static float cell_conv_w(const BpModel *m, const Layer *l, int i, long cell, BpT
     const NetActs *a = m->acts;
     const ConvGeom *g = &l->conv;
     long kk = (long)g->kh * g->kw;
-    int o = (int)(cell / (g->c * kk)), c = (int)(cell / kk % g->c);
+    int cg = g->c / conv_groups(g); /* the kernel's channel axis: C/G */
+    int o = (int)(cell / (cg * kk)), c = (int)(cell / kk % cg);
     int ky = (int)(cell % kk / g->kw), kx = (int)(cell % g->kw);
     static ConvGradTerm gt[BP_MAX_TERMS];
     float v = conv_dw_cell(g, a->grad[i], layer_input(m, i), o, c, ky, kx, terms ? gt : NULL,
@@ -155,7 +156,7 @@ float bp_model_cell(const BpModel *m, const BpPhase *ph, long cell, BpTerm *term
     case BP_FLATTEN:
     case BP_OTHER:
         /* flatten only renames the shape; other layers: the engine's backward as it is */
-        v = ph->kind == BP_FLATTEN ? a->grad[i][cell] : a->grad[i - 1][cell];
+        v = ph->kind == BP_FLATTEN ? a->grad[i][cell] : layer_input_grad(m, i)[cell];
         break;
     case BP_POOL:
         v = cell_pool(m, l, i, cell, terms, max_terms, &nt, route_to);

@@ -57,6 +57,7 @@ const char *bp_model_tensor_name(const BpModel *m, int layer, char *buf, size_t 
         snprintf(buf, size, "p");
         return buf;
     case LAYER_LRN:
+    case LAYER_BATCHNORM: /* both normalise */
         letter = "n";
         break;
     default:
@@ -71,7 +72,12 @@ const char *bp_model_weight_name(const BpModel *m, int layer, bool bias, char *b
 {
     char sub[32];
     subscript(stage_of(m, layer), sub, sizeof sub);
-    bool conv = m->net->spec.layers[layer].kind != LAYER_DENSE;
+    LayerKind kind = m->net->spec.layers[layer].kind;
+    if (kind == LAYER_BATCHNORM) {
+        snprintf(buf, size, "%s%s", bias ? "\xCE\xB2" : "\xCE\xB3", sub); /* β, γ */
+        return buf;
+    }
+    bool conv = kind != LAYER_DENSE;
     snprintf(buf, size, "%s%s", bias ? "b" : conv ? "K" : "W", sub);
     return buf;
 }
@@ -102,8 +108,8 @@ const char *bp_model_cell_coords(const BpModel *m, const BpPhase *ph, long cell,
         return buf;
     case BP_CONV_W: {
         const ConvGeom *g = &l->conv;
-        long kk = (long)g->kh * g->kw;
-        snprintf(buf, size, "[%ld,%ld,%ld,%ld]", cell / (g->c * kk), cell / kk % g->c,
+        long kk = (long)g->kh * g->kw, cg = g->c / conv_groups(g);
+        snprintf(buf, size, "[%ld,%ld,%ld,%ld]", cell / (cg * kk), cell / kk % cg,
                  cell % kk / g->kw, cell % g->kw);
         return buf;
     }
@@ -115,10 +121,15 @@ const char *bp_model_cell_coords(const BpModel *m, const BpPhase *ph, long cell,
         if (l->kind == LAYER_DENSE) {
             snprintf(buf, size, "[%ld,%ld]", cell / l->in.c, cell % l->in.c);
             return buf;
+        } else if (l->kind == LAYER_BATCHNORM) {
+            snprintf(buf, size, "[%ld]", cell);
+            return buf;
         } else {
+            /* conv (O, C/G, KH, KW); deconv (C, O/G, KH, KW) */
             const ConvGeom *g = &l->conv;
             long kk = (long)g->kh * g->kw;
-            snprintf(buf, size, "[%ld,%ld,%ld,%ld]", cell / (g->c * kk), cell / kk % g->c,
+            long ax = (l->kind == LAYER_DECONV ? g->o : g->c) / conv_groups(g);
+            snprintf(buf, size, "[%ld,%ld,%ld,%ld]", cell / (ax * kk), cell / kk % ax,
                      cell % kk / g->kw, cell % g->kw);
             return buf;
         }

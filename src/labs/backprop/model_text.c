@@ -410,6 +410,51 @@ static void act_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t s
                  layer_kind_name(l->kind), in, name, in);
 }
 
+const char *bp_model_other_reason(const BpModel *m, const BpPhase *ph, char *buf, size_t size)
+{
+    const Layer *l = layer_of(m, ph);
+    const char *why = "";
+    if (ph->kind != BP_OTHER) {
+        snprintf(buf, size, "%s", "");
+        return buf;
+    }
+    switch (l->kind) {
+    case LAYER_DECONV:
+        why = "deconv (a transposed convolution): each input cell stamps its kernel into the "
+              "output, so "
+              "its gradients gather those stamps back; its input and kernel gradients are "
+              "shown as the engine's result";
+        break;
+    case LAYER_L2POOL:
+        why = "l2pool: each cell's gradient is \xE2\x88\x82L/\xE2\x88\x82m \xC2\xB7 x/m over "
+              "its window (m the window's root of the sum of squares); shown as the engine's "
+              "result";
+        break;
+    case LAYER_LRN:
+        why = "lrn: each cell is divided by a sum over neighbouring channels, so its gradient "
+              "mixes those channels; shown as the engine's result";
+        break;
+    case LAYER_BATCHNORM:
+        why = m->acts->training
+                  ? "batchnorm (training mode): its gradient passes through the batch's mean and "
+                    "variance; shown as the engine's result, with \xCE\xB3 and \xCE\xB2's "
+                    "gradients"
+                  : "batchnorm (evaluation mode): a fixed scale \xCE\xB3/\xE2\x88\x9A(var + "
+                    "\xCE\xB5) per channel from the running statistics; shown as the engine's "
+                    "result, with \xCE\xB3 and \xCE\xB2's gradients";
+        break;
+    case LAYER_SOFTMAX:
+        why = "softmax before the last layer: every output depends on every input (a full "
+              "Jacobian); shown as the engine's result";
+        break;
+    default:
+        why = "not stepped cell by cell; shown as the engine's result";
+        break;
+    }
+    snprintf(buf, size, "Layer %d, %s.", ph->layer + 1, why);
+    return buf;
+}
+
 const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *buf, size_t size)
 {
     const Layer *l = layer_of(m, ph);
@@ -468,8 +513,7 @@ const char *bp_model_phase_caption(const BpModel *m, const BpPhase *ph, char *bu
         conv_caption(m, ph, buf, size);
         break;
     case BP_OTHER:
-        snprintf(buf, size, "%s: the engine's backward, shown as it comes.",
-                 layer_kind_name(l->kind));
+        bp_model_other_reason(m, ph, buf, size);
         break;
     case BP_UPDATE:
         bp_model_weight_name(m, i, false, name, sizeof name);
@@ -515,8 +559,10 @@ const char *bp_model_intro_caption(const BpModel *m, char *buf, size_t size)
     snprintf(
         buf, size,
         "Forward pass done: digit #%d (label %d) gives L = %.4f. Backpropagation now goes from "
-        "the loss back to the first kernel, one gradient cell a step (\xE2\x86\x92 or Space).",
-        m->digit, m->label, (double)m->loss);
+        "the loss back to the first kernel, one gradient cell a step (\xE2\x86\x92 or Space). "
+        "Weights: %s.",
+        m->digit, m->label, (double)m->loss,
+        m->weights_from[0] ? m->weights_from : "the seeded initial weights");
     return buf;
 }
 

@@ -4,46 +4,89 @@
  * mask, the kernel gradient as a sweep (the upstream map slides over the input), the bias, then
  * the update W ← W − η·∂L/∂W before and after; every gradient grid says what it is the
  * derivative of, and a finite-difference check from the engine sits beside the equation.
+ * Nets: three bundled ones and "yours", the Network lab's (labs/common/netshare.h), followed
+ * in update(): a new text or new weights rebuild the scene, a net the lab cannot take keeps
+ * the previous scene and says why.
  * This file: the lab's life cycle, options, keys and the frame; the phases are drawn by
  * view_phases.c and view_kernels.c on view_grids.c, the frame around them by view_frame.c
  * (view_int.h). The numbers and texts come from the model (the engine); the view only draws.
- * Depends on: view_int.h, labs/backprop/model.h, labs/common/labkit.h, ui. */
+ * Depends on: view_int.h, labs/backprop/model.h, labs/common/labkit.h, labs/common/netshare.h,
+ * ui. */
 #include "labs/backprop/view_int.h"
+
+#include "labs/common/netshare.h"
 
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const net_names[BPVIEW_N_NETS] = {"tiny", "sse", "lenet-tiny"};
+static const char *const net_names[BPVIEW_N_NETS] = {"tiny", "sse", "lenet-tiny", "yours"};
 
+/* A fresh scene of the net asked for into *m: a bundled net by name, or "yours" from the share
+ * (its published weights when there are any). */
+static bool build_model(BpLab *L, BpModel *m)
+{
+    if (strcmp(L->net_name, "yours") != 0)
+        return bp_model_build(m, L->net_name, L->digits, L->digit, L->lr, (uint64_t)L->seed, L->err,
+                              sizeof L->err);
+    const NetShare *sh = netshare_get();
+    L->built_net_gen = sh->net_gen;
+    L->built_weights_gen = sh->weights_gen;
+    bool w = sh->weights && sh->n_weights > 0;
+    return bp_model_build_net(m, sh->name, sh->text, sh->file, w ? sh->weights : NULL,
+                              w ? sh->n_weights : 0, sh->weights_from, L->bn_train, L->digits,
+                              L->digit, L->lr, (uint64_t)L->seed, L->err, sizeof L->err);
+}
+
+/* Scratch for the largest phase of m; false when memory runs out. */
+static bool alloc_shown(BpLab *L, const BpModel *m)
+{
+    long n = 1;
+    for (int p = 0; p < m->n_phases; p++) {
+        long k = 0;
+        bp_model_result(m, &m->phases[p], &k);
+        n = k > n ? k : n;
+        n = m->phases[p].cells > n ? m->phases[p].cells : n;
+    }
+    float *val = calloc((size_t)n, sizeof(float));
+    uint8_t *mask = calloc((size_t)n, 1);
+    if (!val || !mask) {
+        free(val);
+        free(mask);
+        return false;
+    }
+    free(L->shown_val);
+    free(L->shown_mask);
+    L->shown_val = val;
+    L->shown_mask = mask;
+    L->scratch_n = n;
+    return true;
+}
+
+/* Builds the scene asked for; when the lab cannot take it and a scene is shown, that scene is
+ * kept and L->note says why (L->err too). */
 static void rebuild(BpLab *L)
 {
     int pos = L->tl.pos;
-    if (L->ok)
-        bp_model_free(&L->m);
-    free(L->shown_val);
-    free(L->shown_mask);
-    L->shown_val = NULL;
-    L->shown_mask = NULL;
-    L->ok = bp_model_build(&L->m, L->net_name, L->digits, L->digit, L->lr, (uint64_t)L->seed,
-                           L->err, sizeof L->err);
-    if (L->ok) {
-        long n = 1;
-        for (int p = 0; p < L->m.n_phases; p++) {
-            long k = 0;
-            bp_model_result(&L->m, &L->m.phases[p], &k);
-            n = k > n ? k : n;
-            n = L->m.phases[p].cells > n ? L->m.phases[p].cells : n;
-        }
-        L->scratch_n = n;
-        L->shown_val = calloc((size_t)n, sizeof(float));
-        L->shown_mask = calloc((size_t)n, 1);
-        if (!L->shown_val || !L->shown_mask) {
+    L->err[0] = '\0';
+    static BpModel fresh; /* large (the phases); the window's thread only */
+    bool ok = build_model(L, &fresh);
+    if (ok && !alloc_shown(L, &fresh)) {
+        bp_model_free(&fresh);
+        snprintf(L->err, sizeof L->err, "backprop: out of memory");
+        ok = false;
+    }
+    if (ok) {
+        if (L->ok)
             bp_model_free(&L->m);
-            L->ok = false;
-            snprintf(L->err, sizeof L->err, "backprop: out of memory");
-        }
+        L->m = fresh;
+        memset(&fresh, 0, sizeof fresh);
+        L->ok = true;
+        snprintf(L->shown_name, sizeof L->shown_name, "%s", L->net_name);
+    } else if (L->ok) {
+        snprintf(L->note, sizeof L->note, "Not shown: %s. The previous scene is kept.", L->err);
+        snprintf(L->net_name, sizeof L->net_name, "%s", L->shown_name);
     }
     timeline_set_count(&L->tl, L->ok ? L->m.steps : 0);
     timeline_seek(&L->tl, pos);
@@ -127,22 +170,32 @@ static bool bp_set_option(void *state, const char *key, const char *value, char 
         if (idx < 0) {
             snprintf(err, err_size,
                      "net=%s: expected tiny (softmax, cross-entropy), sse (sigmoid outputs, sum "
-                     "of squared errors) or lenet-tiny",
+                     "of squared errors), lenet-tiny or yours (the Network lab's net)",
                      value);
             return false;
         }
         snprintf(L->net_name, sizeof L->net_name, "%s", net_names[idx]);
+        L->note[0] = '\0';
+    } else if (strcmp(key, "bn") == 0) {
+        if (strcmp(value, "train") != 0 && strcmp(value, "eval") != 0) {
+            snprintf(err, err_size,
+                     "bn=%s: expected train (batchnorm uses the example's own statistics) or "
+                     "eval (the running statistics)",
+                     value);
+            return false;
+        }
+        L->bn_train = strcmp(value, "train") == 0;
     } else if (strcmp(key, "seed") == 0) {
         if (!lsu_parse_ints(key, value, v, 1, 0, 1000000, err, err_size))
             return false;
         L->seed = v[0];
     } else {
-        snprintf(err, err_size, "backprop: unknown option '%s' (digit, class, lr, net, seed, step)",
-                 key);
+        snprintf(err, err_size,
+                 "backprop: unknown option '%s' (digit, class, lr, net, bn, seed, step)", key);
         return false;
     }
     rebuild(L);
-    if (!L->ok) {
+    if (!L->ok || L->err[0]) {
         snprintf(err, err_size, "%s", L->err);
         return false;
     }
@@ -157,10 +210,22 @@ static Timeline *bp_timeline(void *state)
     return &L->tl;
 }
 
+/* "yours": follows the share; a new net text or new weights rebuild the scene (and say so). */
 static bool bp_update(void *state, double dt)
 {
     (void)dt;
     BpLab *L = state;
+    const NetShare *sh = netshare_get();
+    if (strcmp(L->net_name, "yours") == 0 &&
+        (sh->net_gen != L->built_net_gen || sh->weights_gen != L->built_weights_gen)) {
+        bool text = sh->net_gen != L->built_net_gen;
+        rebuild(L);
+        if (!L->err[0])
+            snprintf(L->note, sizeof L->note, "Rebuilt: %s.",
+                     text ? "your net changed in the Network lab"
+                          : "new weights were published for your net");
+        return true;
+    }
     return L->tl.playing;
 }
 
@@ -196,6 +261,7 @@ int bpview_net_index(const BpLab *L)
 void bpview_set_net(BpLab *L, int index)
 {
     snprintf(L->net_name, sizeof L->net_name, "%s", net_names[index]);
+    L->note[0] = '\0';
     L->dirty = true;
 }
 
@@ -237,8 +303,10 @@ static void draw_phase(BpLab *L, LabContext *ctx, Rect area, const BpStep *cur, 
         bpview_draw_dense(L, ctx, area, cur, done);
         break;
     case BP_FLATTEN:
-    case BP_OTHER:
         bpview_draw_flatten(L, ctx, area, cur);
+        break;
+    case BP_OTHER:
+        bpview_draw_other(L, ctx, area, cur);
         break;
     case BP_POOL:
         bpview_draw_pool(L, ctx, area, cur, done);
@@ -355,7 +423,7 @@ static const UiHelpRow bp_help[] = {
     {"N  \xE2\x87\xA7"
      "N",
      "net: tiny (softmax), sse (sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y \xE2\x88\x92 t)\xC2\xB2), "
-     "lenet-tiny"},
+     "lenet-tiny, your net (the Network lab's)"},
     {"click", "a phase of the list: jump to its first step"},
     {"hover", "a cell: its value, named by what it is the derivative of"},
     {"fields",

@@ -13,7 +13,8 @@ static const char *const net_items[BPVIEW_N_NETS] = {
     "8)",
     "sse: sigmoid, \xC2\xBD\xC2\xB7\xCE\xA3(y\xE2\x88\x92t)\xC2\xB2",
     "lenet-tiny (28\xC3\x97"
-    "28)"};
+    "28)",
+    "your net (Network lab)"};
 
 void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
 {
@@ -54,6 +55,31 @@ void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
                  m->predicted, (double)m->loss);
         lsu_draw_fit_line(ctx->r, th, FONT_SANS, bpview_body_px(th), s, row.x,
                           row.y + row.h / 2 - bpview_body_px(th) * 2 / 3, row.w, th->text_dim);
+    }
+    /* your net: whose weights; a rebuild or a refusal */
+    const char *lines[2] = {NULL, L->note[0] ? L->note : NULL};
+    char wl[160];
+    if (strcmp(L->shown_name, "yours") == 0) {
+        snprintf(wl, sizeof wl, "%s \xC2\xB7 weights: %s", m->net_name,
+                 m->weights_from[0] ? m->weights_from : "seeded initial");
+        lines[0] = wl;
+    }
+    /* ...only where the phase list keeps rows of at least 12 px below them (the intro caption
+     * names the weights too; the note goes last) */
+    int list_h = m->n_phases * theme_px(th, 14), free_h = col.area.y + col.area.h - col.y;
+    for (int k = 0; k < 2 && list_h <= free_h - (col.row_h + col.gap); k++) {
+        int rows = (lines[0] != NULL) + (lines[1] != NULL) + 1; /* and the heading */
+        if (list_h > free_h - rows * (col.row_h + col.gap))
+            lines[lines[0] ? 0 : 1] = NULL;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!lines[k])
+            continue;
+        row = ui_column_next(&col, 1);
+        if (row.w > 0)
+            lsu_draw_fit_line(ctx->r, th, FONT_SANS, bpview_body_px(th), lines[k], row.x,
+                              row.y + row.h / 2 - bpview_body_px(th) * 2 / 3, row.w,
+                              k == 1 ? th->accent : th->text_dim);
     }
     ui_column_heading(ui, &col, "Backward, step by step");
     /* every phase gets a row: shorter rows when the column is short */

@@ -18,8 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_HOVER     8
-#define BPVIEW_N_NETS 3 /* tiny, sse, lenet-tiny */
+#define MAX_HOVER 8
+#define BPVIEW_N_NETS                                                                              \
+    4 /* tiny, sse, lenet-tiny, yours (the Network lab's, labs/common/netshare.h) */
 
 /* A grid drawn this frame, for the hover tooltip. */
 typedef struct HoverGrid {
@@ -35,7 +36,13 @@ typedef struct BpLab {
     char err[512];
     const Dataset *digits;
     char digits_err[256];
-    char net_name[32];
+    char net_name[32];   /* asked for: tiny, sse, lenet-tiny or yours */
+    char shown_name[32]; /* the one the scene shows (kept when a net is refused) */
+    bool bn_train;       /* your net's batchnorm layers in training mode (option bn=train) */
+    /* "yours": the share's generations the scene was built at (rebuilt when they move) */
+    unsigned built_net_gen, built_weights_gen;
+    /* what the last rebuild said: "Rebuilt: ..." or a refusal (the previous scene kept) */
+    char note[640];
     int digit;
     float lr;
     int seed;
@@ -57,8 +64,8 @@ typedef struct BpLab {
 
 /* ---- view.c --------------------------------------------------------------------------------- */
 
-/* The index of the lab's net among tiny, sse, lenet-tiny; and a new net by index (rebuilt at
- * the next frame). */
+/* The index of the lab's net among tiny, sse, lenet-tiny, yours; and a new net by index
+ * (rebuilt at the next frame). */
 int bpview_net_index(const BpLab *L);
 void bpview_set_net(BpLab *L, int index);
 
@@ -101,6 +108,9 @@ void bpview_cell_centre(const GridView *v, const GridLayout *lay, int row, int c
 void bpview_draw_loss(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done);
 void bpview_draw_dense(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done);
 void bpview_draw_flatten(BpLab *L, LabContext *ctx, Rect area, const BpStep *st);
+/* A layer the lab does not step: the gradient arriving at its output and the engine's full
+ * result at its input, the reason in a note above them. */
+void bpview_draw_other(BpLab *L, LabContext *ctx, Rect area, const BpStep *st);
 void bpview_draw_pool(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done);
 void bpview_draw_act(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done);
 void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, long done);

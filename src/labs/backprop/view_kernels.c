@@ -63,7 +63,9 @@ void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     const Layer *l = &m->net->spec.layers[i];
     const ConvGeom *g = &l->conv;
     long kk = (long)g->kh * g->kw, plane_out = (long)g->oh * g->ow, plane_in = (long)g->h * g->w;
-    int o = (int)(st->focus / (g->c * kk)), c = (int)(st->focus / kk % g->c);
+    int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    int o = (int)(st->focus / (cg * kk)), j = (int)(st->focus / kk % cg);
+    int c = (o / og) * cg + j; /* the input channel kernel channel j of o meets (its group's) */
     int ky = (int)(st->focus % kk / g->kw), kx = (int)(st->focus % g->kw);
     const float *x = (i > 0 ? m->acts->out[i - 1] : m->acts->x) + c * plane_in;
     const float *dz = m->acts->grad[i] + o * plane_out;
@@ -90,9 +92,9 @@ void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     GridView vz = bpview_make_view(
         ctx, t[1], s[1], dz, g->oh, g->ow,
         colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
-    snprintf(t[2], sizeof t[2], "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d]", kn, o, c);
+    snprintf(t[2], sizeof t[2], "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d]", kn, o, j);
     snprintf(s[2], sizeof s[2], "(%d\xC3\x97%d)", g->kh, g->kw);
-    long base = ((long)o * g->c + c) * kk;
+    long base = ((long)o * cg + j) * kk;
     GridView vk = bpview_make_view(ctx, t[2], s[2], L->shown_val + base, g->kh, g->kw,
                                    colorscale_fit(COLORMAP_DIVERGING, ph->val, (int)ph->cells), 3);
     vk.shown = L->shown_mask + base;
@@ -103,7 +105,7 @@ void bpview_draw_conv_w(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     GridLayout lx = bpview_draw_view(L, ctx, &vx, rc[0], cell, nm);
     snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,", zn, o);
     GridLayout lz = bpview_draw_view(L, ctx, &vz, rc[1], cell, nm);
-    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d,", kn, o, c);
+    snprintf(nm, sizeof nm, "\xE2\x88\x82L/\xE2\x88\x82%s[%d,%d,", kn, o, j);
     GridLayout lk = bpview_draw_view(L, ctx, &vk, rc[2], cell, nm);
     int mid = lx.cells.y + lx.cells.h / 2;
     lsu_draw_operator(ctx->r, th, "\xE2\x8B\x86", rc[0].x + rc[0].w + gap / 2, mid);
@@ -140,9 +142,10 @@ void bpview_draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     const ConvGeom *g = &l->conv;
     long plane_in = (long)g->h * g->w, plane_out = (long)g->oh * g->ow, kk = (long)g->kh * g->kw;
     int c = (int)(st->focus / plane_in);
-    int o = 0;
+    int cg = g->c / conv_groups(g), og = g->o / conv_groups(g);
+    int o = (c / cg) * og, j = c % cg; /* the first output of c's group, its kernel channel */
     bp_model_shown(ph, done, L->shown_val, L->shown_mask, L->scratch_n);
-    const float *w = m->net->params + l->w_off + ((long)o * g->c + c) * kk;
+    const float *w = m->net->params + l->w_off + ((long)o * cg + j) * kk;
     const float *dz = m->acts->grad[i] + o * plane_out;
     int gap = theme_px(th, 40);
     char zn[32], kn[32], t[3][80], s[3][48], nm[128];
@@ -153,7 +156,7 @@ void bpview_draw_conv_x(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, 
     GridView vz = bpview_make_view(
         ctx, t[0], s[0], dz, g->oh, g->ow,
         colorscale_fit(COLORMAP_DIVERGING, m->acts->grad[i], (int)(plane_out * g->o)), 3);
-    snprintf(t[1], sizeof t[1], "%s[%d,%d]", kn, o, c);
+    snprintf(t[1], sizeof t[1], "%s[%d,%d]", kn, o, j);
     snprintf(s[1], sizeof s[1], "(%d\xC3\x97%d)", g->kh, g->kw);
     GridView vk = bpview_make_view(ctx, t[1], s[1], w, g->kh, g->kw,
                                    colorscale_fit(COLORMAP_DIVERGING, w, (int)kk), 3);
@@ -220,14 +223,25 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     int opw = 0;
     render_text_size(ctx->r, FONT_MONO, theme_px(th, THEME_HEADING), op, &opw, NULL);
     int gap = opw + theme_px(th, 20);
-    int nrows = 1, kh, kw;
+    int nrows = 1, first = 0, kh, kw;
+    /* the kernel's second axis: C/G (conv), O/G (deconv) */
+    int ax = l->kind == LAYER_DECONV ? l->conv.o : l->conv.c;
+    bool flat = l->kind == LAYER_DENSE || l->kind == LAYER_BATCHNORM;
     if (l->kind == LAYER_DENSE) {
         kh = l->units;
         kw = l->in.c;
+    } else if (l->kind == LAYER_BATCHNORM) {
+        kh = 1; /* γ, one per channel */
+        kw = (int)l->n_w;
     } else {
+        ax /= conv_groups(&l->conv);
         kh = l->conv.kh;
         kw = l->conv.kw;
-        nrows = l->conv.o * l->conv.c < 4 ? l->conv.o * l->conv.c : 4;
+        long kernels = l->n_w / ((long)kh * kw);
+        nrows = kernels < 4 ? (int)kernels : 4;
+        /* the rows from the focus's kernel on (the last four when it is near the end) */
+        first = (int)(st->focus / ((long)kh * kw));
+        first = first + nrows > kernels ? (int)kernels - nrows : first;
     }
     long kk = (long)kh * kw;
     ColorScale sw = colorscale_fit(COLORMAP_DIVERGING, before, (int)l->n_w);
@@ -240,17 +254,16 @@ void bpview_draw_update(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
     /* the titles of every row alike: the first row decides the cell and where shapes go */
     int cell = 0;
     bool notes = false;
-    for (int k = 0; k < nrows; k++) {
+    for (int k = first; k < first + nrows; k++) {
         Rect rc[3];
-        int o = l->kind == LAYER_DENSE ? 0 : k / l->conv.c,
-            c = l->kind == LAYER_DENSE ? 0 : k % l->conv.c;
-        update_titles(kn, l->kind == LAYER_DENSE, o, c, kh, kw, t, s, sizeof s);
+        int o = flat ? 0 : k / ax, c = flat ? 0 : k % ax;
+        update_titles(kn, flat, o, c, kh, kw, t, s, sizeof s);
         long base = (long)k * kk;
         GridView v0 = bpview_make_view(ctx, t[0], s, before + base, kh, kw, sw, 3);
         GridView v1 = bpview_make_view(ctx, t[1], s, grad + base, kh, kw, sg, 3);
         GridView v2 = bpview_make_view(ctx, t[2], s, after + base, kh, kw, sw, 3);
         GridView *trio[3] = {&v0, &v1, &v2};
-        if (k == 0) {
+        if (k == first) {
             cell = bpview_row_fit(ctx, row, trio, 3, gap, rc);
             notes = v0.note != NULL;
         } else {

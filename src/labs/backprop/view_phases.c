@@ -436,3 +436,75 @@ void bpview_draw_act(BpLab *L, LabContext *ctx, Rect area, const BpStep *st, lon
             bpview_outline_range(ctx, &v[k], &lay[k], c0, c1, th->accent);
     }
 }
+
+/* Up to four planes of a tensor of shape s (a vector: one row) side by side in area, titled
+ * title, on one scale; the cell focus (an index into data, -1: none) outlined. */
+static void draw_planes(BpLab *L, LabContext *ctx, Rect area, const char *title, int layer, Shape s,
+                        const float *data, long focus, int most)
+{
+    long n = shape_elems(s);
+    ColorScale sc = colorscale_fit(COLORMAP_DIVERGING, data, (int)n);
+    int gap = theme_px(ctx->th, 16);
+    bool maps = s.rank == 3;
+    int planes = maps ? (s.c < most ? s.c : most) : 1;
+    if (maps && focus >= 0 && focus / ((long)s.h * s.w) >= planes)
+        focus = -1; /* its plane is not among those shown */
+    long plane = maps ? (long)s.h * s.w : n;
+    char shp[4][48], nm[4][128];
+    GridView vm[4];
+    GridView *row[4];
+    for (int c = 0; c < planes; c++) {
+        bp_model_plane_shape(&L->m, layer, c, shp[c], sizeof shp[c]);
+        vm[c] = bpview_make_view(ctx, title, shp[c], data + c * plane, maps ? s.h : 1,
+                                 maps ? s.w : (int)n, sc, 3);
+        row[c] = &vm[c];
+        snprintf(nm[c], sizeof nm[c], maps ? "%.100s[%d," : "%.100s[", title, c);
+    }
+    Rect rc[4];
+    int cell = bpview_row_fit(ctx, area, row, planes, gap, rc);
+    for (int c = 0; c < planes; c++) {
+        GridLayout lm = bpview_draw_view(L, ctx, &vm[c], rc[c], cell, nm[c]);
+        if (focus >= 0 && focus / plane == c)
+            bpview_outline_cell(ctx, &vm[c], &lm, maps ? (int)(focus % plane / s.w) : 0,
+                                maps ? (int)(focus % s.w) : (int)focus, ctx->th->accent);
+    }
+}
+
+void bpview_draw_other(BpLab *L, LabContext *ctx, Rect area, const BpStep *st)
+{
+    BpModel *m = &L->m;
+    const BpPhase *ph = st->ph;
+    int i = ph->layer;
+    const Layer *l = &m->net->spec.layers[i];
+    const Theme *th = ctx->th;
+    int gap = theme_px(th, 16), note_h = render_line_height(ctx->r, FONT_SANS, bpview_body_px(th));
+    char t[2][64], note[256];
+    bp_model_grad_name(m, i, t[0], sizeof t[0]);
+    bp_model_grad_name(m, i - 1, t[1], sizeof t[1]);
+    /* the arriving gradient above the engine's result; side by side, two planes each, when
+     * the stage is too low for two rows of grids */
+    bool one_row =
+        (area.h - note_h - 2 * gap) / 2 - bpview_grid_chrome_h(ctx->r, th) < theme_px(th, 90);
+    Rect mid = {area.x, area.y, area.w, note_h};
+    Rect grids = {area.x, area.y + note_h + gap, area.w, area.h - note_h - gap};
+    Rect top = grids, bot = grids;
+    if (one_row) {
+        top.w = (grids.w - gap) / 2;
+        bot.x = top.x + top.w + gap;
+        bot.w = grids.w - top.w - gap;
+    } else {
+        top.h = (grids.h - gap) / 2;
+        bot.y = top.y + top.h + gap;
+        bot.h = grids.h - top.h - gap;
+    }
+    draw_planes(L, ctx, top, t[0], i, l->out, m->acts->grad[i], -1, one_row ? 2 : 4);
+    snprintf(note, sizeof note,
+             "%s \xE2\x86\x92 %s: the engine's %s backward, all at once (not stepped cell by "
+             "cell)",
+             t[0], t[1], layer_kind_name(l->kind));
+    lsu_draw_fit_line(ctx->r, th, FONT_SANS, bpview_body_px(th), note, mid.x, mid.y, mid.w,
+                      th->text_dim);
+    long n = 0;
+    const float *res = bp_model_result(m, ph, &n);
+    draw_planes(L, ctx, bot, t[1], i - 1, l->in, res, st->focus, one_row ? 2 : 4);
+}

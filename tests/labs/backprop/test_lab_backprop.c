@@ -14,6 +14,8 @@
 #include "viz/grid.h"
 
 #include "labs/lab_help_check.h"
+#include "labs/backprop/view_int.h"
+#include "labs/common/netshare.h"
 
 #include <SDL.h>
 #include <math.h>
@@ -335,6 +337,298 @@ static void test_errors_and_lenet(void)
     bp_model_free(&m);
 }
 
+/* ---- the learner's net ("yours", bp_model_build_net) ---- */
+
+/* A net of every layer kind the lab meets: a grouped conv, batchnorm, leaky, avgpool, tanh,
+ * lrn, a grouped deconv, abs, softplus, l2pool, sigmoid. */
+static const char mixed_net[] = "input 2 12 12\n"
+                                "conv 4 k=3 pad=1\n"      /* 1: 4x12x12 */
+                                "batchnorm\n"             /* 2 */
+                                "leaky alpha=0.1\n"       /* 3 */
+                                "conv 4 k=3 groups=2\n"   /* 4: 4x10x10, kernel 4x2x3x3 */
+                                "avgpool k=2\n"           /* 5: 4x5x5 */
+                                "tanh\n"                  /* 6 */
+                                "lrn size=3\n"            /* 7 */
+                                "deconv 4 k=2 groups=2\n" /* 8: 4x6x6 */
+                                "abs\n"                   /* 9 */
+                                "softplus\n"              /* 10 */
+                                "l2pool k=2\n"            /* 11: 4x3x3 */
+                                "sigmoid\n"               /* 12 */
+                                "flatten\n"
+                                "dense 10\n"
+                                "softmax\n";
+
+static char *read_text(const char *rel)
+{
+    char path[1024];
+    assets_path(path, sizeof path, rel);
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return NULL;
+    static char text[NET_MAX_TEXT + 1];
+    size_t n = fread(text, 1, NET_MAX_TEXT, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
+static void test_yours_lenet(void)
+{
+    BpModel a, b;
+    char err[512] = "";
+    const char *text = read_text("assets/nets/lenet-tiny.net");
+    if (!text)
+        return;
+    bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
+    CHECK(ok);
+    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, false,
+                                  &digits, 5, 0.05f, 2, err, sizeof err);
+    CHECK(ok2);
+    if (!ok || !ok2) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    /* the same scene, number for number */
+    CHECK(a.loss == b.loss);
+    CHECK(a.loss_after == b.loss_after);
+    CHECK_INT_EQ(a.n_phases, b.n_phases);
+    CHECK_INT_EQ(a.steps, b.steps);
+    int differ = 0;
+    for (int p = 0; p < a.n_phases && p < b.n_phases; p++) {
+        CHECK_INT_EQ(a.phases[p].kind, b.phases[p].kind);
+        CHECK(a.phases[p].cells == b.phases[p].cells);
+        for (long c = 0; c < a.phases[p].cells && c < b.phases[p].cells; c++)
+            differ += a.phases[p].val[c] != b.phases[p].val[c];
+    }
+    CHECK_INT_EQ(0, differ);
+    char cap[512];
+    CHECK_CONTAINS(bp_model_intro_caption(&b, cap, sizeof cap), "the seeded initial weights");
+    bp_model_free(&b);
+
+    /* published weights: the scene uses them and says whose they are */
+    long n = a.net->n_params;
+    float *w = malloc((size_t)n * sizeof *w);
+    for (long k = 0; k < n; k++)
+        w[k] = a.after->params[k]; /* the weights after one step: a different scene */
+    ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n,
+                             "Train lab, epoch 1.50", false, &digits, 5, 0.05f, 2, err, sizeof err);
+    CHECK(ok2);
+    if (ok2) {
+        CHECK_NEAR(a.loss_after, b.loss, 1e-6); /* the loss after a's step is b's loss */
+        CHECK(b.net->params[0] == w[0]);
+        CHECK_CONTAINS(bp_model_intro_caption(&b, cap, sizeof cap), "Train lab, epoch 1.50");
+        check_all_steps(&b);
+        bp_model_free(&b);
+    }
+    /* a weight count that does not match is refused */
+    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", false,
+                              &digits, 5, 0.05f, 2, err, sizeof err));
+    CHECK_CONTAINS(err, "weights given for a net of");
+    free(w);
+    bp_model_free(&a);
+}
+
+static void test_yours_mixed(void)
+{
+    BpModel m;
+    char err[512] = "";
+    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
+                                 3, 0.1f, 7, err, sizeof err);
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    /* every stepped value (and every shown engine result) equals the full backward */
+    check_all_steps(&m);
+    int stepped_grouped = 0, act = 0, avg = 0;
+    bool other[NET_MAX_LAYERS] = {false};
+    for (int p = 0; p < m.n_phases; p++) {
+        const BpPhase *ph = &m.phases[p];
+        const Layer *l = &m.net->spec.layers[ph->layer];
+        if (ph->kind == BP_CONV_W && ph->layer == 3) {
+            /* the grouped conv's kernel (4, C/G = 2, 3, 3), swept cell by cell: equal to the
+             * engine's conv_backward's ∂L/∂K at every position */
+            CHECK(ph->cells == 4 * 2 * 9);
+            CHECK(ph->cells == l->n_w);
+            for (long c = 0; c < ph->cells; c++)
+                stepped_grouped += ph->val[c] == m.net->grads[l->w_off + c];
+            /* and a finite difference agrees at a cell of the second group */
+            BpStep st = bp_model_step(&m, ph->first + (int)((ph->cells - 1) / ph->chunk));
+            GradCheckResult fd;
+            float bp = 0.0f;
+            CHECK(bp_model_fd(&m, &st, &fd, &bp));
+            CHECK(fabsf(fd.fd - bp) <= BP_FD_ATOL + BP_FD_RTOL * fabsf(bp));
+            char co[64];
+            CHECK_STR_EQ("[3,1,2,2]", bp_model_cell_coords(&m, ph, ph->cells - 1, co, sizeof co));
+        }
+        if (ph->kind == BP_ACT)
+            act++;
+        if (ph->kind == BP_POOL && l->kind == LAYER_AVGPOOL)
+            avg++;
+        if (ph->kind == BP_OTHER) {
+            other[ph->layer] = true;
+            char why[512], cap[512];
+            bp_model_other_reason(&m, ph, why, sizeof why);
+            bp_model_phase_caption(&m, ph, cap, sizeof cap);
+            CHECK_STR_EQ(why, cap);
+            CHECK_CONTAINS(why, layer_kind_name(l->kind));
+            CHECK_CONTAINS(why, "shown as the engine's result");
+            /* the shown result is the engine's full input gradient */
+            long n = 0;
+            const float *res = bp_model_result(&m, ph, &n);
+            CHECK(res == (ph->layer > 0 ? m.acts->grad[ph->layer - 1] : m.acts->dx));
+            CHECK(n == shape_elems(l->in));
+        }
+    }
+    CHECK_INT_EQ(4 * 2 * 9, stepped_grouped);
+    CHECK_INT_EQ(5, act); /* leaky, tanh, abs, softplus, sigmoid: stepped with act_deriv */
+    CHECK_INT_EQ(1, avg);
+    /* the layers not stepped: batchnorm, lrn, deconv, l2pool; nothing else */
+    int n_other = 0;
+    for (int i = 0; i < NET_MAX_LAYERS; i++)
+        n_other += other[i];
+    CHECK_INT_EQ(4, n_other);
+    CHECK(other[1] && other[6] && other[7] && other[10]);
+    char why[512];
+    for (int p = 0; p < m.n_phases; p++)
+        if (m.phases[p].kind == BP_OTHER && m.phases[p].layer == 1)
+            CHECK_CONTAINS(bp_model_other_reason(&m, &m.phases[p], why, sizeof why),
+                           "batchnorm (evaluation mode)");
+    /* the update of batchnorm's γ and of the grouped kernels: W − η·∂L/∂W */
+    for (int p = 0; p < m.n_phases; p++) {
+        const BpPhase *ph = &m.phases[p];
+        if (ph->kind != BP_UPDATE)
+            continue;
+        const Layer *l = &m.net->spec.layers[ph->layer];
+        long c = ph->cells - 1, off = l->b_off + (c - l->n_w);
+        CHECK_NEAR(m.net->params[off] - m.lr * m.net->grads[off], ph->val[c], 1e-6);
+    }
+    /* training mode: batchnorm normalises with the example's own statistics; the steps still
+     * equal the engine's full backward, the finite differences agree through the batchnorm, and
+     * the sentence names the mode */
+    float eval_dgamma = m.net->grads[m.net->spec.layers[1].w_off];
+    bp_model_free(&m);
+    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, true, &digits, 3,
+                            0.1f, 7, err, sizeof err);
+    CHECK(ok);
+    if (ok) {
+        CHECK(m.acts->training);
+        check_all_steps(&m);
+        CHECK(m.net->grads[m.net->spec.layers[1].w_off] != eval_dgamma);
+        for (int p = 0; p < m.n_phases; p++) {
+            if (m.phases[p].kind != BP_OTHER || m.phases[p].layer != 1)
+                continue;
+            CHECK_CONTAINS(bp_model_other_reason(&m, &m.phases[p], why, sizeof why),
+                           "batchnorm (training mode): its gradient passes through the batch's "
+                           "mean and variance");
+            BpStep st = bp_model_step(&m, m.phases[p].first);
+            GradCheckResult fd;
+            float bp = 0.0f;
+            CHECK(bp_model_fd(&m, &st, &fd, &bp));
+            CHECK(fabsf(fd.fd - bp) <= BP_FD_ATOL + BP_FD_RTOL * fabsf(bp));
+        }
+    }
+    bp_model_free(&m);
+
+    /* nets the lab cannot take */
+    CHECK(!bp_model_build_net(&m, "five", "input 1 8 8\nflatten\ndense 5\nsoftmax\n", "five.net",
+                              NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK_CONTAINS(err, "five.net: the lab needs 10 outputs");
+    CHECK(!bp_model_build_net(&m, "wide", "input 1 100 100\nflatten\ndense 10\nsoftmax\n",
+                              "wide.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              sizeof err));
+    CHECK_CONTAINS(err, "wide.net: the lab feeds a digit");
+    CHECK(!bp_model_build_net(&m, "big",
+                              "input 1 64 64\nconv 64 k=3 pad=1\nconv 64 k=3 pad=1\n"
+                              "flatten\ndense 10\nsoftmax\n",
+                              "big.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              sizeof err));
+    CHECK_CONTAINS(err, "big.net: too big to step through");
+    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, false,
+                              &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK_CONTAINS(err, "bad.net:2:");
+    bp_model_free(&m);
+}
+
+/* The lab on "yours" follows the share: a new text rebuilds (and says so), new weights rebuild,
+ * a net it cannot take keeps the previous scene with the reason. */
+static void test_yours_follows_share(void)
+{
+    netshare_reset();
+    char err[512] = "";
+    const LabDef *lab = lab_find("backprop", NULL);
+    CHECK(lab != NULL);
+    if (!lab)
+        return;
+    BpLab *L = lab->create(err, sizeof err);
+    CHECK(L != NULL);
+    if (!L)
+        return;
+    BpModel ref;
+    CHECK(bp_model_build(&ref, "lenet-tiny", &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK(!lab->set_option(L, "bn", "sometimes", err, sizeof err));
+    CHECK_CONTAINS(err, "bn=sometimes");
+    CHECK(lab->set_option(L, "net", "yours", err, sizeof err));
+    CHECK_INT_EQ(ref.steps, lab->timeline(L)->count);
+    CHECK(L->m.loss == ref.loss);
+    CHECK(!lab->update(L, 0.0)); /* nothing moved: no rebuild */
+    CHECK_STR_EQ("", L->note);
+
+    /* the Network lab publishes another net */
+    CHECK(netshare_set_net(mixed_net, "mixed.net", "mixed", err, sizeof err));
+    CHECK(lab->update(L, 0.0));
+    CHECK_CONTAINS(L->note, "Rebuilt: your net changed in the Network lab");
+    BpModel mixed;
+    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
+                             0, 0.1f, 1, err, sizeof err));
+    CHECK_INT_EQ(mixed.steps, lab->timeline(L)->count);
+    CHECK(L->m.loss == mixed.loss);
+    CHECK_STR_EQ("mixed", L->m.net_name);
+
+    /* bn=train: the same net with its batchnorm in training mode, and back */
+    CHECK(lab->set_option(L, "bn", "train", err, sizeof err));
+    CHECK(L->m.acts->training);
+    CHECK(L->m.loss != mixed.loss);
+    CHECK(lab->set_option(L, "bn", "eval", err, sizeof err));
+    CHECK(!L->m.acts->training);
+    CHECK(L->m.loss == mixed.loss);
+
+    /* the Train lab publishes weights for it */
+    float *w = malloc((size_t)mixed.net->n_params * sizeof *w);
+    memcpy(w, mixed.after->params, (size_t)mixed.net->n_params * sizeof *w);
+    CHECK(netshare_set_weights(w, mixed.net->n_params, "Train lab, epoch 0.25"));
+    CHECK(lab->update(L, 0.0));
+    CHECK_CONTAINS(L->note, "new weights");
+    CHECK_STR_EQ("Train lab, epoch 0.25", L->m.weights_from);
+    CHECK_NEAR(mixed.loss_after, L->m.loss, 1e-6);
+    free(w);
+
+    /* a net the lab cannot take: refused, the previous scene kept */
+    int count = lab->timeline(L)->count;
+    CHECK(netshare_set_net("input 1 8 8\nflatten\ndense 5\nsoftmax\n", "five.net", "five", err,
+                           sizeof err));
+    CHECK(lab->update(L, 0.0));
+    CHECK(L->ok);
+    CHECK_CONTAINS(L->note, "Not shown: five.net: the lab needs 10 outputs");
+    CHECK_CONTAINS(L->note, "previous scene is kept");
+    CHECK_INT_EQ(count, lab->timeline(L)->count);
+    CHECK_STR_EQ("mixed", L->m.net_name);
+    CHECK(!lab->update(L, 0.0)); /* not retried every frame */
+
+    /* asking for "yours" while the share holds such a net: an error, the scene kept */
+    CHECK(lab->set_option(L, "net", "tiny", err, sizeof err));
+    CHECK(!lab->set_option(L, "net", "yours", err, sizeof err));
+    CHECK_CONTAINS(err, "five.net");
+    CHECK_STR_EQ("tiny", L->net_name);
+    CHECK_STR_EQ("tiny", L->m.net_name);
+    bp_model_free(&mixed);
+    bp_model_free(&ref);
+    lab->destroy(L);
+    netshare_reset();
+}
+
 /* ---- the lab in the app frame, drawn headless on the software renderer ---- */
 
 static void frame(Harness *h)
@@ -369,9 +663,15 @@ static void test_shown_and_texts(void)
     }
     CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82z\xE2\x82\x81", bp_model_grad_name(&m, 0, t, sizeof t));
     CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82x", bp_model_grad_name(&m, -1, t, sizeof t));
-    CHECK_STR_EQ("(2\xC3\x97" "6\xC3\x97" "6) ch 1", bp_model_plane_shape(&m, 0, 1, t, sizeof t));
+    CHECK_STR_EQ("(2\xC3\x97"
+                 "6\xC3\x97"
+                 "6) ch 1",
+                 bp_model_plane_shape(&m, 0, 1, t, sizeof t));
     CHECK_STR_EQ("(10)", bp_model_plane_shape(&m, 4, 0, t, sizeof t));
-    CHECK_STR_EQ("(1\xC3\x97" "8\xC3\x97" "8)", bp_model_plane_shape(&m, -1, 0, t, sizeof t));
+    CHECK_STR_EQ("(1\xC3\x97"
+                 "8\xC3\x97"
+                 "8)",
+                 bp_model_plane_shape(&m, -1, 0, t, sizeof t));
     int px = phase_of(&m, BP_LOSS_XENT), pp = phase_of(&m, BP_POOL), pa = phase_of(&m, BP_ACT);
     int pw = phase_of(&m, BP_CONV_W), pd = phase_of(&m, BP_DENSE_W);
     CHECK(px == 0 && pp > 0 && pa > 0 && pw > 0 && pd > 0);
@@ -379,7 +679,8 @@ static void test_shown_and_texts(void)
         bp_model_free(&m);
         return;
     }
-    CHECK_STR_EQ("p \xE2\x88\x92 y at the softmax", bp_model_phase_short(&m, &m.phases[px], t, sizeof t));
+    CHECK_STR_EQ("p \xE2\x88\x92 y at the softmax",
+                 bp_model_phase_short(&m, &m.phases[px], t, sizeof t));
     CHECK_STR_EQ("max-pool routing", bp_model_phase_short(&m, &m.phases[pp], t, sizeof t));
     CHECK_STR_EQ("relu mask", bp_model_phase_short(&m, &m.phases[pa], t, sizeof t));
     CHECK_STR_EQ("\xE2\x88\x82L/\xE2\x88\x82K\xE2\x82\x81 sweep",
@@ -455,7 +756,8 @@ static void test_shown_and_texts(void)
     CHECK_STR_EQ("Finite-difference check\n(none for this step)", t);
     GradCheckResult off = {1e-3f, 0.5f, 0.501f, 0.499f, 1.0f, 1.0f, 1.0f};
     CHECK(!bp_model_check_text(&m, &s0, true, &off, -2.0f, t, sizeof t));
-    CHECK_CONTAINS(t, "backprop \xE2\x88\x92" "2.00000  \xE2\x9C\x97 disagree");
+    CHECK_CONTAINS(t, "backprop \xE2\x88\x92"
+                      "2.00000  \xE2\x9C\x97 disagree");
     bp_model_free(&m);
 
     /* lenet-tiny's second convolution (8x14x14 -> 16x10x10, 5x5): an input cell inside feeds
@@ -635,6 +937,29 @@ static void test_app_frame(void)
     }
     lesson_host_close(h->app);
 
+    /* your net with every layer kind: each phase's first step draws its current cell in amber
+     * inside the stage (the not-stepped layers too: the focus in the engine's result) */
+    CHECK(app_open_lab(h->app, idx));
+    st = app_lab_state(h->app);
+    CHECK(netshare_set_net(mixed_net, "mixed.net", "mixed", err, sizeof err));
+    CHECK(lab->set_option(st, "net", "yours", err, sizeof err));
+    BpLab *L = st;
+    frame(h);
+    stage = h->app->lay.stage;
+    Rect below = {stage.x, stage.y + 100, stage.w, stage.h - 220};
+    int dark = 0;
+    for (int p = 0; p < L->m.n_phases; p++) {
+        timeline_seek(lab->timeline(st), L->m.phases[p].first + 1);
+        frame(h);
+        int amber = harness_count_color(h, below, 0xffb000);
+        if (amber == 0)
+            fprintf(stderr, "mixed net, phase %d (kind %d): no amber cell\n", p,
+                    L->m.phases[p].kind);
+        dark += amber == 0;
+    }
+    CHECK_INT_EQ(0, dark);
+    netshare_reset();
+
     harness_close(h);
 }
 
@@ -651,6 +976,9 @@ int main(void)
     test_sse();
     test_errors_and_lenet();
     test_shown_and_texts();
+    test_yours_lenet();
+    test_yours_mixed();
+    test_yours_follows_share();
     dataset_free(&digits);
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
