@@ -47,15 +47,16 @@ static void sync_items(TrainLab *L)
     L->batch_items[TRAINLAB_N_BATCH] = L->batch_custom;
 }
 
-/* The timeline spans the planned epochs (plan_epochs, where playing stops), or further when
- * steps were taken beyond them: it grows only when the plan does (Play at the stop, or a batch
- * size change, which changes the steps an epoch takes). */
+/* The timeline spans the planned epochs (plan_epochs, where playing stops: its end), or further
+ * when steps were taken beyond them: it grows only when the plan does (Play at the stop), when
+ * steps go past it (→, the free worker's last steps) or with the batch size (the steps an
+ * epoch takes). */
 static void sync_timeline(TrainLab *L)
 {
     long steps = L->m.snap.step;
     long spe = trainmodel_steps_per_epoch(&L->m);
     long count = L->plan_epochs * spe;
-    while (count <= steps + L->pending)
+    while (count < steps + L->pending)
         count += spe;
     if (count > 0x3fffffff)
         count = 0x3fffffff;
@@ -65,6 +66,13 @@ static void sync_timeline(TrainLab *L)
     L->tl.playing = L->playing;
     L->tl_playing = L->tl.playing;
     L->tl_pos = L->tl.pos;
+}
+
+/* Whole epochs done, counted from the steps (the trainer's epoch counter moves only when the
+ * next epoch's first step is taken). */
+static int epochs_done(const TrainModel *m)
+{
+    return (int)(m->snap.step / trainmodel_steps_per_epoch(m));
 }
 
 /* Publishes the trained weights to the share (the Network and Backprop labs show them), when
@@ -79,7 +87,7 @@ static void publish_weights(TrainLab *L)
     snprintf(from, sizeof from, "Train lab, epoch %.2f", (double)m->snap.epoch_pos);
     if (netshare_set_weights(m->snap.params, m->snap.n_params, from)) {
         L->pub_step = m->snap.step;
-        L->pub_epoch = m->snap.epoch;
+        L->pub_epoch = epochs_done(m);
     }
 }
 
@@ -218,7 +226,7 @@ static void follow_share(TrainLab *L)
     const NetShare *sh = netshare_get();
     if (sh->net_gen == L->net_gen)
         return;
-    unsigned first = L->net_gen == 0;
+    bool first = L->net_gen == 0;
     L->net_gen = sh->net_gen;
     if (first && strcmp(sh->text, L->m.net_text) == 0)
         return; /* the bundled net the lab started with */
@@ -443,7 +451,7 @@ static bool train_update(void *state, double dt)
         }
     }
     trainmodel_refresh(m, dt);
-    if (L->playing && m->snap.epoch >= L->plan_epochs) {
+    if (L->playing && epochs_done(m) >= L->plan_epochs) {
         /* the set number of epochs: stop and say so (the free worker may be a few steps on) */
         trainview_pause(L);
         L->stopped = true;
@@ -455,7 +463,7 @@ static bool train_update(void *state, double dt)
             snprintf(L->stop_note, sizeof L->stop_note,
                      "Stopped after %d epochs; press Play for one more", L->plan_epochs);
     }
-    if (!L->playing || m->snap.epoch > L->pub_epoch)
+    if (!L->playing || epochs_done(m) > L->pub_epoch)
         publish_weights(L); /* paused (Step, a jump, the stop), or an epoch ended */
     grow_test_pct(L);
     sync_items(L);
@@ -542,6 +550,7 @@ static void train_draw(void *state, LabContext *ctx)
         snprintf(b, sizeof b, "Train: %s", msg);
         lab_report_error(ctx, b);
     }
+    trainview_notes_cut(); /* counts this frame's */
     trainview_draw_controls(L, ctx);
     const Theme *th = ctx->th;
     Render *r = ctx->r;
@@ -576,6 +585,7 @@ static void train_draw(void *state, LabContext *ctx)
     }
 
     draw_equation(L, ctx);
+    L->notes_cut = trainview_notes_cut();
 }
 
 /* The H overlay's rows for this lab (train_key, the timeline and the confusion matrix). */
@@ -608,6 +618,25 @@ const LabDef lab_train = {
 };
 
 /* ---- test-facing reads (view.h) ------------------------------------------------------ */
+
+int lab_train_notes_cut(void *state)
+{
+    return ((const TrainLab *)state)->notes_cut;
+}
+
+int lab_train_acc_legend(void *state, bool *fits)
+{
+    const TrainLab *L = state;
+    if (fits)
+        *fits = L->acc_legend_fits;
+    return L->acc_legend_n;
+}
+
+const char *lab_train_note(void *state)
+{
+    bool warn = false;
+    return trainview_note_text(state, &warn);
+}
 
 bool lab_train_x_in_steps(void *state, float *x_hi)
 {

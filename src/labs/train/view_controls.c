@@ -49,8 +49,7 @@ static void controls_buttons(TrainLab *L, LabContext *ctx, UiColumn *col)
     const char *note = trainview_note_text(L, &warn);
     if (note[0]) {
         Rect rest = {col->area.x, col->y, col->area.w, col->area.y + col->area.h - col->y};
-        int lines = trainview_note(r, th, rest, note, warn ? th->error : th->accent);
-        col->y += lines * render_line_height(r, FONT_SANS, theme_px(th, THEME_SMALL)) + col->gap;
+        col->y += trainview_note(r, th, rest, note, warn ? th->error : th->accent) + col->gap;
     }
 }
 

@@ -71,6 +71,7 @@ typedef struct TrainLab {
     float *test_x; /* (test_pct_cap) */
     int acc_legend_n;     /* the accuracy plot's legend entries as last drawn (train, test) */
     bool acc_legend_fits; /* and whether they fitted its legend line uncut */
+    int notes_cut;        /* the wrapped notes cut short in the last frame */
 
     /* text kept alive while drawn */
     char title_loss[128], title_acc[128], leg_train[96], leg_acc[96], leg_test[96];
@@ -118,8 +119,10 @@ const char *trainview_pick_fit(Render *r, FontFace face, int size, int max_w, in
                                const char *const *texts);
 /* A heading line at the top of rc (the first of n texts that fits); returns the rect below. */
 Rect trainview_heading_fit(Render *r, const Theme *th, Rect rc, int n, const char *const *texts);
-/* Wrapped text at the top of rc in c; returns the lines drawn. */
+/* Wrapped text at the top of rc in c; returns the height used. */
 int trainview_note(Render *r, const Theme *th, Rect rc, const char *text, Color c);
+/* The notes cut short (needing more height than their rect) since the last call; resets. */
+int trainview_notes_cut(void);
 /* Right answers cyan, mistakes red. */
 Color trainview_right_color(const Theme *th);
 Color trainview_wrong_color(const Theme *th);

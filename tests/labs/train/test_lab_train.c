@@ -439,7 +439,10 @@ static void test_keys_and_timeline(void)
     harness_frame(&h, false, 0.016);
     CHECK_INT_EQ(2, (int)m->snap.step);
     CHECK(m->snap.state == TRAINER_PAUSED);
-    /* Space: the worker trains while the frames go on */
+    /* Space at 16x: the worker trains while the frames go on */
+    Timeline *tl = lab->timeline(app_lab_state(h.app));
+    CHECK_INT_EQ(TIMELINE_SPEED_1X, tl->speed); /* a narratable pace by default */
+    tl->speed = TIMELINE_SPEED_INSTANT - 1;
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     harness_frame(&h, false, 0.016);
     CHECK(m->snap.state == TRAINER_RUNNING);
@@ -463,19 +466,18 @@ static void test_keys_and_timeline(void)
     harness_frame(&h, false, 0.016);
     CHECK_INT_EQ(0, (int)m->snap.step);
     CHECK_INT_EQ(0, m->snap.n_train);
-    /* paced play at 1x: 10 steps a second of frames, exactly, in the window's thread */
-    Timeline *tl = lab->timeline(app_lab_state(h.app));
-    CHECK_INT_EQ(TIMELINE_SPEED_INSTANT - 1, tl->speed); /* full speed by default */
-    tl->speed = TIMELINE_SPEED_1X;
+    /* paced play at 0.25x: 8000/30/16/4 = 4.17 steps a second of frames, in the window's
+     * thread: 12.1 s of frames take 50 steps (50.4 owed) */
+    tl->speed = 0;
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < 121; i++)
         harness_frame(&h, false, 0.1);
-    CHECK_INT_EQ(10, (int)m->snap.step);
+    CHECK_INT_EQ(50, (int)m->snap.step);
     CHECK(m->snap.state == TRAINER_PAUSED); /* the worker only takes the paced steps */
     CHECK(tl->playing);
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     harness_frame(&h, false, 0.5);
-    CHECK_INT_EQ(10, (int)m->snap.step);
+    CHECK_INT_EQ(50, (int)m->snap.step);
     /* "instant": the worker runs free, though the app's timeline jumps to its end */
     tl->speed = TIMELINE_SPEED_INSTANT;
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
