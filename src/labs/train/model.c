@@ -439,8 +439,8 @@ bool trainmodel_set_net(TrainModel *m, const char *text, const char *file, char 
         else
             snprintf(got, sizeof got, "%dx%dx%d", out->c, out->h, out->w);
         snprintf(err, err_size,
-                 "%.500s: the net takes %dx%dx%d and gives %s outputs; the digits need an input "
-                 "of 1x28x28 and 10 outputs (one per class)",
+                 "%.500s: it takes %dx%dx%d and gives %s outputs; the digits need 1x28x28 in "
+                 "and 10 out",
                  file, in->c, in->h, in->w, got);
         return false;
     }

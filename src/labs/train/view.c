@@ -47,17 +47,17 @@ static void sync_items(TrainLab *L)
     L->batch_items[TRAINLAB_N_BATCH] = L->batch_custom;
 }
 
-/* The timeline spans the planned epochs (plan_epochs, where playing stops: its end), or further
- * when steps were taken beyond them: it grows only when the plan does (Play at the stop), when
- * steps go past it (→, the free worker's last steps) or with the batch size (the steps an
- * epoch takes). */
+/* The timeline spans the planned epochs (plan_epochs, where playing stops), and one step beyond
+ * the trainer when that reaches them: it grows by an epoch when the plan does (Play at the
+ * stop), by the steps taken past the plan (→, the free worker's last steps), and with the
+ * batch size (the steps an epoch takes); never by surprise while playing. */
 static void sync_timeline(TrainLab *L)
 {
     long steps = L->m.snap.step;
     long spe = trainmodel_steps_per_epoch(&L->m);
     long count = L->plan_epochs * spe;
-    while (count < steps + L->pending)
-        count += spe;
+    if (count <= steps + L->pending)
+        count = steps + L->pending + 1; /* one beyond, so that → can take another step */
     if (count > 0x3fffffff)
         count = 0x3fffffff;
     timeline_set_count(&L->tl, (int)count);
@@ -234,10 +234,12 @@ static void follow_share(TrainLab *L)
     trainview_pause(L);
     L->pending = 0;
     if (!trainmodel_set_net(&L->m, sh->text, sh->file, err, sizeof err)) {
+        /* the name says which net: the file's "FILE: " prefix is left out */
+        size_t fl = strlen(sh->file);
+        const char *why =
+            strncmp(err, sh->file, fl) == 0 && strncmp(err + fl, ": ", 2) == 0 ? err + fl + 2 : err;
         snprintf(L->net_note, sizeof L->net_note,
-                 "Net from the Network lab (%.60s) refused: %.300s. Still training the last good "
-                 "net.",
-                 sh->name, err);
+                 "Net (%.60s) refused: %.300s. Still training the last good net.", sh->name, why);
         L->net_refused = true;
         return;
     }

@@ -108,8 +108,7 @@ static void controls_progress(TrainLab *L, LabContext *ctx, UiColumn *col)
     if (L->playing && !trainview_full_speed(&L->tl))
         snprintf(l3, sizeof l3, "paced: %s img/s",
                  trainmodel_thousands(
-                     (long)llround(trainview_pace_rate(&L->tl, s->batch) * s->batch), b,
-                     sizeof b));
+                     (long)llround(trainview_pace_rate(&L->tl, s->batch) * s->batch), b, sizeof b));
     else if (s->state == TRAINER_RUNNING && m->rate > 0.0)
         snprintf(l3, sizeof l3, "images/s %s",
                  trainmodel_thousands((long)llround(m->rate), b, sizeof b));

@@ -171,7 +171,9 @@ static void kernel_titles(const TrainModel *m, char *t0, char *t1, size_t size)
         snprintf(t0, size, "First-layer kernels %d\xC3\x97%d\xC3\x97%d, input channel 0 of %d%s",
                  m->n_kernels, m->kh, m->kw, m->k_in_c, of);
     else
-        snprintf(t0, size, "First-layer kernels %d\xC3\x97" "1\xC3\x97%d\xC3\x97%d%s",
+        snprintf(t0, size,
+                 "First-layer kernels %d\xC3\x97"
+                 "1\xC3\x97%d\xC3\x97%d%s",
                  m->n_kernels, m->kh, m->kw, of);
     snprintf(t1, size, "Kernels %d\xC3\x97%d\xC3\x97%d", m->n_kernels, m->kh, m->kw);
 }

@@ -68,7 +68,7 @@ typedef struct TrainLab {
     bool x_steps;
     float x_hi;
     float bin_x[TRAINLAB_BINS];
-    float *test_x; /* (test_pct_cap) */
+    float *test_x;        /* (test_pct_cap) */
     int acc_legend_n;     /* the accuracy plot's legend entries as last drawn (train, test) */
     bool acc_legend_fits; /* and whether they fitted its legend line uncut */
     int notes_cut;        /* the wrapped notes cut short in the last frame */

@@ -43,6 +43,17 @@ static TrainModel *open_train(Harness *h, const LabDef **lab)
     return app_lab_state(h->app); /* the TrainModel is the state's first member */
 }
 
+/* With TRAIN_SHOTS=DIR set: the frame as DIR/NAME-WxH.bmp, to look at. */
+static void shot(const Harness *h, const char *name)
+{
+    const char *dir = getenv("TRAIN_SHOTS");
+    if (!dir)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s-%dx%d.bmp", dir, name, h->s->w, h->s->h);
+    SDL_SaveBMP(h->s, path);
+}
+
 /* Reads an asset net into a buffer of NET_MAX_TEXT + 1. */
 static bool read_net(const char *name, char *buf)
 {
@@ -60,11 +71,11 @@ static bool read_net(const char *name, char *buf)
 /* A new shared net resets the training and says so; weights are published on Step; the 3x3
  * kernels are the first conv's weights; a 5-class net is refused and the 3x3 net kept; a net
  * without conv shows its first dense layer. */
-static void test_share(void)
+static void test_share(int w, int ht)
 {
     netshare_reset();
     Harness h;
-    CHECK(harness_open(&h, 1280, 800));
+    CHECK(harness_open(&h, w, ht));
     const LabDef *lab = NULL;
     TrainModel *m = open_train(&h, &lab);
     if (!m) {
@@ -84,8 +95,8 @@ static void test_share(void)
     const NetShare *sh = netshare_get();
     CHECK(sh->weights_gen >= 1);
     CHECK_INT_EQ((int)m->snap.n_params, (int)sh->n_weights);
-    CHECK(sh->weights && memcmp(sh->weights, m->snap.params,
-                                sizeof(float) * (size_t)m->snap.n_params) == 0);
+    CHECK(sh->weights &&
+          memcmp(sh->weights, m->snap.params, sizeof(float) * (size_t)m->snap.n_params) == 0);
     CHECK_CONTAINS(sh->weights_from, "Train lab, epoch 0.00");
 
     /* the Network lab publishes another net: reset, said in the note */
@@ -95,6 +106,7 @@ static void test_share(void)
     CHECK_INT_EQ(0, (int)m->snap.step);
     CHECK_INT_EQ(0, m->snap.n_train);
     CHECK_STR_EQ(net_k3, m->net_text);
+    shot(&h, "k3");
     CHECK_STR_EQ("New net from the Network lab (my-net): training reset", lab_train_note(st));
     CHECK_INT_EQ(0, lab_train_notes_cut(st));
     /* its kernels: 6 of 3x3, equal to the first conv's weights */
@@ -124,8 +136,9 @@ static void test_share(void)
     CHECK(netshare_set_net(net_5classes, "five.net", "five", err, sizeof err));
     harness_frame(&h, true, 0.016);
     CHECK_STR_EQ(net_k3, m->net_text);
+    shot(&h, "refused");
     CHECK_CONTAINS(lab_train_note(st), "(five) refused");
-    CHECK_CONTAINS(lab_train_note(st), "10 outputs");
+    CHECK_CONTAINS(lab_train_note(st), "10 out.");
     CHECK_CONTAINS(lab_train_note(st), "gives 5 outputs");
     CHECK_INT_EQ(0, lab_train_notes_cut(st));
     CHECK_INT_EQ(1, (int)m->snap.step); /* the old net's training goes on where it was */
@@ -138,7 +151,9 @@ static void test_share(void)
     CHECK(netshare_set_net("input 1 32 32\nflatten\ndense 10\nsoftmax\n", "big.net", "big", err,
                            sizeof err));
     harness_frame(&h, false, 0.016);
-    CHECK_CONTAINS(lab_train_note(st), "takes 1x32x32");
+    CHECK_STR_EQ("Net (big) refused: it takes 1x32x32 and gives 10 outputs; the digits need "
+                 "1x28x28 in and 10 out. Still training the last good net.",
+                 lab_train_note(st));
     CHECK_STR_EQ(net_k3, m->net_text);
 
     /* the mlp: no conv, its first dense layer's 64 units, 16 of them as 28x28 pictures */
@@ -146,7 +161,9 @@ static void test_share(void)
     CHECK(read_net("mlp.net", text));
     CHECK(netshare_set_net(text, "mlp.net", "mlp", err, sizeof err));
     harness_frame(&h, true, 0.016);
+    shot(&h, "mlp");
     CHECK_CONTAINS(lab_train_note(st), "(mlp): training reset");
+    CHECK_INT_EQ(0, lab_train_notes_cut(st));
     CHECK(m->conv_dense);
     CHECK_INT_EQ(28, m->kh);
     CHECK_INT_EQ(16, m->n_kernels);
@@ -199,7 +216,7 @@ static void test_pace_and_stop(void)
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     for (int i = 0; i < 10; i++) {
         harness_frame(&h, false, 0.1);
-        CHECK_INT_EQ(1500, tl->count);
+        CHECK(tl->count == 1500 || (tl->count == 1501 && !tl->playing)); /* 1 beyond at the stop */
     }
     CHECK_INT_EQ(1500, (int)m->snap.step);
     CHECK_NEAR(3.0f, m->snap.epoch_pos, 1e-6f);
@@ -208,12 +225,17 @@ static void test_pace_and_stop(void)
                  lab_train_note(st));
     CHECK(netshare_get()->weights_gen > wg);
     CHECK_CONTAINS(netshare_get()->weights_from, "epoch 3.00");
+    /* → still takes one step there */
+    CHECK(app_key(h.app, SDLK_RIGHT, false, false));
+    harness_frame(&h, false, 0.016);
+    CHECK_INT_EQ(1501, (int)m->snap.step);
+    CHECK_INT_EQ(1502, tl->count);
     /* Play goes on: one more epoch on the timeline */
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     harness_frame(&h, false, 0.1);
     CHECK(tl->playing);
-    CHECK_INT_EQ(2000, tl->count);
-    CHECK(m->snap.step > 1500);
+    CHECK_INT_EQ(2000, tl->count); /* 4 epochs */
+    CHECK(m->snap.step > 1501);
     CHECK_STR_EQ("", lab_train_note(st));
     harness_close(&h);
     netshare_reset();
@@ -244,8 +266,8 @@ static void test_fit(void)
             CHECK_INT_EQ(2, lab_train_acc_legend(st, &fits));
             CHECK(fits);
             if (lab_train_notes_cut(st) != 0)
-                printf("  %dx%d, step %ld: %d notes cut\n", sizes[s][0], sizes[s][1],
-                       m->snap.step, lab_train_notes_cut(st));
+                printf("  %dx%d, step %ld: %d notes cut\n", sizes[s][0], sizes[s][1], m->snap.step,
+                       lab_train_notes_cut(st));
             CHECK_INT_EQ(0, lab_train_notes_cut(st));
         }
         harness_close(&h);
@@ -317,7 +339,8 @@ int main(void)
 {
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
-    test_share();
+    test_share(1280, 800);
+    test_share(800, 600);
     test_pace_and_stop();
     test_fit();
     test_batchnorm_modes();
