@@ -138,19 +138,17 @@ void trainview_draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
     v.y_label = "% right";
     snprintf(L->leg_acc, sizeof L->leg_acc, "train");
     snprintf(L->leg_test, sizeof L->leg_test, "test (%d)", TRAINLAB_TEST_SUBSET);
-    /* train a solid line, test markers only (a dot per evaluation); the train line is drawn
-     * again, thinner and without a legend entry, over the markers so test never hides it */
+    /* train a solid line under, test markers only (a dot per evaluation, no line) over it: the
+     * markers never hide more of the train line than their own dots, and the busy train line
+     * never hides a test score */
     PlotCurve *c = plot_add_curve(&v, L->bin_x, L->acc_pct, m->n_bins, curve_train(th), L->leg_acc);
     if (c && m->n_bins < 12)
         c->dots = true;
     c = plot_add_curve(&v, L->test_x, L->test_pct, nt, curve_test(th), L->leg_test);
     if (c) {
         c->no_line = true;
-        c->thickness = 2.0f;
+        c->thickness = 2.2f;
     }
-    c = plot_add_curve(&v, L->bin_x, L->acc_pct, m->n_bins, curve_train(th), NULL);
-    if (c)
-        c->thickness = 1.5f;
     PlotLayout lay = plot_layout(&v, area, th);
     if (!legend_fits(ctx->r, th, &v, &lay)) {
         v.y_label = "%";
