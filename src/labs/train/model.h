@@ -7,9 +7,11 @@
  *
  * The net: its text (net_text, read from net_file) is the recipe; the Trainer (tr) builds the
  * Net from it with cfg.seed and owns it and its weights (trainer_net(tr)); the window reads
- * only the snapshot's copy (snap.params). Another net is swapped in as trainmodel_set_seed
- * swaps a seed: new net_text / net_file, then make_trainer (model.c) builds a fresh Trainer
- * and the derived data start over; the first-conv kernel panel follows find_conv_layer.
+ * only the snapshot's copy (snap.params). Another net is swapped in by trainmodel_set_net (the
+ * view follows the shared net, labs/common/netshare.h): checked for the digits' shape (1x28x28
+ * in, 10 out), then make_trainer (model.c) builds a fresh Trainer and the derived data start
+ * over; the kernel panel follows find_conv_layer (the first conv of any kernel size, its first
+ * input channel; with no conv the first dense layer on the 28x28 input).
  *
  * Threads: every function is called from one thread (the window's); the trainer's worker runs
  * the steps and the model only reads its snapshots. Deterministic: the same seed and the same

@@ -5,6 +5,11 @@
  * test subset whose cells list their test digits; a stream of recent predictions marked right
  * or wrong; divergence detected, undone and explained.
  *
+ * The net is the shared one (labs/common/netshare.h): a new one resets the training and the
+ * note says so; one the digits cannot train is refused there. The weights are published to the
+ * share at a pause, on Step and at each epoch's end. At 1x the steps are paced at
+ * TRAINVIEW_PACE_IMAGES images a second (30 s an epoch); 16x and "instant" run the worker free.
+ * Playing stops after plan_epochs (3; Play goes on one more).
  * The timeline counts training steps: Space plays and pauses the trainer, → takes one step,
  * Home resets, scrubbing forward trains up to that step and scrubbing back replays from the
  * start (the same seed gives the same numbers). Numbers and texts: model.c and model_text.c
@@ -91,6 +96,8 @@ static void publish_weights(TrainLab *L)
     }
 }
 
+static void follow_share(TrainLab *L);
+
 static void *train_create(char *err, size_t err_size)
 {
     TrainLab *L = calloc(1, sizeof *L);
@@ -116,9 +123,10 @@ static void *train_create(char *err, size_t err_size)
     L->tl.rate = 1e-6f;
     L->plan_epochs = TRAINLAB_PLAN_EPOCHS;
     L->pub_step = -1;
-    /* the lab starts on the bundled lenet-tiny; a different shared net is taken on the first
-     * update */
+    /* the lab starts on the bundled lenet-tiny; a different shared net is taken now, before
+     * any option (a lesson's steps) applies */
     L->net_gen = 0;
+    follow_share(L);
     sync_items(L);
     sync_timeline(L);
     return L;

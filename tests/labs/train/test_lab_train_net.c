@@ -172,6 +172,14 @@ static void test_share(int w, int ht)
     CHECK_INT_EQ(LAYER_DENSE, l->kind);
     /* unit 3's weights: row 3 of the (64, 784) matrix */
     CHECK(m->kernels[3 * 784 + 400] == m->snap.params[l->w_off + 3 * 784 + 400]);
+    /* the lab opened again (a lesson step, another visit) starts on the shared net */
+    int idx = -1;
+    lab_find("network", &idx);
+    CHECK(app_open_lab(h.app, idx));
+    m = open_train(&h, &lab);
+    harness_frame(&h, false, 0.016);
+    CHECK_STR_EQ(text, m->net_text);
+    CHECK(m->conv_dense);
     harness_close(&h);
     netshare_reset();
 }
