@@ -78,19 +78,39 @@ static void clear_derived(TrainModel *m)
     m->message_new = false;
 }
 
-/* The first convolution on the 1-channel input with 5x5 kernels (lenet-tiny's first layer). */
-static int find_conv_layer(const Trainer *tr)
+/* The layer whose weights the kernel panel shows: the first convolution (its kernels on the
+ * first input channel), or with none the first dense layer when it reads the 28x28 digit
+ * directly (each unit's weights are a 28x28 picture). */
+static void find_conv_layer(TrainModel *m)
 {
-    const NetSpec *s = &trainer_net(tr)->spec;
+    const NetSpec *s = &trainer_net(m->tr)->spec;
+    m->conv_layer = -1;
+    m->conv_dense = false;
+    m->kh = m->kw = m->k_in_c = m->k_units = 0;
     for (int i = 0; i < s->n_layers; i++) {
         const Layer *l = &s->layers[i];
-        if (l->kind == LAYER_CONV)
-            return l->in.c == 1 && l->conv.kh == TRAINLAB_KSIDE && l->conv.kw == TRAINLAB_KSIDE &&
-                           l->units <= TRAINLAB_MAX_KERNELS
-                       ? i
-                       : -1;
+        if (l->kind == LAYER_CONV && l->conv.kh <= TRAINLAB_KMAX && l->conv.kw <= TRAINLAB_KMAX) {
+            m->conv_layer = i;
+            m->kh = l->conv.kh;
+            m->kw = l->conv.kw;
+            m->k_in_c = l->in.c;
+            m->k_units = l->units;
+            return;
+        }
     }
-    return -1;
+    for (int i = 0; i < s->n_layers; i++) {
+        const Layer *l = &s->layers[i];
+        if (l->kind == LAYER_DENSE) {
+            if (l->units > 0 && l->n_w == (long)l->units * TRAINLAB_PIX) {
+                m->conv_layer = i;
+                m->conv_dense = true;
+                m->kh = m->kw = TRAINLAB_SIDE;
+                m->k_in_c = 1;
+                m->k_units = l->units;
+            }
+            return;
+        }
+    }
 }
 
 static bool make_trainer(TrainModel *m, char *err, size_t err_size)
@@ -99,7 +119,7 @@ static bool make_trainer(TrainModel *m, char *err, size_t err_size)
     if (!m->tr)
         return false;
     /* the net is only read here, before any worker step */
-    m->conv_layer = find_conv_layer(m->tr);
+    find_conv_layer(m);
     clear_derived(m);
     m->dirty = true;
     trainmodel_refresh(m, 0.0);
@@ -201,16 +221,20 @@ static void rebuild_kernels(TrainModel *m)
 {
     m->n_kernels = 0;
     m->kernel_absmax = 0.0f;
-    if (m->conv_layer < 0)
+    if (m->conv_layer < 0 || !m->snap.params)
         return;
     const Layer *l = &trainer_net(m->tr)->spec.layers[m->conv_layer];
-    const float *w = m->snap.params + l->w_off; /* (O, 1, 5, 5) */
-    int kk = TRAINLAB_KSIDE * TRAINLAB_KSIDE;
-    m->n_kernels = l->units;
-    for (int i = 0; i < m->n_kernels * kk; i++) {
-        m->kernels[i] = w[i];
-        if (fabsf(w[i]) > m->kernel_absmax)
-            m->kernel_absmax = fabsf(w[i]);
+    /* conv: (O, C/G, kh, kw), kernel o on input channel 0 at o * C/G*kh*kw; dense: (U, 784) */
+    long kk = (long)m->kh * m->kw;
+    long per_unit = l->n_w / (m->k_units > 0 ? m->k_units : 1);
+    m->n_kernels = m->k_units < TRAINLAB_MAX_KERNELS ? m->k_units : TRAINLAB_MAX_KERNELS;
+    for (int o = 0; o < m->n_kernels; o++) {
+        const float *w = m->snap.params + l->w_off + (long)o * per_unit;
+        for (long i = 0; i < kk; i++) {
+            m->kernels[o * kk + i] = w[i];
+            if (fabsf(w[i]) > m->kernel_absmax)
+                m->kernel_absmax = fabsf(w[i]);
+        }
     }
 }
 
@@ -395,6 +419,61 @@ bool trainmodel_set_seed(TrainModel *m, unsigned long long seed, char *err, size
         return false;
     }
     trainer_destroy(old);
+    return true;
+}
+
+bool trainmodel_set_net(TrainModel *m, const char *text, const char *file, char *err,
+                        size_t err_size)
+{
+    static NetSpec spec; /* large; parsed on the window's thread only */
+    if (!net_parse(&spec, text, file, err, err_size))
+        return false;
+    const Shape *in = &spec.input;
+    const Shape *out = spec.n_layers > 0 ? &spec.layers[spec.n_layers - 1].out : in;
+    long out_elems = (long)out->c * (out->rank > 1 ? out->h : 1) * (out->rank > 2 ? out->w : 1);
+    if (in->c != 1 || in->h != TRAINLAB_SIDE || in->w != TRAINLAB_SIDE ||
+        out_elems != TRAINLAB_CLASSES) {
+        char got[64];
+        if (out->rank == 1)
+            snprintf(got, sizeof got, "%d", out->c);
+        else
+            snprintf(got, sizeof got, "%dx%dx%d", out->c, out->h, out->w);
+        snprintf(err, err_size,
+                 "%.500s: it takes %dx%dx%d and gives %s outputs; the digits need 1x28x28 in "
+                 "and 10 out",
+                 file, in->c, in->h, in->w, got);
+        return false;
+    }
+    char *copy = malloc(strlen(text) + 1);
+    if (!copy) {
+        snprintf(err, err_size, "%.500s: out of memory", file);
+        return false;
+    }
+    strcpy(copy, text);
+    Trainer *old = m->tr;
+    trainer_pause(old);
+    char *old_text = m->net_text;
+    char old_file[sizeof m->net_file];
+    snprintf(old_file, sizeof old_file, "%s", m->net_file);
+    TrainConfig keep = m->cfg;
+    m->cfg.lr = m->snap.lr;
+    m->cfg.batch = m->snap.batch;
+    m->cfg.optim = m->snap.optim;
+    m->net_text = copy;
+    snprintf(m->net_file, sizeof m->net_file, "%s", file);
+    if (!make_trainer(m, err, err_size)) {
+        free(copy);
+        m->net_text = old_text;
+        snprintf(m->net_file, sizeof m->net_file, "%s", old_file);
+        m->cfg = keep;
+        m->tr = old;
+        m->dirty = true;
+        trainmodel_refresh(m, 0.0);
+        return false;
+    }
+    trainer_destroy(old);
+    free(old_text);
+    trainmodel_select_cell(m, -1, -1);
     return true;
 }
 

@@ -7,9 +7,11 @@
  *
  * The net: its text (net_text, read from net_file) is the recipe; the Trainer (tr) builds the
  * Net from it with cfg.seed and owns it and its weights (trainer_net(tr)); the window reads
- * only the snapshot's copy (snap.params). Another net is swapped in as trainmodel_set_seed
- * swaps a seed: new net_text / net_file, then make_trainer (model.c) builds a fresh Trainer
- * and the derived data start over; the first-conv kernel panel follows find_conv_layer.
+ * only the snapshot's copy (snap.params). Another net is swapped in by trainmodel_set_net (the
+ * view follows the shared net, labs/common/netshare.h): checked for the digits' shape (1x28x28
+ * in, 10 out), then make_trainer (model.c) builds a fresh Trainer and the derived data start
+ * over; the kernel panel follows find_conv_layer (the first conv of any kernel size, its first
+ * input channel; with no conv the first dense layer on the 28x28 input).
  *
  * Threads: every function is called from one thread (the window's); the trainer's worker runs
  * the steps and the model only reads its snapshots. Deterministic: the same seed and the same
@@ -33,10 +35,11 @@
 #define TRAINLAB_STREAM_PER_STEP 4   /* examples of each seen step that enter the stream */
 #define TRAINLAB_GALLERY         48  /* test examples listed for a confusion cell */
 #define TRAINLAB_MAX_KERNELS     16
-#define TRAINLAB_KSIDE           5 /* lenet-tiny's first kernels are 5x5 */
+#define TRAINLAB_KMAX            28 /* kernels up to 28x28 (a dense unit's weights on a digit) */
 #define TRAINLAB_TEST_SUBSET     500
 #define TRAINLAB_TEST_EVERY      50
-#define TRAINLAB_PLAN_EPOCHS     3  /* the timeline spans this many epochs (grown when passed) */
+#define TRAINLAB_PLAN_EPOCHS     3  /* training stops after this many epochs (Play goes on) */
+#define TRAINLAB_CLASSES         10 /* the bundled digits' classes */
 #define TRAINLAB_N_LR            10 /* learning-rate presets */
 #define TRAINLAB_N_BATCH         9  /* batch-size presets */
 
@@ -69,11 +72,16 @@ typedef struct TrainModel {
     float *test_epoch, *test_acc; /* (n_test_pts) the test evaluations */
     int test_cap;
 
-    /* the first conv layer's kernels, (n_kernels, 5, 5), and max |w| over them */
+    /* the first conv layer's kernels on its first input channel, (n_kernels, kh, kw), or with
+     * no conv the first dense layer's weights on the 28x28 input (kh = kw = 28); max |w| */
     int n_kernels;
-    float kernels[TRAINLAB_MAX_KERNELS * TRAINLAB_KSIDE * TRAINLAB_KSIDE];
+    float kernels[TRAINLAB_MAX_KERNELS * TRAINLAB_KMAX * TRAINLAB_KMAX];
     float kernel_absmax;
-    int conv_layer; /* index of that layer in the net, -1 when there is none */
+    int conv_layer;  /* index of that layer in the net, -1 when there is none */
+    bool conv_dense; /* the layer is dense (the net has no conv) */
+    int kh, kw;      /* the kernels' side (0 with no layer shown) */
+    int k_in_c;      /* the conv's input channels (only the first is shown) */
+    int k_units;     /* its output channels or units (the first TRAINLAB_MAX_KERNELS shown) */
 
     /* the stream: newest last; stream_gen counts pushes */
     TrainStreamItem stream[TRAINLAB_STREAM];
@@ -133,6 +141,13 @@ void trainmodel_set_lr(TrainModel *m, float lr);
 void trainmodel_set_batch(TrainModel *m, int batch);
 void trainmodel_set_optimizer(TrainModel *m, OptimKind kind);
 bool trainmodel_set_seed(TrainModel *m, unsigned long long seed, char *err, size_t err_size);
+
+/* Another net (its text; file names it in messages): checked first, the digits need an input
+ * of 1x28x28 and 10 outputs; then a fresh trainer (the current settings, the seed) and
+ * everything derived starts over. false with err and the old net kept when the text does not
+ * parse, has another shape, or the trainer cannot be made. */
+bool trainmodel_set_net(TrainModel *m, const char *text, const char *file, char *err,
+                        size_t err_size);
 
 /* Selects the confusion cell (true t, predicted p) and lists its test examples from the last
  * evaluation's per-image predictions; t < 0 clears. Kept up to date on every refresh. */

@@ -5,6 +5,11 @@
  * test subset whose cells list their test digits; a stream of recent predictions marked right
  * or wrong; divergence detected, undone and explained.
  *
+ * The net is the shared one (labs/common/netshare.h): a new one resets the training and the
+ * note says so; one the digits cannot train is refused there. The weights are published to the
+ * share at a pause, on Step and at each epoch's end. At 1x the steps are paced at
+ * TRAINVIEW_PACE_IMAGES images a second (30 s an epoch); 16x and "instant" run the worker free.
+ * Playing stops after plan_epochs (3; Play goes on one more).
  * The timeline counts training steps: Space plays and pauses the trainer, → takes one step,
  * Home resets, scrubbing forward trains up to that step and scrubbing back replays from the
  * start (the same seed gives the same numbers). Numbers and texts: model.c and model_text.c
@@ -14,6 +19,7 @@
  * its data changed.
  * Depends on: view_int.h, labs/train/view.h, labs/train/model.h, ui, viz. */
 #include "labs/train/view_int.h"
+#include "labs/common/netshare.h"
 #include "labs/train/view.h"
 
 #include <SDL.h>
@@ -25,8 +31,6 @@
 
 /* A step budget per frame for multi-step jumps (scrubbing), so the window keeps drawing. */
 #define JUMP_BUDGET_S 0.008
-/* Paced play at speed 1x: steps per second (0.25x: 2.5, 16x: 160). */
-#define PACE_1X 10.0
 
 /* the dropdowns' items for trainmodel_lr_presets and trainmodel_batch_presets */
 static const char *const lr_items_fixed[TRAINLAB_N_LR] = {
@@ -48,15 +52,17 @@ static void sync_items(TrainLab *L)
     L->batch_items[TRAINLAB_N_BATCH] = L->batch_custom;
 }
 
-/* The timeline spans whole epochs: at least TRAINLAB_PLAN_EPOCHS, and always one step beyond
- * the trainer so that playing never meets the end (which would stop it). */
+/* The timeline spans the planned epochs (plan_epochs, where playing stops), and one step beyond
+ * the trainer when that reaches them: it grows by an epoch when the plan does (Play at the
+ * stop), by the steps taken past the plan (→, the free worker's last steps), and with the
+ * batch size (the steps an epoch takes); never by surprise while playing. */
 static void sync_timeline(TrainLab *L)
 {
     long steps = L->m.snap.step;
     long spe = trainmodel_steps_per_epoch(&L->m);
-    long count = TRAINLAB_PLAN_EPOCHS * spe;
-    while (count <= steps + L->pending)
-        count += spe;
+    long count = L->plan_epochs * spe;
+    if (count <= steps + L->pending)
+        count = steps + L->pending + 1; /* one beyond, so that → can take another step */
     if (count > 0x3fffffff)
         count = 0x3fffffff;
     timeline_set_count(&L->tl, (int)count);
@@ -66,6 +72,31 @@ static void sync_timeline(TrainLab *L)
     L->tl_playing = L->tl.playing;
     L->tl_pos = L->tl.pos;
 }
+
+/* Whole epochs done, counted from the steps (the trainer's epoch counter moves only when the
+ * next epoch's first step is taken). */
+static int epochs_done(const TrainModel *m)
+{
+    return (int)(m->snap.step / trainmodel_steps_per_epoch(m));
+}
+
+/* Publishes the trained weights to the share (the Network and Backprop labs show them), when
+ * they belong to the shared net and are not the ones last published. */
+static void publish_weights(TrainLab *L)
+{
+    TrainModel *m = &L->m;
+    if (L->net_refused || L->net_gen != netshare_get()->net_gen || m->snap.step <= 0 ||
+        m->snap.step == L->pub_step || !m->snap.params)
+        return;
+    char from[96];
+    snprintf(from, sizeof from, "Train lab, epoch %.2f", (double)m->snap.epoch_pos);
+    if (netshare_set_weights(m->snap.params, m->snap.n_params, from)) {
+        L->pub_step = m->snap.step;
+        L->pub_epoch = epochs_done(m);
+    }
+}
+
+static void follow_share(TrainLab *L);
 
 static void *train_create(char *err, size_t err_size)
 {
@@ -84,11 +115,18 @@ static void *train_create(char *err, size_t err_size)
     for (int i = 0; i < TRAINLAB_STREAM; i++)
         L->simg_key[i] = -1;
     timeline_init(&L->tl, 1);
-    /* full speed on the worker by default (16x and "instant"); slower speeds pace the steps
-     * so they can be watched: PACE_1X steps per second at 1x. The app's own advance of the
-     * position is made negligible: the lab sets the position to the step count each frame. */
-    L->tl.speed = TIMELINE_SPEED_INSTANT - 1;
+    /* 1x by default: paced steps a teacher can narrate (TRAINVIEW_PACE_IMAGES images a
+     * second, 30 s an epoch); 16x and "instant" run the worker free. The app's own advance of
+     * the position is made negligible: the lab sets the position to the step count each
+     * frame. */
+    L->tl.speed = TIMELINE_SPEED_1X;
     L->tl.rate = 1e-6f;
+    L->plan_epochs = TRAINLAB_PLAN_EPOCHS;
+    L->pub_step = -1;
+    /* the lab starts on the bundled lenet-tiny; a different shared net is taken now, before
+     * any option (a lesson's steps) applies */
+    L->net_gen = 0;
+    follow_share(L);
     sync_items(L);
     sync_timeline(L);
     return L;
@@ -150,6 +188,11 @@ bool trainview_full_speed(const Timeline *tl)
 
 void trainview_play(TrainLab *L)
 {
+    /* at (or past) the planned epochs, Play goes on for one more */
+    long spe = trainmodel_steps_per_epoch(&L->m);
+    while (L->m.snap.step >= (long)L->plan_epochs * spe)
+        L->plan_epochs++;
+    L->stopped = false;
     L->playing = true;
     L->pace = 0.0;
     L->pending = 0;
@@ -167,10 +210,54 @@ void trainview_pause(TrainLab *L)
     trainmodel_pause(&L->m);
 }
 
-/* PACE_1X at 1x. */
-double trainview_pace_rate(const Timeline *tl)
+double trainview_pace_rate(const Timeline *tl, int batch)
 {
-    return PACE_1X * (double)timeline_speed_factor(tl);
+    return TRAINVIEW_PACE_IMAGES / (batch > 0 ? batch : 1) * (double)timeline_speed_factor(tl);
+}
+
+const char *trainview_note_text(const TrainLab *L, bool *warn)
+{
+    *warn = false;
+    if (L->stopped)
+        return L->stop_note;
+    if (L->net_note[0]) {
+        *warn = L->net_refused;
+        return L->net_note;
+    }
+    return "";
+}
+
+/* Follows the shared net: a new text gets a fresh trainer and the curves start over, said in
+ * the note; a net the digits cannot train is refused there and the last good one kept. */
+static void follow_share(TrainLab *L)
+{
+    const NetShare *sh = netshare_get();
+    if (sh->net_gen == L->net_gen)
+        return;
+    bool first = L->net_gen == 0;
+    L->net_gen = sh->net_gen;
+    if (first && strcmp(sh->text, L->m.net_text) == 0)
+        return; /* the bundled net the lab started with */
+    char err[400];
+    trainview_pause(L);
+    L->pending = 0;
+    if (!trainmodel_set_net(&L->m, sh->text, sh->file, err, sizeof err)) {
+        /* the name says which net: the file's "FILE: " prefix is left out */
+        size_t fl = strlen(sh->file);
+        const char *why =
+            strncmp(err, sh->file, fl) == 0 && strncmp(err + fl, ": ", 2) == 0 ? err + fl + 2 : err;
+        snprintf(L->net_note, sizeof L->net_note,
+                 "Net (%.60s) refused: %.300s. Still training the last good net.", sh->name, why);
+        L->net_refused = true;
+        return;
+    }
+    snprintf(L->net_note, sizeof L->net_note,
+             "New net from the Network lab (%.60s): training reset", sh->name);
+    L->net_refused = false;
+    L->stopped = false;
+    L->plan_epochs = TRAINLAB_PLAN_EPOCHS;
+    L->pub_step = -1;
+    L->pub_epoch = 0;
 }
 
 static bool parse_num(const char *key, const char *value, double lo, double hi, double *out,
@@ -297,6 +384,8 @@ static bool train_set_option(void *state, const char *key, const char *value, ch
     grow_test_pct(L);
     sync_items(L);
     L->pending = 0;
+    if (!L->playing)
+        publish_weights(L);
     sync_timeline(L);
     return true;
 }
@@ -311,6 +400,7 @@ static bool train_update(void *state, double dt)
     TrainLab *L = state;
     TrainModel *m = &L->m;
     Timeline *tl = &L->tl;
+    follow_share(L);
     /* at speed "instant" the app's timeline jumps to its end and stops; the lab keeps
      * training then (its position is the step count, always short of the end) */
     if (!tl->playing && tl->speed == TIMELINE_SPEED_INSTANT && tl->pos == tl->count &&
@@ -356,17 +446,35 @@ static bool train_update(void *state, double dt)
         } else if (!instant) {
             if (running)
                 trainmodel_pause(m);
-            /* at most 4 steps a frame, so a slow frame does not snowball */
-            L->pace += dt * trainview_pace_rate(tl);
-            if (L->pace > 4.0)
-                L->pace = 4.0;
-            while (L->pace >= 1.0 && !m->message[0]) {
+            /* at most a twentieth of a second's steps (4 at least) a frame, so a slow frame
+             * does not snowball */
+            double rate = trainview_pace_rate(tl, m->snap.batch);
+            double most = rate / 20.0 > 4.0 ? rate / 20.0 : 4.0;
+            L->pace += dt * rate;
+            if (L->pace > most)
+                L->pace = most;
+            long stop_at = (long)L->plan_epochs * trainmodel_steps_per_epoch(m);
+            while (L->pace >= 1.0 && !m->message[0] && m->snap.step < stop_at) {
                 trainmodel_step(m);
                 L->pace -= 1.0;
             }
         }
     }
     trainmodel_refresh(m, dt);
+    if (L->playing && epochs_done(m) >= L->plan_epochs) {
+        /* the set number of epochs: stop and say so (the free worker may be a few steps on) */
+        trainview_pause(L);
+        L->stopped = true;
+        if (L->plan_epochs == TRAINLAB_PLAN_EPOCHS)
+            snprintf(L->stop_note, sizeof L->stop_note,
+                     "Stopped after %d epochs (the set number); press Play to go on",
+                     L->plan_epochs);
+        else
+            snprintf(L->stop_note, sizeof L->stop_note,
+                     "Stopped after %d epochs; press Play for one more", L->plan_epochs);
+    }
+    if (!L->playing || epochs_done(m) > L->pub_epoch)
+        publish_weights(L); /* paused (Step, a jump, the stop), or an epoch ended */
     grow_test_pct(L);
     sync_items(L);
     sync_timeline(L);
@@ -452,6 +560,7 @@ static void train_draw(void *state, LabContext *ctx)
         snprintf(b, sizeof b, "Train: %s", msg);
         lab_report_error(ctx, b);
     }
+    trainview_notes_cut(); /* counts this frame's */
     trainview_draw_controls(L, ctx);
     const Theme *th = ctx->th;
     Render *r = ctx->r;
@@ -486,6 +595,7 @@ static void train_draw(void *state, LabContext *ctx)
     }
 
     draw_equation(L, ctx);
+    L->notes_cut = trainview_notes_cut();
 }
 
 /* The H overlay's rows for this lab (train_key, the timeline and the confusion matrix). */
@@ -518,6 +628,25 @@ const LabDef lab_train = {
 };
 
 /* ---- test-facing reads (view.h) ------------------------------------------------------ */
+
+int lab_train_notes_cut(void *state)
+{
+    return ((const TrainLab *)state)->notes_cut;
+}
+
+int lab_train_acc_legend(void *state, bool *fits)
+{
+    const TrainLab *L = state;
+    if (fits)
+        *fits = L->acc_legend_fits;
+    return L->acc_legend_n;
+}
+
+const char *lab_train_note(void *state)
+{
+    bool warn = false;
+    return trainview_note_text(state, &warn);
+}
 
 bool lab_train_x_in_steps(void *state, float *x_hi)
 {

@@ -11,4 +11,13 @@
  * in those units. */
 bool lab_train_x_in_steps(void *state, float *x_hi);
 
+/* The wrapped notes (hints, captions, the lab's note) the last frame had to cut short. */
+int lab_train_notes_cut(void *state);
+/* The accuracy plot's legend entries in the last frame (train and test: 2); *fits (may be
+ * NULL) whether they fitted uncut. */
+int lab_train_acc_legend(void *state, bool *fits);
+/* The lab's note under its buttons: the stop at the set epochs, a new net from the Network
+ * lab, or a refused net ("" none). */
+const char *lab_train_note(void *state);
+
 #endif

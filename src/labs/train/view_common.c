@@ -39,10 +39,25 @@ Rect trainview_heading_fit(Render *r, const Theme *th, Rect rc, int n, const cha
     return (Rect){rc.x, rc.y + used, rc.w, rc.h - used};
 }
 
-/* Wrapped dim text at the top of rc. */
+/* notes that did not fit their rect since the last trainview_notes_cut */
+static int notes_cut;
+
+/* Wrapped dim text at the top of rc; a note that needs more height than rc has is counted. */
 int trainview_note(Render *r, const Theme *th, Rect rc, const char *text, Color c)
 {
-    if (rc.w <= 0 || rc.h <= 0)
+    if (rc.w <= 0 || rc.h <= 0) {
+        notes_cut += text[0] != '\0';
         return 0;
-    return render_text_wrap(r, FONT_SANS, theme_px(th, THEME_SMALL), text, rc, c, true);
+    }
+    int size = theme_px(th, THEME_SMALL);
+    if (render_text_wrap(r, FONT_SANS, size, text, rc, c, false) > rc.h)
+        notes_cut++;
+    return render_text_wrap(r, FONT_SANS, size, text, rc, c, true);
+}
+
+int trainview_notes_cut(void)
+{
+    int n = notes_cut;
+    notes_cut = 0;
+    return n;
 }

@@ -174,5 +174,6 @@ void trainview_draw_confusion(TrainLab *L, LabContext *ctx, Rect area)
     if (m->n_test_pts > 0)
         colormap_draw_legend(r, th, lg, &sc);
     else
-        trainview_note(r, th, lg, "empty until the first test evaluation (step 50)", th->text_dim);
+        trainview_note(r, th, (Rect){gx, lg.y, gw, area.y + area.h - lg.y},
+                       "empty until the first test (step 50)", th->text_dim);
 }

@@ -18,7 +18,8 @@ static void labelled_row(Ui *ui, Rect row, const char *label, Rect *field)
     *field = (Rect){row.x + lw, row.y, row.w - lw, row.h};
 }
 
-/* Play (Pause), Step and Reset in a row. */
+/* Step and Reset in a row (play and pause are the transport bar's), then the note: the stop
+ * at the set epochs, a new net from the Network lab or a refused one, wrapped. */
 static void controls_buttons(TrainLab *L, LabContext *ctx, UiColumn *col)
 {
     Ui *ui = ctx->ui;
@@ -29,29 +30,26 @@ static void controls_buttons(TrainLab *L, LabContext *ctx, UiColumn *col)
     Rect row = ui_column_next(col, 1);
     if (row.w > 0) {
         int g = theme_px(th, 6);
-        int bw = (row.w - 2 * g) / 3;
-        bool running = L->playing;
+        int bw = (row.w - g) / 2;
         Rect b1 = {row.x, row.y, bw, row.h};
-        Rect b2 = {row.x + bw + g, row.y, bw, row.h};
-        Rect b3 = {row.x + 2 * (bw + g), row.y, row.w - 2 * (bw + g), row.h};
-        if (ui_button(ui, ui_id("train.play"), b1, running ? "Pause" : "Play")) {
-            if (running)
-                trainview_pause(L);
-            else
-                trainview_play(L);
-        }
-        if (ui_button(ui, ui_id("train.step"), b2, "Step")) {
+        Rect b2 = {row.x + bw + g, row.y, row.w - bw - g, row.h};
+        if (ui_button(ui, ui_id("train.step"), b1, "Step")) {
             trainview_pause(L);
             trainmodel_step(m);
         }
-        if (ui_button(ui, ui_id("train.reset"), b3, "Reset")) {
+        if (ui_button(ui, ui_id("train.reset"), b2, "Reset")) {
             trainview_pause(L);
             L->pending = 0;
+            L->stopped = false;
             trainmodel_reset(m);
             trainmodel_select_cell(m, -1, -1);
         }
-        if (running)
-            render_round_rect_outline(r, b1, theme_px(th, 6), theme_px(th, 2), th->accent);
+    }
+    bool warn = false;
+    const char *note = trainview_note_text(L, &warn);
+    if (note[0]) {
+        Rect rest = {col->area.x, col->y, col->area.w, col->area.y + col->area.h - col->y};
+        col->y += trainview_note(r, th, rest, note, warn ? th->error : th->accent) + col->gap;
     }
 }
 
@@ -104,11 +102,13 @@ static void controls_progress(TrainLab *L, LabContext *ctx, UiColumn *col)
     const char *lines[6];
     char l0[160], l1[160], l2[160], l3[160], l4[160];
     snprintf(l0, sizeof l0, "step    %s", trainmodel_thousands(s->step, a, sizeof a));
-    snprintf(l1, sizeof l1, "epoch   %.2f (%d done)", (double)s->epoch_pos, s->epoch);
+    snprintf(l1, sizeof l1, "epoch   %.2f / %d", (double)s->epoch_pos, L->plan_epochs);
     snprintf(l2, sizeof l2, "images  %s",
              trainmodel_thousands(trainmodel_images_seen(m), a, sizeof a));
     if (L->playing && !trainview_full_speed(&L->tl))
-        snprintf(l3, sizeof l3, "paced: %g steps/s", trainview_pace_rate(&L->tl));
+        snprintf(l3, sizeof l3, "paced: %s img/s",
+                 trainmodel_thousands(
+                     (long)llround(trainview_pace_rate(&L->tl, s->batch) * s->batch), b, sizeof b));
     else if (s->state == TRAINER_RUNNING && m->rate > 0.0)
         snprintf(l3, sizeof l3, "images/s %s",
                  trainmodel_thousands((long)llround(m->rate), b, sizeof b));
@@ -146,6 +146,7 @@ static void controls_keys(LabContext *ctx, UiColumn *col)
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     static const char *const keys[] = {"Space play/pause  \xE2\x86\x92 step",
+                                       "[ ] slower / faster",
                                        "Home or R reset",
                                        "L / Shift+L learning rate",
                                        "B / Shift+B batch",

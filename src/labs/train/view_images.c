@@ -47,12 +47,21 @@ bool trainview_ensure_images(TrainLab *L, Render *r)
     if (L->img_r != r) {
         trainview_destroy_images(L);
         L->img_r = r;
-        for (int i = 0; i < TRAINLAB_MAX_KERNELS; i++)
-            L->kimg[i] = render_image_create(r, TRAINLAB_KSIDE, TRAINLAB_KSIDE);
         for (int i = 0; i < TRAINLAB_STREAM; i++)
             L->simg[i] = render_image_create(r, TRAINLAB_SIDE, TRAINLAB_SIDE);
         for (int i = 0; i < TRAINLAB_GALLERY; i++)
             L->gimg[i] = render_image_create(r, TRAINLAB_SIDE, TRAINLAB_SIDE);
+    }
+    /* the kernels' textures follow the kernels' side (a new net may have another) */
+    int kh = L->m.kh > 0 ? L->m.kh : 1, kw = L->m.kw > 0 ? L->m.kw : 1;
+    if (L->kimg_h != kh || L->kimg_w != kw || !L->kimg[0]) {
+        for (int i = 0; i < TRAINLAB_MAX_KERNELS; i++) {
+            render_image_destroy(L->kimg[i]);
+            L->kimg[i] = render_image_create(r, kw, kh);
+        }
+        L->kimg_h = kh;
+        L->kimg_w = kw;
+        L->kimg_valid = false;
     }
     for (int i = 0; i < TRAINLAB_MAX_KERNELS; i++)
         if (!L->kimg[i])
@@ -66,14 +75,15 @@ bool trainview_ensure_images(TrainLab *L, Render *r)
     return true;
 }
 
-/* Refills the kernels' textures (5x5 each) in the diverging scale sc. */
+/* Refills the kernels' textures (kh x kw each) in the diverging scale sc. */
 static void refill_kernels(TrainLab *L, Render *r, const ColorScale *sc)
 {
     TrainModel *m = &L->m;
-    uint32_t px[TRAINLAB_KSIDE * TRAINLAB_KSIDE];
+    static uint32_t px[TRAINLAB_KMAX * TRAINLAB_KMAX];
+    int kk = m->kh * m->kw;
     for (int k = 0; k < m->n_kernels; k++) {
-        for (int i = 0; i < TRAINLAB_KSIDE * TRAINLAB_KSIDE; i++)
-            px[i] = rgba(colorscale_color(sc, m->kernels[k * 25 + i]));
+        for (int i = 0; i < kk; i++)
+            px[i] = rgba(colorscale_color(sc, m->kernels[k * kk + i]));
         render_image_update(r, L->kimg[k], px);
     }
     L->kimg_gen = m->gen;
@@ -110,10 +120,10 @@ static void draw_kernel(TrainLab *L, LabContext *ctx, int k, Rect rc, const Colo
     TrainModel *m = &L->m;
     const Theme *th = ctx->th;
     Render *r = ctx->r;
-    int cs = rc.w / TRAINLAB_KSIDE, cx = rc.x, cy = rc.y;
+    int kk = m->kh * m->kw;
+    int cs = rc.w / m->kw, cx = rc.x, cy = rc.y;
     if (ctx->show_values && cs >= theme_px(th, 18)) {
-        GridView gv = grid_view_make(NULL, m->kernels + k * 25, TRAINLAB_KSIDE, TRAINLAB_KSIDE,
-                                     COLORMAP_DIVERGING);
+        GridView gv = grid_view_make(NULL, m->kernels + k * kk, m->kh, m->kw, COLORMAP_DIVERGING);
         gv.scale = *sc;
         gv.show_legend = false;
         gv.show_values = true;
@@ -123,9 +133,9 @@ static void draw_kernel(TrainLab *L, LabContext *ctx, int k, Rect rc, const Colo
     } else if (images) {
         render_image_draw(r, L->kimg[k], rc, false);
     } else {
-        for (int i = 0; i < 25; i++)
-            render_rect(r, (Rect){cx + (i % 5) * cs, cy + (i / 5) * cs, cs, cs},
-                        colorscale_color(sc, m->kernels[k * 25 + i]));
+        for (int i = 0; i < kk; i++)
+            render_rect(r, (Rect){cx + (i % m->kw) * cs, cy + (i / m->kw) * cs, cs, cs},
+                        colorscale_color(sc, m->kernels[k * kk + i]));
     }
 }
 
@@ -135,11 +145,37 @@ static void hover_weight(TrainLab *L, LabContext *ctx, int k, int hr, int hc, Re
 {
     const TrainModel *m = &L->m;
     render_rect_outline(ctx->r, rc, theme_px(ctx->th, 2), ctx->th->hover);
-    snprintf(
-        L->tip, sizeof L->tip,
-        "kernel k%d, row %d, col %d\nw = %.4f (step %ld)\nwhite 0, orange +, blue \xE2\x88\x92", k,
-        hr, hc, (double)m->kernels[k * 25 + hr * 5 + hc], m->snap.step);
+    snprintf(L->tip, sizeof L->tip,
+             "%s %d, row %d, col %d\nw = %.4f (step %ld)\nwhite 0, orange +, blue \xE2\x88\x92",
+             m->conv_dense ? "unit" : "kernel k", k, hr, hc,
+             (double)m->kernels[k * m->kh * m->kw + hr * m->kw + hc], m->snap.step);
     ui_tooltip(ctx->ui, L->tip);
+}
+
+/* The panel's titles, longest first: what the kernels are (the first conv's on its first input
+ * channel, or a dense layer's units as pictures) and how many of how many. */
+static void kernel_titles(const TrainModel *m, char *t0, char *t1, size_t size)
+{
+    if (m->conv_dense) {
+        snprintf(t0, size,
+                 "No convolution: first dense layer's weights, %d of %d units as 28\xC3\x97"
+                 "28",
+                 m->n_kernels, m->k_units);
+        snprintf(t1, size, "No conv: dense weights (%d units)", m->n_kernels);
+        return;
+    }
+    char of[48] = "";
+    if (m->k_units > m->n_kernels)
+        snprintf(of, sizeof of, " (first %d of %d)", m->n_kernels, m->k_units);
+    if (m->k_in_c > 1)
+        snprintf(t0, size, "First-layer kernels %d\xC3\x97%d\xC3\x97%d, input channel 0 of %d%s",
+                 m->n_kernels, m->kh, m->kw, m->k_in_c, of);
+    else
+        snprintf(t0, size,
+                 "First-layer kernels %d\xC3\x97"
+                 "1\xC3\x97%d\xC3\x97%d%s",
+                 m->n_kernels, m->kh, m->kw, of);
+    snprintf(t1, size, "Kernels %d\xC3\x97%d\xC3\x97%d", m->n_kernels, m->kh, m->kw);
 }
 
 void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images)
@@ -148,26 +184,15 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
     const Theme *th = ctx->th;
     Render *r = ctx->r;
     Ui *ui = ctx->ui;
-    char t0[128], t1[128];
+    char t0[160], t1[160];
     int nk = m->n_kernels;
-    snprintf(t0, sizeof t0,
-             "First-layer kernels %d\xC3\x97"
-             "1\xC3\x97"
-             "5\xC3\x97"
-             "5",
-             nk);
-    snprintf(t1, sizeof t1,
-             "Kernels %d\xC3\x97"
-             "1\xC3\x97"
-             "5\xC3\x97"
-             "5",
-             nk);
+    kernel_titles(m, t0, t1, sizeof t0);
     const char *titles[3] = {t0, t1, "Kernels"};
     Rect body = trainview_heading_fit(r, th, area, 3, titles);
     if (nk == 0) {
         trainview_note(r, th, body,
-                       "the net has no 5\xC3\x97"
-                       "5 first convolution",
+                       "no convolution, and no dense layer reading the 28\xC3\x97"
+                       "28 digit: no weights to show as pictures",
                        th->text_dim);
         return;
     }
@@ -180,13 +205,17 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
     int best_cols = nk;
     int best_side = arrange_kernels(th, body, nk, legend_h, lab_h, &best_cols);
     int side = best_side > theme_px(th, 96) ? theme_px(th, 96) : best_side;
-    side -= side % TRAINLAB_KSIDE;
-    if (side < TRAINLAB_KSIDE)
+    int kmax = m->kh > m->kw ? m->kh : m->kw;
+    if (side < kmax)
+        side = best_side; /* big kernels (28x28) may be drawn a little under a pixel a weight */
+    else
+        side -= side % kmax;
+    if (side < 2)
         return;
     int cols = best_cols, rows = (nk + cols - 1) / cols;
     int bw = cols * side + (cols - 1) * gap;
     int x0 = body.x + (body.w - bw) / 2, y0 = body.y;
-    int cs = side / TRAINLAB_KSIDE;
+    int cs = side / kmax > 0 ? side / kmax : 1;
     int hov = -1, hr = 0, hc = 0;
     for (int k = 0; k < nk; k++) {
         int cx = x0 + (k % cols) * (side + gap);
@@ -202,10 +231,10 @@ void trainview_draw_kernels(TrainLab *L, LabContext *ctx, Rect area, bool images
             hov = k;
             hr = (ui->in.my - cy) / cs;
             hc = (ui->in.mx - cx) / cs;
-            if (hr > 4)
-                hr = 4;
-            if (hc > 4)
-                hc = 4;
+            if (hr > m->kh - 1)
+                hr = m->kh - 1;
+            if (hc > m->kw - 1)
+                hc = m->kw - 1;
         }
     }
     if (hov >= 0) {

@@ -17,6 +17,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Paced play at 1x: images per second, so the bundled 8,000 digits take 30 s an epoch at any
+ * batch size (narratable; 2x .. 16x and "instant" are faster). */
+#define TRAINVIEW_PACE_IMAGES (8000.0 / 30.0)
+
 typedef struct TrainLab {
     TrainModel m; /* first: tests reach it through the state pointer */
     Timeline tl;
@@ -26,6 +30,17 @@ typedef struct TrainLab {
     int tl_pos;      /* its position as the lab last saw it */
     long pending;    /* steps still to take for a jump (scrub, End, --step) */
     bool replaying;  /* the jump replays from the start (scrubbed back) */
+    int plan_epochs; /* playing stops after this many epochs (Play at the stop adds one) */
+    bool stopped;    /* playing stopped there: the note says so */
+    char stop_note[160];
+
+    /* the shared net (labs/common/netshare.h) this lab follows */
+    unsigned net_gen;   /* the share's net_gen last seen */
+    char net_note[512]; /* "New net from the Network lab (my-net): training reset", or why a
+                         * net was refused ("" none) */
+    bool net_refused;   /* the note is a refusal (drawn in the warning colour) */
+    long pub_step;      /* the step whose weights were last published (-1 none) */
+    int pub_epoch;      /* the completed epochs at that publication */
 
     /* the dropdowns: fixed items plus one slot for a value set by an option */
     const char *lr_items[TRAINLAB_N_LR + 1];
@@ -36,6 +51,7 @@ typedef struct TrainLab {
     /* textures, made with the Render the lab first draws with */
     Render *img_r;
     RenderImage *kimg[TRAINLAB_MAX_KERNELS];
+    int kimg_h, kimg_w; /* their size (the kernels' side when made) */
     unsigned kimg_gen;
     bool kimg_valid;
     RenderImage *simg[TRAINLAB_STREAM];
@@ -52,7 +68,10 @@ typedef struct TrainLab {
     bool x_steps;
     float x_hi;
     float bin_x[TRAINLAB_BINS];
-    float *test_x; /* (test_pct_cap) */
+    float *test_x;        /* (test_pct_cap) */
+    int acc_legend_n;     /* the accuracy plot's legend entries as last drawn (train, test) */
+    bool acc_legend_fits; /* and whether they fitted its legend line uncut */
+    int notes_cut;        /* the wrapped notes cut short in the last frame */
 
     /* text kept alive while drawn */
     char title_loss[128], title_acc[128], leg_train[96], leg_acc[96], leg_test[96];
@@ -67,8 +86,12 @@ void trainview_play(TrainLab *L);
 void trainview_pause(TrainLab *L);
 /* Whether the timeline's speed is "instant" (the worker runs free). */
 bool trainview_full_speed(const Timeline *tl);
-/* Paced play: steps per second at the timeline's speed. */
-double trainview_pace_rate(const Timeline *tl);
+/* Paced play: steps per second at the timeline's speed with batch images a step
+ * (TRAINVIEW_PACE_IMAGES images per second at 1x). */
+double trainview_pace_rate(const Timeline *tl, int batch);
+/* The note under the Training buttons: the stop, a new net or a refused one ("" none); *warn
+ * when it is a refusal. */
+const char *trainview_note_text(const TrainLab *L, bool *warn);
 
 /* ---- the panels ------------------------------------------------------------------------------ */
 
@@ -96,8 +119,10 @@ const char *trainview_pick_fit(Render *r, FontFace face, int size, int max_w, in
                                const char *const *texts);
 /* A heading line at the top of rc (the first of n texts that fits); returns the rect below. */
 Rect trainview_heading_fit(Render *r, const Theme *th, Rect rc, int n, const char *const *texts);
-/* Wrapped text at the top of rc in c; returns the lines drawn. */
+/* Wrapped text at the top of rc in c; returns the height used. */
 int trainview_note(Render *r, const Theme *th, Rect rc, const char *text, Color c);
+/* The notes cut short (needing more height than their rect) since the last call; resets. */
+int trainview_notes_cut(void);
 /* Right answers cyan, mistakes red. */
 Color trainview_right_color(const Theme *th);
 Color trainview_wrong_color(const Theme *th);

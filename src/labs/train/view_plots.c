@@ -138,18 +138,27 @@ void trainview_draw_acc_plot(TrainLab *L, LabContext *ctx, Rect area)
     v.y_label = "% right";
     snprintf(L->leg_acc, sizeof L->leg_acc, "train");
     snprintf(L->leg_test, sizeof L->leg_test, "test (%d)", TRAINLAB_TEST_SUBSET);
+    /* train a solid line under, test markers only (a dot per evaluation, no line) over it: the
+     * markers never hide more of the train line than their own dots, and the busy train line
+     * never hides a test score */
     PlotCurve *c = plot_add_curve(&v, L->bin_x, L->acc_pct, m->n_bins, curve_train(th), L->leg_acc);
     if (c && m->n_bins < 12)
         c->dots = true;
     c = plot_add_curve(&v, L->test_x, L->test_pct, nt, curve_test(th), L->leg_test);
-    if (c)
-        c->dots = true;
+    if (c) {
+        c->no_line = true;
+        c->thickness = 2.2f;
+    }
     PlotLayout lay = plot_layout(&v, area, th);
     if (!legend_fits(ctx->r, th, &v, &lay)) {
         v.y_label = "%";
         if (!legend_fits(ctx->r, th, &v, &lay))
             snprintf(L->leg_test, sizeof L->leg_test, "test");
     }
+    L->acc_legend_n = 0;
+    for (int i = 0; i < v.n_curves; i++)
+        L->acc_legend_n += v.curves[i].label != NULL;
+    L->acc_legend_fits = legend_fits(ctx->r, th, &v, &lay);
     plot_draw(ctx->r, th, &v, &lay);
     if (nt == 0 && m->n_bins == 0) {
         static const char *const notes[] = {"the test digits are scored every 50 steps",
