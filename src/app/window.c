@@ -652,6 +652,10 @@ int window_run_lesson(const char *lesson, int step)
     Pointer ptr = {-1, -1, false};
     Fullscreen fs = {false, false, {0, 0, 0, 0}};
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
+    /* CONVSCOPE_FRAME_LOG=FILE: each presented frame's milliseconds (drawing and presenting),
+     * a line each, for the soak test (tests/soak) */
+    const char *frame_log_path = getenv("CONVSCOPE_FRAME_LOG");
+    FILE *frame_log = frame_log_path && frame_log_path[0] ? fopen(frame_log_path, "w") : NULL;
     while (!app->req.quit) {
         UiInput in;
         memset(&in, 0, sizeof in);
@@ -702,6 +706,11 @@ int window_run_lesson(const char *lesson, int step)
             busy = true;
         }
         SDL_RenderPresent(sdl);
+        if (frame_log) {
+            double ms = 1000.0 * (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
+            fprintf(frame_log, "%.3f\n", ms);
+            fflush(frame_log);
+        }
         if (!wd.vsync && busy) {
             /* no vsync (software fallback): hold to about 60 frames per second */
             double spent = (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
@@ -710,6 +719,8 @@ int window_run_lesson(const char *lesson, int step)
         }
     }
     SDL_StopTextInput();
+    if (frame_log)
+        fclose(frame_log);
     app_destroy(app);
     window_close(&wd);
     return 0;

@@ -140,8 +140,18 @@ while alive && ((SECONDS < end)); do
         1) key Prior ;; # Page Up: the previous step
         *) key $((1 + RANDOM % 8)) ;;
         esac
-        # now and then back to Train, to see it still running
-        ((acts % 10 == 9)) && key 5
+        # now and then a lesson opens from the home screen (Esc: home with the selection on
+        # the lab shown; eight Tabs move it onto a lesson; Enter opens it on its lab, where the
+        # keys 1-8 are then held back), and later home and Train again (the lesson closes)
+        if ((acts % 12 == 6)); then
+            key Escape
+            for _ in 1 2 3 4 5 6 7 8; do key Tab; done
+            key Return
+        fi
+        if ((acts % 12 == 11)); then
+            key Escape
+            key 5
+        fi
         acts=$((acts + 1))
         next_act=$((now + 2 + RANDOM % 3))
     fi
