@@ -113,6 +113,8 @@ while alive && ((SECONDS < end)); do
         next_rss=$((next_rss + 10))
     fi
     if ((now >= next_resize)); then
+        # no window manager under Xvfb: keep the window on the screen's corner as it grows
+        xdotool windowmove "$win" 0 0
         if ((big)); then xdotool windowsize "$win" 800 600; else xdotool windowsize "$win" 1920 1080; fi
         big=$((1 - big))
         resizes=$((resizes + 1))
