@@ -57,8 +57,8 @@ static bool data_load(BenchData *d, long in_elems)
     Dataset ds;
     memset(&ds, 0, sizeof ds);
     if (in_elems == 28 * 28 && assets_path(dir, sizeof dir, "assets/digits") &&
-        dataset_load(&ds, dir, DATASET_TRAIN, err, sizeof err) && ds.n >= N_IMAGES && ds.h == 28 &&
-        ds.w == 28) {
+        dataset_load_part(&ds, dir, DATASET_TRAIN, N_IMAGES, err, sizeof err) && ds.n >= N_IMAGES &&
+        ds.h == 28 && ds.w == 28) {
         for (int i = 0; i < N_IMAGES; i++) {
             dataset_image(&ds, i, d->x + (long)i * in_elems);
             d->labels[i] = ds.labels[i];

@@ -18,7 +18,7 @@ out=${1:-/work/build-fuzz}
 secs=${2:-60}
 shift $(($# < 2 ? $# : 2))
 targets=("$@")
-((${#targets[@]})) || targets=(net model npy idx idx_gz pnm img lesson)
+((${#targets[@]})) || targets=(net model npy idx idx_gz pnm img lesson netedit)
 parallel=${PARALLEL:-2}
 export TMPDIR="$out/tmp"
 rm -rf "$TMPDIR"

@@ -10,7 +10,8 @@
 #     claiming 65535x65535, text named .png, a folder, a missing file), and the screen is kept
 #     as OUT/bad-N.png;
 #   - every 10 s the app's resident memory is written to OUT/rss.csv (seconds, kB).
-# Afterwards OUT/rss.png plots the memory (ImageMagick), OUT/report.txt holds the verdict.
+# Afterwards OUT/rss.png plots the memory (ImageMagick), OUT/report.txt holds the verdict,
+# OUT/train-end.png shows the Train lab at the end.
 #
 # The pass rule: the app is alive at the end; its stderr has no crash or sanitizer report
 # (lines with ERROR, runtime error, Assertion, Segmentation, AddressSanitizer, LeakSanitizer);
@@ -112,6 +113,8 @@ while alive && ((SECONDS < end)); do
         next_rss=$((next_rss + 10))
     fi
     if ((now >= next_resize)); then
+        # no window manager under Xvfb: keep the window on the screen's corner as it grows
+        xdotool windowmove "$win" 0 0
         if ((big)); then xdotool windowsize "$win" 800 600; else xdotool windowsize "$win" 1920 1080; fi
         big=$((1 - big))
         resizes=$((resizes + 1))
@@ -159,7 +162,14 @@ while alive && ((SECONDS < end)); do
 done
 elapsed=$((SECONDS - start))
 was_alive=0
-alive && was_alive=1
+if alive; then
+    was_alive=1
+    # the Train lab at the end, to see that training ran all along
+    key Escape
+    key 5
+    sleep 1
+    import -display "$disp" -window root "$out/train-end.png" 2>/dev/null
+fi
 cleanup
 trap - EXIT
 
