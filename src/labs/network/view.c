@@ -561,7 +561,7 @@ static const UiHelpRow net_help[] = {
     {"hover", "a unit: its value and receptive field traced back to the input"},
     {"click", "a unit pins it (click it again to unpin)"},
     {"E", "Edit mode: the net as rows (shape, parameters, FLOPs, memory), editable"},
-    {"Ctrl+Z  Ctrl+â§Z", "undo / redo an edit of the net"},
+    {"Ctrl+Z  Ctrl+\xE2\x87\xA7Z", "undo / redo an edit of the net"},
     {"drop", "a PNG, JPEG, BMP or PGM becomes the input; a .net or .cnn opens in the editor"},
     {NULL, NULL},
 };
