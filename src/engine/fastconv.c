@@ -148,57 +148,85 @@ __attribute__((target("avx512f"))) static void im2col_avx512(float *col, const f
 }
 
 /* col2im_add for SW == 1, gathered per input row: every tap that reaches row iy of dx loads
- * its shifted run of dcol and adds it in a register, in the (ky, kx) order the portable
- * scatter uses (the same sums), and the row is stored once. Scattering instead would store
- * rows that the next tap reloads shifted by one, which stalls store forwarding. */
-__attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, const float *dcol,
-                                                                 const ConvGeom *g)
+ * its shifted run of dcol and adds it in a register, and the row is stored once (scattering
+ * instead would store rows that the next tap reloads shifted by one, which stalls store
+ * forwarding). The lanes of tap column kx depend only on kx, so their masks are worked out
+ * once per 16 columns. The taps of a tap row go to four running sums by kx % 4, added up at
+ * the end by a fixed tree. Loops run over tap rows, then a fixed KW taps: a loop whose trip
+ * count changed from row to row inside would cost a mispredicted branch per tap column. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+col2im_add_with(float *dx, const float *dcol, const ConvGeom *g, const int kh, const int kw,
+                const int sh, const int dh)
 {
-    const int p = g->oh * g->ow;
-    __mmask16 mv[COL2IM_MAX_KW]; /* per tap column: the lanes that have a dcol column */
+    const int p = g->oh * g->ow, oh = g->oh;
+    const long tap_step = (long)p - g->dw; /* tap (ky, kx) to (ky, kx + 1) */
+    __mmask16 mv[COL2IM_MAX_KW];           /* per tap column: the lanes that have a dcol column */
     for (int c = 0; c < g->c; c++)
         for (int ix = 0; ix < g->w; ix += 16) {
-            __mmask16 m = lanes(0, g->w - ix);
+            const __mmask16 m = lanes(0, g->w - ix);
             /* dx column ix' takes dcol column ox = ix' + PL - kx*DW, 0 <= ox < OW */
-            for (int kx = 0; kx < g->kw; kx++) {
+            for (int kx = 0; kx < kw; kx++) {
                 int shift = g->pl - kx * g->dw;
                 mv[kx] = m & lanes(-shift - ix, g->ow - shift - ix);
             }
-            /* four rows at a time: four independent chains of adds instead of one long one */
-            for (int iy = 0; iy < g->h; iy += 4) {
-                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (4, 16) rows of W */
-                __mmask16 mr[4];
-                __m512 acc[4];
-                for (int r = 0; r < 4; r++) {
-                    mr[r] = iy + r < g->h ? m : 0;
-                    acc[r] = _mm512_maskz_loadu_ps(mr[r], addr_of(d, (long)r * g->w));
-                }
-                for (int ky = 0; ky < g->kh; ky++) {
-                    const float *sr[4]; /* tap kx = 0 of row iy + r, when it has one */
-                    __mmask16 mk[4];
-                    for (int r = 0; r < 4; r++) {
-                        int t = iy + r + g->pt - ky * g->dh; /* = oy * SH */
-                        /* no division for the common stride 1 (it cost more than the adds) */
-                        int oy = g->sh == 1 ? t : t / g->sh;
-                        bool has = t >= 0 && oy < g->oh && (g->sh == 1 || t % g->sh == 0);
-                        mk[r] = has ? mr[r] : 0;
-                        sr[r] = has ? dcol + (long)(c * g->kh + ky) * g->kw * p + (long)oy * g->ow +
-                                          ix + g->pl
-                                    : dcol;
-                    }
-                    if (!(mk[0] | mk[1] | mk[2] | mk[3]))
+            /* row iy + 1 of dx is loaded before row iy is stored: loaded after, it would
+             * wait for that store (the hardware sees the two masked runs overlap) */
+            __m512 next = _mm512_maskz_loadu_ps(m, dx + (long)c * g->h * g->w + ix);
+            for (int iy = 0; iy < g->h; iy++) {
+                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (16) of row iy */
+                __m512 a0 = next, a1 = _mm512_setzero_ps(), a2 = a1, a3 = a1;
+                if (iy + 1 < g->h)
+                    next = _mm512_maskz_loadu_ps(m, d + g->w);
+                /* tap row ky reaches row iy from dcol row oy when iy + PT - ky*DH = oy*SH */
+                const int t0 = iy + g->pt;
+                const int ky_hi = t0 / dh < kh - 1 ? t0 / dh : kh - 1;
+                for (int ky = 0; ky <= ky_hi; ky++) {
+                    const int t = t0 - ky * dh;
+                    /* no division for the common stride 1 (it cost more than the adds) */
+                    const int oy = sh == 1 ? t : t / sh;
+                    if (oy >= oh || (sh != 1 && t % sh != 0))
                         continue;
-                    for (int kx = 0; kx < g->kw; kx++) {
-                        long off = (long)kx * (p - g->dw);
-                        for (int r = 0; r < 4; r++)
-                            acc[r] = _mm512_add_ps(
-                                acc[r], _mm512_maskz_loadu_ps(mv[kx] & mk[r], addr_of(sr[r], off)));
+                    /* tap (ky, 0)'s run at dx column ix (column ix + PL of the dcol row) */
+                    const float *sr =
+                        dcol + ((long)c * kh + ky) * kw * p + (long)oy * g->ow + ix + g->pl;
+                    int kx = 0;
+                    for (; kx + 4 <= kw; kx += 4) {
+                        a0 = _mm512_add_ps(
+                            a0, _mm512_maskz_loadu_ps(mv[kx], addr_of(sr, kx * tap_step)));
+                        a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 1], addr_of(sr, (kx + 1) * tap_step)));
+                        a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 2], addr_of(sr, (kx + 2) * tap_step)));
+                        a3 = _mm512_add_ps(a3, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 3], addr_of(sr, (kx + 3) * tap_step)));
                     }
+                    if (kx < kw)
+                        a0 = _mm512_add_ps(
+                            a0, _mm512_maskz_loadu_ps(mv[kx], addr_of(sr, kx * tap_step)));
+                    if (kx + 1 < kw)
+                        a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 1], addr_of(sr, (kx + 1) * tap_step)));
+                    if (kx + 2 < kw)
+                        a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 2], addr_of(sr, (kx + 2) * tap_step)));
                 }
-                for (int r = 0; r < 4; r++)
-                    _mm512_mask_storeu_ps((float *)addr_of(d, (long)r * g->w), mr[r], acc[r]);
+                _mm512_mask_storeu_ps(d, m,
+                                      _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
             }
         }
+}
+
+/* col2im_add_with with the common kernels' sizes as constants, so that the compiler unrolls
+ * the taps of a row and keeps their masks in registers (a third less time than the generic) */
+__attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, const float *dcol,
+                                                                 const ConvGeom *g)
+{
+    if (g->sh == 1 && g->dh == 1 && g->kh == 5 && g->kw == 5)
+        col2im_add_with(dx, dcol, g, 5, 5, 1, 1);
+    else if (g->sh == 1 && g->dh == 1 && g->kh == 3 && g->kw == 3)
+        col2im_add_with(dx, dcol, g, 3, 3, 1, 1);
+    else
+        col2im_add_with(dx, dcol, g, g->kh, g->kw, g->sh, g->dh);
 }
 #endif
 
@@ -344,21 +372,42 @@ __attribute__((target("avx512f"))) static void gather_tile(int mr, int kc, const
     const float *p2 = xp + rows[mr > 2 ? 2 : mr - 1], *p3 = xp + rows[mr > 3 ? 3 : mr - 1];
     const float *p4 = xp + rows[mr > 4 ? 4 : mr - 1], *p5 = xp + rows[mr > 5 ? 5 : mr - 1];
     const float *p6 = xp + rows[mr > 6 ? 6 : mr - 1], *p7 = xp + rows[mr > 7 ? 7 : mr - 1];
-    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps();
-    __m512 c3 = _mm512_setzero_ps(), c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps();
-    __m512 c6 = _mm512_setzero_ps(), c7 = _mm512_setzero_ps();
-    for (int k = 0; k < kc; k++) {
-        const long o = ks[k];
-        const __m512 bv = _mm512_loadu_ps(b + (long)k * ldb);
-        c0 = _mm512_fmadd_ps(_mm512_set1_ps(p0[o]), bv, c0);
-        c1 = _mm512_fmadd_ps(_mm512_set1_ps(p1[o]), bv, c1);
-        c2 = _mm512_fmadd_ps(_mm512_set1_ps(p2[o]), bv, c2);
-        c3 = _mm512_fmadd_ps(_mm512_set1_ps(p3[o]), bv, c3);
-        c4 = _mm512_fmadd_ps(_mm512_set1_ps(p4[o]), bv, c4);
-        c5 = _mm512_fmadd_ps(_mm512_set1_ps(p5[o]), bv, c5);
-        c6 = _mm512_fmadd_ps(_mm512_set1_ps(p6[o]), bv, c6);
-        c7 = _mm512_fmadd_ps(_mm512_set1_ps(p7[o]), bv, c7);
+    /* opaque to the compiler: it would otherwise fold rows[i] into every address and spend
+     * an lea per multiply-add on the sum; this way each is one FMA with a memory operand */
+    __asm__("" : "+r"(p0), "+r"(p1), "+r"(p2), "+r"(p3), "+r"(p4), "+r"(p5), "+r"(p6), "+r"(p7));
+    /* two sets of running sums, for even and odd k: sixteen chains of multiply-adds in
+     * flight rather than eight, which is what keeps both FMA units busy */
+    __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    __m512 d0 = c0, d1 = c0, d2 = c0, d3 = c0, d4 = c0, d5 = c0, d6 = c0, d7 = c0;
+#define GATHER_STEP(c, k)                                                                          \
+    do {                                                                                           \
+        const long o = ks[k];                                                                      \
+        const __m512 bv = _mm512_loadu_ps(b + (long)(k)*ldb);                                      \
+        c##0 = _mm512_fmadd_ps(_mm512_set1_ps(p0[o]), bv, c##0);                                   \
+        c##1 = _mm512_fmadd_ps(_mm512_set1_ps(p1[o]), bv, c##1);                                   \
+        c##2 = _mm512_fmadd_ps(_mm512_set1_ps(p2[o]), bv, c##2);                                   \
+        c##3 = _mm512_fmadd_ps(_mm512_set1_ps(p3[o]), bv, c##3);                                   \
+        c##4 = _mm512_fmadd_ps(_mm512_set1_ps(p4[o]), bv, c##4);                                   \
+        c##5 = _mm512_fmadd_ps(_mm512_set1_ps(p5[o]), bv, c##5);                                   \
+        c##6 = _mm512_fmadd_ps(_mm512_set1_ps(p6[o]), bv, c##6);                                   \
+        c##7 = _mm512_fmadd_ps(_mm512_set1_ps(p7[o]), bv, c##7);                                   \
+    } while (0)
+    int k = 0;
+    for (; k + 2 <= kc; k += 2) {
+        GATHER_STEP(c, k);
+        GATHER_STEP(d, k + 1);
     }
+    if (k < kc)
+        GATHER_STEP(c, k);
+#undef GATHER_STEP
+    c0 = _mm512_add_ps(c0, d0);
+    c1 = _mm512_add_ps(c1, d1);
+    c2 = _mm512_add_ps(c2, d2);
+    c3 = _mm512_add_ps(c3, d3);
+    c4 = _mm512_add_ps(c4, d4);
+    c5 = _mm512_add_ps(c5, d5);
+    c6 = _mm512_add_ps(c6, d6);
+    c7 = _mm512_add_ps(c7, d7);
     __m512 acc[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
     for (int i = 0; i < mr; i++) {
         float *ci = c + (long)i * ldc;
