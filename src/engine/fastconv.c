@@ -445,12 +445,29 @@ static bool use_direct(const ConvGeom *g)
     return FAST_X86 && g->sw == 1 && g->ow >= 12 && !use_implicit(g) && use_avx512();
 }
 
+/* Floats of direct_prepare's weights for g: KC rows of 8 per block of 8 output channels. */
+static long direct_weight_floats(const ConvGeom *g)
+{
+    return (long)g->c * g->kh * g->kw * ((g->o + 7) / 8 * 8);
+}
+
+/* wd (O/8, KC, 8) = w (O, KC) by blocks of 8 output channels, tap after tap, so the weights of
+ * one tap for the 8 channels of a block are one run of 8 floats; 0 past the last channel. */
+static void direct_prepare(float *wd, const float *w, const ConvGeom *g)
+{
+    const long kc = (long)g->c * g->kh * g->kw;
+    for (int o0 = 0; o0 < g->o; o0 += 8)
+        for (long t = 0; t < kc; t++)
+            for (int o = 0; o < 8; o++)
+                *wd++ = o0 + o < g->o ? w[(long)(o0 + o) * kc + t] : 0.0f;
+}
+
 #if FAST_X86
 /* The accumulators are named variables, not arrays: GCC keeps arrays of vectors indexed in
  * loops on the stack, which costs a store per multiply-add. */
 #define DIRECT_FMA2(o)                                                                             \
     do {                                                                                           \
-        __m512 wv = _mm512_set1_ps(wo[o][t]);                                                      \
+        __m512 wv = _mm512_set1_ps(wt[o]);                                                         \
         a0##o = _mm512_fmadd_ps(v0, wv, a0##o);                                                    \
         a1##o = _mm512_fmadd_ps(v1, wv, a1##o);                                                    \
     } while (0)
@@ -459,39 +476,46 @@ static bool use_direct(const ConvGeom *g)
         float *d = on + (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) */                     \
         __m512 bv = _mm512_set1_ps(b ? b[o0 + o] : 0.0f);                                          \
         _mm512_mask_storeu_ps(d, m0, b ? _mm512_add_ps(a0##o, bv) : a0##o);                        \
-        _mm512_mask_storeu_ps((float *)addr_of(d, 16), m1, b ? _mm512_add_ps(a1##o, bv) : a1##o);  \
+        _mm512_mask_storeu_ps((float *)addr_of(d, out1), m1,                                       \
+                              b ? _mm512_add_ps(a1##o, bv) : a1##o);                               \
     }
 
-/* out_n (O, OH, OW) = conv + b (b may be NULL) from xp (C, HP, WP), the padded input, by 32
- * columns and 8 channels. Each element: the taps in (c, ky, kx) order from 0, then + b. */
-__attribute__((target("avx512f"))) static void
-direct_forward(float *on, const float *xp, const float *w, const float *b, const ConvGeom *g)
+/* out_n (O, OH, OW) = conv + b (b may be NULL) from xp (C, HP, WP), the padded input, and
+ * wd from direct_prepare, by 8 channels and two vectors of 16 columns: 32 columns of a row,
+ * or, when a row fits in one vector, 16 columns of two rows. Each element: the taps in
+ * (c, ky, kx) order from 0, then + b. The kernel width is a constant for the common kernels,
+ * so that the taps of a kernel row unroll. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+direct_forward_with(float *on, const float *xp, const float *wd, const float *b, const ConvGeom *g,
+                    const int kw)
 {
-    int hp, wp;
-    padded_size(g, &hp, &wp);
-    const int kc = g->c * g->kh * g->kw, p = g->oh * g->ow;
+    int hp, wpad;
+    padded_size(g, &hp, &wpad);
+    const int kc = g->c * g->kh * kw, p = g->oh * g->ow, dw = g->dw;
+    /* the second vector: 16 columns on, or the next row */
+    const bool pairs = g->ow <= 16;
+    const long in1 = pairs ? (long)g->sh * wpad : 16, out1 = pairs ? g->ow : 16;
+    const int row_step = pairs ? 2 : 1, col_step = pairs ? g->ow : 32;
     for (int o0 = 0; o0 < g->o; o0 += 8) {
         const int mo = g->o - o0 < 8 ? g->o - o0 : 8;
-        /* rows of w (KC) for 8 channels; past the last channel, repeat it (results unused) */
-        const float *wo[8];
-        for (int o = 0; o < 8; o++)
-            wo[o] = w + (long)(o0 + (o < mo ? o : mo - 1)) * kc;
-        for (int oy = 0; oy < g->oh; oy++)
-            for (int ox = 0; ox < g->ow; ox += 32) {
-                const __mmask16 m0 = lanes(0, g->ow - ox), m1 = lanes(0, g->ow - ox - 16);
+        const float *wo = wd + (long)o0 * kc; /* (KC, 8) */
+        for (int oy = 0; oy < g->oh; oy += row_step)
+            for (int ox = 0; ox < g->ow; ox += col_step) {
+                const __mmask16 m0 = lanes(0, g->ow - ox);
+                const __mmask16 m1 = pairs ? (oy + 1 < g->oh ? m0 : 0) : lanes(0, g->ow - ox - 16);
                 __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a04 = a00,
                        a05 = a00, a06 = a00, a07 = a00;
                 __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00, a16 = a00,
                        a17 = a00;
+                const float *wt = wo; /* (8) the weights of tap (c, ky, kx) */
                 for (int c = 0; c < g->c; c++)
                     for (int ky = 0; ky < g->kh; ky++) {
-                        const float *row = xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + ox;
-                        const int t0 = (c * g->kh + ky) * g->kw;
-                        for (int kx = 0; kx < g->kw; kx++) {
-                            const float *r = row + kx * g->dw;
-                            const int t = t0 + kx;
+                        const float *row =
+                            xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wpad + ox;
+                        for (int kx = 0; kx < kw; kx++, wt += 8) {
+                            const float *r = row + kx * dw;
                             __m512 v0 = _mm512_maskz_loadu_ps(m0, r);
-                            __m512 v1 = _mm512_maskz_loadu_ps(m1, addr_of(r, 16));
+                            __m512 v1 = _mm512_maskz_loadu_ps(m1, addr_of(r, in1));
                             DIRECT_FMA2(0);
                             DIRECT_FMA2(1);
                             DIRECT_FMA2(2);
@@ -516,9 +540,20 @@ direct_forward(float *on, const float *xp, const float *w, const float *b, const
 #undef DIRECT_FMA2
 #undef DIRECT_STORE
 
+__attribute__((target("avx512f"))) static void
+direct_forward(float *on, const float *xp, const float *wd, const float *b, const ConvGeom *g)
+{
+    if (g->kw == 5)
+        direct_forward_with(on, xp, wd, b, g, 5);
+    else if (g->kw == 3)
+        direct_forward_with(on, xp, wd, b, g, 3);
+    else
+        direct_forward_with(on, xp, wd, b, g, g->kw);
+}
+
 #define DW_ROW(o)                                                                                  \
     do {                                                                                           \
-        __m512 d = _mm512_maskz_loadu_ps(o < mo ? m : 0, dr[o]);                                   \
+        __m512 d = _mm512_maskz_loadu_ps(m, d##o + ox);                                            \
         c##o##0 = _mm512_fmadd_ps(d, v0, c##o##0);                                                 \
         c##o##1 = _mm512_fmadd_ps(d, v1, c##o##1);                                                 \
         c##o##2 = _mm512_fmadd_ps(d, v2, c##o##2);                                                 \
@@ -529,57 +564,64 @@ direct_forward(float *on, const float *xp, const float *w, const float *b, const
     if (oi < mo && ki < nk) {                                                                      \
         const long tap = t0 + ki;                                                                  \
         float *dst = tr ? pw + tap * g->o + o0 + oi : pw + (long)(o0 + oi) * kc + tap;             \
-        const float s = _mm512_reduce_add_ps(c##oi##ki);                                           \
-        *dst = add ? *dst + s : s;                                                                 \
+        const float sum = _mm512_reduce_add_ps(c##oi##ki);                                         \
+        *dst = add ? *dst + sum : sum;                                                             \
     }
 #define DW_PUT5(oi) DW_PUT(oi, 0) DW_PUT(oi, 1) DW_PUT(oi, 2) DW_PUT(oi, 3) DW_PUT(oi, 4)
 
-/* pw (O, KC), or (KC, O) when fastconv_dw_transposed(g), = [pw +] the kernel gradient of one
- * example: sum over positions of dout_n (O, OH, OW) times xp (C, HP, WP) at each tap, by 16
- * columns in running lanes (rows in order), then the lanes reduced by a fixed tree; blocks of
- * 4 channels x 5 taps. */
-__attribute__((target("avx512f"))) static void
-direct_dw(float *pw, const float *dn, const float *xp, const ConvGeom *g, bool add)
+/* pw (O, KC), or (KC, O) when fastconv_dw_transposed(g), = [pw +] the kernel gradient summed over n
+ * examples: over their positions, dout (n, O, OH, OW) times xps (n, C, HP, WP) (the padded
+ * inputs, one after the other) at each tap, by 16 columns in running lanes (examples and rows
+ * in order), then the lanes reduced by a fixed tree; blocks of 4 channels x 5 taps. The
+ * lanes run on across the examples, so a group of examples costs one reduction per
+ * element. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+direct_dw_with(float *pw, const float *dout, const float *xps, int n, const ConvGeom *g, bool add,
+               const int kw)
 {
-    int hp, wp;
-    padded_size(g, &hp, &wp);
-    const int kc = g->c * g->kh * g->kw, p = g->oh * g->ow;
+    int hp, wpad;
+    padded_size(g, &hp, &wpad);
+    const int kc = g->c * g->kh * kw, p = g->oh * g->ow, dw = g->dw;
+    const long xstep = padded_elems(g), dstep = (long)g->o * p;
     const bool tr = fastconv_dw_transposed(g);
     for (int c = 0; c < g->c; c++)
         for (int ky = 0; ky < g->kh; ky++)
-            for (int kx0 = 0; kx0 < g->kw; kx0 += 5) {
-                const int nk = g->kw - kx0 < 5 ? g->kw - kx0 : 5;
-                const long t0 = (long)(c * g->kh + ky) * g->kw + kx0;
+            for (int kx0 = 0; kx0 < kw; kx0 += 5) {
+                const int nk = kw - kx0 < 5 ? kw - kx0 : 5;
+                const long t0 = (long)(c * g->kh + ky) * kw + kx0;
                 /* taps past the last one read the last one again (results unused) */
-                const int k1 = (nk > 1 ? 1 : 0) * g->dw, k2 = (nk > 2 ? 2 : 0) * g->dw;
-                const int k3 = (nk > 3 ? 3 : 0) * g->dw, k4 = (nk > 4 ? 4 : 0) * g->dw;
+                const int k1 = (nk > 1 ? 1 : 0) * dw, k2 = (nk > 2 ? 2 : 0) * dw;
+                const int k3 = (nk > 3 ? 3 : 0) * dw, k4 = (nk > 4 ? 4 : 0) * dw;
                 for (int o0 = 0; o0 < g->o; o0 += 4) {
                     const int mo = g->o - o0 < 4 ? g->o - o0 : 4;
                     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
                     __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
                     __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
                     __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
-                    for (int oy = 0; oy < g->oh; oy++) {
+                    for (int e = 0; e < n; e++) {
+                        /* dout rows of the 4 channels (past the last: the last, unused) */
+                        const float *dn = dout + e * dstep + (long)o0 * p; /* (4, OH, OW) */
+                        const float *d0 = dn, *d1 = dn + (long)(mo > 1 ? 1 : 0) * p;
+                        const float *d2 = dn + (long)(mo > 2 ? 2 : mo - 1) * p;
+                        const float *d3 = dn + (long)(mo > 3 ? 3 : mo - 1) * p;
                         /* (WP) from tap kx0 */
                         const float *row =
-                            xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + kx0 * g->dw;
-                        for (int ox = 0; ox < g->ow; ox += 16) {
-                            const __mmask16 m = lanes(0, g->ow - ox);
-                            const float *dr[4]; /* dout rows of the 4 channels at (oy, ox) */
-                            for (int o = 0; o < 4; o++)
-                                dr[o] =
-                                    dn + (long)(o0 + (o < mo ? o : 0)) * p + (long)oy * g->ow + ox;
-                            const float *r = row + ox;
-                            __m512 v0 = _mm512_maskz_loadu_ps(m, r);
-                            __m512 v1 = _mm512_maskz_loadu_ps(m, r + k1);
-                            __m512 v2 = _mm512_maskz_loadu_ps(m, r + k2);
-                            __m512 v3 = _mm512_maskz_loadu_ps(m, r + k3);
-                            __m512 v4 = _mm512_maskz_loadu_ps(m, r + k4);
-                            DW_ROW(0);
-                            DW_ROW(1);
-                            DW_ROW(2);
-                            DW_ROW(3);
-                        }
+                            xps + e * xstep + ((long)c * hp + ky * g->dh) * wpad + kx0 * dw;
+                        for (int oy = 0; oy < g->oh; oy++, row += (long)g->sh * wpad, d0 += g->ow,
+                                 d1 += g->ow, d2 += g->ow, d3 += g->ow)
+                            for (int ox = 0; ox < g->ow; ox += 16) {
+                                const __mmask16 m = lanes(0, g->ow - ox);
+                                const float *r = row + ox;
+                                __m512 v0 = _mm512_maskz_loadu_ps(m, r);
+                                __m512 v1 = _mm512_maskz_loadu_ps(m, r + k1);
+                                __m512 v2 = _mm512_maskz_loadu_ps(m, r + k2);
+                                __m512 v3 = _mm512_maskz_loadu_ps(m, r + k3);
+                                __m512 v4 = _mm512_maskz_loadu_ps(m, r + k4);
+                                DW_ROW(0);
+                                DW_ROW(1);
+                                DW_ROW(2);
+                                DW_ROW(3);
+                            }
                     }
                     DW_PUT5(0)
                     DW_PUT5(1)
@@ -591,6 +633,17 @@ direct_dw(float *pw, const float *dn, const float *xp, const ConvGeom *g, bool a
 #undef DW_ROW
 #undef DW_PUT
 #undef DW_PUT5
+
+__attribute__((target("avx512f"))) static void
+direct_dw(float *pw, const float *dout, const float *xps, int n, const ConvGeom *g, bool add)
+{
+    if (g->kw == 5)
+        direct_dw_with(pw, dout, xps, n, g, add, 5);
+    else if (g->kw == 3)
+        direct_dw_with(pw, dout, xps, n, g, add, 3);
+    else
+        direct_dw_with(pw, dout, xps, n, g, add, g->kw);
+}
 #endif
 
 /* ---- convolution on the calling thread: the pieces every path runs ---- */
@@ -606,18 +659,38 @@ long fastconv_scratch_floats(const ConvGeom *g)
 {
     long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
     /* col or dcol (KC, P) + 16 for the tail of im2col's whole-vector stores, then out^T or
-     * dout^T (P, O), then the padded input */
-    return kc * p + 16 + p * g->o + padded_elems(g);
+     * dout^T (P, O), then the padded inputs of a group of examples, then the direct path's
+     * weights */
+    return kc * p + 16 + p * g->o + FASTCONV_GROUP * padded_elems(g) + direct_weight_floats(g);
+}
+
+/* Where fastconv_scratch_floats' padded inputs start in scratch. */
+static float *scratch_xpad(float *scratch, const ConvGeom *g)
+{
+    long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
+    return scratch + kc * p + 16 + p * g->o;
+}
+
+/* Where fastconv_scratch_floats' direct weights start in scratch. */
+static float *scratch_wdir(float *scratch, const ConvGeom *g)
+{
+    return scratch_xpad(scratch, g) + FASTCONV_GROUP * padded_elems(g);
 }
 
 long fastconv_prepared_floats(const ConvGeom *g)
 {
-    return use_implicit(g) ? (long)g->c * g->kh * g->kw * g->o : 0;
+    if (use_implicit(g))
+        return (long)g->c * g->kh * g->kw * g->o;
+    return use_direct(g) ? direct_weight_floats(g) : 0;
 }
 
 void fastconv_prepare_weights(float *wt, const float *w, const ConvGeom *g)
 {
     const long kc = (long)g->c * g->kh * g->kw;
+    if (!use_implicit(g)) {
+        direct_prepare(wt, w, g);
+        return;
+    }
     for (int o = 0; o < g->o; o++)
         for (long k = 0; k < kc; k++)
             wt[k * g->o + o] = w[o * kc + k];
@@ -632,13 +705,13 @@ bool fastconv_dw_transposed(const ConvGeom *g)
 }
 
 /* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example; scratch as
- * fastconv_scratch_floats; wt (KC, O) or NULL (then im2col + sgemm: the same bits), with
- * base and off from implicit_tables when wt is given. */
+ * fastconv_scratch_floats; wt from fastconv_prepare_weights when fastconv_prepared_floats(g)
+ * > 0 (else unused), with base and off from implicit_tables on the implicit path. */
 static void forward_one(float *scratch, float *on, const float *xn, const float *w, const float *wt,
                         const int *base, const int *off, const float *b, const ConvGeom *g)
 {
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
-    if (wt) {
+    if (use_implicit(g)) {
         /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
         float *outt = scratch;               /* (P, O) */
         float *xpad = outt + (long)p * g->o; /* (C, HP, WP) */
@@ -654,7 +727,7 @@ static void forward_one(float *scratch, float *on, const float *xn, const float 
     }
 #if FAST_X86
     if (use_direct(g)) {
-        direct_forward(on, pad_input(scratch, xn, g), w, b, g);
+        direct_forward(on, pad_input(scratch_xpad(scratch, g), xn, g), wt, b, g);
         return;
     }
 #endif
@@ -679,7 +752,11 @@ void fastconv_forward_on(float *scratch, float *out, const float *x, const float
 {
     const long in = (long)g->c * g->h * g->w, outn = (long)g->o * g->oh * g->ow;
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-    if (wt)
+    if (!wt && fastconv_prepared_floats(g) > 0) {
+        fastconv_prepare_weights(scratch_wdir(scratch, g), w, g);
+        wt = scratch_wdir(scratch, g);
+    }
+    if (use_implicit(g))
         implicit_tables(base, off, g);
     for (int n = 0; n < g->n; n++)
         forward_one(scratch, out + n * outn, x + n * in, w, wt, base, off, b, g);
@@ -711,7 +788,18 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
             gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
 #if FAST_X86
         } else if (pw && use_direct(g)) {
-            direct_dw(pw, dn, pad_input(xpad, xn, g), g, n != 0);
+            /* the examples of a group at once, in the call of its first */
+            const int e0 = n / FASTCONV_GROUP * FASTCONV_GROUP;
+            if (n == e0) {
+                const int m = g->n - e0 < FASTCONV_GROUP ? g->n - e0 : FASTCONV_GROUP;
+                for (int e = 0; e < m; e++) {
+                    const float *xe = x + (long)(e0 + e) * g->c * g->h * g->w; /* (C, H, W) */
+                    float *xp = xpad + e * padded_elems(g);                    /* (C, HP, WP) */
+                    if (pad_input(xp, xe, g) == xe)
+                        memcpy(xp, xe, (size_t)padded_elems(g) * sizeof *xp);
+                }
+                direct_dw(pw, dn, xpad, m, g, n != 0);
+            }
 #endif
         } else if (pw) {
             /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
@@ -761,7 +849,7 @@ static void conv_forward_task(void *ctx, int n, int thread)
     const ConvJob *job = ctx;
     const ConvGeom *g = job->g;
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-    if (job->wt)
+    if (use_implicit(g))
         implicit_tables(base, off, g);
     forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow,
                 job->x + (long)n * g->c * g->h * g->w, job->w, job->wt, base, off, job->b, g);
