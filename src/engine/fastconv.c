@@ -473,22 +473,28 @@ static void direct_prepare(float *wd, const float *w, const ConvGeom *g)
     } while (0)
 #define DIRECT_STORE(o)                                                                            \
     if (o < mo) {                                                                                  \
-        float *d = on + (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) */                     \
+        const long at = (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) in the map */          \
         __m512 bv = _mm512_set1_ps(b ? b[o0 + o] : 0.0f);                                          \
-        _mm512_mask_storeu_ps(d, m0, b ? _mm512_add_ps(a0##o, bv) : a0##o);                        \
-        _mm512_mask_storeu_ps((float *)addr_of(d, out1), m1,                                       \
-                              b ? _mm512_add_ps(a1##o, bv) : a1##o);                               \
+        __m512 y0 = b ? _mm512_add_ps(a0##o, bv) : a0##o,                                          \
+               y1 = b ? _mm512_add_ps(a1##o, bv) : a1##o;                                          \
+        _mm512_mask_storeu_ps(on + at, m0, y0);                                                    \
+        _mm512_mask_storeu_ps((float *)addr_of(on + at, out1), m1, y1);                            \
+        if (relu) {                                                                                \
+            _mm512_mask_storeu_ps(relu + at, m0, _mm512_max_ps(y0, zero));                         \
+            _mm512_mask_storeu_ps((float *)addr_of(relu + at, out1), m1, _mm512_max_ps(y1, zero)); \
+        }                                                                                          \
     }
 
-/* out_n (O, OH, OW) = conv + b (b may be NULL) from xp (C, HP, WP), the padded input, and
- * wd from direct_prepare, by 8 channels and two vectors of 16 columns: 32 columns of a row,
- * or, when a row fits in one vector, 16 columns of two rows. Each element: the taps in
- * (c, ky, kx) order from 0, then + b. The kernel width is a constant for the common kernels,
- * so that the taps of a kernel row unroll. */
+/* out_n (O, OH, OW) = conv + b (b may be NULL), and relu (O, OH, OW) = max(out_n, 0) when not
+ * NULL, from xp (C, HP, WP), the padded input, and wd from direct_prepare, by 8 channels and two
+ * vectors of 16 columns: 32 columns of a row, or, when a row fits in one vector, 16 columns of two
+ * rows. Each element: the taps in (c, ky, kx) order from 0, then + b. The kernel width is a
+ * constant for the common kernels, so that the taps of a kernel row unroll. */
 __attribute__((target("avx512f"), always_inline)) static inline void
-direct_forward_with(float *on, const float *xp, const float *wd, const float *b, const ConvGeom *g,
-                    const int kw)
+direct_forward_with(float *on, float *relu, const float *xp, const float *wd, const float *b,
+                    const ConvGeom *g, const int kw)
 {
+    const __m512 zero = _mm512_setzero_ps();
     int hp, wpad;
     padded_size(g, &hp, &wpad);
     const int kc = g->c * g->kh * kw, p = g->oh * g->ow, dw = g->dw;
@@ -540,15 +546,17 @@ direct_forward_with(float *on, const float *xp, const float *wd, const float *b,
 #undef DIRECT_FMA2
 #undef DIRECT_STORE
 
-__attribute__((target("avx512f"))) static void
-direct_forward(float *on, const float *xp, const float *wd, const float *b, const ConvGeom *g)
+/* relu (O, OH, OW) = max(out, 0) as well when not NULL */
+__attribute__((target("avx512f"))) static void direct_forward(float *on, float *relu,
+                                                              const float *xp, const float *wd,
+                                                              const float *b, const ConvGeom *g)
 {
     if (g->kw == 5)
-        direct_forward_with(on, xp, wd, b, g, 5);
+        direct_forward_with(on, relu, xp, wd, b, g, 5);
     else if (g->kw == 3)
-        direct_forward_with(on, xp, wd, b, g, 3);
+        direct_forward_with(on, relu, xp, wd, b, g, 3);
     else
-        direct_forward_with(on, xp, wd, b, g, g->kw);
+        direct_forward_with(on, relu, xp, wd, b, g, g->kw);
 }
 
 #define DW_ROW(o)                                                                                  \
@@ -704,32 +712,135 @@ bool fastconv_dw_transposed(const ConvGeom *g)
     return g->o % 16 == 0;
 }
 
-/* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example; scratch as
- * fastconv_scratch_floats; wt from fastconv_prepare_weights when fastconv_prepared_floats(g)
- * > 0 (else unused), with base and off from implicit_tables on the implicit path. */
-static void forward_one(float *scratch, float *on, const float *xn, const float *w, const float *wt,
-                        const int *base, const int *off, const float *b, const ConvGeom *g)
+/* y (n) = x when > 0, else 0 (written so that the compiler vectorises it) */
+static void relu_plain(float *y, const float *x, long n)
+{
+    for (long i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+#if FAST_X86
+/* After the transpose below, register k holds channel k with bits 0 and 1 swapped (the
+ * unpacks interleave pairs in the order 0, 2, 1, 3). */
+#define TRANSPOSE_CHANNEL(k) (((k)&12) | (((k)&1) << 1) | (((k) >> 1) & 1))
+
+/* The block src (rows, cols) (rows, cols <= 16, row stride lds) transposed: out[k] holds
+ * column TRANSPOSE_CHANNEL(k) of the block in its first `rows` lanes (0 past them; columns past
+ * cols are 0). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+transpose16(__m512 out[16], const float *src, long lds, int rows, int cols)
+{
+    const __m512i lo2 = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+    const __m512i hi2 =
+        _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    const __m512i lo4 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    const __m512i hi4 =
+        _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    const __mmask16 mc = lanes(0, cols);
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++)
+        r[i] = _mm512_maskz_loadu_ps(i < rows ? mc : 0, src + (long)(i < rows ? i : 0) * lds);
+    /* the classic transpose: interleave single floats, then pairs, quads and octets */
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4)
+        for (int j = 0; j < 2; j++) {
+            __m512d a = _mm512_castps_pd(t[i + j]), c = _mm512_castps_pd(t[i + j + 2]);
+            r[i + j] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+            r[i + j + 2] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        }
+    for (int i = 0; i < 16; i += 8)
+        for (int j = 0; j < 4; j++) {
+            t[i + j] = _mm512_permutex2var_ps(r[i + j], lo2, r[i + j + 4]);
+            t[i + j + 4] = _mm512_permutex2var_ps(r[i + j], hi2, r[i + j + 4]);
+        }
+    for (int j = 0; j < 8; j++) {
+        out[j] = _mm512_permutex2var_ps(t[j], lo4, t[j + 8]);
+        out[j + 8] = _mm512_permutex2var_ps(t[j], hi4, t[j + 8]);
+    }
+}
+
+/* dst (C, R) = src^T for src (R, C), row strides lds and ldd, by 16 x 16 blocks. */
+__attribute__((target("avx512f"))) static void
+transpose_avx512(float *dst, long ldd, const float *src, long lds, int r, int c)
+{
+    for (int c0 = 0; c0 < c; c0 += 16)
+        for (int r0 = 0; r0 < r; r0 += 16) {
+            const int rows = r - r0 < 16 ? r - r0 : 16, cols = c - c0 < 16 ? c - c0 : 16;
+            __m512 t[16];
+            transpose16(t, src + (long)r0 * lds + c0, lds, rows, cols);
+            for (int k = 0; k < 16; k++)
+                if (TRANSPOSE_CHANNEL(k) < cols)
+                    _mm512_mask_storeu_ps(dst + (long)(c0 + TRANSPOSE_CHANNEL(k)) * ldd + r0,
+                                          lanes(0, rows), t[k]);
+        }
+}
+
+/* on (O, P) = outt^T + b, and relu (O, P) = max(on, 0) when not NULL, from outt (P, O), O a
+ * multiple of 16, by 16 x 16 blocks transposed in registers. Each element: the product, then
+ * the bias added to it, as the sgemm path. */
+__attribute__((target("avx512f"))) static void
+transpose_bias(float *on, float *relu, const float *outt, const float *b, int p, int o)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    for (int o0 = 0; o0 < o; o0 += 16)
+        for (int i0 = 0; i0 < p; i0 += 16) {
+            const int rows = p - i0 < 16 ? p - i0 : 16;
+            const __mmask16 m = lanes(0, rows);
+            __m512 t[16];
+            transpose16(t, outt + (long)i0 * o + o0, o, rows, 16);
+            for (int k = 0; k < 16; k++) {
+                const int oc = o0 + TRANSPOSE_CHANNEL(k);
+                __m512 y = b ? _mm512_add_ps(t[k], _mm512_set1_ps(b[oc])) : t[k];
+                _mm512_mask_storeu_ps(on + (long)oc * p + i0, m, y);
+                if (relu)
+                    _mm512_mask_storeu_ps(relu + (long)oc * p + i0, m, _mm512_max_ps(y, zero));
+            }
+        }
+}
+#endif
+
+/* dst (C, R) = src^T for src (R, C), with row strides ldd and lds. */
+static void transpose(float *dst, long ldd, const float *src, long lds, int r, int c)
+{
+#if FAST_X86
+    if (use_avx512()) {
+        transpose_avx512(dst, ldd, src, lds, r, c);
+        return;
+    }
+#endif
+    for (int i = 0; i < r; i++)
+        for (int j = 0; j < c; j++)
+            dst[(long)j * ldd + i] = src[(long)i * lds + j];
+}
+
+/* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example, and relu_n = max(out_n, 0) when
+ * not NULL; scratch as fastconv_scratch_floats; wt from fastconv_prepare_weights when
+ * fastconv_prepared_floats(g) > 0 (else unused), with base and off from implicit_tables on
+ * the implicit path. */
+static void forward_one(float *scratch, float *on, float *relu, const float *xn, const float *w,
+                        const float *wt, const int *base, const int *off, const float *b,
+                        const ConvGeom *g)
 {
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
+#if FAST_X86
     if (use_implicit(g)) {
         /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
         float *outt = scratch;               /* (P, O) */
         float *xpad = outt + (long)p * g->o; /* (C, HP, WP) */
         const float *xp = pad_input(xpad, xn, g);
         gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
-        for (int o = 0; o < g->o; o++) {
-            /* the sgemm path's order: the product, then the bias added to it */
-            float bo = b ? b[o] : 0.0f;
-            for (int i = 0; i < p; i++)
-                on[(long)o * p + i] = b ? outt[(long)i * g->o + o] + bo : outt[(long)i * g->o + o];
-        }
+        transpose_bias(on, relu, outt, b, p, g->o);
         return;
     }
-#if FAST_X86
     if (use_direct(g)) {
-        direct_forward(on, pad_input(scratch_xpad(scratch, g), xn, g), wt, b, g);
+        direct_forward(on, relu, pad_input(scratch_xpad(scratch, g), xn, g), wt, b, g);
         return;
     }
+#else
+    (void)wt, (void)base, (void)off;
 #endif
     const float *col = xn; /* (KC, P) */
     if (!is_pointwise(g)) {
@@ -745,10 +856,12 @@ static void forward_one(float *scratch, float *on, const float *xn, const float 
         beta = 1.0f;
     }
     gemm_sgemm(false, false, g->o, p, kc, 1.0f, w, kc, col, p, beta, on, p);
+    if (relu)
+        relu_plain(relu, on, (long)g->o * p);
 }
 
-void fastconv_forward_on(float *scratch, float *out, const float *x, const float *w,
-                         const float *wt, const float *b, const ConvGeom *g)
+void fastconv_forward_relu_on(float *scratch, float *out, float *relu, const float *x,
+                              const float *w, const float *wt, const float *b, const ConvGeom *g)
 {
     const long in = (long)g->c * g->h * g->w, outn = (long)g->o * g->oh * g->ow;
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
@@ -759,7 +872,14 @@ void fastconv_forward_on(float *scratch, float *out, const float *x, const float
     if (use_implicit(g))
         implicit_tables(base, off, g);
     for (int n = 0; n < g->n; n++)
-        forward_one(scratch, out + n * outn, x + n * in, w, wt, base, off, b, g);
+        forward_one(scratch, out + n * outn, relu ? relu + n * outn : NULL, x + n * in, w, wt, base,
+                    off, b, g);
+}
+
+void fastconv_forward_on(float *scratch, float *out, const float *x, const float *w,
+                         const float *wt, const float *b, const ConvGeom *g)
+{
+    fastconv_forward_relu_on(scratch, out, NULL, x, w, wt, b, g);
 }
 
 void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
@@ -781,9 +901,7 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
                 pb[o] = (n == 0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
         if (pw && implicit) {
             /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
-            for (int o = 0; o < g->o; o++)
-                for (int i = 0; i < p; i++)
-                    dt[(long)i * g->o + o] = dn[(long)o * p + i];
+            transpose(dt, g->o, dn, p, g->o, p);
             const float *xp = pad_input(xpad, xn, g);
             gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
 #if FAST_X86
@@ -811,9 +929,7 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
             float beta = n == 0 ? 0.0f : 1.0f;
             if (fastconv_dw_transposed(g)) {
                 /* dw^T (KC, O) = col (KC, P) . dout_n^T (P, O): whole vectors of O lanes */
-                for (int o = 0; o < g->o; o++)
-                    for (int i = 0; i < p; i++)
-                        dt[(long)i * g->o + o] = dn[(long)o * p + i];
+                transpose(dt, g->o, dn, p, g->o, p);
                 gemm_sgemm(false, false, kc, g->o, p, 1.0f, col, p, dt, g->o, beta, pw, g->o);
             } else {
                 /* dw (O, KC) = dout_n (O, P) . col^T: each element a dot product along P */
@@ -840,7 +956,7 @@ typedef struct ConvJob {
     const float *w;    /* (O, C, KH, KW) */
     const float *b;    /* (O) or NULL */
     const float *dout; /* (N, O, OH, OW) */
-    const float *wt;   /* (KC, O) w transposed: the forward takes the implicit path */
+    const float *wt;   /* prepared weights (fastconv_prepare_weights) or NULL */
     Workers *wk;
 } ConvJob;
 
@@ -851,7 +967,7 @@ static void conv_forward_task(void *ctx, int n, int thread)
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
     if (use_implicit(g))
         implicit_tables(base, off, g);
-    forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow,
+    forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow, NULL,
                 job->x + (long)n * g->c * g->h * g->w, job->w, job->wt, base, off, job->b, g);
 }
 

@@ -54,6 +54,10 @@ void fastconv_prepare_weights(float *wt, const float *w, const ConvGeom *g);
  * NULL. Needs fastconv_supported(g). */
 void fastconv_forward_on(float *scratch, float *out, const float *x, const float *w,
                          const float *wt, const float *b, const ConvGeom *g);
+/* fastconv_forward_on, and relu (N, O, OH, OW) = max(out, 0) as well when not NULL: a conv
+ * layer and the relu after it in one pass over the output. */
+void fastconv_forward_relu_on(float *scratch, float *out, float *relu, const float *x,
+                              const float *w, const float *wt, const float *b, const ConvGeom *g);
 /* Whether kernel-gradient sums are laid out transposed, (KC, O), rather than (O, KC). */
 bool fastconv_dw_transposed(const ConvGeom *g);
 /* Over the g->n examples, on this thread: ACCUMULATES dx (N, C, H, W); WRITES pw = the sum of
