@@ -1084,6 +1084,7 @@ typedef struct PoolJob {
     const float *x;    /* (N, C, H, W) */
     const float *dout; /* (N, C, OH, OW) */
     bool set;          /* backward: write dx rather than add to it */
+    float *dx2;        /* max backward, set: the relu before the pool's input gradient, or NULL */
 } PoolJob;
 
 /* Flat index (in the plane) of the first maximum of window (oy, ox) of plane x (H, W): the
@@ -1146,8 +1147,9 @@ __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *o
 
 /* Its backward: each window's gradient to the cell that won (the last strict improvement),
  * added to dx, or, when set (and the windows tile the plane: W == 2 OW, H == 2 OH), written
- * over it, so the plane needs no clearing and is not read. */
-__attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *dx,
+ * over it, so the plane needs no clearing and is not read. With dx2 (set only), the gradient
+ * of the relu whose output x is is written there as well; dx may then be NULL. */
+__attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *dx, float *dx2,
                                                                          const float *dout,
                                                                          const float *x, int w,
                                                                          int oh, int ow, bool set)
@@ -1165,8 +1167,25 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
         float *d0 = dx + 2L * oy * w, *d1 = d0 + w;      /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
             POOL22_LOAD;
-            (void)best;
             __m512 g = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
+            if (dx2) {
+                /* the relu before the pool: its gradient is the pool's where the winner
+                 * (= the relu's output there) is > 0, else 0 */
+                __m512 gr = _mm512_maskz_mov_ps(
+                    _mm512_cmp_ps_mask(best, _mm512_setzero_ps(), _CMP_GT_OQ), g);
+                __m512 r00 = _mm512_maskz_mov_ps((__mmask16) ~(s1 | s2 | s3), gr);
+                __m512 r01 = _mm512_maskz_mov_ps(s1 & ~s2 & ~s3, gr);
+                __m512 r10 = _mm512_maskz_mov_ps(s2 & ~s3, gr), r11 = _mm512_maskz_mov_ps(s3, gr);
+                float *e0 = dx2 + 2L * oy * w, *e1 = e0 + w; /* (W) */
+                _mm512_mask_storeu_ps(e0 + 2 * ox, mlo, _mm512_permutex2var_ps(r00, ilo, r01));
+                _mm512_mask_storeu_ps((float *)addr_of(e0, 2L * ox + 16), mhi,
+                                      _mm512_permutex2var_ps(r00, ihi, r01));
+                _mm512_mask_storeu_ps(e1 + 2 * ox, mlo, _mm512_permutex2var_ps(r10, ilo, r11));
+                _mm512_mask_storeu_ps((float *)addr_of(e1, 2L * ox + 16), mhi,
+                                      _mm512_permutex2var_ps(r10, ihi, r11));
+            }
+            if (!dx)
+                continue;
             __mmask16 w11 = s3, w10 = s2 & ~s3, w01 = s1 & ~s2 & ~s3;
             __mmask16 w00 = (__mmask16) ~(s1 | s2 | s3);
             __m512 g00 = _mm512_maskz_mov_ps(w00, g), g01 = _mm512_maskz_mov_ps(w01, g);
@@ -1257,25 +1276,35 @@ static void pool_backward_task(void *ctx, int n, int thread)
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
     for (int c = 0; c < g->c; c++) {
-        const float *xp = job->x + ((long)n * g->c + c) * in_plane;     /* (H, W) */
-        float *dxp = job->dx + ((long)n * g->c + c) * in_plane;         /* (H, W) */
-        const float *dp = job->dout + ((long)n * g->c + c) * out_plane; /* (OH, OW) */
+        const float *xp = job->x + ((long)n * g->c + c) * in_plane;                /* (H, W) */
+        float *dxp = job->dx ? job->dx + ((long)n * g->c + c) * in_plane : NULL;   /* (H, W) */
+        float *dx2 = job->dx2 ? job->dx2 + ((long)n * g->c + c) * in_plane : NULL; /* (H, W) */
+        const float *dp = job->dout + ((long)n * g->c + c) * out_plane;            /* (OH, OW) */
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
             bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
-            if (job->set && !tiled)
+            if (job->set && !tiled && dxp)
                 memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
-            maxpool22_backward_avx512(dxp, dp, xp, g->w, g->oh, g->ow, job->set && tiled);
+            if (job->set && !tiled && dx2)
+                memset(dx2, 0, (size_t)in_plane * sizeof *dx2);
+            maxpool22_backward_avx512(dxp, dx2, dp, xp, g->w, g->oh, g->ow, job->set && tiled);
             continue;
         }
 #endif
-        if (job->set)
+        if (job->set && dxp)
             memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
+        if (dx2)
+            memset(dx2, 0, (size_t)in_plane * sizeof *dx2);
         for (int oy = 0; oy < g->oh; oy++)
             for (int ox = 0; ox < g->ow; ox++) {
                 const float d = dp[(long)oy * g->ow + ox];
                 if (job->kind == POOL_MAX) {
-                    dxp[window_argmax(g, xp, oy, ox)] += d;
+                    const int arg = window_argmax(g, xp, oy, ox);
+                    if (dxp)
+                        dxp[arg] += d;
+                    /* the relu's gradient: the pool's where its output x is > 0 */
+                    if (dx2)
+                        dx2[arg] += xp[arg] > 0.0f ? d : 0.0f;
                     continue;
                 }
                 const float s = d * inv_area;
@@ -1317,6 +1346,14 @@ void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, co
         return;
     }
     PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .set = true};
+    workers_run(NULL, g->n, pool_backward_task, &job);
+}
+
+void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float *dout,
+                                        const float *x, const PoolGeom *g)
+{
+    PoolJob job = {
+        .g = g, .kind = POOL_MAX, .dx = drelu, .dx2 = dconv, .x = x, .dout = dout, .set = true};
     workers_run(NULL, g->n, pool_backward_task, &job);
 }
 

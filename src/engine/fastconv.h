@@ -86,6 +86,14 @@ void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const flo
 void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, const float *out,
                                 PoolKind kind, const PoolGeom *g);
 
+/* The backward of a relu followed by a max pool, on the calling thread: WRITES dconv
+ * (N, C, H, W), the gradient with respect to the relu's input (dout routed to each window's
+ * first maximum where that maximum is > 0, else 0: relu'(v) = 1 exactly where relu(v) > 0),
+ * and, when not NULL, drelu (N, C, H, W), the gradient with respect to the pool's input x,
+ * the relu's output, as fastconv_pool_backward_set. One pass for the two layers. */
+void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float *dout,
+                                        const float *x, const PoolGeom *g);
+
 /* y[i] = f(x[i]) for i < n as act_forward; relu is fast, the rest fall back. */
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param);
 /* dx[i] += dy[i] * f'(x[i]) as act_backward. */

@@ -1188,6 +1188,19 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
     return true;
 }
 
+/* The fast path's fused pairs (fastconv.h): a conv layer and the relu after it run as one
+ * pass forward, a relu and the max pool after it as one pass backward. */
+static bool fuse_conv_relu(const NetSpec *sp, int i)
+{
+    return fast_conv(&sp->layers[i]) && i + 1 < sp->n_layers &&
+           sp->layers[i + 1].kind == LAYER_RELU;
+}
+
+static bool fuse_relu_maxpool(const NetSpec *sp, int i)
+{
+    return sp->layers[i].kind == LAYER_MAXPOOL && i > 0 && sp->layers[i - 1].kind == LAYER_RELU;
+}
+
 /* Group `group` of the batch through the forward, the loss's gradient and the backward, as
  * the job asks. */
 static void step_task(void *ctx, int group, int thread)
@@ -1208,6 +1221,16 @@ static void step_task(void *ctx, int group, int thread)
             const Layer *l = &sp->layers[i];
             long xe = shape_elems(l->in), ye = shape_elems(l->out);
             fast.wt = job->wt[i];
+            if (fuse_conv_relu(sp, i)) {
+                ConvGeom g = l->conv;
+                g.n = m;
+                fastconv_forward_relu_on(fast.scratch, a->out[i] + n0 * ye, a->out[i + 1] + n0 * ye,
+                                         (i ? a->out[i - 1] : a->x) + n0 * xe,
+                                         net->params + l->w_off, fast.wt, net->params + l->b_off,
+                                         &g);
+                i++; /* the relu's output is written too */
+                continue;
+            }
             layer_forward(&fast, l, net->params, a->out[i] + n0 * ye,
                           (i ? a->out[i - 1] : a->x) + n0 * xe, m);
         }
@@ -1236,6 +1259,16 @@ static void step_task(void *ctx, int group, int thread)
             if (dx)
                 dx += n0 * xe;
             fast.wt = NULL;
+            if (fuse_relu_maxpool(sp, i)) {
+                /* the pool's input gradient (dx) and the relu's, of the same shape */
+                PoolGeom g = l->pool;
+                g.n = m;
+                fastconv_relu_maxpool_backward_set(layer_dx(sp, a, i - 1) + n0 * xe, dx,
+                                                   a->grad[i] + n0 * ye, a->out[i - 1] + n0 * xe,
+                                                   &g);
+                i--; /* the relu's backward is done too */
+                continue;
+            }
             layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
                            a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
                            a->out[i] + n0 * ye, a->labels + n0, m, job->n);
