@@ -15,6 +15,7 @@
 
 #include "engine/gemm.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,11 @@
 /* The widest kernel the vectorised col2im takes (its masks live on the stack). */
 #define COL2IM_MAX_KW 32
 
-/* Elements of pointwise work per task (relu): large enough to hide the dispatch. */
+/* Elements of pointwise work per task: large enough to hide the dispatch. */
 #define ACT_CHUNK 32768L
+
+/* softplus is the identity where beta x passes this (PyTorch's threshold, as act.c) */
+#define SOFTPLUS_LINEAR 20.0f
 
 bool fastconv_supported(const ConvGeom *g)
 {
@@ -1074,12 +1078,84 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
         fastconv_reduce(db, job.partial_b, groups, g->o, g->o);
 }
 
+/* ---- transposed convolution through the convolution above: its forward is the input
+ * gradient of the convolution that maps its output back to its input (conv.c's
+ * deconv_as_conv), its input gradient that convolution's forward, and its kernel gradient
+ * that convolution's kernel gradient with the roles of input and output gradient swapped.
+ * The weights (C, O, KH, KW) are already that convolution's (out C, in O). ---- */
+
+/* The convolution from a deconv's output (O, OH, OW) to its input (C, H, W). */
+static ConvGeom deconv_conv(const ConvGeom *g)
+{
+    ConvGeom t = *g;
+    t.c = g->o;
+    t.h = g->oh;
+    t.w = g->ow;
+    t.o = g->c;
+    t.oh = g->h;
+    t.ow = g->w;
+    t.oph = t.opw = 0;
+    return t;
+}
+
+bool fastconv_deconv_supported(const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    return fastconv_supported(&t);
+}
+
+long fastconv_deconv_scratch_floats(const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    /* the convolution's, then the kernel gradient when it comes transposed */
+    return fastconv_scratch_floats(&t) + (long)g->c * g->o * g->kh * g->kw;
+}
+
+void fastconv_deconv_forward_on(float *scratch, float *out, const float *x, const float *w,
+                                const float *b, const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    const long p = (long)g->oh * g->ow;
+    /* every map starts at its bias; each input cell's stamps are added on top */
+    for (int n = 0; n < g->n; n++)
+        for (int o = 0; o < g->o; o++) {
+            float *d = out + ((long)n * g->o + o) * p; /* (OH, OW) */
+            const float v = b ? b[o] : 0.0f;
+            for (long i = 0; i < p; i++)
+                d[i] = v;
+        }
+    fastconv_backward_on(scratch, out, NULL, NULL, x, out, w, &t);
+}
+
+void fastconv_deconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
+                                 const float *x, const float *w, const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    const long p = (long)g->oh * g->ow;
+    if (pb)
+        for (int n = 0; n < g->n; n++)
+            for (int o = 0; o < g->o; o++)
+                pb[o] = (n == 0 ? 0.0f : pb[o]) + sum_lanes(dout + ((long)n * g->o + o) * p, p);
+    if (pw) {
+        /* the convolution's kernel gradient with x as its output gradient and dout as its
+         * input; laid out (C, O*KH*KW) = the deconv's (C, O, KH, KW), or transposed */
+        const long kc = (long)g->o * g->kh * g->kw;
+        float *sums = fastconv_dw_transposed(&t) ? scratch + fastconv_scratch_floats(&t) : pw;
+        fastconv_backward_on(scratch, NULL, sums, NULL, x, dout, w, &t);
+        if (sums != pw)
+            transpose(pw, kc, sums, g->c, (int)kc, g->c);
+    }
+    if (dx)
+        fastconv_forward_on(scratch, dx, dout, w, NULL, NULL, &t);
+}
+
 /* ---- pooling: one task per example ---- */
 
 typedef struct PoolJob {
     const PoolGeom *g;
     PoolKind kind;
     float *out;        /* (N, C, OH, OW) */
+    const float *y;    /* (N, C, OH, OW) the forward's output, for the L2 backward */
     float *dx;         /* (N, C, H, W) */
     const float *x;    /* (N, C, H, W) */
     const float *dout; /* (N, C, OH, OW) */
@@ -1228,7 +1304,7 @@ static void pool_forward_task(void *ctx, int n, int thread)
     const PoolJob *job = ctx;
     const PoolGeom *g = job->g;
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
-    const float inv_area = 1.0f / (float)(g->kh * g->kw);
+    const float area = (float)(g->kh * g->kw);
     for (int c = 0; c < g->c; c++) {
         const float *xp = job->x + ((long)n * g->c + c) * in_plane; /* (H, W) */
         float *op = job->out + ((long)n * g->c + c) * out_plane;    /* (OH, OW) */
@@ -1258,12 +1334,19 @@ static void pool_forward_task(void *ctx, int n, int thread)
                     op[(long)oy * g->ow + ox] = xp[window_argmax(g, xp, oy, ox)];
                     continue;
                 }
-                /* average: the sum in pool_cell's order, then one division as it does */
+                /* average and L2: the sum in pool_cell's order, then one division or square
+                 * root as it does (the same bits) */
                 float s = 0.0f;
-                for (int ky = 0; ky < g->kh; ky++)
-                    for (int kx = 0; kx < g->kw; kx++)
-                        s += xp[(long)(oy * g->sh + ky) * g->w + ox * g->sw + kx];
-                op[(long)oy * g->ow + ox] = s * inv_area;
+                for (int ky = 0; ky < g->kh; ky++) {
+                    const float *r = xp + (long)(oy * g->sh + ky) * g->w + ox * g->sw; /* (KW) */
+                    if (job->kind == POOL_L2)
+                        for (int kx = 0; kx < g->kw; kx++)
+                            s += r[kx] * r[kx];
+                    else
+                        for (int kx = 0; kx < g->kw; kx++)
+                            s += r[kx];
+                }
+                op[(long)oy * g->ow + ox] = job->kind == POOL_L2 ? sqrtf(s) : s / area;
             }
     }
 }
@@ -1276,10 +1359,11 @@ static void pool_backward_task(void *ctx, int n, int thread)
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
     for (int c = 0; c < g->c; c++) {
-        const float *xp = job->x + ((long)n * g->c + c) * in_plane;                /* (H, W) */
-        float *dxp = job->dx ? job->dx + ((long)n * g->c + c) * in_plane : NULL;   /* (H, W) */
-        float *dx2 = job->dx2 ? job->dx2 + ((long)n * g->c + c) * in_plane : NULL; /* (H, W) */
-        const float *dp = job->dout + ((long)n * g->c + c) * out_plane;            /* (OH, OW) */
+        const float *xp = job->x + ((long)n * g->c + c) * in_plane;                  /* (H, W) */
+        float *dxp = job->dx ? job->dx + ((long)n * g->c + c) * in_plane : NULL;     /* (H, W) */
+        float *dx2 = job->dx2 ? job->dx2 + ((long)n * g->c + c) * in_plane : NULL;   /* (H, W) */
+        const float *dp = job->dout + ((long)n * g->c + c) * out_plane;              /* (OH, OW) */
+        const float *op = job->y ? job->y + ((long)n * g->c + c) * out_plane : NULL; /* (OH, OW) */
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
             bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
@@ -1307,10 +1391,21 @@ static void pool_backward_task(void *ctx, int n, int thread)
                         dx2[arg] += xp[arg] > 0.0f ? d : 0.0f;
                     continue;
                 }
-                const float s = d * inv_area;
+                if (job->kind == POOL_AVG) {
+                    const float s = d * inv_area;
+                    for (int ky = 0; ky < g->kh; ky++)
+                        for (int kx = 0; kx < g->kw; kx++)
+                            dxp[(long)(oy * g->sh + ky) * g->w + ox * g->sw + kx] += s;
+                    continue;
+                }
+                /* L2: d sqrt(s) / dx = x / out, 0 where out is 0, as pool_backward */
+                const float o = op[(long)oy * g->ow + ox];
+                const float s = o > 0.0f ? d / o : 0.0f;
                 for (int ky = 0; ky < g->kh; ky++)
-                    for (int kx = 0; kx < g->kw; kx++)
-                        dxp[(long)(oy * g->sh + ky) * g->w + ox * g->sw + kx] += s;
+                    for (int kx = 0; kx < g->kw; kx++) {
+                        const long i = (long)(oy * g->sh + ky) * g->w + ox * g->sw + kx;
+                        dxp[i] += s * xp[i];
+                    }
             }
     }
 }
@@ -1318,10 +1413,6 @@ static void pool_backward_task(void *ctx, int n, int thread)
 void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kind,
                            const PoolGeom *g)
 {
-    if (kind == POOL_L2) {
-        pool_forward(out, x, kind, g);
-        return;
-    }
     PoolJob job = {.g = g, .kind = kind, .out = out, .x = x};
     workers_run(wk, g->n, pool_forward_task, &job);
 }
@@ -1329,23 +1420,14 @@ void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kin
 void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const float *x,
                             const float *out, PoolKind kind, const PoolGeom *g)
 {
-    if (kind == POOL_L2) {
-        pool_backward(dx, dout, x, out, kind, g);
-        return;
-    }
-    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout};
+    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .y = out};
     workers_run(wk, g->n, pool_backward_task, &job);
 }
 
 void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, const float *out,
                                 PoolKind kind, const PoolGeom *g)
 {
-    if (kind == POOL_L2) {
-        memset(dx, 0, (size_t)g->n * g->c * g->h * g->w * sizeof *dx);
-        pool_backward(dx, dout, x, out, kind, g);
-        return;
-    }
-    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .set = true};
+    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .y = out, .set = true};
     workers_run(NULL, g->n, pool_backward_task, &job);
 }
 
@@ -1357,112 +1439,602 @@ void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float 
     workers_run(NULL, g->n, pool_backward_task, &job);
 }
 
-/* ---- activations: relu in chunks ---- */
+/* ---- elementwise math. exp and log as the Cephes library computes them in single precision
+ * (a range reduction and a polynomial, within 2 ulp), from +, -, *, / and bit moves only, so
+ * the AVX-512 loops and the plain C below compute the same bits on every element and every
+ * CPU; libm's expf, log1pf and powf, which the reference ops call, round differently in the
+ * last bits. ---- */
+
+/* Where exp saturates: e^88.376 is near the largest float, e^-87.337 near the smallest
+ * normal one (exp returns that instead of a subnormal or 0). */
+#define EXP_HI     88.3762626647949f
+#define EXP_LO     -87.3365447504f
+#define LOG2E      1.44269504088896341f
+#define LN2_HI     0.693359375f /* ln 2 = LN2_HI + LN2_LO, LN2_HI exact in a few bits */
+#define LN2_LO     -2.12194440e-4f
+#define SQRT_HALF  0.707106781186547524f
+#define TANH_SMALL 0.625f /* below: tanh's own odd polynomial, above: from exp */
+
+static inline float float_bits(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static inline uint32_t bits_float(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+/* e^x */
+static inline float exp_ss(float x)
+{
+    x = x > EXP_HI ? EXP_HI : x;
+    x = x < EXP_LO ? EXP_LO : x;
+    /* x = n ln 2 + r, |r| <= ln2 / 2 */
+    const float fx = floorf(x * LOG2E + 0.5f);
+    x = x - fx * LN2_HI;
+    x = x - fx * LN2_LO;
+    const float z = x * x;
+    float y = 1.9875691500e-4f;
+    y = y * x + 1.3981999507e-3f;
+    y = y * x + 8.3334519073e-3f;
+    y = y * x + 4.1665795894e-2f;
+    y = y * x + 1.6666665459e-1f;
+    y = y * x + 5.0000001201e-1f;
+    y = y * z + x + 1.0f;
+    /* times 2^n, built in the exponent bits */
+    return y * float_bits((uint32_t)((int)fx + 127) << 23);
+}
+
+/* ln x for a positive normal x */
+static inline float log_ss(float x)
+{
+    const uint32_t u = bits_float(x);
+    /* x = m 2^e with m in [0.5, 1), then m in [sqrt(1/2), sqrt(2)) - 1 */
+    int e = (int)(u >> 23) - 126;
+    float m = float_bits((u & 0x007fffffu) | 0x3f000000u);
+    if (m < SQRT_HALF) {
+        e = e - 1;
+        m = m + m - 1.0f;
+    } else {
+        m = m - 1.0f;
+    }
+    const float z = m * m;
+    float y = 7.0376836292e-2f;
+    y = y * m - 1.1514610310e-1f;
+    y = y * m + 1.1676998740e-1f;
+    y = y * m - 1.2420140846e-1f;
+    y = y * m + 1.4249322787e-1f;
+    y = y * m - 1.6668057665e-1f;
+    y = y * m + 2.0000714765e-1f;
+    y = y * m - 2.4999993993e-1f;
+    y = y * m + 3.3333331174e-1f;
+    y = y * m * z;
+    const float fe = (float)e;
+    y = y + fe * LN2_LO;
+    y = y - 0.5f * z;
+    return m + y + fe * LN2_HI;
+}
+
+/* 1 / (1 + e^-x) from e^-|x|, without overflow */
+static inline float sigmoid_ss(float x)
+{
+    const float e = exp_ss(-fabsf(x)), d = 1.0f + e;
+    return x >= 0.0f ? 1.0f / d : e / d;
+}
+
+static inline float tanh_ss(float x)
+{
+    const float ax = fabsf(x);
+    if (ax < TANH_SMALL) {
+        const float z = x * x;
+        float y = -5.70498872745e-3f;
+        y = y * z + 2.06390887954e-2f;
+        y = y * z - 5.37397155531e-2f;
+        y = y * z + 1.33314422036e-1f;
+        y = y * z - 3.33332819422e-1f;
+        return y * z * x + x;
+    }
+    const float t = 1.0f - 2.0f / (exp_ss(ax + ax) + 1.0f);
+    return x < 0.0f ? -t : t;
+}
+
+/* ln(1 + u) for u >= 0: ln w * u / (w - 1) with w = 1 + u rounded, which cancels w's rounding */
+static inline float log1p_ss(float u)
+{
+    const float w = 1.0f + u;
+    return w == 1.0f ? u : log_ss(w) * u / (w - 1.0f);
+}
+
+/* The activations of act.h: f(x) and f'(x). */
+static inline float act_f_ss(ActKind kind, float param, float x)
+{
+    switch (kind) {
+    case ACT_RELU:
+        return x > 0.0f ? x : 0.0f;
+    case ACT_LEAKY:
+        return x > 0.0f ? x : param * x;
+    case ACT_SIGMOID:
+        return sigmoid_ss(x);
+    case ACT_TANH:
+        return tanh_ss(x);
+    case ACT_ABS:
+        return fabsf(x);
+    case ACT_SOFTPLUS:
+        /* PyTorch's threshold: the identity where beta x > 20 */
+        return param * x > SOFTPLUS_LINEAR ? x : log1p_ss(exp_ss(param * x)) / param;
+    }
+    return 0.0f;
+}
+
+static inline float act_d_ss(ActKind kind, float param, float x)
+{
+    switch (kind) {
+    case ACT_RELU:
+        return x > 0.0f ? 1.0f : 0.0f;
+    case ACT_LEAKY:
+        return x > 0.0f ? 1.0f : param;
+    case ACT_SIGMOID: {
+        const float s = sigmoid_ss(x);
+        return s * (1.0f - s);
+    }
+    case ACT_TANH: {
+        const float t = tanh_ss(x);
+        return 1.0f - t * t;
+    }
+    case ACT_ABS:
+        return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f);
+    case ACT_SOFTPLUS:
+        return param * x > SOFTPLUS_LINEAR ? 1.0f : sigmoid_ss(param * x);
+    }
+    return 0.0f;
+}
+
+#if FAST_X86
+/* The same on 16 lanes, operation for operation. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512 exp_ps(__m512 x)
+{
+    x = _mm512_min_ps(x, _mm512_set1_ps(EXP_HI));
+    x = _mm512_max_ps(x, _mm512_set1_ps(EXP_LO));
+    const __m512 fx = _mm512_roundscale_ps(
+        _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)), _mm512_set1_ps(0.5f)),
+        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(LN2_HI)));
+    x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(LN2_LO)));
+    const __m512 z = _mm512_mul_ps(x, x);
+    __m512 y = _mm512_set1_ps(1.9875691500e-4f);
+    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.3981999507e-3f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(8.3334519073e-3f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(4.1665795894e-2f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6666665459e-1f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(5.0000001201e-1f));
+    y = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(y, z), x), _mm512_set1_ps(1.0f));
+    const __m512i n = _mm512_cvttps_epi32(fx);
+    const __m512 p2 =
+        _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(n, _mm512_set1_epi32(127)), 23));
+    return _mm512_mul_ps(y, p2);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 log_ps(__m512 x)
+{
+    const __m512i u = _mm512_castps_si512(x);
+    __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(u, 23), _mm512_set1_epi32(126));
+    __m512 m = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_and_si512(u, _mm512_set1_epi32(0x007fffff)), _mm512_set1_epi32(0x3f000000)));
+    const __mmask16 lo = _mm512_cmp_ps_mask(m, _mm512_set1_ps(SQRT_HALF), _CMP_LT_OQ);
+    e = _mm512_mask_sub_epi32(e, lo, e, _mm512_set1_epi32(1));
+    m = _mm512_mask_add_ps(m, lo, m, m);
+    m = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
+    const __m512 z = _mm512_mul_ps(m, m);
+    __m512 y = _mm512_set1_ps(7.0376836292e-2f);
+    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.1514610310e-1f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.1676998740e-1f));
+    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.2420140846e-1f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.4249322787e-1f));
+    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.6668057665e-1f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(2.0000714765e-1f));
+    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(2.4999993993e-1f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(3.3333331174e-1f));
+    y = _mm512_mul_ps(_mm512_mul_ps(y, m), z);
+    const __m512 fe = _mm512_cvtepi32_ps(e);
+    y = _mm512_add_ps(y, _mm512_mul_ps(fe, _mm512_set1_ps(LN2_LO)));
+    y = _mm512_sub_ps(y, _mm512_mul_ps(_mm512_set1_ps(0.5f), z));
+    return _mm512_add_ps(_mm512_add_ps(m, y), _mm512_mul_ps(fe, _mm512_set1_ps(LN2_HI)));
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 abs_ps(__m512 x)
+{
+    return _mm512_castsi512_ps(
+        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff)));
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 sigmoid_ps(__m512 x)
+{
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), abs_ps(x)));
+    const __m512 d = _mm512_add_ps(_mm512_set1_ps(1.0f), e);
+    const __mmask16 pos = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ);
+    return _mm512_mask_div_ps(_mm512_div_ps(e, d), pos, _mm512_set1_ps(1.0f), d);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 tanh_ps(__m512 x)
+{
+    const __m512 ax = abs_ps(x), z = _mm512_mul_ps(x, x);
+    __m512 y = _mm512_set1_ps(-5.70498872745e-3f);
+    y = _mm512_add_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(2.06390887954e-2f));
+    y = _mm512_sub_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(5.37397155531e-2f));
+    y = _mm512_add_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(1.33314422036e-1f));
+    y = _mm512_sub_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(3.33332819422e-1f));
+    const __m512 small = _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(y, z), x), x);
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 t = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f),
+                                                _mm512_add_ps(exp_ps(_mm512_add_ps(ax, ax)), one)));
+    t = _mm512_mask_sub_ps(t, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ),
+                           _mm512_setzero_ps(), t);
+    return _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(ax, _mm512_set1_ps(TANH_SMALL), _CMP_LT_OQ),
+                              small);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 log1p_ps(__m512 u)
+{
+    const __m512 one = _mm512_set1_ps(1.0f), w = _mm512_add_ps(one, u);
+    const __m512 r = _mm512_div_ps(_mm512_mul_ps(log_ps(w), u), _mm512_sub_ps(w, one));
+    return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(w, one, _CMP_EQ_OQ), u);
+}
+
+/* f(x) and f'(x) of one kind on 16 lanes (kind is a constant where these are inlined) */
+__attribute__((target("avx512f"), always_inline)) static inline __m512 act_f_ps(ActKind kind,
+                                                                                __m512 p, __m512 x)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    const __mmask16 pos = _mm512_cmp_ps_mask(x, zero, _CMP_GT_OQ);
+    switch (kind) {
+    case ACT_RELU:
+        return _mm512_maskz_mov_ps(pos, x);
+    case ACT_LEAKY:
+        return _mm512_mask_mov_ps(_mm512_mul_ps(p, x), pos, x);
+    case ACT_SIGMOID:
+        return sigmoid_ps(x);
+    case ACT_TANH:
+        return tanh_ps(x);
+    case ACT_ABS:
+        return abs_ps(x);
+    case ACT_SOFTPLUS: {
+        const __m512 z = _mm512_mul_ps(p, x);
+        const __m512 y = _mm512_div_ps(log1p_ps(exp_ps(z)), p);
+        return _mm512_mask_mov_ps(
+            y, _mm512_cmp_ps_mask(z, _mm512_set1_ps(SOFTPLUS_LINEAR), _CMP_GT_OQ), x);
+    }
+    }
+    return zero;
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 act_d_ps(ActKind kind,
+                                                                                __m512 p, __m512 x)
+{
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+    const __mmask16 pos = _mm512_cmp_ps_mask(x, zero, _CMP_GT_OQ);
+    switch (kind) {
+    case ACT_RELU:
+        return _mm512_maskz_mov_ps(pos, one);
+    case ACT_LEAKY:
+        return _mm512_mask_mov_ps(p, pos, one);
+    case ACT_SIGMOID: {
+        const __m512 s = sigmoid_ps(x);
+        return _mm512_mul_ps(s, _mm512_sub_ps(one, s));
+    }
+    case ACT_TANH: {
+        const __m512 t = tanh_ps(x);
+        return _mm512_sub_ps(one, _mm512_mul_ps(t, t));
+    }
+    case ACT_ABS: {
+        const __mmask16 neg = _mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ);
+        return _mm512_mask_mov_ps(_mm512_maskz_mov_ps(pos, one), neg, _mm512_set1_ps(-1.0f));
+    }
+    case ACT_SOFTPLUS: {
+        const __m512 z = _mm512_mul_ps(p, x);
+        return _mm512_mask_mov_ps(
+            sigmoid_ps(z), _mm512_cmp_ps_mask(z, _mm512_set1_ps(SOFTPLUS_LINEAR), _CMP_GT_OQ), one);
+    }
+    }
+    return zero;
+}
+
+/* y = f(x), or dx (=|+=) dy * f'(x), over n elements by 16 lanes, the last vector masked (so
+ * every element goes through the same instructions wherever it lies) */
+#define ACT_LOOPS(K)                                                                               \
+    case K:                                                                                        \
+        for (long i = 0; i < n; i += 16) {                                                         \
+            const __mmask16 m = lanes(0, n - i < 16 ? (int)(n - i) : 16);                          \
+            const __m512 v = _mm512_maskz_loadu_ps(m, x + i);                                      \
+            if (!dy) {                                                                             \
+                _mm512_mask_storeu_ps(y + i, m, act_f_ps(K, p, v));                                \
+                continue;                                                                          \
+            }                                                                                      \
+            __m512 d = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, dy + i), act_d_ps(K, p, v));         \
+            if (!set)                                                                              \
+                d = _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), d);                             \
+            _mm512_mask_storeu_ps(y + i, m, d);                                                    \
+        }                                                                                          \
+        break;
+
+__attribute__((target("avx512f"))) static void
+act_avx512(float *y, const float *dy, const float *x, long n, ActKind kind, float param, bool set)
+{
+    const __m512 p = _mm512_set1_ps(param);
+    switch (kind) {
+        ACT_LOOPS(ACT_RELU)
+        ACT_LOOPS(ACT_LEAKY)
+        ACT_LOOPS(ACT_SIGMOID)
+        ACT_LOOPS(ACT_TANH)
+        ACT_LOOPS(ACT_ABS)
+        ACT_LOOPS(ACT_SOFTPLUS)
+    }
+}
+#undef ACT_LOOPS
+#endif
+
+/* ---- activations: in chunks on the pool ---- */
 
 typedef struct ActJob {
     float *y;        /* forward: (n) output; backward: dx (n) */
     const float *x;  /* (n) */
-    const float *dy; /* (n), backward only */
+    const float *dy; /* (n), backward only (NULL: the forward) */
     long n;
+    ActKind kind;
+    float param;
     bool set; /* backward: write dx rather than add to it */
 } ActJob;
 
-/* The relu loops, written so the compiler vectorises them (no conditional load), compiled
- * twice: for the baseline and for AVX-512. dx += dy * f'(x) is act_backward's product,
- * bit for bit. */
-#define RELU_FORWARD_BODY                                                                          \
-    for (long i = 0; i < n; i++)                                                                   \
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-#define RELU_BACKWARD_BODY                                                                         \
-    if (set)                                                                                       \
-        for (long i = 0; i < n; i++)                                                               \
-            dx[i] = dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);                                           \
-    else                                                                                           \
-        for (long i = 0; i < n; i++)                                                               \
-            dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
-
-static void relu_forward_plain(float *y, const float *x, long n)
+/* The job's elements i0 .. i1-1. */
+static void act_range(const ActJob *job, long i0, long i1)
 {
-    RELU_FORWARD_BODY
-}
-
-static void relu_backward_plain(float *dx, const float *dy, const float *x, long n, bool set)
-{
-    RELU_BACKWARD_BODY
-}
-
+    float *y = job->y + i0;
+    const float *x = job->x + i0, *dy = job->dy ? job->dy + i0 : NULL;
+    const long n = i1 - i0;
 #if FAST_X86
-__attribute__((target("avx512f"))) static void relu_forward_avx512(float *y, const float *x, long n)
-{
-    RELU_FORWARD_BODY
-}
-
-__attribute__((target("avx512f"))) static void
-relu_backward_avx512(float *dx, const float *dy, const float *x, long n, bool set)
-{
-    RELU_BACKWARD_BODY
-}
+    if (use_avx512()) {
+        act_avx512(y, dy, x, n, job->kind, job->param, job->set);
+        return;
+    }
 #endif
+    for (long i = 0; i < n; i++) {
+        if (!dy)
+            y[i] = act_f_ss(job->kind, job->param, x[i]);
+        else
+            y[i] = (job->set ? 0.0f : y[i]) + dy[i] * act_d_ss(job->kind, job->param, x[i]);
+    }
+}
 
-static void relu_forward_task(void *ctx, int t, int thread)
+static void act_task(void *ctx, int t, int thread)
 {
     (void)thread;
     const ActJob *job = ctx;
     long i0 = (long)t * ACT_CHUNK, i1 = i0 + ACT_CHUNK < job->n ? i0 + ACT_CHUNK : job->n;
-#if FAST_X86
-    if (use_avx512()) {
-        relu_forward_avx512(job->y + i0, job->x + i0, i1 - i0);
-        return;
-    }
-#endif
-    relu_forward_plain(job->y + i0, job->x + i0, i1 - i0);
-}
-
-static void relu_backward_task(void *ctx, int t, int thread)
-{
-    (void)thread;
-    const ActJob *job = ctx;
-    long i0 = (long)t * ACT_CHUNK, i1 = i0 + ACT_CHUNK < job->n ? i0 + ACT_CHUNK : job->n;
-#if FAST_X86
-    if (use_avx512()) {
-        relu_backward_avx512(job->y + i0, job->dy + i0, job->x + i0, i1 - i0, job->set);
-        return;
-    }
-#endif
-    relu_backward_plain(job->y + i0, job->dy + i0, job->x + i0, i1 - i0, job->set);
+    act_range(job, i0, i1);
 }
 
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param)
 {
-    if (kind != ACT_RELU) {
-        act_forward(y, x, n, kind, param);
-        return;
-    }
-    ActJob job = {.y = y, .x = x, .n = n};
-    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_forward_task, &job);
+    ActJob job = {.y = y, .x = x, .n = n, .kind = kind, .param = param};
+    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), act_task, &job);
 }
 
 void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float *x, long n,
                            ActKind kind, float param)
 {
-    if (kind != ACT_RELU) {
-        act_backward(dx, dy, x, n, kind, param);
-        return;
-    }
-    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n};
-    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_backward_task, &job);
+    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .kind = kind, .param = param};
+    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), act_task, &job);
 }
 
 void fastconv_act_backward_set(float *dx, const float *dy, const float *x, long n, ActKind kind,
                                float param)
 {
-    if (kind != ACT_RELU) {
-        memset(dx, 0, (size_t)n * sizeof *dx);
-        act_backward(dx, dy, x, n, kind, param);
-        return;
+    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .kind = kind, .param = param, .set = true};
+    act_range(&job, 0, n);
+}
+
+/* ---- local response normalisation: 16 pixels at a time (the channels of a pixel are a
+ * plane apart, the pixels of a channel side by side), the scale of each channel worked out
+ * once, and the power s^-beta = e^(-beta ln s) from exp and log above ---- */
+
+/* The channel window of channel c: [c - size/2, c + (size-1)/2] clipped to [0, C) (act.h). */
+static void lrn_window(int c, int channels, int size, int *lo, int *hi)
+{
+    *lo = c - size / 2 < 0 ? 0 : c - size / 2;
+    *hi = c + (size - 1) / 2 >= channels ? channels - 1 : c + (size - 1) / 2;
+}
+
+long fastconv_lrn_scratch_floats(int c)
+{
+    /* s^-beta and the backward's terms, for 16 pixels of every channel */
+    return 2L * c * 16;
+}
+
+typedef struct LrnGeom {
+    int c;
+    long plane;
+    int size;
+    float alpha, beta, k;
+} LrnGeom;
+
+/* s_c = k + alpha/size * sum of x^2 over the window of c, at `lanes` pixels from xp (channel
+ * 0; channels a plane apart): the sum in the window's order, as act.c's lrn_scale */
+static void lrn_scale_ss(float *s, const float *xp, int c, int lanes_n, const LrnGeom *lg)
+{
+    int lo, hi;
+    lrn_window(c, lg->c, lg->size, &lo, &hi);
+    for (int l = 0; l < lanes_n; l++) {
+        float sum = 0.0f;
+        for (int j = lo; j <= hi; j++) {
+            const float v = xp[(long)j * lg->plane + l];
+            sum += v * v;
+        }
+        s[l] = lg->k + lg->alpha * sum / (float)lg->size;
     }
-    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .set = true};
-    workers_run(NULL, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_backward_task, &job);
+}
+
+#if FAST_X86
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+lrn_scale_ps(const float *xp, int c, __mmask16 m, const LrnGeom *lg)
+{
+    int lo, hi;
+    lrn_window(c, lg->c, lg->size, &lo, &hi);
+    __m512 sum = _mm512_setzero_ps();
+    for (int j = lo; j <= hi; j++) {
+        const __m512 v = _mm512_maskz_loadu_ps(m, xp + (long)j * lg->plane);
+        sum = _mm512_add_ps(sum, _mm512_mul_ps(v, v));
+    }
+    return _mm512_add_ps(_mm512_set1_ps(lg->k),
+                         _mm512_div_ps(_mm512_mul_ps(_mm512_set1_ps(lg->alpha), sum),
+                                       _mm512_set1_ps((float)lg->size)));
+}
+
+/* s^-beta */
+__attribute__((target("avx512f"), always_inline)) static inline __m512 lrn_pow_ps(__m512 s,
+                                                                                  float beta)
+{
+    return exp_ps(_mm512_mul_ps(_mm512_set1_ps(-beta), log_ps(s)));
+}
+
+/* y = x * s^-beta for the 16 pixels at p of one example (x, y at channel 0) */
+__attribute__((target("avx512f"))) static void lrn_forward_avx512(float *y, const float *x, long p,
+                                                                  __mmask16 m, const LrnGeom *lg)
+{
+    for (int c = 0; c < lg->c; c++) {
+        const __m512 s = lrn_scale_ps(x + p, c, m, lg);
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + (long)c * lg->plane + p);
+        _mm512_mask_storeu_ps(y + (long)c * lg->plane + p, m,
+                              _mm512_mul_ps(xv, lrn_pow_ps(s, lg->beta)));
+    }
+}
+
+/* the backward at the 16 pixels at p: pw (C, 16) and q (C, 16) scratch */
+__attribute__((target("avx512f"))) static void lrn_backward_avx512(float *dx, const float *dy,
+                                                                   const float *x, long p,
+                                                                   __mmask16 m, const LrnGeom *lg,
+                                                                   float *pw, float *q)
+{
+    const long pl = lg->plane;
+    for (int j = 0; j < lg->c; j++) {
+        const __m512 s = lrn_scale_ps(x + p, j, m, lg), pj = lrn_pow_ps(s, lg->beta);
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + (long)j * pl + p);
+        const __m512 dv = _mm512_maskz_loadu_ps(m, dy + (long)j * pl + p);
+        _mm512_storeu_ps(pw + 16L * j, pj);
+        /* dy_j x_j s_j^(-beta-1) */
+        _mm512_storeu_ps(q + 16L * j, _mm512_div_ps(_mm512_mul_ps(_mm512_mul_ps(dv, xv), pj), s));
+    }
+    const __m512 coef = _mm512_set1_ps(2.0f * lg->alpha * lg->beta / (float)lg->size);
+    for (int i = 0; i < lg->c; i++) {
+        /* the channels j whose window holds i: [i - (size-1)/2, i + size/2] */
+        const int lo = i - (lg->size - 1) / 2 < 0 ? 0 : i - (lg->size - 1) / 2;
+        const int hi = i + lg->size / 2 >= lg->c ? lg->c - 1 : i + lg->size / 2;
+        __m512 cross = _mm512_setzero_ps();
+        for (int j = lo; j <= hi; j++)
+            cross = _mm512_add_ps(cross, _mm512_loadu_ps(q + 16L * j));
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + (long)i * pl + p);
+        const __m512 dv = _mm512_maskz_loadu_ps(m, dy + (long)i * pl + p);
+        float *d = dx + (long)i * pl + p;
+        const __m512 g = _mm512_sub_ps(_mm512_mul_ps(dv, _mm512_loadu_ps(pw + 16L * i)),
+                                       _mm512_mul_ps(_mm512_mul_ps(coef, xv), cross));
+        _mm512_mask_storeu_ps(d, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, d), g));
+    }
+}
+#endif
+
+void fastconv_lrn_forward(float *y, const float *x, int n, int c, int h, int w, int size,
+                          float alpha, float beta, float k)
+{
+    const LrnGeom lg = {c, (long)h * w, size, alpha, beta, k};
+    for (int b = 0; b < n; b++) {
+        const float *xb = x + (long)b * c * lg.plane; /* (C, H, W) */
+        float *yb = y + (long)b * c * lg.plane;
+        for (long p = 0; p < lg.plane; p += 16) {
+            const int nl = lg.plane - p < 16 ? (int)(lg.plane - p) : 16;
+#if FAST_X86
+            if (use_avx512()) {
+                lrn_forward_avx512(yb, xb, p, lanes(0, nl), &lg);
+                continue;
+            }
+#endif
+            for (int ch = 0; ch < c; ch++) {
+                float s[16];
+                lrn_scale_ss(s, xb + p, ch, nl, &lg);
+                for (int l = 0; l < nl; l++) {
+                    const long i = (long)ch * lg.plane + p + l;
+                    yb[i] = xb[i] * exp_ss(-beta * log_ss(s[l]));
+                }
+            }
+        }
+    }
+}
+
+void fastconv_lrn_backward(float *scratch, float *dx, const float *dy, const float *x, int n, int c,
+                           int h, int w, int size, float alpha, float beta, float k)
+{
+    /* Differentiates y_j = x_j * s_j^-beta (act.c's lrn_backward):
+     *   dx_i += dy_i * s_i^-beta - 2 alpha beta / size * x_i * sum_{j : i in win(j)} q_j,
+     *   q_j = dy_j x_j s_j^(-beta-1) */
+    const LrnGeom lg = {c, (long)h * w, size, alpha, beta, k};
+    float *pw = scratch, *q = scratch + 16L * c; /* (C, 16) each */
+    const float coef = 2.0f * alpha * beta / (float)size;
+    for (int b = 0; b < n; b++) {
+        const long off = (long)b * c * lg.plane;
+        const float *xb = x + off, *dyb = dy + off; /* (C, H, W) */
+        float *dxb = dx + off;
+        for (long p = 0; p < lg.plane; p += 16) {
+            const int nl = lg.plane - p < 16 ? (int)(lg.plane - p) : 16;
+#if FAST_X86
+            if (use_avx512()) {
+                lrn_backward_avx512(dxb, dyb, xb, p, lanes(0, nl), &lg, pw, q);
+                continue;
+            }
+#endif
+            for (int j = 0; j < c; j++) {
+                float s[16];
+                lrn_scale_ss(s, xb + p, j, nl, &lg);
+                for (int l = 0; l < nl; l++) {
+                    const long i = (long)j * lg.plane + p + l;
+                    const float pj = exp_ss(-beta * log_ss(s[l]));
+                    pw[16L * j + l] = pj;
+                    q[16L * j + l] = dyb[i] * xb[i] * pj / s[l];
+                }
+            }
+            for (int i = 0; i < c; i++) {
+                const int lo = i - (size - 1) / 2 < 0 ? 0 : i - (size - 1) / 2;
+                const int hi = i + size / 2 >= c ? c - 1 : i + size / 2;
+                for (int l = 0; l < nl; l++) {
+                    float cross = 0.0f;
+                    for (int j = lo; j <= hi; j++)
+                        cross += q[16L * j + l];
+                    const long e = (long)i * lg.plane + p + l;
+                    dxb[e] += dyb[e] * pw[16L * i + l] - coef * xb[e] * cross;
+                }
+            }
+        }
+    }
+}
+
+/* ---- softmax: p = e^(z - max) / sum, by 16 classes at a time ---- */
+
+void fastconv_softmax_forward(float *p, const float *z, int n, int k)
+{
+    for (int s = 0; s < n; s++) {
+        const float *zs = z + (long)s * k; /* (K) */
+        float *ps = p + (long)s * k;       /* (K) */
+        float m = zs[0];
+        for (int j = 1; j < k; j++)
+            m = zs[j] > m ? zs[j] : m;
+        /* the sum in 16 running lanes, then a fixed tree (sum_lanes) */
+        for (int j = 0; j < k; j++)
+            ps[j] = exp_ss(zs[j] - m);
+        const float sum = sum_lanes(ps, k);
+        for (int j = 0; j < k; j++)
+            ps[j] = ps[j] / sum;
+    }
 }
 
 /* ---- dense: three products on the caller's thread (the default net's dense layer is

@@ -73,8 +73,23 @@ void fastconv_reduce(float *dst, const float *parts, int groups, long stride, lo
  * fastconv_backward_on's pw. */
 void fastconv_reduce_dw(float *dw, const float *parts, int groups, long stride, const ConvGeom *g);
 
-/* out (N, C, OH, OW) = pool(x (N, C, H, W)) as pool_forward; max and avg are fast, L2 falls
- * back. */
+/* ---- transposed convolution (deconv), through the convolution above on the calling thread.
+ * Weights (C, O, KH, KW) as conv.h's deconv. ---- */
+
+/* Whether the fastconv_deconv_* functions take g (else the caller runs conv.h's deconv). */
+bool fastconv_deconv_supported(const ConvGeom *g);
+/* Floats of scratch they need for g (any batch size). */
+long fastconv_deconv_scratch_floats(const ConvGeom *g);
+/* out (N, O, OH, OW) = deconv(x (N, C, H, W), w) + b (O), b may be NULL, as deconv_forward. */
+void fastconv_deconv_forward_on(float *scratch, float *out, const float *x, const float *w,
+                                const float *b, const ConvGeom *g);
+/* Over the g->n examples: WRITES dx (N, C, H, W) (not added to), pw (C, O, KH, KW) and pb (O),
+ * the sums of the examples' kernel and bias gradients; any may be NULL. */
+void fastconv_deconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
+                                 const float *x, const float *w, const ConvGeom *g);
+
+/* out (N, C, OH, OW) = pool(x (N, C, H, W)) as pool_forward: max, average and L2, any window
+ * and stride. */
 void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kind,
                            const PoolGeom *g);
 /* Accumulates dx (N, C, H, W) as pool_backward (max routes to the first max of the window). */
@@ -94,7 +109,7 @@ void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, co
 void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float *dout,
                                         const float *x, const PoolGeom *g);
 
-/* y[i] = f(x[i]) for i < n as act_forward; relu is fast, the rest fall back. */
+/* y[i] = f(x[i]) for i < n as act_forward, every kind (exp and log within 2 ulp of libm's). */
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param);
 /* dx[i] += dy[i] * f'(x[i]) as act_backward. */
 void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float *x, long n,
@@ -102,6 +117,17 @@ void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float 
 /* dx[i] = dy[i] * f'(x[i]) on the calling thread: written, not added. */
 void fastconv_act_backward_set(float *dx, const float *dy, const float *x, long n, ActKind kind,
                                float param);
+
+/* Local response normalisation on the calling thread, as act.h's lrn_forward and (adding to
+ * dx) lrn_backward; the backward needs fastconv_lrn_scratch_floats(c) floats of scratch. */
+long fastconv_lrn_scratch_floats(int c);
+void fastconv_lrn_forward(float *y, const float *x, int n, int c, int h, int w, int size,
+                          float alpha, float beta, float k);
+void fastconv_lrn_backward(float *scratch, float *dx, const float *dy, const float *x, int n, int c,
+                           int h, int w, int size, float alpha, float beta, float k);
+
+/* p (N, K) = softmax(z (N, K)) as softmax_forward. */
+void fastconv_softmax_forward(float *p, const float *z, int n, int k);
 
 /* y (N, O) = x (N, I) * w^T + b (O) as dense_forward, through sgemm. */
 void fastconv_dense_forward(Workers *wk, float *y, const float *x, const float *w, const float *b,

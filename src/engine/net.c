@@ -947,6 +947,12 @@ static bool fast_conv(const Layer *l)
     return l->kind == LAYER_CONV && fastconv_supported(&l->conv);
 }
 
+/* The same for a deconv layer. */
+static bool fast_deconv(const Layer *l)
+{
+    return l->kind == LAYER_DECONV && fastconv_deconv_supported(&l->conv);
+}
+
 static void layer_forward(const FastOps *fast, const Layer *l, const float *params, float *y,
                           const float *x, int n)
 {
@@ -959,6 +965,9 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
         if (fast && fast_conv(l))
             fastconv_forward_on(fast->scratch, y, x, params + l->w_off, fast->wt, params + l->b_off,
                                 &g);
+        else if (fast && fast_deconv(l))
+            fastconv_deconv_forward_on(fast->scratch, y, x, params + l->w_off, params + l->b_off,
+                                       &g);
         else if (l->kind == LAYER_CONV)
             conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
         else
@@ -989,8 +998,12 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
             act_forward(y, x, n * in_elems, l->act, l->param);
         break;
     case LAYER_LRN:
-        lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha, l->lrn_beta,
-                    l->lrn_k);
+        if (fast)
+            fastconv_lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
+                                 l->lrn_beta, l->lrn_k);
+        else
+            lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha, l->lrn_beta,
+                        l->lrn_k);
         break;
     case LAYER_FLATTEN:
         /* NCHW is already C,H,W order per example: flatten only renames the shape */
@@ -1004,7 +1017,10 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
             dense_forward(y, x, params + l->w_off, params + l->b_off, n, l->in.c, l->units);
         break;
     case LAYER_SOFTMAX:
-        softmax_forward(y, x, n, l->in.c);
+        if (fast)
+            fastconv_softmax_forward(y, x, n, l->in.c);
+        else
+            softmax_forward(y, x, n, l->in.c);
         break;
     default:
         assert(!"unknown layer kind");
@@ -1043,6 +1059,8 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
         g.n = n;
         if (fast && fast_conv(l))
             fastconv_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
+        else if (fast && fast_deconv(l))
+            fastconv_deconv_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
         else if (l->kind == LAYER_CONV)
             conv_backward(dx, dw, db, dy, x, params + l->w_off, &g);
         else
@@ -1073,8 +1091,12 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
             act_backward(dx, dy, x, n * in_elems, l->act, l->param);
         break;
     case LAYER_LRN:
-        lrn_backward(dx, dy, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
-                     l->lrn_beta, l->lrn_k);
+        if (fast)
+            fastconv_lrn_backward(fast->scratch, dx, dy, x, n, l->in.c, l->in.h, l->in.w,
+                                  l->lrn_size, l->lrn_alpha, l->lrn_beta, l->lrn_k);
+        else
+            lrn_backward(dx, dy, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
+                         l->lrn_beta, l->lrn_k);
         break;
     case LAYER_FLATTEN:
         if (set)
@@ -1164,11 +1186,12 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
     long scratch = 1, shared = backward ? (long)group_count(n) * net->n_params : 0;
     for (int i = 0; i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
-        if (!fast_conv(l))
-            continue;
-        long s = fastconv_scratch_floats(&l->conv);
+        long s = fast_conv(l)           ? fastconv_scratch_floats(&l->conv)
+                 : fast_deconv(l)       ? fastconv_deconv_scratch_floats(&l->conv)
+                 : l->kind == LAYER_LRN ? fastconv_lrn_scratch_floats(l->in.c)
+                                        : 0;
         scratch = s > scratch ? s : scratch;
-        if (forward)
+        if (forward && fast_conv(l))
             shared += fastconv_prepared_floats(&l->conv);
     }
     if (!workers_reserve(net->workers, (size_t)scratch, (size_t)shared))
