@@ -54,9 +54,16 @@ bool fastconv_supported(const ConvGeom *g)
 /* The AVX-512 helpers below run where sgemm runs its AVX-512 kernel. They compute every
  * element exactly as the portable loops do (one copy, one add, one comparison), so the
  * choice changes speed, not results. */
+static bool simd_off; /* fastconv_set_simd(false): tests of the portable loops */
+
 static bool use_avx512(void)
 {
-    return gemm_kernel_best() == GEMM_AVX512;
+    return !simd_off && gemm_kernel_best() == GEMM_AVX512;
+}
+
+void fastconv_set_simd(bool on)
+{
+    simd_off = !on;
 }
 
 #if FAST_X86
@@ -1804,8 +1811,10 @@ static void act_range(const ActJob *job, long i0, long i1)
     for (long i = 0; i < n; i++) {
         if (!dy)
             y[i] = act_f_ss(job->kind, job->param, x[i]);
+                else if (job->set)
+            y[i] = dy[i] * act_d_ss(job->kind, job->param, x[i]);
         else
-            y[i] = (job->set ? 0.0f : y[i]) + dy[i] * act_d_ss(job->kind, job->param, x[i]);
+            y[i] = y[i] + dy[i] * act_d_ss(job->kind, job->param, x[i]);
     }
 }
 

@@ -28,6 +28,10 @@
  * number of threads). */
 #define FASTCONV_GROUP 4
 
+/* false: the portable loops run even where the AVX-512 ones could (for tests; set it between
+ * steps, not during one). true, the default: the fastest this CPU has. */
+void fastconv_set_simd(bool on);
+
 /* Whether fastconv_forward/backward take the im2col path for g (else they call conv.h). */
 bool fastconv_supported(const ConvGeom *g);
 
