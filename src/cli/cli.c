@@ -22,7 +22,7 @@ static const CliEntry commands[] = {
     {"dump", cmd_dump,
      "dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR"},
     {"check", cmd_check, "check LESSON..."},
-    {"bench", cmd_bench, "bench [--json]"},
+    {"bench", cmd_bench, "bench [--net F] [--seconds S] [--json]"},
 };
 
 static CliFrameBench frame_bench_hook = NULL;

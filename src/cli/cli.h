@@ -33,10 +33,12 @@ int cmd_check_run(int argc, char **argv, FILE *out, FILE *err);
 /* `convscope dump --net F | --model F.cnn [--seed S] --input IMAGE|X.npy --label K --out DIR`:
  * one example's every output, gradient and parameter as .npy files (cmd_dump.c). */
 int cmd_dump(int argc, char **argv);
-/* `convscope bench [--json]`: training images/s of the default net on the fast path (1 and 2
- * threads) and the reference ops, one-image inference latency, GFLOP/s, and the frame times
- * of cli_frame_bench() (cmd_bench.c). */
+/* `convscope bench [--net F] [--seconds S] [--json]`: training images/s of the default net
+ * (or F) on the fast path (1 and 2 threads) and the reference ops, one-image inference
+ * latency, GFLOP/s against a one-thread sgemm, and (default net) the frame times of
+ * cli_frame_bench() (cmd_bench.c). */
 int cmd_bench(int argc, char **argv);
+int cmd_bench_run(int argc, char **argv, FILE *out, FILE *err);
 
 /* `convscope train|eval|predict ...` (cmd_train.c, cmd_eval.c, cmd_predict.c). argv[0] is the
  * subcommand's name; the _run forms write to the given streams (the tests use them). */
