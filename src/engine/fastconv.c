@@ -572,28 +572,34 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
 
 #define DW_ROW(o)                                                                                  \
     do {                                                                                           \
-        __m512 d = _mm512_maskz_loadu_ps(m, d##o + ox);                                            \
+        __m512 d = DW_LOAD_X(d##o + ox);                                                           \
         c##o##0 = _mm512_fmadd_ps(d, v0, c##o##0);                                                 \
         c##o##1 = _mm512_fmadd_ps(d, v1, c##o##1);                                                 \
         c##o##2 = _mm512_fmadd_ps(d, v2, c##o##2);                                                 \
         c##o##3 = _mm512_fmadd_ps(d, v3, c##o##3);                                                 \
         c##o##4 = _mm512_fmadd_ps(d, v4, c##o##4);                                                 \
     } while (0)
-#define DW_PUT(oi, ki)                                                                             \
-    if (oi < mo && ki < nk) {                                                                      \
-        const long tap = t0 + ki;                                                                  \
-        float *dst = tr ? pw + tap * g->o + o0 + oi : pw + (long)(o0 + oi) * kc + tap;             \
-        const float sum = _mm512_reduce_add_ps(c##oi##ki);                                         \
-        *dst = add ? *dst + sum : sum;                                                             \
-    }
-#define DW_PUT5(oi) DW_PUT(oi, 0) DW_PUT(oi, 1) DW_PUT(oi, 2) DW_PUT(oi, 3) DW_PUT(oi, 4)
+/* the 20 running sums of a block from / to its place in lanes (20 x 16) */
+#define DW_ACC(X)                                                                                  \
+    X(c00, 0)                                                                                      \
+    X(c01, 1)                                                                                      \
+    X(c02, 2) X(c03, 3) X(c04, 4) X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10)     \
+        X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18)    \
+            X(c34, 19)
+#define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
+#define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
+
+/* Blocks of the kernel gradient whose running lanes are kept at a time (12 x 20 vectors,
+ * 15 KiB on the stack). */
+#define DW_BATCH 12
 
 /* pw (O, KC), or (KC, O) when fastconv_dw_transposed(g), = [pw +] the kernel gradient summed over n
  * examples: over their positions, dout (n, O, OH, OW) times xps (n, C, HP, WP) (the padded
  * inputs, one after the other) at each tap, by 16 columns in running lanes (examples and rows
  * in order), then the lanes reduced by a fixed tree; blocks of 4 channels x 5 taps. The
  * lanes run on across the examples, so a group of examples costs one reduction per
- * element. */
+ * element; and the blocks take one example after the other (their running lanes parked in
+ * between), so that an example's output gradient stays in L1 while every block reads it. */
 __attribute__((target("avx512f"), always_inline)) static inline void
 direct_dw_with(float *pw, const float *dout, const float *xps, int n, const ConvGeom *g, bool add,
                const int kw)
@@ -603,55 +609,78 @@ direct_dw_with(float *pw, const float *dout, const float *xps, int n, const Conv
     const int kc = g->c * g->kh * kw, p = g->oh * g->ow, dw = g->dw;
     const long xstep = padded_elems(g), dstep = (long)g->o * p;
     const bool tr = fastconv_dw_transposed(g);
-    for (int c = 0; c < g->c; c++)
-        for (int ky = 0; ky < g->kh; ky++)
-            for (int kx0 = 0; kx0 < kw; kx0 += 5) {
-                const int nk = kw - kx0 < 5 ? kw - kx0 : 5;
-                const long t0 = (long)(c * g->kh + ky) * kw + kx0;
+    const int nkb = (kw + 4) / 5, nob = (g->o + 3) / 4;
+    const int blocks = g->c * g->kh * nkb * nob;
+    const __mmask16 m = lanes(0, g->ow % 16); /* the columns after the whole vectors */
+    float lanes_sum[DW_BATCH * 20 * 16] __attribute__((aligned(64)));
+    for (int b0 = 0; b0 < blocks; b0 += DW_BATCH) {
+        const int nb = blocks - b0 < DW_BATCH ? blocks - b0 : DW_BATCH;
+        for (int e = 0; e < n; e++)
+            for (int j = 0; j < nb; j++) {
+                /* block b0 + j: tap row (c, ky), taps kx0.., channels o0.. */
+                const int b = b0 + j, ob = b % nob, kb = b / nob % nkb, cky = b / nob / nkb;
+                const int c = cky / g->kh, ky = cky % g->kh, kx0 = 5 * kb, o0 = 4 * ob;
+                const int nk = kw - kx0 < 5 ? kw - kx0 : 5, mo = g->o - o0 < 4 ? g->o - o0 : 4;
                 /* taps past the last one read the last one again (results unused) */
                 const int k1 = (nk > 1 ? 1 : 0) * dw, k2 = (nk > 2 ? 2 : 0) * dw;
                 const int k3 = (nk > 3 ? 3 : 0) * dw, k4 = (nk > 4 ? 4 : 0) * dw;
-                for (int o0 = 0; o0 < g->o; o0 += 4) {
-                    const int mo = g->o - o0 < 4 ? g->o - o0 : 4;
-                    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
-                    __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
-                    __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
-                    __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
-                    for (int e = 0; e < n; e++) {
-                        /* dout rows of the 4 channels (past the last: the last, unused) */
-                        const float *dn = dout + e * dstep + (long)o0 * p; /* (4, OH, OW) */
-                        const float *d0 = dn, *d1 = dn + (long)(mo > 1 ? 1 : 0) * p;
-                        const float *d2 = dn + (long)(mo > 2 ? 2 : mo - 1) * p;
-                        const float *d3 = dn + (long)(mo > 3 ? 3 : mo - 1) * p;
-                        /* (WP) from tap kx0 */
-                        const float *row =
-                            xps + e * xstep + ((long)c * hp + ky * g->dh) * wpad + kx0 * dw;
-                        for (int oy = 0; oy < g->oh; oy++, row += (long)g->sh * wpad, d0 += g->ow,
-                                 d1 += g->ow, d2 += g->ow, d3 += g->ow)
-                            for (int ox = 0; ox < g->ow; ox += 16) {
-                                const __mmask16 m = lanes(0, g->ow - ox);
-                                const float *r = row + ox;
-                                __m512 v0 = _mm512_maskz_loadu_ps(m, r);
-                                __m512 v1 = _mm512_maskz_loadu_ps(m, r + k1);
-                                __m512 v2 = _mm512_maskz_loadu_ps(m, r + k2);
-                                __m512 v3 = _mm512_maskz_loadu_ps(m, r + k3);
-                                __m512 v4 = _mm512_maskz_loadu_ps(m, r + k4);
-                                DW_ROW(0);
-                                DW_ROW(1);
-                                DW_ROW(2);
-                                DW_ROW(3);
-                            }
-                    }
-                    DW_PUT5(0)
-                    DW_PUT5(1)
-                    DW_PUT5(2)
-                    DW_PUT5(3)
+                float *ls = lanes_sum + j * 20 * 16;
+                const bool first = e == 0;
+                DW_ACC(DW_LOAD)
+                /* dout rows of the 4 channels (past the last: the last, unused) */
+                const float *dn = dout + e * dstep + (long)o0 * p; /* (4, OH, OW) */
+                const float *d0 = dn, *d1 = dn + (long)(mo > 1 ? 1 : 0) * p;
+                const float *d2 = dn + (long)(mo > 2 ? 2 : mo - 1) * p;
+                const float *d3 = dn + (long)(mo > 3 ? 3 : mo - 1) * p;
+                /* (WP) from tap kx0 */
+                const float *row = xps + e * xstep + ((long)c * hp + ky * g->dh) * wpad + kx0 * dw;
+                for (int oy = 0; oy < g->oh; oy++, row += (long)g->sh * wpad, d0 += g->ow,
+                         d1 += g->ow, d2 += g->ow, d3 += g->ow) {
+                    /* whole vectors of 16 columns, then the rest masked (masked loads in
+                     * every step cost a fifth more) */
+                    int ox = 0;
+#define DW_STEP                                                                                    \
+    do {                                                                                           \
+        const float *r = row + ox;                                                                 \
+        __m512 v0 = DW_LOAD_X(r), v1 = DW_LOAD_X(r + k1), v2 = DW_LOAD_X(r + k2);                  \
+        __m512 v3 = DW_LOAD_X(r + k3), v4 = DW_LOAD_X(r + k4);                                     \
+        DW_ROW(0);                                                                                 \
+        DW_ROW(1);                                                                                 \
+        DW_ROW(2);                                                                                 \
+        DW_ROW(3);                                                                                 \
+    } while (0)
+#define DW_LOAD_X(a) _mm512_loadu_ps(a)
+                    for (; ox + 16 <= g->ow; ox += 16)
+                        DW_STEP;
+#undef DW_LOAD_X
+#define DW_LOAD_X(a) _mm512_maskz_loadu_ps(m, a)
+                    if (ox < g->ow)
+                        DW_STEP;
+#undef DW_LOAD_X
+#undef DW_STEP
                 }
+                DW_ACC(DW_STORE)
             }
+        /* each sum: its 16 lanes by a fixed tree */
+        for (int j = 0; j < nb; j++) {
+            const int b = b0 + j, ob = b % nob, kb = b / nob % nkb, cky = b / nob / nkb;
+            const int o0 = 4 * ob, mo = g->o - o0 < 4 ? g->o - o0 : 4;
+            const int kx0 = 5 * kb, nk = kw - kx0 < 5 ? kw - kx0 : 5;
+            for (int oi = 0; oi < mo; oi++)
+                for (int ki = 0; ki < nk; ki++) {
+                    const long tap = (long)cky * kw + kx0 + ki;
+                    float *dst = tr ? pw + tap * g->o + o0 + oi : pw + (long)(o0 + oi) * kc + tap;
+                    const float sum = _mm512_reduce_add_ps(
+                        _mm512_load_ps(lanes_sum + (j * 20 + oi * 5 + ki) * 16));
+                    *dst = add ? *dst + sum : sum;
+                }
+        }
+    }
 }
 #undef DW_ROW
-#undef DW_PUT
-#undef DW_PUT5
+#undef DW_ACC
+#undef DW_LOAD
+#undef DW_STORE
 
 __attribute__((target("avx512f"))) static void
 direct_dw(float *pw, const float *dout, const float *xps, int n, const ConvGeom *g, bool add)
@@ -1811,7 +1840,7 @@ static void act_range(const ActJob *job, long i0, long i1)
     for (long i = 0; i < n; i++) {
         if (!dy)
             y[i] = act_f_ss(job->kind, job->param, x[i]);
-                else if (job->set)
+        else if (job->set)
             y[i] = dy[i] * act_d_ss(job->kind, job->param, x[i]);
         else
             y[i] = y[i] + dy[i] * act_d_ss(job->kind, job->param, x[i]);
