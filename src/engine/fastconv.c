@@ -583,9 +583,9 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
 #define DW_ACC(X)                                                                                  \
     X(c00, 0)                                                                                      \
     X(c01, 1)                                                                                      \
-    X(c02, 2) X(c03, 3) X(c04, 4) X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10)     \
-        X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18)    \
-            X(c34, 19)
+    X(c02, 2)                                                                                      \
+    X(c03, 3) X(c04, 4) X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11)    \
+        X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
@@ -1327,6 +1327,78 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
     }
 }
 #undef POOL22_LOAD
+
+/* The backward of the 2x2, stride-2 max pool on a tiled plane (H == 2 OH, W == 2 OW), WRITING
+ * dx (the pool's input gradient) and dx2 (that of a relu before it, whose output x is), either
+ * may be NULL. The winner of a window is its first cell, in pool_cell's order, equal to the
+ * window's maximum y (the forward's output, a copy of that cell): the cell the strict '>' scan
+ * keeps. The windows' y and dout are spread to the window's two columns (one permute per 8
+ * windows), the cells compared with them, and the winners of 16 windows worked out on 32-bit
+ * masks: no compare chain, and no interleaving back. */
+__attribute__((target("avx512f"))) static void
+maxpool22_tiled_backward_avx512(float *dx, float *dx2, const float *dout, const float *x,
+                                const float *y, int w, int oh, int ow)
+{
+    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i duphi =
+        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    const __m512 zero = _mm512_setzero_ps();
+    for (int oy = 0; oy < oh; oy++) {
+        const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
+        for (int ox = 0; ox < ow; ox += 16) {
+            const int cnt = ow - ox < 16 ? ow - ox : 16;
+            const __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16),
+                            mout = lanes(0, cnt);
+            const __m512 yv = _mm512_maskz_loadu_ps(mout, y + (long)oy * ow + ox);
+            const __m512 gv = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
+            const __m512 ylo = _mm512_permutexvar_ps(duplo, yv),
+                         yhi = _mm512_permutexvar_ps(duphi, yv);
+            const __m512 glo = _mm512_permutexvar_ps(duplo, gv),
+                         ghi = _mm512_permutexvar_ps(duphi, gv);
+            /* the cells equal to their window's maximum, 32 columns a row */
+            const uint32_t e0 =
+                (uint32_t)_mm512_mask_cmp_ps_mask(mlo, _mm512_maskz_loadu_ps(mlo, r0 + 2 * ox), ylo,
+                                                  _CMP_EQ_OQ) |
+                (uint32_t)_mm512_mask_cmp_ps_mask(
+                    mhi, _mm512_maskz_loadu_ps(mhi, addr_of(r0, 2L * ox + 16)), yhi, _CMP_EQ_OQ)
+                    << 16;
+            const uint32_t e1 =
+                (uint32_t)_mm512_mask_cmp_ps_mask(mlo, _mm512_maskz_loadu_ps(mlo, r1 + 2 * ox), ylo,
+                                                  _CMP_EQ_OQ) |
+                (uint32_t)_mm512_mask_cmp_ps_mask(
+                    mhi, _mm512_maskz_loadu_ps(mhi, addr_of(r1, 2L * ox + 16)), yhi, _CMP_EQ_OQ)
+                    << 16;
+            /* even bits: a window's left column; a right cell loses to its left one, a cell of
+             * the second row to any of the first */
+            const uint32_t even = 0x55555555u;
+            const uint32_t any0 = e0 | ((e0 >> 1) & even) | ((e0 & even) << 1);
+            const uint32_t win0 = e0 & ~((e0 & even) << 1);
+            const uint32_t win1 = e1 & ~any0 & ~((e1 & even) << 1);
+            float *d0 = dx ? dx + 2L * oy * w : NULL, *d1 = d0 ? d0 + w : NULL; /* (W) */
+            if (dx) {
+                _mm512_mask_storeu_ps(d0 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)win0, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(d0, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(win0 >> 16), ghi));
+                _mm512_mask_storeu_ps(d1 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)win1, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(d1, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(win1 >> 16), ghi));
+            }
+            if (dx2) {
+                /* the relu's: where the winner, the relu's output there, is > 0 */
+                const uint32_t pos = (uint32_t)_mm512_cmp_ps_mask(ylo, zero, _CMP_GT_OQ) |
+                                     (uint32_t)_mm512_cmp_ps_mask(yhi, zero, _CMP_GT_OQ) << 16;
+                const uint32_t p0 = win0 & pos, p1 = win1 & pos;
+                float *f0 = dx2 + 2L * oy * w, *f1 = f0 + w; /* (W) */
+                _mm512_mask_storeu_ps(f0 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)p0, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(f0, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(p0 >> 16), ghi));
+                _mm512_mask_storeu_ps(f1 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)p1, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(f1, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(p1 >> 16), ghi));
+            }
+        }
+    }
+}
 #endif
 
 static bool is_pool22(const PoolGeom *g, PoolKind kind)
@@ -1403,6 +1475,10 @@ static void pool_backward_task(void *ctx, int n, int thread)
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
             bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
+            if (job->set && tiled && op) {
+                maxpool22_tiled_backward_avx512(dxp, dx2, dp, xp, op, g->w, g->oh, g->ow);
+                continue;
+            }
             if (job->set && !tiled && dxp)
                 memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
             if (job->set && !tiled && dx2)
@@ -1468,10 +1544,16 @@ void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, co
 }
 
 void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float *dout,
-                                        const float *x, const PoolGeom *g)
+                                        const float *x, const float *y, const PoolGeom *g)
 {
-    PoolJob job = {
-        .g = g, .kind = POOL_MAX, .dx = drelu, .dx2 = dconv, .x = x, .dout = dout, .set = true};
+    PoolJob job = {.g = g,
+                   .kind = POOL_MAX,
+                   .dx = drelu,
+                   .dx2 = dconv,
+                   .x = x,
+                   .y = y,
+                   .dout = dout,
+                   .set = true};
     workers_run(NULL, g->n, pool_backward_task, &job);
 }
 

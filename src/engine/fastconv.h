@@ -109,9 +109,10 @@ void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, co
  * (N, C, H, W), the gradient with respect to the relu's input (dout routed to each window's
  * first maximum where that maximum is > 0, else 0: relu'(v) = 1 exactly where relu(v) > 0),
  * and, when not NULL, drelu (N, C, H, W), the gradient with respect to the pool's input x,
- * the relu's output, as fastconv_pool_backward_set. One pass for the two layers. */
+ * the relu's output, as fastconv_pool_backward_set; y (N, C, OH, OW) is the pool's output.
+ * One pass for the two layers. */
 void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float *dout,
-                                        const float *x, const PoolGeom *g);
+                                        const float *x, const float *y, const PoolGeom *g);
 
 /* y[i] = f(x[i]) for i < n as act_forward, every kind (exp and log within 2 ulp of libm's). */
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param);

@@ -1283,12 +1283,13 @@ static void step_task(void *ctx, int group, int thread)
                 dx += n0 * xe;
             fast.wt = NULL;
             if (fuse_relu_maxpool(sp, i)) {
-                /* the pool's input gradient (dx) and the relu's, of the same shape */
+                /* the relu's input gradient and, unless training, the pool's (dx): the same
+                 * shape */
                 PoolGeom g = l->pool;
                 g.n = m;
-                fastconv_relu_maxpool_backward_set(layer_dx(sp, a, i - 1) + n0 * xe, dx,
-                                                   a->grad[i] + n0 * ye, a->out[i - 1] + n0 * xe,
-                                                   &g);
+                fastconv_relu_maxpool_backward_set(
+                    layer_dx(sp, a, i - 1) + n0 * xe, a->skip_dx ? NULL : dx, a->grad[i] + n0 * ye,
+                    a->out[i - 1] + n0 * xe, a->out[i] + n0 * ye, &g);
                 i--; /* the relu's backward is done too */
                 continue;
             }

@@ -122,7 +122,9 @@ typedef struct NetActs {
     bool have_loss;              /* net_loss ran since the last forward */
     /* false (the default): net_backward fills dx. true: it may leave dx unwritten when the first
      * layer is conv, deconv or dense, whose input gradient then is not computed (training needs
-     * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not). */
+     * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not); and
+     * the fast path may leave grad[i] unwritten for a relu i followed by a max pool, whose
+     * backward it runs in one pass with the pool's. */
     bool skip_dx;
 } NetActs;
 

@@ -415,12 +415,12 @@ static void check_pool(Workers *wk, Rng *rng, PoolKind kind, int n, int c, int h
         pool_backward(dp, dout, xr, ref, POOL_MAX, &g);
         act_backward(dv, dp, v, nx, ACT_RELU, 0.0f);
         float *dp1 = random_floats(rng, nx), *dv1 = random_floats(rng, nx);
-        fastconv_relu_maxpool_backward_set(dv1, dp1, dout, xr, &g);
+        fastconv_relu_maxpool_backward_set(dv1, dp1, dout, xr, ref, &g);
         ok &= CHECK_TENSOR_NEAR(dp, dp1, nx, 0.0, 0.0);
         ok &= CHECK_TENSOR_NEAR(dv, dv1, nx, 0.0, 0.0);
         /* without the pool's gradient */
         memset(dv1, 0x7f, (size_t)nx * sizeof *dv1);
-        fastconv_relu_maxpool_backward_set(dv1, NULL, dout, xr, &g);
+        fastconv_relu_maxpool_backward_set(dv1, NULL, dout, xr, ref, &g);
         ok &= CHECK_TENSOR_NEAR(dv, dv1, nx, 0.0, 0.0);
         free(v);
         free(xr);
