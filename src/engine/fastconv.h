@@ -26,7 +26,7 @@
 
 /* Examples per partial sum of the kernel gradient (a constant, so sums do not depend on the
  * number of threads). */
-#define FASTCONV_GROUP 4
+#define FASTCONV_GROUP 8
 
 /* false: the portable loops run even where the AVX-512 ones could (for tests; set it between
  * steps, not during one). true, the default: the fastest this CPU has. */
