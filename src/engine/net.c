@@ -1170,6 +1170,11 @@ typedef struct StepJob {
     bool forward, backward;
     const float *wt[NET_MAX_LAYERS]; /* prepared conv weights, or NULL */
     float *partial;                  /* (groups, n_params) each group's parameter-gradient sums */
+    /* training (net_train_step with skip_dx): the gradients between the layers live in two
+     * buffers of the thread's scratch, taken in turn, not in a->grad: they stay in cache from
+     * one group to the next instead of passing through memory */
+    bool lean;
+    long lean_off, lean_floats; /* where the two start in the scratch, and the size of each */
 } StepJob;
 
 static int group_count(int n)
@@ -1193,6 +1198,14 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
         scratch = s > scratch ? s : scratch;
         if (forward && fast_conv(l))
             shared += fastconv_prepared_floats(&l->conv);
+    }
+    if (job->lean) {
+        long most = 1; /* the largest output of a layer */
+        for (int i = 0; i < sp->n_layers; i++)
+            most = shape_elems(sp->layers[i].out) > most ? shape_elems(sp->layers[i].out) : most;
+        job->lean_off = (scratch + 15) / 16 * 16;
+        job->lean_floats = (FASTCONV_GROUP * most + 15) / 16 * 16;
+        scratch = job->lean_off + 2 * job->lean_floats;
     }
     if (!workers_reserve(net->workers, (size_t)scratch, (size_t)shared))
         return false;
@@ -1261,7 +1274,9 @@ static void step_task(void *ctx, int group, int thread)
     if (job->labels) {
         int k = (int)shape_elems(sp->layers[last].out);
         for (int j = n0; j < n0 + m; j++) {
-            float *dy = a->grad[last] + (long)j * k; /* (K) */
+            /* (K) dL/d(last output) of example j */
+            float *dy = job->lean ? fast.scratch + job->lean_off + (long)(j - n0) * k
+                                  : a->grad[last] + (long)j * k;
             if (sp->xent) {
                 const float *z = (last ? a->out[last - 1] : a->x) + (long)j * k; /* logits */
                 a->loss_terms[j] = xent_example(dy, z, job->labels[j], job->n, k);
@@ -1275,27 +1290,36 @@ static void step_task(void *ctx, int group, int thread)
     }
     if (job->backward) {
         float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
+        int cur = 0; /* lean: the buffer holding the output gradient of layer i */
         for (int i = last; i >= 0; i--) {
             const Layer *l = &sp->layers[i];
             long xe = shape_elems(l->in), ye = shape_elems(l->out);
-            float *dx = layer_dx(sp, a, i); /* written by layer_backward */
+            float *dy = a->grad[i] + n0 * ye; /* read by layer_backward */
+            float *dx = layer_dx(sp, a, i);   /* written by layer_backward */
             if (dx)
                 dx += n0 * xe;
+            float *lean = fast.scratch + job->lean_off; /* (2, lean_floats) */
+            if (job->lean) {
+                dy = lean + cur * job->lean_floats;
+                cur = 1 - cur;
+                dx = i > 0 ? lean + cur * job->lean_floats : dx;
+            }
             fast.wt = NULL;
             if (fuse_relu_maxpool(sp, i)) {
                 /* the relu's input gradient and, unless training, the pool's (dx): the same
                  * shape */
                 PoolGeom g = l->pool;
                 g.n = m;
-                fastconv_relu_maxpool_backward_set(
-                    layer_dx(sp, a, i - 1) + n0 * xe, a->skip_dx ? NULL : dx, a->grad[i] + n0 * ye,
-                    a->out[i - 1] + n0 * xe, a->out[i] + n0 * ye, &g);
+                float *dconv = job->lean && i > 1 ? dx : layer_dx(sp, a, i - 1) + n0 * xe;
+                fastconv_relu_maxpool_backward_set(dconv, a->skip_dx ? NULL : dx, dy,
+                                                   a->out[i - 1] + n0 * xe, a->out[i] + n0 * ye,
+                                                   &g);
                 i--; /* the relu's backward is done too */
                 continue;
             }
-            layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
-                           a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
-                           a->out[i] + n0 * ye, a->labels + n0, m, job->n);
+            layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx, dy,
+                           (i ? a->out[i - 1] : a->x) + n0 * xe, a->out[i] + n0 * ye,
+                           a->labels + n0, m, job->n);
         }
     }
 }
@@ -1398,8 +1422,14 @@ void net_zero_grad(Net *net)
 float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n)
 {
     const NetSpec *sp = &net->spec;
-    StepJob job = {
-        .net = net, .a = a, .x = x, .labels = labels, .n = n, .forward = true, .backward = true};
+    StepJob job = {.net = net,
+                   .a = a,
+                   .x = x,
+                   .labels = labels,
+                   .n = n,
+                   .forward = true,
+                   .backward = true,
+                   .lean = a->skip_dx};
     if (!net->workers || !step_prepare(net, &job, n, true, true)) {
         net_zero_grad(net);
         net_forward(net, a, x, n);

@@ -123,8 +123,10 @@ typedef struct NetActs {
     /* false (the default): net_backward fills dx. true: it may leave dx unwritten when the first
      * layer is conv, deconv or dense, whose input gradient then is not computed (training needs
      * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not); and
-     * the fast path may leave grad[i] unwritten for a relu i followed by a max pool, whose
-     * backward it runs in one pass with the pool's. */
+     * on the fast path net_train_step leaves grad[] alone (training needs only the parameter
+     * gradients: it keeps the others in cache-sized scratch memory), and net_backward may leave
+     * grad[i] unwritten for a relu i followed by a max pool, whose backward it runs in one pass
+     * with the pool's. */
     bool skip_dx;
 } NetActs;
 
