@@ -445,6 +445,103 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
 #endif
 }
 
+/* ---- the implicit forward by output rows (SW == 1): a tile is R <= ROW_TILE_MAX positions of
+ * one output row, (oy, ox0 .. ox0+R-1), by 16 output channels; the input value of tap
+ * (c, ky, kx) at position i of the tile is xp[(c*HP + oy*SH + ky*DH)*WP + ox0 + kx*DW + i], so
+ * each multiply-add takes it straight from memory at a constant offset from one pointer: no
+ * offset table, and no tile row wasted on a row's end. The taps go to two sets of sums (even
+ * and odd kx), added at the end. ---- */
+
+#define ROW_TILE_MAX 12
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+row_tile_with(float *c, long ldc, const float *x0, const float *b, long ldb, const ConvGeom *g,
+              long crow, long krow, const int R, const int KW)
+{
+    __m512 s0[ROW_TILE_MAX], s1[ROW_TILE_MAX];
+#pragma GCC unroll 12
+    for (int i = 0; i < R; i++)
+        s0[i] = s1[i] = _mm512_setzero_ps();
+    const float *bp = b; /* (16) the weights of the tap */
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++) {
+            const float *q = x0 + ci * crow + ky * krow; /* (R) at tap kx = 0 */
+#pragma GCC unroll 8
+            for (int kx = 0; kx < KW; kx++) {
+                const __m512 bv = _mm512_loadu_ps(bp + (long)kx * ldb);
+                const float *qk = q + kx * g->dw;
+                if (kx % 2 == 0) {
+#pragma GCC unroll 12
+                    for (int i = 0; i < R; i++)
+                        s0[i] = _mm512_fmadd_ps(_mm512_set1_ps(qk[i]), bv, s0[i]);
+                } else {
+#pragma GCC unroll 12
+                    for (int i = 0; i < R; i++)
+                        s1[i] = _mm512_fmadd_ps(_mm512_set1_ps(qk[i]), bv, s1[i]);
+                }
+            }
+            bp += (long)KW * ldb;
+        }
+#pragma GCC unroll 12
+    for (int i = 0; i < R; i++)
+        _mm512_storeu_ps(c + (long)i * ldc, _mm512_add_ps(s0[i], s1[i]));
+}
+
+#define ROW_TILE_CASE(R, KW)                                                                       \
+    case R:                                                                                        \
+        row_tile_with(c, ldc, x0, b, ldb, g, crow, krow, R, KW);                                   \
+        break;
+#define ROW_TILE_SWITCH(KW)                                                                        \
+    switch (r) {                                                                                   \
+        ROW_TILE_CASE(1, KW)                                                                       \
+        ROW_TILE_CASE(2, KW)                                                                       \
+        ROW_TILE_CASE(3, KW)                                                                       \
+        ROW_TILE_CASE(4, KW)                                                                       \
+        ROW_TILE_CASE(5, KW)                                                                       \
+        ROW_TILE_CASE(6, KW)                                                                       \
+        ROW_TILE_CASE(7, KW)                                                                       \
+        ROW_TILE_CASE(8, KW)                                                                       \
+        ROW_TILE_CASE(9, KW)                                                                       \
+        ROW_TILE_CASE(10, KW)                                                                      \
+        ROW_TILE_CASE(11, KW)                                                                      \
+        ROW_TILE_CASE(12, KW)                                                                      \
+    }
+
+/* c (r, 16) as row_tile_with, with the tile's length and the common kernel widths constants
+ * (so that the taps of a kernel row unroll) */
+__attribute__((target("avx512f"))) static void row_tile(int r, float *c, long ldc, const float *x0,
+                                                        const float *b, long ldb, const ConvGeom *g,
+                                                        long crow, long krow)
+{
+    if (g->kw == 5)
+        ROW_TILE_SWITCH(5)
+    else if (g->kw == 3)
+        ROW_TILE_SWITCH(3)
+    else
+        ROW_TILE_SWITCH(g->kw)
+}
+#undef ROW_TILE_CASE
+#undef ROW_TILE_SWITCH
+
+/* outt (P, O) = col^T . wt by row tiles, from the padded input xp */
+__attribute__((target("avx512f"))) static void row_product(float *outt, const float *xp,
+                                                           const float *wt, const ConvGeom *g)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    const long crow = (long)hp * wp, krow = (long)g->dh * wp;
+    /* a row in tiles of near-equal length */
+    const int tiles = (g->ow + ROW_TILE_MAX - 1) / ROW_TILE_MAX;
+    for (int o0 = 0; o0 < g->o; o0 += 16)
+        for (int oy = 0; oy < g->oh; oy++)
+            for (int t = 0; t < tiles; t++) {
+                const int ox0 = g->ow * t / tiles, ox1 = g->ow * (t + 1) / tiles;
+                const float *x0 = xp + (long)oy * g->sh * wp + ox0;
+                row_tile(ox1 - ox0, outt + ((long)oy * g->ow + ox0) * g->o + o0, g->o, x0, wt + o0,
+                         g->o, g, crow, krow);
+            }
+}
+
 /* ---- direct convolution (AVX-512, SW == 1, wide rows, O not in whole vectors: the default
  * net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each tap's
  * run of the padded input is loaded once and multiplied into 8 output channels, the weights
@@ -584,8 +681,9 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
     X(c00, 0)                                                                                      \
     X(c01, 1)                                                                                      \
     X(c02, 2)                                                                                      \
-    X(c03, 3) X(c04, 4) X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11)    \
-        X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+    X(c03, 3)                                                                                      \
+    X(c04, 4) X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12)   \
+        X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
@@ -871,7 +969,10 @@ static void forward_one(float *scratch, float *on, float *relu, const float *xn,
         float *outt = scratch;               /* (P, O) */
         float *xpad = outt + (long)p * g->o; /* (C, HP, WP) */
         const float *xp = pad_input(xpad, xn, g);
-        gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
+        if (g->sw == 1)
+            row_product(outt, xp, wt, g);
+        else
+            gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
         transpose_bias(on, relu, outt, b, p, g->o);
         return;
     }
