@@ -9,8 +9,16 @@
  *                 (or dw^T (KC, O) += col_n . dout_n^T when O fills whole vectors)
  *   input grad    dcol  (KC, P)  = w^T (KC, O) . dout_n (O, P)        dx_n += col2im(dcol)
  * so every multiply-add runs in register tiles. The gathers (im2col) cost one copy of the
- * input per kernel tap; when O is a multiple of 16 the forward and the kernel gradient skip
- * that copy and broadcast the taps straight from the input ("implicit im2col" below). */
+ * input per kernel tap, so on AVX-512 two paths skip it: when O is a multiple of 16 the
+ * forward and the kernel gradient broadcast the taps straight from the padded input
+ * ("implicit im2col"), and for wide rows with other O a direct convolution takes 16 output
+ * columns as a vector. The transposed convolution is the convolution read backwards; pooling,
+ * the activations (with their own exp and log), lrn and softmax follow; the relu after a
+ * convolution and the relu before a max pool are folded into those layers' passes.
+ *
+ * Every element is computed by the same instructions wherever it lies (edges take masked
+ * loads, not another code path), so results depend on the geometry, never on the thread
+ * count or on which thread ran what. */
 #include "engine/fastconv.h"
 
 #include "engine/gemm.h"
@@ -315,9 +323,9 @@ static void col2im_add(float *dx, const float *dcol, const ConvGeom *g)
  * Entry (tap, position) of col is xp[off[tap] + base[pos]] in the zero-padded input xp, so a
  * register tile broadcasts it straight from the input: the forward as out^T (P, O) =
  * col^T . w^T (KC, O) and the kernel gradient as dw^T (KC, O) = col . dout^T (P, O), both with
- * O in whole vectors. Each element is the same chain of multiply-adds, in the same order, as
- * the im2col + sgemm path computes (K within one GEMM_KC block), so the two agree bit for
- * bit; what is saved is the im2col copy, which costs as much as the product here. ---- */
+ * O in whole vectors. What is saved is the im2col copy, which costs as much as the product
+ * here. The sums run in two sets (even and odd taps or positions), so the results differ from
+ * the im2col + sgemm path's in the last bits; a given geometry always takes the same path. ---- */
 
 /* Largest P and KC the offset tables hold (on the stack). */
 #define IMPLICIT_MAX GEMM_KC
@@ -682,8 +690,9 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
     X(c01, 1)                                                                                      \
     X(c02, 2)                                                                                      \
     X(c03, 3)                                                                                      \
-    X(c04, 4) X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12)   \
-        X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+    X(c04, 4)                                                                                      \
+    X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13)  \
+        X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 

@@ -1,9 +1,11 @@
-/* fastconv.h - the fast path of the training loop: convolution through im2col + sgemm,
- * max/avg pooling, relu and the dense layer, spread over a Workers pool. Each function has
- * the same contract as its reference op in conv.h, pool.h, act.h, dense.h (same arguments,
- * same accumulation), equals it within float rounding (tests/engine/test_fastconv.c), and
- * falls back to the reference op for what it does not handle. Depends on: conv, pool, act,
- * dense, gemm, workers (libc, libm, pthreads).
+/* fastconv.h - the fast path of the training loop, for every layer kind: convolution (im2col
+ * + sgemm, or straight from the input on AVX-512) and transposed convolution, max / average /
+ * L2 pooling, every activation, lrn, softmax and the dense layer, on the calling thread or
+ * spread over a Workers pool. Each function has the same contract as its reference op in
+ * conv.h, pool.h, act.h, dense.h (same arguments, same accumulation) unless it says it writes,
+ * and equals it within float rounding (tests/engine/test_fastconv.c); a convolution too large
+ * for its scratch (fastconv_supported) is left to the reference op. Depends on: conv, pool,
+ * act, dense, gemm, workers (libc, libm, pthreads).
  *
  * Legend: N batch, C input channels, H/W input, O output channels, KH/KW kernel,
  * OH/OW output, P = OH*OW output positions, KC = C*KH*KW (one column of im2col).
@@ -51,7 +53,9 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
 long fastconv_scratch_floats(const ConvGeom *g);
 /* Floats of the prepared weights the forward reads for g; 0 when it reads w itself. */
 long fastconv_prepared_floats(const ConvGeom *g);
-/* wt (KC, O) = w (O, KC) transposed: what the forward reads when fastconv_prepared_floats > 0. */
+/* wt = w (O, KC) rearranged for the forward's register tiles (transposed, (KC, O), on the
+ * implicit path; tap-major by blocks of 8 channels on the direct one): what the forward reads
+ * when fastconv_prepared_floats > 0, prepared once per step rather than once per group. */
 void fastconv_prepare_weights(float *wt, const float *w, const ConvGeom *g);
 /* out (N, O, OH, OW) = conv(x (N, C, H, W), w) + b (O) for the g->n examples, on this thread;
  * scratch (fastconv_scratch_floats(g)); wt from fastconv_prepare_weights or NULL; b may be
@@ -66,8 +70,8 @@ void fastconv_forward_relu_on(float *scratch, float *out, float *relu, const flo
 bool fastconv_dw_transposed(const ConvGeom *g);
 /* Over the g->n examples, on this thread: ACCUMULATES dx (N, C, H, W); WRITES pw = the sum of
  * the examples' kernel gradients, (O, KC) or (KC, O) when fastconv_dw_transposed(g), and
- * pb (O) = the sum of their bias gradients, each summed in example order. Any of dx, pw, pb
- * may be NULL. Needs fastconv_supported(g). */
+ * pb (O) = the sum of their bias gradients (each in a fixed order given g->n). Any of dx, pw,
+ * pb may be NULL. Needs fastconv_supported(g). */
 void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
                           const float *x, const float *w, const ConvGeom *g);
 /* dst (len) += parts[0] + parts[1] + ... + parts[groups-1], added in that order, where part
