@@ -691,8 +691,10 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
     X(c02, 2)                                                                                      \
     X(c03, 3)                                                                                      \
     X(c04, 4)                                                                                      \
-    X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13)  \
-        X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+    X(c10, 5)                                                                                      \
+    X(c11, 6)                                                                                      \
+    X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14)           \
+        X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
@@ -1233,13 +1235,11 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
 /* The convolution from a deconv's output (O, OH, OW) to its input (C, H, W). */
 static ConvGeom deconv_conv(const ConvGeom *g)
 {
+    /* input and output swap places; kernel, stride, padding and dilation stay */
     ConvGeom t = *g;
-    t.c = g->o;
-    t.h = g->oh;
-    t.w = g->ow;
-    t.o = g->c;
-    t.oh = g->h;
-    t.ow = g->w;
+    int in[3] = {g->c, g->h, g->w}, out[3] = {g->o, g->oh, g->ow};
+    t.o = in[0], t.oh = in[1], t.ow = in[2];
+    t.c = out[0], t.h = out[1], t.w = out[2];
     t.oph = t.opw = 0;
     return t;
 }
@@ -1697,6 +1697,24 @@ static inline uint32_t bits_float(float f)
     return u;
 }
 
+/* The polynomials' coefficients, highest power first (Cephes expf, logf, tanhf). */
+static const float EXP_POLY[6] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+                                  4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+static const float LOG_POLY[9] = {7.0376836292e-2f,  -1.1514610310e-1f, 1.1676998740e-1f,
+                                  -1.2420140846e-1f, 1.4249322787e-1f,  -1.6668057665e-1f,
+                                  2.0000714765e-1f,  -2.4999993993e-1f, 3.3333331174e-1f};
+static const float TANH_POLY[5] = {-5.70498872745e-3f, 2.06390887954e-2f, -5.37397155531e-2f,
+                                   1.33314422036e-1f, -3.33332819422e-1f};
+
+/* c[0] x^(n-1) + ... + c[n-1] by Horner's rule: a multiply, then an add, per coefficient */
+static inline float horner_ss(float x, const float *c, int n)
+{
+    float y = c[0];
+    for (int i = 1; i < n; i++)
+        y = y * x + c[i];
+    return y;
+}
+
 /* e^x */
 static inline float exp_ss(float x)
 {
@@ -1707,13 +1725,7 @@ static inline float exp_ss(float x)
     x = x - fx * LN2_HI;
     x = x - fx * LN2_LO;
     const float z = x * x;
-    float y = 1.9875691500e-4f;
-    y = y * x + 1.3981999507e-3f;
-    y = y * x + 8.3334519073e-3f;
-    y = y * x + 4.1665795894e-2f;
-    y = y * x + 1.6666665459e-1f;
-    y = y * x + 5.0000001201e-1f;
-    y = y * z + x + 1.0f;
+    const float y = horner_ss(x, EXP_POLY, 6) * z + x + 1.0f;
     /* times 2^n, built in the exponent bits */
     return y * float_bits((uint32_t)((int)fx + 127) << 23);
 }
@@ -1732,16 +1744,7 @@ static inline float log_ss(float x)
         m = m - 1.0f;
     }
     const float z = m * m;
-    float y = 7.0376836292e-2f;
-    y = y * m - 1.1514610310e-1f;
-    y = y * m + 1.1676998740e-1f;
-    y = y * m - 1.2420140846e-1f;
-    y = y * m + 1.4249322787e-1f;
-    y = y * m - 1.6668057665e-1f;
-    y = y * m + 2.0000714765e-1f;
-    y = y * m - 2.4999993993e-1f;
-    y = y * m + 3.3333331174e-1f;
-    y = y * m * z;
+    float y = horner_ss(m, LOG_POLY, 9) * m * z;
     const float fe = (float)e;
     y = y + fe * LN2_LO;
     y = y - 0.5f * z;
@@ -1760,12 +1763,7 @@ static inline float tanh_ss(float x)
     const float ax = fabsf(x);
     if (ax < TANH_SMALL) {
         const float z = x * x;
-        float y = -5.70498872745e-3f;
-        y = y * z + 2.06390887954e-2f;
-        y = y * z - 5.37397155531e-2f;
-        y = y * z + 1.33314422036e-1f;
-        y = y * z - 3.33332819422e-1f;
-        return y * z * x + x;
+        return horner_ss(z, TANH_POLY, 5) * z * x + x;
     }
     const float t = 1.0f - 2.0f / (exp_ss(ax + ax) + 1.0f);
     return x < 0.0f ? -t : t;
@@ -1778,34 +1776,25 @@ static inline float log1p_ss(float u)
     return w == 1.0f ? u : log_ss(w) * u / (w - 1.0f);
 }
 
-/* The activations of act.h: f(x) and f'(x). */
+/* The activations of act.h: f(x) and f'(x); the piecewise linear ones are act.c's own. */
 static inline float act_f_ss(ActKind kind, float param, float x)
 {
     switch (kind) {
-    case ACT_RELU:
-        return x > 0.0f ? x : 0.0f;
-    case ACT_LEAKY:
-        return x > 0.0f ? x : param * x;
     case ACT_SIGMOID:
         return sigmoid_ss(x);
     case ACT_TANH:
         return tanh_ss(x);
-    case ACT_ABS:
-        return fabsf(x);
     case ACT_SOFTPLUS:
         /* PyTorch's threshold: the identity where beta x > 20 */
         return param * x > SOFTPLUS_LINEAR ? x : log1p_ss(exp_ss(param * x)) / param;
+    default:
+        return act_value(kind, param, x);
     }
-    return 0.0f;
 }
 
 static inline float act_d_ss(ActKind kind, float param, float x)
 {
     switch (kind) {
-    case ACT_RELU:
-        return x > 0.0f ? 1.0f : 0.0f;
-    case ACT_LEAKY:
-        return x > 0.0f ? 1.0f : param;
     case ACT_SIGMOID: {
         const float s = sigmoid_ss(x);
         return s * (1.0f - s);
@@ -1814,16 +1803,24 @@ static inline float act_d_ss(ActKind kind, float param, float x)
         const float t = tanh_ss(x);
         return 1.0f - t * t;
     }
-    case ACT_ABS:
-        return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f);
     case ACT_SOFTPLUS:
         return param * x > SOFTPLUS_LINEAR ? 1.0f : sigmoid_ss(param * x);
+    default:
+        return act_deriv(kind, param, x);
     }
-    return 0.0f;
 }
 
 #if FAST_X86
 /* The same on 16 lanes, operation for operation. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+horner_ps(__m512 x, const float *c, int n)
+{
+    __m512 y = _mm512_set1_ps(c[0]);
+    for (int i = 1; i < n; i++)
+        y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(c[i]));
+    return y;
+}
+
 __attribute__((target("avx512f"), always_inline)) static inline __m512 exp_ps(__m512 x)
 {
     x = _mm512_min_ps(x, _mm512_set1_ps(EXP_HI));
@@ -1834,13 +1831,8 @@ __attribute__((target("avx512f"), always_inline)) static inline __m512 exp_ps(__
     x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(LN2_HI)));
     x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(LN2_LO)));
     const __m512 z = _mm512_mul_ps(x, x);
-    __m512 y = _mm512_set1_ps(1.9875691500e-4f);
-    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.3981999507e-3f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(8.3334519073e-3f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(4.1665795894e-2f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6666665459e-1f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(5.0000001201e-1f));
-    y = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(y, z), x), _mm512_set1_ps(1.0f));
+    const __m512 y = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(horner_ps(x, EXP_POLY, 6), z), x),
+                                   _mm512_set1_ps(1.0f));
     const __m512i n = _mm512_cvttps_epi32(fx);
     const __m512 p2 =
         _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(n, _mm512_set1_epi32(127)), 23));
@@ -1858,16 +1850,7 @@ __attribute__((target("avx512f"), always_inline)) static inline __m512 log_ps(__
     m = _mm512_mask_add_ps(m, lo, m, m);
     m = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
     const __m512 z = _mm512_mul_ps(m, m);
-    __m512 y = _mm512_set1_ps(7.0376836292e-2f);
-    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.1514610310e-1f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.1676998740e-1f));
-    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.2420140846e-1f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.4249322787e-1f));
-    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(1.6668057665e-1f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(2.0000714765e-1f));
-    y = _mm512_sub_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(2.4999993993e-1f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, m), _mm512_set1_ps(3.3333331174e-1f));
-    y = _mm512_mul_ps(_mm512_mul_ps(y, m), z);
+    __m512 y = _mm512_mul_ps(_mm512_mul_ps(horner_ps(m, LOG_POLY, 9), m), z);
     const __m512 fe = _mm512_cvtepi32_ps(e);
     y = _mm512_add_ps(y, _mm512_mul_ps(fe, _mm512_set1_ps(LN2_LO)));
     y = _mm512_sub_ps(y, _mm512_mul_ps(_mm512_set1_ps(0.5f), z));
@@ -1891,12 +1874,8 @@ __attribute__((target("avx512f"), always_inline)) static inline __m512 sigmoid_p
 __attribute__((target("avx512f"), always_inline)) static inline __m512 tanh_ps(__m512 x)
 {
     const __m512 ax = abs_ps(x), z = _mm512_mul_ps(x, x);
-    __m512 y = _mm512_set1_ps(-5.70498872745e-3f);
-    y = _mm512_add_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(2.06390887954e-2f));
-    y = _mm512_sub_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(5.37397155531e-2f));
-    y = _mm512_add_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(1.33314422036e-1f));
-    y = _mm512_sub_ps(_mm512_mul_ps(y, z), _mm512_set1_ps(3.33332819422e-1f));
-    const __m512 small = _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(y, z), x), x);
+    const __m512 small =
+        _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(horner_ps(z, TANH_POLY, 5), z), x), x);
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 t = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f),
                                                 _mm512_add_ps(exp_ps(_mm512_add_ps(ax, ax)), one)));
@@ -2175,31 +2154,70 @@ __attribute__((target("avx512f"))) static void lrn_backward_avx512(float *dx, co
 }
 #endif
 
+/* The 16 pixels at p of one example (x, dy and out at channel 0): y = x * s^-beta into out
+ * (dy NULL), or the backward added into out (pw and q (C, 16) scratch), as the AVX-512 ones */
+static void lrn_pixels_ss(float *out, const float *dy, const float *x, long p, int nl,
+                          const LrnGeom *lg, float *pw, float *q)
+{
+    const long pl = lg->plane;
+    for (int j = 0; j < lg->c; j++) {
+        float s[16];
+        lrn_scale_ss(s, x + p, j, nl, lg);
+        for (int l = 0; l < nl; l++) {
+            const long i = (long)j * pl + p + l;
+            const float pj = exp_ss(-lg->beta * log_ss(s[l]));
+            if (!dy) {
+                out[i] = x[i] * pj;
+                continue;
+            }
+            pw[16L * j + l] = pj;
+            q[16L * j + l] = dy[i] * x[i] * pj / s[l];
+        }
+    }
+    const float coef = 2.0f * lg->alpha * lg->beta / (float)lg->size;
+    for (int i = 0; dy && i < lg->c; i++) {
+        const int lo = i - (lg->size - 1) / 2 < 0 ? 0 : i - (lg->size - 1) / 2;
+        const int hi = i + lg->size / 2 >= lg->c ? lg->c - 1 : i + lg->size / 2;
+        for (int l = 0; l < nl; l++) {
+            float cross = 0.0f;
+            for (int j = lo; j <= hi; j++)
+                cross += q[16L * j + l];
+            const long e = (long)i * pl + p + l;
+            out[e] += dy[e] * pw[16L * i + l] - coef * x[e] * cross;
+        }
+    }
+}
+
+/* The forward (dy NULL: out = y) or the backward (out = dx, added to) of n examples, 16
+ * pixels at a time. */
+static void lrn_run(float *scratch, float *out, const float *dy, const float *x, int n,
+                    const LrnGeom *lg)
+{
+    float *pw = scratch, *q = scratch ? scratch + 16L * lg->c : NULL; /* (C, 16) each */
+    for (int b = 0; b < n; b++) {
+        const long off = (long)b * lg->c * lg->plane; /* example b (C, H, W) */
+        for (long p = 0; p < lg->plane; p += 16) {
+            const int nl = lg->plane - p < 16 ? (int)(lg->plane - p) : 16;
+#if FAST_X86
+            if (use_avx512() && dy) {
+                lrn_backward_avx512(out + off, dy + off, x + off, p, lanes(0, nl), lg, pw, q);
+                continue;
+            }
+            if (use_avx512()) {
+                lrn_forward_avx512(out + off, x + off, p, lanes(0, nl), lg);
+                continue;
+            }
+#endif
+            lrn_pixels_ss(out + off, dy ? dy + off : NULL, x + off, p, nl, lg, pw, q);
+        }
+    }
+}
+
 void fastconv_lrn_forward(float *y, const float *x, int n, int c, int h, int w, int size,
                           float alpha, float beta, float k)
 {
     const LrnGeom lg = {c, (long)h * w, size, alpha, beta, k};
-    for (int b = 0; b < n; b++) {
-        const float *xb = x + (long)b * c * lg.plane; /* (C, H, W) */
-        float *yb = y + (long)b * c * lg.plane;
-        for (long p = 0; p < lg.plane; p += 16) {
-            const int nl = lg.plane - p < 16 ? (int)(lg.plane - p) : 16;
-#if FAST_X86
-            if (use_avx512()) {
-                lrn_forward_avx512(yb, xb, p, lanes(0, nl), &lg);
-                continue;
-            }
-#endif
-            for (int ch = 0; ch < c; ch++) {
-                float s[16];
-                lrn_scale_ss(s, xb + p, ch, nl, &lg);
-                for (int l = 0; l < nl; l++) {
-                    const long i = (long)ch * lg.plane + p + l;
-                    yb[i] = xb[i] * exp_ss(-beta * log_ss(s[l]));
-                }
-            }
-        }
-    }
+    lrn_run(NULL, y, NULL, x, n, &lg);
 }
 
 void fastconv_lrn_backward(float *scratch, float *dx, const float *dy, const float *x, int n, int c,
@@ -2209,43 +2227,7 @@ void fastconv_lrn_backward(float *scratch, float *dx, const float *dy, const flo
      *   dx_i += dy_i * s_i^-beta - 2 alpha beta / size * x_i * sum_{j : i in win(j)} q_j,
      *   q_j = dy_j x_j s_j^(-beta-1) */
     const LrnGeom lg = {c, (long)h * w, size, alpha, beta, k};
-    float *pw = scratch, *q = scratch + 16L * c; /* (C, 16) each */
-    const float coef = 2.0f * alpha * beta / (float)size;
-    for (int b = 0; b < n; b++) {
-        const long off = (long)b * c * lg.plane;
-        const float *xb = x + off, *dyb = dy + off; /* (C, H, W) */
-        float *dxb = dx + off;
-        for (long p = 0; p < lg.plane; p += 16) {
-            const int nl = lg.plane - p < 16 ? (int)(lg.plane - p) : 16;
-#if FAST_X86
-            if (use_avx512()) {
-                lrn_backward_avx512(dxb, dyb, xb, p, lanes(0, nl), &lg, pw, q);
-                continue;
-            }
-#endif
-            for (int j = 0; j < c; j++) {
-                float s[16];
-                lrn_scale_ss(s, xb + p, j, nl, &lg);
-                for (int l = 0; l < nl; l++) {
-                    const long i = (long)j * lg.plane + p + l;
-                    const float pj = exp_ss(-beta * log_ss(s[l]));
-                    pw[16L * j + l] = pj;
-                    q[16L * j + l] = dyb[i] * xb[i] * pj / s[l];
-                }
-            }
-            for (int i = 0; i < c; i++) {
-                const int lo = i - (size - 1) / 2 < 0 ? 0 : i - (size - 1) / 2;
-                const int hi = i + size / 2 >= c ? c - 1 : i + size / 2;
-                for (int l = 0; l < nl; l++) {
-                    float cross = 0.0f;
-                    for (int j = lo; j <= hi; j++)
-                        cross += q[16L * j + l];
-                    const long e = (long)i * lg.plane + p + l;
-                    dxb[e] += dyb[e] * pw[16L * i + l] - coef * xb[e] * cross;
-                }
-            }
-        }
-    }
+    lrn_run(scratch, dx, dy, x, n, &lg);
 }
 
 /* ---- softmax: p = e^(z - max) / sum, by 16 classes at a time ---- */
