@@ -693,8 +693,9 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
     X(c04, 4)                                                                                      \
     X(c10, 5)                                                                                      \
     X(c11, 6)                                                                                      \
-    X(c12, 7) X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14)           \
-        X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+    X(c12, 7)                                                                                      \
+    X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15)          \
+        X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
@@ -1438,6 +1439,83 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
 }
 #undef POOL22_LOAD
 
+/* The 2x2, stride-2 average and L2 pools of one plane x (H, W) into out (OH, OW), 16 windows
+ * at a time: the sum in pool_cell's order (c00 + c01 + c10 + c11, or of their squares), then
+ * its division by 4 or square root as it does: the same bits. */
+__attribute__((target("avx512f"))) static void
+sumpool22_forward_avx512(float *out, const float *x, int w, int oh, int ow, bool l2)
+{
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (int oy = 0; oy < oh; oy++) {
+        const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
+        for (int ox = 0; ox < ow; ox += 16) {
+            const int cnt = ow - ox < 16 ? ow - ox : 16;
+            const __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16);
+            __m512 c[4];
+            for (int r = 0; r < 2; r++) {
+                const float *row = r ? r1 : r0;
+                __m512 lo = _mm512_maskz_loadu_ps(mlo, row + 2 * ox);
+                __m512 hi = _mm512_maskz_loadu_ps(mhi, addr_of(row, 2L * ox + 16));
+                c[2 * r] = _mm512_permutex2var_ps(lo, even, hi);
+                c[2 * r + 1] = _mm512_permutex2var_ps(lo, odd, hi);
+            }
+            __m512 sum = l2 ? _mm512_mul_ps(c[0], c[0]) : c[0];
+            for (int k = 1; k < 4; k++)
+                sum = _mm512_add_ps(sum, l2 ? _mm512_mul_ps(c[k], c[k]) : c[k]);
+            _mm512_mask_storeu_ps(out + (long)oy * ow + ox, lanes(0, cnt),
+                                  l2 ? _mm512_sqrt_ps(sum)
+                                     : _mm512_div_ps(sum, _mm512_set1_ps(4.0f)));
+        }
+    }
+}
+
+/* Their backward into dx (H, W), added, or written when set (the windows tiling the plane):
+ * every cell of a window gets dout / 4 (average), or dout / out times itself, 0 where out is
+ * 0 (L2), as pool_backward. The window's value is spread to its two columns by a permute. */
+__attribute__((target("avx512f"))) static void
+sumpool22_backward_avx512(float *dx, const float *dout, const float *x, const float *y, int w,
+                          int oh, int ow, bool l2, bool set)
+{
+    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i duphi =
+        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox += 16) {
+            const int cnt = ow - ox < 16 ? ow - ox : 16;
+            const __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16);
+            const __mmask16 mout = lanes(0, cnt);
+            const __m512 d = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
+            __m512 s; /* per window: what multiplies each cell (or is its gradient) */
+            if (l2) {
+                const __m512 o = _mm512_maskz_loadu_ps(mout, y + (long)oy * ow + ox);
+                s = _mm512_maskz_div_ps(_mm512_cmp_ps_mask(o, _mm512_setzero_ps(), _CMP_GT_OQ), d,
+                                        o);
+            } else {
+                s = _mm512_mul_ps(d, _mm512_set1_ps(0.25f));
+            }
+            const __m512 slo = _mm512_permutexvar_ps(duplo, s),
+                         shi = _mm512_permutexvar_ps(duphi, s);
+            for (int r = 0; r < 2; r++) {
+                const long at = (2L * oy + r) * w + 2L * ox; /* the window row's first cell */
+                float *dlo = dx + at, *dhi = (float *)addr_of(dx + at, 16);
+                __m512 glo = slo, ghi = shi;
+                if (l2) {
+                    glo = _mm512_mul_ps(slo, _mm512_maskz_loadu_ps(mlo, x + at));
+                    ghi = _mm512_mul_ps(shi, _mm512_maskz_loadu_ps(mhi, addr_of(x + at, 16)));
+                }
+                if (!set) {
+                    glo = _mm512_add_ps(_mm512_maskz_loadu_ps(mlo, dlo), glo);
+                    ghi = _mm512_add_ps(_mm512_maskz_loadu_ps(mhi, dhi), ghi);
+                }
+                _mm512_mask_storeu_ps(dlo, mlo, glo);
+                _mm512_mask_storeu_ps(dhi, mhi, ghi);
+            }
+        }
+}
+
 /* The backward of the 2x2, stride-2 max pool on a tiled plane (H == 2 OH, W == 2 OW), WRITING
  * dx (the pool's input gradient) and dx2 (that of a relu before it, whose output x is), either
  * may be NULL. The winner of a window is its first cell, in pool_cell's order, equal to the
@@ -1516,6 +1594,12 @@ static bool is_pool22(const PoolGeom *g, PoolKind kind)
     return kind == POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
 
+/* The 2x2, stride-2 average or L2 pool. */
+static bool is_sumpool22(const PoolGeom *g, PoolKind kind)
+{
+    return kind != POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
+}
+
 static void pool_forward_task(void *ctx, int n, int thread)
 {
     (void)thread;
@@ -1529,6 +1613,10 @@ static void pool_forward_task(void *ctx, int n, int thread)
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
             maxpool22_forward_avx512(op, xp, g->w, g->oh, g->ow);
+            continue;
+        }
+        if (is_sumpool22(g, job->kind) && use_avx512()) {
+            sumpool22_forward_avx512(op, xp, g->w, g->oh, g->ow, job->kind == POOL_L2);
             continue;
         }
 #endif
@@ -1594,6 +1682,14 @@ static void pool_backward_task(void *ctx, int n, int thread)
             if (job->set && !tiled && dx2)
                 memset(dx2, 0, (size_t)in_plane * sizeof *dx2);
             maxpool22_backward_avx512(dxp, dx2, dp, xp, g->w, g->oh, g->ow, job->set && tiled);
+            continue;
+        }
+        if (is_sumpool22(g, job->kind) && use_avx512()) {
+            bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
+            if (job->set && !tiled)
+                memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
+            sumpool22_backward_avx512(dxp, dp, xp, op, g->w, g->oh, g->ow, job->kind == POOL_L2,
+                                      job->set && tiled);
             continue;
         }
 #endif
