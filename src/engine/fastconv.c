@@ -550,15 +550,15 @@ __attribute__((target("avx512f"))) static void row_product(float *outt, const fl
             }
 }
 
-/* ---- direct convolution (AVX-512, SW == 1, wide rows, O not in whole vectors: the default
- * net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each tap's
- * run of the padded input is loaded once and multiplied into 8 output channels, the weights
+/* ---- direct convolution (AVX-512, SW == 1, rows of 8 columns or more, O not in whole vectors:
+ * the default net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each
+ * tap's run of the padded input is loaded once and multiplied into 8 output channels, the weights
  * broadcast; the kernel gradient is the same loop with the sums kept per (channel, tap) and
  * reduced across the lanes at the end. No column matrix is written. ---- */
 
 static bool use_direct(const ConvGeom *g)
 {
-    return FAST_X86 && g->sw == 1 && g->ow >= 12 && !use_implicit(g) && use_avx512();
+    return FAST_X86 && g->sw == 1 && g->ow >= 8 && !use_implicit(g) && use_avx512();
 }
 
 /* Floats of direct_prepare's weights for g: KC rows of 8 per block of 8 output channels. */
@@ -694,8 +694,9 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
     X(c10, 5)                                                                                      \
     X(c11, 6)                                                                                      \
     X(c12, 7)                                                                                      \
-    X(c13, 8) X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15)          \
-        X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+    X(c13, 8)                                                                                      \
+    X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16)         \
+        X(c32, 17) X(c33, 18) X(c34, 19)
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
