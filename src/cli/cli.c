@@ -24,7 +24,7 @@ static const CliEntry commands[] = {
      "        --label K --out DIR"},
     {"export", cmd_export, "export --model F.cnn --out DIR [--force]"},
     {"check", cmd_check, "check LESSON..."},
-    {"bench", cmd_bench, "bench [--json]"},
+    {"bench", cmd_bench, "bench [--net F] [--seconds S] [--json]"},
 };
 
 static CliFrameBench frame_bench_hook = NULL;

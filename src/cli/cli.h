@@ -41,10 +41,12 @@ int cmd_export(int argc, char **argv);
 int cmd_export_run(int argc, char **argv, FILE *out, FILE *err);
 /* True when export has a PyTorch form for layer kind (a LayerKind of engine/net.h). */
 bool cmd_export_supports(int kind);
-/* `convscope bench [--json]`: training images/s of the default net on the fast path (1 and 2
- * threads) and the reference ops, one-image inference latency, GFLOP/s, and the frame times
- * of cli_frame_bench() (cmd_bench.c). */
+/* `convscope bench [--net F] [--seconds S] [--json]`: training images/s of the default net
+ * (or F) on the fast path (1 and 2 threads) and the reference ops, one-image inference
+ * latency, GFLOP/s against a one-thread sgemm, and (default net) the frame times of
+ * cli_frame_bench() (cmd_bench.c). */
 int cmd_bench(int argc, char **argv);
+int cmd_bench_run(int argc, char **argv, FILE *out, FILE *err);
 
 /* `convscope train|eval|predict ...` (cmd_train.c, cmd_eval.c, cmd_predict.c). argv[0] is the
  * subcommand's name; the _run forms write to the given streams (the tests use them). */

@@ -1,13 +1,15 @@
-/* cmd_bench.c - `convscope bench [--json]`: the performance figures.
+/* cmd_bench.c - `convscope bench [--net F] [--seconds S] [--json]`: the performance figures.
  *
- * Trains the default net (assets/nets/lenet-tiny.net, seed 1) with batch 32 and SGD
- * (lr 0.01, momentum 0.9) on the first 1024 bundled training digits (synthetic random images
- * when the digits cannot be read, and it says so): the fast path on 1 and 2 threads and the
- * reference ops, each for a fixed time after a warm-up, in images per second (the median of
- * WINDOWS consecutive windows, so a burst of other work on a shared machine moves it less;
+ * Trains a net (the default assets/nets/lenet-tiny.net, or --net F; seed 1) with batch 32
+ * and SGD (lr 0.01, momentum 0.9) on the first 1024 bundled training digits (synthetic random
+ * images and labels when the net does not take 28x28 digits with 10 classes or more, or the
+ * digits cannot be read, and it says so): the fast path on 1 and 2 threads and the reference
+ * ops, each for a fixed time after a warm-up, in images per second (the median of WINDOWS
+ * consecutive windows, so a burst of other work on a shared machine moves it less;
  * tests/bench/torch_bench.py measures PyTorch the same way); the latency of classifying one
- * image (median of many); the arithmetic rate these mean; one sgemm rate; and the
- * application's frame times through cli_frame_bench(). About 20 s in all. */
+ * image (median of many); the arithmetic rate these mean, also as a fraction of one sgemm
+ * rate measured in the same run; and the application's frame times through
+ * cli_frame_bench(). About 20 s in all with the default --seconds 3. */
 #include "cli/cli.h"
 #include "engine/assets.h"
 #include "engine/gemm.h"
@@ -41,14 +43,16 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The images every measurement uses: x (N_IMAGES, 1, 28, 28), labels (N_IMAGES). */
+/* The images every measurement uses: x (N_IMAGES, input), labels (N_IMAGES). */
 typedef struct BenchData {
     float *x;
     int labels[N_IMAGES];
     char what[160];
 } BenchData;
 
-static bool data_load(BenchData *d, long in_elems)
+/* The digits when the net takes them (in_elems 28x28, k >= 10 classes), else random images
+ * in [0, 1) with random labels in [0, k) from a fixed seed. */
+static bool data_load(BenchData *d, long in_elems, int k)
 {
     d->x = malloc((size_t)N_IMAGES * (size_t)in_elems * sizeof(float));
     if (!d->x)
@@ -56,7 +60,7 @@ static bool data_load(BenchData *d, long in_elems)
     char dir[1024], err[ERR_SIZE];
     Dataset ds;
     memset(&ds, 0, sizeof ds);
-    if (in_elems == 28 * 28 && assets_path(dir, sizeof dir, "assets/digits") &&
+    if (in_elems == 28 * 28 && k >= 10 && assets_path(dir, sizeof dir, "assets/digits") &&
         dataset_load_part(&ds, dir, DATASET_TRAIN, N_IMAGES, err, sizeof err) && ds.n >= N_IMAGES &&
         ds.h == 28 && ds.w == 28) {
         for (int i = 0; i < N_IMAGES; i++) {
@@ -75,9 +79,9 @@ static bool data_load(BenchData *d, long in_elems)
     for (long i = 0; i < (long)N_IMAGES * in_elems; i++)
         d->x[i] = rng_uniform(&rng);
     for (int i = 0; i < N_IMAGES; i++)
-        d->labels[i] = (int)rng_below(&rng, 10);
-    snprintf(d->what, sizeof d->what,
-             "synthetic random images (the bundled digits were not found)");
+        d->labels[i] = (int)rng_below(&rng, (uint32_t)k);
+    snprintf(d->what, sizeof d->what, "synthetic random images and labels%s",
+             in_elems == 28 * 28 && k >= 10 ? " (the bundled digits were not found)" : "");
     return true;
 }
 
@@ -248,42 +252,71 @@ static void cpu_name(char *out, size_t size)
     fclose(f);
 }
 
-static void json_string(const char *s)
+static void json_string(FILE *out, const char *s)
 {
-    putchar('"');
+    fputc('"', out);
     for (; *s; s++) {
         if (*s == '"' || *s == '\\')
-            printf("\\%c", *s);
+            fprintf(out, "\\%c", *s);
         else if ((unsigned char)*s < 0x20)
-            printf("\\u%04x", *s);
+            fprintf(out, "\\u%04x", *s);
         else
-            putchar(*s);
+            fputc(*s, out);
     }
-    putchar('"');
+    fputc('"', out);
 }
 
-int cmd_bench(int argc, char **argv)
+/* The net's name: the file name without its folder and its ".net". */
+static void net_name(const char *path, char *out, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base) < size - 1 ? strlen(base) : size - 1;
+    memcpy(out, base, len);
+    out[len] = '\0';
+    if (len > 4 && strcmp(out + len - 4, ".net") == 0)
+        out[len - 4] = '\0';
+}
+
+static int usage(FILE *err, const char *what, const char *arg)
+{
+    fprintf(err,
+            "convscope bench: %s '%s'\nusage: convscope bench [--net F] [--seconds S] "
+            "[--json]\n",
+            what, arg);
+    return 2;
+}
+
+int cmd_bench_run(int argc, char **argv, FILE *out, FILE *err)
 {
     bool json = false;
+    const char *net_arg = NULL;
+    double train_seconds = 3.0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             json = true;
+        } else if (strcmp(argv[i], "--net") == 0 && i + 1 < argc) {
+            net_arg = argv[++i];
+        } else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+            char *end = NULL;
+            train_seconds = strtod(argv[++i], &end);
+            if (end == argv[i] || *end != '\0' || !(train_seconds > 0.0 && train_seconds <= 3600.0))
+                return usage(err, "--seconds needs a number of seconds in (0, 3600], not", argv[i]);
         } else {
-            fprintf(stderr,
-                    "convscope bench: unknown option '%s'\nusage: convscope bench "
-                    "[--json]\n",
-                    argv[i]);
-            return 2;
+            return usage(err, "unknown option or missing value:", argv[i]);
         }
     }
-    char net_path[1024], err[ERR_SIZE];
-    if (!assets_path(net_path, sizeof net_path, "assets/nets/lenet-tiny.net")) {
-        fprintf(stderr, "convscope bench: %s: not found\n", net_path);
+    char net_path[1024], err_text[ERR_SIZE], name[256];
+    if (net_arg) {
+        snprintf(net_path, sizeof net_path, "%s", net_arg);
+    } else if (!assets_path(net_path, sizeof net_path, "assets/nets/lenet-tiny.net")) {
+        fprintf(err, "convscope bench: %s: not found\n", net_path);
         return 1;
     }
-    Net *probe = net_load(net_path, 1, err, sizeof err);
+    net_name(net_path, name, sizeof name);
+    Net *probe = net_load(net_path, 1, err_text, sizeof err_text);
     if (!probe) {
-        fprintf(stderr, "convscope bench: %s\n", err);
+        fprintf(err, "convscope bench: %s\n", err_text);
         return 1;
     }
     /* forward, dW and dx each cost the forward's multiply-adds, except the first layer's dx,
@@ -291,107 +324,137 @@ int cmd_bench(int argc, char **argv)
     const NetSpec *sp = &probe->spec;
     double mflop =
         2.0 * (3.0 * forward_macs(sp, 0, sp->n_layers - 1) - forward_macs(sp, 0, 0)) / 1e6;
-    long in_elems = shape_elems(probe->spec.input);
+    long in_elems = shape_elems(sp->input);
+    int k = (int)shape_elems(sp->layers[sp->n_layers - 1].out);
     net_destroy(probe);
     BenchData d;
-    if (!data_load(&d, in_elems)) {
-        fprintf(stderr, "convscope bench: out of memory\n");
+    if (!data_load(&d, in_elems, k)) {
+        fprintf(err, "convscope bench: out of memory\n");
         return 1;
     }
     char cpu[256];
     cpu_name(cpu, sizeof cpu);
     if (!json) {
-        printf("convscope bench: %s, sgemm kernel %s\n", cpu, gemm_kernel_name(gemm_kernel_best()));
-        printf("net lenet-tiny, batch %d, SGD lr %g momentum %g; data: %s\n", BATCH, (double)LR,
-               (double)MOMENTUM, d.what);
-        printf("a training image costs %.2f MFLOP (conv and dense: forward, weight gradients, and "
-               "input gradients but the first layer's)\n\n",
-               mflop);
-        fflush(stdout);
+        fprintf(out, "convscope bench: %s, sgemm kernel %s\n", cpu,
+                gemm_kernel_name(gemm_kernel_best()));
+        fprintf(out, "net %s, batch %d, SGD lr %g momentum %g; data: %s\n", name, BATCH, (double)LR,
+                (double)MOMENTUM, d.what);
+        fprintf(out,
+                "a training image costs %.3g MFLOP (conv and dense: forward, weight gradients, "
+                "and input gradients but the first layer's)\n\n",
+                mflop);
+        fflush(out);
     }
 
+    /* the yardstick first: one thread's sgemm on this machine, now */
+    double sgemm = bench_sgemm();
     /* threads of each training run: fast 1, fast 2, reference (0) */
     const int configs[3] = {1, 2, 0};
-    const double seconds[3] = {3.0, 3.0, 2.0};
+    const double seconds[3] = {train_seconds, train_seconds, train_seconds * 2.0 / 3.0};
     const int warmups[3] = {20, 20, 1};
     TrainResult tr[3];
     memset(tr, 0, sizeof tr);
-    for (int k = 0; k < 3; k++)
-        if (!bench_train(net_path, &d, configs[k], seconds[k], warmups[k], &tr[k], err,
-                         sizeof err)) {
-            fprintf(stderr, "convscope bench: %s\n", err);
+    for (int c = 0; c < 3; c++)
+        if (!bench_train(net_path, &d, configs[c], seconds[c], warmups[c], &tr[c], err_text,
+                         sizeof err_text)) {
+            fprintf(err, "convscope bench: %s\n", err_text);
             free(d.x);
             return 1;
         }
     double infer_fast = 0.0, infer_ref = 0.0;
-    if (!bench_infer(net_path, &d, 1, 5000, &infer_fast, err, sizeof err) ||
-        !bench_infer(net_path, &d, 0, 40, &infer_ref, err, sizeof err)) {
-        fprintf(stderr, "convscope bench: %s\n", err);
+    if (!bench_infer(net_path, &d, 1, 5000, &infer_fast, err_text, sizeof err_text) ||
+        !bench_infer(net_path, &d, 0, 40, &infer_ref, err_text, sizeof err_text)) {
+        fprintf(err, "convscope bench: %s\n", err_text);
         free(d.x);
         return 1;
     }
-    double sgemm = bench_sgemm();
-    CliFrameBench frames = cli_frame_bench();
+    CliFrameBench frames = net_arg ? NULL : cli_frame_bench();
+    /* training GFLOP/s, and per thread as a fraction of the one-thread sgemm */
+    double gflops[3], frac[3];
+    for (int c = 0; c < 3; c++) {
+        gflops[c] = tr[c].img_per_s * mflop / 1e3;
+        frac[c] = sgemm > 0.0 ? gflops[c] / (sgemm * (configs[c] > 1 ? configs[c] : 1)) : 0.0;
+    }
 
     if (json) {
-        printf("{\"cpu\": ");
-        json_string(cpu);
-        printf(", \"sgemm_kernel\": \"%s\", \"net\": \"lenet-tiny\", \"batch\": %d, "
-               "\"optimizer\": \"sgd\", \"lr\": %g, \"momentum\": %g, \"data\": ",
-               gemm_kernel_name(gemm_kernel_best()), BATCH, (double)LR, (double)MOMENTUM);
-        json_string(d.what);
-        printf(", \"mflop_per_train_image\": %.4f", mflop);
-        printf(", \"train_img_per_s\": {\"fast_1_thread\": %.1f, \"fast_2_threads\": %.1f, "
-               "\"reference\": %.1f}",
-               tr[0].img_per_s, tr[1].img_per_s, tr[2].img_per_s);
+        fprintf(out, "{\"cpu\": ");
+        json_string(out, cpu);
+        fprintf(out, ", \"sgemm_kernel\": \"%s\", \"net\": ", gemm_kernel_name(gemm_kernel_best()));
+        json_string(out, name);
+        fprintf(out, ", \"net_file\": ");
+        json_string(out, net_path);
+        fprintf(out,
+                ", \"batch\": %d, \"optimizer\": \"sgd\", \"lr\": %g, \"momentum\": %g, "
+                "\"data\": ",
+                BATCH, (double)LR, (double)MOMENTUM);
+        json_string(out, d.what);
+        fprintf(out, ", \"mflop_per_train_image\": %.4f", mflop);
+        fprintf(out,
+                ", \"train_img_per_s\": {\"fast_1_thread\": %.1f, \"fast_2_threads\": %.1f, "
+                "\"reference\": %.1f}",
+                tr[0].img_per_s, tr[1].img_per_s, tr[2].img_per_s);
         const char *keys[3] = {"fast_1_thread", "fast_2_threads", "reference"};
-        printf(", \"train_img_per_s_windows\": {");
-        for (int k = 0; k < 3; k++) {
-            printf("%s\"%s\": [", k ? ", " : "", keys[k]);
+        fprintf(out, ", \"train_img_per_s_windows\": {");
+        for (int c = 0; c < 3; c++) {
+            fprintf(out, "%s\"%s\": [", c ? ", " : "", keys[c]);
             for (int i = 0; i < WINDOWS; i++)
-                printf("%s%.1f", i ? ", " : "", tr[k].window_img_per_s[i]);
-            printf("]");
+                fprintf(out, "%s%.1f", i ? ", " : "", tr[c].window_img_per_s[i]);
+            fprintf(out, "]");
         }
-        printf("}");
-        printf(", \"train_gflops\": {\"fast_1_thread\": %.3f, \"fast_2_threads\": %.3f, "
-               "\"reference\": %.4f}",
-               tr[0].img_per_s * mflop / 1e3, tr[1].img_per_s * mflop / 1e3,
-               tr[2].img_per_s * mflop / 1e3);
-        printf(", \"train_loss\": {\"first\": %.4f, \"last_fast_1_thread\": %.4f}",
-               (double)tr[0].loss_first, (double)tr[0].loss_last);
-        printf(", \"infer_one_image_ms\": {\"fast\": %.5f, \"reference\": %.4f}", infer_fast,
-               infer_ref);
-        printf(", \"sgemm_256_gflops\": %.2f", sgemm);
+        fprintf(out, "}");
+        fprintf(out,
+                ", \"train_gflops\": {\"fast_1_thread\": %.3f, \"fast_2_threads\": %.3f, "
+                "\"reference\": %.4f}",
+                gflops[0], gflops[1], gflops[2]);
+        fprintf(out,
+                ", \"train_sgemm_fraction\": {\"fast_1_thread\": %.4f, \"fast_2_threads\": %.4f, "
+                "\"reference\": %.5f}",
+                frac[0], frac[1], frac[2]);
+        fprintf(out, ", \"train_loss\": {\"first\": %.4f, \"last_fast_1_thread\": %.4f}",
+                (double)tr[0].loss_first, (double)tr[0].loss_last);
+        fprintf(out, ", \"infer_one_image_ms\": {\"fast\": %.5f, \"reference\": %.4f}", infer_fast,
+                infer_ref);
+        fprintf(out, ", \"sgemm_256_gflops\": %.2f", sgemm);
         if (frames) {
-            printf(", ");
-            fflush(stdout);
-            frames(stdout, true);
+            fprintf(out, ", ");
+            fflush(out);
+            frames(out, true);
         } else {
-            printf(", \"frames\": null");
+            fprintf(out, ", \"frames\": null");
         }
-        printf("}\n");
+        fprintf(out, "}\n");
     } else {
-        printf("training (images/s, the median of %d windows)\n", WINDOWS);
-        printf("                                 img/s   GFLOP/s  vs reference\n");
+        fprintf(out, "sgemm 256x256x256, 1 thread  %.1f GFLOP/s\n", sgemm);
+        fprintf(out,
+                "training (images/s, the median of %d windows; GFLOP/s per thread as a "
+                "fraction of that sgemm)\n",
+                WINDOWS);
+        fprintf(out, "                                 img/s   GFLOP/s  of sgemm  vs reference\n");
         const char *names[3] = {"fast path, 1 thread ", "fast path, 2 threads",
                                 "reference ops       "};
-        for (int k = 0; k < 3; k++)
-            printf("  %s   %10.0f  %8.2f  %9.1fx\n", names[k], tr[k].img_per_s,
-                   tr[k].img_per_s * mflop / 1e3, tr[k].img_per_s / tr[2].img_per_s);
-        printf("  (loss %.3f at the first step, %.3f after %ld timed steps on 1 thread)\n",
-               (double)tr[0].loss_first, (double)tr[0].loss_last, tr[0].steps);
-        printf("inference of one image (median)\n");
-        printf("  fast path              %9.4f ms\n", infer_fast);
-        printf("  reference ops          %9.4f ms\n", infer_ref);
-        printf("sgemm 256x256x256, 1 thread  %.1f GFLOP/s\n", sgemm);
-        printf("application frame times\n");
-        fflush(stdout);
-        if (frames)
-            frames(stdout, false);
-        else
-            printf("  not measured: this program was built without the application\n");
+        for (int c = 0; c < 3; c++)
+            fprintf(out, "  %s   %10.0f  %8.2f  %7.1f%%  %11.1fx\n", names[c], tr[c].img_per_s,
+                    gflops[c], 100.0 * frac[c], tr[c].img_per_s / tr[2].img_per_s);
+        fprintf(out, "  (loss %.3f at the first step, %.3f after %ld timed steps on 1 thread)\n",
+                (double)tr[0].loss_first, (double)tr[0].loss_last, tr[0].steps);
+        fprintf(out, "inference of one image (median)\n");
+        fprintf(out, "  fast path              %9.4f ms\n", infer_fast);
+        fprintf(out, "  reference ops          %9.4f ms\n", infer_ref);
+        if (!net_arg) {
+            fprintf(out, "application frame times\n");
+            fflush(out);
+            if (frames)
+                frames(out, false);
+            else
+                fprintf(out, "  not measured: this program was built without the application\n");
+        }
     }
-    fflush(stdout);
+    fflush(out);
     free(d.x);
     return 0;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    return cmd_bench_run(argc, argv, stdout, stderr);
 }

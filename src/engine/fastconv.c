@@ -9,12 +9,21 @@
  *                 (or dw^T (KC, O) += col_n . dout_n^T when O fills whole vectors)
  *   input grad    dcol  (KC, P)  = w^T (KC, O) . dout_n (O, P)        dx_n += col2im(dcol)
  * so every multiply-add runs in register tiles. The gathers (im2col) cost one copy of the
- * input per kernel tap; when O is a multiple of 16 the forward and the kernel gradient skip
- * that copy and broadcast the taps straight from the input ("implicit im2col" below). */
+ * input per kernel tap, so on AVX-512 two paths skip it: when O is a multiple of 16 the
+ * forward and the kernel gradient broadcast the taps straight from the padded input
+ * ("implicit im2col"), and for wide rows with other O a direct convolution takes 16 output
+ * columns as a vector. The transposed convolution is the convolution read backwards; pooling,
+ * the activations (with their own exp and log), lrn and softmax follow; the relu after a
+ * convolution and the relu before a max pool are folded into those layers' passes.
+ *
+ * Every element is computed by the same instructions wherever it lies (edges take masked
+ * loads, not another code path), so results depend on the geometry, never on the thread
+ * count or on which thread ran what. */
 #include "engine/fastconv.h"
 
 #include "engine/gemm.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +42,11 @@
 /* The widest kernel the vectorised col2im takes (its masks live on the stack). */
 #define COL2IM_MAX_KW 32
 
-/* Elements of pointwise work per task (relu): large enough to hide the dispatch. */
+/* Elements of pointwise work per task: large enough to hide the dispatch. */
 #define ACT_CHUNK 32768L
+
+/* softplus is the identity where beta x passes this (PyTorch's threshold, as act.c) */
+#define SOFTPLUS_LINEAR 20.0f
 
 bool fastconv_supported(const ConvGeom *g)
 {
@@ -50,9 +62,16 @@ bool fastconv_supported(const ConvGeom *g)
 /* The AVX-512 helpers below run where sgemm runs its AVX-512 kernel. They compute every
  * element exactly as the portable loops do (one copy, one add, one comparison), so the
  * choice changes speed, not results. */
+static bool simd_off; /* fastconv_set_simd(false): tests of the portable loops */
+
 static bool use_avx512(void)
 {
-    return gemm_kernel_best() == GEMM_AVX512;
+    return !simd_off && gemm_kernel_best() == GEMM_AVX512;
+}
+
+void fastconv_set_simd(bool on)
+{
+    simd_off = !on;
 }
 
 #if FAST_X86
@@ -148,57 +167,85 @@ __attribute__((target("avx512f"))) static void im2col_avx512(float *col, const f
 }
 
 /* col2im_add for SW == 1, gathered per input row: every tap that reaches row iy of dx loads
- * its shifted run of dcol and adds it in a register, in the (ky, kx) order the portable
- * scatter uses (the same sums), and the row is stored once. Scattering instead would store
- * rows that the next tap reloads shifted by one, which stalls store forwarding. */
-__attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, const float *dcol,
-                                                                 const ConvGeom *g)
+ * its shifted run of dcol and adds it in a register, and the row is stored once (scattering
+ * instead would store rows that the next tap reloads shifted by one, which stalls store
+ * forwarding). The lanes of tap column kx depend only on kx, so their masks are worked out
+ * once per 16 columns. The taps of a tap row go to four running sums by kx % 4, added up at
+ * the end by a fixed tree. Loops run over tap rows, then a fixed KW taps: a loop whose trip
+ * count changed from row to row inside would cost a mispredicted branch per tap column. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+col2im_add_with(float *dx, const float *dcol, const ConvGeom *g, const int kh, const int kw,
+                const int sh, const int dh)
 {
-    const int p = g->oh * g->ow;
-    __mmask16 mv[COL2IM_MAX_KW]; /* per tap column: the lanes that have a dcol column */
+    const int p = g->oh * g->ow, oh = g->oh;
+    const long tap_step = (long)p - g->dw; /* tap (ky, kx) to (ky, kx + 1) */
+    __mmask16 mv[COL2IM_MAX_KW];           /* per tap column: the lanes that have a dcol column */
     for (int c = 0; c < g->c; c++)
         for (int ix = 0; ix < g->w; ix += 16) {
-            __mmask16 m = lanes(0, g->w - ix);
+            const __mmask16 m = lanes(0, g->w - ix);
             /* dx column ix' takes dcol column ox = ix' + PL - kx*DW, 0 <= ox < OW */
-            for (int kx = 0; kx < g->kw; kx++) {
+            for (int kx = 0; kx < kw; kx++) {
                 int shift = g->pl - kx * g->dw;
                 mv[kx] = m & lanes(-shift - ix, g->ow - shift - ix);
             }
-            /* four rows at a time: four independent chains of adds instead of one long one */
-            for (int iy = 0; iy < g->h; iy += 4) {
-                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (4, 16) rows of W */
-                __mmask16 mr[4];
-                __m512 acc[4];
-                for (int r = 0; r < 4; r++) {
-                    mr[r] = iy + r < g->h ? m : 0;
-                    acc[r] = _mm512_maskz_loadu_ps(mr[r], addr_of(d, (long)r * g->w));
-                }
-                for (int ky = 0; ky < g->kh; ky++) {
-                    const float *sr[4]; /* tap kx = 0 of row iy + r, when it has one */
-                    __mmask16 mk[4];
-                    for (int r = 0; r < 4; r++) {
-                        int t = iy + r + g->pt - ky * g->dh; /* = oy * SH */
-                        /* no division for the common stride 1 (it cost more than the adds) */
-                        int oy = g->sh == 1 ? t : t / g->sh;
-                        bool has = t >= 0 && oy < g->oh && (g->sh == 1 || t % g->sh == 0);
-                        mk[r] = has ? mr[r] : 0;
-                        sr[r] = has ? dcol + (long)(c * g->kh + ky) * g->kw * p + (long)oy * g->ow +
-                                          ix + g->pl
-                                    : dcol;
-                    }
-                    if (!(mk[0] | mk[1] | mk[2] | mk[3]))
+            /* row iy + 1 of dx is loaded before row iy is stored: loaded after, it would
+             * wait for that store (the hardware sees the two masked runs overlap) */
+            __m512 next = _mm512_maskz_loadu_ps(m, dx + (long)c * g->h * g->w + ix);
+            for (int iy = 0; iy < g->h; iy++) {
+                float *d = dx + ((long)c * g->h + iy) * g->w + ix; /* (16) of row iy */
+                __m512 a0 = next, a1 = _mm512_setzero_ps(), a2 = a1, a3 = a1;
+                if (iy + 1 < g->h)
+                    next = _mm512_maskz_loadu_ps(m, d + g->w);
+                /* tap row ky reaches row iy from dcol row oy when iy + PT - ky*DH = oy*SH */
+                const int t0 = iy + g->pt;
+                const int ky_hi = t0 / dh < kh - 1 ? t0 / dh : kh - 1;
+                for (int ky = 0; ky <= ky_hi; ky++) {
+                    const int t = t0 - ky * dh;
+                    /* no division for the common stride 1 (it cost more than the adds) */
+                    const int oy = sh == 1 ? t : t / sh;
+                    if (oy >= oh || (sh != 1 && t % sh != 0))
                         continue;
-                    for (int kx = 0; kx < g->kw; kx++) {
-                        long off = (long)kx * (p - g->dw);
-                        for (int r = 0; r < 4; r++)
-                            acc[r] = _mm512_add_ps(
-                                acc[r], _mm512_maskz_loadu_ps(mv[kx] & mk[r], addr_of(sr[r], off)));
+                    /* tap (ky, 0)'s run at dx column ix (column ix + PL of the dcol row) */
+                    const float *sr =
+                        dcol + ((long)c * kh + ky) * kw * p + (long)oy * g->ow + ix + g->pl;
+                    int kx = 0;
+                    for (; kx + 4 <= kw; kx += 4) {
+                        a0 = _mm512_add_ps(
+                            a0, _mm512_maskz_loadu_ps(mv[kx], addr_of(sr, kx * tap_step)));
+                        a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 1], addr_of(sr, (kx + 1) * tap_step)));
+                        a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 2], addr_of(sr, (kx + 2) * tap_step)));
+                        a3 = _mm512_add_ps(a3, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 3], addr_of(sr, (kx + 3) * tap_step)));
                     }
+                    if (kx < kw)
+                        a0 = _mm512_add_ps(
+                            a0, _mm512_maskz_loadu_ps(mv[kx], addr_of(sr, kx * tap_step)));
+                    if (kx + 1 < kw)
+                        a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 1], addr_of(sr, (kx + 1) * tap_step)));
+                    if (kx + 2 < kw)
+                        a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(
+                                                   mv[kx + 2], addr_of(sr, (kx + 2) * tap_step)));
                 }
-                for (int r = 0; r < 4; r++)
-                    _mm512_mask_storeu_ps((float *)addr_of(d, (long)r * g->w), mr[r], acc[r]);
+                _mm512_mask_storeu_ps(d, m,
+                                      _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
             }
         }
+}
+
+/* col2im_add_with with the common kernels' sizes as constants, so that the compiler unrolls
+ * the taps of a row and keeps their masks in registers (a third less time than the generic) */
+__attribute__((target("avx512f"))) static void col2im_add_avx512(float *dx, const float *dcol,
+                                                                 const ConvGeom *g)
+{
+    if (g->sh == 1 && g->dh == 1 && g->kh == 5 && g->kw == 5)
+        col2im_add_with(dx, dcol, g, 5, 5, 1, 1);
+    else if (g->sh == 1 && g->dh == 1 && g->kh == 3 && g->kw == 3)
+        col2im_add_with(dx, dcol, g, 3, 3, 1, 1);
+    else
+        col2im_add_with(dx, dcol, g, g->kh, g->kw, g->sh, g->dh);
 }
 #endif
 
@@ -276,9 +323,9 @@ static void col2im_add(float *dx, const float *dcol, const ConvGeom *g)
  * Entry (tap, position) of col is xp[off[tap] + base[pos]] in the zero-padded input xp, so a
  * register tile broadcasts it straight from the input: the forward as out^T (P, O) =
  * col^T . w^T (KC, O) and the kernel gradient as dw^T (KC, O) = col . dout^T (P, O), both with
- * O in whole vectors. Each element is the same chain of multiply-adds, in the same order, as
- * the im2col + sgemm path computes (K within one GEMM_KC block), so the two agree bit for
- * bit; what is saved is the im2col copy, which costs as much as the product here. ---- */
+ * O in whole vectors. What is saved is the im2col copy, which costs as much as the product
+ * here. The sums run in two sets (even and odd taps or positions), so the results differ from
+ * the im2col + sgemm path's in the last bits; a given geometry always takes the same path. ---- */
 
 /* Largest P and KC the offset tables hold (on the stack). */
 #define IMPLICIT_MAX GEMM_KC
@@ -344,21 +391,42 @@ __attribute__((target("avx512f"))) static void gather_tile(int mr, int kc, const
     const float *p2 = xp + rows[mr > 2 ? 2 : mr - 1], *p3 = xp + rows[mr > 3 ? 3 : mr - 1];
     const float *p4 = xp + rows[mr > 4 ? 4 : mr - 1], *p5 = xp + rows[mr > 5 ? 5 : mr - 1];
     const float *p6 = xp + rows[mr > 6 ? 6 : mr - 1], *p7 = xp + rows[mr > 7 ? 7 : mr - 1];
-    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps(), c2 = _mm512_setzero_ps();
-    __m512 c3 = _mm512_setzero_ps(), c4 = _mm512_setzero_ps(), c5 = _mm512_setzero_ps();
-    __m512 c6 = _mm512_setzero_ps(), c7 = _mm512_setzero_ps();
-    for (int k = 0; k < kc; k++) {
-        const long o = ks[k];
-        const __m512 bv = _mm512_loadu_ps(b + (long)k * ldb);
-        c0 = _mm512_fmadd_ps(_mm512_set1_ps(p0[o]), bv, c0);
-        c1 = _mm512_fmadd_ps(_mm512_set1_ps(p1[o]), bv, c1);
-        c2 = _mm512_fmadd_ps(_mm512_set1_ps(p2[o]), bv, c2);
-        c3 = _mm512_fmadd_ps(_mm512_set1_ps(p3[o]), bv, c3);
-        c4 = _mm512_fmadd_ps(_mm512_set1_ps(p4[o]), bv, c4);
-        c5 = _mm512_fmadd_ps(_mm512_set1_ps(p5[o]), bv, c5);
-        c6 = _mm512_fmadd_ps(_mm512_set1_ps(p6[o]), bv, c6);
-        c7 = _mm512_fmadd_ps(_mm512_set1_ps(p7[o]), bv, c7);
+    /* opaque to the compiler: it would otherwise fold rows[i] into every address and spend
+     * an lea per multiply-add on the sum; this way each is one FMA with a memory operand */
+    __asm__("" : "+r"(p0), "+r"(p1), "+r"(p2), "+r"(p3), "+r"(p4), "+r"(p5), "+r"(p6), "+r"(p7));
+    /* two sets of running sums, for even and odd k: sixteen chains of multiply-adds in
+     * flight rather than eight, which is what keeps both FMA units busy */
+    __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    __m512 d0 = c0, d1 = c0, d2 = c0, d3 = c0, d4 = c0, d5 = c0, d6 = c0, d7 = c0;
+#define GATHER_STEP(c, k)                                                                          \
+    do {                                                                                           \
+        const long o = ks[k];                                                                      \
+        const __m512 bv = _mm512_loadu_ps(b + (long)(k)*ldb);                                      \
+        c##0 = _mm512_fmadd_ps(_mm512_set1_ps(p0[o]), bv, c##0);                                   \
+        c##1 = _mm512_fmadd_ps(_mm512_set1_ps(p1[o]), bv, c##1);                                   \
+        c##2 = _mm512_fmadd_ps(_mm512_set1_ps(p2[o]), bv, c##2);                                   \
+        c##3 = _mm512_fmadd_ps(_mm512_set1_ps(p3[o]), bv, c##3);                                   \
+        c##4 = _mm512_fmadd_ps(_mm512_set1_ps(p4[o]), bv, c##4);                                   \
+        c##5 = _mm512_fmadd_ps(_mm512_set1_ps(p5[o]), bv, c##5);                                   \
+        c##6 = _mm512_fmadd_ps(_mm512_set1_ps(p6[o]), bv, c##6);                                   \
+        c##7 = _mm512_fmadd_ps(_mm512_set1_ps(p7[o]), bv, c##7);                                   \
+    } while (0)
+    int k = 0;
+    for (; k + 2 <= kc; k += 2) {
+        GATHER_STEP(c, k);
+        GATHER_STEP(d, k + 1);
     }
+    if (k < kc)
+        GATHER_STEP(c, k);
+#undef GATHER_STEP
+    c0 = _mm512_add_ps(c0, d0);
+    c1 = _mm512_add_ps(c1, d1);
+    c2 = _mm512_add_ps(c2, d2);
+    c3 = _mm512_add_ps(c3, d3);
+    c4 = _mm512_add_ps(c4, d4);
+    c5 = _mm512_add_ps(c5, d5);
+    c6 = _mm512_add_ps(c6, d6);
+    c7 = _mm512_add_ps(c7, d7);
     __m512 acc[8] = {c0, c1, c2, c3, c4, c5, c6, c7};
     for (int i = 0; i < mr; i++) {
         float *ci = c + (long)i * ldc;
@@ -385,15 +453,129 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
 #endif
 }
 
-/* ---- direct convolution (AVX-512, SW == 1, wide rows, O not in whole vectors: the default
- * net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each tap's
- * run of the padded input is loaded once and multiplied into 8 output channels, the weights
+/* ---- the implicit forward by output rows (SW == 1): a tile is R <= ROW_TILE_MAX positions of
+ * one output row, (oy, ox0 .. ox0+R-1), by 16 output channels; the input value of tap
+ * (c, ky, kx) at position i of the tile is xp[(c*HP + oy*SH + ky*DH)*WP + ox0 + kx*DW + i], so
+ * each multiply-add takes it straight from memory at a constant offset from one pointer: no
+ * offset table, and no tile row wasted on a row's end. The taps go to two sets of sums (even
+ * and odd kx), added at the end. ---- */
+
+#define ROW_TILE_MAX 12
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+row_tile_with(float *c, long ldc, const float *x0, const float *b, long ldb, const ConvGeom *g,
+              long crow, long krow, const int R, const int KW)
+{
+    __m512 s0[ROW_TILE_MAX], s1[ROW_TILE_MAX];
+#pragma GCC unroll 12
+    for (int i = 0; i < R; i++)
+        s0[i] = s1[i] = _mm512_setzero_ps();
+    const float *bp = b; /* (16) the weights of the tap */
+    for (int ci = 0; ci < g->c; ci++)
+        for (int ky = 0; ky < g->kh; ky++) {
+            const float *q = x0 + ci * crow + ky * krow; /* (R) at tap kx = 0 */
+#pragma GCC unroll 8
+            for (int kx = 0; kx < KW; kx++) {
+                const __m512 bv = _mm512_loadu_ps(bp + (long)kx * ldb);
+                const float *qk = q + kx * g->dw;
+                if (kx % 2 == 0) {
+#pragma GCC unroll 12
+                    for (int i = 0; i < R; i++)
+                        s0[i] = _mm512_fmadd_ps(_mm512_set1_ps(qk[i]), bv, s0[i]);
+                } else {
+#pragma GCC unroll 12
+                    for (int i = 0; i < R; i++)
+                        s1[i] = _mm512_fmadd_ps(_mm512_set1_ps(qk[i]), bv, s1[i]);
+                }
+            }
+            bp += (long)KW * ldb;
+        }
+#pragma GCC unroll 12
+    for (int i = 0; i < R; i++)
+        _mm512_storeu_ps(c + (long)i * ldc, _mm512_add_ps(s0[i], s1[i]));
+}
+
+#define ROW_TILE_CASE(R, KW)                                                                       \
+    case R:                                                                                        \
+        row_tile_with(c, ldc, x0, b, ldb, g, crow, krow, R, KW);                                   \
+        break;
+#define ROW_TILE_SWITCH(KW)                                                                        \
+    switch (r) {                                                                                   \
+        ROW_TILE_CASE(1, KW)                                                                       \
+        ROW_TILE_CASE(2, KW)                                                                       \
+        ROW_TILE_CASE(3, KW)                                                                       \
+        ROW_TILE_CASE(4, KW)                                                                       \
+        ROW_TILE_CASE(5, KW)                                                                       \
+        ROW_TILE_CASE(6, KW)                                                                       \
+        ROW_TILE_CASE(7, KW)                                                                       \
+        ROW_TILE_CASE(8, KW)                                                                       \
+        ROW_TILE_CASE(9, KW)                                                                       \
+        ROW_TILE_CASE(10, KW)                                                                      \
+        ROW_TILE_CASE(11, KW)                                                                      \
+        ROW_TILE_CASE(12, KW)                                                                      \
+    }
+
+/* c (r, 16) as row_tile_with, with the tile's length and the common kernel widths constants
+ * (so that the taps of a kernel row unroll) */
+__attribute__((target("avx512f"))) static void row_tile(int r, float *c, long ldc, const float *x0,
+                                                        const float *b, long ldb, const ConvGeom *g,
+                                                        long crow, long krow)
+{
+    if (g->kw == 5)
+        ROW_TILE_SWITCH(5)
+    else if (g->kw == 3)
+        ROW_TILE_SWITCH(3)
+    else
+        ROW_TILE_SWITCH(g->kw)
+}
+#undef ROW_TILE_CASE
+#undef ROW_TILE_SWITCH
+
+/* outt (P, O) = col^T . wt by row tiles, from the padded input xp */
+__attribute__((target("avx512f"))) static void row_product(float *outt, const float *xp,
+                                                           const float *wt, const ConvGeom *g)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    const long crow = (long)hp * wp, krow = (long)g->dh * wp;
+    /* a row in tiles of near-equal length */
+    const int tiles = (g->ow + ROW_TILE_MAX - 1) / ROW_TILE_MAX;
+    for (int o0 = 0; o0 < g->o; o0 += 16)
+        for (int oy = 0; oy < g->oh; oy++)
+            for (int t = 0; t < tiles; t++) {
+                const int ox0 = g->ow * t / tiles, ox1 = g->ow * (t + 1) / tiles;
+                const float *x0 = xp + (long)oy * g->sh * wp + ox0;
+                row_tile(ox1 - ox0, outt + ((long)oy * g->ow + ox0) * g->o + o0, g->o, x0, wt + o0,
+                         g->o, g, crow, krow);
+            }
+}
+
+/* ---- direct convolution (AVX-512, SW == 1, rows of 8 columns or more, O not in whole vectors:
+ * the default net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each
+ * tap's run of the padded input is loaded once and multiplied into 8 output channels, the weights
  * broadcast; the kernel gradient is the same loop with the sums kept per (channel, tap) and
  * reduced across the lanes at the end. No column matrix is written. ---- */
 
 static bool use_direct(const ConvGeom *g)
 {
-    return FAST_X86 && g->sw == 1 && g->ow >= 12 && !use_implicit(g) && use_avx512();
+    return FAST_X86 && g->sw == 1 && g->ow >= 8 && !use_implicit(g) && use_avx512();
+}
+
+/* Floats of direct_prepare's weights for g: KC rows of 8 per block of 8 output channels. */
+static long direct_weight_floats(const ConvGeom *g)
+{
+    return (long)g->c * g->kh * g->kw * ((g->o + 7) / 8 * 8);
+}
+
+/* wd (O/8, KC, 8) = w (O, KC) by blocks of 8 output channels, tap after tap, so the weights of
+ * one tap for the 8 channels of a block are one run of 8 floats; 0 past the last channel. */
+static void direct_prepare(float *wd, const float *w, const ConvGeom *g)
+{
+    const long kc = (long)g->c * g->kh * g->kw;
+    for (int o0 = 0; o0 < g->o; o0 += 8)
+        for (long t = 0; t < kc; t++)
+            for (int o = 0; o < 8; o++)
+                *wd++ = o0 + o < g->o ? w[(long)(o0 + o) * kc + t] : 0.0f;
 }
 
 #if FAST_X86
@@ -401,48 +583,61 @@ static bool use_direct(const ConvGeom *g)
  * loops on the stack, which costs a store per multiply-add. */
 #define DIRECT_FMA2(o)                                                                             \
     do {                                                                                           \
-        __m512 wv = _mm512_set1_ps(wo[o][t]);                                                      \
+        __m512 wv = _mm512_set1_ps(wt[o]);                                                         \
         a0##o = _mm512_fmadd_ps(v0, wv, a0##o);                                                    \
         a1##o = _mm512_fmadd_ps(v1, wv, a1##o);                                                    \
     } while (0)
 #define DIRECT_STORE(o)                                                                            \
     if (o < mo) {                                                                                  \
-        float *d = on + (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) */                     \
+        const long at = (long)(o0 + o) * p + (long)oy * g->ow + ox; /* (OW) in the map */          \
         __m512 bv = _mm512_set1_ps(b ? b[o0 + o] : 0.0f);                                          \
-        _mm512_mask_storeu_ps(d, m0, b ? _mm512_add_ps(a0##o, bv) : a0##o);                        \
-        _mm512_mask_storeu_ps((float *)addr_of(d, 16), m1, b ? _mm512_add_ps(a1##o, bv) : a1##o);  \
+        __m512 y0 = b ? _mm512_add_ps(a0##o, bv) : a0##o,                                          \
+               y1 = b ? _mm512_add_ps(a1##o, bv) : a1##o;                                          \
+        _mm512_mask_storeu_ps(on + at, m0, y0);                                                    \
+        _mm512_mask_storeu_ps((float *)addr_of(on + at, out1), m1, y1);                            \
+        if (relu) {                                                                                \
+            _mm512_mask_storeu_ps(relu + at, m0, _mm512_max_ps(y0, zero));                         \
+            _mm512_mask_storeu_ps((float *)addr_of(relu + at, out1), m1, _mm512_max_ps(y1, zero)); \
+        }                                                                                          \
     }
 
-/* out_n (O, OH, OW) = conv + b (b may be NULL) from xp (C, HP, WP), the padded input, by 32
- * columns and 8 channels. Each element: the taps in (c, ky, kx) order from 0, then + b. */
-__attribute__((target("avx512f"))) static void
-direct_forward(float *on, const float *xp, const float *w, const float *b, const ConvGeom *g)
+/* out_n (O, OH, OW) = conv + b (b may be NULL), and relu (O, OH, OW) = max(out_n, 0) when not
+ * NULL, from xp (C, HP, WP), the padded input, and wd from direct_prepare, by 8 channels and two
+ * vectors of 16 columns: 32 columns of a row, or, when a row fits in one vector, 16 columns of two
+ * rows. Each element: the taps in (c, ky, kx) order from 0, then + b. The kernel width is a
+ * constant for the common kernels, so that the taps of a kernel row unroll. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+direct_forward_with(float *on, float *relu, const float *xp, const float *wd, const float *b,
+                    const ConvGeom *g, const int kw)
 {
-    int hp, wp;
-    padded_size(g, &hp, &wp);
-    const int kc = g->c * g->kh * g->kw, p = g->oh * g->ow;
+    const __m512 zero = _mm512_setzero_ps();
+    int hp, wpad;
+    padded_size(g, &hp, &wpad);
+    const int kc = g->c * g->kh * kw, p = g->oh * g->ow, dw = g->dw;
+    /* the second vector: 16 columns on, or the next row */
+    const bool pairs = g->ow <= 16;
+    const long in1 = pairs ? (long)g->sh * wpad : 16, out1 = pairs ? g->ow : 16;
+    const int row_step = pairs ? 2 : 1, col_step = pairs ? g->ow : 32;
     for (int o0 = 0; o0 < g->o; o0 += 8) {
         const int mo = g->o - o0 < 8 ? g->o - o0 : 8;
-        /* rows of w (KC) for 8 channels; past the last channel, repeat it (results unused) */
-        const float *wo[8];
-        for (int o = 0; o < 8; o++)
-            wo[o] = w + (long)(o0 + (o < mo ? o : mo - 1)) * kc;
-        for (int oy = 0; oy < g->oh; oy++)
-            for (int ox = 0; ox < g->ow; ox += 32) {
-                const __mmask16 m0 = lanes(0, g->ow - ox), m1 = lanes(0, g->ow - ox - 16);
+        const float *wo = wd + (long)o0 * kc; /* (KC, 8) */
+        for (int oy = 0; oy < g->oh; oy += row_step)
+            for (int ox = 0; ox < g->ow; ox += col_step) {
+                const __mmask16 m0 = lanes(0, g->ow - ox);
+                const __mmask16 m1 = pairs ? (oy + 1 < g->oh ? m0 : 0) : lanes(0, g->ow - ox - 16);
                 __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a04 = a00,
                        a05 = a00, a06 = a00, a07 = a00;
                 __m512 a10 = a00, a11 = a00, a12 = a00, a13 = a00, a14 = a00, a15 = a00, a16 = a00,
                        a17 = a00;
+                const float *wt = wo; /* (8) the weights of tap (c, ky, kx) */
                 for (int c = 0; c < g->c; c++)
                     for (int ky = 0; ky < g->kh; ky++) {
-                        const float *row = xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + ox;
-                        const int t0 = (c * g->kh + ky) * g->kw;
-                        for (int kx = 0; kx < g->kw; kx++) {
-                            const float *r = row + kx * g->dw;
-                            const int t = t0 + kx;
+                        const float *row =
+                            xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wpad + ox;
+                        for (int kx = 0; kx < kw; kx++, wt += 8) {
+                            const float *r = row + kx * dw;
                             __m512 v0 = _mm512_maskz_loadu_ps(m0, r);
-                            __m512 v1 = _mm512_maskz_loadu_ps(m1, addr_of(r, 16));
+                            __m512 v1 = _mm512_maskz_loadu_ps(m1, addr_of(r, in1));
                             DIRECT_FMA2(0);
                             DIRECT_FMA2(1);
                             DIRECT_FMA2(2);
@@ -467,81 +662,147 @@ direct_forward(float *on, const float *xp, const float *w, const float *b, const
 #undef DIRECT_FMA2
 #undef DIRECT_STORE
 
+/* relu (O, OH, OW) = max(out, 0) as well when not NULL */
+__attribute__((target("avx512f"))) static void direct_forward(float *on, float *relu,
+                                                              const float *xp, const float *wd,
+                                                              const float *b, const ConvGeom *g)
+{
+    if (g->kw == 5)
+        direct_forward_with(on, relu, xp, wd, b, g, 5);
+    else if (g->kw == 3)
+        direct_forward_with(on, relu, xp, wd, b, g, 3);
+    else
+        direct_forward_with(on, relu, xp, wd, b, g, g->kw);
+}
+
 #define DW_ROW(o)                                                                                  \
     do {                                                                                           \
-        __m512 d = _mm512_maskz_loadu_ps(o < mo ? m : 0, dr[o]);                                   \
+        __m512 d = DW_LOAD_X(d##o + ox);                                                           \
         c##o##0 = _mm512_fmadd_ps(d, v0, c##o##0);                                                 \
         c##o##1 = _mm512_fmadd_ps(d, v1, c##o##1);                                                 \
         c##o##2 = _mm512_fmadd_ps(d, v2, c##o##2);                                                 \
         c##o##3 = _mm512_fmadd_ps(d, v3, c##o##3);                                                 \
         c##o##4 = _mm512_fmadd_ps(d, v4, c##o##4);                                                 \
     } while (0)
-#define DW_PUT(oi, ki)                                                                             \
-    if (oi < mo && ki < nk) {                                                                      \
-        const long tap = t0 + ki;                                                                  \
-        float *dst = tr ? pw + tap * g->o + o0 + oi : pw + (long)(o0 + oi) * kc + tap;             \
-        const float s = _mm512_reduce_add_ps(c##oi##ki);                                           \
-        *dst = add ? *dst + s : s;                                                                 \
-    }
-#define DW_PUT5(oi) DW_PUT(oi, 0) DW_PUT(oi, 1) DW_PUT(oi, 2) DW_PUT(oi, 3) DW_PUT(oi, 4)
+/* the 20 running sums of a block from / to its place in lanes (20 x 16) */
+#define DW_ACC(X)                                                                                  \
+    X(c00, 0)                                                                                      \
+    X(c01, 1)                                                                                      \
+    X(c02, 2)                                                                                      \
+    X(c03, 3)                                                                                      \
+    X(c04, 4)                                                                                      \
+    X(c10, 5)                                                                                      \
+    X(c11, 6)                                                                                      \
+    X(c12, 7)                                                                                      \
+    X(c13, 8)                                                                                      \
+    X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16)         \
+        X(c32, 17) X(c33, 18) X(c34, 19)
+#define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
+#define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
-/* pw (O, KC), or (KC, O) when fastconv_dw_transposed(g), = [pw +] the kernel gradient of one
- * example: sum over positions of dout_n (O, OH, OW) times xp (C, HP, WP) at each tap, by 16
- * columns in running lanes (rows in order), then the lanes reduced by a fixed tree; blocks of
- * 4 channels x 5 taps. */
-__attribute__((target("avx512f"))) static void
-direct_dw(float *pw, const float *dn, const float *xp, const ConvGeom *g, bool add)
+/* Blocks of the kernel gradient whose running lanes are kept at a time (12 x 20 vectors,
+ * 15 KiB on the stack). */
+#define DW_BATCH 12
+
+/* pw (O, KC), or (KC, O) when fastconv_dw_transposed(g), = [pw +] the kernel gradient summed over n
+ * examples: over their positions, dout (n, O, OH, OW) times xps (n, C, HP, WP) (the padded
+ * inputs, one after the other) at each tap, by 16 columns in running lanes (examples and rows
+ * in order), then the lanes reduced by a fixed tree; blocks of 4 channels x 5 taps. The
+ * lanes run on across the examples, so a group of examples costs one reduction per
+ * element; and the blocks take one example after the other (their running lanes parked in
+ * between), so that an example's output gradient stays in L1 while every block reads it. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+direct_dw_with(float *pw, const float *dout, const float *xps, int n, const ConvGeom *g, bool add,
+               const int kw)
 {
-    int hp, wp;
-    padded_size(g, &hp, &wp);
-    const int kc = g->c * g->kh * g->kw, p = g->oh * g->ow;
+    int hp, wpad;
+    padded_size(g, &hp, &wpad);
+    const int kc = g->c * g->kh * kw, p = g->oh * g->ow, dw = g->dw;
+    const long xstep = padded_elems(g), dstep = (long)g->o * p;
     const bool tr = fastconv_dw_transposed(g);
-    for (int c = 0; c < g->c; c++)
-        for (int ky = 0; ky < g->kh; ky++)
-            for (int kx0 = 0; kx0 < g->kw; kx0 += 5) {
-                const int nk = g->kw - kx0 < 5 ? g->kw - kx0 : 5;
-                const long t0 = (long)(c * g->kh + ky) * g->kw + kx0;
+    const int nkb = (kw + 4) / 5, nob = (g->o + 3) / 4;
+    const int blocks = g->c * g->kh * nkb * nob;
+    const __mmask16 m = lanes(0, g->ow % 16); /* the columns after the whole vectors */
+    float lanes_sum[DW_BATCH * 20 * 16] __attribute__((aligned(64)));
+    for (int b0 = 0; b0 < blocks; b0 += DW_BATCH) {
+        const int nb = blocks - b0 < DW_BATCH ? blocks - b0 : DW_BATCH;
+        for (int e = 0; e < n; e++)
+            for (int j = 0; j < nb; j++) {
+                /* block b0 + j: tap row (c, ky), taps kx0.., channels o0.. */
+                const int b = b0 + j, ob = b % nob, kb = b / nob % nkb, cky = b / nob / nkb;
+                const int c = cky / g->kh, ky = cky % g->kh, kx0 = 5 * kb, o0 = 4 * ob;
+                const int nk = kw - kx0 < 5 ? kw - kx0 : 5, mo = g->o - o0 < 4 ? g->o - o0 : 4;
                 /* taps past the last one read the last one again (results unused) */
-                const int k1 = (nk > 1 ? 1 : 0) * g->dw, k2 = (nk > 2 ? 2 : 0) * g->dw;
-                const int k3 = (nk > 3 ? 3 : 0) * g->dw, k4 = (nk > 4 ? 4 : 0) * g->dw;
-                for (int o0 = 0; o0 < g->o; o0 += 4) {
-                    const int mo = g->o - o0 < 4 ? g->o - o0 : 4;
-                    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
-                    __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
-                    __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
-                    __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
-                    for (int oy = 0; oy < g->oh; oy++) {
-                        /* (WP) from tap kx0 */
-                        const float *row =
-                            xp + ((long)c * hp + oy * g->sh + ky * g->dh) * wp + kx0 * g->dw;
-                        for (int ox = 0; ox < g->ow; ox += 16) {
-                            const __mmask16 m = lanes(0, g->ow - ox);
-                            const float *dr[4]; /* dout rows of the 4 channels at (oy, ox) */
-                            for (int o = 0; o < 4; o++)
-                                dr[o] =
-                                    dn + (long)(o0 + (o < mo ? o : 0)) * p + (long)oy * g->ow + ox;
-                            const float *r = row + ox;
-                            __m512 v0 = _mm512_maskz_loadu_ps(m, r);
-                            __m512 v1 = _mm512_maskz_loadu_ps(m, r + k1);
-                            __m512 v2 = _mm512_maskz_loadu_ps(m, r + k2);
-                            __m512 v3 = _mm512_maskz_loadu_ps(m, r + k3);
-                            __m512 v4 = _mm512_maskz_loadu_ps(m, r + k4);
-                            DW_ROW(0);
-                            DW_ROW(1);
-                            DW_ROW(2);
-                            DW_ROW(3);
-                        }
-                    }
-                    DW_PUT5(0)
-                    DW_PUT5(1)
-                    DW_PUT5(2)
-                    DW_PUT5(3)
+                const int k1 = (nk > 1 ? 1 : 0) * dw, k2 = (nk > 2 ? 2 : 0) * dw;
+                const int k3 = (nk > 3 ? 3 : 0) * dw, k4 = (nk > 4 ? 4 : 0) * dw;
+                float *ls = lanes_sum + j * 20 * 16;
+                const bool first = e == 0;
+                DW_ACC(DW_LOAD)
+                /* dout rows of the 4 channels (past the last: the last, unused) */
+                const float *dn = dout + e * dstep + (long)o0 * p; /* (4, OH, OW) */
+                const float *d0 = dn, *d1 = dn + (long)(mo > 1 ? 1 : 0) * p;
+                const float *d2 = dn + (long)(mo > 2 ? 2 : mo - 1) * p;
+                const float *d3 = dn + (long)(mo > 3 ? 3 : mo - 1) * p;
+                /* (WP) from tap kx0 */
+                const float *row = xps + e * xstep + ((long)c * hp + ky * g->dh) * wpad + kx0 * dw;
+                for (int oy = 0; oy < g->oh; oy++, row += (long)g->sh * wpad, d0 += g->ow,
+                         d1 += g->ow, d2 += g->ow, d3 += g->ow) {
+                    /* whole vectors of 16 columns, then the rest masked (masked loads in
+                     * every step cost a fifth more) */
+                    int ox = 0;
+#define DW_STEP                                                                                    \
+    do {                                                                                           \
+        const float *r = row + ox;                                                                 \
+        __m512 v0 = DW_LOAD_X(r), v1 = DW_LOAD_X(r + k1), v2 = DW_LOAD_X(r + k2);                  \
+        __m512 v3 = DW_LOAD_X(r + k3), v4 = DW_LOAD_X(r + k4);                                     \
+        DW_ROW(0);                                                                                 \
+        DW_ROW(1);                                                                                 \
+        DW_ROW(2);                                                                                 \
+        DW_ROW(3);                                                                                 \
+    } while (0)
+#define DW_LOAD_X(a) _mm512_loadu_ps(a)
+                    for (; ox + 16 <= g->ow; ox += 16)
+                        DW_STEP;
+#undef DW_LOAD_X
+#define DW_LOAD_X(a) _mm512_maskz_loadu_ps(m, a)
+                    if (ox < g->ow)
+                        DW_STEP;
+#undef DW_LOAD_X
+#undef DW_STEP
                 }
+                DW_ACC(DW_STORE)
             }
+        /* each sum: its 16 lanes by a fixed tree */
+        for (int j = 0; j < nb; j++) {
+            const int b = b0 + j, ob = b % nob, kb = b / nob % nkb, cky = b / nob / nkb;
+            const int o0 = 4 * ob, mo = g->o - o0 < 4 ? g->o - o0 : 4;
+            const int kx0 = 5 * kb, nk = kw - kx0 < 5 ? kw - kx0 : 5;
+            for (int oi = 0; oi < mo; oi++)
+                for (int ki = 0; ki < nk; ki++) {
+                    const long tap = (long)cky * kw + kx0 + ki;
+                    float *dst = tr ? pw + tap * g->o + o0 + oi : pw + (long)(o0 + oi) * kc + tap;
+                    const float sum = _mm512_reduce_add_ps(
+                        _mm512_load_ps(lanes_sum + (j * 20 + oi * 5 + ki) * 16));
+                    *dst = add ? *dst + sum : sum;
+                }
+        }
+    }
 }
 #undef DW_ROW
-#undef DW_PUT
-#undef DW_PUT5
+#undef DW_ACC
+#undef DW_LOAD
+#undef DW_STORE
+
+__attribute__((target("avx512f"))) static void
+direct_dw(float *pw, const float *dout, const float *xps, int n, const ConvGeom *g, bool add)
+{
+    if (g->kw == 5)
+        direct_dw_with(pw, dout, xps, n, g, add, 5);
+    else if (g->kw == 3)
+        direct_dw_with(pw, dout, xps, n, g, add, 3);
+    else
+        direct_dw_with(pw, dout, xps, n, g, add, g->kw);
+}
 #endif
 
 /* ---- convolution on the calling thread: the pieces every path runs ---- */
@@ -557,18 +818,38 @@ long fastconv_scratch_floats(const ConvGeom *g)
 {
     long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
     /* col or dcol (KC, P) + 16 for the tail of im2col's whole-vector stores, then out^T or
-     * dout^T (P, O), then the padded input */
-    return kc * p + 16 + p * g->o + padded_elems(g);
+     * dout^T (P, O), then the padded inputs of a group of examples, then the direct path's
+     * weights */
+    return kc * p + 16 + p * g->o + FASTCONV_GROUP * padded_elems(g) + direct_weight_floats(g);
+}
+
+/* Where fastconv_scratch_floats' padded inputs start in scratch. */
+static float *scratch_xpad(float *scratch, const ConvGeom *g)
+{
+    long kc = (long)g->c * g->kh * g->kw, p = (long)g->oh * g->ow;
+    return scratch + kc * p + 16 + p * g->o;
+}
+
+/* Where fastconv_scratch_floats' direct weights start in scratch. */
+static float *scratch_wdir(float *scratch, const ConvGeom *g)
+{
+    return scratch_xpad(scratch, g) + FASTCONV_GROUP * padded_elems(g);
 }
 
 long fastconv_prepared_floats(const ConvGeom *g)
 {
-    return use_implicit(g) ? (long)g->c * g->kh * g->kw * g->o : 0;
+    if (use_implicit(g))
+        return (long)g->c * g->kh * g->kw * g->o;
+    return use_direct(g) ? direct_weight_floats(g) : 0;
 }
 
 void fastconv_prepare_weights(float *wt, const float *w, const ConvGeom *g)
 {
     const long kc = (long)g->c * g->kh * g->kw;
+    if (!use_implicit(g)) {
+        direct_prepare(wt, w, g);
+        return;
+    }
     for (int o = 0; o < g->o; o++)
         for (long k = 0; k < kc; k++)
             wt[k * g->o + o] = w[o * kc + k];
@@ -582,32 +863,138 @@ bool fastconv_dw_transposed(const ConvGeom *g)
     return g->o % 16 == 0;
 }
 
-/* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example; scratch as
- * fastconv_scratch_floats; wt (KC, O) or NULL (then im2col + sgemm: the same bits), with
- * base and off from implicit_tables when wt is given. */
-static void forward_one(float *scratch, float *on, const float *xn, const float *w, const float *wt,
-                        const int *base, const int *off, const float *b, const ConvGeom *g)
+/* y (n) = x when > 0, else 0 (written so that the compiler vectorises it) */
+static void relu_plain(float *y, const float *x, long n)
+{
+    for (long i = 0; i < n; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+#if FAST_X86
+/* After the transpose below, register k holds channel k with bits 0 and 1 swapped (the
+ * unpacks interleave pairs in the order 0, 2, 1, 3). */
+#define TRANSPOSE_CHANNEL(k) (((k)&12) | (((k)&1) << 1) | (((k) >> 1) & 1))
+
+/* The block src (rows, cols) (rows, cols <= 16, row stride lds) transposed: out[k] holds
+ * column TRANSPOSE_CHANNEL(k) of the block in its first `rows` lanes (0 past them; columns past
+ * cols are 0). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+transpose16(__m512 out[16], const float *src, long lds, int rows, int cols)
+{
+    const __m512i lo2 = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+    const __m512i hi2 =
+        _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+    const __m512i lo4 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+    const __m512i hi4 =
+        _mm512_setr_epi32(8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    const __mmask16 mc = lanes(0, cols);
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; i++)
+        r[i] = _mm512_maskz_loadu_ps(i < rows ? mc : 0, src + (long)(i < rows ? i : 0) * lds);
+    /* the classic transpose: interleave single floats, then pairs, quads and octets */
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4)
+        for (int j = 0; j < 2; j++) {
+            __m512d a = _mm512_castps_pd(t[i + j]), c = _mm512_castps_pd(t[i + j + 2]);
+            r[i + j] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+            r[i + j + 2] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+        }
+    for (int i = 0; i < 16; i += 8)
+        for (int j = 0; j < 4; j++) {
+            t[i + j] = _mm512_permutex2var_ps(r[i + j], lo2, r[i + j + 4]);
+            t[i + j + 4] = _mm512_permutex2var_ps(r[i + j], hi2, r[i + j + 4]);
+        }
+    for (int j = 0; j < 8; j++) {
+        out[j] = _mm512_permutex2var_ps(t[j], lo4, t[j + 8]);
+        out[j + 8] = _mm512_permutex2var_ps(t[j], hi4, t[j + 8]);
+    }
+}
+
+/* dst (C, R) = src^T for src (R, C), row strides lds and ldd, by 16 x 16 blocks. */
+__attribute__((target("avx512f"))) static void
+transpose_avx512(float *dst, long ldd, const float *src, long lds, int r, int c)
+{
+    for (int c0 = 0; c0 < c; c0 += 16)
+        for (int r0 = 0; r0 < r; r0 += 16) {
+            const int rows = r - r0 < 16 ? r - r0 : 16, cols = c - c0 < 16 ? c - c0 : 16;
+            __m512 t[16];
+            transpose16(t, src + (long)r0 * lds + c0, lds, rows, cols);
+            for (int k = 0; k < 16; k++)
+                if (TRANSPOSE_CHANNEL(k) < cols)
+                    _mm512_mask_storeu_ps(dst + (long)(c0 + TRANSPOSE_CHANNEL(k)) * ldd + r0,
+                                          lanes(0, rows), t[k]);
+        }
+}
+
+/* on (O, P) = outt^T + b, and relu (O, P) = max(on, 0) when not NULL, from outt (P, O), O a
+ * multiple of 16, by 16 x 16 blocks transposed in registers. Each element: the product, then
+ * the bias added to it, as the sgemm path. */
+__attribute__((target("avx512f"))) static void
+transpose_bias(float *on, float *relu, const float *outt, const float *b, int p, int o)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    for (int o0 = 0; o0 < o; o0 += 16)
+        for (int i0 = 0; i0 < p; i0 += 16) {
+            const int rows = p - i0 < 16 ? p - i0 : 16;
+            const __mmask16 m = lanes(0, rows);
+            __m512 t[16];
+            transpose16(t, outt + (long)i0 * o + o0, o, rows, 16);
+            for (int k = 0; k < 16; k++) {
+                const int oc = o0 + TRANSPOSE_CHANNEL(k);
+                __m512 y = b ? _mm512_add_ps(t[k], _mm512_set1_ps(b[oc])) : t[k];
+                _mm512_mask_storeu_ps(on + (long)oc * p + i0, m, y);
+                if (relu)
+                    _mm512_mask_storeu_ps(relu + (long)oc * p + i0, m, _mm512_max_ps(y, zero));
+            }
+        }
+}
+#endif
+
+/* dst (C, R) = src^T for src (R, C), with row strides ldd and lds. */
+static void transpose(float *dst, long ldd, const float *src, long lds, int r, int c)
+{
+#if FAST_X86
+    if (use_avx512()) {
+        transpose_avx512(dst, ldd, src, lds, r, c);
+        return;
+    }
+#endif
+    for (int i = 0; i < r; i++)
+        for (int j = 0; j < c; j++)
+            dst[(long)j * ldd + i] = src[(long)i * lds + j];
+}
+
+/* out_n (O, OH, OW) = conv(x_n (C, H, W)) + b for one example, and relu_n = max(out_n, 0) when
+ * not NULL; scratch as fastconv_scratch_floats; wt from fastconv_prepare_weights when
+ * fastconv_prepared_floats(g) > 0 (else unused), with base and off from implicit_tables on
+ * the implicit path. */
+static void forward_one(float *scratch, float *on, float *relu, const float *xn, const float *w,
+                        const float *wt, const int *base, const int *off, const float *b,
+                        const ConvGeom *g)
 {
     const int p = g->oh * g->ow, kc = g->c * g->kh * g->kw;
-    if (wt) {
+#if FAST_X86
+    if (use_implicit(g)) {
         /* out^T (P, O) = col^T . w^T, gathered from the padded input; then out = (out^T)^T + b */
         float *outt = scratch;               /* (P, O) */
         float *xpad = outt + (long)p * g->o; /* (C, HP, WP) */
         const float *xp = pad_input(xpad, xn, g);
-        gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
-        for (int o = 0; o < g->o; o++) {
-            /* the sgemm path's order: the product, then the bias added to it */
-            float bo = b ? b[o] : 0.0f;
-            for (int i = 0; i < p; i++)
-                on[(long)o * p + i] = b ? outt[(long)i * g->o + o] + bo : outt[(long)i * g->o + o];
-        }
+        if (g->sw == 1)
+            row_product(outt, xp, wt, g);
+        else
+            gather_product(p, kc, g->o, xp, base, off, wt, outt, false);
+        transpose_bias(on, relu, outt, b, p, g->o);
         return;
     }
-#if FAST_X86
     if (use_direct(g)) {
-        direct_forward(on, pad_input(scratch, xn, g), w, b, g);
+        direct_forward(on, relu, pad_input(scratch_xpad(scratch, g), xn, g), wt, b, g);
         return;
     }
+#else
+    (void)wt, (void)base, (void)off;
 #endif
     const float *col = xn; /* (KC, P) */
     if (!is_pointwise(g)) {
@@ -623,17 +1010,30 @@ static void forward_one(float *scratch, float *on, const float *xn, const float 
         beta = 1.0f;
     }
     gemm_sgemm(false, false, g->o, p, kc, 1.0f, w, kc, col, p, beta, on, p);
+    if (relu)
+        relu_plain(relu, on, (long)g->o * p);
+}
+
+void fastconv_forward_relu_on(float *scratch, float *out, float *relu, const float *x,
+                              const float *w, const float *wt, const float *b, const ConvGeom *g)
+{
+    const long in = (long)g->c * g->h * g->w, outn = (long)g->o * g->oh * g->ow;
+    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
+    if (!wt && fastconv_prepared_floats(g) > 0) {
+        fastconv_prepare_weights(scratch_wdir(scratch, g), w, g);
+        wt = scratch_wdir(scratch, g);
+    }
+    if (use_implicit(g))
+        implicit_tables(base, off, g);
+    for (int n = 0; n < g->n; n++)
+        forward_one(scratch, out + n * outn, relu ? relu + n * outn : NULL, x + n * in, w, wt, base,
+                    off, b, g);
 }
 
 void fastconv_forward_on(float *scratch, float *out, const float *x, const float *w,
                          const float *wt, const float *b, const ConvGeom *g)
 {
-    const long in = (long)g->c * g->h * g->w, outn = (long)g->o * g->oh * g->ow;
-    int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-    if (wt)
-        implicit_tables(base, off, g);
-    for (int n = 0; n < g->n; n++)
-        forward_one(scratch, out + n * outn, x + n * in, w, wt, base, off, b, g);
+    fastconv_forward_relu_on(scratch, out, NULL, x, w, wt, b, g);
 }
 
 void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
@@ -655,14 +1055,23 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
                 pb[o] = (n == 0 ? 0.0f : pb[o]) + sum_lanes(dn + (long)o * p, p);
         if (pw && implicit) {
             /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
-            for (int o = 0; o < g->o; o++)
-                for (int i = 0; i < p; i++)
-                    dt[(long)i * g->o + o] = dn[(long)o * p + i];
+            transpose(dt, g->o, dn, p, g->o, p);
             const float *xp = pad_input(xpad, xn, g);
             gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
 #if FAST_X86
         } else if (pw && use_direct(g)) {
-            direct_dw(pw, dn, pad_input(xpad, xn, g), g, n != 0);
+            /* the examples of a group at once, in the call of its first */
+            const int e0 = n / FASTCONV_GROUP * FASTCONV_GROUP;
+            if (n == e0) {
+                const int m = g->n - e0 < FASTCONV_GROUP ? g->n - e0 : FASTCONV_GROUP;
+                for (int e = 0; e < m; e++) {
+                    const float *xe = x + (long)(e0 + e) * g->c * g->h * g->w; /* (C, H, W) */
+                    float *xp = xpad + e * padded_elems(g);                    /* (C, HP, WP) */
+                    if (pad_input(xp, xe, g) == xe)
+                        memcpy(xp, xe, (size_t)padded_elems(g) * sizeof *xp);
+                }
+                direct_dw(pw, dn, xpad, m, g, n != 0);
+            }
 #endif
         } else if (pw) {
             /* dw(o, (c,ky,kx)) = sum over positions of dout(o, pos) * x at that tap */
@@ -674,9 +1083,7 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
             float beta = n == 0 ? 0.0f : 1.0f;
             if (fastconv_dw_transposed(g)) {
                 /* dw^T (KC, O) = col (KC, P) . dout_n^T (P, O): whole vectors of O lanes */
-                for (int o = 0; o < g->o; o++)
-                    for (int i = 0; i < p; i++)
-                        dt[(long)i * g->o + o] = dn[(long)o * p + i];
+                transpose(dt, g->o, dn, p, g->o, p);
                 gemm_sgemm(false, false, kc, g->o, p, 1.0f, col, p, dt, g->o, beta, pw, g->o);
             } else {
                 /* dw (O, KC) = dout_n (O, P) . col^T: each element a dot product along P */
@@ -703,7 +1110,7 @@ typedef struct ConvJob {
     const float *w;    /* (O, C, KH, KW) */
     const float *b;    /* (O) or NULL */
     const float *dout; /* (N, O, OH, OW) */
-    const float *wt;   /* (KC, O) w transposed: the forward takes the implicit path */
+    const float *wt;   /* prepared weights (fastconv_prepare_weights) or NULL */
     Workers *wk;
 } ConvJob;
 
@@ -712,9 +1119,9 @@ static void conv_forward_task(void *ctx, int n, int thread)
     const ConvJob *job = ctx;
     const ConvGeom *g = job->g;
     int base[IMPLICIT_MAX], off[IMPLICIT_MAX];
-    if (job->wt)
+    if (use_implicit(g))
         implicit_tables(base, off, g);
-    forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow,
+    forward_one(workers_scratch(job->wk, thread), job->out + (long)n * g->o * g->oh * g->ow, NULL,
                 job->x + (long)n * g->c * g->h * g->w, job->w, job->wt, base, off, job->b, g);
 }
 
@@ -821,16 +1228,89 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
         fastconv_reduce(db, job.partial_b, groups, g->o, g->o);
 }
 
+/* ---- transposed convolution through the convolution above: its forward is the input
+ * gradient of the convolution that maps its output back to its input (conv.c's
+ * deconv_as_conv), its input gradient that convolution's forward, and its kernel gradient
+ * that convolution's kernel gradient with the roles of input and output gradient swapped.
+ * The weights (C, O, KH, KW) are already that convolution's (out C, in O). ---- */
+
+/* The convolution from a deconv's output (O, OH, OW) to its input (C, H, W). */
+static ConvGeom deconv_conv(const ConvGeom *g)
+{
+    /* input and output swap places; kernel, stride, padding and dilation stay */
+    ConvGeom t = *g;
+    int in[3] = {g->c, g->h, g->w}, out[3] = {g->o, g->oh, g->ow};
+    t.o = in[0], t.oh = in[1], t.ow = in[2];
+    t.c = out[0], t.h = out[1], t.w = out[2];
+    t.oph = t.opw = 0;
+    return t;
+}
+
+bool fastconv_deconv_supported(const ConvGeom *g)
+{
+    if (conv_groups(g) > 1) /* a grouped deconv runs the reference ops */
+        return false;
+    const ConvGeom t = deconv_conv(g);
+    return fastconv_supported(&t);
+}
+
+long fastconv_deconv_scratch_floats(const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    /* the convolution's, then the kernel gradient when it comes transposed */
+    return fastconv_scratch_floats(&t) + (long)g->c * g->o * g->kh * g->kw;
+}
+
+void fastconv_deconv_forward_on(float *scratch, float *out, const float *x, const float *w,
+                                const float *b, const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    const long p = (long)g->oh * g->ow;
+    /* every map starts at its bias; each input cell's stamps are added on top */
+    for (int n = 0; n < g->n; n++)
+        for (int o = 0; o < g->o; o++) {
+            float *d = out + ((long)n * g->o + o) * p; /* (OH, OW) */
+            const float v = b ? b[o] : 0.0f;
+            for (long i = 0; i < p; i++)
+                d[i] = v;
+        }
+    fastconv_backward_on(scratch, out, NULL, NULL, x, out, w, &t);
+}
+
+void fastconv_deconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const float *dout,
+                                 const float *x, const float *w, const ConvGeom *g)
+{
+    const ConvGeom t = deconv_conv(g);
+    const long p = (long)g->oh * g->ow;
+    if (pb)
+        for (int n = 0; n < g->n; n++)
+            for (int o = 0; o < g->o; o++)
+                pb[o] = (n == 0 ? 0.0f : pb[o]) + sum_lanes(dout + ((long)n * g->o + o) * p, p);
+    if (pw) {
+        /* the convolution's kernel gradient with x as its output gradient and dout as its
+         * input; laid out (C, O*KH*KW) = the deconv's (C, O, KH, KW), or transposed */
+        const long kc = (long)g->o * g->kh * g->kw;
+        float *sums = fastconv_dw_transposed(&t) ? scratch + fastconv_scratch_floats(&t) : pw;
+        fastconv_backward_on(scratch, NULL, sums, NULL, x, dout, w, &t);
+        if (sums != pw)
+            transpose(pw, kc, sums, g->c, (int)kc, g->c);
+    }
+    if (dx)
+        fastconv_forward_on(scratch, dx, dout, w, NULL, NULL, &t);
+}
+
 /* ---- pooling: one task per example ---- */
 
 typedef struct PoolJob {
     const PoolGeom *g;
     PoolKind kind;
     float *out;        /* (N, C, OH, OW) */
+    const float *y;    /* (N, C, OH, OW) the forward's output, for the L2 backward */
     float *dx;         /* (N, C, H, W) */
     const float *x;    /* (N, C, H, W) */
     const float *dout; /* (N, C, OH, OW) */
     bool set;          /* backward: write dx rather than add to it */
+    float *dx2;        /* max backward, set: the relu before the pool's input gradient, or NULL */
 } PoolJob;
 
 /* Flat index (in the plane) of the first maximum of window (oy, ox) of plane x (H, W): the
@@ -893,8 +1373,9 @@ __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *o
 
 /* Its backward: each window's gradient to the cell that won (the last strict improvement),
  * added to dx, or, when set (and the windows tile the plane: W == 2 OW, H == 2 OH), written
- * over it, so the plane needs no clearing and is not read. */
-__attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *dx,
+ * over it, so the plane needs no clearing and is not read. With dx2 (set only), the gradient
+ * of the relu whose output x is is written there as well; dx may then be NULL. */
+__attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *dx, float *dx2,
                                                                          const float *dout,
                                                                          const float *x, int w,
                                                                          int oh, int ow, bool set)
@@ -912,8 +1393,25 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
         float *d0 = dx + 2L * oy * w, *d1 = d0 + w;      /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
             POOL22_LOAD;
-            (void)best;
             __m512 g = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
+            if (dx2) {
+                /* the relu before the pool: its gradient is the pool's where the winner
+                 * (= the relu's output there) is > 0, else 0 */
+                __m512 gr = _mm512_maskz_mov_ps(
+                    _mm512_cmp_ps_mask(best, _mm512_setzero_ps(), _CMP_GT_OQ), g);
+                __m512 r00 = _mm512_maskz_mov_ps((__mmask16) ~(s1 | s2 | s3), gr);
+                __m512 r01 = _mm512_maskz_mov_ps(s1 & ~s2 & ~s3, gr);
+                __m512 r10 = _mm512_maskz_mov_ps(s2 & ~s3, gr), r11 = _mm512_maskz_mov_ps(s3, gr);
+                float *e0 = dx2 + 2L * oy * w, *e1 = e0 + w; /* (W) */
+                _mm512_mask_storeu_ps(e0 + 2 * ox, mlo, _mm512_permutex2var_ps(r00, ilo, r01));
+                _mm512_mask_storeu_ps((float *)addr_of(e0, 2L * ox + 16), mhi,
+                                      _mm512_permutex2var_ps(r00, ihi, r01));
+                _mm512_mask_storeu_ps(e1 + 2 * ox, mlo, _mm512_permutex2var_ps(r10, ilo, r11));
+                _mm512_mask_storeu_ps((float *)addr_of(e1, 2L * ox + 16), mhi,
+                                      _mm512_permutex2var_ps(r10, ihi, r11));
+            }
+            if (!dx)
+                continue;
             __mmask16 w11 = s3, w10 = s2 & ~s3, w01 = s1 & ~s2 & ~s3;
             __mmask16 w00 = (__mmask16) ~(s1 | s2 | s3);
             __m512 g00 = _mm512_maskz_mov_ps(w00, g), g01 = _mm512_maskz_mov_ps(w01, g);
@@ -943,11 +1441,166 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
     }
 }
 #undef POOL22_LOAD
+
+/* The 2x2, stride-2 average and L2 pools of one plane x (H, W) into out (OH, OW), 16 windows
+ * at a time: the sum in pool_cell's order (c00 + c01 + c10 + c11, or of their squares), then
+ * its division by 4 or square root as it does: the same bits. */
+__attribute__((target("avx512f"))) static void
+sumpool22_forward_avx512(float *out, const float *x, int w, int oh, int ow, bool l2)
+{
+    const __m512i even =
+        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd =
+        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (int oy = 0; oy < oh; oy++) {
+        const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
+        for (int ox = 0; ox < ow; ox += 16) {
+            const int cnt = ow - ox < 16 ? ow - ox : 16;
+            const __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16);
+            __m512 c[4];
+            for (int r = 0; r < 2; r++) {
+                const float *row = r ? r1 : r0;
+                __m512 lo = _mm512_maskz_loadu_ps(mlo, row + 2 * ox);
+                __m512 hi = _mm512_maskz_loadu_ps(mhi, addr_of(row, 2L * ox + 16));
+                c[2 * r] = _mm512_permutex2var_ps(lo, even, hi);
+                c[2 * r + 1] = _mm512_permutex2var_ps(lo, odd, hi);
+            }
+            __m512 sum = l2 ? _mm512_mul_ps(c[0], c[0]) : c[0];
+            for (int k = 1; k < 4; k++)
+                sum = _mm512_add_ps(sum, l2 ? _mm512_mul_ps(c[k], c[k]) : c[k]);
+            _mm512_mask_storeu_ps(out + (long)oy * ow + ox, lanes(0, cnt),
+                                  l2 ? _mm512_sqrt_ps(sum)
+                                     : _mm512_div_ps(sum, _mm512_set1_ps(4.0f)));
+        }
+    }
+}
+
+/* Their backward into dx (H, W), added, or written when set (the windows tiling the plane):
+ * every cell of a window gets dout / 4 (average), or dout / out times itself, 0 where out is
+ * 0 (L2), as pool_backward. The window's value is spread to its two columns by a permute. */
+__attribute__((target("avx512f"))) static void
+sumpool22_backward_avx512(float *dx, const float *dout, const float *x, const float *y, int w,
+                          int oh, int ow, bool l2, bool set)
+{
+    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i duphi =
+        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox += 16) {
+            const int cnt = ow - ox < 16 ? ow - ox : 16;
+            const __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16);
+            const __mmask16 mout = lanes(0, cnt);
+            const __m512 d = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
+            __m512 s; /* per window: what multiplies each cell (or is its gradient) */
+            if (l2) {
+                const __m512 o = _mm512_maskz_loadu_ps(mout, y + (long)oy * ow + ox);
+                s = _mm512_maskz_div_ps(_mm512_cmp_ps_mask(o, _mm512_setzero_ps(), _CMP_GT_OQ), d,
+                                        o);
+            } else {
+                s = _mm512_mul_ps(d, _mm512_set1_ps(0.25f));
+            }
+            const __m512 slo = _mm512_permutexvar_ps(duplo, s),
+                         shi = _mm512_permutexvar_ps(duphi, s);
+            for (int r = 0; r < 2; r++) {
+                const long at = (2L * oy + r) * w + 2L * ox; /* the window row's first cell */
+                float *dlo = dx + at, *dhi = (float *)addr_of(dx + at, 16);
+                __m512 glo = slo, ghi = shi;
+                if (l2) {
+                    glo = _mm512_mul_ps(slo, _mm512_maskz_loadu_ps(mlo, x + at));
+                    ghi = _mm512_mul_ps(shi, _mm512_maskz_loadu_ps(mhi, addr_of(x + at, 16)));
+                }
+                if (!set) {
+                    glo = _mm512_add_ps(_mm512_maskz_loadu_ps(mlo, dlo), glo);
+                    ghi = _mm512_add_ps(_mm512_maskz_loadu_ps(mhi, dhi), ghi);
+                }
+                _mm512_mask_storeu_ps(dlo, mlo, glo);
+                _mm512_mask_storeu_ps(dhi, mhi, ghi);
+            }
+        }
+}
+
+/* The backward of the 2x2, stride-2 max pool on a tiled plane (H == 2 OH, W == 2 OW), WRITING
+ * dx (the pool's input gradient) and dx2 (that of a relu before it, whose output x is), either
+ * may be NULL. The winner of a window is its first cell, in pool_cell's order, equal to the
+ * window's maximum y (the forward's output, a copy of that cell): the cell the strict '>' scan
+ * keeps. The windows' y and dout are spread to the window's two columns (one permute per 8
+ * windows), the cells compared with them, and the winners of 16 windows worked out on 32-bit
+ * masks: no compare chain, and no interleaving back. */
+__attribute__((target("avx512f"))) static void
+maxpool22_tiled_backward_avx512(float *dx, float *dx2, const float *dout, const float *x,
+                                const float *y, int w, int oh, int ow)
+{
+    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const __m512i duphi =
+        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    const __m512 zero = _mm512_setzero_ps();
+    for (int oy = 0; oy < oh; oy++) {
+        const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
+        for (int ox = 0; ox < ow; ox += 16) {
+            const int cnt = ow - ox < 16 ? ow - ox : 16;
+            const __mmask16 mlo = lanes(0, 2 * cnt), mhi = lanes(0, 2 * cnt - 16),
+                            mout = lanes(0, cnt);
+            const __m512 yv = _mm512_maskz_loadu_ps(mout, y + (long)oy * ow + ox);
+            const __m512 gv = _mm512_maskz_loadu_ps(mout, dout + (long)oy * ow + ox);
+            const __m512 ylo = _mm512_permutexvar_ps(duplo, yv),
+                         yhi = _mm512_permutexvar_ps(duphi, yv);
+            const __m512 glo = _mm512_permutexvar_ps(duplo, gv),
+                         ghi = _mm512_permutexvar_ps(duphi, gv);
+            /* the cells equal to their window's maximum, 32 columns a row */
+            const uint32_t e0 =
+                (uint32_t)_mm512_mask_cmp_ps_mask(mlo, _mm512_maskz_loadu_ps(mlo, r0 + 2 * ox), ylo,
+                                                  _CMP_EQ_OQ) |
+                (uint32_t)_mm512_mask_cmp_ps_mask(
+                    mhi, _mm512_maskz_loadu_ps(mhi, addr_of(r0, 2L * ox + 16)), yhi, _CMP_EQ_OQ)
+                    << 16;
+            const uint32_t e1 =
+                (uint32_t)_mm512_mask_cmp_ps_mask(mlo, _mm512_maskz_loadu_ps(mlo, r1 + 2 * ox), ylo,
+                                                  _CMP_EQ_OQ) |
+                (uint32_t)_mm512_mask_cmp_ps_mask(
+                    mhi, _mm512_maskz_loadu_ps(mhi, addr_of(r1, 2L * ox + 16)), yhi, _CMP_EQ_OQ)
+                    << 16;
+            /* even bits: a window's left column; a right cell loses to its left one, a cell of
+             * the second row to any of the first */
+            const uint32_t even = 0x55555555u;
+            const uint32_t any0 = e0 | ((e0 >> 1) & even) | ((e0 & even) << 1);
+            const uint32_t win0 = e0 & ~((e0 & even) << 1);
+            const uint32_t win1 = e1 & ~any0 & ~((e1 & even) << 1);
+            float *d0 = dx ? dx + 2L * oy * w : NULL, *d1 = d0 ? d0 + w : NULL; /* (W) */
+            if (dx) {
+                _mm512_mask_storeu_ps(d0 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)win0, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(d0, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(win0 >> 16), ghi));
+                _mm512_mask_storeu_ps(d1 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)win1, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(d1, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(win1 >> 16), ghi));
+            }
+            if (dx2) {
+                /* the relu's: where the winner, the relu's output there, is > 0 */
+                const uint32_t pos = (uint32_t)_mm512_cmp_ps_mask(ylo, zero, _CMP_GT_OQ) |
+                                     (uint32_t)_mm512_cmp_ps_mask(yhi, zero, _CMP_GT_OQ) << 16;
+                const uint32_t p0 = win0 & pos, p1 = win1 & pos;
+                float *f0 = dx2 + 2L * oy * w, *f1 = f0 + w; /* (W) */
+                _mm512_mask_storeu_ps(f0 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)p0, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(f0, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(p0 >> 16), ghi));
+                _mm512_mask_storeu_ps(f1 + 2 * ox, mlo, _mm512_maskz_mov_ps((__mmask16)p1, glo));
+                _mm512_mask_storeu_ps((float *)addr_of(f1, 2L * ox + 16), mhi,
+                                      _mm512_maskz_mov_ps((__mmask16)(p1 >> 16), ghi));
+            }
+        }
+    }
+}
 #endif
 
 static bool is_pool22(const PoolGeom *g, PoolKind kind)
 {
     return kind == POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
+}
+
+/* The 2x2, stride-2 average or L2 pool. */
+static bool is_sumpool22(const PoolGeom *g, PoolKind kind)
+{
+    return kind != POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
 
 static void pool_forward_task(void *ctx, int n, int thread)
@@ -956,13 +1609,17 @@ static void pool_forward_task(void *ctx, int n, int thread)
     const PoolJob *job = ctx;
     const PoolGeom *g = job->g;
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
-    const float inv_area = 1.0f / (float)(g->kh * g->kw);
+    const float area = (float)(g->kh * g->kw);
     for (int c = 0; c < g->c; c++) {
         const float *xp = job->x + ((long)n * g->c + c) * in_plane; /* (H, W) */
         float *op = job->out + ((long)n * g->c + c) * out_plane;    /* (OH, OW) */
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
             maxpool22_forward_avx512(op, xp, g->w, g->oh, g->ow);
+            continue;
+        }
+        if (is_sumpool22(g, job->kind) && use_avx512()) {
+            sumpool22_forward_avx512(op, xp, g->w, g->oh, g->ow, job->kind == POOL_L2);
             continue;
         }
 #endif
@@ -986,12 +1643,19 @@ static void pool_forward_task(void *ctx, int n, int thread)
                     op[(long)oy * g->ow + ox] = xp[window_argmax(g, xp, oy, ox)];
                     continue;
                 }
-                /* average: the sum in pool_cell's order, then one division as it does */
+                /* average and L2: the sum in pool_cell's order, then one division or square
+                 * root as it does (the same bits) */
                 float s = 0.0f;
-                for (int ky = 0; ky < g->kh; ky++)
-                    for (int kx = 0; kx < g->kw; kx++)
-                        s += xp[(long)(oy * g->sh + ky) * g->w + ox * g->sw + kx];
-                op[(long)oy * g->ow + ox] = s * inv_area;
+                for (int ky = 0; ky < g->kh; ky++) {
+                    const float *r = xp + (long)(oy * g->sh + ky) * g->w + ox * g->sw; /* (KW) */
+                    if (job->kind == POOL_L2)
+                        for (int kx = 0; kx < g->kw; kx++)
+                            s += r[kx] * r[kx];
+                    else
+                        for (int kx = 0; kx < g->kw; kx++)
+                            s += r[kx];
+                }
+                op[(long)oy * g->ow + ox] = job->kind == POOL_L2 ? sqrtf(s) : s / area;
             }
     }
 }
@@ -1004,31 +1668,65 @@ static void pool_backward_task(void *ctx, int n, int thread)
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
     for (int c = 0; c < g->c; c++) {
-        const float *xp = job->x + ((long)n * g->c + c) * in_plane;     /* (H, W) */
-        float *dxp = job->dx + ((long)n * g->c + c) * in_plane;         /* (H, W) */
-        const float *dp = job->dout + ((long)n * g->c + c) * out_plane; /* (OH, OW) */
+        const float *xp = job->x + ((long)n * g->c + c) * in_plane;                  /* (H, W) */
+        float *dxp = job->dx ? job->dx + ((long)n * g->c + c) * in_plane : NULL;     /* (H, W) */
+        float *dx2 = job->dx2 ? job->dx2 + ((long)n * g->c + c) * in_plane : NULL;   /* (H, W) */
+        const float *dp = job->dout + ((long)n * g->c + c) * out_plane;              /* (OH, OW) */
+        const float *op = job->y ? job->y + ((long)n * g->c + c) * out_plane : NULL; /* (OH, OW) */
 #if FAST_X86
         if (is_pool22(g, job->kind) && use_avx512()) {
             bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
+            if (job->set && tiled && op) {
+                maxpool22_tiled_backward_avx512(dxp, dx2, dp, xp, op, g->w, g->oh, g->ow);
+                continue;
+            }
+            if (job->set && !tiled && dxp)
+                memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
+            if (job->set && !tiled && dx2)
+                memset(dx2, 0, (size_t)in_plane * sizeof *dx2);
+            maxpool22_backward_avx512(dxp, dx2, dp, xp, g->w, g->oh, g->ow, job->set && tiled);
+            continue;
+        }
+        if (is_sumpool22(g, job->kind) && use_avx512()) {
+            bool tiled = g->h == 2 * g->oh && g->w == 2 * g->ow;
             if (job->set && !tiled)
                 memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
-            maxpool22_backward_avx512(dxp, dp, xp, g->w, g->oh, g->ow, job->set && tiled);
+            sumpool22_backward_avx512(dxp, dp, xp, op, g->w, g->oh, g->ow, job->kind == POOL_L2,
+                                      job->set && tiled);
             continue;
         }
 #endif
-        if (job->set)
+        if (job->set && dxp)
             memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
+        if (dx2)
+            memset(dx2, 0, (size_t)in_plane * sizeof *dx2);
         for (int oy = 0; oy < g->oh; oy++)
             for (int ox = 0; ox < g->ow; ox++) {
                 const float d = dp[(long)oy * g->ow + ox];
                 if (job->kind == POOL_MAX) {
-                    dxp[window_argmax(g, xp, oy, ox)] += d;
+                    const int arg = window_argmax(g, xp, oy, ox);
+                    if (dxp)
+                        dxp[arg] += d;
+                    /* the relu's gradient: the pool's where its output x is > 0 */
+                    if (dx2)
+                        dx2[arg] += xp[arg] > 0.0f ? d : 0.0f;
                     continue;
                 }
-                const float s = d * inv_area;
+                if (job->kind == POOL_AVG) {
+                    const float s = d * inv_area;
+                    for (int ky = 0; ky < g->kh; ky++)
+                        for (int kx = 0; kx < g->kw; kx++)
+                            dxp[(long)(oy * g->sh + ky) * g->w + ox * g->sw + kx] += s;
+                    continue;
+                }
+                /* L2: d sqrt(s) / dx = x / out, 0 where out is 0, as pool_backward */
+                const float o = op[(long)oy * g->ow + ox];
+                const float s = o > 0.0f ? d / o : 0.0f;
                 for (int ky = 0; ky < g->kh; ky++)
-                    for (int kx = 0; kx < g->kw; kx++)
-                        dxp[(long)(oy * g->sh + ky) * g->w + ox * g->sw + kx] += s;
+                    for (int kx = 0; kx < g->kw; kx++) {
+                        const long i = (long)(oy * g->sh + ky) * g->w + ox * g->sw + kx;
+                        dxp[i] += s * xp[i];
+                    }
             }
     }
 }
@@ -1036,10 +1734,6 @@ static void pool_backward_task(void *ctx, int n, int thread)
 void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kind,
                            const PoolGeom *g)
 {
-    if (kind == POOL_L2) {
-        pool_forward(out, x, kind, g);
-        return;
-    }
     PoolJob job = {.g = g, .kind = kind, .out = out, .x = x};
     workers_run(wk, g->n, pool_forward_task, &job);
 }
@@ -1047,132 +1741,611 @@ void fastconv_pool_forward(Workers *wk, float *out, const float *x, PoolKind kin
 void fastconv_pool_backward(Workers *wk, float *dx, const float *dout, const float *x,
                             const float *out, PoolKind kind, const PoolGeom *g)
 {
-    if (kind == POOL_L2) {
-        pool_backward(dx, dout, x, out, kind, g);
-        return;
-    }
-    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout};
+    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .y = out};
     workers_run(wk, g->n, pool_backward_task, &job);
 }
 
 void fastconv_pool_backward_set(float *dx, const float *dout, const float *x, const float *out,
                                 PoolKind kind, const PoolGeom *g)
 {
-    if (kind == POOL_L2) {
-        memset(dx, 0, (size_t)g->n * g->c * g->h * g->w * sizeof *dx);
-        pool_backward(dx, dout, x, out, kind, g);
-        return;
-    }
-    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .set = true};
+    PoolJob job = {.g = g, .kind = kind, .dx = dx, .x = x, .dout = dout, .y = out, .set = true};
     workers_run(NULL, g->n, pool_backward_task, &job);
 }
 
-/* ---- activations: relu in chunks ---- */
+void fastconv_relu_maxpool_backward_set(float *dconv, float *drelu, const float *dout,
+                                        const float *x, const float *y, const PoolGeom *g)
+{
+    PoolJob job = {.g = g,
+                   .kind = POOL_MAX,
+                   .dx = drelu,
+                   .dx2 = dconv,
+                   .x = x,
+                   .y = y,
+                   .dout = dout,
+                   .set = true};
+    workers_run(NULL, g->n, pool_backward_task, &job);
+}
+
+/* ---- elementwise math. exp and log as the Cephes library computes them in single precision
+ * (a range reduction and a polynomial, within 2 ulp), from +, -, *, / and bit moves only, so
+ * the AVX-512 loops and the plain C below compute the same bits on every element and every
+ * CPU; libm's expf, log1pf and powf, which the reference ops call, round differently in the
+ * last bits. ---- */
+
+/* Where exp saturates: e^88.376 is near the largest float, e^-87.337 near the smallest
+ * normal one (exp returns that instead of a subnormal or 0). */
+#define EXP_HI     88.3762626647949f
+#define EXP_LO     -87.3365447504f
+#define LOG2E      1.44269504088896341f
+#define LN2_HI     0.693359375f /* ln 2 = LN2_HI + LN2_LO, LN2_HI exact in a few bits */
+#define LN2_LO     -2.12194440e-4f
+#define SQRT_HALF  0.707106781186547524f
+#define TANH_SMALL 0.625f /* below: tanh's own odd polynomial, above: from exp */
+
+static inline float float_bits(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+static inline uint32_t bits_float(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+/* The polynomials' coefficients, highest power first (Cephes expf, logf, tanhf). */
+static const float EXP_POLY[6] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+                                  4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+static const float LOG_POLY[9] = {7.0376836292e-2f,  -1.1514610310e-1f, 1.1676998740e-1f,
+                                  -1.2420140846e-1f, 1.4249322787e-1f,  -1.6668057665e-1f,
+                                  2.0000714765e-1f,  -2.4999993993e-1f, 3.3333331174e-1f};
+static const float TANH_POLY[5] = {-5.70498872745e-3f, 2.06390887954e-2f, -5.37397155531e-2f,
+                                   1.33314422036e-1f, -3.33332819422e-1f};
+
+/* c[0] x^(n-1) + ... + c[n-1] by Horner's rule: a multiply, then an add, per coefficient */
+static inline float horner_ss(float x, const float *c, int n)
+{
+    float y = c[0];
+    for (int i = 1; i < n; i++)
+        y = y * x + c[i];
+    return y;
+}
+
+/* e^x */
+static inline float exp_ss(float x)
+{
+    x = x > EXP_HI ? EXP_HI : x;
+    x = x < EXP_LO ? EXP_LO : x;
+    /* x = n ln 2 + r, |r| <= ln2 / 2 */
+    const float fx = floorf(x * LOG2E + 0.5f);
+    x = x - fx * LN2_HI;
+    x = x - fx * LN2_LO;
+    const float z = x * x;
+    const float y = horner_ss(x, EXP_POLY, 6) * z + x + 1.0f;
+    /* times 2^n, built in the exponent bits */
+    return y * float_bits((uint32_t)((int)fx + 127) << 23);
+}
+
+/* ln x for a positive normal x */
+static inline float log_ss(float x)
+{
+    const uint32_t u = bits_float(x);
+    /* x = m 2^e with m in [0.5, 1), then m in [sqrt(1/2), sqrt(2)) - 1 */
+    int e = (int)(u >> 23) - 126;
+    float m = float_bits((u & 0x007fffffu) | 0x3f000000u);
+    if (m < SQRT_HALF) {
+        e = e - 1;
+        m = m + m - 1.0f;
+    } else {
+        m = m - 1.0f;
+    }
+    const float z = m * m;
+    float y = horner_ss(m, LOG_POLY, 9) * m * z;
+    const float fe = (float)e;
+    y = y + fe * LN2_LO;
+    y = y - 0.5f * z;
+    return m + y + fe * LN2_HI;
+}
+
+/* 1 / (1 + e^-x) from e^-|x|, without overflow */
+static inline float sigmoid_ss(float x)
+{
+    const float e = exp_ss(-fabsf(x)), d = 1.0f + e;
+    return x >= 0.0f ? 1.0f / d : e / d;
+}
+
+static inline float tanh_ss(float x)
+{
+    const float ax = fabsf(x);
+    if (ax < TANH_SMALL) {
+        const float z = x * x;
+        return horner_ss(z, TANH_POLY, 5) * z * x + x;
+    }
+    const float t = 1.0f - 2.0f / (exp_ss(ax + ax) + 1.0f);
+    return x < 0.0f ? -t : t;
+}
+
+/* ln(1 + u) for u >= 0: ln w * u / (w - 1) with w = 1 + u rounded, which cancels w's rounding */
+static inline float log1p_ss(float u)
+{
+    const float w = 1.0f + u;
+    return w == 1.0f ? u : log_ss(w) * u / (w - 1.0f);
+}
+
+/* The activations of act.h: f(x) and f'(x); the piecewise linear ones are act.c's own. */
+static inline float act_f_ss(ActKind kind, float param, float x)
+{
+    switch (kind) {
+    case ACT_SIGMOID:
+        return sigmoid_ss(x);
+    case ACT_TANH:
+        return tanh_ss(x);
+    case ACT_SOFTPLUS:
+        /* PyTorch's threshold: the identity where beta x > 20 */
+        return param * x > SOFTPLUS_LINEAR ? x : log1p_ss(exp_ss(param * x)) / param;
+    default:
+        return act_value(kind, param, x);
+    }
+}
+
+static inline float act_d_ss(ActKind kind, float param, float x)
+{
+    switch (kind) {
+    case ACT_SIGMOID: {
+        const float s = sigmoid_ss(x);
+        return s * (1.0f - s);
+    }
+    case ACT_TANH: {
+        const float t = tanh_ss(x);
+        return 1.0f - t * t;
+    }
+    case ACT_SOFTPLUS:
+        return param * x > SOFTPLUS_LINEAR ? 1.0f : sigmoid_ss(param * x);
+    default:
+        return act_deriv(kind, param, x);
+    }
+}
+
+#if FAST_X86
+/* The same on 16 lanes, operation for operation. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+horner_ps(__m512 x, const float *c, int n)
+{
+    __m512 y = _mm512_set1_ps(c[0]);
+    for (int i = 1; i < n; i++)
+        y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(c[i]));
+    return y;
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 exp_ps(__m512 x)
+{
+    x = _mm512_min_ps(x, _mm512_set1_ps(EXP_HI));
+    x = _mm512_max_ps(x, _mm512_set1_ps(EXP_LO));
+    const __m512 fx = _mm512_roundscale_ps(
+        _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(LOG2E)), _mm512_set1_ps(0.5f)),
+        _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(LN2_HI)));
+    x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(LN2_LO)));
+    const __m512 z = _mm512_mul_ps(x, x);
+    const __m512 y = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(horner_ps(x, EXP_POLY, 6), z), x),
+                                   _mm512_set1_ps(1.0f));
+    const __m512i n = _mm512_cvttps_epi32(fx);
+    const __m512 p2 =
+        _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(n, _mm512_set1_epi32(127)), 23));
+    return _mm512_mul_ps(y, p2);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 log_ps(__m512 x)
+{
+    const __m512i u = _mm512_castps_si512(x);
+    __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(u, 23), _mm512_set1_epi32(126));
+    __m512 m = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_and_si512(u, _mm512_set1_epi32(0x007fffff)), _mm512_set1_epi32(0x3f000000)));
+    const __mmask16 lo = _mm512_cmp_ps_mask(m, _mm512_set1_ps(SQRT_HALF), _CMP_LT_OQ);
+    e = _mm512_mask_sub_epi32(e, lo, e, _mm512_set1_epi32(1));
+    m = _mm512_mask_add_ps(m, lo, m, m);
+    m = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
+    const __m512 z = _mm512_mul_ps(m, m);
+    __m512 y = _mm512_mul_ps(_mm512_mul_ps(horner_ps(m, LOG_POLY, 9), m), z);
+    const __m512 fe = _mm512_cvtepi32_ps(e);
+    y = _mm512_add_ps(y, _mm512_mul_ps(fe, _mm512_set1_ps(LN2_LO)));
+    y = _mm512_sub_ps(y, _mm512_mul_ps(_mm512_set1_ps(0.5f), z));
+    return _mm512_add_ps(_mm512_add_ps(m, y), _mm512_mul_ps(fe, _mm512_set1_ps(LN2_HI)));
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 abs_ps(__m512 x)
+{
+    return _mm512_castsi512_ps(
+        _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff)));
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 sigmoid_ps(__m512 x)
+{
+    const __m512 e = exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), abs_ps(x)));
+    const __m512 d = _mm512_add_ps(_mm512_set1_ps(1.0f), e);
+    const __mmask16 pos = _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ);
+    return _mm512_mask_div_ps(_mm512_div_ps(e, d), pos, _mm512_set1_ps(1.0f), d);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 tanh_ps(__m512 x)
+{
+    const __m512 ax = abs_ps(x), z = _mm512_mul_ps(x, x);
+    const __m512 small =
+        _mm512_add_ps(_mm512_mul_ps(_mm512_mul_ps(horner_ps(z, TANH_POLY, 5), z), x), x);
+    const __m512 one = _mm512_set1_ps(1.0f);
+    __m512 t = _mm512_sub_ps(one, _mm512_div_ps(_mm512_set1_ps(2.0f),
+                                                _mm512_add_ps(exp_ps(_mm512_add_ps(ax, ax)), one)));
+    t = _mm512_mask_sub_ps(t, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ),
+                           _mm512_setzero_ps(), t);
+    return _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(ax, _mm512_set1_ps(TANH_SMALL), _CMP_LT_OQ),
+                              small);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 log1p_ps(__m512 u)
+{
+    const __m512 one = _mm512_set1_ps(1.0f), w = _mm512_add_ps(one, u);
+    const __m512 r = _mm512_div_ps(_mm512_mul_ps(log_ps(w), u), _mm512_sub_ps(w, one));
+    return _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(w, one, _CMP_EQ_OQ), u);
+}
+
+/* f(x) and f'(x) of one kind on 16 lanes (kind is a constant where these are inlined) */
+__attribute__((target("avx512f"), always_inline)) static inline __m512 act_f_ps(ActKind kind,
+                                                                                __m512 p, __m512 x)
+{
+    const __m512 zero = _mm512_setzero_ps();
+    const __mmask16 pos = _mm512_cmp_ps_mask(x, zero, _CMP_GT_OQ);
+    switch (kind) {
+    case ACT_RELU:
+        return _mm512_maskz_mov_ps(pos, x);
+    case ACT_LEAKY:
+        return _mm512_mask_mov_ps(_mm512_mul_ps(p, x), pos, x);
+    case ACT_SIGMOID:
+        return sigmoid_ps(x);
+    case ACT_TANH:
+        return tanh_ps(x);
+    case ACT_ABS:
+        return abs_ps(x);
+    case ACT_SOFTPLUS: {
+        const __m512 z = _mm512_mul_ps(p, x);
+        const __m512 y = _mm512_div_ps(log1p_ps(exp_ps(z)), p);
+        return _mm512_mask_mov_ps(
+            y, _mm512_cmp_ps_mask(z, _mm512_set1_ps(SOFTPLUS_LINEAR), _CMP_GT_OQ), x);
+    }
+    }
+    return zero;
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 act_d_ps(ActKind kind,
+                                                                                __m512 p, __m512 x)
+{
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+    const __mmask16 pos = _mm512_cmp_ps_mask(x, zero, _CMP_GT_OQ);
+    switch (kind) {
+    case ACT_RELU:
+        return _mm512_maskz_mov_ps(pos, one);
+    case ACT_LEAKY:
+        return _mm512_mask_mov_ps(p, pos, one);
+    case ACT_SIGMOID: {
+        const __m512 s = sigmoid_ps(x);
+        return _mm512_mul_ps(s, _mm512_sub_ps(one, s));
+    }
+    case ACT_TANH: {
+        const __m512 t = tanh_ps(x);
+        return _mm512_sub_ps(one, _mm512_mul_ps(t, t));
+    }
+    case ACT_ABS: {
+        const __mmask16 neg = _mm512_cmp_ps_mask(x, zero, _CMP_LT_OQ);
+        return _mm512_mask_mov_ps(_mm512_maskz_mov_ps(pos, one), neg, _mm512_set1_ps(-1.0f));
+    }
+    case ACT_SOFTPLUS: {
+        const __m512 z = _mm512_mul_ps(p, x);
+        return _mm512_mask_mov_ps(
+            sigmoid_ps(z), _mm512_cmp_ps_mask(z, _mm512_set1_ps(SOFTPLUS_LINEAR), _CMP_GT_OQ), one);
+    }
+    }
+    return zero;
+}
+
+/* y = f(x), or dx (=|+=) dy * f'(x), over n elements by 16 lanes, the last vector masked (so
+ * every element goes through the same instructions wherever it lies) */
+#define ACT_LOOPS(K)                                                                               \
+    case K:                                                                                        \
+        for (long i = 0; i < n; i += 16) {                                                         \
+            const __mmask16 m = lanes(0, n - i < 16 ? (int)(n - i) : 16);                          \
+            const __m512 v = _mm512_maskz_loadu_ps(m, x + i);                                      \
+            if (!dy) {                                                                             \
+                _mm512_mask_storeu_ps(y + i, m, act_f_ps(K, p, v));                                \
+                continue;                                                                          \
+            }                                                                                      \
+            __m512 d = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, dy + i), act_d_ps(K, p, v));         \
+            if (!set)                                                                              \
+                d = _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), d);                             \
+            _mm512_mask_storeu_ps(y + i, m, d);                                                    \
+        }                                                                                          \
+        break;
+
+__attribute__((target("avx512f"))) static void
+act_avx512(float *y, const float *dy, const float *x, long n, ActKind kind, float param, bool set)
+{
+    const __m512 p = _mm512_set1_ps(param);
+    switch (kind) {
+        ACT_LOOPS(ACT_RELU)
+        ACT_LOOPS(ACT_LEAKY)
+        ACT_LOOPS(ACT_SIGMOID)
+        ACT_LOOPS(ACT_TANH)
+        ACT_LOOPS(ACT_ABS)
+        ACT_LOOPS(ACT_SOFTPLUS)
+    }
+}
+#undef ACT_LOOPS
+#endif
+
+/* ---- activations: in chunks on the pool ---- */
 
 typedef struct ActJob {
     float *y;        /* forward: (n) output; backward: dx (n) */
     const float *x;  /* (n) */
-    const float *dy; /* (n), backward only */
+    const float *dy; /* (n), backward only (NULL: the forward) */
     long n;
+    ActKind kind;
+    float param;
     bool set; /* backward: write dx rather than add to it */
 } ActJob;
 
-/* The relu loops, written so the compiler vectorises them (no conditional load), compiled
- * twice: for the baseline and for AVX-512. dx += dy * f'(x) is act_backward's product,
- * bit for bit. */
-#define RELU_FORWARD_BODY                                                                          \
-    for (long i = 0; i < n; i++)                                                                   \
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
-#define RELU_BACKWARD_BODY                                                                         \
-    if (set)                                                                                       \
-        for (long i = 0; i < n; i++)                                                               \
-            dx[i] = dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);                                           \
-    else                                                                                           \
-        for (long i = 0; i < n; i++)                                                               \
-            dx[i] += dy[i] * (x[i] > 0.0f ? 1.0f : 0.0f);
-
-static void relu_forward_plain(float *y, const float *x, long n)
+/* The job's elements i0 .. i1-1. */
+static void act_range(const ActJob *job, long i0, long i1)
 {
-    RELU_FORWARD_BODY
-}
-
-static void relu_backward_plain(float *dx, const float *dy, const float *x, long n, bool set)
-{
-    RELU_BACKWARD_BODY
-}
-
+    float *y = job->y + i0;
+    const float *x = job->x + i0, *dy = job->dy ? job->dy + i0 : NULL;
+    const long n = i1 - i0;
 #if FAST_X86
-__attribute__((target("avx512f"))) static void relu_forward_avx512(float *y, const float *x, long n)
-{
-    RELU_FORWARD_BODY
-}
-
-__attribute__((target("avx512f"))) static void
-relu_backward_avx512(float *dx, const float *dy, const float *x, long n, bool set)
-{
-    RELU_BACKWARD_BODY
-}
+    if (use_avx512()) {
+        act_avx512(y, dy, x, n, job->kind, job->param, job->set);
+        return;
+    }
 #endif
+    for (long i = 0; i < n; i++) {
+        if (!dy)
+            y[i] = act_f_ss(job->kind, job->param, x[i]);
+        else if (job->set)
+            y[i] = dy[i] * act_d_ss(job->kind, job->param, x[i]);
+        else
+            y[i] = y[i] + dy[i] * act_d_ss(job->kind, job->param, x[i]);
+    }
+}
 
-static void relu_forward_task(void *ctx, int t, int thread)
+static void act_task(void *ctx, int t, int thread)
 {
     (void)thread;
     const ActJob *job = ctx;
     long i0 = (long)t * ACT_CHUNK, i1 = i0 + ACT_CHUNK < job->n ? i0 + ACT_CHUNK : job->n;
-#if FAST_X86
-    if (use_avx512()) {
-        relu_forward_avx512(job->y + i0, job->x + i0, i1 - i0);
-        return;
-    }
-#endif
-    relu_forward_plain(job->y + i0, job->x + i0, i1 - i0);
-}
-
-static void relu_backward_task(void *ctx, int t, int thread)
-{
-    (void)thread;
-    const ActJob *job = ctx;
-    long i0 = (long)t * ACT_CHUNK, i1 = i0 + ACT_CHUNK < job->n ? i0 + ACT_CHUNK : job->n;
-#if FAST_X86
-    if (use_avx512()) {
-        relu_backward_avx512(job->y + i0, job->dy + i0, job->x + i0, i1 - i0, job->set);
-        return;
-    }
-#endif
-    relu_backward_plain(job->y + i0, job->dy + i0, job->x + i0, i1 - i0, job->set);
+    act_range(job, i0, i1);
 }
 
 void fastconv_act_forward(Workers *wk, float *y, const float *x, long n, ActKind kind, float param)
 {
-    if (kind != ACT_RELU) {
-        act_forward(y, x, n, kind, param);
-        return;
-    }
-    ActJob job = {.y = y, .x = x, .n = n};
-    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_forward_task, &job);
+    ActJob job = {.y = y, .x = x, .n = n, .kind = kind, .param = param};
+    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), act_task, &job);
 }
 
 void fastconv_act_backward(Workers *wk, float *dx, const float *dy, const float *x, long n,
                            ActKind kind, float param)
 {
-    if (kind != ACT_RELU) {
-        act_backward(dx, dy, x, n, kind, param);
-        return;
-    }
-    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n};
-    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_backward_task, &job);
+    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .kind = kind, .param = param};
+    workers_run(wk, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), act_task, &job);
 }
 
 void fastconv_act_backward_set(float *dx, const float *dy, const float *x, long n, ActKind kind,
                                float param)
 {
-    if (kind != ACT_RELU) {
-        memset(dx, 0, (size_t)n * sizeof *dx);
-        act_backward(dx, dy, x, n, kind, param);
-        return;
+    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .kind = kind, .param = param, .set = true};
+    act_range(&job, 0, n);
+}
+
+/* ---- local response normalisation: 16 pixels at a time (the channels of a pixel are a
+ * plane apart, the pixels of a channel side by side), the scale of each channel worked out
+ * once, and the power s^-beta = e^(-beta ln s) from exp and log above ---- */
+
+/* The channel window of channel c: [c - size/2, c + (size-1)/2] clipped to [0, C) (act.h). */
+static void lrn_window(int c, int channels, int size, int *lo, int *hi)
+{
+    *lo = c - size / 2 < 0 ? 0 : c - size / 2;
+    *hi = c + (size - 1) / 2 >= channels ? channels - 1 : c + (size - 1) / 2;
+}
+
+long fastconv_lrn_scratch_floats(int c)
+{
+    /* s^-beta and the backward's terms, for 16 pixels of every channel */
+    return 2L * c * 16;
+}
+
+typedef struct LrnGeom {
+    int c;
+    long plane;
+    int size;
+    float alpha, beta, k;
+} LrnGeom;
+
+/* s_c = k + alpha/size * sum of x^2 over the window of c, at `lanes` pixels from xp (channel
+ * 0; channels a plane apart): the sum in the window's order, as act.c's lrn_scale */
+static void lrn_scale_ss(float *s, const float *xp, int c, int lanes_n, const LrnGeom *lg)
+{
+    int lo, hi;
+    lrn_window(c, lg->c, lg->size, &lo, &hi);
+    for (int l = 0; l < lanes_n; l++) {
+        float sum = 0.0f;
+        for (int j = lo; j <= hi; j++) {
+            const float v = xp[(long)j * lg->plane + l];
+            sum += v * v;
+        }
+        s[l] = lg->k + lg->alpha * sum / (float)lg->size;
     }
-    ActJob job = {.y = dx, .x = x, .dy = dy, .n = n, .set = true};
-    workers_run(NULL, (int)((n + ACT_CHUNK - 1) / ACT_CHUNK), relu_backward_task, &job);
+}
+
+#if FAST_X86
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+lrn_scale_ps(const float *xp, int c, __mmask16 m, const LrnGeom *lg)
+{
+    int lo, hi;
+    lrn_window(c, lg->c, lg->size, &lo, &hi);
+    __m512 sum = _mm512_setzero_ps();
+    for (int j = lo; j <= hi; j++) {
+        const __m512 v = _mm512_maskz_loadu_ps(m, xp + (long)j * lg->plane);
+        sum = _mm512_add_ps(sum, _mm512_mul_ps(v, v));
+    }
+    return _mm512_add_ps(_mm512_set1_ps(lg->k),
+                         _mm512_div_ps(_mm512_mul_ps(_mm512_set1_ps(lg->alpha), sum),
+                                       _mm512_set1_ps((float)lg->size)));
+}
+
+/* s^-beta */
+__attribute__((target("avx512f"), always_inline)) static inline __m512 lrn_pow_ps(__m512 s,
+                                                                                  float beta)
+{
+    return exp_ps(_mm512_mul_ps(_mm512_set1_ps(-beta), log_ps(s)));
+}
+
+/* y = x * s^-beta for the 16 pixels at p of one example (x, y at channel 0) */
+__attribute__((target("avx512f"))) static void lrn_forward_avx512(float *y, const float *x, long p,
+                                                                  __mmask16 m, const LrnGeom *lg)
+{
+    for (int c = 0; c < lg->c; c++) {
+        const __m512 s = lrn_scale_ps(x + p, c, m, lg);
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + (long)c * lg->plane + p);
+        _mm512_mask_storeu_ps(y + (long)c * lg->plane + p, m,
+                              _mm512_mul_ps(xv, lrn_pow_ps(s, lg->beta)));
+    }
+}
+
+/* the backward at the 16 pixels at p: pw (C, 16) and q (C, 16) scratch */
+__attribute__((target("avx512f"))) static void lrn_backward_avx512(float *dx, const float *dy,
+                                                                   const float *x, long p,
+                                                                   __mmask16 m, const LrnGeom *lg,
+                                                                   float *pw, float *q)
+{
+    const long pl = lg->plane;
+    for (int j = 0; j < lg->c; j++) {
+        const __m512 s = lrn_scale_ps(x + p, j, m, lg), pj = lrn_pow_ps(s, lg->beta);
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + (long)j * pl + p);
+        const __m512 dv = _mm512_maskz_loadu_ps(m, dy + (long)j * pl + p);
+        _mm512_storeu_ps(pw + 16L * j, pj);
+        /* dy_j x_j s_j^(-beta-1) */
+        _mm512_storeu_ps(q + 16L * j, _mm512_div_ps(_mm512_mul_ps(_mm512_mul_ps(dv, xv), pj), s));
+    }
+    const __m512 coef = _mm512_set1_ps(2.0f * lg->alpha * lg->beta / (float)lg->size);
+    for (int i = 0; i < lg->c; i++) {
+        /* the channels j whose window holds i: [i - (size-1)/2, i + size/2] */
+        const int lo = i - (lg->size - 1) / 2 < 0 ? 0 : i - (lg->size - 1) / 2;
+        const int hi = i + lg->size / 2 >= lg->c ? lg->c - 1 : i + lg->size / 2;
+        __m512 cross = _mm512_setzero_ps();
+        for (int j = lo; j <= hi; j++)
+            cross = _mm512_add_ps(cross, _mm512_loadu_ps(q + 16L * j));
+        const __m512 xv = _mm512_maskz_loadu_ps(m, x + (long)i * pl + p);
+        const __m512 dv = _mm512_maskz_loadu_ps(m, dy + (long)i * pl + p);
+        float *d = dx + (long)i * pl + p;
+        const __m512 g = _mm512_sub_ps(_mm512_mul_ps(dv, _mm512_loadu_ps(pw + 16L * i)),
+                                       _mm512_mul_ps(_mm512_mul_ps(coef, xv), cross));
+        _mm512_mask_storeu_ps(d, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, d), g));
+    }
+}
+#endif
+
+/* The 16 pixels at p of one example (x, dy and out at channel 0): y = x * s^-beta into out
+ * (dy NULL), or the backward added into out (pw and q (C, 16) scratch), as the AVX-512 ones */
+static void lrn_pixels_ss(float *out, const float *dy, const float *x, long p, int nl,
+                          const LrnGeom *lg, float *pw, float *q)
+{
+    const long pl = lg->plane;
+    for (int j = 0; j < lg->c; j++) {
+        float s[16];
+        lrn_scale_ss(s, x + p, j, nl, lg);
+        for (int l = 0; l < nl; l++) {
+            const long i = (long)j * pl + p + l;
+            const float pj = exp_ss(-lg->beta * log_ss(s[l]));
+            if (!dy) {
+                out[i] = x[i] * pj;
+                continue;
+            }
+            pw[16L * j + l] = pj;
+            q[16L * j + l] = dy[i] * x[i] * pj / s[l];
+        }
+    }
+    const float coef = 2.0f * lg->alpha * lg->beta / (float)lg->size;
+    for (int i = 0; dy && i < lg->c; i++) {
+        const int lo = i - (lg->size - 1) / 2 < 0 ? 0 : i - (lg->size - 1) / 2;
+        const int hi = i + lg->size / 2 >= lg->c ? lg->c - 1 : i + lg->size / 2;
+        for (int l = 0; l < nl; l++) {
+            float cross = 0.0f;
+            for (int j = lo; j <= hi; j++)
+                cross += q[16L * j + l];
+            const long e = (long)i * pl + p + l;
+            out[e] += dy[e] * pw[16L * i + l] - coef * x[e] * cross;
+        }
+    }
+}
+
+/* The forward (dy NULL: out = y) or the backward (out = dx, added to) of n examples, 16
+ * pixels at a time. */
+static void lrn_run(float *scratch, float *out, const float *dy, const float *x, int n,
+                    const LrnGeom *lg)
+{
+    float *pw = scratch, *q = scratch ? scratch + 16L * lg->c : NULL; /* (C, 16) each */
+    for (int b = 0; b < n; b++) {
+        const long off = (long)b * lg->c * lg->plane; /* example b (C, H, W) */
+        for (long p = 0; p < lg->plane; p += 16) {
+            const int nl = lg->plane - p < 16 ? (int)(lg->plane - p) : 16;
+#if FAST_X86
+            if (use_avx512() && dy) {
+                lrn_backward_avx512(out + off, dy + off, x + off, p, lanes(0, nl), lg, pw, q);
+                continue;
+            }
+            if (use_avx512()) {
+                lrn_forward_avx512(out + off, x + off, p, lanes(0, nl), lg);
+                continue;
+            }
+#endif
+            lrn_pixels_ss(out + off, dy ? dy + off : NULL, x + off, p, nl, lg, pw, q);
+        }
+    }
+}
+
+void fastconv_lrn_forward(float *y, const float *x, int n, int c, int h, int w, int size,
+                          float alpha, float beta, float k)
+{
+    const LrnGeom lg = {c, (long)h * w, size, alpha, beta, k};
+    lrn_run(NULL, y, NULL, x, n, &lg);
+}
+
+void fastconv_lrn_backward(float *scratch, float *dx, const float *dy, const float *x, int n, int c,
+                           int h, int w, int size, float alpha, float beta, float k)
+{
+    /* Differentiates y_j = x_j * s_j^-beta (act.c's lrn_backward):
+     *   dx_i += dy_i * s_i^-beta - 2 alpha beta / size * x_i * sum_{j : i in win(j)} q_j,
+     *   q_j = dy_j x_j s_j^(-beta-1) */
+    const LrnGeom lg = {c, (long)h * w, size, alpha, beta, k};
+    lrn_run(scratch, dx, dy, x, n, &lg);
+}
+
+/* ---- softmax: p = e^(z - max) / sum, by 16 classes at a time ---- */
+
+void fastconv_softmax_forward(float *p, const float *z, int n, int k)
+{
+    for (int s = 0; s < n; s++) {
+        const float *zs = z + (long)s * k; /* (K) */
+        float *ps = p + (long)s * k;       /* (K) */
+        float m = zs[0];
+        for (int j = 1; j < k; j++)
+            m = zs[j] > m ? zs[j] : m;
+        /* the sum in 16 running lanes, then a fixed tree (sum_lanes) */
+        for (int j = 0; j < k; j++)
+            ps[j] = exp_ss(zs[j] - m);
+        const float sum = sum_lanes(ps, k);
+        for (int j = 0; j < k; j++)
+            ps[j] = ps[j] / sum;
+    }
 }
 
 /* ---- dense: three products on the caller's thread (the default net's dense layer is

@@ -1104,6 +1104,12 @@ static BnGeom bn_geom(const Layer *l, int n)
     return (BnGeom){n, l->in.c, l->in.h * l->in.w, l->bn_eps};
 }
 
+/* The same for a deconv layer. */
+static bool fast_deconv(const Layer *l)
+{
+    return l->kind == LAYER_DECONV && fastconv_deconv_supported(&l->conv);
+}
+
 /* bn: a batchnorm layer's (4, C) statistics and sums in NetActs (NULL for other layers). */
 static void layer_forward(const FastOps *fast, const Layer *l, const float *params,
                           const double *bn, float *y, const float *x, int n)
@@ -1119,6 +1125,9 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
                                 &g);
         else if (fast && fast_group(l))
             fastgroup_forward_on(fast->scratch, y, x, params + l->w_off, params + l->b_off, &g);
+        else if (fast && fast_deconv(l))
+            fastconv_deconv_forward_on(fast->scratch, y, x, params + l->w_off, params + l->b_off,
+                                       &g);
         else if (l->kind == LAYER_CONV)
             conv_forward(y, x, params + l->w_off, params + l->b_off, &g);
         else
@@ -1149,8 +1158,12 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
             act_forward(y, x, n * in_elems, l->act, l->param);
         break;
     case LAYER_LRN:
-        lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha, l->lrn_beta,
-                    l->lrn_k);
+        if (fast)
+            fastconv_lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
+                                 l->lrn_beta, l->lrn_k);
+        else
+            lrn_forward(y, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha, l->lrn_beta,
+                        l->lrn_k);
         break;
     case LAYER_FLATTEN:
         /* NCHW is already C,H,W order per example: flatten only renames the shape */
@@ -1164,7 +1177,10 @@ static void layer_forward(const FastOps *fast, const Layer *l, const float *para
             dense_forward(y, x, params + l->w_off, params + l->b_off, n, l->in.c, l->units);
         break;
     case LAYER_SOFTMAX:
-        softmax_forward(y, x, n, l->in.c);
+        if (fast)
+            fastconv_softmax_forward(y, x, n, l->in.c);
+        else
+            softmax_forward(y, x, n, l->in.c);
         break;
     case LAYER_BATCHNORM: {
         /* with the statistics bn_forward_join put in place: the batch's or the running ones */
@@ -1213,6 +1229,8 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
             fastconv_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
         else if (fast && fast_group(l))
             fastgroup_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
+        else if (fast && fast_deconv(l))
+            fastconv_deconv_backward_on(fast->scratch, dx, dw, db, dy, x, params + l->w_off, &g);
         else if (l->kind == LAYER_CONV)
             conv_backward(dx, dw, db, dy, x, params + l->w_off, &g);
         else
@@ -1243,8 +1261,12 @@ static void layer_backward(const FastOps *fast, const Layer *l, const float *par
             act_backward(dx, dy, x, n * in_elems, l->act, l->param);
         break;
     case LAYER_LRN:
-        lrn_backward(dx, dy, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
-                     l->lrn_beta, l->lrn_k);
+        if (fast)
+            fastconv_lrn_backward(fast->scratch, dx, dy, x, n, l->in.c, l->in.h, l->in.w,
+                                  l->lrn_size, l->lrn_alpha, l->lrn_beta, l->lrn_k);
+        else
+            lrn_backward(dx, dy, x, n, l->in.c, l->in.h, l->in.w, l->lrn_size, l->lrn_alpha,
+                         l->lrn_beta, l->lrn_k);
         break;
     case LAYER_FLATTEN:
         if (set)
@@ -1394,6 +1416,11 @@ typedef struct StepJob {
     int b_lo, b_hi;    /* this piece's backward: layers b_hi - 1 down to b_lo */
     const float *wt[NET_MAX_LAYERS]; /* prepared conv weights, or NULL */
     float *partial;                  /* (groups, n_params) each group's parameter-gradient sums */
+    /* training (net_train_step with skip_dx): the gradients between the layers live in two
+     * buffers of the thread's scratch, taken in turn, not in a->grad: they stay in cache from
+     * one group to the next instead of passing through memory */
+    bool lean;
+    long lean_off, lean_floats; /* where the two start in the scratch, and the size of each */
 } StepJob;
 
 static int group_count(int n)
@@ -1417,9 +1444,21 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
         if (!fast_conv(l))
             continue;
         long s = fastconv_scratch_floats(&l->conv);
+        long s = fast_conv(l)           ? fastconv_scratch_floats(&l->conv)
+                 : fast_deconv(l)       ? fastconv_deconv_scratch_floats(&l->conv)
+                 : l->kind == LAYER_LRN ? fastconv_lrn_scratch_floats(l->in.c)
+                                        : 0;
         scratch = s > scratch ? s : scratch;
-        if (forward)
+        if (forward && fast_conv(l))
             shared += fastconv_prepared_floats(&l->conv);
+    }
+    if (job->lean) {
+        long most = 1; /* the largest output of a layer */
+        for (int i = 0; i < sp->n_layers; i++)
+            most = shape_elems(sp->layers[i].out) > most ? shape_elems(sp->layers[i].out) : most;
+        job->lean_off = (scratch + 15) / 16 * 16;
+        job->lean_floats = (FASTCONV_GROUP * most + 15) / 16 * 16;
+        scratch = job->lean_off + 2 * job->lean_floats;
     }
     if (!workers_reserve(net->workers, (size_t)scratch, (size_t)shared))
         return false;
@@ -1440,6 +1479,21 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
 
 /* Group `group` of the batch through this piece's forward, the loss's gradient and this
  * piece's backward, as the job asks. */
+/* The fast path's fused pairs (fastconv.h): a conv layer and the relu after it run as one
+ * pass forward, a relu and the max pool after it as one pass backward. */
+static bool fuse_conv_relu(const NetSpec *sp, int i)
+{
+    return fast_conv(&sp->layers[i]) && i + 1 < sp->n_layers &&
+           sp->layers[i + 1].kind == LAYER_RELU;
+}
+
+static bool fuse_relu_maxpool(const NetSpec *sp, int i)
+{
+    return sp->layers[i].kind == LAYER_MAXPOOL && i > 0 && sp->layers[i - 1].kind == LAYER_RELU;
+}
+
+/* Group `group` of the batch through the forward, the loss's gradient and the backward, as
+ * the job asks. */
 static void step_task(void *ctx, int group, int thread)
 {
     const StepJob *job = ctx;
@@ -1459,11 +1513,34 @@ static void step_task(void *ctx, int group, int thread)
         fast.wt = job->wt[i];
         layer_forward(&fast, l, net->params, a->bn[i], a->out[i] + n0 * ye,
                       (i ? a->out[i - 1] : a->x) + n0 * xe, m);
+    if (job->forward) {
+        long in = shape_elems(sp->input);
+        if (job->x && job->x != a->x)
+            memcpy(a->x + n0 * in, job->x + n0 * in, (size_t)(m * in) * sizeof(float));
+        for (int i = 0; i < sp->n_layers; i++) {
+            const Layer *l = &sp->layers[i];
+            long xe = shape_elems(l->in), ye = shape_elems(l->out);
+            fast.wt = job->wt[i];
+            if (fuse_conv_relu(sp, i)) {
+                ConvGeom g = l->conv;
+                g.n = m;
+                fastconv_forward_relu_on(fast.scratch, a->out[i] + n0 * ye, a->out[i + 1] + n0 * ye,
+                                         (i ? a->out[i - 1] : a->x) + n0 * xe,
+                                         net->params + l->w_off, fast.wt, net->params + l->b_off,
+                                         &g);
+                i++; /* the relu's output is written too */
+                continue;
+            }
+            layer_forward(&fast, l, net->params, a->out[i] + n0 * ye,
+                          (i ? a->out[i - 1] : a->x) + n0 * xe, m);
+        }
     }
     if (job->labels) {
         int k = (int)shape_elems(sp->layers[last].out);
         for (int j = n0; j < n0 + m; j++) {
-            float *dy = a->grad[last] + (long)j * k; /* (K) */
+            /* (K) dL/d(last output) of example j */
+            float *dy = job->lean ? fast.scratch + job->lean_off + (long)(j - n0) * k
+                                  : a->grad[last] + (long)j * k;
             if (sp->xent) {
                 const float *z = (last ? a->out[last - 1] : a->x) + (long)j * k; /* logits */
                 a->loss_terms[j] = xent_example(dy, z, job->labels[j], job->n, k);
@@ -1486,6 +1563,39 @@ static void step_task(void *ctx, int group, int thread)
         layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
                        a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
                        a->out[i] + n0 * ye, a->bn[i], a->training, a->labels + n0, m, job->n);
+    if (job->backward) {
+        float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
+        int cur = 0; /* lean: the buffer holding the output gradient of layer i */
+        for (int i = last; i >= 0; i--) {
+            const Layer *l = &sp->layers[i];
+            long xe = shape_elems(l->in), ye = shape_elems(l->out);
+            float *dy = a->grad[i] + n0 * ye; /* read by layer_backward */
+            float *dx = layer_dx(sp, a, i);   /* written by layer_backward */
+            if (dx)
+                dx += n0 * xe;
+            float *lean = fast.scratch + job->lean_off; /* (2, lean_floats) */
+            if (job->lean) {
+                dy = lean + cur * job->lean_floats;
+                cur = 1 - cur;
+                dx = i > 0 ? lean + cur * job->lean_floats : dx;
+            }
+            fast.wt = NULL;
+            if (fuse_relu_maxpool(sp, i)) {
+                /* the relu's input gradient and, unless training, the pool's (dx): the same
+                 * shape */
+                PoolGeom g = l->pool;
+                g.n = m;
+                float *dconv = job->lean && i > 1 ? dx : layer_dx(sp, a, i - 1) + n0 * xe;
+                fastconv_relu_maxpool_backward_set(dconv, a->skip_dx ? NULL : dx, dy,
+                                                   a->out[i - 1] + n0 * xe, a->out[i] + n0 * ye,
+                                                   &g);
+                i--; /* the relu's backward is done too */
+                continue;
+            }
+            layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx, dy,
+                           (i ? a->out[i - 1] : a->x) + n0 * xe, a->out[i] + n0 * ye,
+                           a->labels + n0, m, job->n);
+        }
     }
 }
 
@@ -1640,6 +1750,14 @@ float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, in
 {
     const NetSpec *sp = &net->spec;
     StepJob job = {.net = net, .a = a, .x = x, .n = n};
+    StepJob job = {.net = net,
+                   .a = a,
+                   .x = x,
+                   .labels = labels,
+                   .n = n,
+                   .forward = true,
+                   .backward = true,
+                   .lean = a->skip_dx};
     if (!net->workers || !step_prepare(net, &job, n, true, true)) {
         net_zero_grad(net);
         net_forward(net, a, x, n);

@@ -144,7 +144,11 @@ typedef struct NetActs {
     bool have_loss;              /* net_loss ran since the last forward */
     /* false (the default): net_backward fills dx. true: it may leave dx unwritten when the first
      * layer is conv, deconv or dense, whose input gradient then is not computed (training needs
-     * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not). */
+     * none; the trainer and the benchmark set it, `convscope dump` needs dx and does not); and
+     * on the fast path net_train_step leaves grad[] alone (training needs only the parameter
+     * gradients: it keeps the others in cache-sized scratch memory), and net_backward may leave
+     * grad[i] unwritten for a relu i followed by a max pool, whose backward it runs in one pass
+     * with the pool's. */
     bool skip_dx;
     /* batchnorm layer i: (4, C) the mean and variance the last forward normalised with (the
      * batch's in training mode, the running ones in evaluation mode), then the training-mode

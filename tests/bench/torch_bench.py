@@ -6,7 +6,7 @@ bundled training digits), with torch.set_num_threads(1) and (2). Prints training
 median latency of classifying one image. Exits 0 with a 'skipped' message when torch is not
 installed.
 
-    /usr/bin/python3 tests/bench/torch_bench.py [--json]
+    /usr/bin/python3 tests/bench/torch_bench.py [--seconds S] [--json]
 """
 import gzip
 import json
@@ -103,6 +103,9 @@ def bench_infer(x, runs=3000):
 
 def main():
     as_json = "--json" in sys.argv[1:]
+    seconds = 3.0
+    if "--seconds" in sys.argv[1:]:
+        seconds = float(sys.argv[sys.argv.index("--seconds") + 1])
     x, y, what = load_data()
     out = {"torch": torch.__version__, "data": what, "batch": BATCH, "lr": LR,
            "momentum": MOMENTUM, "train_img_per_s": {}, "train_img_per_s_windows": {},
@@ -110,7 +113,7 @@ def main():
     for threads in (1, 2):
         torch.set_num_threads(threads)
         key = "%d_thread%s" % (threads, "" if threads == 1 else "s")
-        rate, windows = bench_train(x, y)
+        rate, windows = bench_train(x, y, seconds)
         out["train_img_per_s"][key] = round(rate, 1)
         out["train_img_per_s_windows"][key] = [round(r, 1) for r in windows]
         out["infer_one_image_ms"][key] = round(bench_infer(x), 5)
