@@ -1437,14 +1437,8 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
     long scratch = 1, shared = backward ? (long)group_count(n) * net->n_params : 0;
     for (int i = 0; i < sp->n_layers; i++) {
         const Layer *l = &sp->layers[i];
-        if (fast_group(l)) {
-            long s = fastgroup_scratch_floats(&l->conv);
-            scratch = s > scratch ? s : scratch;
-        }
-        if (!fast_conv(l))
-            continue;
-        long s = fastconv_scratch_floats(&l->conv);
         long s = fast_conv(l)           ? fastconv_scratch_floats(&l->conv)
+                 : fast_group(l)        ? fastgroup_scratch_floats(&l->conv)
                  : fast_deconv(l)       ? fastconv_deconv_scratch_floats(&l->conv)
                  : l->kind == LAYER_LRN ? fastconv_lrn_scratch_floats(l->in.c)
                                         : 0;
@@ -1477,23 +1471,21 @@ static bool step_prepare(const Net *net, StepJob *job, int n, bool forward, bool
     return true;
 }
 
+/* The fast path's fused pairs (fastconv.h): a conv layer and the relu after it run as one
+ * pass forward, a relu and the max pool after it as one pass backward (both inside one piece). */
+static bool fuse_conv_relu(const NetSpec *sp, int i, int hi)
+{
+    return fast_conv(&sp->layers[i]) && i + 1 < hi && sp->layers[i + 1].kind == LAYER_RELU;
+}
+
+static bool fuse_relu_maxpool(const NetSpec *sp, int i, int lo)
+{
+    return sp->layers[i].kind == LAYER_MAXPOOL && i - 1 >= lo &&
+           sp->layers[i - 1].kind == LAYER_RELU;
+}
+
 /* Group `group` of the batch through this piece's forward, the loss's gradient and this
  * piece's backward, as the job asks. */
-/* The fast path's fused pairs (fastconv.h): a conv layer and the relu after it run as one
- * pass forward, a relu and the max pool after it as one pass backward. */
-static bool fuse_conv_relu(const NetSpec *sp, int i)
-{
-    return fast_conv(&sp->layers[i]) && i + 1 < sp->n_layers &&
-           sp->layers[i + 1].kind == LAYER_RELU;
-}
-
-static bool fuse_relu_maxpool(const NetSpec *sp, int i)
-{
-    return sp->layers[i].kind == LAYER_MAXPOOL && i > 0 && sp->layers[i - 1].kind == LAYER_RELU;
-}
-
-/* Group `group` of the batch through the forward, the loss's gradient and the backward, as
- * the job asks. */
 static void step_task(void *ctx, int group, int thread)
 {
     const StepJob *job = ctx;
@@ -1511,29 +1503,17 @@ static void step_task(void *ctx, int group, int thread)
         const Layer *l = &sp->layers[i];
         long xe = shape_elems(l->in), ye = shape_elems(l->out);
         fast.wt = job->wt[i];
+        if (fuse_conv_relu(sp, i, job->f_hi)) {
+            ConvGeom g = l->conv;
+            g.n = m;
+            fastconv_forward_relu_on(fast.scratch, a->out[i] + n0 * ye, a->out[i + 1] + n0 * ye,
+                                     (i ? a->out[i - 1] : a->x) + n0 * xe, net->params + l->w_off,
+                                     fast.wt, net->params + l->b_off, &g);
+            i++; /* the relu's output is written too */
+            continue;
+        }
         layer_forward(&fast, l, net->params, a->bn[i], a->out[i] + n0 * ye,
                       (i ? a->out[i - 1] : a->x) + n0 * xe, m);
-    if (job->forward) {
-        long in = shape_elems(sp->input);
-        if (job->x && job->x != a->x)
-            memcpy(a->x + n0 * in, job->x + n0 * in, (size_t)(m * in) * sizeof(float));
-        for (int i = 0; i < sp->n_layers; i++) {
-            const Layer *l = &sp->layers[i];
-            long xe = shape_elems(l->in), ye = shape_elems(l->out);
-            fast.wt = job->wt[i];
-            if (fuse_conv_relu(sp, i)) {
-                ConvGeom g = l->conv;
-                g.n = m;
-                fastconv_forward_relu_on(fast.scratch, a->out[i] + n0 * ye, a->out[i + 1] + n0 * ye,
-                                         (i ? a->out[i - 1] : a->x) + n0 * xe,
-                                         net->params + l->w_off, fast.wt, net->params + l->b_off,
-                                         &g);
-                i++; /* the relu's output is written too */
-                continue;
-            }
-            layer_forward(&fast, l, net->params, a->out[i] + n0 * ye,
-                          (i ? a->out[i - 1] : a->x) + n0 * xe, m);
-        }
     }
     if (job->labels) {
         int k = (int)shape_elems(sp->layers[last].out);
@@ -1553,49 +1533,34 @@ static void step_task(void *ctx, int group, int thread)
         }
     }
     float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
+    int cur = 0; /* lean: the buffer holding the output gradient of layer i */
     for (int i = job->b_hi - 1; i >= job->b_lo; i--) {
         const Layer *l = &sp->layers[i];
         long xe = shape_elems(l->in), ye = shape_elems(l->out);
-        float *dx = layer_dx(sp, a, i); /* written by layer_backward */
+        float *dy = a->grad[i] + n0 * ye; /* read by layer_backward */
+        float *dx = layer_dx(sp, a, i);   /* written by layer_backward */
         if (dx)
             dx += n0 * xe;
-        fast.wt = NULL;
-        layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx,
-                       a->grad[i] + n0 * ye, (i ? a->out[i - 1] : a->x) + n0 * xe,
-                       a->out[i] + n0 * ye, a->bn[i], a->training, a->labels + n0, m, job->n);
-    if (job->backward) {
-        float *pg = job->partial + (long)group * net->n_params; /* (n_params) */
-        int cur = 0; /* lean: the buffer holding the output gradient of layer i */
-        for (int i = last; i >= 0; i--) {
-            const Layer *l = &sp->layers[i];
-            long xe = shape_elems(l->in), ye = shape_elems(l->out);
-            float *dy = a->grad[i] + n0 * ye; /* read by layer_backward */
-            float *dx = layer_dx(sp, a, i);   /* written by layer_backward */
-            if (dx)
-                dx += n0 * xe;
-            float *lean = fast.scratch + job->lean_off; /* (2, lean_floats) */
-            if (job->lean) {
-                dy = lean + cur * job->lean_floats;
-                cur = 1 - cur;
-                dx = i > 0 ? lean + cur * job->lean_floats : dx;
-            }
-            fast.wt = NULL;
-            if (fuse_relu_maxpool(sp, i)) {
-                /* the relu's input gradient and, unless training, the pool's (dx): the same
-                 * shape */
-                PoolGeom g = l->pool;
-                g.n = m;
-                float *dconv = job->lean && i > 1 ? dx : layer_dx(sp, a, i - 1) + n0 * xe;
-                fastconv_relu_maxpool_backward_set(dconv, a->skip_dx ? NULL : dx, dy,
-                                                   a->out[i - 1] + n0 * xe, a->out[i] + n0 * ye,
-                                                   &g);
-                i--; /* the relu's backward is done too */
-                continue;
-            }
-            layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx, dy,
-                           (i ? a->out[i - 1] : a->x) + n0 * xe, a->out[i] + n0 * ye,
-                           a->labels + n0, m, job->n);
+        float *lean = fast.scratch + job->lean_off; /* (2, lean_floats) */
+        if (job->lean) {
+            dy = lean + cur * job->lean_floats;
+            cur = 1 - cur;
+            dx = i > 0 ? lean + cur * job->lean_floats : dx;
         }
+        fast.wt = NULL;
+        if (fuse_relu_maxpool(sp, i, job->b_lo)) {
+            /* the relu's input gradient and, unless training, the pool's (dx): the same shape */
+            PoolGeom g = l->pool;
+            g.n = m;
+            float *dconv = job->lean && i > 1 ? dx : layer_dx(sp, a, i - 1) + n0 * xe;
+            fastconv_relu_maxpool_backward_set(dconv, a->skip_dx ? NULL : dx, dy,
+                                               a->out[i - 1] + n0 * xe, a->out[i] + n0 * ye, &g);
+            i--; /* the relu's backward is done too */
+            continue;
+        }
+        layer_backward(&fast, l, net->params, pg + l->w_off, pg + l->b_off, dx, dy,
+                       (i ? a->out[i - 1] : a->x) + n0 * xe, a->out[i] + n0 * ye, a->bn[i],
+                       a->training, a->labels + n0, m, job->n);
     }
 }
 
@@ -1749,15 +1714,12 @@ void net_zero_grad(Net *net)
 float net_train_step(Net *net, NetActs *a, const float *x, const int *labels, int n)
 {
     const NetSpec *sp = &net->spec;
-    StepJob job = {.net = net, .a = a, .x = x, .n = n};
-    StepJob job = {.net = net,
-                   .a = a,
-                   .x = x,
-                   .labels = labels,
-                   .n = n,
-                   .forward = true,
-                   .backward = true,
-                   .lean = a->skip_dx};
+    /* lean (the gradients between layers kept in the threads' scratch) needs the backward in
+     * one piece: no training-mode batchnorm */
+    bool pieces = false;
+    for (int i = 0; i < sp->n_layers; i++)
+        pieces = pieces || (net->training && sp->layers[i].kind == LAYER_BATCHNORM);
+    StepJob job = {.net = net, .a = a, .x = x, .n = n, .lean = a->skip_dx && !pieces};
     if (!net->workers || !step_prepare(net, &job, n, true, true)) {
         net_zero_grad(net);
         net_forward(net, a, x, n);
