@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FONT_SLOTS 48
-#define CLIP_DEPTH 32
+#define FONT_SLOTS          48
+#define CLIP_DEPTH          32
 #define TEXT_CACHE_CAPACITY 4096
 
 typedef struct FontSlot {
@@ -34,6 +34,9 @@ struct Render {
     bool clip_empty;
     bool ttf_owned; /* we called TTF_Init */
     int blend;      /* the SDL draw blend mode last set, -1 when unknown */
+    RenderTextHook text_hook;
+    void *text_hook_user;
+    const char *fit_out; /* the buffer render_text_fit last shortened (for the hook) */
 };
 
 struct RenderImage {
@@ -284,8 +287,7 @@ static SDL_Vertex vert(float x, float y, Color c)
     return v;
 }
 
-void render_triangle(Render *r, float x0, float y0, float x1, float y1, float x2, float y2,
-                     Color c)
+void render_triangle(Render *r, float x0, float y0, float x1, float y1, float x2, float y2, Color c)
 {
     if (r->clip_empty || c.a == 0)
         return;
@@ -539,8 +541,24 @@ int render_text(Render *r, FontFace face, int size, const char *utf8, int x, int
     SDL_Texture *t = e->payload;
     SDL_SetTextureAlphaMod(t, c.a);
     SDL_Rect dst = {x, y, e->w, e->h};
+    if (r->text_hook) {
+        RenderTextDraw d = {utf8, {x, y, e->w, e->h}, {0, 0, 0, 0}, utf8 == r->fit_out, c};
+        if (r->clip_depth > 0)
+            d.clip = r->clip[r->clip_depth - 1];
+        else
+            SDL_GetRendererOutputSize(r->sdl, &d.clip.w, &d.clip.h);
+        r->fit_out = NULL;
+        r->text_hook(r->text_hook_user, &d);
+    }
     SDL_RenderCopy(r->sdl, t, NULL, &dst);
     return e->w;
+}
+
+void render_set_text_hook(Render *r, RenderTextHook hook, void *user)
+{
+    r->text_hook = hook;
+    r->text_hook_user = user;
+    r->fit_out = NULL;
 }
 
 int render_text_in(Render *r, FontFace face, int size, const char *utf8, Rect rc, int align,
@@ -581,8 +599,10 @@ const char *render_text_fit(Render *r, FontFace face, int size, const char *utf8
             continue;
         memcpy(out + len, "\xE2\x80\xA6", 4);
         render_text_size(r, face, size, out, &w, NULL);
-        if (w <= max_w)
+        if (w <= max_w) {
+            r->fit_out = out;
             return out;
+        }
     }
     out[0] = '\0';
     return out;
@@ -682,8 +702,7 @@ int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect 
                 snprintf(line, sizeof line, "%.*s", wl, p);
                 if (last_word || newline) {
                     if (lines < max_lines && draw)
-                        render_text(r, face, size, line, rc.x, rc.y + y, ALIGN_LEFT | ALIGN_TOP,
-                                    c);
+                        render_text(r, face, size, line, rc.x, rc.y + y, ALIGN_LEFT | ALIGN_TOP, c);
                     if (lines < max_lines) {
                         y += lh;
                         lines++;
@@ -718,8 +737,8 @@ RenderImage *render_image_create(Render *r, int w, int h)
     RenderImage *img = calloc(1, sizeof *img);
     if (!img)
         return NULL;
-    img->tex = SDL_CreateTexture(r->sdl, SDL_PIXELFORMAT_RGBA8888, SDL_TEXTUREACCESS_STREAMING, w,
-                                 h);
+    img->tex =
+        SDL_CreateTexture(r->sdl, SDL_PIXELFORMAT_RGBA8888, SDL_TEXTUREACCESS_STREAMING, w, h);
     if (!img->tex) {
         free(img);
         return NULL;

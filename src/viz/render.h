@@ -24,9 +24,9 @@ typedef struct Color {
 } Color;
 
 /* #rrggbb as an opaque colour. */
-#define COLOR_HEX(hex) \
-    ((Color){(uint8_t)(((hex) >> 16) & 0xff), (uint8_t)(((hex) >> 8) & 0xff), \
-             (uint8_t)((hex) & 0xff), 255})
+#define COLOR_HEX(hex)                                                                             \
+    ((Color){(uint8_t)(((hex) >> 16) & 0xff), (uint8_t)(((hex) >> 8) & 0xff),                      \
+             (uint8_t)((hex)&0xff), 255})
 
 typedef enum FontFace {
     FONT_SANS,      /* DejaVu Sans: labels, narration */
@@ -121,6 +121,19 @@ void render_image_destroy(RenderImage *img);
 /* Clipping: push intersects with the current clip; pop restores. Depth up to 32. */
 void render_clip_push(Render *r, Rect rc);
 void render_clip_pop(Render *r);
+
+/* A text draw as the test hook sees it: the string, the rectangle it covers, the clip it was
+ * drawn under (the whole target when none), whether render_text_fit shortened it (an ellipsis),
+ * and its colour. */
+typedef struct RenderTextDraw {
+    const char *utf8;
+    Rect rc, clip;
+    bool shortened;
+    Color c;
+} RenderTextDraw;
+typedef void (*RenderTextHook)(void *user, const RenderTextDraw *d);
+/* Calls hook for every text drawn from now on (NULL turns it off). For the legibility tests. */
+void render_set_text_hook(Render *r, RenderTextHook hook, void *user);
 
 /* Text-cache statistics for tests and the bench: entries held, hits and misses so far. */
 void render_text_stats(const Render *r, int *entries, long *hits, long *misses);
