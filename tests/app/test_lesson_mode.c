@@ -71,6 +71,12 @@ static void test_lesson_mode(void)
     int lab = lesson_host_lab(app);
     CHECK_INT_EQ(lab, app->screen);
     CHECK_STR_EQ("", lesson_host_answer(app));
+    /* one step counter each: the sidebar counts the lesson's parts, the timeline the windows */
+    char part[32];
+    snprintf(part, sizeof part, "lesson 1 / %d", ls->n_steps);
+    CHECK(drawn_find(&dr, part) >= 0);
+    CHECK(drawn_find(&dr, "window 0 / ") >= 0);
+    CHECK_INT_EQ(-1, drawn_find(&dr, "step 1 / "));
     CHECK(app_key(app, SDLK_9, false, false));
     CHECK(app_key(app, SDLK_KP_9, false, false));
     CHECK_STR_EQ("99", lesson_host_answer(app));
