@@ -74,6 +74,9 @@ static void test_contrast(void)
             check_pair(t, "error", th.error, grounds[g].name, grounds[g].c, 3.0);
             check_pair(t, "warning", th.warning, grounds[g].name, grounds[g].c, 3.0);
         }
+        /* the dim "0" of padding and zero cells: 3 on the padding face and the panel */
+        check_pair(t, "padding_text", th.padding_text, "padding", th.padding, 3.0);
+        check_pair(t, "padding_text", th.padding_text, "panel", th.panel, 3.0);
         /* the play button's icon and the words on amber */
         check_pair(t, "text on accent", color_text_on(th.accent), "accent", th.accent, 4.5);
     }
@@ -84,8 +87,38 @@ static void test_contrast(void)
 typedef struct Seen {
     int w, h;
     int n, outside, shortened;
+    SDL_Renderer *sdl;
+    SDL_Surface *surf;
+    int low;      /* texts under 4.5 on the ground found at their corners */
+    int bad;      /* texts under 3 there */
+    char low_list[600];
     char first_out[200], short_list[600];
 } Seen;
+
+/* The commonest colour of 64 pixels spread along rc's edge (a frame line touching a corner
+ * does not count as the ground). */
+static uint32_t ground_under(const SDL_Surface *surf, Rect rc)
+{
+    const uint32_t *p = surf->pixels;
+    int pitch = surf->pitch / 4;
+    uint32_t px[64];
+    for (int i = 0; i < 16; i++) {
+        int x = rc.x + (rc.w - 1) * i / 15, y = rc.y + (rc.h - 1) * i / 15;
+        px[i] = p[rc.y * pitch + x];
+        px[16 + i] = p[(rc.y + rc.h - 1) * pitch + x];
+        px[32 + i] = p[y * pitch + rc.x];
+        px[48 + i] = p[y * pitch + rc.x + rc.w - 1];
+    }
+    int best = 0, best_n = 0;
+    for (int i = 0; i < 64; i++) {
+        int n = 0;
+        for (int j = 0; j < 64; j++)
+            n += px[j] == px[i];
+        if (n > best_n)
+            best_n = n, best = i;
+    }
+    return px[best] & 0xffffff;
+}
 
 static void seen_text(void *user, const RenderTextDraw *d)
 {
@@ -94,6 +127,21 @@ static void seen_text(void *user, const RenderTextDraw *d)
     Rect vis = rect_intersect(d->rc, d->clip);
     if (vis.w <= 0 || vis.h <= 0)
         return; /* clipped away: not shown */
+    if (s->sdl && d->c.a == 255 && vis.w > 2 && vis.h > 2) {
+        /* the ground: the commonest pixel on the visible rectangle's edge, before the text */
+        SDL_RenderFlush(s->sdl);
+        uint32_t g = ground_under(s->surf, vis);
+        Color ground = {(uint8_t)(g >> 16), (uint8_t)(g >> 8), (uint8_t)g, 255};
+        double c = contrast(d->c, ground);
+        if (c < 4.5) {
+            size_t n = strlen(s->low_list);
+            if (n + 80 < sizeof s->low_list)
+                snprintf(s->low_list + n, sizeof s->low_list - n, "%s'%.30s' %.1f on %06x",
+                         n ? ", " : "", d->utf8, c, g & 0xffffff);
+            s->low++;
+            s->bad += c < 3.0;
+        }
+    }
     bool inside = d->rc.x >= 0 && d->rc.y >= 0 && d->rc.x + d->rc.w <= s->w &&
                   d->rc.y + d->rc.h <= s->h;
     if (!inside) {
@@ -180,6 +228,8 @@ static void test_labs_texts(void)
                 memset(&seen, 0, sizeof seen);
                 seen.w = sizes[z].w;
                 seen.h = sizes[z].h;
+                seen.sdl = sdl;
+                seen.surf = s;
                 render_set_text_hook(r, seen_text, &seen);
                 app_frame(app, r, &in, 0.0, true);
                 render_set_text_hook(r, NULL, NULL);
@@ -189,6 +239,11 @@ static void test_labs_texts(void)
                 if (seen.shortened && k == 0)
                     printf("%s %dx%d scale %.0f: %d shortened: %s\n", lab, sizes[z].w,
                            sizes[z].h, sizes[z].scale, seen.shortened, seen.short_list);
+                if (seen.low)
+                    printf("%s%s %s %dx%d: %d texts under 4.5: %s\n", lab_known(i) ? "KNOWN " : "",
+                           lab, theme_names[k], sizes[z].w, sizes[z].h, seen.low, seen.low_list);
+                if (!lab_known(i))
+                    CHECK_INT_EQ(0, seen.bad);
                 if (seen.outside)
                     fprintf(stderr, "%s%s %dx%d scale %.0f %s: %d texts partly outside, e.g. %s\n",
                             lab_known(i) ? "KNOWN " : "", lab, sizes[z].w, sizes[z].h,
