@@ -61,7 +61,9 @@ static void test_contrast(void)
         struct {
             const char *name;
             Color c;
-        } grounds[] = {{"bg", th.bg}, {"panel", th.panel}, {"control", th.control},
+        } grounds[] = {{"bg", th.bg},
+                       {"panel", th.panel},
+                       {"control", th.control},
                        {"control_hot", th.control_hot}};
         for (int g = 0; g < 4; g++) {
             check_pair(t, "text", th.text, grounds[g].name, grounds[g].c, 4.5);
@@ -89,8 +91,8 @@ typedef struct Seen {
     int n, outside, shortened;
     SDL_Renderer *sdl;
     SDL_Surface *surf;
-    int low;      /* texts under 4.5 on the ground found at their corners */
-    int bad;      /* texts under 3 there */
+    int low; /* texts under 4.5 on the ground found at their corners */
+    int bad; /* texts under 3 there */
     char low_list[600];
     char first_out[200], short_list[600];
 } Seen;
@@ -142,12 +144,12 @@ static void seen_text(void *user, const RenderTextDraw *d)
             s->bad += c < 3.0;
         }
     }
-    bool inside = d->rc.x >= 0 && d->rc.y >= 0 && d->rc.x + d->rc.w <= s->w &&
-                  d->rc.y + d->rc.h <= s->h;
+    bool inside =
+        d->rc.x >= 0 && d->rc.y >= 0 && d->rc.x + d->rc.w <= s->w && d->rc.y + d->rc.h <= s->h;
     if (!inside) {
         if (!s->outside)
-            snprintf(s->first_out, sizeof s->first_out, "'%.80s' at %d,%d %dx%d", d->utf8,
-                     d->rc.x, d->rc.y, d->rc.w, d->rc.h);
+            snprintf(s->first_out, sizeof s->first_out, "'%.80s' at %d,%d %dx%d", d->utf8, d->rc.x,
+                     d->rc.y, d->rc.w, d->rc.h);
         s->outside++;
     }
     if (d->shortened) {
@@ -180,13 +182,12 @@ static void check_pause_icon(App *app, Render *r, SDL_Renderer *sdl, SDL_Surface
     in.mx = in.my = -1;
     app_frame(app, r, &in, 0.0, true);
     SDL_RenderFlush(sdl);
-    UiTimelineLayout L = ui_timeline_layout(
-        app->lay.timeline, &app->th,
-        ui_timeline_unit_label_width(r, &app->th, tl->unit, tl->count));
+    UiTimelineLayout L =
+        ui_timeline_layout(app->lay.timeline, &app->th,
+                           ui_timeline_unit_label_width(r, &app->th, tl->unit, tl->count));
     int cx = L.play.x + L.play.w / 2, cy = L.play.y + L.play.h / 2;
     const uint32_t *p = s->pixels;
-    uint32_t accent = (uint32_t)(app->th.accent.r << 16 | app->th.accent.g << 8 |
-                                 app->th.accent.b);
+    uint32_t accent = (uint32_t)(app->th.accent.r << 16 | app->th.accent.g << 8 | app->th.accent.b);
     uint32_t c = p[cy * (s->pitch / 4) + cx] & 0xffffff;
     uint32_t bar = p[cy * (s->pitch / 4) + cx - L.play.w * 11 / 100] & 0xffffff;
     bool pause = tl->playing && c == accent && bar != accent;
@@ -205,8 +206,8 @@ static void test_labs_texts(void)
         float scale;
     } sizes[] = {{800, 600, 1.0f}, {1280, 800, 1.0f}, {1920, 1080, 2.0f}};
     for (int z = 0; z < 3; z++) {
-        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, sizes[z].w, sizes[z].h, 32,
-                                                        SDL_PIXELFORMAT_ARGB8888);
+        SDL_Surface *s =
+            SDL_CreateRGBSurfaceWithFormat(0, sizes[z].w, sizes[z].h, 32, SDL_PIXELFORMAT_ARGB8888);
         SDL_Renderer *sdl = s ? SDL_CreateSoftwareRenderer(s) : NULL;
         char err[512] = "";
         Render *r = sdl ? render_create(sdl, NULL, err, sizeof err) : NULL;
@@ -237,8 +238,8 @@ static void test_labs_texts(void)
                 const char *lab = lab_get(i)->title;
                 CHECK(seen.n >= 10); /* the hook saw the lab's words */
                 if (seen.shortened && k == 0)
-                    printf("%s %dx%d scale %.0f: %d shortened: %s\n", lab, sizes[z].w,
-                           sizes[z].h, sizes[z].scale, seen.shortened, seen.short_list);
+                    printf("%s %dx%d scale %.0f: %d shortened: %s\n", lab, sizes[z].w, sizes[z].h,
+                           sizes[z].scale, seen.shortened, seen.short_list);
                 if (seen.low)
                     printf("%s%s %s %dx%d: %d texts under 4.5: %s\n", lab_known(i) ? "KNOWN " : "",
                            lab, theme_names[k], sizes[z].w, sizes[z].h, seen.low, seen.low_list);
