@@ -3,7 +3,8 @@
  * window (found by the render seam's text hook; texts render_text_fit shortened are printed per
  * lab); every theme's text colours keep WCAG contrast on the grounds they are drawn on (4.5
  * body text, 3 for the coloured marks); the transport's play button shows a pause icon while
- * the lab plays. The Network, Train and Backprop rooms are owned elsewhere: their cut texts
+ * the lab plays (every lab with a timeline). The Network, Train and Backprop rooms are owned
+ * elsewhere: their cut or faint texts and a missing pause icon
  * are printed as KNOWN and do not fail here. */
 #include "app/app.h"
 #include "labs/lab.h"
@@ -192,9 +193,10 @@ static void check_pause_icon(App *app, Render *r, SDL_Renderer *sdl, SDL_Surface
     uint32_t bar = p[cy * (s->pitch / 4) + cx - L.play.w * 11 / 100] & 0xffffff;
     bool pause = tl->playing && c == accent && bar != accent;
     if (!pause)
-        fprintf(stderr, "%s: no pause icon while playing (centre %06x, bar %06x, accent %06x)\n",
-                lab_get(lab)->title, c, bar, accent);
-    CHECK(pause);
+        fprintf(stderr, "%s%s: no pause icon while playing (centre %06x, bar %06x, accent %06x)\n",
+                lab_known(lab) ? "KNOWN " : "", lab_get(lab)->title, c, bar, accent);
+    if (!lab_known(lab))
+        CHECK(pause);
     tl->playing = false;
     timeline_seek(tl, pos);
 }
@@ -251,7 +253,7 @@ static void test_labs_texts(void)
                             sizes[z].scale, theme_names[k], seen.outside, seen.first_out);
                 if (!lab_known(i))
                     CHECK_INT_EQ(0, seen.outside);
-                if (k == THEME_PROJECTOR && !lab_known(i))
+                if (k == THEME_PROJECTOR)
                     check_pause_icon(app, r, sdl, s, i);
             }
             app_destroy(app);
