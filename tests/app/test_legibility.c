@@ -4,8 +4,8 @@
  * lab); every theme's text colours keep WCAG contrast on the grounds they are drawn on (4.5
  * body text, 3 for the coloured marks); the transport's play button shows a pause icon while
  * the lab plays (every lab with a timeline). The Network, Train and Backprop rooms are owned
- * elsewhere: their cut or faint texts and a missing pause icon
- * are printed as KNOWN and do not fail here. */
+ * elsewhere: their cut or faint texts and a missing pause icon are printed as KNOWN and do
+ * not fail here. */
 #include "app/app.h"
 #include "labs/lab.h"
 #include "test.h"
