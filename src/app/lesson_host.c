@@ -560,9 +560,9 @@ static int draw_head(const LessonShell *sh, Render *r, const LessonPlayer *p, co
                           th->text, true);
     y += u;
 
-    /* where we are: step k / n with an amber progress bar */
+    /* where we are: lesson k / n (the lab's timeline has its own step count) and a bar */
     char stepline[64];
-    snprintf(stepline, sizeof stepline, "step %d / %d", p->run.step + 1, ls->n_steps);
+    snprintf(stepline, sizeof stepline, "lesson %d / %d", p->run.step + 1, ls->n_steps);
     render_text(r, FONT_MONO, small, stepline, in.x, y, ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     y += render_line_height(r, FONT_MONO, small) + u / 2;
     int bar_h = theme_px(th, 4);

@@ -129,6 +129,7 @@ typedef struct Timeline {
     int speed;    /* index into the speed table, 0..TIMELINE_SPEEDS-1 */
     float rate;   /* steps per second at 1× (default 2) */
     double carry; /* fraction of a step accumulated */
+    const char *unit; /* the label's noun ("window", "layer"); NULL: "step" (static string) */
 } Timeline;
 
 void timeline_init(Timeline *t, int count);
@@ -161,6 +162,8 @@ UiTimelineLayout ui_timeline_layout(Rect rc, const Theme *th, int label_w);
 /* The width in pixels of the widest `step k / n` label for a timeline of count steps: k never
  * has more digits than n, and the label is set in the monospaced face, so "step n / n" it is. */
 int ui_timeline_label_width(Render *r, const Theme *th, int count);
+/* The same for a timeline whose label says unit ("window 9 / 9"); NULL: "step". */
+int ui_timeline_unit_label_width(Render *r, const Theme *th, const char *unit, int count);
 /* Buttons, scrubbing (press/drag on the scrub bar seeks) and the speed button; changed when
  * t->pos, playing or speed changed. */
 UiResult ui_timeline_behavior(UiState *st, UiId id, const UiTimelineLayout *lay, const UiInput *in,

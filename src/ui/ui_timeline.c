@@ -226,15 +226,20 @@ static void draw_transport(Ui *ui, Rect b, int kind, bool playing, Color c)
     }
 }
 
-static void timeline_label(char *buf, size_t n, int pos, int count)
+static void timeline_label(char *buf, size_t n, const char *unit, int pos, int count)
 {
-    snprintf(buf, n, "step %d / %d", pos, count);
+    snprintf(buf, n, "%.20s %d / %d", unit && unit[0] ? unit : "step", pos, count);
 }
 
 int ui_timeline_label_width(Render *r, const Theme *th, int count)
 {
-    char buf[48];
-    timeline_label(buf, sizeof buf, count, count);
+    return ui_timeline_unit_label_width(r, th, NULL, count);
+}
+
+int ui_timeline_unit_label_width(Render *r, const Theme *th, const char *unit, int count)
+{
+    char buf[64];
+    timeline_label(buf, sizeof buf, unit, count, count);
     int w = 0;
     render_text_size(r, FONT_MONO, theme_px(th, THEME_BODY), buf, &w, NULL);
     return w;
@@ -245,7 +250,8 @@ bool ui_timeline(Ui *ui, UiId id, Rect rc, Timeline *t)
     if (rc.w <= 0 || rc.h <= 0)
         return false;
     const Theme *th = ui->th;
-    UiTimelineLayout L = ui_timeline_layout(rc, th, ui_timeline_label_width(ui->r, th, t->count));
+    UiTimelineLayout L =
+        ui_timeline_layout(rc, th, ui_timeline_unit_label_width(ui->r, th, t->unit, t->count));
     UiResult res = ui_timeline_behavior(&ui->st, id, &L, &ui->in, t);
     ui_note_mouse(ui, res);
     const Rect *btn[5] = {&L.first, &L.back, &L.play, &L.fwd, &L.last};
@@ -270,8 +276,8 @@ bool ui_timeline(Ui *ui, UiId id, Rect rc, Timeline *t)
         bool hot = ui->st.hot == ui_id_index(id, 6) || ui->st.active == ui_id_index(id, 6);
         render_circle(ui->r, (float)kx, (float)cy, (float)theme_px(th, hot ? 9 : 8), th->accent);
     }
-    char buf[48];
-    timeline_label(buf, sizeof buf, t->pos, t->count);
+    char buf[64];
+    timeline_label(buf, sizeof buf, t->unit, t->pos, t->count);
     render_text_in(ui->r, FONT_MONO, ui_body_size(ui), buf, L.label, ALIGN_CENTER | ALIGN_MIDDLE,
                    th->text);
     bool shot = ui->st.hot == ui_id_index(id, 5);

@@ -34,6 +34,9 @@ struct Render {
     bool clip_empty;
     bool ttf_owned; /* we called TTF_Init */
     int blend;      /* the SDL draw blend mode last set, -1 when unknown */
+    RenderTextHook text_hook;
+    void *text_hook_user;
+    const char *fit_out; /* the buffer render_text_fit last shortened (for the hook) */
 };
 
 struct RenderImage {
@@ -539,8 +542,24 @@ int render_text(Render *r, FontFace face, int size, const char *utf8, int x, int
     SDL_Texture *t = e->payload;
     SDL_SetTextureAlphaMod(t, c.a);
     SDL_Rect dst = {x, y, e->w, e->h};
+    if (r->text_hook) {
+        RenderTextDraw d = {utf8, {x, y, e->w, e->h}, {0, 0, 0, 0}, utf8 == r->fit_out, c};
+        if (r->clip_depth > 0)
+            d.clip = r->clip[r->clip_depth - 1];
+        else
+            SDL_GetRendererOutputSize(r->sdl, &d.clip.w, &d.clip.h);
+        r->fit_out = NULL;
+        r->text_hook(r->text_hook_user, &d);
+    }
     SDL_RenderCopy(r->sdl, t, NULL, &dst);
     return e->w;
+}
+
+void render_set_text_hook(Render *r, RenderTextHook hook, void *user)
+{
+    r->text_hook = hook;
+    r->text_hook_user = user;
+    r->fit_out = NULL;
 }
 
 int render_text_in(Render *r, FontFace face, int size, const char *utf8, Rect rc, int align,
@@ -581,8 +600,10 @@ const char *render_text_fit(Render *r, FontFace face, int size, const char *utf8
             continue;
         memcpy(out + len, "\xE2\x80\xA6", 4);
         render_text_size(r, face, size, out, &w, NULL);
-        if (w <= max_w)
+        if (w <= max_w) {
+            r->fit_out = out;
             return out;
+        }
     }
     out[0] = '\0';
     return out;

@@ -122,6 +122,19 @@ void render_image_destroy(RenderImage *img);
 void render_clip_push(Render *r, Rect rc);
 void render_clip_pop(Render *r);
 
+/* A text draw as the test hook sees it: the string, the rectangle it covers, the clip it was
+ * drawn under (the whole target when none), whether render_text_fit shortened it (an ellipsis),
+ * and its colour. */
+typedef struct RenderTextDraw {
+    const char *utf8;
+    Rect rc, clip;
+    bool shortened;
+    Color c;
+} RenderTextDraw;
+typedef void (*RenderTextHook)(void *user, const RenderTextDraw *d);
+/* Calls hook for every text drawn from now on (NULL turns it off). For the legibility tests. */
+void render_set_text_hook(Render *r, RenderTextHook hook, void *user);
+
 /* Text-cache statistics for tests and the bench: entries held, hits and misses so far. */
 void render_text_stats(const Render *r, int *entries, long *hits, long *misses);
 

@@ -36,7 +36,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.accent = COLOR_HEX(0xc27400);
         t.hover = COLOR_HEX(0x0088b8);
         t.padding = COLOR_HEX(0xe2e5eb);
-        t.padding_text = COLOR_HEX(0x9aa1ad);
+        t.padding_text = COLOR_HEX(0x767d8b); /* 3.3:1 on padding (WCAG large/dim) */
         t.error = COLOR_HEX(0xd32f2f);
         t.warning = COLOR_HEX(0xc27400);
         t.control = COLOR_HEX(0xeceef2);
@@ -68,7 +68,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.accent = COLOR_HEX(0xffb000);
         t.hover = COLOR_HEX(0x4cc9f0);
         t.padding = COLOR_HEX(0x2a2e38);
-        t.padding_text = COLOR_HEX(0x5d6473);
+        t.padding_text = COLOR_HEX(0x787f8e); /* 3.4:1 on padding */
         t.error = COLOR_HEX(0xff5d5d);
         t.warning = COLOR_HEX(0xffb000);
         t.control = COLOR_HEX(0x262a33);

@@ -47,7 +47,7 @@ static void test_click_presents_change(void)
         in.mx = in.my = -1;
         app_frame_present(app, r, &in, 0.0, true);
         UiTimelineLayout tlay = ui_timeline_layout(
-            app->lay.timeline, &app->th, ui_timeline_label_width(r, &app->th, tl->count));
+            app->lay.timeline, &app->th, ui_timeline_unit_label_width(r, &app->th, tl->unit, tl->count));
         in.mx = tlay.fwd.x + tlay.fwd.w / 2;
         in.my = tlay.fwd.y + tlay.fwd.h / 2;
         if (pass == 0) {

@@ -36,6 +36,7 @@ static void *chan_create(char *err, size_t err_size)
     chanscene_init(&L->sc);
     L->sel_index = -1;
     timeline_init(&L->tl, 0);
+    L->tl.unit = "window"; /* each step moves the window one place */
     chanlab_recompute(L);
     /* W0's first output is done: the notes' 9 */
     timeline_seek(&L->tl, 1);

@@ -62,6 +62,7 @@ static void *conv_create(char *err, size_t err_size)
     convscene_init(&L->sc, lsu_digits_acquire(L->digits_err, sizeof L->digits_err));
     L->sel_kernel = L->sel_input = -1;
     timeline_init(&L->tl, 0);
+    L->tl.unit = "window"; /* each step moves the window one place */
     convlab_recompute(L);
     /* the notes' 90s a dozen windows in */
     timeline_seek(&L->tl, 12);

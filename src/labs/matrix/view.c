@@ -50,6 +50,7 @@ static void *matrix_create(char *err, size_t err_size)
     }
     matscene_init(&L->sc);
     timeline_init(&L->tl, 0);
+    L->tl.unit = "row"; /* each step is one row of M: one output */
     if (!matview_rebuild(L, true)) {
         snprintf(err, err_size, "matrix lab: %s", L->err);
         matscene_free(&L->sc);

@@ -42,6 +42,7 @@ static void *pool_create(char *err, size_t err_size)
     poolscene_init(&L->sc, lsu_digits_acquire(L->digits_err, sizeof L->digits_err));
     L->sel_input = -1;
     timeline_init(&L->tl, 0);
+    L->tl.unit = "window"; /* each step moves the window one place */
     poollab_recompute(L);
     /* the notes' example, three of its four windows done */
     timeline_seek(&L->tl, 3);
