@@ -255,31 +255,38 @@ void netview_editor_controls(NetLab *L, LabContext *ctx, UiColumn *col)
         if (!netview_editor_preset(L, sel, err, sizeof err))
             lab_report_error(ctx, err);
     }
+    /* Undo, Redo, the path field, Open and Save: on three rows when they fit under what is
+     * above, else (800x600) the four buttons share one row above the field */
+    bool tight = col->area.y + col->area.h - col->y < 3 * (col->row_h + col->gap);
     Rect row = ui_column_next(col, 1);
-    int hw = (row.w - gap) / 2;
-    if (ui_button_enabled(ui, ui_id("net.undo"), (Rect){row.x, row.y, hw, row.h}, "Undo",
-                          netdoc_can_undo(ed->doc)))
+    int n_buttons = tight ? 4 : 2;
+    int bw = (row.w - (n_buttons - 1) * gap) / n_buttons;
+    Rect b[4];
+    for (int i = 0; i < 4; i++)
+        b[i] = (Rect){row.x + (i % n_buttons) * (bw + gap), row.y, bw, row.h};
+    if (ui_button_enabled(ui, ui_id("net.undo"), b[0], "Undo", netdoc_can_undo(ed->doc)))
         netview_editor_history(L, -1);
-    if (ui_button_enabled(ui, ui_id("net.redo"),
-                          (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h}, "Redo",
-                          netdoc_can_redo(ed->doc)))
+    if (ui_button_enabled(ui, ui_id("net.redo"), b[1], "Redo", netdoc_can_redo(ed->doc)))
         netview_editor_history(L, 1);
 
     Rect pf = ui_column_next(col, 1);
+    if (!tight) {
+        Rect below = ui_column_next(col, 1);
+        b[2].y = b[3].y = below.y;
+        if (below.w == 0)
+            b[2].w = b[3].w = 0;
+    }
     ed->file = pf;
     bool go = ui_text_field(ui, ui_id("net.file"), pf, ed->path_edit, sizeof ed->path_edit,
                             "a .net / .cnn path");
     if (go)
         file_action(L, ctx, false);
-    row = ui_column_next(col, 1);
-    ed->open = (Rect){row.x, row.y, hw, row.h};
-    ed->save = (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h};
-    if (ui_button(ui, ui_id("net.open"), (Rect){row.x, row.y, hw, row.h}, "Open"))
+    ed->open = b[2];
+    ed->save = b[3];
+    if (b[2].w > 0 && ui_button(ui, ui_id("net.open"), b[2], "Open"))
         file_action(L, ctx, false);
-    if (ui_button(ui, ui_id("net.save"), (Rect){row.x + hw + gap, row.y, row.w - hw - gap, row.h},
-                  "Save"))
+    if (b[3].w > 0 && ui_button(ui, ui_id("net.save"), b[3], "Save"))
         file_action(L, ctx, true);
-    /* the Export button (export to PyTorch, branch exportapp) goes on the row below */
 }
 
 void netview_line_words(const char *line, char *out, size_t size)
