@@ -662,7 +662,7 @@ static void test_modes(void)
     }
     NetActs *a = net_acts_create(net, 4), *one = net_acts_create(net, 1);
     float keep[40];
-    memcpy(keep, net->state, sizeof keep);
+    memcpy(keep, net->state, sizeof(float) * 14);
     CHECK_INT_EQ(14, net->n_state);
     net_forward(net, a, x, 4);
     net_forward(net, one, x + 2 * 18, 1);
