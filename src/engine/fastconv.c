@@ -685,19 +685,13 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
         c##o##4 = _mm512_fmadd_ps(d, v4, c##o##4);                                                 \
     } while (0)
 /* the 20 running sums of a block from / to its place in lanes (20 x 16) */
+/* clang-format off */
 #define DW_ACC(X)                                                                                  \
-    X(c00, 0)                                                                                      \
-    X(c01, 1)                                                                                      \
-    X(c02, 2)                                                                                      \
-    X(c03, 3)                                                                                      \
-    X(c04, 4)                                                                                      \
-    X(c10, 5)                                                                                      \
-    X(c11, 6)                                                                                      \
-    X(c12, 7)                                                                                      \
-    X(c13, 8)                                                                                      \
-    X(c14, 9)                                                                                      \
-    X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16) X(c32, 17)        \
-        X(c33, 18) X(c34, 19)
+    X(c00, 0) X(c01, 1) X(c02, 2) X(c03, 3) X(c04, 4)                                              \
+    X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9)                                              \
+    X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14)                                         \
+    X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+/* clang-format on */
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
@@ -1332,6 +1326,18 @@ static inline int window_argmax(const PoolGeom *g, const float *x, int oy, int o
 }
 
 #if FAST_X86
+/* The lane indices 0, 2, 4, ..., 30: the even columns of two vectors, for permutes. */
+__attribute__((target("avx512f"))) static inline __m512i lanes_even(void)
+{
+    return _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+
+/* 0, 0, 1, 1, ..., 7, 7: each of 8 lanes spread to two, for permutes. */
+__attribute__((target("avx512f"))) static inline __m512i lanes_halved(void)
+{
+    return _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+}
+
 /* The 2x2, stride-2 max pool of one plane x (H, W) into out (OH, OW), 16 windows at a time:
  * the even and odd columns of two rows are the four cells of 16 windows, compared in
  * pool_cell's order with the same strict '>' (a tie keeps the earlier cell). */
@@ -1356,10 +1362,8 @@ static inline int window_argmax(const PoolGeom *g, const float *x, int oy, int o
 __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *out, const float *x,
                                                                         int w, int oh, int ow)
 {
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd =
-        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even = lanes_even();
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
@@ -1379,10 +1383,8 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
                                                                          const float *x, int w,
                                                                          int oh, int ow, bool set)
 {
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd =
-        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even = lanes_even();
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     /* interleave two 16-lane vectors back into 32 consecutive columns */
     const __m512i ilo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i ihi =
@@ -1447,10 +1449,8 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
 __attribute__((target("avx512f"))) static void
 sumpool22_forward_avx512(float *out, const float *x, int w, int oh, int ow, bool l2)
 {
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd =
-        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even = lanes_even();
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
@@ -1481,9 +1481,7 @@ __attribute__((target("avx512f"))) static void
 sumpool22_backward_avx512(float *dx, const float *dout, const float *x, const float *y, int w,
                           int oh, int ow, bool l2, bool set)
 {
-    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    const __m512i duphi =
-        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    const __m512i duplo = lanes_halved(), duphi = _mm512_add_epi32(duplo, _mm512_set1_epi32(8));
     for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox += 16) {
             const int cnt = ow - ox < 16 ? ow - ox : 16;
@@ -1529,9 +1527,7 @@ __attribute__((target("avx512f"))) static void
 maxpool22_tiled_backward_avx512(float *dx, float *dx2, const float *dout, const float *x,
                                 const float *y, int w, int oh, int ow)
 {
-    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    const __m512i duphi =
-        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    const __m512i duplo = lanes_halved(), duphi = _mm512_add_epi32(duplo, _mm512_set1_epi32(8));
     const __m512 zero = _mm512_setzero_ps();
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
