@@ -460,6 +460,7 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
  * offset table, and no tile row wasted on a row's end. The taps go to two sets of sums (even
  * and odd kx), added at the end. ---- */
 
+#if FAST_X86
 #define ROW_TILE_MAX 12
 
 __attribute__((target("avx512f"), always_inline)) static inline void
@@ -549,6 +550,7 @@ __attribute__((target("avx512f"))) static void row_product(float *outt, const fl
                          g->o, g, crow, krow);
             }
 }
+#endif
 
 /* ---- direct convolution (AVX-512, SW == 1, rows of 8 columns or more, O not in whole vectors:
  * the default net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each
@@ -1689,11 +1691,13 @@ static bool is_pool22(const PoolGeom *g, PoolKind kind)
     return kind == POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
 
+#if FAST_X86
 /* The 2x2, stride-2 average or L2 pool. */
 static bool is_sumpool22(const PoolGeom *g, PoolKind kind)
 {
     return kind != POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
+#endif
 
 static void pool_forward_task(void *ctx, int n, int thread)
 {
