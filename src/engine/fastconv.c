@@ -460,6 +460,7 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
  * offset table, and no tile row wasted on a row's end. The taps go to two sets of sums (even
  * and odd kx), added at the end. ---- */
 
+#if FAST_X86
 #define ROW_TILE_MAX 12
 
 __attribute__((target("avx512f"), always_inline)) static inline void
@@ -549,6 +550,7 @@ __attribute__((target("avx512f"))) static void row_product(float *outt, const fl
                          g->o, g, crow, krow);
             }
 }
+#endif
 
 /* ---- direct convolution (AVX-512, SW == 1, rows of 8 columns or more, O not in whole vectors:
  * the default net's first layer, 1 -> 8 channels on 28x28). 16 output columns are one vector; each
@@ -685,18 +687,13 @@ __attribute__((target("avx512f"))) static void direct_forward(float *on, float *
         c##o##4 = _mm512_fmadd_ps(d, v4, c##o##4);                                                 \
     } while (0)
 /* the 20 running sums of a block from / to its place in lanes (20 x 16) */
+/* clang-format off */
 #define DW_ACC(X)                                                                                  \
-    X(c00, 0)                                                                                      \
-    X(c01, 1)                                                                                      \
-    X(c02, 2)                                                                                      \
-    X(c03, 3)                                                                                      \
-    X(c04, 4)                                                                                      \
-    X(c10, 5)                                                                                      \
-    X(c11, 6)                                                                                      \
-    X(c12, 7)                                                                                      \
-    X(c13, 8)                                                                                      \
-    X(c14, 9) X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14) X(c30, 15) X(c31, 16)         \
-        X(c32, 17) X(c33, 18) X(c34, 19)
+    X(c00, 0) X(c01, 1) X(c02, 2) X(c03, 3) X(c04, 4)                                              \
+    X(c10, 5) X(c11, 6) X(c12, 7) X(c13, 8) X(c14, 9)                                              \
+    X(c20, 10) X(c21, 11) X(c22, 12) X(c23, 13) X(c24, 14)                                         \
+    X(c30, 15) X(c31, 16) X(c32, 17) X(c33, 18) X(c34, 19)
+/* clang-format on */
 #define DW_LOAD(v, i)  __m512 v = first ? _mm512_setzero_ps() : _mm512_load_ps(ls + 16 * (i));
 #define DW_STORE(v, i) _mm512_store_ps(ls + 16 * (i), v);
 
@@ -1333,6 +1330,18 @@ static inline int window_argmax(const PoolGeom *g, const float *x, int oy, int o
 }
 
 #if FAST_X86
+/* The lane indices 0, 2, 4, ..., 30: the even columns of two vectors, for permutes. */
+__attribute__((target("avx512f"))) static inline __m512i lanes_even(void)
+{
+    return _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+
+/* 0, 0, 1, 1, ..., 7, 7: each of 8 lanes spread to two, for permutes. */
+__attribute__((target("avx512f"))) static inline __m512i lanes_halved(void)
+{
+    return _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+}
+
 /* The 2x2, stride-2 max pool of one plane x (H, W) into out (OH, OW), 16 windows at a time:
  * the even and odd columns of two rows are the four cells of 16 windows, compared in
  * pool_cell's order with the same strict '>' (a tie keeps the earlier cell). */
@@ -1357,10 +1366,8 @@ static inline int window_argmax(const PoolGeom *g, const float *x, int oy, int o
 __attribute__((target("avx512f"))) static void maxpool22_forward_avx512(float *out, const float *x,
                                                                         int w, int oh, int ow)
 {
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd =
-        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even = lanes_even();
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
@@ -1380,10 +1387,8 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
                                                                          const float *x, int w,
                                                                          int oh, int ow, bool set)
 {
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd =
-        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even = lanes_even();
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     /* interleave two 16-lane vectors back into 32 consecutive columns */
     const __m512i ilo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i ihi =
@@ -1448,10 +1453,8 @@ __attribute__((target("avx512f"))) static void maxpool22_backward_avx512(float *
 __attribute__((target("avx512f"))) static void
 sumpool22_forward_avx512(float *out, const float *x, int w, int oh, int ow, bool l2)
 {
-    const __m512i even =
-        _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd =
-        _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __m512i even = lanes_even();
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
         for (int ox = 0; ox < ow; ox += 16) {
@@ -1482,9 +1485,7 @@ __attribute__((target("avx512f"))) static void
 sumpool22_backward_avx512(float *dx, const float *dout, const float *x, const float *y, int w,
                           int oh, int ow, bool l2, bool set)
 {
-    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    const __m512i duphi =
-        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    const __m512i duplo = lanes_halved(), duphi = _mm512_add_epi32(duplo, _mm512_set1_epi32(8));
     for (int oy = 0; oy < oh; oy++)
         for (int ox = 0; ox < ow; ox += 16) {
             const int cnt = ow - ox < 16 ? ow - ox : 16;
@@ -1530,9 +1531,7 @@ __attribute__((target("avx512f"))) static void
 maxpool22_tiled_backward_avx512(float *dx, float *dx2, const float *dout, const float *x,
                                 const float *y, int w, int oh, int ow)
 {
-    const __m512i duplo = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    const __m512i duphi =
-        _mm512_setr_epi32(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    const __m512i duplo = lanes_halved(), duphi = _mm512_add_epi32(duplo, _mm512_set1_epi32(8));
     const __m512 zero = _mm512_setzero_ps();
     for (int oy = 0; oy < oh; oy++) {
         const float *r0 = x + 2L * oy * w, *r1 = r0 + w; /* (W) */
@@ -1590,6 +1589,103 @@ maxpool22_tiled_backward_avx512(float *dx, float *dx2, const float *dout, const 
         }
     }
 }
+
+/* Any window with column stride 1 (overlapping windows, such as 3x3 stride 1), 16 windows of
+ * an output row at a time, the cells in pool_cell's order: the forward's maximum (the same
+ * strict '>'), sum or sum of squares, then its division or square root: the same bits. */
+__attribute__((target("avx512f"))) static void
+pool_s1_forward_avx512(float *out, const float *x, const PoolGeom *g, PoolKind kind)
+{
+    const __m512 area = _mm512_set1_ps((float)(g->kh * g->kw));
+    for (int oy = 0; oy < g->oh; oy++)
+        for (int ox = 0; ox < g->ow; ox += 16) {
+            const __mmask16 m = lanes(0, g->ow - ox);
+            const float *w0 = x + (long)oy * g->sh * g->w + ox; /* the windows' first cells */
+            __m512 acc = kind == POOL_MAX ? _mm512_maskz_loadu_ps(m, w0) : _mm512_setzero_ps();
+            for (int ky = 0; ky < g->kh; ky++)
+                for (int kx = 0; kx < g->kw; kx++) {
+                    const __m512 v = _mm512_maskz_loadu_ps(m, w0 + (long)ky * g->w + kx);
+                    if (kind == POOL_MAX)
+                        acc = _mm512_mask_mov_ps(acc, _mm512_cmp_ps_mask(v, acc, _CMP_GT_OQ), v);
+                    else
+                        acc = _mm512_add_ps(acc, kind == POOL_L2 ? _mm512_mul_ps(v, v) : v);
+                }
+            if (kind == POOL_AVG)
+                acc = _mm512_div_ps(acc, area);
+            else if (kind == POOL_L2)
+                acc = _mm512_sqrt_ps(acc);
+            _mm512_mask_storeu_ps(out + (long)oy * g->ow + ox, m, acc);
+        }
+}
+
+/* The backward of the max pool with column stride 1, adding to dx: each window's first
+ * maximum found 16 windows at a time as in the forward (its index in the plane kept beside
+ * the value), then the gradients added in window order as pool_backward adds them. */
+__attribute__((target("avx512f"))) static void maxpool_s1_backward_avx512(float *dx, float *dx2,
+                                                                          const float *dout,
+                                                                          const float *x,
+                                                                          const PoolGeom *g)
+{
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (int oy = 0; oy < g->oh; oy++)
+        for (int ox = 0; ox < g->ow; ox += 16) {
+            const __mmask16 m = lanes(0, g->ow - ox);
+            const int first = oy * g->sh * g->w + ox; /* window ox's first cell in the plane */
+            __m512 best = _mm512_maskz_loadu_ps(m, x + first);
+            __m512i arg = _mm512_add_epi32(lane, _mm512_set1_epi32(first));
+            for (int ky = 0; ky < g->kh; ky++)
+                for (int kx = 0; kx < g->kw; kx++) {
+                    const int at = first + ky * g->w + kx;
+                    const __m512 v = _mm512_maskz_loadu_ps(m, x + at);
+                    const __mmask16 gt = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ);
+                    best = _mm512_mask_mov_ps(best, gt, v);
+                    arg = _mm512_mask_mov_epi32(arg, gt,
+                                                _mm512_add_epi32(lane, _mm512_set1_epi32(at)));
+                }
+            int idx[16];
+            float d[16];
+            _mm512_storeu_si512(idx, arg);
+            _mm512_storeu_ps(d, _mm512_maskz_loadu_ps(m, dout + (long)oy * g->ow + ox));
+            const int cnt = g->ow - ox < 16 ? g->ow - ox : 16;
+            for (int l = 0; l < cnt; l++) {
+                if (dx)
+                    dx[idx[l]] += d[l];
+                /* the relu's gradient: the pool's where its output x is > 0 */
+                if (dx2)
+                    dx2[idx[l]] += x[idx[l]] > 0.0f ? d[l] : 0.0f;
+            }
+        }
+}
+
+/* The backward of the average and L2 pools with column stride 1, adding to dx: for one cell
+ * (ky, kx) of the windows at a time, every window's share (dout / area, or dout / out times
+ * the cell) added to that cell, 16 windows of a row at once. */
+__attribute__((target("avx512f"))) static void
+sumpool_s1_backward_avx512(float *dx, const float *dout, const float *x, const float *y,
+                           const PoolGeom *g, bool l2)
+{
+    const __m512 inv_area = _mm512_set1_ps(1.0f / (float)(g->kh * g->kw));
+    for (int ky = 0; ky < g->kh; ky++)
+        for (int kx = 0; kx < g->kw; kx++)
+            for (int oy = 0; oy < g->oh; oy++)
+                for (int ox = 0; ox < g->ow; ox += 16) {
+                    const __mmask16 m = lanes(0, g->ow - ox);
+                    const long o = (long)oy * g->ow + ox;
+                    const long at = (long)(oy * g->sh + ky) * g->w + ox + kx;
+                    const __m512 d = _mm512_maskz_loadu_ps(m, dout + o);
+                    __m512 add;
+                    if (l2) {
+                        const __m512 yv = _mm512_maskz_loadu_ps(m, y + o);
+                        const __m512 sc = _mm512_maskz_div_ps(
+                            _mm512_cmp_ps_mask(yv, _mm512_setzero_ps(), _CMP_GT_OQ), d, yv);
+                        add = _mm512_mul_ps(sc, _mm512_maskz_loadu_ps(m, x + at));
+                    } else {
+                        add = _mm512_mul_ps(d, inv_area);
+                    }
+                    _mm512_mask_storeu_ps(dx + at, m,
+                                          _mm512_add_ps(_mm512_maskz_loadu_ps(m, dx + at), add));
+                }
+}
 #endif
 
 static bool is_pool22(const PoolGeom *g, PoolKind kind)
@@ -1597,11 +1693,13 @@ static bool is_pool22(const PoolGeom *g, PoolKind kind)
     return kind == POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
 
+#if FAST_X86
 /* The 2x2, stride-2 average or L2 pool. */
 static bool is_sumpool22(const PoolGeom *g, PoolKind kind)
 {
     return kind != POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
+#endif
 
 static void pool_forward_task(void *ctx, int n, int thread)
 {
@@ -1620,6 +1718,10 @@ static void pool_forward_task(void *ctx, int n, int thread)
         }
         if (is_sumpool22(g, job->kind) && use_avx512()) {
             sumpool22_forward_avx512(op, xp, g->w, g->oh, g->ow, job->kind == POOL_L2);
+            continue;
+        }
+        if (g->sw == 1 && use_avx512()) {
+            pool_s1_forward_avx512(op, xp, g, job->kind);
             continue;
         }
 #endif
@@ -1693,6 +1795,17 @@ static void pool_backward_task(void *ctx, int n, int thread)
                 memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
             sumpool22_backward_avx512(dxp, dp, xp, op, g->w, g->oh, g->ow, job->kind == POOL_L2,
                                       job->set && tiled);
+            continue;
+        }
+        if (g->sw == 1 && use_avx512()) {
+            if (job->set && dxp)
+                memset(dxp, 0, (size_t)in_plane * sizeof *dxp);
+            if (dx2)
+                memset(dx2, 0, (size_t)in_plane * sizeof *dx2);
+            if (job->kind == POOL_MAX)
+                maxpool_s1_backward_avx512(dxp, dx2, dp, xp, g);
+            else
+                sumpool_s1_backward_avx512(dxp, dp, xp, op, g, job->kind == POOL_L2);
             continue;
         }
 #endif
