@@ -9,6 +9,7 @@
 
 #include "labs/lab.h"
 #include "labs/common/captions.h"
+#include "labs/common/column.h"
 #include "labs/common/digits.h"
 #include "labs/common/grids.h"
 #include "labs/common/options.h"

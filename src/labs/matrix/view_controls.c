@@ -2,6 +2,7 @@
  * the engine's check that the matrix IS the operation, and the keys.
  * Depends on: labs/matrix/view_int.h, labs/matrix/model.h, ui, viz. */
 #include "labs/matrix/view_int.h"
+#include "labs/common/column.h"
 
 #include "viz/colormap.h"
 
@@ -10,61 +11,6 @@
 #include <string.h>
 
 /* ---- the controls ---------------------------------------------------------------------- */
-
-/* Lines of text (split at '\n') taking their height from the control column. */
-static void col_lines(Ui *ui, UiColumn *col, const char *text, FontFace face, int base, Color c)
-{
-    int size = theme_px(ui->th, (float)base);
-    int lh = render_line_height(ui->r, face, size);
-    char line[256];
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len >= sizeof line)
-            len = sizeof line - 1;
-        memcpy(line, p, len);
-        line[len] = '\0';
-        if (col->y + lh > col->area.y + col->area.h)
-            return;
-        Rect rc = {col->area.x, col->y, col->area.w, lh};
-        char fit[256];
-        render_text_fit(ui->r, face, size, line, rc.w, fit, sizeof fit);
-        /* not clipped to the line: underscores hang below it */
-        render_text(ui->r, face, size, fit, rc.x, rc.y, ALIGN_LEFT | ALIGN_TOP, c);
-        col->y += lh;
-        p = nl ? nl + 1 : p + len;
-    }
-    col->y += col->gap;
-}
-
-/* The lab's key list under a "Keys" heading when it all fits the column, else without the
- * heading; else (a short window or a large UI scale) one dim line pointing at the H overlay,
- * which lists every key of the lab (LabDef.help), so nothing is cut off. */
-static void col_keys(Ui *ui, UiColumn *col, const char *keys)
-{
-    int size = theme_px(ui->th, THEME_SMALL);
-    int lh = render_line_height(ui->r, FONT_MONO, size);
-    int lines = 1;
-    for (const char *p = keys; *p; p++)
-        lines += *p == '\n';
-    int bottom = col->area.y + col->area.h;
-    if (col->y + col->row_h + col->gap + lines * lh <= bottom) {
-        ui_column_heading(ui, col, "Keys");
-        col_lines(ui, col, keys, FONT_MONO, THEME_SMALL, ui->th->text_dim);
-        return;
-    }
-    /* without the heading the lines still read as keys ("A function") */
-    if (col->y + col->gap + lines * lh <= bottom) {
-        col->y += col->gap;
-        col_lines(ui, col, keys, FONT_MONO, THEME_SMALL, ui->th->text_dim);
-        return;
-    }
-    int sl = render_line_height(ui->r, FONT_SANS, size);
-    if (col->y + sl > bottom)
-        return;
-    col_lines(ui, col, "Keys: press H", FONT_SANS, THEME_SMALL, ui->th->text_dim);
-}
 
 static const char *const preset_items[MATPRESET_COUNT] = {"Count 0, 1, 2, …", "Edge + Sobel-like",
                                                           "Random −3…3"};
@@ -127,7 +73,8 @@ static void draw_settings(MatrixLab *L, LabContext *ctx, UiColumn *colp)
                 matview_rebuild(L, false);
             }
         } else {
-            col_lines(ui, &col, "Out pad 0 (needs stride 2)", FONT_SANS, THEME_SMALL, th->text_dim);
+            lsu_column_lines(ui, &col, "Out pad 0 (needs stride 2)", FONT_SANS, THEME_SMALL,
+                             th->text_dim);
         }
     }
     *colp = col;
@@ -158,17 +105,18 @@ static void draw_check(const MatrixLab *L, LabContext *ctx, UiColumn *colp)
         snprintf(buf, sizeof buf, "max|Mᵀ·x − deconv| = %s", d);
     else
         snprintf(buf, sizeof buf, "max|M·x − conv| = %s", d);
-    col_lines(ui, &col, buf, FONT_MONO, THEME_SMALL, s->max_diff == 0.0f ? th->text : th->warning);
+    lsu_column_lines(ui, &col, buf, FONT_MONO, THEME_SMALL,
+                     s->max_diff == 0.0f ? th->text : th->warning);
     if (s->mode != MATMODE_FLIP) {
         snprintf(buf, sizeof buf, "M: %d×%d, %d non-zeros (%d%%)", s->m.rows, s->m.cols,
                  s->m.n_entries,
                  (int)lroundf(100.0f * (float)s->m.n_entries / (float)(s->m.rows * s->m.cols)));
-        col_lines(ui, &col, buf, FONT_MONO, THEME_SMALL, th->text_dim);
+        lsu_column_lines(ui, &col, buf, FONT_MONO, THEME_SMALL, th->text_dim);
     }
     col.area.h += keys_lh;
-    col_keys(ui, &col,
-             "M mode   R values\nN input  K kernel\nS stride P padding\nO output padding\n"
-             "wheel on x or K: ±1\nhover: linked cells");
+    lsu_column_keys(ui, &col,
+                    "M mode   R values\nN input  K kernel\nS stride P padding\nO output padding\n"
+                    "wheel on x or K: ±1\nhover: linked cells");
 }
 
 void matview_draw_controls(MatrixLab *L, LabContext *ctx)
