@@ -758,6 +758,23 @@ direct_dw_with(float *pw, const float *dout, const float *xps, int n, const Conv
         DW_ROW(3);                                                                                 \
     } while (0)
 #define DW_LOAD_X(a) _mm512_loadu_ps(a)
+                    if (dw == 1 && nk == 5)
+                        /* taps 1..4 shifted in registers from two loads, not loaded again */
+                        for (; ox + 16 <= g->ow; ox += 16) {
+                            const float *r = row + ox;
+                            const __m512i a = _mm512_castps_si512(_mm512_loadu_ps(r));
+                            const __m512i b =
+                                _mm512_castps_si512(_mm512_maskz_loadu_ps(0x000f, r + 16));
+                            __m512 v0 = _mm512_castsi512_ps(a);
+                            __m512 v1 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 1));
+                            __m512 v2 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 2));
+                            __m512 v3 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 3));
+                            __m512 v4 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 4));
+                            DW_ROW(0);
+                            DW_ROW(1);
+                            DW_ROW(2);
+                            DW_ROW(3);
+                        }
                     for (; ox + 16 <= g->ow; ox += 16)
                         DW_STEP;
 #undef DW_LOAD_X
