@@ -1714,6 +1714,12 @@ static bool is_sumpool22(const PoolGeom *g, PoolKind kind)
 {
     return kind != POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
+
+/* A 2x2, stride-2 pool on AVX-512 whose planes stack into one (H = 2 OH). */
+static bool stacks22(const PoolGeom *g, PoolKind kind)
+{
+    return (is_pool22(g, kind) || is_sumpool22(g, kind)) && g->h == 2 * g->oh && use_avx512();
+}
 #endif
 
 static void pool_forward_task(void *ctx, int n, int thread)
@@ -1723,6 +1729,19 @@ static void pool_forward_task(void *ctx, int n, int thread)
     const PoolGeom *g = job->g;
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float area = (float)(g->kh * g->kw);
+#if FAST_X86
+    if (stacks22(g, job->kind)) {
+        /* the planes one under the other are one plane of C*OH output rows (H = 2 OH: no
+         * window straddles two planes), so small planes cost one call, not one each */
+        const float *xn = job->x + (long)n * g->c * in_plane; /* (C*H, W) */
+        float *on = job->out + (long)n * g->c * out_plane;    /* (C*OH, OW) */
+        if (job->kind == POOL_MAX)
+            maxpool22_forward_avx512(on, xn, g->w, g->c * g->oh, g->ow);
+        else
+            sumpool22_forward_avx512(on, xn, g->w, g->c * g->oh, g->ow, job->kind == POOL_L2);
+        return;
+    }
+#endif
     for (int c = 0; c < g->c; c++) {
         const float *xp = job->x + ((long)n * g->c + c) * in_plane; /* (H, W) */
         float *op = job->out + ((long)n * g->c + c) * out_plane;    /* (OH, OW) */
@@ -1784,6 +1803,33 @@ static void pool_backward_task(void *ctx, int n, int thread)
     const PoolGeom *g = job->g;
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
+#if FAST_X86
+    if (stacks22(g, job->kind)) {
+        /* the planes one under the other, as in the forward */
+        const long at = (long)n * g->c * in_plane, ot = (long)n * g->c * out_plane;
+        const int rows = g->c * g->oh;
+        const size_t block = (size_t)g->c * (size_t)in_plane;
+        float *dxn = job->dx ? job->dx + at : NULL, *dx2 = job->dx2 ? job->dx2 + at : NULL;
+        const float *yn = job->y ? job->y + ot : NULL;
+        const bool tiled = g->w == 2 * g->ow; /* every cell in a window */
+        if (job->kind == POOL_MAX && job->set && tiled && yn) {
+            maxpool22_tiled_backward_avx512(dxn, dx2, job->dout + ot, job->x + at, yn, g->w, rows,
+                                            g->ow);
+            return;
+        }
+        if (job->set && !tiled && dxn)
+            memset(dxn, 0, block * sizeof *dxn);
+        if (job->set && !tiled && dx2)
+            memset(dx2, 0, block * sizeof *dx2);
+        if (job->kind == POOL_MAX)
+            maxpool22_backward_avx512(dxn, dx2, job->dout + ot, job->x + at, g->w, rows, g->ow,
+                                      job->set && tiled);
+        else
+            sumpool22_backward_avx512(dxn, job->dout + ot, job->x + at, yn, g->w, rows, g->ow,
+                                      job->kind == POOL_L2, job->set && tiled);
+        return;
+    }
+#endif
     for (int c = 0; c < g->c; c++) {
         const float *xp = job->x + ((long)n * g->c + c) * in_plane;                  /* (H, W) */
         float *dxp = job->dx ? job->dx + ((long)n * g->c + c) * in_plane : NULL;     /* (H, W) */
