@@ -461,6 +461,89 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
  * and odd kx), added at the end. ---- */
 
 #if FAST_X86
+/* ---- the implicit kernel gradient of a 5x5 kernel by input channels (stride and dilation 1
+ * along x): a tile is the 25 taps of one input channel by 16 output channels, summed over the
+ * positions in order; tap (ky, kx) at position (oy, ox) is row_ky[ox + kx], one pointer per
+ * kernel row and a constant offset per tap, and each position's 16 output gradients are one
+ * load shared by the 25 taps (the offset-table tiles load it once per 8). ---- */
+
+#define CT_FMA(ky, kx) c##ky##kx = _mm512_fmadd_ps(_mm512_set1_ps(r##ky[kx]), b, c##ky##kx)
+#define CT_ROW(ky)                                                                                 \
+    CT_FMA(ky, 0);                                                                                 \
+    CT_FMA(ky, 1);                                                                                 \
+    CT_FMA(ky, 2);                                                                                 \
+    CT_FMA(ky, 3);                                                                                 \
+    CT_FMA(ky, 4)
+#define CT_PUT(ky, kx)                                                                             \
+    do {                                                                                           \
+        float *d = c + (long)((ky)*5 + (kx)) * ldc;                                                \
+        _mm512_storeu_ps(d, add ? _mm512_add_ps(_mm512_loadu_ps(d), c##ky##kx) : c##ky##kx);       \
+    } while (0)
+#define CT_PUT_ROW(ky)                                                                             \
+    CT_PUT(ky, 0);                                                                                 \
+    CT_PUT(ky, 1);                                                                                 \
+    CT_PUT(ky, 2);                                                                                 \
+    CT_PUT(ky, 3);                                                                                 \
+    CT_PUT(ky, 4)
+
+/* c (25, 16) row stride ldc = [c +] sum over positions of the taps of channel plane xc
+ * (HP, WP) times dt (P, 16) row stride ldt */
+__attribute__((target("avx512f"))) static void channel_tile5(float *c, long ldc, const float *xc,
+                                                             const float *dt, long ldt,
+                                                             const ConvGeom *g, long wp, bool add)
+{
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
+    __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
+    __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
+    __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
+    __m512 c40 = c00, c41 = c00, c42 = c00, c43 = c00, c44 = c00;
+    const long kstep = (long)g->dh * wp;
+    for (int oy = 0; oy < g->oh; oy++) {
+        const float *r0 = xc + (long)oy * g->sh * wp, *r1 = r0 + kstep, *r2 = r1 + kstep;
+        const float *r3 = r2 + kstep, *r4 = r3 + kstep;
+        const float *bp = dt + (long)oy * g->ow * ldt;
+        for (int ox = 0; ox < g->ow; ox++, bp += ldt) {
+            /* opaque to the compiler, which would otherwise juggle the values between
+             * registers across positions */
+            __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4));
+            const __m512 b = _mm512_loadu_ps(bp);
+            CT_ROW(0);
+            CT_ROW(1);
+            CT_ROW(2);
+            CT_ROW(3);
+            CT_ROW(4);
+            r0++, r1++, r2++, r3++, r4++;
+        }
+    }
+    CT_PUT_ROW(0);
+    CT_PUT_ROW(1);
+    CT_PUT_ROW(2);
+    CT_PUT_ROW(3);
+    CT_PUT_ROW(4);
+}
+#undef CT_FMA
+#undef CT_ROW
+#undef CT_PUT
+#undef CT_PUT_ROW
+
+/* Whether channel_product takes g: a 5x5 kernel, stride and dilation 1 along x. */
+static bool channel_tiles(const ConvGeom *g)
+{
+    return g->kh == 5 && g->kw == 5 && g->sw == 1 && g->dw == 1;
+}
+
+/* pw (KC, O) = [pw +] col . dt (P, O) by channel tiles, from the padded input xp */
+static void channel_product(float *pw, const float *xp, const float *dt, const ConvGeom *g,
+                            bool add)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    for (int c = 0; c < g->c; c++)
+        for (int j = 0; j < g->o; j += 16)
+            channel_tile5(pw + (long)c * 25 * g->o + j, g->o, xp + (long)c * hp * wp, dt + j, g->o,
+                          g, wp, add);
+}
+
 #define ROW_TILE_MAX 12
 
 __attribute__((target("avx512f"), always_inline)) static inline void
@@ -1071,7 +1154,12 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
             /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
             transpose(dt, g->o, dn, p, g->o, p);
             const float *xp = pad_input(xpad, xn, g);
-            gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
+#if FAST_X86
+            if (channel_tiles(g))
+                channel_product(pw, xp, dt, g, n != 0);
+            else
+#endif
+                gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
 #if FAST_X86
         } else if (pw && use_direct(g)) {
             /* the examples of a group at once, in the call of its first */
