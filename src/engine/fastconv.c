@@ -467,24 +467,19 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
  * kernel row and a constant offset per tap, and each position's 16 output gradients are one
  * load shared by the 25 taps (the offset-table tiles load it once per 8). ---- */
 
+/* M(ky, kx) for the 5 taps of kernel row ky */
+#define CT_FIVE(M, ky)                                                                             \
+    M(ky, 0);                                                                                      \
+    M(ky, 1);                                                                                      \
+    M(ky, 2);                                                                                      \
+    M(ky, 3);                                                                                      \
+    M(ky, 4)
 #define CT_FMA(ky, kx) c##ky##kx = _mm512_fmadd_ps(_mm512_set1_ps(r##ky[kx]), b, c##ky##kx)
-#define CT_ROW(ky)                                                                                 \
-    CT_FMA(ky, 0);                                                                                 \
-    CT_FMA(ky, 1);                                                                                 \
-    CT_FMA(ky, 2);                                                                                 \
-    CT_FMA(ky, 3);                                                                                 \
-    CT_FMA(ky, 4)
 #define CT_PUT(ky, kx)                                                                             \
     do {                                                                                           \
         float *d = c + (long)((ky)*5 + (kx)) * ldc;                                                \
         _mm512_storeu_ps(d, add ? _mm512_add_ps(_mm512_loadu_ps(d), c##ky##kx) : c##ky##kx);       \
     } while (0)
-#define CT_PUT_ROW(ky)                                                                             \
-    CT_PUT(ky, 0);                                                                                 \
-    CT_PUT(ky, 1);                                                                                 \
-    CT_PUT(ky, 2);                                                                                 \
-    CT_PUT(ky, 3);                                                                                 \
-    CT_PUT(ky, 4)
 
 /* c (25, 16) row stride ldc = [c +] sum over positions of the taps of channel plane xc
  * (HP, WP) times dt (P, 16) row stride ldt */
@@ -507,24 +502,23 @@ __attribute__((target("avx512f"))) static void channel_tile5(float *c, long ldc,
              * registers across positions */
             __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4));
             const __m512 b = _mm512_loadu_ps(bp);
-            CT_ROW(0);
-            CT_ROW(1);
-            CT_ROW(2);
-            CT_ROW(3);
-            CT_ROW(4);
+            CT_FIVE(CT_FMA, 0);
+            CT_FIVE(CT_FMA, 1);
+            CT_FIVE(CT_FMA, 2);
+            CT_FIVE(CT_FMA, 3);
+            CT_FIVE(CT_FMA, 4);
             r0++, r1++, r2++, r3++, r4++;
         }
     }
-    CT_PUT_ROW(0);
-    CT_PUT_ROW(1);
-    CT_PUT_ROW(2);
-    CT_PUT_ROW(3);
-    CT_PUT_ROW(4);
+    CT_FIVE(CT_PUT, 0);
+    CT_FIVE(CT_PUT, 1);
+    CT_FIVE(CT_PUT, 2);
+    CT_FIVE(CT_PUT, 3);
+    CT_FIVE(CT_PUT, 4);
 }
+#undef CT_FIVE
 #undef CT_FMA
-#undef CT_ROW
 #undef CT_PUT
-#undef CT_PUT_ROW
 
 /* Whether channel_product takes g: a 5x5 kernel, stride and dilation 1 along x. */
 static bool channel_tiles(const ConvGeom *g)
