@@ -461,6 +461,83 @@ static void gather_product(int m, int kc, int o, const float *xp, const int *row
  * and odd kx), added at the end. ---- */
 
 #if FAST_X86
+/* ---- the implicit kernel gradient of a 5x5 kernel by input channels (stride and dilation 1
+ * along x): a tile is the 25 taps of one input channel by 16 output channels, summed over the
+ * positions in order; tap (ky, kx) at position (oy, ox) is row_ky[ox + kx], one pointer per
+ * kernel row and a constant offset per tap, and each position's 16 output gradients are one
+ * load shared by the 25 taps (the offset-table tiles load it once per 8). ---- */
+
+/* M(ky, kx) for the 5 taps of kernel row ky */
+#define CT_FIVE(M, ky)                                                                             \
+    M(ky, 0);                                                                                      \
+    M(ky, 1);                                                                                      \
+    M(ky, 2);                                                                                      \
+    M(ky, 3);                                                                                      \
+    M(ky, 4)
+#define CT_FMA(ky, kx) c##ky##kx = _mm512_fmadd_ps(_mm512_set1_ps(r##ky[kx]), b, c##ky##kx)
+#define CT_PUT(ky, kx)                                                                             \
+    do {                                                                                           \
+        float *d = c + (long)((ky)*5 + (kx)) * ldc;                                                \
+        _mm512_storeu_ps(d, add ? _mm512_add_ps(_mm512_loadu_ps(d), c##ky##kx) : c##ky##kx);       \
+    } while (0)
+
+/* c (25, 16) row stride ldc = [c +] sum over positions of the taps of channel plane xc
+ * (HP, WP) times dt (P, 16) row stride ldt */
+__attribute__((target("avx512f"))) static void channel_tile5(float *c, long ldc, const float *xc,
+                                                             const float *dt, long ldt,
+                                                             const ConvGeom *g, long wp, bool add)
+{
+    __m512 c00 = _mm512_setzero_ps(), c01 = c00, c02 = c00, c03 = c00, c04 = c00;
+    __m512 c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00;
+    __m512 c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00;
+    __m512 c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00;
+    __m512 c40 = c00, c41 = c00, c42 = c00, c43 = c00, c44 = c00;
+    const long kstep = (long)g->dh * wp;
+    for (int oy = 0; oy < g->oh; oy++) {
+        const float *r0 = xc + (long)oy * g->sh * wp, *r1 = r0 + kstep, *r2 = r1 + kstep;
+        const float *r3 = r2 + kstep, *r4 = r3 + kstep;
+        const float *bp = dt + (long)oy * g->ow * ldt;
+        for (int ox = 0; ox < g->ow; ox++, bp += ldt) {
+            /* opaque to the compiler, which would otherwise juggle the values between
+             * registers across positions */
+            __asm__("" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4));
+            const __m512 b = _mm512_loadu_ps(bp);
+            CT_FIVE(CT_FMA, 0);
+            CT_FIVE(CT_FMA, 1);
+            CT_FIVE(CT_FMA, 2);
+            CT_FIVE(CT_FMA, 3);
+            CT_FIVE(CT_FMA, 4);
+            r0++, r1++, r2++, r3++, r4++;
+        }
+    }
+    CT_FIVE(CT_PUT, 0);
+    CT_FIVE(CT_PUT, 1);
+    CT_FIVE(CT_PUT, 2);
+    CT_FIVE(CT_PUT, 3);
+    CT_FIVE(CT_PUT, 4);
+}
+#undef CT_FIVE
+#undef CT_FMA
+#undef CT_PUT
+
+/* Whether channel_product takes g: a 5x5 kernel, stride and dilation 1 along x. */
+static bool channel_tiles(const ConvGeom *g)
+{
+    return g->kh == 5 && g->kw == 5 && g->sw == 1 && g->dw == 1;
+}
+
+/* pw (KC, O) = [pw +] col . dt (P, O) by channel tiles, from the padded input xp */
+static void channel_product(float *pw, const float *xp, const float *dt, const ConvGeom *g,
+                            bool add)
+{
+    int hp, wp;
+    padded_size(g, &hp, &wp);
+    for (int c = 0; c < g->c; c++)
+        for (int j = 0; j < g->o; j += 16)
+            channel_tile5(pw + (long)c * 25 * g->o + j, g->o, xp + (long)c * hp * wp, dt + j, g->o,
+                          g, wp, add);
+}
+
 #define ROW_TILE_MAX 12
 
 __attribute__((target("avx512f"), always_inline)) static inline void
@@ -758,6 +835,23 @@ direct_dw_with(float *pw, const float *dout, const float *xps, int n, const Conv
         DW_ROW(3);                                                                                 \
     } while (0)
 #define DW_LOAD_X(a) _mm512_loadu_ps(a)
+                    if (dw == 1 && nk == 5)
+                        /* taps 1..4 shifted in registers from two loads, not loaded again */
+                        for (; ox + 16 <= g->ow; ox += 16) {
+                            const float *r = row + ox;
+                            const __m512i a = _mm512_castps_si512(_mm512_loadu_ps(r));
+                            const __m512i b =
+                                _mm512_castps_si512(_mm512_maskz_loadu_ps(0x000f, r + 16));
+                            __m512 v0 = _mm512_castsi512_ps(a);
+                            __m512 v1 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 1));
+                            __m512 v2 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 2));
+                            __m512 v3 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 3));
+                            __m512 v4 = _mm512_castsi512_ps(_mm512_alignr_epi32(b, a, 4));
+                            DW_ROW(0);
+                            DW_ROW(1);
+                            DW_ROW(2);
+                            DW_ROW(3);
+                        }
                     for (; ox + 16 <= g->ow; ox += 16)
                         DW_STEP;
 #undef DW_LOAD_X
@@ -1054,7 +1148,12 @@ void fastconv_backward_on(float *scratch, float *dx, float *pw, float *pb, const
             /* dw^T (KC, O) = col . dout_n^T, gathered from the padded input */
             transpose(dt, g->o, dn, p, g->o, p);
             const float *xp = pad_input(xpad, xn, g);
-            gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
+#if FAST_X86
+            if (channel_tiles(g))
+                channel_product(pw, xp, dt, g, n != 0);
+            else
+#endif
+                gather_product(kc, p, g->o, xp, off, base, dt, pw, n != 0);
 #if FAST_X86
         } else if (pw && use_direct(g)) {
             /* the examples of a group at once, in the call of its first */
@@ -1699,6 +1798,12 @@ static bool is_sumpool22(const PoolGeom *g, PoolKind kind)
 {
     return kind != POOL_MAX && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2;
 }
+
+/* A 2x2, stride-2 pool on AVX-512 whose planes stack into one (H = 2 OH). */
+static bool stacks22(const PoolGeom *g, PoolKind kind)
+{
+    return (is_pool22(g, kind) || is_sumpool22(g, kind)) && g->h == 2 * g->oh && use_avx512();
+}
 #endif
 
 static void pool_forward_task(void *ctx, int n, int thread)
@@ -1708,6 +1813,19 @@ static void pool_forward_task(void *ctx, int n, int thread)
     const PoolGeom *g = job->g;
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float area = (float)(g->kh * g->kw);
+#if FAST_X86
+    if (stacks22(g, job->kind)) {
+        /* the planes one under the other are one plane of C*OH output rows (H = 2 OH: no
+         * window straddles two planes), so small planes cost one call, not one each */
+        const float *xn = job->x + (long)n * g->c * in_plane; /* (C*H, W) */
+        float *on = job->out + (long)n * g->c * out_plane;    /* (C*OH, OW) */
+        if (job->kind == POOL_MAX)
+            maxpool22_forward_avx512(on, xn, g->w, g->c * g->oh, g->ow);
+        else
+            sumpool22_forward_avx512(on, xn, g->w, g->c * g->oh, g->ow, job->kind == POOL_L2);
+        return;
+    }
+#endif
     for (int c = 0; c < g->c; c++) {
         const float *xp = job->x + ((long)n * g->c + c) * in_plane; /* (H, W) */
         float *op = job->out + ((long)n * g->c + c) * out_plane;    /* (OH, OW) */
@@ -1769,6 +1887,33 @@ static void pool_backward_task(void *ctx, int n, int thread)
     const PoolGeom *g = job->g;
     const long in_plane = (long)g->h * g->w, out_plane = (long)g->oh * g->ow;
     const float inv_area = 1.0f / (float)(g->kh * g->kw);
+#if FAST_X86
+    if (stacks22(g, job->kind)) {
+        /* the planes one under the other, as in the forward */
+        const long at = (long)n * g->c * in_plane, ot = (long)n * g->c * out_plane;
+        const int rows = g->c * g->oh;
+        const size_t block = (size_t)g->c * (size_t)in_plane;
+        float *dxn = job->dx ? job->dx + at : NULL, *dx2 = job->dx2 ? job->dx2 + at : NULL;
+        const float *yn = job->y ? job->y + ot : NULL;
+        const bool tiled = g->w == 2 * g->ow; /* every cell in a window */
+        if (job->kind == POOL_MAX && job->set && tiled && yn) {
+            maxpool22_tiled_backward_avx512(dxn, dx2, job->dout + ot, job->x + at, yn, g->w, rows,
+                                            g->ow);
+            return;
+        }
+        if (job->set && !tiled && dxn)
+            memset(dxn, 0, block * sizeof *dxn);
+        if (job->set && !tiled && dx2)
+            memset(dx2, 0, block * sizeof *dx2);
+        if (job->kind == POOL_MAX)
+            maxpool22_backward_avx512(dxn, dx2, job->dout + ot, job->x + at, g->w, rows, g->ow,
+                                      job->set && tiled);
+        else
+            sumpool22_backward_avx512(dxn, job->dout + ot, job->x + at, yn, g->w, rows, g->ow,
+                                      job->kind == POOL_L2, job->set && tiled);
+        return;
+    }
+#endif
     for (int c = 0; c < g->c; c++) {
         const float *xp = job->x + ((long)n * g->c + c) * in_plane;                  /* (H, W) */
         float *dxp = job->dx ? job->dx + ((long)n * g->c + c) * in_plane : NULL;     /* (H, W) */

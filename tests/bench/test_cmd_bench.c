@@ -1,7 +1,8 @@
 /* test_cmd_bench.c - `convscope bench`: with --net it measures that net (the MFLOP of a
  * training image counted by hand for backprop-tiny), the JSON figures agree with each other
  * (GFLOP/s = images/s x MFLOP, the sgemm fraction = GFLOP/s per thread / the sgemm rate),
- * the default is lenet-tiny in the text form, and mistakes are refused with their reason. */
+ * the sgemm's median window no faster than its best product, the default is lenet-tiny in
+ * the text form, and mistakes are refused with their reason. */
 #include "test.h"
 
 #include "cli/cli.h"
@@ -34,6 +35,8 @@ int main(void)
     const char *kinds[3] = {"fast_1_thread", "fast_2_threads", "reference"};
     double sgemm = json_number(c->out, "sgemm_256_gflops");
     CHECK(sgemm > 1.0);
+    /* a window's rate cannot pass the best single product's */
+    CHECK(json_number(c->out, "sgemm_256_best_gflops") >= sgemm);
     for (int k = 0; k < 3; k++) {
         double rate = json_member(c->out, "train_img_per_s", kinds[k]);
         double gf = json_member(c->out, "train_gflops", kinds[k]);

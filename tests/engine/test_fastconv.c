@@ -270,6 +270,19 @@ static void test_conv(Workers **pools, Rng *rng)
             continue;
         check_conv(pools[r % 3], rng, &g);
     }
+    /* 5x5 kernels onto whole vectors of output channels (the implicit paths' tiles by input
+     * channel and by output row), with row strides, row dilation and padding */
+    for (int r = 0; r < 8; r++) {
+        ConvGeom g = random_geom(rng);
+        g.kh = g.kw = 5;
+        g.sw = g.dw = 1;
+        g.h = rnd(rng, 5, 16);
+        g.w = rnd(rng, 5, 16);
+        g.o = 16 * (1 + r % 2);
+        if (!conv_geom_finish(&g))
+            continue;
+        check_conv(pools[r % 3], rng, &g);
+    }
     /* without a pool, the reference itself runs */
     check_conv(NULL, rng, &c2);
 
