@@ -10,9 +10,12 @@ jobs=${JOBS:-2}
 cc=${CC:-clang}
 mkdir -p "$out/obj"
 san=(-fno-sanitize-recover=undefined)
-read -r -a sdl_cflags <<<"$(pkg-config --cflags sdl2 SDL2_image)"
+read -r -a sdl_cflags <<<"$(pkg-config --cflags sdl2 SDL2_image SDL2_ttf)"
 read -r -a sdl_libs <<<"$(pkg-config --libs sdl2 SDL2_image)"
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (libFuzzer's convention): a lesson's `set steps`
+# trains at most 2 steps, so fuzz_check's inputs stay well under the 2 s limit
 flags=(-std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-omit-frame-pointer
+    -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     "-I$root/src" "-DCONVSCOPE_SOURCE_ROOT=\"$root\"" '-DCONVSCOPE_VERSION="fuzz"'
     "${sdl_cflags[@]}")
 
@@ -47,14 +50,30 @@ for f in "$root"/src/engine/*.c "$root/src/viz/imgfile.c" "$root/src/lesson/less
     spawn "$cc" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined "${san[@]}" \
         -c "$f" -o "$o"
 done
+# the rest of the application (viz, ui, labs, app, cli; not main.c), for fuzz_check's real labs;
+# named by their path (every lab has a model.c and a view.c)
+app=()
+while IFS= read -r f; do
+    rel=${f#"$root"/src/}
+    o="$out/obj/app_${rel//\//_}"
+    o=${o%.c}.o
+    app+=("$o")
+    spawn "$cc" "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined "${san[@]}" \
+        -c "$f" -o "$o"
+done < <(find "$root/src/viz" "$root/src/ui" "$root/src/labs" "$root/src/app" "$root/src/cli" \
+    -name '*.c' ! -name main.c ! -name imgfile.c | sort)
 drain
 
-targets=(net model npy idx idx_gz pnm img lesson netedit)
+targets=(net model npy idx idx_gz pnm img lesson netedit check)
 for t in "${targets[@]}"; do
     rm -f "$out/fuzz_$t"
     case $t in
     pnm | img) objs=("$out/obj/imgfile.o" "$out/obj/prep.o") libs=("${sdl_libs[@]}" -lm) ;;
     lesson) objs=("$out/obj/lesson.o") libs=(-lm) ;;
+    check)
+        objs=("${engine[@]}" "$out/obj/imgfile.o" "$out/obj/lesson.o" "${app[@]}")
+        read -r -a libs <<<"$(pkg-config --libs sdl2 SDL2_image SDL2_ttf) -lz -lm -lpthread"
+        ;;
     *) objs=("${engine[@]}") libs=(-lz -lm -lpthread) ;;
     esac
     spawn "$cc" "${flags[@]}" -fsanitize=fuzzer,address,undefined "${san[@]}" \

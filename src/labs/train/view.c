@@ -275,6 +275,10 @@ static bool parse_num(const char *key, const char *value, double lo, double hi, 
 
 /* steps=N or epochs=E: trains that far synchronously, in this thread (a render or a lesson
  * shows exactly step n). */
+/* A `steps` or `epochs` setting (a lesson's scene, `render`, `check`) trains before the frame
+ * is drawn: at most this many images (steps x batch; lesson 13's longest scene trains 7,200). */
+enum { TRAIN_SETTING_MAX_IMAGES = 16384 };
+
 static bool option_steps(TrainModel *m, const char *key, const char *value, char *err,
                          size_t err_size)
 {
@@ -285,6 +289,17 @@ static bool option_steps(TrainModel *m, const char *key, const char *value, char
         (!ep && v != floor(v)))
         return false;
     long n = ep ? (long)ceil(v * trainmodel_steps_per_epoch(m)) : (long)v;
+    long batch = m->snap.batch > 0 ? m->snap.batch : 1;
+    if (n * batch > TRAIN_SETTING_MAX_IMAGES) {
+        snprintf(err, err_size,
+                 "train: %s=%s is %ld steps of %ld images, %ld images; a setting trains at most "
+                 "%d (a few seconds, the window waits for it): press Play to train longer",
+                 key, value, n, batch, n * batch, TRAIN_SETTING_MAX_IMAGES);
+        return false;
+    }
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    n = n < 2 ? n : 2; /* the fuzzer checks the setting, not the training (2 s an input) */
+#endif
     trainmodel_run_steps(m, (int)n);
     return true;
 }
