@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "labs/app_harness.h"
 #include "labs/channels/view_int.h"
+#include "labs/conv/view_int.h"
 #include "labs/lab.h"
 #include "labs/text_seen.h"
 #include "test.h"
@@ -86,11 +87,114 @@ static void test_channels_cells(void)
     }
 }
 
+/* ui_tooltip_place: anchors at the corners, along every edge and in the middle of an 800x600
+ * window, small and as bands across the window, for a small and a large tooltip: the tooltip
+ * inside the window, never on its anchor, on the side asked for first when it has room. */
+static void test_tooltip_place(void)
+{
+    Rect win = {0, 0, 800, 600};
+    int gap = 6;
+    static const int tips[3][2] = {{160, 40}, {320, 130}, {360, 250}};
+    int xs[5] = {0, 30, 380, 730, 760}, ys[5] = {0, 30, 280, 530, 560};
+    int bad_inside = 0, bad_meet = 0, cases = 0;
+    for (int t = 0; t < 3; t++)
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 5; j++) {
+                Rect anchors[3] = {{xs[i], ys[j], 40, 40},
+                                   {0, ys[j], 800, 40},  /* a band across */
+                                   {xs[i], 0, 40, 600}}; /* a band down */
+                for (int a = 0; a < 3; a++) {
+                    Rect b = ui_tooltip_place(tips[t][0], tips[t][1], anchors[a], win, gap);
+                    cases++;
+                    CHECK_INT_EQ(tips[t][0], b.w);
+                    CHECK_INT_EQ(tips[t][1], b.h);
+                    bad_inside += !rect_in_window(b, 800, 600);
+                    bad_meet += rects_meet(b, anchors[a]);
+                    if (rects_meet(b, anchors[a]))
+                        fprintf(stderr, "tip %dx%d on anchor %d,%d %dx%d at %d,%d\n", b.w, b.h,
+                                anchors[a].x, anchors[a].y, anchors[a].w, anchors[a].h, b.x, b.y);
+                }
+            }
+    CHECK_INT_EQ(3 * 5 * 5 * 3, cases);
+    CHECK_INT_EQ(0, bad_inside);
+    CHECK_INT_EQ(0, bad_meet);
+    /* the order: below when there is room, above at the bottom edge, right of a band down the
+     * left edge, left of a band down the right edge */
+    Rect b = ui_tooltip_place(160, 40, (Rect){100, 100, 40, 40}, win, gap);
+    CHECK_INT_EQ(100, b.x);
+    CHECK_INT_EQ(146, b.y);
+    b = ui_tooltip_place(160, 40, (Rect){100, 540, 40, 40}, win, gap);
+    CHECK_INT_EQ(540 - 6 - 40, b.y);
+    b = ui_tooltip_place(160, 40, (Rect){0, 0, 40, 600}, win, gap);
+    CHECK_INT_EQ(46, b.x);
+    b = ui_tooltip_place(160, 40, (Rect){760, 0, 40, 600}, win, gap);
+    CHECK_INT_EQ(760 - 6 - 160, b.x);
+    /* near the right edge the tooltip slides left to stay inside, still below */
+    b = ui_tooltip_place(160, 40, (Rect){780, 100, 10, 10}, win, gap);
+    CHECK_INT_EQ(640, b.x);
+    CHECK_INT_EQ(116, b.y);
+}
+
+/* The Convolution lab's hover tooltip, for output cells at the four corners of the output, the
+ * input's corners and every kernel cell, at 800x600 and 1280x800: drawn inside the window and
+ * never over the kernel it explains. */
+static void test_conv_tooltip(void)
+{
+    for (int z = 0; z < 2; z++) {
+        int W = sizes[z].w, H = sizes[z].h;
+        Harness h;
+        CHECK(harness_open_scaled(&h, W, H, sizes[z].scale));
+        const LabDef *lab = NULL;
+        ConvLab *L = open_lab(&h, "convolution", &lab);
+        if (!L) {
+            harness_close(&h);
+            continue;
+        }
+        harness_frame(&h, true, 0.0);
+        int oh = L->sc.sweep.g.oh, ow = L->sc.sweep.g.ow;
+        int ih = L->sc.h, iw = L->sc.w;
+        CHECK(oh >= 2 && ow >= 2);
+        char hovers[16][32];
+        int n = 0;
+        snprintf(hovers[n++], 32, "out:0,0");
+        snprintf(hovers[n++], 32, "out:0,%d", ow - 1);
+        snprintf(hovers[n++], 32, "out:%d,0", oh - 1);
+        snprintf(hovers[n++], 32, "out:%d,%d", oh - 1, ow - 1);
+        snprintf(hovers[n++], 32, "in:0,0");
+        snprintf(hovers[n++], 32, "in:%d,%d", ih - 1, iw - 1);
+        for (int k = 0; k < 9; k++)
+            snprintf(hovers[n++], 32, "kernel:%d,%d", k / 3, k % 3);
+        for (int i = 0; i < n; i++) {
+            CHECK(opt(lab, L, "hover", hovers[i]));
+            harness_frame(&h, false, 0.0);
+            Rect box = h.app->ui.tooltip_box;
+            CHECK(h.app->ui.tooltip[0] != '\0');
+            bool inside = rect_in_window(box, W, H), over = rects_meet(box, L->drawn_kernel);
+            if (!inside || over)
+                fprintf(stderr, "conv %dx%d hover %s: tip %d,%d %dx%d, kernel %d,%d %dx%d\n", W, H,
+                        hovers[i], box.x, box.y, box.w, box.h, L->drawn_kernel.x, L->drawn_kernel.y,
+                        L->drawn_kernel.w, L->drawn_kernel.h);
+            CHECK(inside);
+            CHECK(!over);
+            /* LAYOUT_SHOTS=dir: the frames as BMPs, to look at */
+            const char *dir = getenv("LAYOUT_SHOTS");
+            if (dir && (i == 0 || i == 3 || i == 8)) {
+                char path[512];
+                snprintf(path, sizeof path, "%s/conv_tip_%dx%d_%d.bmp", dir, W, H, i);
+                SDL_SaveBMP(h.s, path);
+            }
+        }
+        harness_close(&h);
+    }
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
     test_channels_cells();
+    test_tooltip_place();
+    test_conv_tooltip();
     SDL_Quit();
     return test_summary();
 }

@@ -350,6 +350,33 @@ static void draw_grids(ConvLab *L, LabContext *ctx, Stage *s)
     }
 }
 
+/* The smallest rectangle holding a and b. */
+static Rect rect_span(Rect a, Rect b)
+{
+    int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+    int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (Rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+/* What the hover's tooltip explains, which it must leave in view: the whole kernel, the hovered
+ * cell (for an output, also its window in the input). */
+static Rect hover_anchor(const ConvLab *L, const Stage *s)
+{
+    const ConvScene *sc = &L->sc;
+    ConvHover h = s->hover;
+    Rect a = s->lk.cells;
+    if (h.kind == CONV_HOVER_INPUT)
+        return rect_span(a, grid_cell_rect(&s->vin, &s->lin, h.r, h.c));
+    if (h.kind == CONV_HOVER_OUTPUT && sc->sweep.valid) {
+        a = rect_span(a, grid_cell_rect(&s->vo, &s->lo, h.r, h.c));
+        a = rect_span(a, grid_cell_rect(&s->vin, &s->lin, s->hy0, s->hx0));
+        a = rect_span(a, grid_cell_rect(&s->vin, &s->lin, s->hy0 + (sc->kh - 1) * sc->dh,
+                                        s->hx0 + (sc->kw - 1) * sc->dw));
+    }
+    return a;
+}
+
 /* Hovering an input cell: every output it feeds outlined; any hover: its tooltip. */
 static void draw_hover(ConvLab *L, LabContext *ctx, Stage *s)
 {
@@ -367,7 +394,7 @@ static void draw_hover(ConvLab *L, LabContext *ctx, Stage *s)
     char tip[UI_TOOLTIP_MAX];
     convscene_hover_text(&L->sc, h, tip, sizeof tip);
     if (tip[0] && !ctx->headless)
-        ui_tooltip(ctx->ui, tip);
+        ui_tooltip_at(ctx->ui, tip, hover_anchor(L, s));
 }
 
 /* A number field on the selected kernel (or matrix) cell for typing its value. */
@@ -519,6 +546,7 @@ void convlab_draw_stage(ConvLab *L, LabContext *ctx)
         edit_by_mouse(L, ctx, &s);
     add_highlights(L, &s);
     draw_grids(L, ctx, &s);
+    L->drawn_kernel = s.lk.cells;
     draw_hover(L, ctx, &s);
     draw_value_fields(L, ctx, &s);
 
