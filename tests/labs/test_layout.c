@@ -188,6 +188,85 @@ static void test_conv_tooltip(void)
     }
 }
 
+/* Whether the text t is fully shown: inside the window and its clip, and not shortened. */
+static bool text_whole(const SeenText *t, int w, int h)
+{
+    Rect vis = rect_intersect(t->rc, t->clip);
+    return rect_in_window(t->rc, w, h) && !t->shortened && vis.w == t->rc.w && vis.h == t->rc.h;
+}
+
+/* The Train lab at 800x600 and 1280x800, untrained and after 150 steps: every text whole (in
+ * the window, not cut by its clip, not shortened), and the test score written in full, "test"
+ * with its percentage, once there is one. */
+static void test_train_texts(void)
+{
+    TextsSeen *ts = malloc(sizeof *ts);
+    CHECK(ts != NULL);
+    for (int z = 0; z < 2 && ts; z++) {
+        int W = sizes[z].w, H = sizes[z].h;
+        Harness h;
+        CHECK(harness_open_scaled(&h, W, H, sizes[z].scale));
+        const LabDef *lab = NULL;
+        void *st = open_lab(&h, "train", &lab);
+        for (int k = 0; k < 2 && st; k++) {
+            if (k == 1)
+                CHECK(opt(lab, st, "steps", "150"));
+            harness_frame(&h, true, 0.0);
+            text_seen_frame(&h, ts);
+            int cut = 0, score = 0;
+            for (int i = 0; i < ts->n; i++) {
+                const SeenText *t = &ts->t[i];
+                if (!text_whole(t, W, H)) {
+                    fprintf(stderr,
+                            "train %dx%d step %d: '%s' cut (%d,%d %dx%d%s) clip %d,%d %dx%d\n", W,
+                            H, k ? 150 : 0, t->s, t->rc.x, t->rc.y, t->rc.w, t->rc.h,
+                            t->shortened ? ", shortened" : "", t->clip.x, t->clip.y, t->clip.w,
+                            t->clip.h);
+                    cut++;
+                }
+                score += strstr(t->s, "test") && strstr(t->s, "%");
+            }
+            CHECK_INT_EQ(0, cut);
+            if (k == 1)
+                CHECK(score >= 1);
+        }
+        harness_close(&h);
+    }
+    free(ts);
+}
+
+/* The Convolution lab's kernel (Box 1/n, 0.111 in each cell) at 800x600, 1280x800 and
+ * 1920x1080 x2: cells of at least 28 px at scale 1 and its nine values written in them. */
+static void test_conv_kernel_values(void)
+{
+    TextsSeen *ts = malloc(sizeof *ts);
+    CHECK(ts != NULL);
+    for (int z = 0; z < N_SIZES && ts; z++) {
+        int W = sizes[z].w, H = sizes[z].h;
+        Harness h;
+        CHECK(harness_open_scaled(&h, W, H, sizes[z].scale));
+        const LabDef *lab = NULL;
+        ConvLab *L = open_lab(&h, "convolution", &lab);
+        if (L) {
+            CHECK(opt(lab, L, "preset", "box"));
+            harness_frame(&h, true, 0.0);
+            text_seen_frame(&h, ts);
+            Rect k = L->drawn_kernel;
+            int in_kernel = 0;
+            for (int i = 0; i < ts->n; i++)
+                in_kernel += strcmp(ts->t[i].s, "0.111") == 0 && rects_meet(ts->t[i].rc, k) &&
+                             text_whole(&ts->t[i], W, H);
+            if (in_kernel != 9 || k.w < 3 * 28 * (int)sizes[z].scale)
+                fprintf(stderr, "conv %dx%d x%.0f: kernel %dx%d px, %d values in it\n", W, H,
+                        sizes[z].scale, k.w, k.h, in_kernel);
+            CHECK(k.w >= 3 * 28 * (int)sizes[z].scale);
+            CHECK_INT_EQ(9, in_kernel);
+        }
+        harness_close(&h);
+    }
+    free(ts);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -195,6 +274,8 @@ int main(void)
     test_channels_cells();
     test_tooltip_place();
     test_conv_tooltip();
+    test_train_texts();
+    test_conv_kernel_values();
     SDL_Quit();
     return test_summary();
 }

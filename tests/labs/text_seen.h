@@ -14,8 +14,9 @@
 
 typedef struct SeenText {
     char s[96];
-    Rect rc;   /* where the text was drawn */
-    Rect clip; /* the clip it was drawn under */
+    Rect rc;        /* where the text was drawn */
+    Rect clip;      /* the clip it was drawn under */
+    bool shortened; /* render_text_fit cut it ("…") */
 } SeenText;
 
 typedef struct TextsSeen {
@@ -32,6 +33,7 @@ static inline void text_seen_hook(void *user, const RenderTextDraw *d)
     snprintf(t->s, sizeof t->s, "%s", d->utf8);
     t->rc = d->rc;
     t->clip = d->clip;
+    t->shortened = d->shortened;
 }
 
 /* Runs one frame of h and records its texts in ts. */

@@ -76,6 +76,29 @@ static int trio_max_cell(const Theme *th, int px)
     return m > 0 ? m : 1;
 }
 
+/* The kernel's values at three places, as the equation prints them (0.111). */
+#define KERNEL_DECIMALS 3
+
+/* The kernel cell that holds its widest value at the smallest value size (grid_layout's rule:
+ * a mono digit 0.62 em wide, 2 px each side), and at most 36 px at scale 1: the cell the trio
+ * gives the kernel when the input stays larger. */
+static int kernel_read_cell(const ConvScene *sc, const Theme *th)
+{
+    int chars = 1;
+    char buf[48];
+    for (int i = 0; i < sc->kh * sc->kw; i++) {
+        colormap_format_value(sc->k[i], KERNEL_DECIMALS, buf, sizeof buf);
+        int n = 0;
+        for (const char *p = buf; *p; p++)
+            n += ((unsigned char)*p & 0xc0) != 0x80;
+        chars = n > chars ? n : chars;
+    }
+    int need = (int)ceilf(4.0f + 0.62f * (float)chars * (float)theme_px(th, 9)) + 1;
+    int floor_px = theme_px(th, 16), most = theme_px(th, 36);
+    need = need > floor_px ? need : floor_px;
+    return need < most ? need : most;
+}
+
 /* Input, kernel and output placed together: one cell size for input and output, the
  * kernel's at most 1.5 times it (or legible while the input stays larger), side by side
  * or stacked, whichever shows the input largest; all three always show. */
@@ -114,7 +137,8 @@ static void place_trio(ConvLab *L, LabContext *ctx, Stage *s)
         tg[2].text_h = theme_px(th, 160);
     }
     int op_w = theme_px(th, 28);
-    s->trio = lsu_layout_trio(s->grids, tg, op_w, theme_px(th, GRID_MAX_CELL), theme_px(th, 36));
+    s->trio = lsu_layout_trio(s->grids, tg, op_w, theme_px(th, GRID_MAX_CELL),
+                              kernel_read_cell(&L->sc, th));
 }
 
 /* The three grid views in the places the trio gave them, and their layouts. */
@@ -157,7 +181,7 @@ static void make_grids(ConvLab *L, LabContext *ctx, Stage *s)
     vk->note = t->k_note[0] ? t->k_note : NULL;
     vk->scale = L->k_scale;
     vk->show_values = ctx->show_values;
-    vk->decimals = 3; /* as the equation prints the weights (0.111) */
+    vk->decimals = KERNEL_DECIMALS; /* as the equation prints the weights (0.111) */
     vk->max_cell = trio_max_cell(th, trio->cell[1]);
 
     *vo = grid_view_make("output", L->sc.out, L->sc.sweep.valid ? L->sc.sweep.g.oh : 1,
