@@ -267,6 +267,79 @@ static void test_conv_kernel_values(void)
     free(ts);
 }
 
+/* The help overlay (H, F1, ?) over every lab and over home, at 800x600, 1280x800 and
+ * 1920x1080 x1 and x2: every line of it whole (inside the window, not clipped, not shortened),
+ * and its key column there (the amber keys drawn). */
+static void test_help_fits(void)
+{
+    TextsSeen *ts = malloc(sizeof *ts);
+    CHECK(ts != NULL);
+    for (int z = 0; z < N_SIZES && ts; z++) {
+        int W = sizes[z].w, H = sizes[z].h;
+        Harness h;
+        CHECK(harness_open_scaled(&h, W, H, sizes[z].scale));
+        for (int i = -1; i < LAB_COUNT; i++) {
+            if (i >= 0)
+                CHECK(app_open_lab(h.app, i));
+            else
+                app_go_home(h.app);
+            /* the same frame without the overlay: the overlay's texts are the ones after */
+            h.app->help_open = false;
+            harness_frame(&h, true, 0.0);
+            text_seen_frame(&h, ts);
+            int under = ts->n;
+            h.app->help_open = true;
+            harness_frame(&h, true, 0.0);
+            text_seen_frame(&h, ts);
+            CHECK(ts->n > under + 20);
+            int cut = 0, keys = 0;
+            for (int j = under; j < ts->n; j++) {
+                const SeenText *t = &ts->t[j];
+                keys += strcmp(t->s, "Esc") == 0;
+                /* a wrapped description cut to its lines ends in "…" with no line under it
+                 * (a line ending in the text's own "…", as in "(1.0 …", goes on below) */
+                size_t len = strlen(t->s);
+                const SeenText *next = j + 1 < ts->n ? &ts->t[j + 1] : NULL;
+                bool goes_on = next && next->rc.x == t->rc.x && next->rc.y > t->rc.y &&
+                               next->rc.y <= t->rc.y + 2 * t->rc.h;
+                bool ellipsis = len >= 3 && strcmp(t->s + len - 3, "\xE2\x80\xA6") == 0 && !goes_on;
+                if (!text_whole(t, W, H) || ellipsis) {
+                    if (cut < 3)
+                        fprintf(stderr, "help over %s %dx%d x%.0f: '%s' cut (%d,%d %dx%d)\n",
+                                i >= 0 ? lab_get(i)->title : "home", W, H, sizes[z].scale, t->s,
+                                t->rc.x, t->rc.y, t->rc.w, t->rc.h);
+                    cut++;
+                }
+            }
+            CHECK_INT_EQ(0, cut);
+            CHECK_INT_EQ(1, keys);
+            h.app->help_open = false;
+        }
+        harness_close(&h);
+    }
+    /* too small a window for every row: the overlay says so, in a line of its own */
+    Harness h;
+    CHECK(harness_open(&h, 480, 360));
+    int idx = -1;
+    CHECK(lab_find("network", &idx) != NULL);
+    CHECK(app_open_lab(h.app, idx));
+    h.app->help_open = true;
+    harness_frame(&h, true, 0.0);
+    text_seen_frame(&h, ts);
+    int said = 0;
+    for (int j = 0; j < ts->n; j++)
+        said += strncmp(ts->t[j].s, "more \xE2\x86\x93", 7) == 0 && text_whole(&ts->t[j], 480, 360);
+    for (int j = 0; j < ts->n && !said; j++)
+        if (strncmp(ts->t[j].s, "more", 4) == 0)
+            fprintf(stderr, "hint '%s' at %d,%d %dx%d clip %d,%d %dx%d%s\n", ts->t[j].s,
+                    ts->t[j].rc.x, ts->t[j].rc.y, ts->t[j].rc.w, ts->t[j].rc.h, ts->t[j].clip.x,
+                    ts->t[j].clip.y, ts->t[j].clip.w, ts->t[j].clip.h,
+                    ts->t[j].shortened ? " shortened" : "");
+    CHECK_INT_EQ(1, said);
+    harness_close(&h);
+    free(ts);
+}
+
 int main(void)
 {
     if (SDL_Init(0) != 0)
@@ -276,6 +349,7 @@ int main(void)
     test_conv_tooltip();
     test_train_texts();
     test_conv_kernel_values();
+    test_help_fits();
     SDL_Quit();
     return test_summary();
 }
