@@ -1,7 +1,8 @@
-/* labs/channels/view_stage.c - the Channels lab's stage and strip: four columns (the input
- * planes, W0's planes, W1's planes, the two output maps), the amber window on all three
- * planes, the cyan hover, values edited by click and drag, the shared legends and the biases,
- * the per-plane partial sums with their total, the size formula and the parameter count.
+/* labs/channels/view_stage.c - the Channels lab's stage and strip: a column per plane (its
+ * padded input over its W0 and W1 planes, all at one cell size), the two output maps with
+ * their biases on the right, the amber window on all three planes, the cyan hover, values
+ * edited by click and drag, the shared legends, the per-plane partial sums with their total,
+ * the size formula and the parameter count.
  * Depends on: labs/channels/view_int.h, labs/common (captions, grids, strip, text), viz, ui. */
 #include "labs/channels/view_int.h"
 #include "labs/common/captions.h"
