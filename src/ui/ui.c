@@ -469,6 +469,46 @@ void ui_label(Ui *ui, Rect rc, const char *text, FontFace face, int size, int al
 void ui_tooltip(Ui *ui, const char *text)
 {
     snprintf(ui->tooltip, sizeof ui->tooltip, "%s", text ? text : "");
+    ui->tooltip_anchor = (Rect){0, 0, 0, 0};
+}
+
+void ui_tooltip_at(Ui *ui, const char *text, Rect anchor)
+{
+    ui_tooltip(ui, text);
+    ui->tooltip_anchor = anchor;
+}
+
+/* lo, or as far from it as keeps [v, v + len) inside [lo, hi): v clamped into the range. */
+static int slide_into(int v, int len, int lo, int hi)
+{
+    if (v + len > hi)
+        v = hi - len;
+    return v < lo ? lo : v;
+}
+
+Rect ui_tooltip_place(int w, int h, Rect anchor, Rect bounds, int gap)
+{
+    int bx1 = bounds.x + bounds.w, by1 = bounds.y + bounds.h;
+    int ax1 = anchor.x + anchor.w, ay1 = anchor.y + anchor.h;
+    int x = slide_into(anchor.x, w, bounds.x, bx1), y = slide_into(anchor.y, h, bounds.y, by1);
+    /* below, above, right, left: each with its room along the side's axis */
+    Rect side[4] = {{x, ay1 + gap, w, h},
+                    {x, anchor.y - gap - h, w, h},
+                    {ax1 + gap, y, w, h},
+                    {anchor.x - gap - w, y, w, h}};
+    int room[4] = {by1 - ay1 - gap - h, anchor.y - gap - h - bounds.y, bx1 - ax1 - gap - w,
+                   anchor.x - gap - w - bounds.x};
+    int best = 0;
+    for (int k = 0; k < 4; k++) {
+        if (room[k] >= 0 && w <= bounds.w && h <= bounds.h)
+            return side[k];
+        if (room[k] > room[best])
+            best = k;
+    }
+    Rect b = side[best];
+    b.x = slide_into(b.x, w, bounds.x, bx1);
+    b.y = slide_into(b.y, h, bounds.y, by1);
+    return b;
 }
 
 UiColumn ui_column(Rect area, const Theme *th)
@@ -529,17 +569,12 @@ static void draw_tooltip(Ui *ui)
             w = lw;
     }
     int pad = theme_px(th, 8);
-    Rect box = {ui->in.mx + theme_px(th, 16), ui->in.my + theme_px(th, 18), w + 2 * pad,
-                n * lh + 2 * pad};
-    Rect b = ui->bounds;
-    if (box.x + box.w > b.x + b.w)
-        box.x = ui->in.mx - theme_px(th, 12) - box.w;
-    if (box.y + box.h > b.y + b.h)
-        box.y = ui->in.my - theme_px(th, 12) - box.h;
-    if (box.x < b.x)
-        box.x = b.x;
-    if (box.y < b.y)
-        box.y = b.y;
+    /* beside what it explains; without an anchor, beside the pointer (its arrow's size) */
+    Rect anchor = ui->tooltip_anchor;
+    if (anchor.w <= 0 || anchor.h <= 0)
+        anchor = (Rect){ui->in.mx, ui->in.my, theme_px(th, 12), theme_px(th, 18)};
+    Rect box = ui_tooltip_place(w + 2 * pad, n * lh + 2 * pad, anchor, ui->bounds, theme_px(th, 6));
+    ui->tooltip_box = box;
     render_round_rect(ui->r, rect_inset(box, -1), ui_radius(ui), th->border);
     render_round_rect(ui->r, box, ui_radius(ui), th->panel);
     for (int i = 0; i < n; i++)

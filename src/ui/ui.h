@@ -126,9 +126,9 @@ UiResult ui_tabs_behavior(UiState *st, UiId id, const Rect *tabs, int n, const U
 typedef struct Timeline {
     int pos, count;
     bool playing;
-    int speed;    /* index into the speed table, 0..TIMELINE_SPEEDS-1 */
-    float rate;   /* steps per second at 1× (default 2) */
-    double carry; /* fraction of a step accumulated */
+    int speed;        /* index into the speed table, 0..TIMELINE_SPEEDS-1 */
+    float rate;       /* steps per second at 1× (default 2) */
+    double carry;     /* fraction of a step accumulated */
     const char *unit; /* the label's noun ("window", "layer"); NULL: "step" (static string) */
 } Timeline;
 
@@ -180,7 +180,9 @@ typedef struct Ui {
     const Theme *th;
     Rect bounds; /* the window: dropdowns and tooltips stay inside */
     char tooltip[UI_TOOLTIP_MAX];
-    bool mouse_used; /* a widget took the mouse this frame (the stage should not) */
+    Rect tooltip_anchor; /* what the tooltip explains (w 0: the mouse pointer) */
+    Rect tooltip_box;    /* where it was last drawn (for tests) */
+    bool mouse_used;     /* a widget took the mouse this frame (the stage should not) */
     /* the open dropdown's list, drawn last by ui_end so it lies on top */
     const char *const *drop_items;
     int drop_n, drop_selected, drop_item_h;
@@ -226,8 +228,15 @@ bool ui_tabs(Ui *ui, UiId id, Rect rc, const char *const *labels, int n, int *se
 bool ui_timeline(Ui *ui, UiId id, Rect rc, Timeline *t);
 /* A label: text in rc (clipped) with the given face/size (at scale 1.0) and alignment. */
 void ui_label(Ui *ui, Rect rc, const char *text, FontFace face, int size, int align, Color c);
-/* Sets this frame's tooltip (multi-line with '\n'), drawn near the mouse by ui_end. */
+/* Sets this frame's tooltip (multi-line with '\n'), drawn beside the mouse pointer by ui_end. */
 void ui_tooltip(Ui *ui, const char *text);
+/* Sets this frame's tooltip, drawn beside anchor (what it explains) and never over it. */
+void ui_tooltip_at(Ui *ui, const char *text, Rect anchor);
+/* Where a w x h tooltip goes beside anchor, gap px away (pure): below, above, right of or left
+ * of it, the first side where it fits inside bounds without touching anchor (aligned with the
+ * anchor's left or top edge, slid along that side to stay inside); when no side has the room,
+ * the side with the most, kept inside bounds. */
+Rect ui_tooltip_place(int w, int h, Rect anchor, Rect bounds, int gap);
 
 /* The modal help overlay: the screen dimmed, a centred panel with title and (key, what) rows
  * flowing into as many columns as the height needs; the text steps down from the body size

@@ -86,6 +86,7 @@ typedef struct HelpFit {
     int lh;              /* a line's height */
     int cols, col_w;     /* the columns and a column's width */
     int key_w, what_w;   /* a column's key part and description part */
+    bool cut;            /* even the smallest size did not hold everything */
 } HelpFit;
 
 /* The largest size, then the fewest columns, at which everything fits avail_h in max_w:
@@ -152,7 +153,7 @@ static HelpFit help_fit(Ui *ui, const UiHelpSection *secs, int n_secs, HelpItem 
     } else {
         size++;
     }
-    return (HelpFit){size, head_size, lh, cols, col_w, key_w, what_w};
+    return (HelpFit){size, head_size, lh, cols, col_w, key_w, what_w, !fits};
 }
 
 void ui_help_overlay_sections(Ui *ui, const char *title, const UiHelpSection *secs, int n_secs)
@@ -167,11 +168,16 @@ void ui_help_overlay_sections(Ui *ui, const char *title, const UiHelpSection *se
     HelpItem items[HELP_MAX_ITEMS];
     int n_items = help_items(secs, n_secs, items);
     HelpFit f = help_fit(ui, secs, n_secs, items, n_items, max_w, avail_h);
+    int hint_size = theme_px(th, 11);
+    int hint_h = render_line_height(ui->r, FONT_SANS, hint_size) + theme_px(th, 4);
+    if (f.cut) /* again, leaving a line for the hint that says so */
+        f = help_fit(ui, secs, n_secs, items, n_items, max_w, avail_h - hint_h);
     int rows_h = 0;
     for (int k = 0; k < n_items; k++)
         if (items[k].col >= 0 && (items[k].line + items[k].lines) * f.lh > rows_h)
             rows_h = (items[k].line + items[k].lines) * f.lh;
-    Rect box = {0, 0, f.cols * f.col_w + (f.cols - 1) * gap + 2 * pad, title_h + rows_h + 2 * pad};
+    Rect box = {0, 0, f.cols * f.col_w + (f.cols - 1) * gap + 2 * pad,
+                title_h + rows_h + 2 * pad + (f.cut ? hint_h : 0)};
     box.w = box.w < max_w ? box.w : max_w;
     box.x = b.x + (b.w - box.w) / 2;
     box.y = b.y + (b.h - box.h) / 2;
@@ -179,7 +185,8 @@ void ui_help_overlay_sections(Ui *ui, const char *title, const UiHelpSection *se
         box.y = b.y;
     render_round_rect(ui->r, rect_inset(box, -1), theme_px(th, THEME_RADIUS), th->border);
     render_round_rect(ui->r, box, theme_px(th, THEME_RADIUS), th->panel);
-    render_clip_push(ui->r, box);
+    /* the rows stop above the hint */
+    render_clip_push(ui->r, (Rect){box.x, box.y, box.w, box.h - (f.cut ? hint_h + pad / 2 : 0)});
     render_text(ui->r, FONT_SANS_BOLD, theme_px(th, THEME_TITLE), title, box.x + pad, box.y + pad,
                 ALIGN_LEFT | ALIGN_TOP, th->text);
     for (int k = 0; k < n_items; k++) {
@@ -199,4 +206,12 @@ void ui_help_overlay_sections(Ui *ui, const char *title, const UiHelpSection *se
                          (Rect){x + f.key_w + kgap, y, f.what_w, it->lines * f.lh}, th->text, true);
     }
     render_clip_pop(ui->r);
+    if (f.cut) {
+        /* what was cut is said, with the way to see it */
+        Rect hint = {box.x + pad, box.y + box.h - pad / 2 - hint_h, box.w - 2 * pad, hint_h};
+        render_text_in(
+            ui->r, FONT_SANS, hint_size,
+            "more \xE2\x86\x93 than fits: a larger window or Ctrl+\xE2\x88\x92 shows every key",
+            hint, ALIGN_RIGHT | ALIGN_MIDDLE, th->warning);
+    }
 }

@@ -28,6 +28,7 @@ typedef struct ActLab {
     char title[128], fx_label[64], dx_label[64];
     char mark_f[64], mark_d[64], mark_k[64], mark_c[64], mark_h[64];
     char van_title[64], van_bound[32]; /* the stack plot's title and bound label (borrowed by it) */
+    Rect van_bounds, van_area;         /* the stack plot as last drawn, and its data area */
     char eq[512], eq2[512];
     char tip[UI_TOOLTIP_MAX];
     char err[256];

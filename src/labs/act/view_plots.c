@@ -138,6 +138,38 @@ void actview_draw_function_plot(ActLab *L, LabContext *ctx, Rect area)
     draw_formulas(L, ctx, area, pr.y + pr.h + theme_px(th, 6));
 }
 
+/* The stack plot's lowest decade (its y axis starts at 10^STACK_E_LO). */
+#define STACK_E_LO (-8)
+
+/* The evenly spaced ticks lo, lo + step, ..., hi whose step divides hi - lo and keeps them at
+ * least min_px apart over px pixels (lo and hi alone when none does). */
+static void even_ticks(PlotTicks *t, int lo, int hi, float px, float min_px, bool decades)
+{
+    int span = hi - lo, step = span;
+    for (int s = 1; s < span; s++)
+        if (span % s == 0 && (float)s / (float)span * px >= min_px) {
+            step = s;
+            break;
+        }
+    t->n = 0;
+    for (int v = lo; v <= hi && t->n < PLOT_MAX_TICKS; v += step)
+        t->v[t->n++] = decades ? powf(10.0f, (float)v) : (float)v;
+    t->step = (float)step;
+    t->decimals = 0;
+}
+
+/* Ticks at both ends of both axes: k = 1 and 10 (the first and last layer) with evenly spaced
+ * k between, and the decades from the bottom (10⁻⁸) to the top (10^e_hi) evenly thinned, each
+ * as dense as keeps the labels apart (x: four label widths, y: two lines). */
+static void stack_ticks(PlotLayout *lay, const Theme *th, int e_hi)
+{
+    float advance = 0.61f * (float)lay->tick_size; /* the mono font's advance */
+    even_ticks(&lay->xt, 1, ACTLAB_MAX_K, (float)lay->area.w * 9.0f / (float)ACTLAB_MAX_K,
+               4.0f * advance + (float)theme_px(th, 6), false);
+    even_ticks(&lay->yt, STACK_E_LO, e_hi, (float)lay->area.h, 2.0f * 1.4f * (float)lay->tick_size,
+               true);
+}
+
 void actview_draw_vanishing_plot(ActLab *L, LabContext *ctx, Rect area)
 {
     Render *r = ctx->r;
@@ -151,8 +183,10 @@ void actview_draw_vanishing_plot(ActLab *L, LabContext *ctx, Rect area)
     render_text_size(r, FONT_SANS_BOLD, theme_px(th, THEME_HEADING), L->van_title, &tw, NULL);
     if (tw > area.w)
         snprintf(L->van_title, sizeof L->van_title, "k stacked %s", actscene_kind_name(s->kind));
-    PlotView v = plot_view_make(L->van_title, 0.5f, (float)ACTLAB_MAX_K + 0.5f, 1e-7f,
-                                sigmoid ? 1.0f : 3.0f);
+    /* y from 10⁻⁸ to 1 (sigmoid) or 10 (room above a bound of 1ᵏ): whole decades, so both
+     * ends carry a tick */
+    PlotView v = plot_view_make(L->van_title, 0.5f, (float)ACTLAB_MAX_K + 0.5f,
+                                powf(10.0f, (float)STACK_E_LO), sigmoid ? 1.0f : 10.0f);
     v.log_y = true;
     v.x_label = "k (layers)";
     char base[16];
@@ -176,6 +210,9 @@ void actview_draw_vanishing_plot(ActLab *L, LabContext *ctx, Rect area)
     snprintf(L->mark_k, sizeof L->mark_k, "%s", actscene_sig4(s->bound[s->k - 1], a, sizeof a));
     plot_add_mark(&v, (float)s->k, s->bound[s->k - 1], th->accent, L->mark_k);
     PlotLayout lay = plot_layout(&v, area, th);
+    stack_ticks(&lay, th, sigmoid ? 0 : 1);
+    L->van_bounds = area;
+    L->van_area = lay.area;
     plot_draw(r, th, &v, &lay);
 }
 

@@ -9,6 +9,7 @@
 #include "labs/channels/model.h"
 #include "viz/colormap.h"
 #include "viz/ease.h"
+#include "viz/grid.h"
 
 #include <stdint.h>
 
@@ -29,6 +30,8 @@ typedef struct ChanLab {
     /* eased highlights: the window on all three planes, the current and hovered cells */
     double clock; /* seconds of update() so far */
     EaseRect e_win, e_cell[CHANLAB_O], e_hwin, e_hcell[CHANLAB_O];
+    /* as last drawn: every input plane's and every weight plane's layout (for the tests) */
+    GridLayout drawn_x[CHANLAB_C], drawn_w[CHANLAB_O][CHANLAB_C];
 } ChanLab;
 
 /* The scene rebuilt, then its colour scales and the timeline's step count. */

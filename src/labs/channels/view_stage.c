@@ -1,7 +1,8 @@
-/* labs/channels/view_stage.c - the Channels lab's stage and strip: four columns (the input
- * planes, W0's planes, W1's planes, the two output maps), the amber window on all three
- * planes, the cyan hover, values edited by click and drag, the shared legends and the biases,
- * the per-plane partial sums with their total, the size formula and the parameter count.
+/* labs/channels/view_stage.c - the Channels lab's stage and strip: a column per plane (its
+ * padded input over its W0 and W1 planes, all at one cell size), the two output maps with
+ * their biases on the right, the amber window on all three planes, the cyan hover, values
+ * edited by click and drag, the shared legends, the per-plane partial sums with their total,
+ * the size formula and the parameter count.
  * Depends on: labs/channels/view_int.h, labs/common (captions, grids, strip, text), viz, ui. */
 #include "labs/channels/view_int.h"
 #include "labs/common/captions.h"
@@ -12,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* One frame of the stage: where everything goes, what is current and what the mouse is on. */
 typedef struct Stage {
@@ -24,11 +26,15 @@ typedef struct Stage {
     int co, cy, cx;                       /* the current step's cell, co -1 at step 0 */
     int ho, hy, hx;                       /* the hovered output cell, ho -1: none */
     int mouse_hover;                      /* the map the mouse is over, or -1 */
-    /* four columns: input planes | W0 planes | W1 planes | output maps */
-    int op_w, wx, ww, wo, x0, x1, x2, x3, rows_h;
+    /* a column per plane (its input over its W0 and W1 planes), the output maps on the right;
+     * inputs and weights share one cell size */
+    int op_w, cell, col_w, col_gap, wo, x0, x3;
+    int ry[3], rh[3]; /* the rows: inputs, W0's planes, W1's planes */
+    int legend_y;     /* the legends' row under them */
     GridView vx[CHANLAB_C], vw[CHANLAB_O][CHANLAB_C], vo[CHANLAB_O];
     GridLayout lx[CHANLAB_C], lw[CHANLAB_O][CHANLAB_C], lo[CHANLAB_O];
-    char tx[CHANLAB_C][48], tw[CHANLAB_O][CHANLAB_C][48], to[CHANLAB_O][48], so[CHANLAB_O][24];
+    char tx[CHANLAB_C][48], to[CHANLAB_O][48], so[CHANLAB_O][24];
+    char bo[CHANLAB_O][32]; /* "+ b0 = 1", under output o's title */
     float parts[CHANLAB_C]; /* the partial sums of the cell shown */
 } Stage;
 
@@ -64,7 +70,6 @@ static void make_planes(ChanLab *L, LabContext *ctx, Stage *s)
     Render *r = ctx->r;
     const Theme *th = ctx->th;
     const ChanScene *sc = &L->sc;
-    Rect area = s->area;
     int win_y = 0, win_x = 0, span = CHANLAB_K;
     int wo_y = s->co >= 0 ? s->cy : 0, wo_x = s->co >= 0 ? s->cx : 0,
         cur_o = s->co >= 0 ? s->co : 0;
@@ -79,6 +84,7 @@ static void make_planes(ChanLab *L, LabContext *ctx, Stage *s)
         vx->pad_top = vx->pad_bottom = vx->pad_left = vx->pad_right = sc->pad;
         vx->show_values = ctx->show_values;
         vx->show_legend = false;
+        vx->max_cell = s->cell;
         if (sc->sweep.valid) {
             lsu_highlight_eased(vx, &L->e_win, win_y, win_x, CHANLAB_K, CHANLAB_K, GRID_HL_CURRENT,
                                 L->clock, (float)sc->stride + 1.0f);
@@ -88,23 +94,23 @@ static void make_planes(ChanLab *L, LabContext *ctx, Stage *s)
                 grid_add_highlight(vx, y0, xx0, CHANLAB_K, CHANLAB_K, GRID_HL_HOVER);
             }
         }
-        s->lx[c] =
-            lsu_grid_layout(r, th, vx, (Rect){s->x0, area.y + c * s->rows_h, s->wx, s->rows_h});
+        int cx = s->x0 + c * (s->col_w + s->col_gap);
+        s->lx[c] = lsu_grid_layout(r, th, vx, (Rect){cx, s->ry[0], s->col_w, s->rh[0]});
         for (int o = 0; o < CHANLAB_O; o++) {
             GridView *vw = &s->vw[o][c];
-            snprintf(s->tw[o][c], sizeof s->tw[o][c], "W%d %s", o, chanscene_plane_name(c));
-            *vw = grid_view_make(s->tw[o][c], sc->w + (o * CHANLAB_C + c) * CHANLAB_K * CHANLAB_K,
+            /* untitled: the column's input names the plane, the row's label the filter */
+            *vw = grid_view_make(NULL, sc->w + (o * CHANLAB_C + c) * CHANLAB_K * CHANLAB_K,
                                  CHANLAB_K, CHANLAB_K, COLORMAP_DIVERGING);
             vw->scale = L->w_scale;
             vw->show_values = ctx->show_values;
             vw->show_legend = false;
+            vw->max_cell = s->cell;
             if (sc->sweep.valid && o == cur_o && s->co >= 0)
                 grid_add_highlight(vw, 0, 0, CHANLAB_K, CHANLAB_K, GRID_HL_CURRENT);
             if (s->ho == o)
                 grid_add_highlight(vw, 0, 0, CHANLAB_K, CHANLAB_K, GRID_HL_HOVER);
-            s->lw[o][c] = lsu_grid_layout(
-                r, th, vw,
-                (Rect){o == 0 ? s->x1 : s->x2, area.y + c * s->rows_h, s->ww, s->rows_h});
+            s->lw[o][c] =
+                lsu_grid_layout(r, th, vw, (Rect){cx, s->ry[1 + o], s->col_w, s->rh[1 + o]});
         }
     }
 }
@@ -116,18 +122,35 @@ static void make_grids(ChanLab *L, LabContext *ctx, Stage *s)
     const Theme *th = ctx->th;
     Rect area = s->area;
     int oh = s->oh, ow = s->ow;
-    int op_w = s->op_w = theme_px(th, 28);
-    int cols_w = area.w - 3 * op_w;
-    s->wx = cols_w * 30 / 100;
-    s->ww = cols_w * 20 / 100;
-    s->wo = cols_w - s->wx - 2 * s->ww;
-    s->x0 = area.x;
-    s->x1 = s->x0 + s->wx + op_w;
-    s->x2 = s->x1 + s->ww + op_w / 2;
-    s->x3 = s->x2 + s->ww + op_w * 3 / 2;
-    /* the three plane rows share one legend row (and the biases) at the bottom */
-    int leg_h = colormap_legend_height(th) + s->line + theme_px(th, 6);
-    s->rows_h = (area.h - leg_h) / CHANLAB_C;
+    int op_w = s->op_w = theme_px(th, 26);
+    /* one cell size for the padded inputs and the weights: a column per plane holds its
+     * input (n_in cells tall) over its two 3x3 planes, under three title lines, above the
+     * legends' row; the output maps take the rest of the width after "=" */
+    int n_in = CHANLAB_N + 2 * L->sc.pad;
+    int title_h = render_line_height(r, FONT_SANS_BOLD, s->body) + theme_px(th, 4);
+    int vgap = theme_px(th, 4), leg_h = colormap_legend_height(th) + theme_px(th, 6);
+    s->col_gap = theme_px(th, 6);
+    s->wo = area.w * 21 / 100 > theme_px(th, 108) ? area.w * 21 / 100 : theme_px(th, 108);
+    int by_h = (area.h - title_h - 2 * vgap - leg_h) / (n_in + 2 * CHANLAB_K);
+    int by_w = (area.w - 2 * op_w - s->wo - 2 * s->col_gap) / (CHANLAB_C * n_in);
+    int cell = by_h < by_w ? by_h : by_w;
+    cell = cell < theme_px(th, GRID_MAX_CELL) ? cell : theme_px(th, GRID_MAX_CELL);
+    /* the grids' max_cell is at scale 1.0: the largest whose scaled size is at most cell */
+    s->cell = (int)((float)cell / th->scale);
+    while (s->cell > 1 && theme_px(th, (float)s->cell) > cell)
+        s->cell--;
+    s->cell = s->cell > 1 ? s->cell : 1;
+    cell = theme_px(th, (float)s->cell);
+    s->col_w = n_in * cell > theme_px(th, 84) ? n_in * cell : theme_px(th, 84);
+    s->x0 = area.x + op_w;
+    s->x3 = s->x0 + CHANLAB_C * s->col_w + (CHANLAB_C - 1) * s->col_gap + op_w;
+    s->wo = area.x + area.w - s->x3;
+    s->rh[0] = title_h + n_in * cell;
+    s->rh[1] = s->rh[2] = CHANLAB_K * cell;
+    s->ry[0] = area.y;
+    s->ry[1] = s->ry[0] + s->rh[0] + vgap;
+    s->ry[2] = s->ry[1] + s->rh[1] + vgap;
+    s->legend_y = s->ry[2] + s->rh[2] + theme_px(th, 4);
     make_planes(L, ctx, s);
     for (int o = 0; o < CHANLAB_O; o++) {
         GridView *vo = &s->vo[o];
@@ -136,6 +159,8 @@ static void make_grids(ChanLab *L, LabContext *ctx, Stage *s)
         *vo = grid_view_make(s->to[o], L->sc.out + o * oh * ow, oh > 0 ? oh : 1, ow > 0 ? ow : 1,
                              COLORMAP_DIVERGING);
         vo->shape = s->so[o];
+        chanscene_bias_label(&L->sc, o, s->bo[o], sizeof s->bo[o]);
+        vo->note = s->bo[o];
         vo->scale = L->out_scale;
         vo->shown = L->shown[o];
         vo->show_values = ctx->show_values;
@@ -247,25 +272,23 @@ static void draw_grids(ChanLab *L, LabContext *ctx, Stage *s)
         grid_draw(r, th, &s->vx[c], &s->lx[c]);
         for (int o = 0; o < CHANLAB_O; o++)
             grid_draw(r, th, &s->vw[o][c], &s->lw[o][c]);
-        int mid = s->lx[c].cells.y + s->lx[c].cells.h / 2;
-        lsu_draw_operator(r, th, "\xE2\x88\x97", s->x1 - op_w / 2, mid);
     }
-    /* the shared legends, and the biases under their filters */
-    int ly = area.y + CHANLAB_C * s->rows_h + theme_px(th, 4);
-    int lh = colormap_legend_height(th);
-    Rect lxr = {s->lx[0].cells.x, ly, s->lx[0].cells.w, lh};
-    colormap_draw_legend(r, th, lxr, &L->x_scale);
-    Rect lwr = {s->lw[0][0].cells.x, ly,
-                s->lw[1][0].cells.x + s->lw[1][0].cells.w - s->lw[0][0].cells.x, lh};
-    colormap_draw_legend(r, th, lwr, &L->w_scale);
-    int cur_o = s->co >= 0 ? s->co : 0;
+    /* each filter's row, named on its left, is convolved with the inputs above it */
     for (int o = 0; o < CHANLAB_O; o++) {
-        char bl[32];
-        chanscene_bias_label(&L->sc, o, bl, sizeof bl);
-        Rect last = s->lw[o][CHANLAB_C - 1].cells;
-        render_text(r, FONT_MONO, s->body, bl, last.x + last.w / 2, ly + lh + theme_px(th, 2),
-                    ALIGN_CENTER | ALIGN_TOP, o == cur_o && s->co >= 0 ? th->accent : th->text);
+        Rect row = s->lw[o][0].cells;
+        char name[8];
+        snprintf(name, sizeof name, "W%d", o);
+        render_text(r, FONT_SANS_BOLD, s->body, name, area.x + op_w / 2, row.y,
+                    ALIGN_CENTER | ALIGN_TOP, th->text);
+        lsu_draw_operator(r, th, "\xE2\x88\x97", area.x + op_w / 2, row.y + row.h * 3 / 4);
     }
+    /* the shared legends: the inputs' under the first plane, the weights' under the others */
+    int ly = s->legend_y, lh = colormap_legend_height(th);
+    Rect lxr = {s->x0, ly, s->col_w, lh};
+    colormap_draw_legend(r, th, lxr, &L->x_scale);
+    Rect lwr = {s->x0 + s->col_w + s->col_gap, ly,
+                (CHANLAB_C - 1) * s->col_w + (CHANLAB_C - 2) * s->col_gap, lh};
+    colormap_draw_legend(r, th, lwr, &L->w_scale);
     if (L->sc.sweep.valid) {
         for (int o = 0; o < CHANLAB_O; o++) {
             grid_draw(r, th, &s->vo[o], &s->lo[o]);
@@ -362,6 +385,8 @@ void chanlab_draw_stage(ChanLab *L, LabContext *ctx)
             ease_rect_reset(&L->e_hcell[o]);
     mark_selection(L, &s);
     draw_grids(L, ctx, &s);
+    memcpy(L->drawn_x, s.lx, sizeof L->drawn_x);
+    memcpy(L->drawn_w, s.lw, sizeof L->drawn_w);
 
     int eo = s.ho >= 0 ? s.ho : s.co, ey = s.ho >= 0 ? s.hy : s.cy, ex = s.ho >= 0 ? s.hx : s.cx;
     Color ec = s.ho >= 0 ? ctx->th->hover : ctx->th->accent;

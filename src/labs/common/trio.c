@@ -54,16 +54,32 @@ LsuTrio lsu_layout_trio(Rect area, const LsuTrioGrid g[3], int op, int max_cell,
     memset(&t, 0, sizeof t);
     int best_c = 0, best_k = 1;
     for (int a = LSU_TRIO_ROW; a <= LSU_TRIO_COLUMN; a++) {
-        int c = max_cell, k = 1;
-        for (; c > 1; c--) {
-            /* the legible kernel first; at this c the smaller one may still fit */
-            k = trio_kernel_cell(c, max_cell, read_cell, g[0].cols, g[1].cols, true);
-            if (trio_fits((LsuTrioArrange)a, area, g, op, c, k))
-                break;
-            k = trio_kernel_cell(c, max_cell, read_cell, g[0].cols, g[1].cols, false);
-            if (trio_fits((LsuTrioArrange)a, area, g, op, c, k))
-                break;
+        /* the largest c that fits with any kernel cell (c_any), and the largest with a legible
+         * kernel (c_leg): the legible one wins when it costs the input at most a tenth and
+         * leaves it at least 3/8 of read_cell (12 px beside a 32 px kernel cell) */
+        int c_any = 0, k_any = 1, c_leg = 0, k_leg = 1;
+        for (int c = max_cell; c > 1 && !c_leg && (!c_any || c * 10 >= c_any * 9); c--) {
+            int kl = trio_kernel_cell(c, max_cell, read_cell, g[0].cols, g[1].cols, true);
+            if (trio_fits((LsuTrioArrange)a, area, g, op, c, kl)) {
+                if (!c_any) {
+                    c_any = c;
+                    k_any = kl;
+                }
+                if (kl >= read_cell) {
+                    c_leg = c;
+                    k_leg = kl;
+                }
+                continue;
+            }
+            /* at this c the smaller kernel may still fit */
+            int ks = trio_kernel_cell(c, max_cell, read_cell, g[0].cols, g[1].cols, false);
+            if (!c_any && trio_fits((LsuTrioArrange)a, area, g, op, c, ks)) {
+                c_any = c;
+                k_any = ks;
+            }
         }
+        bool leg = c_leg > 0 && c_leg * 10 >= c_any * 9 && c_leg * 8 >= read_cell * 3;
+        int c = leg ? c_leg : (c_any > 0 ? c_any : 1), k = leg ? k_leg : k_any;
         if (c > best_c) {
             best_c = c;
             best_k = c > 1 ? k : trio_kernel_cell(1, max_cell, read_cell, 1, 1, false);

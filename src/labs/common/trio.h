@@ -32,7 +32,8 @@ typedef struct LsuTrio {
 /* Pure: places input g[0], kernel g[1] and output g[2] in area so that all three show.
  * Input and output share one cell size c, as large as fits (up to max_cell); the kernel's
  * cells are up to 1.5 c, or read_cell (its values legible) while the input block stays at
- * least as large as the kernel block. Of the row, two rows and column arrangements the one
+ * least as large as the kernel block; for a legible kernel c may give up a tenth of itself
+ * while it stays at least 3/8 of read_cell. Of the row, two rows and column arrangements the one
  * giving the largest c wins (ties: the earlier). op is the room one operator glyph takes. */
 LsuTrio lsu_layout_trio(Rect area, const LsuTrioGrid g[3], int op, int max_cell, int read_cell);
 

@@ -32,6 +32,7 @@ typedef struct ConvLab {
     EaseRect e_win, e_cell, e_hwin, e_hcell;
     int drag_y;
     float drag_from;
+    Rect drawn_kernel; /* the kernel's cells as last drawn (for the tests) */
 } ConvLab;
 
 /* The scene rebuilt, then its colour scales and the timeline's step count. */

@@ -76,6 +76,29 @@ static int trio_max_cell(const Theme *th, int px)
     return m > 0 ? m : 1;
 }
 
+/* The kernel's values at three places, as the equation prints them (0.111). */
+#define KERNEL_DECIMALS 3
+
+/* The kernel cell that holds its widest value at the smallest value size (grid_layout's rule:
+ * a mono digit 0.62 em wide, 2 px each side), and at most 36 px at scale 1: the cell the trio
+ * gives the kernel when the input stays larger. */
+static int kernel_read_cell(const ConvScene *sc, const Theme *th)
+{
+    int chars = 1;
+    char buf[48];
+    for (int i = 0; i < sc->kh * sc->kw; i++) {
+        colormap_format_value(sc->k[i], KERNEL_DECIMALS, buf, sizeof buf);
+        int n = 0;
+        for (const char *p = buf; *p; p++)
+            n += ((unsigned char)*p & 0xc0) != 0x80;
+        chars = n > chars ? n : chars;
+    }
+    int need = (int)ceilf(4.0f + 0.62f * (float)chars * (float)theme_px(th, 9)) + 1;
+    int floor_px = theme_px(th, 16), most = theme_px(th, 36);
+    need = need > floor_px ? need : floor_px;
+    return need < most ? need : most;
+}
+
 /* Input, kernel and output placed together: one cell size for input and output, the
  * kernel's at most 1.5 times it (or legible while the input stays larger), side by side
  * or stacked, whichever shows the input largest; all three always show. */
@@ -114,7 +137,8 @@ static void place_trio(ConvLab *L, LabContext *ctx, Stage *s)
         tg[2].text_h = theme_px(th, 160);
     }
     int op_w = theme_px(th, 28);
-    s->trio = lsu_layout_trio(s->grids, tg, op_w, theme_px(th, GRID_MAX_CELL), theme_px(th, 36));
+    s->trio = lsu_layout_trio(s->grids, tg, op_w, theme_px(th, GRID_MAX_CELL),
+                              kernel_read_cell(&L->sc, th));
 }
 
 /* The three grid views in the places the trio gave them, and their layouts. */
@@ -157,7 +181,7 @@ static void make_grids(ConvLab *L, LabContext *ctx, Stage *s)
     vk->note = t->k_note[0] ? t->k_note : NULL;
     vk->scale = L->k_scale;
     vk->show_values = ctx->show_values;
-    vk->decimals = 3; /* as the equation prints the weights (0.111) */
+    vk->decimals = KERNEL_DECIMALS; /* as the equation prints the weights (0.111) */
     vk->max_cell = trio_max_cell(th, trio->cell[1]);
 
     *vo = grid_view_make("output", L->sc.out, L->sc.sweep.valid ? L->sc.sweep.g.oh : 1,
@@ -350,6 +374,33 @@ static void draw_grids(ConvLab *L, LabContext *ctx, Stage *s)
     }
 }
 
+/* The smallest rectangle holding a and b. */
+static Rect rect_span(Rect a, Rect b)
+{
+    int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+    int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (Rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+/* What the hover's tooltip explains, which it must leave in view: the whole kernel, the hovered
+ * cell (for an output, also its window in the input). */
+static Rect hover_anchor(const ConvLab *L, const Stage *s)
+{
+    const ConvScene *sc = &L->sc;
+    ConvHover h = s->hover;
+    Rect a = s->lk.cells;
+    if (h.kind == CONV_HOVER_INPUT)
+        return rect_span(a, grid_cell_rect(&s->vin, &s->lin, h.r, h.c));
+    if (h.kind == CONV_HOVER_OUTPUT && sc->sweep.valid) {
+        a = rect_span(a, grid_cell_rect(&s->vo, &s->lo, h.r, h.c));
+        a = rect_span(a, grid_cell_rect(&s->vin, &s->lin, s->hy0, s->hx0));
+        a = rect_span(a, grid_cell_rect(&s->vin, &s->lin, s->hy0 + (sc->kh - 1) * sc->dh,
+                                        s->hx0 + (sc->kw - 1) * sc->dw));
+    }
+    return a;
+}
+
 /* Hovering an input cell: every output it feeds outlined; any hover: its tooltip. */
 static void draw_hover(ConvLab *L, LabContext *ctx, Stage *s)
 {
@@ -367,7 +418,7 @@ static void draw_hover(ConvLab *L, LabContext *ctx, Stage *s)
     char tip[UI_TOOLTIP_MAX];
     convscene_hover_text(&L->sc, h, tip, sizeof tip);
     if (tip[0] && !ctx->headless)
-        ui_tooltip(ctx->ui, tip);
+        ui_tooltip_at(ctx->ui, tip, hover_anchor(L, s));
 }
 
 /* A number field on the selected kernel (or matrix) cell for typing its value. */
@@ -519,6 +570,7 @@ void convlab_draw_stage(ConvLab *L, LabContext *ctx)
         edit_by_mouse(L, ctx, &s);
     add_highlights(L, &s);
     draw_grids(L, ctx, &s);
+    L->drawn_kernel = s.lk.cells;
     draw_hover(L, ctx, &s);
     draw_value_fields(L, ctx, &s);
 

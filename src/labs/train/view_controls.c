@@ -159,9 +159,10 @@ static void controls_keys(LabContext *ctx, UiColumn *col)
     if (col->y + col->row_h + n_keys * klh <= col->area.y + col->area.h) {
         ui_column_heading(ui, col, "Keys");
         for (int i = 0; i < n_keys; i++) {
+            /* a rect a little taller than the line: descenders are not clipped */
             render_text_line(r, FONT_MONO, ks, theme_px(th, 9), keys[i],
-                             (Rect){col->area.x, col->y, col->area.w, klh}, ALIGN_LEFT | ALIGN_TOP,
-                             th->text_dim);
+                             (Rect){col->area.x, col->y, col->area.w, klh + theme_px(th, 3)},
+                             ALIGN_LEFT | ALIGN_TOP, th->text_dim);
             col->y += klh;
         }
     }

@@ -50,8 +50,9 @@ static void plot_hint(Render *r, const Theme *th, Rect area, int n, const char *
     const char *lines[2] = {l1, l2};
     for (int i = 0; i < 2; i++) {
         render_text_fit(r, FONT_SANS, size, lines[i], in.w, fit, sizeof fit);
-        render_text_in(r, FONT_SANS, size, fit, (Rect){in.x, y + i * lh, in.w, lh},
-                       ALIGN_CENTER | ALIGN_MIDDLE, th->text_dim);
+        /* top-aligned in a rect a little taller than the line: descenders are not clipped */
+        render_text_in(r, FONT_SANS, size, fit, (Rect){in.x, y + i * lh, in.w, lh + 2 * pad},
+                       ALIGN_CENTER | ALIGN_TOP, th->text_dim);
     }
 }
 

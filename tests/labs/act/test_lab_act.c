@@ -3,15 +3,19 @@
  * the lab inside the real app frame on the software renderer: the amber probe line follows
  * the probe, both curves in their colours, the maps' images in the colour map's colours,
  * legends running from their minimum to their maximum colour, and a hovered map cell that is
- * the cell the tooltip's numbers come from. */
+ * the cell the tooltip's numbers come from. The stack plot's ticks at both ends of both axes,
+ * apart from each other and off the data, at three window sizes. */
 #include "app/app.h"
 #include "labs/act/model.h"
+#include "labs/act/view_int.h"
 #include "engine/assets.h"
 #include "engine/conv.h"
 #include "engine/idx.h"
 #include "test.h"
 #include "labs/app_harness.h"
 #include "labs/lab_help_check.h"
+#include "labs/text_seen.h"
+#include "viz/plot.h"
 #include "viz/colormap.h"
 #include "viz/kernels.h"
 
@@ -98,9 +102,16 @@ static void test_vanishing(void)
     actscene_init(&s);
     actscene_rebuild(&s);
     /* 0.25^k for k = 1..10: exact in float (powers of two) */
-    const float expected[10] = {0.25f,         0.0625f,         0.015625f,     0.00390625f,
-                                0.0009765625f, 0.000244140625f, 6.103515625e-05f,
-                                1.52587890625e-05f, 3.814697265625e-06f, 9.5367431640625e-07f};
+    const float expected[10] = {0.25f,
+                                0.0625f,
+                                0.015625f,
+                                0.00390625f,
+                                0.0009765625f,
+                                0.000244140625f,
+                                6.103515625e-05f,
+                                1.52587890625e-05f,
+                                3.814697265625e-06f,
+                                9.5367431640625e-07f};
     CHECK_TENSOR_NEAR(expected, s.bound, 10, 0.0, 0.0);
     /* through real stacked sigmoids the inputs drift off 0, so the product is smaller still:
      * s'(0) = 0.25, then s'(s(0)) = s'(0.5) = 0.2350037 */
@@ -204,8 +215,21 @@ static void test_feature_map(void)
     CHECK_NEAR(4.0f, s.z_max, 1e-6);
     CHECK(s.z_negative > 0);
     /* against the engine directly */
-    ConvGeom g = {.n = 1, .c = 1, .h = 28, .w = 28, .o = 1, .kh = 3, .kw = 3, .sh = 1, .sw = 1,
-                  .pt = 1, .pb = 1, .pl = 1, .pr = 1, .dh = 1, .dw = 1};
+    ConvGeom g = {.n = 1,
+                  .c = 1,
+                  .h = 28,
+                  .w = 28,
+                  .o = 1,
+                  .kh = 3,
+                  .kw = 3,
+                  .sh = 1,
+                  .sw = 1,
+                  .pt = 1,
+                  .pb = 1,
+                  .pl = 1,
+                  .pr = 1,
+                  .dh = 1,
+                  .dw = 1};
     CHECK(conv_geom_finish(&g));
     float z[28 * 28], f[28 * 28];
     conv_forward(z, digit, s.kernel, NULL, &g);
@@ -260,7 +284,7 @@ static int fullest_column(const Harness *h, Rect rc, uint32_t rgb, int *n)
 
 #define R_OF(p) ((int)((p) >> 16 & 0xff))
 #define G_OF(p) ((int)((p) >> 8 & 0xff))
-#define B_OF(p) ((int)((p) & 0xff))
+#define B_OF(p) ((int)((p)&0xff))
 
 /* Finds a legend bar by one pixel row: a run of at least min_len pixels that are all gray
  * (r = g = b) with non-decreasing brightness (the digit's 0..1 legend), or that goes from
@@ -292,8 +316,7 @@ static bool find_ramp(const Harness *h, Rect rc, bool diverging, int min_len, ui
                 uint32_t mid = harness_pixel(h, start + len / 2, y);
                 bool shape = !diverging ? (R_OF(a) <= 40 && R_OF(b) >= 215)
                                         : (B_OF(a) > R_OF(a) + 60 && R_OF(b) > B_OF(b) + 60 &&
-                                           R_OF(mid) > 215 && G_OF(mid) > 215 &&
-                                           B_OF(mid) > 215);
+                                           R_OF(mid) > 215 && G_OF(mid) > 215 && B_OF(mid) > 215);
                 if (len >= min_len && shape) {
                     *first = a;
                     *last = b;
@@ -459,6 +482,71 @@ static void test_help(void)
     harness_close(&h);
 }
 
+/* The stack plot at 800x600, 1280x800 and 1920x1080 x2, sigmoid (y up to 1) and ReLU (up to
+ * 10): the y ticks (texts left of the data area) include the axis' bottom 10⁻⁸ and its top, the
+ * x ticks (under the area) the first and last layer 1 and 10; no two tick labels share a pixel
+ * and none lies on the data area. */
+static void test_stack_ticks(void)
+{
+    static const struct {
+        int w, h;
+        float scale;
+    } sizes[] = {{800, 600, 1.0f}, {1280, 800, 1.0f}, {1920, 1080, 2.0f}};
+    static const char *const fns[2] = {"sigmoid", "relu"}, *const tops[2] = {"1", "10"};
+    TextsSeen *ts = malloc(sizeof *ts);
+    CHECK(ts != NULL);
+    for (int z = 0; z < 3 && ts; z++) {
+        Harness h;
+        CHECK(harness_open_scaled(&h, sizes[z].w, sizes[z].h, sizes[z].scale));
+        const LabDef *lab = NULL;
+        ActLab *L = open_act(&h, &lab);
+        for (int f = 0; f < 2 && L; f++) {
+            char err[256] = "";
+            CHECK(lab->set_option(L, "function", fns[f], err, sizeof err));
+            frame(&h, true);
+            text_seen_frame(&h, ts);
+            Rect a = L->van_area, b = L->van_bounds;
+            const SeenText *tick[2 * PLOT_MAX_TICKS];
+            int n = 0, ny = 0, nx = 0;
+            bool bottom = false, top = false, first = false, last = false;
+            for (int i = 0; i < ts->n && n < 2 * PLOT_MAX_TICKS; i++) {
+                Rect rc = ts->t[i].rc;
+                int cy = rc.y + rc.h / 2;
+                if (!rects_meet(rc, b))
+                    continue;
+                bool y_tick = rc.x + rc.w <= a.x && cy >= a.y - rc.h && cy <= a.y + a.h + rc.h;
+                bool x_tick = rc.y >= a.y + a.h && rc.y < a.y + a.h + 2 * rc.h &&
+                              strcmp(ts->t[i].s, "k (layers)") != 0;
+                if (!y_tick && !x_tick)
+                    continue;
+                tick[n++] = &ts->t[i];
+                ny += y_tick;
+                nx += x_tick;
+                bottom = bottom ||
+                         (y_tick && strcmp(ts->t[i].s, "10⁻⁸") == 0 && abs(cy - (a.y + a.h)) <= 2);
+                top = top || (y_tick && strcmp(ts->t[i].s, tops[f]) == 0 && abs(cy - a.y) <= 2);
+                first = first || (x_tick && strcmp(ts->t[i].s, "1") == 0);
+                last = last || (x_tick && strcmp(ts->t[i].s, "10") == 0);
+            }
+            if (!(bottom && top && first && last))
+                fprintf(stderr, "%s %dx%d: y ends %d %d, x ends %d %d\n", fns[f], sizes[z].w,
+                        sizes[z].h, bottom, top, first, last);
+            CHECK(bottom && top && first && last);
+            CHECK(ny >= 3 && nx >= 2);
+            int overlaps = 0, on_data = 0;
+            for (int i = 0; i < n; i++) {
+                on_data += rects_meet(tick[i]->rc, a);
+                for (int j = i + 1; j < n; j++)
+                    overlaps += rects_meet(tick[i]->rc, tick[j]->rc);
+            }
+            CHECK_INT_EQ(0, overlaps);
+            CHECK_INT_EQ(0, on_data);
+        }
+        harness_close(&h);
+    }
+    free(ts);
+}
+
 int main(void)
 {
     test_samples_equal_engine();
@@ -472,6 +560,7 @@ int main(void)
     test_frame_default();
     test_frame_hover_map();
     test_help();
+    test_stack_ticks();
     SDL_Quit();
     return test_summary();
 }
