@@ -276,8 +276,9 @@ static bool parse_num(const char *key, const char *value, double lo, double hi, 
 /* steps=N or epochs=E: trains that far synchronously, in this thread (a render or a lesson
  * shows exactly step n). */
 /* A `steps` or `epochs` setting (a lesson's scene, `render`, `check`) trains before the frame
- * is drawn: at most this many images (steps x batch; lesson 13's longest scene trains 7,200). */
-enum { TRAIN_SETTING_MAX_IMAGES = 16384 };
+ * is drawn: at most this many images (steps x batch; about 4 epochs of the bundled digits at
+ * batch 16; lesson 13's longest scene trains 7,200). */
+enum { TRAIN_SETTING_MAX_IMAGES = 32768 };
 
 static bool option_steps(TrainModel *m, const char *key, const char *value, char *err,
                          size_t err_size)

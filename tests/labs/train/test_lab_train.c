@@ -345,10 +345,10 @@ static void test_frame_pixels(void)
     CHECK_CONTAINS(err, "sgd or adam");
     CHECK(!lab->set_option(st, "wobble", "1", err, sizeof err));
     CHECK_CONTAINS(err, "unknown option 'wobble'");
-    /* a setting trains before the frame: 1025 steps of 16 (16,400 images) and 20 epochs are
+    /* a setting trains before the frame: 2049 steps of 16 (32,784 images) and 20 epochs are
      * refused with the limit, nothing trained */
-    CHECK(!lab->set_option(st, "steps", "1025", err, sizeof err));
-    CHECK_CONTAINS(err, "16400 images; a setting trains at most 16384");
+    CHECK(!lab->set_option(st, "steps", "2049", err, sizeof err));
+    CHECK_CONTAINS(err, "32784 images; a setting trains at most 32768");
     CHECK_CONTAINS(err, "press Play");
     CHECK(!lab->set_option(st, "epochs", "20", err, sizeof err));
     CHECK_CONTAINS(err, "epochs=20");
