@@ -382,7 +382,7 @@ static void test_yours_lenet(void)
         return;
     bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok);
-    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, false,
+    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, 0, NULL, false,
                                   &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (!ok || !ok2) {
@@ -411,7 +411,7 @@ static void test_yours_lenet(void)
     float *w = malloc((size_t)n * sizeof *w);
     for (long k = 0; k < n; k++)
         w[k] = a.after->params[k]; /* the weights after one step: a different scene */
-    ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n,
+    ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n, NULL, 0,
                              "Train lab, epoch 1.50", false, &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (ok2) {
@@ -422,7 +422,7 @@ static void test_yours_lenet(void)
         bp_model_free(&b);
     }
     /* a weight count that does not match is refused */
-    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", false,
+    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, NULL, 0, "x", false,
                               &digits, 5, 0.05f, 2, err, sizeof err));
     CHECK_CONTAINS(err, "weights given for a net of");
     free(w);
@@ -433,7 +433,7 @@ static void test_yours_mixed(void)
 {
     BpModel m;
     char err[512] = "";
-    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
+    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false, &digits,
                                  3, 0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (!ok) {
@@ -510,7 +510,7 @@ static void test_yours_mixed(void)
      * the sentence names the mode */
     float eval_dgamma = m.net->grads[m.net->spec.layers[1].w_off];
     bp_model_free(&m);
-    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, true, &digits, 3,
+    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, true, &digits, 3,
                             0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (ok) {
@@ -534,19 +534,19 @@ static void test_yours_mixed(void)
 
     /* nets the lab cannot take */
     CHECK(!bp_model_build_net(&m, "five", "input 1 8 8\nflatten\ndense 5\nsoftmax\n", "five.net",
-                              NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err, sizeof err));
+                              NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "five.net: the lab needs 10 outputs");
     CHECK(!bp_model_build_net(&m, "wide", "input 1 100 100\nflatten\ndense 10\nsoftmax\n",
-                              "wide.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              "wide.net", NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
                               sizeof err));
     CHECK_CONTAINS(err, "wide.net: the lab feeds a digit");
     CHECK(!bp_model_build_net(&m, "big",
                               "input 1 64 64\nconv 64 k=3 pad=1\nconv 64 k=3 pad=1\n"
                               "flatten\ndense 10\nsoftmax\n",
-                              "big.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              "big.net", NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
                               sizeof err));
     CHECK_CONTAINS(err, "big.net: too big to step through");
-    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, false,
+    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, 0, NULL, false,
                               &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "bad.net:2:");
     bp_model_free(&m);
@@ -581,7 +581,7 @@ static void test_yours_follows_share(void)
     CHECK(lab->update(L, 0.0));
     CHECK_CONTAINS(L->note, "Rebuilt: your net changed in the Network lab");
     BpModel mixed;
-    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
+    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false, &digits,
                              0, 0.1f, 1, err, sizeof err));
     CHECK_INT_EQ(mixed.steps, lab->timeline(L)->count);
     CHECK(L->m.loss == mixed.loss);
