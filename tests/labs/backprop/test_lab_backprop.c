@@ -963,6 +963,47 @@ static void test_app_frame(void)
     harness_close(h);
 }
 
+/* 800x600, lenet-tiny (16 phases): the phase list is a window of readable rows around the
+ * current phase (with its neighbours), never empty; the softmax phase's 10-vectors show their
+ * values in their cells. */
+static void test_small_window(void)
+{
+    Harness hh, *h = &hh;
+    char err[512] = "";
+    CHECK(harness_open(h, 800, 600));
+    if (!h->r || !h->app)
+        return;
+    int idx = -1;
+    const LabDef *lab = lab_find("backprop", &idx);
+    CHECK(lab && app_open_lab(h->app, idx));
+    BpLab *L = app_lab_state(h->app);
+    CHECK(lab->set_option(L, "net", "lenet-tiny", err, sizeof err));
+    CHECK(L->m.n_phases >= 16);
+    Timeline *tl = lab->timeline(L);
+    for (int p = 0; p < L->m.n_phases; p++) {
+        timeline_seek(tl, L->m.phases[p].first + 1);
+        frame(h);
+        /* the current phase and both neighbours are rows of the list (not its end markers) */
+        int lo = p > 0 ? p - 1 : p, hi = p + 1 < L->m.n_phases ? p + 1 : p;
+        bool in = L->phase_shown >= 5 && lo >= L->phase_first + (L->phase_first > 0) &&
+                  hi < L->phase_first + L->phase_shown -
+                           (L->phase_first + L->phase_shown < L->m.n_phases);
+        if (!in)
+            fprintf(stderr, "phase %d: the list shows %d from %d\n", p, L->phase_shown,
+                    L->phase_first);
+        CHECK(in);
+    }
+    CHECK(L->phase_shown < L->m.n_phases); /* 800x600 cannot hold 16 readable rows */
+    /* the softmax phase: p, y and the gradient with values in their cells */
+    timeline_seek(tl, L->m.phases[0].first + 1);
+    frame(h);
+    int with_values = 0;
+    for (int i = 0; i < L->n_hov; i++)
+        with_values += L->hov[i].vector && L->hov[i].lay.value_size > 0;
+    CHECK_INT_EQ(3, with_values);
+    harness_close(h);
+}
+
 int main(void)
 {
     char dir[1024], err[512];
@@ -983,6 +1024,7 @@ int main(void)
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
     test_app_frame();
+    test_small_window();
     SDL_Quit();
     return test_summary();
 }
