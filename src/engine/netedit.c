@@ -1043,8 +1043,7 @@ static char *current_comment_line(const NetDoc *doc, const NetRowInfo *r)
     else
         snprintf(shape, sizeof shape, "%d", o->c);
     if (sh && fo)
-        snprintf(body, sizeof body, "%s, %s parameters", shape,
-                 r->params > 0 ? r->formula : "0");
+        snprintf(body, sizeof body, "%s, %s parameters", shape, r->params > 0 ? r->formula : "0");
     else if (sh)
         snprintf(body, sizeof body, "%s", shape);
     else
@@ -1127,18 +1126,8 @@ static bool refresh_shape_comments(NetDoc *doc, Splice *s)
 /* ---------------------------------------------------------------- edits */
 
 /* The one way the text changes: lines [at, at + n_old) become new_lines (n_new; taken over and
- * freed here), recorded for undo. Refused beyond NET_MAX_TEXT bytes. */
-static bool refresh_shape_comments(NetDoc *doc, Splice *s);
-
-static bool apply_text(NetDoc *doc, int at, int n_old, char **new_lines, int n_new,
-                       bool refresh);
-
-/* An edit: apply_text, and the shape comments made current in the same undo step. */
-static bool apply(NetDoc *doc, int at, int n_old, char **new_lines, int n_new)
-{
-    return apply_text(doc, at, n_old, new_lines, n_new, true);
-}
-
+ * freed here), recorded for undo; with refresh, the shape comments made current in the same
+ * undo step. Refused beyond NET_MAX_TEXT bytes. */
 static bool apply_text(NetDoc *doc, int at, int n_old, char **new_lines, int n_new, bool refresh)
 {
     bool same = n_old == n_new;
@@ -1180,11 +1169,18 @@ static bool apply_text(NetDoc *doc, int at, int n_old, char **new_lines, int n_n
         doc->hist_pos = doc->hist_len;
         doc->version = ++doc->next_version;
         doc->why[0] = '\0';
-        if (!analyse(doc) || (refresh && !refresh_shape_comments(doc, &doc->hist[doc->hist_len - 1])))
+        if (!analyse(doc) ||
+            (refresh && !refresh_shape_comments(doc, &doc->hist[doc->hist_len - 1])))
             ok = REFUSE(doc, "out of memory");
     }
     free_lines(new_lines, n_new);
     return ok;
+}
+
+/* An edit: apply_text with the shape comments refreshed. */
+static bool apply(NetDoc *doc, int at, int n_old, char **new_lines, int n_new)
+{
+    return apply_text(doc, at, n_old, new_lines, n_new, true);
 }
 
 /* line (taken over) as a 1-element array, with a '\r' at its end when cr. */

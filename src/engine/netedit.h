@@ -15,8 +15,8 @@
  * current output shape and formula, in the same undo step (a conv made wider updates "# 8x24x24"
  * on the rows below it). Every other comment is the user's and is kept byte for byte, and so
  * are shape comments of rows not evaluated (at or below an error). netdoc_set_text and a
- * document just created keep the text as given. netdoc_text() is the document; a doc created from a text and not edited
- * gives back the same bytes.
+ * document just created keep the text as given. netdoc_text() is the document; a doc created from a
+ * text and not edited gives back the same bytes.
  *
  * Analysis, after every edit (net_parse on the whole text; the parser is the only judge):
  *   valid    every row is NETROW_OK with its output shape, parameters, cost and receptive field.

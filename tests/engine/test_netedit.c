@@ -766,7 +766,8 @@ static void test_shape_comments(void)
     NetDoc *doc = doc_of(text, "l.net");
     if (!doc)
         return;
-    CHECK(netdoc_is_shape_comment("conv 8 k=5 pad=2        # 8x28x28, 8x1x5x5 + 8 = 208 parameters"));
+    CHECK(
+        netdoc_is_shape_comment("conv 8 k=5 pad=2        # 8x28x28, 8x1x5x5 + 8 = 208 parameters"));
     CHECK(netdoc_is_shape_comment("flatten # 400"));
     CHECK(netdoc_is_shape_comment("dense 10 # 10x400 + 10 = 4010 parameters\r"));
     CHECK(!netdoc_is_shape_comment("relu # 16x10x10 maps, my note"));

@@ -292,8 +292,8 @@ static bool start_build(BpModel *m, const Dataset *ds, int digit, float lr, uint
 
 bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
                         const float *weights, long n_weights, const float *state, long n_state,
-                        const char *weights_from, bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
-                        char *err, size_t err_size)
+                        const char *weights_from, bool bn_training, const Dataset *ds, int digit,
+                        float lr, uint64_t seed, char *err, size_t err_size)
 {
     memset(m, 0, sizeof *m);
     if (!start_build(m, ds, digit, lr, seed, err, err_size))

@@ -151,9 +151,8 @@ bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int dig
  * parameters or BP_MAX_NET_ACTS activations. */
 bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
                         const float *weights, long n_weights, const float *state, long n_state,
-                        const char *weights_from,
-                        bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
-                        char *err, size_t err_size);
+                        const char *weights_from, bool bn_training, const Dataset *ds, int digit,
+                        float lr, uint64_t seed, char *err, size_t err_size);
 /* Frees everything; the model is zeroed. */
 void bp_model_free(BpModel *m);
 

@@ -166,7 +166,7 @@ void bpview_draw_net_strip(BpLab *L, LabContext *ctx, Rect rc, int cur_layer, bo
              * the strip keeps the small size beside the lesson sidebar */
             static const char *const short_kind[LAYER_KIND_COUNT] = {
                 "conv", "deconv", "max", "avg", "l2",   "relu",  "leaky", "\xCF\x83",
-                "tanh", "abs",    "s+",  "lrn", "flat", "dense", "smax", "bn",
+                "tanh", "abs",    "s+",  "lrn", "flat", "dense", "smax",  "bn",
             };
             const char *kind = layer < 0 ? "input" : layer_kind_name(sp->layers[layer].kind);
             const char *brief = layer < 0 ? "in" : short_kind[sp->layers[layer].kind];

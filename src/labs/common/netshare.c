@@ -75,8 +75,7 @@ bool netshare_set_weights(const float *w, long n, const char *from)
     return netshare_set_model(w, n, NULL, 0, from);
 }
 
-bool netshare_set_model(const float *w, long n, const float *state, long n_state,
-                        const char *from)
+bool netshare_set_model(const float *w, long n, const float *state, long n_state, const char *from)
 {
     netshare_get();
     static NetSpec spec;

@@ -51,8 +51,7 @@ bool netshare_set_weights(const float *w, long n, const char *from);
  * .cnn's or a trainer's), kept with the weights so evaluation-mode outputs stay those of the
  * model: false and nothing changes when n or n_state does not fit the text. state may be NULL
  * with n_state 0 (then like netshare_set_weights). */
-bool netshare_set_model(const float *w, long n, const float *state, long n_state,
-                        const char *from);
+bool netshare_set_model(const float *w, long n, const float *state, long n_state, const char *from);
 
 /* Back to the start: lenet-tiny, no weights, generations 1 and 0. Frees the weights. */
 void netshare_reset(void);

@@ -78,9 +78,8 @@ bool netview_follow_share(NetLab *L)
     }
     if (s->weights_gen != ed->weights_gen) {
         ed->weights_gen = s->weights_gen;
-        if (s->weights &&
-            netlab_model_set_model(&L->m, s->weights, s->n_weights, s->state, s->n_state,
-                                   s->weights_from)) {
+        if (s->weights && netlab_model_set_model(&L->m, s->weights, s->n_weights, s->state,
+                                                 s->n_state, s->weights_from)) {
             L->weights_sel = 0;
             L->want_train = false;
             L->gen++;

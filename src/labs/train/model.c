@@ -568,14 +568,21 @@ static int preset_index(int n, double v, double (*value)(int))
     return n;
 }
 
-/* The preset one up (dir > 0) or down from v, clamped at the ends; from another value, from
- * the first preset not below it. */
+/* The preset one up (dir > 0) or down from v, clamped at the ends; from another value, the
+ * nearest preset on that side of it (0.005 up: 0.01, down: 0.003). */
 static int preset_next(int n, double v, double (*value)(int), int dir)
 {
     int i = preset_index(n, v, value);
-    if (i == n)
-        for (i = 0; i < n - 1 && value(i) < v; i++)
-            ;
+    if (i == n) {
+        if (dir < 0) {
+            for (i = n - 1; i > 0 && value(i) > v; i--)
+                ;
+        } else {
+            for (i = 0; i < n - 1 && value(i) < v; i++)
+                ;
+        }
+        return i;
+    }
     return dir < 0 ? (i > 0 ? i - 1 : 0) : (i < n - 1 ? i + 1 : i);
 }
 

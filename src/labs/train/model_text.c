@@ -34,11 +34,11 @@ static void eta_text(const TrainerSnapshot *s, char *out, size_t size)
     if (e <= 0)
         snprintf(out, size, "\xCE\xB7 = %g", (double)s->lr);
     else if (e < 4)
-        snprintf(out, size, "\xCE\xB7 = %g\xC2\xB7%g%s = %.2g", (double)s->lr,
-                 (double)s->lr_decay, sup[e], now);
+        snprintf(out, size, "\xCE\xB7 = %g\xC2\xB7%g%s = %.2g", (double)s->lr, (double)s->lr_decay,
+                 sup[e], now);
     else
-        snprintf(out, size, "\xCE\xB7 = %g\xC2\xB7%g^%d = %.2g", (double)s->lr,
-                 (double)s->lr_decay, e, now);
+        snprintf(out, size, "\xCE\xB7 = %g\xC2\xB7%g^%d = %.2g", (double)s->lr, (double)s->lr_decay,
+                 e, now);
 }
 
 const char *trainmodel_rule_text(const TrainModel *m, bool full, char *out, size_t size)

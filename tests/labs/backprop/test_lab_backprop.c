@@ -382,8 +382,8 @@ static void test_yours_lenet(void)
         return;
     bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok);
-    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, 0, NULL, false,
-                                  &digits, 5, 0.05f, 2, err, sizeof err);
+    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, 0, NULL,
+                                  false, &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (!ok || !ok2) {
         fprintf(stderr, "%s\n", err);
@@ -422,8 +422,8 @@ static void test_yours_lenet(void)
         bp_model_free(&b);
     }
     /* a weight count that does not match is refused */
-    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, NULL, 0, "x", false,
-                              &digits, 5, 0.05f, 2, err, sizeof err));
+    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, NULL, 0, "x",
+                              false, &digits, 5, 0.05f, 2, err, sizeof err));
     CHECK_CONTAINS(err, "weights given for a net of");
     free(w);
     bp_model_free(&a);
@@ -433,8 +433,8 @@ static void test_yours_mixed(void)
 {
     BpModel m;
     char err[512] = "";
-    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false, &digits,
-                                 3, 0.1f, 7, err, sizeof err);
+    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false,
+                                 &digits, 3, 0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (!ok) {
         fprintf(stderr, "%s\n", err);
@@ -510,8 +510,8 @@ static void test_yours_mixed(void)
      * the sentence names the mode */
     float eval_dgamma = m.net->grads[m.net->spec.layers[1].w_off];
     bp_model_free(&m);
-    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, true, &digits, 3,
-                            0.1f, 7, err, sizeof err);
+    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, true,
+                            &digits, 3, 0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (ok) {
         CHECK(m.acts->training);
@@ -546,8 +546,8 @@ static void test_yours_mixed(void)
                               "big.net", NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
                               sizeof err));
     CHECK_CONTAINS(err, "big.net: too big to step through");
-    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, 0, NULL, false,
-                              &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, 0, NULL,
+                              false, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "bad.net:2:");
     bp_model_free(&m);
 }
@@ -581,8 +581,8 @@ static void test_yours_follows_share(void)
     CHECK(lab->update(L, 0.0));
     CHECK_CONTAINS(L->note, "Rebuilt: your net changed in the Network lab");
     BpModel mixed;
-    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false, &digits,
-                             0, 0.1f, 1, err, sizeof err));
+    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false,
+                             &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_INT_EQ(mixed.steps, lab->timeline(L)->count);
     CHECK(L->m.loss == mixed.loss);
     CHECK_STR_EQ("mixed", L->m.net_name);

@@ -363,8 +363,10 @@ static float three_epochs(const char *text, const char *name)
            100.0 * m->test_acc[m->n_test_pts - 1]);
     /* the rule shows the learning rate each epoch uses */
     CHECK_CONTAINS(rule[0], "\xCE\xB7 = 0.005");
-    CHECK_CONTAINS(rule[1], "\xCE\xB7 = 0.005\xC2\xB7" "0.4 = 0.002");
-    CHECK_CONTAINS(rule[2], "\xCE\xB7 = 0.005\xC2\xB7" "0.4\xC2\xB2 = 0.0008");
+    CHECK_CONTAINS(rule[1], "\xCE\xB7 = 0.005\xC2\xB7"
+                            "0.4 = 0.002");
+    CHECK_CONTAINS(rule[2], "\xCE\xB7 = 0.005\xC2\xB7"
+                            "0.4\xC2\xB2 = 0.0008");
     trainmodel_free(m);
     free(m);
     return per_epoch[2];
@@ -429,7 +431,7 @@ static void test_rate_honest(void)
     trainmodel_refresh(m, 0.0);
     long i0 = trainmodel_images_seen(m);
     double t0 = m->rate_clock;
-    SDL_Delay(1000); /* hidden: no refresh */
+    SDL_Delay(1000);            /* hidden: no refresh */
     trainmodel_refresh(m, 0.5); /* the next frames: half a second of dt */
     long i1 = trainmodel_images_seen(m);
     double t1 = m->rate_clock, rate = m->rate;
