@@ -399,8 +399,8 @@ static void test_fast_stop(void)
     Timeline *tl = lab->timeline(st);
     harness_frame(&h, false, 0.0);
     char err[300] = "";
-    CHECK(lab->set_option(st, "steps", "1440", err, sizeof err));
-    CHECK_INT_EQ(1440, (int)m->snap.step);
+    CHECK(lab->set_option(st, "steps", "1490", err, sizeof err));
+    CHECK_INT_EQ(1490, (int)m->snap.step);
     tl->speed = TIMELINE_SPEED_INSTANT - 1; /* 16x: the free worker */
     CHECK(app_key(h.app, SDLK_SPACE, false, false));
     harness_frame(&h, false, 0.016);
