@@ -600,6 +600,8 @@ static void window_event(App *app, const SDL_Event *e, float ratio, UiInput *in,
         bool ctrl = (mod & KMOD_CTRL) != 0, shift = (mod & KMOD_SHIFT) != 0;
         if (ui_wants_keys(&app->ui) && !ctrl) {
             in->key = ui_key_of(k);
+        } else if (ui_wants_keys(&app->ui) && k == SDLK_a && !shift) {
+            in->key = UI_KEY_SELECT_ALL; /* Ctrl+A in a field: select its text */
         } else if (!app_key(app, (int)k, ctrl, shift)) {
             in->key = ui_key_of(k);
         }

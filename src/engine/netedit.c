@@ -8,6 +8,7 @@
 #include "engine/receptive.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -957,11 +958,177 @@ const char *netdoc_why(const NetDoc *doc)
     return doc->why;
 }
 
+/* ---------------------------------------------------------------- shape comments */
+
+/* A part of a comment made only of digits and 'x', starting and ending with a digit: "8x28x28",
+ * "400". */
+static bool is_shape_part(const char *b, const char *e)
+{
+    if (b >= e || !isdigit((unsigned char)*b) || !isdigit((unsigned char)e[-1]))
+        return false;
+    for (const char *p = b; p < e; p++)
+        if (!isdigit((unsigned char)*p) && *p != 'x')
+            return false;
+    return true;
+}
+
+/* A parameter formula as layer_param_formula writes it, then " parameters":
+ * "8x1x5x5 + 8 = 208 parameters", "0 parameters". */
+static bool is_formula_part(const char *b, const char *e)
+{
+    static const char tail[] = " parameters";
+    size_t tl = sizeof tail - 1;
+    if ((size_t)(e - b) <= tl || strncmp(e - tl, tail, tl) != 0)
+        return false;
+    e -= tl;
+    for (const char *p = b; p < e; p++)
+        if (!isdigit((unsigned char)*p) && *p != 'x' && *p != '+' && *p != '=' && *p != ' ')
+            return false;
+    return isdigit((unsigned char)*b) && isdigit((unsigned char)e[-1]);
+}
+
+/* The body of line's shape comment: [*b, *e) after "# " and before trailing whitespace, with
+ * which parts it has; false when the line has no comment or it is not a shape comment. */
+static bool shape_comment(const char *line, const char **b, const char **e, bool *shape,
+                          bool *formula)
+{
+    const char *h = strchr(line, '#');
+    if (!h)
+        return false;
+    const char *cb = h + 1, *ce = h + strlen(h);
+    while (cb < ce && (*cb == ' ' || *cb == '\t'))
+        cb++;
+    while (ce > cb && isspace((unsigned char)ce[-1]))
+        ce--;
+    const char *comma = NULL;
+    for (const char *p = cb; p + 1 < ce; p++)
+        if (p[0] == ',' && p[1] == ' ') {
+            comma = p;
+            break;
+        }
+    *b = cb;
+    *e = ce;
+    if (comma) {
+        *shape = true;
+        *formula = true;
+        return is_shape_part(cb, comma) && is_formula_part(comma + 2, ce);
+    }
+    *shape = is_shape_part(cb, ce);
+    *formula = !*shape && is_formula_part(cb, ce);
+    return *shape || *formula;
+}
+
+bool netdoc_is_shape_comment(const char *line)
+{
+    const char *b, *e;
+    bool sh, fo;
+    return shape_comment(line, &b, &e, &sh, &fo);
+}
+
+/* Row r's line with its shape comment made current (malloc'd), or NULL when it has none, is
+ * not an evaluated layer, or the comment is current already (or memory runs out). */
+static char *current_comment_line(const NetDoc *doc, const NetRowInfo *r)
+{
+    const char *line = doc->lines[r->line - 1];
+    const char *b, *e;
+    bool sh, fo;
+    if (r->is_input || r->state != NETROW_OK || !shape_comment(line, &b, &e, &sh, &fo))
+        return NULL;
+    char body[200], shape[64] = "";
+    const Shape *o = &r->out;
+    if (o->rank >= 3)
+        snprintf(shape, sizeof shape, "%dx%dx%d", o->c, o->h, o->w);
+    else if (o->rank == 2)
+        snprintf(shape, sizeof shape, "%dx%d", o->c, o->h);
+    else
+        snprintf(shape, sizeof shape, "%d", o->c);
+    if (sh && fo)
+        snprintf(body, sizeof body, "%s, %s parameters", shape, r->params > 0 ? r->formula : "0");
+    else if (sh)
+        snprintf(body, sizeof body, "%s", shape);
+    else
+        snprintf(body, sizeof body, "%s parameters", r->params > 0 ? r->formula : "0");
+    size_t bl = strlen(body);
+    if ((size_t)(e - b) == bl && strncmp(b, body, bl) == 0)
+        return NULL;
+    size_t pre = (size_t)(b - line), post = strlen(e);
+    char *out = malloc(pre + bl + post + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, line, pre);
+    memcpy(out + pre, body, bl);
+    memcpy(out + pre + bl, e, post + 1);
+    return out;
+}
+
+/* After an edit (its splice s, the last in the history, already applied and analysed): the
+ * shape comments of the evaluated rows (netdoc_is_shape_comment) rewritten to their rows'
+ * current shapes and formulas, as part of the same splice (one undo step). Other comments,
+ * and those of rows not evaluated, stay. Nothing changes when the text would pass
+ * NET_MAX_TEXT. false when memory runs out. */
+static bool refresh_shape_comments(NetDoc *doc, Splice *s)
+{
+    int n = doc->n_lines, lo = n, hi = -1;
+    char **fresh = calloc((size_t)n + 1, sizeof *fresh);
+    if (!fresh)
+        return false;
+    size_t grow = 0, shrink = 0;
+    for (int r = 0; r < doc->n_rows; r++) {
+        int i = doc->rows[r].line - 1;
+        char *c = current_comment_line(doc, &doc->rows[r]);
+        if (!c)
+            continue;
+        fresh[i] = c;
+        grow += strlen(c);
+        shrink += strlen(doc->lines[i]);
+        lo = i < lo ? i : lo;
+        hi = i > hi ? i : hi;
+    }
+    bool ok = true;
+    if (hi >= 0 && doc->text_len + grow - shrink <= NET_MAX_TEXT) {
+        /* the splice widened to cover [L, H): outside its own lines the old text is the
+         * current one */
+        int L = lo < s->at ? lo : s->at;
+        int H = hi + 1 > s->at + s->n_new ? hi + 1 : s->at + s->n_new;
+        int n_old = (s->at - L) + s->n_old + (H - s->at - s->n_new);
+        char **old_lines = calloc((size_t)n_old + 1, sizeof *old_lines);
+        char **new_lines = calloc((size_t)(H - L) + 1, sizeof *new_lines);
+        ok = old_lines && new_lines;
+        int k = 0;
+        for (int i = L; ok && i < s->at; i++)
+            ok = (old_lines[k++] = dup_s(doc->lines[i])) != NULL;
+        for (int i = 0; ok && i < s->n_old; i++)
+            ok = (old_lines[k++] = dup_s(s->old_lines[i])) != NULL;
+        for (int i = s->at + s->n_new; ok && i < H; i++)
+            ok = (old_lines[k++] = dup_s(doc->lines[i])) != NULL;
+        for (int i = L; ok && i < H; i++)
+            ok = (new_lines[i - L] = dup_s(fresh[i] ? fresh[i] : doc->lines[i])) != NULL;
+        if (ok)
+            ok = replace_lines(doc, L, H - L, new_lines, H - L);
+        if (ok) {
+            free_lines(s->old_lines, s->n_old);
+            free_lines(s->new_lines, s->n_new);
+            s->at = L;
+            s->n_old = n_old;
+            s->n_new = H - L;
+            s->old_lines = old_lines;
+            s->new_lines = new_lines;
+            ok = analyse(doc);
+        } else {
+            free_lines(old_lines, n_old);
+            free_lines(new_lines, H - L);
+        }
+    }
+    free_lines(fresh, n);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- edits */
 
 /* The one way the text changes: lines [at, at + n_old) become new_lines (n_new; taken over and
- * freed here), recorded for undo. Refused beyond NET_MAX_TEXT bytes. */
-static bool apply(NetDoc *doc, int at, int n_old, char **new_lines, int n_new)
+ * freed here), recorded for undo; with refresh, the shape comments made current in the same
+ * undo step. Refused beyond NET_MAX_TEXT bytes. */
+static bool apply_text(NetDoc *doc, int at, int n_old, char **new_lines, int n_new, bool refresh)
 {
     bool same = n_old == n_new;
     for (int i = 0; same && i < n_new; i++)
@@ -1002,11 +1169,18 @@ static bool apply(NetDoc *doc, int at, int n_old, char **new_lines, int n_new)
         doc->hist_pos = doc->hist_len;
         doc->version = ++doc->next_version;
         doc->why[0] = '\0';
-        if (!analyse(doc))
+        if (!analyse(doc) ||
+            (refresh && !refresh_shape_comments(doc, &doc->hist[doc->hist_len - 1])))
             ok = REFUSE(doc, "out of memory");
     }
     free_lines(new_lines, n_new);
     return ok;
+}
+
+/* An edit: apply_text with the shape comments refreshed. */
+static bool apply(NetDoc *doc, int at, int n_old, char **new_lines, int n_new)
+{
+    return apply_text(doc, at, n_old, new_lines, n_new, true);
 }
 
 /* line (taken over) as a 1-element array, with a '\r' at its end when cr. */
@@ -1324,7 +1498,8 @@ bool netdoc_set_text(NetDoc *doc, const char *text)
     char **lines = split_text(text, &n);
     if (!lines)
         return REFUSE(doc, "out of memory");
-    return apply(doc, 0, doc->n_lines, lines, n);
+    /* the text as given, comments and all */
+    return apply_text(doc, 0, doc->n_lines, lines, n, false);
 }
 
 /* ---------------------------------------------------------------- history */

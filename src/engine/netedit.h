@@ -6,8 +6,17 @@
  * Rows are the lines that hold words once the `#` comment is cut (row 0 is normally the input
  * line); blank and comment-only lines are kept but are not rows. An edit rewrites only its own
  * line (or, for a move, exchanges two lines), keeps that line's trailing comment at its column,
- * and is one undo step. netdoc_text() is the document; a doc created from a text and not edited
- * gives back the same bytes.
+ * and is one undo step.
+ *
+ * Shape comments: a trailing comment that is only a shape and/or a parameter formula in the
+ * form the bundled nets and this editor write ("# 8x28x28", "# 400", "# 8x28x28, 8x1x5x5 + 8 =
+ * 208 parameters", "# 10x400 + 10 = 4010 parameters"; netdoc_is_shape_comment) is the
+ * editor's: after every edit, each evaluated row's shape comment is rewritten to the row's
+ * current output shape and formula, in the same undo step (a conv made wider updates "# 8x24x24"
+ * on the rows below it). Every other comment is the user's and is kept byte for byte, and so
+ * are shape comments of rows not evaluated (at or below an error). netdoc_set_text and a
+ * document just created keep the text as given. netdoc_text() is the document; a doc created from a
+ * text and not edited gives back the same bytes.
  *
  * Analysis, after every edit (net_parse on the whole text; the parser is the only judge):
  *   valid    every row is NETROW_OK with its output shape, parameters, cost and receptive field.
@@ -188,6 +197,8 @@ bool netdoc_set_key_ints(NetDoc *doc, int r, const char *key, const int *v, int 
 /* Switches row r's kind (maxpool -> avgpool, relu -> leaky, conv -> deconv, ...): keeps the
  * count and every key the new kind accepts; when none carries over, the default line's keys. */
 bool netdoc_set_kind(NetDoc *doc, int r, LayerKind kind);
+/* Whether line's trailing comment is a shape comment (see the top). */
+bool netdoc_is_shape_comment(const char *line);
 /* Replaces row r's words with text (one line); the trailing comment stays unless text has one. */
 bool netdoc_set_row_text(NetDoc *doc, int r, const char *text);
 /* Replaces the whole document (e.g. with a preset's text) as one undo step. */

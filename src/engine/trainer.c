@@ -66,6 +66,7 @@ struct Trainer {
     bool quit;
     TrainerState state;
     int step_requests; /* single steps asked for while paused */
+    long stop_step;    /* running pauses itself when this many steps are taken (0: never) */
     bool busy;         /* the worker is inside a step */
     float lr;          /* settings for the next step */
     int batch;
@@ -75,6 +76,7 @@ struct Trainer {
     int pub_epoch;
     float pub_epoch_pos;
     float *pub_params; /* (P) */
+    float *pub_stats;  /* (S) the running statistics after the last step */
     int pub_n;
     float *pub_inputs;  /* (act_cap, IN) */
     int *pub_labels;    /* (act_cap) */
@@ -248,6 +250,8 @@ static bool reinit(Trainer *tr, char *err, size_t err_size)
     tr->n_test_pred = 0;
     memset(tr->confusion, 0, sizeof tr->confusion);
     memcpy(tr->pub_params, tr->net->params, sizeof(float) * (size_t)tr->net->n_params);
+    if (tr->net->n_state > 0)
+        memcpy(tr->pub_stats, tr->net->state, sizeof(float) * (size_t)tr->net->n_state);
     pthread_mutex_unlock(&tr->mu);
     return true;
 }
@@ -302,6 +306,7 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     tr->pub_params = malloc(sizeof(float) * (size_t)(spec.n_params > 0 ? spec.n_params : 1));
     tr->good = malloc(sizeof(float) * (size_t)(spec.n_params > 0 ? spec.n_params : 1));
     tr->good_state = malloc(sizeof(float) * (size_t)(spec.n_state > 0 ? spec.n_state : 1));
+    tr->pub_stats = malloc(sizeof(float) * (size_t)(spec.n_state > 0 ? spec.n_state : 1));
     long off = 0;
     for (int i = 0; i < spec.n_layers; i++) {
         tr->act_off[i] = off;
@@ -316,7 +321,7 @@ Trainer *trainer_create(const char *net_text, const char *file, const Dataset *t
     tr->test_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     tr->eval_pred = malloc(sizeof(int) * (size_t)(tr->eval_cap + 1));
     if (!tr->net_text || !tr->order || !tr->pub_params || !tr->good || !tr->good_state ||
-        !tr->pub_acts || !tr->test_pred || !tr->eval_pred) {
+        !tr->pub_stats || !tr->pub_acts || !tr->test_pred || !tr->eval_pred) {
         set_err(err, err_size, "out of memory");
         trainer_destroy(tr);
         return NULL;
@@ -360,6 +365,7 @@ void trainer_destroy(Trainer *tr)
     free(tr->good);
     free(tr->good_state);
     free(tr->pub_params);
+    free(tr->pub_stats);
     free(tr->pub_inputs);
     free(tr->pub_labels);
     free(tr->pub_pred);
@@ -510,6 +516,8 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
                      "last weights with a sane loss are restored; try a smaller learning rate",
                      isnan(loss) ? "NaN" : "infinite", tr->step + 1, (double)step_lr);
         memcpy(tr->pub_params, net->params, sizeof(float) * (size_t)P);
+        if (net->n_state > 0)
+            memcpy(tr->pub_stats, net->state, sizeof(float) * (size_t)net->n_state);
         pthread_mutex_unlock(&tr->mu);
         return false;
     }
@@ -530,6 +538,8 @@ static bool do_step(Trainer *tr, float lr, int batch, OptimKind optim)
 
     pthread_mutex_lock(&tr->mu);
     memcpy(tr->pub_params, net->params, sizeof(float) * (size_t)P);
+    if (net->n_state > 0)
+        memcpy(tr->pub_stats, net->state, sizeof(float) * (size_t)net->n_state);
     tr->pub_n = n;
     memcpy(tr->pub_inputs, tr->xbuf, sizeof(float) * (size_t)n * (size_t)tr->in_elems);
     memcpy(tr->pub_labels, tr->lbuf, sizeof(int) * (size_t)n);
@@ -610,6 +620,13 @@ static void *worker_main(void *arg)
     while (!tr->quit) {
         if (tr->state != TRAINER_RUNNING && tr->step_requests == 0) {
             pthread_cond_wait(&tr->wake, &tr->mu);
+            continue;
+        }
+        /* the planned end: the worker stops itself there, not a few steps later when the
+         * window next looks (tr->step is read between steps, by its only writer) */
+        if (tr->step_requests == 0 && tr->stop_step > 0 && tr->step >= tr->stop_step) {
+            tr->state = TRAINER_PAUSED;
+            pthread_cond_broadcast(&tr->idle);
             continue;
         }
         if (tr->step_requests > 0)
@@ -700,6 +717,13 @@ void trainer_reset(Trainer *tr)
     }
 }
 
+void trainer_set_stop_step(Trainer *tr, long step)
+{
+    pthread_mutex_lock(&tr->mu);
+    tr->stop_step = step > 0 ? step : 0;
+    pthread_mutex_unlock(&tr->mu);
+}
+
 void trainer_set_lr(Trainer *tr, float lr)
 {
     pthread_mutex_lock(&tr->mu);
@@ -757,8 +781,10 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
     const NetSpec *s = &tr->net->spec;
     size_t P = (size_t)tr->net->n_params, n = (size_t)tr->pub_n, K = (size_t)tr->classes;
     size_t IN = (size_t)tr->in_elems, A = (size_t)tr->act_off[s->n_layers];
+    size_t S = (size_t)tr->net->n_state;
     bool ok =
         grow((void **)&snap->params, &snap->cap_params, P, sizeof(float)) &&
+        grow((void **)&snap->stats, &snap->cap_stats, S, sizeof(float)) &&
         grow((void **)&snap->inputs, &snap->cap_inputs, n * IN, sizeof(float)) &&
         grow((void **)&snap->labels, &snap->cap_labels, n, sizeof(int)) &&
         grow((void **)&snap->predicted, &snap->cap_pred, n, sizeof(int)) &&
@@ -775,11 +801,17 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
         snap->epoch = tr->pub_epoch;
         snap->epoch_pos = tr->pub_epoch_pos;
         snap->lr = tr->lr;
+        snap->lr_decay = tr->cfg0.lr_decay;
+        /* the next step's epoch: the published position's whole part (a finished epoch's
+         * last step leaves it at the next one) */
+        snap->lr_epoch = (int)floorf(tr->pub_epoch_pos);
         snap->batch = tr->batch;
         snap->optim = tr->optim;
         snprintf(snap->message, sizeof snap->message, "%s", tr->message);
         snap->n_params = (long)P;
         memcpy(snap->params, tr->pub_params, P * sizeof(float));
+        snap->n_stats = (long)S;
+        memcpy(snap->stats, tr->pub_stats, S * sizeof(float));
         snap->n = (int)n;
         snap->in_elems = (int)IN;
         snap->classes = (int)K;
@@ -809,6 +841,7 @@ bool trainer_snapshot(Trainer *tr, TrainerSnapshot *snap)
 void trainer_snapshot_free(TrainerSnapshot *snap)
 {
     free(snap->params);
+    free(snap->stats);
     free(snap->inputs);
     free(snap->labels);
     free(snap->predicted);

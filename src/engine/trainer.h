@@ -47,10 +47,11 @@ typedef struct TrainConfig {
     int test_subset; /* live: how many test images (from the first) those evaluations use */
 } TrainConfig;
 
-/* The defaults `convscope train` uses: Adam, lr 0.005 decaying by 0.4 per epoch, batch 16,
- * seed 1, the fast path on 1 thread, a test evaluation of 500 images every 50 steps. (Chosen to
- * pass 97 % on the bundled test digits within 3 epochs with lenet-tiny, with a margin, for every
- * seed we tried.) */
+/* The defaults `convscope train` and the Train lab use: Adam, lr 0.005 decaying by 0.4 per
+ * epoch, batch 16, seed 1, the fast path on 1 thread, a test evaluation of 500 images every 50
+ * steps. (Chosen to pass 97 % on all 2,000 bundled test digits within 3 epochs with lenet-tiny,
+ * lenet-bn and learners' variants of it with a third conv and a batchnorm, for every seed we
+ * tried: 97.4-98.3 %, 2026-12-06.) */
 TrainConfig trainer_default_config(void);
 
 /* One point of the history: after step `step` (1-based), at epoch position `epoch`
@@ -74,12 +75,16 @@ typedef struct TrainerSnapshot {
     long step;       /* steps taken since create / reset */
     int epoch;       /* completed epochs */
     float epoch_pos; /* epochs as a fraction */
-    float lr;        /* the learning rate the next step uses */
+    float lr;        /* the learning rate set (of epoch 0; the lab's control) */
+    float lr_decay;  /* the configuration's decay per epoch (1: constant) */
+    int lr_epoch;    /* the next step's epoch (0-based): it uses lr * lr_decay^lr_epoch */
     int batch;       /* the batch size the next step uses */
     OptimKind optim;
     char message[TRAINER_MESSAGE]; /* why training stopped ("" when it did not) */
     long n_params;
     float *params;  /* (P) the weights after the last step */
+    long n_stats;   /* S: the net's batchnorm running statistics (net.h's n_state) */
+    float *stats;   /* (S) their values after the last step */
     int n;          /* examples in the last batch (0 before the first step) */
     int in_elems;   /* IN */
     int classes;    /* K */
@@ -99,7 +104,7 @@ typedef struct TrainerSnapshot {
     int *test_pred;  /* (n_test_pred) the class each got: the misclassified ones
                       * are those whose label differs */
     size_t cap_params, cap_inputs, cap_labels, cap_pred, cap_outputs, cap_acts; /* capacities */
-    size_t cap_train, cap_test, cap_test_pred;
+    size_t cap_train, cap_test, cap_test_pred, cap_stats;
 } TrainerSnapshot;
 
 typedef struct Trainer Trainer;
@@ -147,6 +152,9 @@ void trainer_single_step(Trainer *tr);
 /* Pauses, then re-initialises the weights from the seed, forgets the optimizer's state, the
  * histories, the message and the data order: as freshly created (with the current settings). */
 void trainer_reset(Trainer *tr);
+/* Where running stops by itself: the worker pauses before a step when `step` steps have been
+ * taken (0: never), exactly there however fast it runs. Single steps are not stopped. */
+void trainer_set_stop_step(Trainer *tr, long step);
 /* New settings, taken by the next step (the step in progress finishes with the old ones).
  * batch is clamped to 1..TRAINER_MAX_BATCH; changing the optimizer starts its state afresh. */
 void trainer_set_lr(Trainer *tr, float lr);

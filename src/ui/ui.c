@@ -142,16 +142,35 @@ UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char
     if (!focused || cap == 0)
         return res;
     res.active = true;
+    if (in->key == UI_KEY_SELECT_ALL)
+        st->replace = buf[0] != '\0';
     size_t n = 0;
     while (n + 1 < cap && buf[n])
         n++;
     size_t add = strlen(in->text);
+    if (add > 0 && st->replace && add < cap) {
+        /* the selected text is replaced by what is typed */
+        n = 0;
+        st->replace = false;
+    }
     if (add > 0 && n + add < cap) {
         memcpy(buf + n, in->text, add + 1);
+        n += add;
         res.changed = true;
     }
     switch (in->key) {
     case UI_KEY_BACKSPACE:
+    case UI_KEY_DELETE:
+        if (st->replace) {
+            st->replace = false;
+            if (n > 0) {
+                buf[0] = '\0';
+                res.changed = true;
+            }
+            break;
+        }
+        if (in->key == UI_KEY_DELETE)
+            break; /* the caret is at the end: nothing after it */
         if (n > 0) {
             /* back over continuation bytes to the start of the last character */
             while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
@@ -164,6 +183,7 @@ UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char
         break;
     case UI_KEY_ENTER:
         st->focus = 0;
+        st->replace = false;
         res.submitted = true;
         break;
     case UI_KEY_TAB:
@@ -171,6 +191,13 @@ UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char
          * path is not loaded until Enter or the button) */
     case UI_KEY_ESCAPE:
         st->focus = 0;
+        st->replace = false;
+        break;
+    case UI_KEY_LEFT:
+    case UI_KEY_RIGHT:
+    case UI_KEY_HOME:
+    case UI_KEY_END:
+        st->replace = false;
         break;
     default:
         break;
@@ -254,6 +281,9 @@ UiResult ui_number_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, fl
         }
         case UI_KEY_ESCAPE:
             st->focus = 0;
+            break;
+        case UI_KEY_SELECT_ALL:
+            st->replace = st->edit[0] != '\0';
             break;
         case UI_KEY_UP:
         case UI_KEY_DOWN:

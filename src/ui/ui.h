@@ -32,7 +32,8 @@ typedef enum UiKey {
     UI_KEY_DOWN,
     UI_KEY_HOME,
     UI_KEY_END,
-    UI_KEY_TAB
+    UI_KEY_TAB,
+    UI_KEY_SELECT_ALL /* Ctrl+A */
 } UiKey;
 
 /* One frame of input, filled by the app from SDL events (or by a test by hand). */
@@ -91,7 +92,7 @@ UiResult ui_slider_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, fl
 /* Integer slider over lo..hi. */
 UiResult ui_slider_int_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, int *value,
                                 int lo, int hi);
-/* Number field: a click focuses it with its text selected for replacing; typing edits
+/* Number field: a click (or Ctrl+A) selects its text for replacing; typing edits
  * (digits, '-', '.'), Backspace deletes, Enter parses, clamps to [lo, hi], snaps to step and
  * submits (changed if different), Escape or a click elsewhere cancels; Up/Down and the wheel
  * move by step while hovered or focused; a horizontal drag of the unfocused field moves one
@@ -101,7 +102,9 @@ UiResult ui_number_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, fl
 /* Text field editing buf (cap bytes, NUL-terminated) in place: a click focuses it with the
  * caret at the end; typed UTF-8 text is appended while it fits, Backspace deletes the last
  * character (a whole UTF-8 sequence), Enter submits and unfocuses, Tab, Escape or a click
- * elsewhere unfocuses (the text stays). changed when the text changed. */
+ * elsewhere unfocuses (the text stays). Ctrl+A (UI_KEY_SELECT_ALL) selects the whole text
+ * (st->replace): typing then replaces it, Backspace or Delete empties it, an arrow, Home or
+ * End drops the selection. changed when the text changed. */
 UiResult ui_text_behavior(UiState *st, UiId id, Rect rc, const UiInput *in, char *buf, size_t cap);
 /* Dropdown: a click opens the list of n items of item_h px below rc (above when it would leave
  * bounds); a click on an item selects it (changed, submitted) and closes; a click elsewhere or

@@ -151,6 +151,9 @@ bool ui_text_field(Ui *ui, UiId id, Rect rc, char *buf, size_t cap, const char *
     }
     if (!shown[0])
         w = 0;
+    if (focused && ui->st.replace && w > 0) /* Ctrl+A: the whole text selected */
+        render_rect(ui->r, (Rect){in.x - 1, in.y + 2, w + 2, in.h - 4},
+                    color_alpha(th->accent, 90));
     render_text_in(ui->r, FONT_MONO, size, shown, in, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
     if (focused)
         render_rect(ui->r, (Rect){in.x + w + 1, in.y + 3, theme_px(th, 2), in.h - 6}, th->accent);

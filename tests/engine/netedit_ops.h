@@ -7,7 +7,11 @@
  *     (every row's state, shapes, formula, costs, field, message; the totals);
  *   - net_parse on the text agrees: valid or not, the same message, the same shapes per row;
  *   - a refused edit leaves the text as it was and says why; an accepted one says nothing;
- *   - an edit of one row's words changes that line only and keeps its comment. */
+ *   - an edit of one row's words changes that line only and keeps its comment, except for
+ *     shape comments (netdoc_is_shape_comment), which the editor rewrites on any line: with
+ *     every shape comment's body masked, the texts before and after differ in that line only;
+ *   - after an accepted edit (not undo or redo), every evaluated row's shape comment names the
+ *     row's current output shape. */
 #ifndef CONVSCOPE_NETEDIT_OPS_H
 #define CONVSCOPE_NETEDIT_OPS_H
 
@@ -91,6 +95,65 @@ static const char *ops_comment(const char *line)
 {
     const char *h = strchr(line, '#');
     return h ? h : "";
+}
+
+/* text with the body of every shape comment cut (each such line ends at its '#'), malloc'd;
+ * the editor owns those comments and may rewrite them on any line. */
+static char *ops_mask(const char *text)
+{
+    char *out = malloc(strlen(text) + 1);
+    if (!out)
+        abort();
+    size_t k = 0;
+    const char *p = text;
+    for (;;) {
+        size_t n = strcspn(p, "\n");
+        char line[1100];
+        snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), p);
+        size_t keep = n;
+        if (n < sizeof line - 1 && netdoc_is_shape_comment(line))
+            keep = (size_t)(strchr(line, '#') - line) + 1;
+        memcpy(out + k, p, keep);
+        k += keep;
+        if (!p[n])
+            break;
+        out[k++] = '\n';
+        p += n + 1;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* Every evaluated layer row's shape comment starts with the row's output shape, or is a formula
+ * only (dense rows). 1, or 0 with why. */
+static int ops_shape_comments_current(const NetDoc *doc, char *why, size_t why_size)
+{
+    for (int r = 0; r < netdoc_row_count(doc); r++) {
+        const NetRowInfo *ri = netdoc_row(doc, r);
+        const char *line = netdoc_row_line(doc, r);
+        if (ri->is_input || ri->state != NETROW_OK || !netdoc_is_shape_comment(line))
+            continue;
+        const char *body = strchr(line, '#') + 1;
+        body += strspn(body, " \t");
+        char shape[64];
+        const Shape *o = &ri->out;
+        if (o->rank >= 3)
+            snprintf(shape, sizeof shape, "%dx%dx%d", o->c, o->h, o->w);
+        else
+            snprintf(shape, sizeof shape, "%d", o->c);
+        size_t sl = strlen(shape);
+        bool shape_ok = strncmp(body, shape, sl) == 0 && (body[sl] == ',' || body[sl] == '\0' ||
+                                                          body[sl] == ' ' || body[sl] == '\r');
+        bool formula_only = strstr(body, " parameters") && !strchr(body, ',');
+        char f[128];
+        snprintf(f, sizeof f, "%s parameters", ri->params > 0 ? ri->formula : "0");
+        if (formula_only ? strncmp(body, f, strlen(f)) != 0 : !shape_ok) {
+            snprintf(why, why_size, "row %d's shape comment is stale: '%s' (the row gives %s, %s)",
+                     r, line, shape, f);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* One random edit; desc says which. Returns 1 when the text changed the way it should, 0 with
@@ -194,33 +257,38 @@ static int ops_step(NetDoc *doc, OpSource *src, char *desc, size_t desc_size, ch
     } else if (ok && netdoc_why(doc)[0] != '\0') {
         snprintf(why, why_size, "an accepted edit left a reason: %s", netdoc_why(doc));
         good = 0;
+    } else if (ok && op < 9 && !ops_shape_comments_current(doc, why, why_size)) {
+        good = 0;
     } else if (ok && single && r < rows) {
-        /* only row r's line changed, and it kept its comment */
+        /* only row r's line changed, and it kept its comment; shape comments (the editor's)
+         * masked on every line */
+        char *mb = ops_mask(before), *ma = ops_mask(netdoc_text(doc));
+        char *ml_old = ops_mask(old_line), *ml_now = ops_mask(netdoc_row_line(doc, r));
+        size_t lb = strlen(ml_old), ln = strlen(ml_now);
         if (netdoc_row_count(doc) != rows) {
             snprintf(why, why_size, "a row edit changed the number of rows");
             good = 0;
+        } else if (strlen(ma) + lb != strlen(mb) + ln) {
+            snprintf(why, why_size, "a row edit changed more than its line");
+            good = 0;
+        } else if (single == 1 && strcmp(ops_comment(ml_old), ops_comment(ml_now)) != 0) {
+            snprintf(why, why_size, "the comment changed: '%s' -> '%s'", old_line,
+                     netdoc_row_line(doc, r));
+            good = 0;
         } else {
-            const char *now = netdoc_row_line(doc, r);
-            size_t lb = strlen(old_line), ln = strlen(now);
-            const char *text = netdoc_text(doc);
-            if (netdoc_text_size(doc) + lb != before_size + ln) {
-                snprintf(why, why_size, "a row edit changed more than its line");
+            /* the text before and after the line is the same bytes */
+            size_t at = 0;
+            for (int i = 0; i < netdoc_row(doc, r)->line - 1; i++)
+                at += strcspn(ma + at, "\n") + 1;
+            if (strncmp(mb, ma, at) != 0 || strcmp(mb + at + lb, ma + at + ln) != 0) {
+                snprintf(why, why_size, "a row edit changed other lines");
                 good = 0;
-            } else if (single == 1 && strcmp(ops_comment(old_line), ops_comment(now)) != 0) {
-                snprintf(why, why_size, "the comment changed: '%s' -> '%s'", old_line, now);
-                good = 0;
-            } else {
-                /* the text before and after the line is the same bytes */
-                size_t at = 0;
-                for (int i = 0; i < netdoc_row(doc, r)->line - 1; i++)
-                    at += strcspn(text + at, "\n") + 1;
-                if (strncmp(before, text, at) != 0 ||
-                    strcmp(before + at + lb, text + at + ln) != 0) {
-                    snprintf(why, why_size, "a row edit changed other lines");
-                    good = 0;
-                }
             }
         }
+        free(mb);
+        free(ma);
+        free(ml_old);
+        free(ml_now);
     }
     free(before);
     return good;

@@ -232,29 +232,30 @@ static void test_edits_and_undo(void)
     CHECK_INT_EQ(7, netdoc_row_count(doc));
     CHECK_INT_EQ(4, netdoc_row(doc, 1)->line);
 
-    /* a key edit keeps the indentation and the comment's column */
+    /* a key edit keeps the indentation and the comment's column; "# 2x6x6" is a shape
+     * comment (the editor's, netdoc_is_shape_comment): it follows the row's shape */
     CHECK(netdoc_set_key(doc, 1, "k", "5"));
-    CHECK_STR_EQ("  conv 2 k=5              # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 2 k=5              # 2x4x4", netdoc_row_line(doc, 1));
     check_shape(netdoc_row(doc, 1)->out, 3, 2, 4, 4, __LINE__);
     CHECK(netdoc_modified(doc));
     /* longer words take the spaces before the comment: 11 more characters, 11 of 14 spaces;
      * then 6 more push it out, one space after the words, where it then stays */
     CHECK(netdoc_set_key(doc, 1, "stride", "1,2"));
-    CHECK_STR_EQ("  conv 2 k=5 stride=1,2   # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 2 k=5 stride=1,2   # 2x4x2", netdoc_row_line(doc, 1));
     CHECK(netdoc_set_key(doc, 1, "pad", "1"));
-    CHECK_STR_EQ("  conv 2 k=5 stride=1,2 pad=1 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 2 k=5 stride=1,2 pad=1 # 2x6x3", netdoc_row_line(doc, 1));
     CHECK(netdoc_set_key(doc, 1, "dilation", "1"));
-    CHECK_STR_EQ("  conv 2 k=5 stride=1,2 pad=1 dilation=1 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 2 k=5 stride=1,2 pad=1 dilation=1 # 2x6x3", netdoc_row_line(doc, 1));
     CHECK(netdoc_set_key(doc, 1, "dilation", NULL));
-    CHECK_STR_EQ("  conv 2 k=5 stride=1,2 pad=1 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 2 k=5 stride=1,2 pad=1 # 2x6x3", netdoc_row_line(doc, 1));
     /* the count and the per-side padding in its shortest form */
     CHECK(netdoc_set_key(doc, 1, "out", "4"));
     int pad[4] = {1, 1, 2, 2};
     CHECK(netdoc_set_key_ints(doc, 1, "pad", pad, 4));
-    CHECK_STR_EQ("  conv 4 k=5 stride=1,2 pad=1,2 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 4 k=5 stride=1,2 pad=1,2 # 4x6x4", netdoc_row_line(doc, 1));
     int pad4[4] = {0, 1, 2, 3};
     CHECK(netdoc_set_key_ints(doc, 1, "pad", pad4, 4));
-    CHECK_STR_EQ("  conv 4 k=5 stride=1,2 pad=0,1,2,3 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 4 k=5 stride=1,2 pad=0,1,2,3 # 4x5x5", netdoc_row_line(doc, 1));
     int k2[2] = {3, 3};
     CHECK(netdoc_set_key_ints(doc, 1, "k", k2, 2));
     char v[64] = "";
@@ -282,11 +283,11 @@ static void test_edits_and_undo(void)
     CHECK(netdoc_set_kind(doc, 2, LAYER_RELU));
     CHECK_STR_EQ("relu", netdoc_row_line(doc, 2));
     CHECK(netdoc_set_kind(doc, 1, LAYER_DECONV));
-    CHECK_STR_EQ("  deconv 4 k=3 stride=1,2 pad=0,1,2,3 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  deconv 4 k=3 stride=1,2 pad=0,1,2,3 # 4x13x20", netdoc_row_line(doc, 1));
     CHECK(netdoc_set_kind(doc, 1, LAYER_MAXPOOL));
-    CHECK_STR_EQ("  maxpool k=3 stride=1,2 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  maxpool k=3 stride=1,2 # 1x10x5", netdoc_row_line(doc, 1));
     CHECK(netdoc_set_kind(doc, 1, LAYER_CONV));
-    CHECK_STR_EQ("  conv 8 k=3 stride=1,2 # 2x6x6", netdoc_row_line(doc, 1));
+    CHECK_STR_EQ("  conv 8 k=3 stride=1,2 # 8x10x5", netdoc_row_line(doc, 1));
 
     /* insert, move, delete, replace */
     CHECK(netdoc_insert(doc, 1, true, LAYER_LRN));
@@ -309,7 +310,7 @@ static void test_edits_and_undo(void)
                          "\n"
                          "input 1 12 12 # the digit\n"
                          "conv 8 k=3 pad=1\n"
-                         "  conv 8 k=3 stride=1,2 # 2x6x6\n"
+                         "  conv 8 k=3 stride=1,2 # 8x10x5\n"
                          "avgpool k=2\t# tab before\n"
                          "# pooling next\n"
                          "relu\n"
@@ -746,8 +747,63 @@ static void test_random_sequences(void)
     CHECK(edits - invalid > edits / 5);
 }
 
+/* Issue 8's stale comments: lenet-tiny's first conv made "valid" (pad 0): the shape comments on
+ * every row below follow (8x24x24, 8x12x12, 16x8x8, 16x4x4, 256, 10x256 + 10); its header
+ * comments and a user's comment stay byte for byte; one undo puts all of it back. */
+static void test_shape_comments(void)
+{
+    const char *text = "# lenet-tiny\n"
+                       "input 1 28 28\n"
+                       "conv 8 k=5 pad=2        # 8x28x28, 8x1x5x5 + 8 = 208 parameters\n"
+                       "relu\n"
+                       "maxpool k=2             # 8x14x14\n"
+                       "conv 16 k=5             # 16x10x10, 16x8x5x5 + 16 = 3216 parameters\n"
+                       "relu                    # 16x10x10 maps, my note\n"
+                       "maxpool k=2             # 16x5x5\n"
+                       "flatten                 # 400\n"
+                       "dense 10                # 10x400 + 10 = 4010 parameters\n"
+                       "softmax\n";
+    NetDoc *doc = doc_of(text, "l.net");
+    if (!doc)
+        return;
+    CHECK(
+        netdoc_is_shape_comment("conv 8 k=5 pad=2        # 8x28x28, 8x1x5x5 + 8 = 208 parameters"));
+    CHECK(netdoc_is_shape_comment("flatten # 400"));
+    CHECK(netdoc_is_shape_comment("dense 10 # 10x400 + 10 = 4010 parameters\r"));
+    CHECK(!netdoc_is_shape_comment("relu # 16x10x10 maps, my note"));
+    CHECK(!netdoc_is_shape_comment("conv 32 k=3 pad=1 groups=4    # 32x5x5, each output reads"));
+    CHECK(!netdoc_is_shape_comment("# 28x28 -> conv 5x5"));
+    CHECK(!netdoc_is_shape_comment("relu"));
+    CHECK(netdoc_set_key(doc, 1, "pad", NULL));
+    const char *expect = "# lenet-tiny\n"
+                         "input 1 28 28\n"
+                         "conv 8 k=5              # 8x24x24, 8x1x5x5 + 8 = 208 parameters\n"
+                         "relu\n"
+                         "maxpool k=2             # 8x12x12\n"
+                         "conv 16 k=5             # 16x8x8, 16x8x5x5 + 16 = 3216 parameters\n"
+                         "relu                    # 16x10x10 maps, my note\n"
+                         "maxpool k=2             # 16x4x4\n"
+                         "flatten                 # 256\n"
+                         "dense 10                # 10x256 + 10 = 2570 parameters\n"
+                         "softmax\n";
+    CHECK_STR_EQ(expect, netdoc_text(doc));
+    CHECK_INT_EQ(1, netdoc_undo_depth(doc));
+    CHECK(netdoc_undo(doc));
+    CHECK_STR_EQ(text, netdoc_text(doc));
+    CHECK(netdoc_redo(doc));
+    CHECK_STR_EQ(expect, netdoc_text(doc));
+    /* a row below an error keeps its comment (not evaluated); text set whole is kept as given */
+    CHECK(netdoc_set_key(doc, 3, "k", "99"));
+    CHECK(!netdoc_valid(doc));
+    CHECK_STR_EQ("flatten                 # 256", netdoc_row_line(doc, 7));
+    CHECK(netdoc_set_text(doc, text));
+    CHECK_STR_EQ(text, netdoc_text(doc));
+    netdoc_destroy(doc);
+}
+
 int main(void)
 {
+    test_shape_comments();
     test_lenet_analysis();
     test_presets();
     test_edits_and_undo();

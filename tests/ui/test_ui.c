@@ -506,6 +506,66 @@ static void test_text(void)
     CHECK(!r.submitted);
 }
 
+/* Ctrl+A selects a text field's whole text: typing replaces it, Backspace empties it, an arrow
+ * drops the selection; in a number field it selects the edit text again. */
+static void test_select_all(void)
+{
+    UiState st;
+    memset(&st, 0, sizeof st);
+    Rect rc = {0, 0, 200, 30};
+    char buf[32] = "assets/nets/lenet-tiny.net";
+    UiId id = 78;
+    UiInput a = press(10, 10);
+    ui_text_behavior(&st, id, rc, &a, buf, sizeof buf);
+    CHECK(st.focus == id && !st.replace);
+    UiInput all = typed("", UI_KEY_SELECT_ALL);
+    UiResult r = ui_text_behavior(&st, id, rc, &all, buf, sizeof buf);
+    CHECK(st.replace && !r.changed);
+    UiInput t = typed("my.net", UI_KEY_NONE);
+    r = ui_text_behavior(&st, id, rc, &t, buf, sizeof buf);
+    CHECK(r.changed && !st.replace);
+    CHECK_STR_EQ("my.net", buf);
+    /* not selected any more: typing appends */
+    UiInput t2 = typed("x", UI_KEY_NONE);
+    ui_text_behavior(&st, id, rc, &t2, buf, sizeof buf);
+    CHECK_STR_EQ("my.netx", buf);
+    /* select all, Backspace: empty */
+    ui_text_behavior(&st, id, rc, &all, buf, sizeof buf);
+    UiInput bs = typed("", UI_KEY_BACKSPACE);
+    r = ui_text_behavior(&st, id, rc, &bs, buf, sizeof buf);
+    CHECK(r.changed && !st.replace);
+    CHECK_STR_EQ("", buf);
+    /* on an empty text nothing is selected */
+    ui_text_behavior(&st, id, rc, &all, buf, sizeof buf);
+    CHECK(!st.replace);
+    /* select all, then an arrow: the selection is dropped, typing appends */
+    snprintf(buf, sizeof buf, "abc");
+    ui_text_behavior(&st, id, rc, &all, buf, sizeof buf);
+    UiInput left = typed("", UI_KEY_LEFT);
+    ui_text_behavior(&st, id, rc, &left, buf, sizeof buf);
+    CHECK(!st.replace);
+    ui_text_behavior(&st, id, rc, &t2, buf, sizeof buf);
+    CHECK_STR_EQ("abcx", buf);
+    /* a number field: after an edit, Ctrl+A selects again and typing replaces */
+    float v = 2.0f;
+    UiId nid = 79;
+    UiInput up = press(10, 10);
+    ui_number_behavior(&st, nid, rc, &up, &v, 0.0f, 100.0f, 1.0f, 0);
+    UiInput rel = at(10, 10);
+    rel.mouse_released = true;
+    ui_number_behavior(&st, nid, rc, &rel, &v, 0.0f, 100.0f, 1.0f, 0);
+    CHECK(st.focus == nid && st.replace);
+    UiInput d = typed("4", UI_KEY_NONE);
+    ui_number_behavior(&st, nid, rc, &d, &v, 0.0f, 100.0f, 1.0f, 0);
+    CHECK(!st.replace);
+    CHECK_STR_EQ("4", st.edit);
+    ui_number_behavior(&st, nid, rc, &all, &v, 0.0f, 100.0f, 1.0f, 0);
+    CHECK(st.replace);
+    UiInput d2 = typed("7", UI_KEY_ENTER);
+    ui_number_behavior(&st, nid, rc, &d2, &v, 0.0f, 100.0f, 1.0f, 0);
+    CHECK_NEAR(7.0f, v, 0.0);
+}
+
 int main(void)
 {
     test_button();
@@ -513,6 +573,7 @@ int main(void)
     test_slider();
     test_number();
     test_text();
+    test_select_all();
     test_dropdown_tabs();
     test_timeline();
     test_timeline_bar();

@@ -291,9 +291,9 @@ static bool start_build(BpModel *m, const Dataset *ds, int digit, float lr, uint
 }
 
 bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
-                        const float *weights, long n_weights, const char *weights_from,
-                        bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
-                        char *err, size_t err_size)
+                        const float *weights, long n_weights, const float *state, long n_state,
+                        const char *weights_from, bool bn_training, const Dataset *ds, int digit,
+                        float lr, uint64_t seed, char *err, size_t err_size)
 {
     memset(m, 0, sizeof *m);
     if (!start_build(m, ds, digit, lr, seed, err, err_size))
@@ -314,6 +314,14 @@ bool bp_model_build_net(BpModel *m, const char *name, const char *text, const ch
             return false;
         }
         memcpy(m->net->params, weights, (size_t)n_weights * sizeof(float));
+        if (state && n_state != m->net->n_state) {
+            snprintf(err, err_size, "%s: %ld running statistics given for a net of %ld", file,
+                     n_state, m->net->n_state);
+            bp_model_free(m);
+            return false;
+        }
+        if (state)
+            memcpy(m->net->state, state, (size_t)n_state * sizeof(float));
         snprintf(m->weights_from, sizeof m->weights_from, "%s",
                  weights_from && *weights_from ? weights_from : "published weights");
     }

@@ -141,16 +141,18 @@ bool bp_model_build(BpModel *m, const char *net_name, const Dataset *ds, int dig
                     uint64_t seed, char *err, size_t err_size);
 /* The same scene for any net given as text (file names it in messages, name for titles), with
  * weights (n_weights of them, equal to the net's parameter count) when not NULL, else the
- * initial weights from seed; weights_from says who made them (NULL or "" for none);
+ * initial weights from seed; state (n_state, the net's count of batchnorm running statistics)
+ * the running statistics that came with them, or NULL for the start (mean 0, variance 1);
+ * weights_from says who made them (NULL or "" for none);
  * bn_training: the net in training mode (its batchnorm layers normalise with the example's
  * own statistics, and the backward goes through them), else evaluation mode. Refused
  * with a message when the lab cannot take the net: not a C×H×W input of at most
  * BP_MAX_INPUT_HW a side, not 10 outputs, more than BP_MAX_STEPS steps, BP_MAX_NET_PARAMS
  * parameters or BP_MAX_NET_ACTS activations. */
 bool bp_model_build_net(BpModel *m, const char *name, const char *text, const char *file,
-                        const float *weights, long n_weights, const char *weights_from,
-                        bool bn_training, const Dataset *ds, int digit, float lr, uint64_t seed,
-                        char *err, size_t err_size);
+                        const float *weights, long n_weights, const float *state, long n_state,
+                        const char *weights_from, bool bn_training, const Dataset *ds, int digit,
+                        float lr, uint64_t seed, char *err, size_t err_size);
 /* Frees everything; the model is zeroed. */
 void bp_model_free(BpModel *m);
 

@@ -35,8 +35,9 @@ static bool build_model(BpLab *L, BpModel *m)
     L->built_weights_gen = sh->weights_gen;
     bool w = sh->weights && sh->n_weights > 0;
     return bp_model_build_net(m, sh->name, sh->text, sh->file, w ? sh->weights : NULL,
-                              w ? sh->n_weights : 0, sh->weights_from, L->bn_train, L->digits,
-                              L->digit, L->lr, (uint64_t)L->seed, L->err, sizeof L->err);
+                              w ? sh->n_weights : 0, w ? sh->state : NULL, w ? sh->n_state : 0,
+                              sh->weights_from, L->bn_train, L->digits, L->digit, L->lr,
+                              (uint64_t)L->seed, L->err, sizeof L->err);
 }
 
 /* Scratch for the largest phase of m; false when memory runs out. */

@@ -82,27 +82,55 @@ void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
                               k == 1 ? th->accent : th->text_dim);
     }
     ui_column_heading(ui, &col, "Backward, step by step");
-    /* every phase gets a row: shorter rows when the column is short */
+    /* every phase gets a row, shorter when the column is short, but not below a readable
+     * height: then a window of the rows that fit, around the current phase, its ends showing
+     * how many phases are above and below (a click there moves one phase on) */
     int avail = col.area.y + col.area.h - col.y;
-    int rh = col.row_h, rg = col.gap;
+    int rh = col.row_h, rg = col.gap, least = theme_px(th, 16);
+    int first = 0, shown = m->n_phases;
     if (m->n_phases * (rh + rg) > avail) {
-        rh = avail / m->n_phases - theme_px(th, 2);
         rg = theme_px(th, 2);
+        rh = avail / (m->n_phases > 0 ? m->n_phases : 1) - rg;
+        if (rh < least) {
+            rh = least;
+            shown = avail / (rh + rg);
+        }
     }
-    for (int p = 0; p < m->n_phases; p++) {
-        Rect r = {col.area.x, col.y + p * (rh + rg), col.area.w, rh};
-        if (rh < theme_px(th, 12))
-            break;
+    if (shown < 1)
+        return;
+    if (shown < m->n_phases) {
+        int cur = cur_phase >= 0 ? cur_phase : 0;
+        first = cur - shown / 2;
+        if (first > m->n_phases - shown)
+            first = m->n_phases - shown;
+        if (first < 0)
+            first = 0;
+    }
+    L->phase_first = first;
+    L->phase_shown = shown;
+    for (int i = 0; i < shown; i++) {
+        int p = first + i;
+        Rect r = {col.area.x, col.y + i * (rh + rg), col.area.w, rh};
         char s[96], lab[112];
-        bp_model_phase_short(m, &m->phases[p], s, sizeof s);
-        snprintf(lab, sizeof lab, "%d  %s", p + 1, s);
+        /* the window's ends, when phases are hidden beyond them */
+        bool up = i == 0 && first > 0 && shown >= 3;
+        bool down = i == shown - 1 && first + shown < m->n_phases && shown >= 3;
+        if (up)
+            snprintf(lab, sizeof lab, "\xE2\x96\xB2 %d more above", first + 1);
+        else if (down)
+            snprintf(lab, sizeof lab, "\xE2\x96\xBC %d more below", m->n_phases - p);
+        else {
+            bp_model_phase_short(m, &m->phases[p], s, sizeof s);
+            snprintf(lab, sizeof lab, "%d  %s", p + 1, s);
+        }
         /* a button whose label shrinks with the row, so a short column cuts nothing */
         UiId id = ui_id_index(ui_id("bp.phase"), p);
         UiResult res = ui_button_behavior(&ui->st, id, r, &ui->in);
         render_round_rect(ctx->r, r, theme_px(th, 4), res.hovered ? th->control_hot : th->control);
         int ts = bpview_body_px(th), lim = rh * 62 / 100;
         render_text_line(ctx->r, FONT_SANS, ts < lim ? ts : lim, theme_px(th, 8), lab,
-                         rect_inset(r, theme_px(th, 4)), ALIGN_CENTER | ALIGN_MIDDLE, th->text);
+                         rect_inset(r, theme_px(th, 4)), ALIGN_CENTER | ALIGN_MIDDLE,
+                         up || down ? th->text_dim : th->text);
         if (res.submitted)
             timeline_seek(&L->tl, m->phases[p].first + 1);
         if (p == cur_phase)
@@ -138,7 +166,7 @@ void bpview_draw_net_strip(BpLab *L, LabContext *ctx, Rect rc, int cur_layer, bo
              * the strip keeps the small size beside the lesson sidebar */
             static const char *const short_kind[LAYER_KIND_COUNT] = {
                 "conv", "deconv", "max", "avg", "l2",   "relu",  "leaky", "\xCF\x83",
-                "tanh", "abs",    "s+",  "lrn", "flat", "dense", "smax", "bn",
+                "tanh", "abs",    "s+",  "lrn", "flat", "dense", "smax",  "bn",
             };
             const char *kind = layer < 0 ? "input" : layer_kind_name(sp->layers[layer].kind);
             const char *brief = layer < 0 ? "in" : short_kind[sp->layers[layer].kind];

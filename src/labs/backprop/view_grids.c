@@ -53,6 +53,22 @@ GridLayout bpview_draw_view(BpLab *L, LabContext *ctx, GridView *v, Rect avail, 
         v->decimals = 2;
         lay = lsu_grid_layout(ctx->r, th, v, avail);
     }
+    /* a vector whose cells are too small for its values: without the legend (its values are
+     * in the cells) the cells may grow to the room there is, up to GRID_MAX_CELL */
+    if (v->show_values && lay.value_size == 0 && v->show_legend && (v->rows == 1 || v->cols == 1)) {
+        GridView w = *v;
+        w.show_legend = false;
+        w.max_cell = 0;
+        GridLayout wl = lsu_grid_layout(ctx->r, th, &w, avail);
+        if (wl.value_size == 0 && w.decimals > 1) {
+            w.decimals = 2;
+            wl = lsu_grid_layout(ctx->r, th, &w, avail);
+        }
+        if (wl.value_size > 0) {
+            *v = w;
+            lay = wl;
+        }
+    }
     grid_draw(ctx->r, th, v, &lay);
     if (L->n_hov < MAX_HOVER && name) {
         HoverGrid *h = &L->hov[L->n_hov++];

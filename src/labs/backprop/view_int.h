@@ -60,6 +60,9 @@ typedef struct BpLab {
     float fd_bp;
     HoverGrid hov[MAX_HOVER];
     int n_hov;
+    /* the phase list as last drawn: its first phase and how many rows it showed (a window
+     * around the current phase when the column cannot hold them all) */
+    int phase_first, phase_shown;
 } BpLab;
 
 /* ---- view.c --------------------------------------------------------------------------------- */

@@ -43,6 +43,9 @@ static void forget_weights(void)
     free(share.weights);
     share.weights = NULL;
     share.n_weights = 0;
+    free(share.state);
+    share.state = NULL;
+    share.n_state = 0;
     share.weights_from[0] = '\0';
 }
 
@@ -69,19 +72,38 @@ bool netshare_set_net(const char *text, const char *file, const char *name, char
 
 bool netshare_set_weights(const float *w, long n, const char *from)
 {
+    return netshare_set_model(w, n, NULL, 0, from);
+}
+
+bool netshare_set_model(const float *w, long n, const float *state, long n_state, const char *from)
+{
     netshare_get();
     static NetSpec spec;
     char err[256];
     if (!net_parse(&spec, share.text, share.file, err, sizeof err) || spec.n_params != n || n <= 0)
         return false;
+    if (state ? n_state != spec.n_state : n_state != 0)
+        return false;
+    float *st = NULL;
+    if (state && n_state > 0) {
+        st = malloc((size_t)n_state * sizeof *st);
+        if (!st)
+            return false;
+        memcpy(st, state, (size_t)n_state * sizeof *st);
+    }
     if (share.n_weights != n) {
         float *grown = realloc(share.weights, (size_t)n * sizeof *grown);
-        if (!grown)
+        if (!grown) {
+            free(st);
             return false;
+        }
         share.weights = grown;
         share.n_weights = n;
     }
     memcpy(share.weights, w, (size_t)n * sizeof *w);
+    free(share.state);
+    share.state = st;
+    share.n_state = st ? n_state : 0;
     snprintf(share.weights_from, sizeof share.weights_from, "%s", from);
     share.weights_gen++;
     return true;

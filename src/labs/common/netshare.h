@@ -27,6 +27,10 @@ typedef struct NetShare {
     unsigned net_gen;
     float *weights; /* (n_weights) the latest published weights, or NULL */
     long n_weights;
+    float *state; /* (n_state) the batchnorm running statistics that came with them (net.h's
+                   * Net.state), or NULL: a net without batchnorm, or weights published
+                   * without them (a lab then starts them afresh: mean 0, variance 1) */
+    long n_state;
     unsigned weights_gen;  /* counts publications (never goes back; 0: none yet) */
     char weights_from[96]; /* who made them: "Train lab, epoch 1.50" */
 } NetShare;
@@ -43,6 +47,11 @@ bool netshare_set_net(const char *text, const char *file, const char *name, char
 /* Publishes weights for the current text (n must equal its parameter count; false and nothing
  * changes otherwise). from says who made them (copied). */
 bool netshare_set_weights(const float *w, long n, const char *from);
+/* The same with the net's running statistics (state, n_state: the text's n_state values; a
+ * .cnn's or a trainer's), kept with the weights so evaluation-mode outputs stay those of the
+ * model: false and nothing changes when n or n_state does not fit the text. state may be NULL
+ * with n_state 0 (then like netshare_set_weights). */
+bool netshare_set_model(const float *w, long n, const float *state, long n_state, const char *from);
 
 /* Back to the start: lenet-tiny, no weights, generations 1 and 0. Frees the weights. */
 void netshare_reset(void);

@@ -90,10 +90,20 @@ bool netlab_model_load_text(NetLabModel *m, const char *text, const char *file, 
 
 bool netlab_model_set_weights(NetLabModel *m, const float *w, long n, const char *from)
 {
-    if (!m->net || n != m->net->n_params)
+    return netlab_model_set_model(m, w, n, NULL, 0, from);
+}
+
+bool netlab_model_set_model(NetLabModel *m, const float *w, long n, const float *state,
+                            long n_state, const char *from)
+{
+    if (!m->net || n != m->net->n_params || (state && n_state != m->net->n_state))
         return false;
     netlab_train_cancel(m);
     memcpy(m->net->params, w, sizeof(float) * (size_t)n);
+    if (state && n_state > 0)
+        memcpy(m->net->state, state, sizeof(float) * (size_t)n_state);
+    else
+        net_reset_running_stats(m->net);
     m->train = NETLAB_TRAINED;
     snprintf(m->train_msg, sizeof m->train_msg, "weights: %s", from);
     netlab_model_refresh(m);

@@ -102,6 +102,10 @@ bool netlab_model_load_text(NetLabModel *m, const char *text, const char *file, 
  * parameter count (false otherwise): stops a training run, the state becomes TRAINED with
  * "weights: FROM" as its line, and the forward pass is re-run. */
 bool netlab_model_set_weights(NetLabModel *m, const float *w, long n, const char *from);
+/* The same with the batchnorm running statistics (n_state of them, the net's count; NULL: they
+ * start afresh, mean 0 and variance 1). */
+bool netlab_model_set_model(NetLabModel *m, const float *w, long n, const float *state,
+                            long n_state, const char *from);
 /* Stops any training and frees everything; m is zeroed. */
 void netlab_model_free(NetLabModel *m);
 

@@ -78,8 +78,8 @@ bool netview_follow_share(NetLab *L)
     }
     if (s->weights_gen != ed->weights_gen) {
         ed->weights_gen = s->weights_gen;
-        if (s->weights &&
-            netlab_model_set_weights(&L->m, s->weights, s->n_weights, s->weights_from)) {
+        if (s->weights && netlab_model_set_model(&L->m, s->weights, s->n_weights, s->state,
+                                                 s->n_state, s->weights_from)) {
             L->weights_sel = 0;
             L->want_train = false;
             L->gen++;
@@ -173,7 +173,7 @@ bool netview_editor_open(NetLab *L, const char *path, char *err, size_t err_size
             netview_follow_share(L);
             char from[96];
             snprintf(from, sizeof from, "file %.80s", base_of(path));
-            ok = netshare_set_weights(net->params, net->n_params, from);
+            ok = netshare_set_model(net->params, net->n_params, net->state, net->n_state, from);
             if (!ok)
                 snprintf(err, err_size, "%s: its weights do not fit its net", path);
             netview_follow_share(L);

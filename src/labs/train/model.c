@@ -9,15 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 TrainConfig trainmodel_default_config(void)
 {
+    /* the command line's optimizer, learning rate and its decay per epoch, batch and seed:
+     * the same net trains to the same weights in the window and on the command line */
     TrainConfig c = trainer_default_config();
-    c.optim = OPTIM_ADAM;
-    c.lr = 0.003f;
-    c.lr_decay = 1.0f;
-    c.batch = 16;
-    c.seed = 1;
     /* one worker thread: the window keeps the other core */
     c.threads = 1;
     c.test_every = TRAINLAB_TEST_EVERY;
@@ -58,6 +56,13 @@ static char *read_text(const char *path, char *err, size_t err_size)
     return buf;
 }
 
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* Forgets everything derived from snapshots (after a reset or a new trainer). */
 static void clear_derived(TrainModel *m)
 {
@@ -72,7 +77,7 @@ static void clear_derived(TrainModel *m)
     m->n_gallery = 0;
     m->gallery_total = 0;
     m->rate = 0.0;
-    m->rate_t = 0.0;
+    m->rate_clock = 0.0;
     m->rate_images = 0;
     m->message[0] = '\0';
     m->message_new = false;
@@ -314,18 +319,22 @@ bool trainmodel_refresh(TrainModel *m, double dt)
             changed = true;
         }
     }
-    /* images per second over the last half second of running */
+    /* images per second over at least the last half second of running, on the wall clock:
+     * while the lab is hidden the worker trains and no refresh comes, and the next sample
+     * spans that time too */
+    (void)dt;
     long images = trainmodel_images_seen(m);
-    if (m->snap.state == TRAINER_RUNNING) {
-        m->rate_t += dt;
-        if (m->rate_t >= 0.5) {
-            m->rate = (double)(images - m->rate_images) / m->rate_t;
-            m->rate_t = 0.0;
+    double now = monotonic_seconds();
+    if (m->snap.state == TRAINER_RUNNING && m->rate_clock > 0.0) {
+        if (now - m->rate_clock >= 0.5) {
+            m->rate = (double)(images - m->rate_images) / (now - m->rate_clock);
+            m->rate_clock = now;
             m->rate_images = images;
         }
     } else {
-        m->rate = 0.0;
-        m->rate_t = 0.0;
+        if (m->snap.state != TRAINER_RUNNING)
+            m->rate = 0.0;
+        m->rate_clock = now;
         m->rate_images = images;
     }
     return changed;
@@ -336,7 +345,7 @@ bool trainmodel_play(TrainModel *m)
     bool ok = trainer_start(m->tr);
     m->message[0] = '\0';
     m->message_new = false;
-    m->rate_t = 0.0;
+    m->rate_clock = monotonic_seconds();
     m->rate_images = trainmodel_images_seen(m);
     m->dirty = true;
     return ok;
@@ -367,6 +376,11 @@ void trainmodel_reset(TrainModel *m)
 bool trainmodel_running(TrainModel *m)
 {
     return trainer_state(m->tr) == TRAINER_RUNNING;
+}
+
+void trainmodel_set_stop(TrainModel *m, long step)
+{
+    trainer_set_stop_step(m->tr, step);
 }
 
 int trainmodel_run_steps(TrainModel *m, int n)
@@ -554,14 +568,21 @@ static int preset_index(int n, double v, double (*value)(int))
     return n;
 }
 
-/* The preset one up (dir > 0) or down from v, clamped at the ends; from another value, from
- * the first preset not below it. */
+/* The preset one up (dir > 0) or down from v, clamped at the ends; from another value, the
+ * nearest preset on that side of it (0.005 up: 0.01, down: 0.003). */
 static int preset_next(int n, double v, double (*value)(int), int dir)
 {
     int i = preset_index(n, v, value);
-    if (i == n)
-        for (i = 0; i < n - 1 && value(i) < v; i++)
-            ;
+    if (i == n) {
+        if (dir < 0) {
+            for (i = n - 1; i > 0 && value(i) > v; i--)
+                ;
+        } else {
+            for (i = 0; i < n - 1 && value(i) < v; i++)
+                ;
+        }
+        return i;
+    }
     return dir < 0 ? (i > 0 ? i - 1 : 0) : (i < n - 1 ? i + 1 : i);
 }
 

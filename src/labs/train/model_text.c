@@ -25,27 +25,44 @@ const char *trainmodel_thousands(long v, char *out, size_t size)
     return out;
 }
 
+/* "η = 0.005", or with a decay "η = 0.005·0.4² = 0.0008" (the one the next step uses). */
+static void eta_text(const TrainerSnapshot *s, char *out, size_t size)
+{
+    int e = s->lr_decay != 1.0f && s->lr_decay > 0.0f ? s->lr_epoch : 0;
+    double now = (double)s->lr * pow((double)s->lr_decay, (double)e);
+    static const char *const sup[] = {"", "", "\xC2\xB2", "\xC2\xB3"};
+    if (e <= 0)
+        snprintf(out, size, "\xCE\xB7 = %g", (double)s->lr);
+    else if (e < 4)
+        snprintf(out, size, "\xCE\xB7 = %g\xC2\xB7%g%s = %.2g", (double)s->lr, (double)s->lr_decay,
+                 sup[e], now);
+    else
+        snprintf(out, size, "\xCE\xB7 = %g\xC2\xB7%g^%d = %.2g", (double)s->lr, (double)s->lr_decay,
+                 e, now);
+}
+
 const char *trainmodel_rule_text(const TrainModel *m, bool full, char *out, size_t size)
 {
     const TrainerSnapshot *s = &m->snap;
+    char eta[64];
+    eta_text(s, eta, sizeof eta);
     if (s->optim == OPTIM_ADAM && full)
         snprintf(out, size,
                  "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + \xCE\xB5) "
-                 " (m, v: running means of g, g\xC2\xB2),  \xCE\xB7 = %g",
-                 (double)s->lr);
+                 " (m, v: running means of g, g\xC2\xB2),  %s",
+                 eta);
     else if (s->optim == OPTIM_ADAM)
         snprintf(out, size,
                  "Adam: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7m/(\xE2\x88\x9Av + "
-                 "\xCE\xB5),  \xCE\xB7 = %g",
-                 (double)s->lr);
+                 "\xCE\xB5),  %s",
+                 eta);
     else if (full)
         snprintf(out, size,
                  "SGD: v \xE2\x86\x90 0.9\xC2\xB7v + \xE2\x88\x82L/\xE2\x88\x82w,  w \xE2\x86\x90 "
-                 "w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g",
-                 (double)s->lr);
+                 "w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  %s",
+                 eta);
     else
-        snprintf(out, size, "SGD: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  \xCE\xB7 = %g",
-                 (double)s->lr);
+        snprintf(out, size, "SGD: w \xE2\x86\x90 w \xE2\x88\x92 \xCE\xB7\xC2\xB7v,  %s", eta);
     return out;
 }
 

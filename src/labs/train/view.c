@@ -90,7 +90,8 @@ static void publish_weights(TrainLab *L)
         return;
     char from[96];
     snprintf(from, sizeof from, "Train lab, epoch %.2f", (double)m->snap.epoch_pos);
-    if (netshare_set_weights(m->snap.params, m->snap.n_params, from)) {
+    if (netshare_set_model(m->snap.params, m->snap.n_params, m->snap.stats, m->snap.n_stats,
+                           from)) {
         L->pub_step = m->snap.step;
         L->pub_epoch = epochs_done(m);
     }
@@ -197,6 +198,7 @@ void trainview_play(TrainLab *L)
     L->pace = 0.0;
     L->pending = 0;
     L->tl.playing = true;
+    trainmodel_set_stop(&L->m, (long)L->plan_epochs * spe);
     if (trainview_full_speed(&L->tl))
         trainmodel_play(&L->m);
     else
@@ -452,6 +454,8 @@ static bool train_update(void *state, double dt)
         run_pending(L, JUMP_BUDGET_S);
     if (L->playing) {
         bool instant = trainview_full_speed(tl);
+        /* the free worker stops itself at the planned epochs (not a few steps past them) */
+        trainmodel_set_stop(m, (long)L->plan_epochs * trainmodel_steps_per_epoch(m));
         bool running = trainmodel_running(m);
         if (m->message[0] || m->snap.message[0]) {
             /* diverged: the trainer paused itself */

@@ -382,8 +382,8 @@ static void test_yours_lenet(void)
         return;
     bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok);
-    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, false,
-                                  &digits, 5, 0.05f, 2, err, sizeof err);
+    bool ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", NULL, 0, NULL, 0, NULL,
+                                  false, &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (!ok || !ok2) {
         fprintf(stderr, "%s\n", err);
@@ -411,7 +411,7 @@ static void test_yours_lenet(void)
     float *w = malloc((size_t)n * sizeof *w);
     for (long k = 0; k < n; k++)
         w[k] = a.after->params[k]; /* the weights after one step: a different scene */
-    ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n,
+    ok2 = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n, NULL, 0,
                              "Train lab, epoch 1.50", false, &digits, 5, 0.05f, 2, err, sizeof err);
     CHECK(ok2);
     if (ok2) {
@@ -422,8 +422,8 @@ static void test_yours_lenet(void)
         bp_model_free(&b);
     }
     /* a weight count that does not match is refused */
-    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, "x", false,
-                              &digits, 5, 0.05f, 2, err, sizeof err));
+    CHECK(!bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n - 1, NULL, 0, "x",
+                              false, &digits, 5, 0.05f, 2, err, sizeof err));
     CHECK_CONTAINS(err, "weights given for a net of");
     free(w);
     bp_model_free(&a);
@@ -433,8 +433,8 @@ static void test_yours_mixed(void)
 {
     BpModel m;
     char err[512] = "";
-    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
-                                 3, 0.1f, 7, err, sizeof err);
+    bool ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false,
+                                 &digits, 3, 0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (!ok) {
         fprintf(stderr, "%s\n", err);
@@ -510,8 +510,8 @@ static void test_yours_mixed(void)
      * the sentence names the mode */
     float eval_dgamma = m.net->grads[m.net->spec.layers[1].w_off];
     bp_model_free(&m);
-    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, true, &digits, 3,
-                            0.1f, 7, err, sizeof err);
+    ok = bp_model_build_net(&m, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, true,
+                            &digits, 3, 0.1f, 7, err, sizeof err);
     CHECK(ok);
     if (ok) {
         CHECK(m.acts->training);
@@ -534,20 +534,20 @@ static void test_yours_mixed(void)
 
     /* nets the lab cannot take */
     CHECK(!bp_model_build_net(&m, "five", "input 1 8 8\nflatten\ndense 5\nsoftmax\n", "five.net",
-                              NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err, sizeof err));
+                              NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "five.net: the lab needs 10 outputs");
     CHECK(!bp_model_build_net(&m, "wide", "input 1 100 100\nflatten\ndense 10\nsoftmax\n",
-                              "wide.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              "wide.net", NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
                               sizeof err));
     CHECK_CONTAINS(err, "wide.net: the lab feeds a digit");
     CHECK(!bp_model_build_net(&m, "big",
                               "input 1 64 64\nconv 64 k=3 pad=1\nconv 64 k=3 pad=1\n"
                               "flatten\ndense 10\nsoftmax\n",
-                              "big.net", NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
+                              "big.net", NULL, 0, NULL, 0, NULL, false, &digits, 0, 0.1f, 1, err,
                               sizeof err));
     CHECK_CONTAINS(err, "big.net: too big to step through");
-    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, false,
-                              &digits, 0, 0.1f, 1, err, sizeof err));
+    CHECK(!bp_model_build_net(&m, "bad", "input 1 8 8\nconv\n", "bad.net", NULL, 0, NULL, 0, NULL,
+                              false, &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_CONTAINS(err, "bad.net:2:");
     bp_model_free(&m);
 }
@@ -581,8 +581,8 @@ static void test_yours_follows_share(void)
     CHECK(lab->update(L, 0.0));
     CHECK_CONTAINS(L->note, "Rebuilt: your net changed in the Network lab");
     BpModel mixed;
-    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, false, &digits,
-                             0, 0.1f, 1, err, sizeof err));
+    CHECK(bp_model_build_net(&mixed, "mixed", mixed_net, "mixed.net", NULL, 0, NULL, 0, NULL, false,
+                             &digits, 0, 0.1f, 1, err, sizeof err));
     CHECK_INT_EQ(mixed.steps, lab->timeline(L)->count);
     CHECK(L->m.loss == mixed.loss);
     CHECK_STR_EQ("mixed", L->m.net_name);
@@ -963,6 +963,47 @@ static void test_app_frame(void)
     harness_close(h);
 }
 
+/* 800x600, lenet-tiny (16 phases): the phase list is a window of readable rows around the
+ * current phase (with its neighbours), never empty; the softmax phase's 10-vectors show their
+ * values in their cells. */
+static void test_small_window(void)
+{
+    Harness hh, *h = &hh;
+    char err[512] = "";
+    CHECK(harness_open(h, 800, 600));
+    if (!h->r || !h->app)
+        return;
+    int idx = -1;
+    const LabDef *lab = lab_find("backprop", &idx);
+    CHECK(lab && app_open_lab(h->app, idx));
+    BpLab *L = app_lab_state(h->app);
+    CHECK(lab->set_option(L, "net", "lenet-tiny", err, sizeof err));
+    CHECK(L->m.n_phases >= 16);
+    Timeline *tl = lab->timeline(L);
+    for (int p = 0; p < L->m.n_phases; p++) {
+        timeline_seek(tl, L->m.phases[p].first + 1);
+        frame(h);
+        /* the current phase and both neighbours are rows of the list (not its end markers) */
+        int lo = p > 0 ? p - 1 : p, hi = p + 1 < L->m.n_phases ? p + 1 : p;
+        bool in = L->phase_shown >= 5 && lo >= L->phase_first + (L->phase_first > 0) &&
+                  hi < L->phase_first + L->phase_shown -
+                           (L->phase_first + L->phase_shown < L->m.n_phases);
+        if (!in)
+            fprintf(stderr, "phase %d: the list shows %d from %d\n", p, L->phase_shown,
+                    L->phase_first);
+        CHECK(in);
+    }
+    CHECK(L->phase_shown < L->m.n_phases); /* 800x600 cannot hold 16 readable rows */
+    /* the softmax phase: p, y and the gradient with values in their cells */
+    timeline_seek(tl, L->m.phases[0].first + 1);
+    frame(h);
+    int with_values = 0;
+    for (int i = 0; i < L->n_hov; i++)
+        with_values += L->hov[i].vector && L->hov[i].lay.value_size > 0;
+    CHECK_INT_EQ(3, with_values);
+    harness_close(h);
+}
+
 int main(void)
 {
     char dir[1024], err[512];
@@ -983,6 +1024,7 @@ int main(void)
     if (SDL_Init(0) != 0)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
     test_app_frame();
+    test_small_window();
     SDL_Quit();
     return test_summary();
 }

@@ -258,16 +258,21 @@ static void test_presets_and_texts(void)
     CHECK_NEAR(0.001f, trainmodel_lr_next(0.003f, -1), 0.0);
     CHECK_NEAR(0.0001f, trainmodel_lr_next(0.0001f, -1), 0.0);
     CHECK_NEAR(5.0f, trainmodel_lr_next(5.0f, 1), 0.0);
-    /* another value: from the first preset not below it (0.002 -> 0.003) */
-    CHECK_NEAR(0.01f, trainmodel_lr_next(0.002f, 1), 0.0);
+    /* another value: the nearest preset on that side (the lab's default 0.005 is one; it used
+     * to go from the first preset not below it, which skipped 0.01 going up) */
+    CHECK_NEAR(0.003f, trainmodel_lr_next(0.002f, 1), 0.0);
     CHECK_NEAR(0.001f, trainmodel_lr_next(0.002f, -1), 0.0);
-    CHECK_NEAR(1.0f, trainmodel_lr_next(50.0f, -1), 0.0);
+    CHECK_NEAR(0.01f, trainmodel_lr_next(0.005f, 1), 0.0);
+    CHECK_NEAR(0.003f, trainmodel_lr_next(0.005f, -1), 0.0);
+    CHECK_NEAR(5.0f, trainmodel_lr_next(50.0f, -1), 0.0);
+    CHECK_NEAR(5.0f, trainmodel_lr_next(50.0f, 1), 0.0);
+    CHECK_NEAR(0.0001f, trainmodel_lr_next(0.00001f, -1), 0.0);
     CHECK_INT_EQ(4, trainmodel_batch_index(16));
     CHECK_INT_EQ(32, trainmodel_batch_next(16, 1));
     CHECK_INT_EQ(256, trainmodel_batch_next(256, 1));
     CHECK_INT_EQ(1, trainmodel_batch_next(1, -1));
     CHECK_INT_EQ(16, trainmodel_batch_next(20, -1));
-    CHECK_INT_EQ(64, trainmodel_batch_next(20, 1));
+    CHECK_INT_EQ(32, trainmodel_batch_next(20, 1));
 
     char t[1000];
     CHECK_STR_EQ("1,234,567", trainmodel_thousands(1234567, t, sizeof t));

@@ -6,7 +6,9 @@
  * layer; the default pace makes an epoch of the 8,000 digits take 20-60 s; playing stops at 3
  * epochs with the note and a timeline that did not grow; the accuracy plot's legend has train and
  * test; no note is cut at 800x600. The model alone: a batchnorm net trains in training mode and
- * is evaluated in evaluation mode; lenet-tiny at the lab's settings passes 97 % in 3 epochs. */
+ * is evaluated in evaluation mode; lenet-tiny and a learner's 3-conv batchnorm net at the lab's
+ * settings pass 97 % in 3 epochs. At 16x the free worker stops exactly at 3 epochs; images/s
+ * counts time the lab was not refreshed; the batchnorm running statistics are published. */
 #include "app/app.h"
 #include "engine/net.h"
 #include "engine/trainer.h"
@@ -316,31 +318,167 @@ static void test_batchnorm_modes(void)
     free(m);
 }
 
-/* lenet-tiny trained live at the lab's defaults for 3 epochs: the whole test set. */
-static void test_lenet_three_epochs(void)
+/* A learner's own net as issue 8's acceptance makes it: lenet-tiny with a third conv (16 -> 32,
+ * k=3, pad=1) and a batchnorm after the second pool, no pool after it. */
+static const char *const net_own = "input 1 28 28\n"
+                                   "conv 8 k=5 pad=2\n"
+                                   "relu\n"
+                                   "maxpool k=2\n"
+                                   "conv 16 k=5\n"
+                                   "relu\n"
+                                   "maxpool k=2\n"
+                                   "conv 32 k=3 pad=1\n"
+                                   "batchnorm\n"
+                                   "relu\n"
+                                   "flatten\n"
+                                   "dense 10\n"
+                                   "softmax\n";
+
+/* A net (NULL: the lab's lenet-tiny) trained live at the lab's defaults for 3 epochs: the
+ * whole test set after each epoch, and the learning rate each epoch used. */
+static float three_epochs(const char *text, const char *name)
 {
     TrainModel *m = calloc(1, sizeof *m);
     char err[600] = "";
     TrainConfig cfg = trainmodel_default_config();
     CHECK(m && trainmodel_init(m, &cfg, err, sizeof err));
+    if (!m || !m->tr) {
+        free(m);
+        return 0.0f;
+    }
+    if (text)
+        CHECK(trainmodel_set_net(m, text, name, err, sizeof err));
     int n = 3 * trainmodel_steps_per_epoch(m);
     CHECK_INT_EQ(1500, n);
     float per_epoch[3];
+    char rule[3][200];
     for (int e = 0; e < 3; e++) {
+        trainmodel_rule_text(m, false, rule[e], sizeof rule[e]);
         CHECK_INT_EQ(n / 3, trainmodel_run_steps(m, n / 3));
         per_epoch[e] = trainer_evaluate((Net *)trainer_net(m->tr), &m->test, 0, NULL);
     }
-    float acc = per_epoch[2];
-    printf("lenet-tiny, lab defaults (Adam 0.003 constant, batch 16, seed 1): whole test set "
+    printf("%s, lab defaults (Adam 0.005 x0.4 per epoch, batch 16, seed 1): whole test set "
            "%.2f / %.2f / %.2f %% after epochs 1 / 2 / 3; the lab's 500-digit subset %.1f %%\n",
-           100.0 * per_epoch[0], 100.0 * per_epoch[1], 100.0 * acc,
+           name, 100.0 * per_epoch[0], 100.0 * per_epoch[1], 100.0 * per_epoch[2],
            100.0 * m->test_acc[m->n_test_pts - 1]);
-    /* measured 96.95 % on all 2,000 (97.0 % on the 500 the lab shows): the lab's constant
-     * learning rate stays just short of the command line's 97 % (its lr decays per epoch) */
-    CHECK(acc > 0.965f);
-    CHECK(m->test_acc[m->n_test_pts - 1] >= 0.97f);
+    /* the rule shows the learning rate each epoch uses */
+    CHECK_CONTAINS(rule[0], "\xCE\xB7 = 0.005");
+    CHECK_CONTAINS(rule[1], "\xCE\xB7 = 0.005\xC2\xB7"
+                            "0.4 = 0.002");
+    CHECK_CONTAINS(rule[2], "\xCE\xB7 = 0.005\xC2\xB7"
+                            "0.4\xC2\xB2 = 0.0008");
     trainmodel_free(m);
     free(m);
+    return per_epoch[2];
+}
+
+/* The acceptance figure: > 97 % on all 2,000 test digits within the 3 epochs the lab stops
+ * at, for lenet-tiny and for a learner's own 3-conv batchnorm net. Measured 97.70 % and
+ * 97.95 % (seed 1; over seeds 1-3 and four such nets 97.40-98.25 %; the lab's old constant
+ * 0.003 gave 96.35-97.65 %). */
+static void test_three_epochs(void)
+{
+    CHECK(three_epochs(NULL, "lenet-tiny") > 0.97f);
+    CHECK(three_epochs(net_own, "own.net") > 0.97f);
+}
+
+/* At 16x the worker runs free; it stops itself at the planned 3 epochs, exactly: the window
+ * looking only every 0.2 s (a slow frame, a hidden lab) does not let it run on. */
+static void test_fast_stop(void)
+{
+    netshare_reset();
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800));
+    const LabDef *lab = NULL;
+    TrainModel *m = open_train(&h, &lab);
+    if (!m) {
+        harness_close(&h);
+        return;
+    }
+    void *st = app_lab_state(h.app);
+    Timeline *tl = lab->timeline(st);
+    harness_frame(&h, false, 0.0);
+    char err[300] = "";
+    CHECK(lab->set_option(st, "steps", "1490", err, sizeof err));
+    CHECK_INT_EQ(1490, (int)m->snap.step);
+    tl->speed = TIMELINE_SPEED_INSTANT - 1; /* 16x: the free worker */
+    CHECK(app_key(h.app, SDLK_SPACE, false, false));
+    harness_frame(&h, false, 0.016);
+    for (int i = 0; i < 40 && (tl->playing || trainmodel_running(m)); i++) {
+        SDL_Delay(200);
+        harness_frame(&h, false, 0.2);
+    }
+    CHECK(!tl->playing && !trainmodel_running(m));
+    CHECK_INT_EQ(1500, (int)m->snap.step);
+    CHECK_INT_EQ(1500, (int)trainer_steps(m->tr));
+    CHECK_NEAR(3.0f, m->snap.epoch_pos, 1e-6f);
+    CHECK_STR_EQ("Stopped after 3 epochs (the set number); press Play to go on",
+                 lab_train_note(st));
+    harness_close(&h);
+    netshare_reset();
+}
+
+/* images/s is images over wall-clock time: a second without refreshes (the lab hidden while
+ * the worker trains) counts as the second it was, not as the 0.5 s of dt the next frames
+ * bring. */
+static void test_rate_honest(void)
+{
+    TrainModel *m = calloc(1, sizeof *m);
+    char err[600] = "";
+    TrainConfig cfg = trainmodel_default_config();
+    CHECK(m && trainmodel_init(m, &cfg, err, sizeof err));
+    CHECK(trainmodel_play(m));
+    trainmodel_refresh(m, 0.0);
+    long i0 = trainmodel_images_seen(m);
+    double t0 = m->rate_clock;
+    SDL_Delay(1000);            /* hidden: no refresh */
+    trainmodel_refresh(m, 0.5); /* the next frames: half a second of dt */
+    long i1 = trainmodel_images_seen(m);
+    double t1 = m->rate_clock, rate = m->rate;
+    trainmodel_pause(m);
+    CHECK(m->rate == 0.0); /* paused: no figure */
+    CHECK(i1 > i0);
+    CHECK(t1 - t0 >= 0.99);
+    double honest = (double)(i1 - i0) / (t1 - t0);
+    CHECK_NEAR(honest, rate, honest * 1e-9 + 1e-9);
+    /* the old figure, images over the dt summed while visible, was twice this */
+    CHECK(rate < 0.6 * (double)(i1 - i0) / 0.5);
+    printf("images/s over a hidden second: %.0f (images over the visible dt would say %.0f)\n",
+           rate, (double)(i1 - i0) / 0.5);
+    trainmodel_free(m);
+    free(m);
+}
+
+/* The Train lab publishes its batchnorm running statistics with the weights: the share's
+ * state equals the trainer's, so the other labs evaluate the trained net as it is. */
+static void test_publish_stats(void)
+{
+    netshare_reset();
+    Harness h;
+    CHECK(harness_open(&h, 1280, 800));
+    const LabDef *lab = NULL;
+    TrainModel *m = open_train(&h, &lab);
+    if (!m) {
+        harness_close(&h);
+        return;
+    }
+    void *st = app_lab_state(h.app);
+    char err[600] = "", text[NET_MAX_TEXT + 1];
+    CHECK(read_net("lenet-bn.net", text));
+    CHECK(netshare_set_net(text, "lenet-bn.net", "lenet-bn", err, sizeof err));
+    harness_frame(&h, false, 0.0);
+    CHECK(lab->set_option(st, "steps", "30", err, sizeof err));
+    harness_frame(&h, false, 0.0);
+    const NetShare *sh = netshare_get();
+    const Net *net = trainer_net(m->tr);
+    CHECK(net->n_state > 0);
+    CHECK(sh->weights && sh->state && sh->n_state == net->n_state);
+    if (sh->state && sh->n_state == net->n_state)
+        CHECK(memcmp(sh->state, net->state, sizeof(float) * (size_t)net->n_state) == 0);
+    /* moved from the start (mean 0, variance 1) */
+    CHECK(sh->state && sh->state[0] != 0.0f);
+    harness_close(&h);
+    netshare_reset();
 }
 
 int main(void)
@@ -350,9 +488,12 @@ int main(void)
     test_share(1280, 800);
     test_share(800, 600);
     test_pace_and_stop();
+    test_fast_stop();
+    test_rate_honest();
+    test_publish_stats();
     test_fit();
     test_batchnorm_modes();
-    test_lenet_three_epochs();
+    test_three_epochs();
     SDL_Quit();
     return test_summary();
 }
