@@ -48,7 +48,8 @@ Color colorscale_color(const ColorScale *s, float v);
 
 /* CIE L* lightness of an sRGB colour, 0 (black) .. 100 (white). */
 float color_lightness(Color c);
-/* Black text on light colours, white text on dark ones (L* >= 55 -> black). */
+/* Black or white text, whichever has the higher WCAG contrast on bg (black from relative
+ * luminance 0.179, L* 49.5, up). */
 Color color_text_on(Color bg);
 /* Linear mix a*(1-t) + b*t, t clamped to [0, 1]; alpha mixed too. */
 Color color_mix(Color a, Color b, float t);

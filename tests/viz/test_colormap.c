@@ -62,6 +62,11 @@ int main(void)
     CHECK(same(color_text_on(colormap_sequential(1.0f)), (Color){0, 0, 0, 255}));
     CHECK(same(color_text_on(colormap_sequential(0.0f)), (Color){255, 255, 255, 255}));
     CHECK(same(color_text_on(colormap_diverging(0.0f)), (Color){0, 0, 0, 255}));
+    /* viridis' teal #21918c: black 5.5:1 beats white 3.8:1; #26838d (Y 0.186): black 4.7:1
+     * beats white 4.5:1; a shade darker, #1e7a84 (Y 0.159): white 5.0:1 beats black 4.2:1 */
+    CHECK(same(color_text_on(COLOR_HEX(0x21918c)), (Color){0, 0, 0, 255}));
+    CHECK(same(color_text_on(COLOR_HEX(0x26838d)), (Color){0, 0, 0, 255}));
+    CHECK(same(color_text_on(COLOR_HEX(0x1e7a84)), (Color){255, 255, 255, 255}));
 
     /* scales: diverging is symmetric with 0 at white; a flat map widens to a unit span */
     float v[4] = {-1.0f, 0.5f, 3.0f, 2.0f};
