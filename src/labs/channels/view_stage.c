@@ -264,7 +264,8 @@ static void draw_grids(ChanLab *L, LabContext *ctx, Stage *s)
         chanscene_bias_label(&L->sc, o, bl, sizeof bl);
         Rect last = s->lw[o][CHANLAB_C - 1].cells;
         render_text(r, FONT_MONO, s->body, bl, last.x + last.w / 2, ly + lh + theme_px(th, 2),
-                    ALIGN_CENTER | ALIGN_TOP, o == cur_o && s->co >= 0 ? th->accent : th->text);
+                    ALIGN_CENTER | ALIGN_TOP,
+                    o == cur_o && s->co >= 0 ? th->accent_text : th->text);
     }
     if (L->sc.sweep.valid) {
         for (int o = 0; o < CHANLAB_O; o++) {
@@ -364,7 +365,7 @@ void chanlab_draw_stage(ChanLab *L, LabContext *ctx)
     draw_grids(L, ctx, &s);
 
     int eo = s.ho >= 0 ? s.ho : s.co, ey = s.ho >= 0 ? s.hy : s.cy, ex = s.ho >= 0 ? s.hx : s.cx;
-    Color ec = s.ho >= 0 ? ctx->th->hover : ctx->th->accent;
+    Color ec = s.ho >= 0 ? ctx->th->hover : ctx->th->accent_text;
     draw_sums(L, ctx, &s, eo, ey, ex, ec);
     draw_strip(L, ctx, &s, eo, ey, ex, ec);
 }
