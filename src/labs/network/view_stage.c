@@ -39,9 +39,10 @@ static uint32_t word_of(Color c)
 
 /* The colour scale of layer L: the input in gray 0..1 (pixels), signed layers diverging
  * around 0 (conv outputs), the rest sequential from 0 (after relu, pooling). A signed layer's
- * scale is ±(98th percentile of |value|) rounded up, not ±max: a few large values would
- * otherwise wash every other unit out to near-white (layer 4 of lenet-tiny: max 9.87, median
- * 1.6); the 2% beyond take the end colours and the legend says "≤−6.2  0  ≥6.2". A vector of
+ * scale is ±(95th percentile of |value|, NETVIEW_SCALE_QUANTILE) rounded up, not ±max: a few
+ * large values would otherwise wash every other unit out to near-white (layer 4 of lenet-tiny:
+ * max 9.87, median 1.6); the 5% beyond take the end colours and the legend says
+ * "≤−4.8  0  ≥4.8". A vector of
  * at most 64 values (logits) keeps ±max: each of its cells shows its number. */
 ColorScale netview_layer_scale(const NetLab *L, int Lx)
 {
