@@ -190,15 +190,41 @@ float color_lightness(Color c)
     return (float)(116.0 * f - 16.0);
 }
 
+static double luminance_of(Color c)
+{
+    return 0.2126 * srgb_to_linear(c.r) + 0.7152 * srgb_to_linear(c.g) +
+           0.0722 * srgb_to_linear(c.b);
+}
+
+float color_contrast(Color a, Color b)
+{
+    double la = luminance_of(a), lb = luminance_of(b);
+    return (float)(la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05));
+}
+
+Color color_readable_on(Color fg, Color bg, float need)
+{
+    if (color_contrast(fg, bg) >= need)
+        return fg;
+    Color to = color_text_on(bg);
+    to.a = fg.a;
+    /* the contrast rises monotonically toward black or white: 20 steps of 5% */
+    for (int i = 1; i <= 20; i++) {
+        Color c = color_mix(fg, to, (float)i / 20.0f);
+        if (color_contrast(c, bg) >= need)
+            return c;
+    }
+    return to;
+}
+
 Color color_text_on(Color bg)
 {
     /* WCAG contrast of black, (Y + 0.05) / 0.05, against white's, 1.05 / (Y + 0.05): black
      * wins from Y = sqrt(1.05 * 0.05) - 0.05 = 0.179 (L* 49.5) up. Viridis' teal #21918c
      * (Y 0.22) reads 5.5:1 in black but 3.8:1 in white. */
-    double y = 0.2126 * srgb_to_linear(bg.r) + 0.7152 * srgb_to_linear(bg.g) +
-               0.0722 * srgb_to_linear(bg.b);
+    double y = luminance_of(bg);
     return (y + 0.05) / 0.05 >= 1.05 / (y + 0.05) ? (Color){0, 0, 0, 255}
-                                                   : (Color){255, 255, 255, 255};
+                                                  : (Color){255, 255, 255, 255};
 }
 
 const char *colormap_format_value(float v, int decimals, char *out, size_t out_size)

@@ -51,6 +51,12 @@ float color_lightness(Color c);
 /* Black or white text, whichever has the higher WCAG contrast on bg (black from relative
  * luminance 0.179, L* 49.5, up). */
 Color color_text_on(Color bg);
+/* WCAG 2 contrast ratio of two opaque colours, 1 (equal) .. 21 (black on white). */
+float color_contrast(Color a, Color b);
+/* fg, or fg mixed toward black or white (whichever bg contrasts with more) just far enough to
+ * reach `need`:1 contrast on bg: a curve's colour kept for its label where it reads, darkened
+ * (light theme) where it would be too faint. */
+Color color_readable_on(Color fg, Color bg, float need);
 /* Linear mix a*(1-t) + b*t, t clamped to [0, 1]; alpha mixed too. */
 Color color_mix(Color a, Color b, float t);
 /* c with alpha replaced. */

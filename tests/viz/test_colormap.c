@@ -146,6 +146,30 @@ int main(void)
         CHECK_STR_EQ("\xE2\x88\x92" "0.13", lo);
         CHECK_STR_EQ("0.13", hi);
     }
+    /* WCAG contrast and a colour made readable: black on white 21, #777 on white 4.48; the
+     * light theme's amber #c27400 on #f3f4f7 is 3.3, darkened toward black until 4.5 */
+    CHECK_NEAR(21.0, color_contrast(COLOR_HEX(0x000000), COLOR_HEX(0xffffff)), 1e-4);
+    CHECK_NEAR(4.48, color_contrast(COLOR_HEX(0x777777), COLOR_HEX(0xffffff)), 0.01);
+    {
+        Color amber = COLOR_HEX(0xc27400), ground = COLOR_HEX(0xf3f4f7);
+        CHECK_NEAR(3.3, color_contrast(amber, ground), 0.05);
+        Color rd = color_readable_on(amber, ground, 4.5f);
+        CHECK(color_contrast(rd, ground) >= 4.5f);
+        CHECK(rd.r < amber.r && rd.g < amber.g); /* darker, not lighter */
+        /* one 5% step less would not do: the smallest mix that reaches 4.5 */
+        Color less = color_mix(amber, COLOR_HEX(0x000000), 0.0f);
+        for (int i = 1; i <= 20; i++) {
+            Color c = color_mix(amber, COLOR_HEX(0x000000), (float)i / 20.0f);
+            if (same(c, rd)) {
+                less = color_mix(amber, COLOR_HEX(0x000000), (float)(i - 1) / 20.0f);
+                break;
+            }
+        }
+        CHECK(color_contrast(less, ground) < 4.5f);
+        /* already readable: unchanged (the dark theme's amber on its ground) */
+        Color dark_amber = COLOR_HEX(0xffb000);
+        CHECK(same(dark_amber, color_readable_on(dark_amber, COLOR_HEX(0x15171c), 4.5f)));
+    }
     /* fixed decimals: no trimming, no "-0" */
     {
         char b[32];
