@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t viridis[9] = {0x440154, 0x472d7b, 0x3b528b, 0x2c728e, 0x21918c,
@@ -61,7 +62,7 @@ Color colormap_gray(float t)
 
 ColorScale colorscale_make(ColormapKind kind, float lo, float hi)
 {
-    ColorScale s = {kind, lo, hi};
+    ColorScale s = {kind, lo, hi, false};
     if (!(lo == lo) || !(hi == hi))
         s.lo = 0.0f, s.hi = 1.0f;
     if (kind == COLORMAP_DIVERGING) {
@@ -98,6 +99,70 @@ ColorScale colorscale_fit(ColormapKind kind, const float *v, int n)
     return colorscale_make(kind, lo, hi);
 }
 
+float colormap_abs_quantile(const float *v, long n, float q, float *scratch)
+{
+    long m = 0;
+    for (long i = 0; i < n; i++)
+        if (isfinite(v[i]))
+            scratch[m++] = fabsf(v[i]);
+    if (m == 0)
+        return 0.0f;
+    if (!(q > 0.0f))
+        q = 0.0f;
+    long k = (long)ceil((double)q * (double)m) - 1;
+    k = k < 0 ? 0 : k >= m ? m - 1 : k;
+    /* quickselect (Hoare partition around the middle element) for the k-th smallest */
+    long lo = 0, hi = m - 1;
+    while (lo < hi) {
+        float pivot = scratch[lo + (hi - lo) / 2];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (scratch[i] < pivot)
+                i++;
+            while (scratch[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = scratch[i];
+                scratch[i++] = scratch[j];
+                scratch[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return scratch[k];
+}
+
+/* x rounded up to 2 significant digits (6.19 -> 6.2, 0.1234 -> 0.13); x > 0. */
+static float round_up_2sig(float x)
+{
+    double e = pow(10.0, floor(log10((double)x)) - 1.0);
+    double r = ceil((double)x / e - 1e-9) * e;
+    return (float)r;
+}
+
+ColorScale colorscale_fit_robust(ColormapKind kind, const float *v, long n, float q)
+{
+    if (kind != COLORMAP_DIVERGING || n <= 0 || n > (1L << 28))
+        return colorscale_fit(kind, v, (int)(n > (1L << 28) ? 0 : n));
+    float *scratch = malloc(sizeof(float) * (size_t)n);
+    if (!scratch)
+        return colorscale_fit(kind, v, (int)n);
+    float mx = colormap_abs_quantile(v, n, 1.0f, scratch);
+    float m = colormap_abs_quantile(v, n, q, scratch);
+    free(scratch);
+    if (!(m > 0.0f) || isinf(m))
+        return colorscale_make(kind, -mx, mx);
+    m = round_up_2sig(m);
+    ColorScale s = colorscale_make(kind, -m, m);
+    s.clipped = mx > m;
+    return s;
+}
+
 Color colorscale_color(const ColorScale *s, float v)
 {
     float span = s->hi - s->lo;
@@ -125,9 +190,41 @@ float color_lightness(Color c)
     return (float)(116.0 * f - 16.0);
 }
 
+static double luminance_of(Color c)
+{
+    return 0.2126 * srgb_to_linear(c.r) + 0.7152 * srgb_to_linear(c.g) +
+           0.0722 * srgb_to_linear(c.b);
+}
+
+float color_contrast(Color a, Color b)
+{
+    double la = luminance_of(a), lb = luminance_of(b);
+    return (float)(la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05));
+}
+
+Color color_readable_on(Color fg, Color bg, float need)
+{
+    if (color_contrast(fg, bg) >= need)
+        return fg;
+    Color to = color_text_on(bg);
+    to.a = fg.a;
+    /* the contrast rises monotonically toward black or white: 20 steps of 5% */
+    for (int i = 1; i <= 20; i++) {
+        Color c = color_mix(fg, to, (float)i / 20.0f);
+        if (color_contrast(c, bg) >= need)
+            return c;
+    }
+    return to;
+}
+
 Color color_text_on(Color bg)
 {
-    return color_lightness(bg) >= 55.0f ? (Color){0, 0, 0, 255} : (Color){255, 255, 255, 255};
+    /* WCAG contrast of black, (Y + 0.05) / 0.05, against white's, 1.05 / (Y + 0.05): black
+     * wins from Y = sqrt(1.05 * 0.05) - 0.05 = 0.179 (L* 49.5) up. Viridis' teal #21918c
+     * (Y 0.22) reads 5.5:1 in black but 3.8:1 in white. */
+    double y = luminance_of(bg);
+    return (y + 0.05) / 0.05 >= 1.05 / (y + 0.05) ? (Color){0, 0, 0, 255}
+                                                  : (Color){255, 255, 255, 255};
 }
 
 const char *colormap_format_value(float v, int decimals, char *out, size_t out_size)
@@ -165,6 +262,29 @@ const char *colormap_format_value(float v, int decimals, char *out, size_t out_s
     return out;
 }
 
+const char *colormap_format_fixed(float v, int decimals, char *out, size_t out_size)
+{
+    if (out_size == 0)
+        return out;
+    if (!isfinite(v))
+        return colormap_format_value(v, 0, out, out_size);
+    decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f", decimals, fabs((double)v));
+    bool neg = v < 0.0f && strspn(buf, "0.") != strlen(buf);
+    snprintf(out, out_size, "%s%s", neg ? "\xE2\x88\x92" : "", buf);
+    return out;
+}
+
+void colormap_legend_ends(const ColorScale *s, int decimals, char *lo, char *hi, size_t size)
+{
+    char a[32], b[32];
+    colormap_format_value(s->lo, decimals, a, sizeof a);
+    colormap_format_value(s->hi, decimals, b, sizeof b);
+    snprintf(lo, size, "%s%s", s->clipped ? "\xE2\x89\xA4" : "", a);
+    snprintf(hi, size, "%s%s", s->clipped ? "\xE2\x89\xA5" : "", b);
+}
+
 int colormap_legend_height(const Theme *th)
 {
     return theme_px(th, 10) + theme_px(th, 3) + theme_px(th, THEME_SMALL * 1.25f);
@@ -188,8 +308,7 @@ void colormap_draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale 
     int ty = rc.y + bar_h + theme_px(th, 3);
     char lo[32], hi[32];
     int dec = fabsf(s->hi - s->lo) >= 10.0f ? 1 : 2;
-    colormap_format_value(s->lo, dec, lo, sizeof lo);
-    colormap_format_value(s->hi, dec, hi, sizeof hi);
+    colormap_legend_ends(s, dec, lo, hi, sizeof lo);
     /* labels that would collide give way: first the "0", then the max (the bar still shows it) */
     int lw = 0, hw = 0, zw = 0, gap = theme_px(th, 6);
     render_text_size(r, FONT_MONO, size, lo, &lw, NULL);

@@ -71,18 +71,42 @@ static int value_chars(const char *s)
     return n;
 }
 
-/* The widest value in characters at the given decimals. */
+/* The widest value in characters at the given decimals (every cell formatted alike). */
 static int widest_value(const GridView *v, int decimals)
 {
     int best = 1;
     int n = v->rows * v->cols;
     char buf[48];
     for (int i = 0; i < n && v->data; i++) {
-        int c = value_chars(colormap_format_value(v->data[i], decimals, buf, sizeof buf));
+        int c = value_chars(colormap_format_fixed(v->data[i], decimals, buf, sizeof buf));
         if (c > best)
             best = c;
     }
     return best;
+}
+
+/* The fewest decimals the grid may drop to so its values still fit: the largest |value| keeps
+ * two significant digits (0 from 10 up, 1 from 1 up, 2 from 0.1 up, 3 below), never more than
+ * the decimals asked for. */
+static int fewest_decimals(const GridView *v, int want)
+{
+    float m = 0.0f;
+    int n = v->rows * v->cols;
+    for (int i = 0; i < n && v->data; i++)
+        if (isfinite(v->data[i]))
+            m = fmaxf(m, fabsf(v->data[i]));
+    int d = m >= 10.0f ? 0 : m >= 1.0f ? 1 : m >= 0.1f ? 2 : 3;
+    return d < want ? d : want;
+}
+
+/* The font size values of `chars` characters get in a cell of side cell (0: too small). Mono
+ * digits are ~0.6 em wide; a 2 px margin each side of the cell. */
+static int value_size_for(const Theme *th, int cell, int chars)
+{
+    float by_width = (float)(cell - 4) / (0.62f * (float)chars);
+    float by_height = (float)cell * 0.6f;
+    float size = fminf(fminf(by_width, by_height), (float)theme_px(th, 16));
+    return size >= (float)theme_px(th, 9) ? (int)size : 0;
 }
 
 GridLayout grid_layout(const GridView *v, Rect avail, const Theme *th, int line_h)
@@ -133,16 +157,21 @@ GridLayout grid_layout(const GridView *v, Rect avail, const Theme *th, int line_
     }
     L.bounds = (Rect){left, top, right - left, bottom - top};
 
-    /* values: mono digits are ~0.6 em wide; leave a 2 px margin each side of the cell */
+    /* values: one format for every cell (the same decimals, so "0.090" stands beside
+     * "0.101", never "0.09"); when the values do not fit at 9 px, fewer decimals (down to two
+     * significant digits of the largest) before they hide */
     L.value_size = 0;
+    L.value_decimals = value_decimals(v);
     if (v->show_values && v->data) {
-        int chars = widest_value(v, value_decimals(v));
-        float by_width = (float)(cell - 4) / (0.62f * (float)chars);
-        float by_height = (float)cell * 0.6f;
-        float size = fminf(by_width, by_height);
-        size = fminf(size, (float)theme_px(th, 16));
-        if (size >= (float)theme_px(th, 9))
-            L.value_size = (int)size;
+        int want = L.value_decimals;
+        for (int d = want; d >= fewest_decimals(v, want); d--) {
+            int size = value_size_for(th, cell, widest_value(v, d));
+            if (size > 0) {
+                L.value_size = size;
+                L.value_decimals = d;
+                break;
+            }
+        }
     }
     return L;
 }
@@ -169,6 +198,17 @@ Rect grid_cell_rect(const GridView *v, const GridLayout *lay, int row, int col)
 {
     return (Rect){lay->cells.x + (col + v->pad_left) * lay->cell,
                   lay->cells.y + (row + v->pad_top) * lay->cell, lay->cell, lay->cell};
+}
+
+const char *grid_cell_text(const GridView *v, const GridLayout *lay, int row, int col, char *out,
+                           size_t size)
+{
+    if (size == 0)
+        return out;
+    out[0] = '\0';
+    if (lay->value_size <= 0 || !v->data || row < 0 || col < 0 || row >= v->rows || col >= v->cols)
+        return out;
+    return colormap_format_fixed(v->data[row * v->cols + col], lay->value_decimals, out, size);
 }
 
 static int title_min_size; /* see grid_title_min_size */
@@ -270,7 +310,6 @@ void grid_draw(Render *r, const Theme *th, const GridView *v, const GridLayout *
     int gap = cell >= 6 ? 1 : 0;
     if (gap)
         render_rect(r, lay->cells, th->border);
-    int decimals = value_decimals(v);
     char buf[48];
     bool any_padding = v->pad_top || v->pad_bottom || v->pad_left || v->pad_right;
     for (int tr = 0; tr < lay->total_rows; tr++) {
@@ -296,7 +335,7 @@ void grid_draw(Render *r, const Theme *th, const GridView *v, const GridLayout *
             render_rect(r, c, fill);
             if (lay->value_size > 0)
                 render_text(r, FONT_MONO, lay->value_size,
-                            colormap_format_value(x, decimals, buf, sizeof buf), c.x + c.w / 2,
+                            grid_cell_text(v, lay, row, col, buf, sizeof buf), c.x + c.w / 2,
                             c.y + c.h / 2, ALIGN_CENTER | ALIGN_MIDDLE, color_text_on(fill));
         }
     }

@@ -46,7 +46,9 @@ typedef struct GridView {
     int pad_top, pad_bottom, pad_left, pad_right; /* padding ring, in cells (>= 0) */
     ColorScale scale;     /* set with colorscale_fit/colorscale_make */
     bool show_values;     /* values in cells when they fit (key V) */
-    int decimals;         /* places for values; -1: automatic (0 for integer data, else 1-2) */
+    int decimals;         /* places for values; -1: automatic (0 for integer data, else 1-2);
+                           * every cell gets the same places, fewer (down to 2 significant
+                           * digits of the largest) when its cells are too small for them */
     bool show_legend;
     const uint8_t *shown; /* (rows, cols) or NULL: cells with 0 are not computed yet (blank) */
     GridHighlight highlights[GRID_MAX_HIGHLIGHTS];
@@ -78,6 +80,7 @@ typedef struct GridLayout {
     int cell;     /* cell side in px (>= 1) */
     int total_rows, total_cols; /* rows/cols including padding */
     int value_size; /* font px for values in cells; 0 when they do not fit (or are off) */
+    int value_decimals; /* the one number of decimals every cell's value is written with */
 } GridLayout;
 
 /* Pure layout inside avail: square cells of side min(max_cell*scale, what fits), the block
@@ -104,6 +107,11 @@ typedef struct GridHit {
 GridHit grid_hit_test(const GridView *v, const GridLayout *lay, int x, int y);
 /* Pure: the pixel rectangle of cell (row, col) in data coordinates (padding allowed). */
 Rect grid_cell_rect(const GridView *v, const GridLayout *lay, int row, int col);
+
+/* Pure: the text drawn in data cell (row, col): its value with lay->value_decimals places,
+ * the same for every cell of the grid; "" when values are not shown or the cell is padding. */
+const char *grid_cell_text(const GridView *v, const GridLayout *lay, int row, int col, char *out,
+                           size_t size);
 
 /* Draws the grid as laid out. */
 void grid_draw(Render *r, const Theme *th, const GridView *v, const GridLayout *lay);

@@ -34,6 +34,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.text = COLOR_HEX(0x1a1d24);
         t.text_dim = COLOR_HEX(0x586273);
         t.accent = COLOR_HEX(0xc27400);
+        t.accent_text = COLOR_HEX(0x8a5000); /* c27400 is 3.3:1 on the ground: too faint */
         t.hover = COLOR_HEX(0x0088b8);
         t.padding = COLOR_HEX(0xe2e5eb);
         t.padding_text = COLOR_HEX(0x767d8b); /* 3.3:1 on padding (WCAG large/dim) */
@@ -50,6 +51,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.text = COLOR_HEX(0xffffff);
         t.text_dim = COLOR_HEX(0xd0d5de);
         t.accent = COLOR_HEX(0xffc400);
+        t.accent_text = t.accent;
         t.hover = COLOR_HEX(0x5ce1ff);
         t.padding = COLOR_HEX(0x34373f);
         t.padding_text = COLOR_HEX(0x9096a2);
@@ -66,6 +68,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.text = COLOR_HEX(0xe8eaf0);
         t.text_dim = COLOR_HEX(0x9aa3b2);
         t.accent = COLOR_HEX(0xffb000);
+        t.accent_text = t.accent;
         t.hover = COLOR_HEX(0x4cc9f0);
         t.padding = COLOR_HEX(0x2a2e38);
         t.padding_text = COLOR_HEX(0x787f8e); /* 3.4:1 on padding */

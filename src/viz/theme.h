@@ -25,6 +25,9 @@ typedef struct Theme {
     Color text;
     Color text_dim;     /* secondary text */
     Color accent;       /* amber: the current window / cell / active control */
+    Color accent_text;  /* amber for words (the current step's caption, the prediction): the
+                         * accent, darkened where needed to read as body text (4.5:1) on bg,
+                         * panel and an accent-tinted row */
     Color hover;        /* cyan: hover, receptive field, linked cells */
     Color padding;      /* padding cells */
     Color padding_text; /* the dim "0" in padding cells */

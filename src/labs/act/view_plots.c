@@ -88,12 +88,13 @@ static void draw_formulas(ActLab *L, LabContext *ctx, Rect area, int y)
         render_text(r, FONT_MONO, size, L->eq, area.x + area.w, y, ALIGN_RIGHT | ALIGN_TOP,
                     curve_f(th));
         render_text(r, FONT_MONO, size, L->eq2, area.x + area.w, y + line_h,
-                    ALIGN_RIGHT | ALIGN_TOP, curve_d(th));
+                    ALIGN_RIGHT | ALIGN_TOP, color_readable_on(curve_d(th), th->bg, 4.5f));
     }
     render_text_fit(r, FONT_MONO, size, actscene_formula(s->kind), area.w, fit, sizeof fit);
     render_text(r, FONT_MONO, size, fit, area.x, y, ALIGN_LEFT | ALIGN_TOP, curve_f(th));
     render_text_fit(r, FONT_MONO, size, actscene_deriv_formula(s->kind), area.w, fit, sizeof fit);
-    render_text(r, FONT_MONO, size, fit, area.x, y + line_h, ALIGN_LEFT | ALIGN_TOP, curve_d(th));
+    render_text(r, FONT_MONO, size, fit, area.x, y + line_h, ALIGN_LEFT | ALIGN_TOP,
+                color_readable_on(curve_d(th), th->bg, 4.5f));
 }
 
 void actview_draw_function_plot(ActLab *L, LabContext *ctx, Rect area)

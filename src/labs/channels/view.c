@@ -167,7 +167,7 @@ static void draw_controls(ChanLab *L, LabContext *ctx)
         v = &L->sc.w[L->sel_index];
     }
     ui_label(ui, (Rect){rr.x, rr.y, label_w, rr.h}, lbl, FONT_MONO, THEME_BODY,
-             ALIGN_LEFT | ALIGN_MIDDLE, th->accent);
+             ALIGN_LEFT | ALIGN_MIDDLE, th->accent_text);
     if (ui_number(ui, ui_id("chan.sel"),
                   (Rect){rr.x + label_w, rr.y, (rr.w - label_w - gap) / 2, rr.h}, v, -100.0f,
                   100.0f, 1.0f, 2))

@@ -389,7 +389,7 @@ void chanlab_draw_stage(ChanLab *L, LabContext *ctx)
     memcpy(L->drawn_w, s.lw, sizeof L->drawn_w);
 
     int eo = s.ho >= 0 ? s.ho : s.co, ey = s.ho >= 0 ? s.hy : s.cy, ex = s.ho >= 0 ? s.hx : s.cx;
-    Color ec = s.ho >= 0 ? ctx->th->hover : ctx->th->accent;
+    Color ec = s.ho >= 0 ? ctx->th->hover : ctx->th->accent_text;
     draw_sums(L, ctx, &s, eo, ey, ex, ec);
     draw_strip(L, ctx, &s, eo, ey, ex, ec);
 }

@@ -542,7 +542,8 @@ static void draw_info(ConvLab *L, LabContext *ctx, Stage *s)
     y += line + theme_px(th, 3);
     if (s->one_d && sc->sweep.valid && s->cur_ox >= 0) {
         convscene_shared_weights_line(sc, s->cur_ox, text, sizeof text);
-        lsu_draw_fit_line(r, th, FONT_MONO, body, text, st.x + pad, y, st.w - 2 * pad, th->accent);
+        lsu_draw_fit_line(r, th, FONT_MONO, body, text, st.x + pad, y, st.w - 2 * pad,
+                          th->accent_text);
         y += line + theme_px(th, 3);
     } else if (!s->one_d) {
         convscene_windows_line(sc, text, sizeof text);

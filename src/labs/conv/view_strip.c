@@ -36,7 +36,7 @@ void convlab_draw_equation(ConvLab *L, LabContext *ctx, int eq_oy, int eq_ox, bo
     int nw = 0;
     render_text_size(r, FONT_MONO, nsize, name, &nw, NULL);
     render_text(r, FONT_MONO, nsize, name, rc.x, rc.y + rc.h / 2, ALIGN_LEFT | ALIGN_MIDDLE,
-                hovered ? th->hover : th->accent);
+                hovered ? th->hover : th->accent_text);
     Rect er = {rc.x + nw + theme_px(th, 12), rc.y, rc.w - nw - theme_px(th, 12), rc.h};
     int size, chars, lines;
     lsu_equation_metrics(r, th, er, THEME_HEADING, 11, 2, &size, &chars, &lines);

@@ -604,5 +604,6 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
                     th->text_dim);
     if (ed->status[0])
         netview_line_in(r, th, FONT_SANS, THEME_SMALL, ed->status,
-                        (Rect){st.x, y + 2 * lh, st.w, lh}, ALIGN_LEFT | ALIGN_TOP, th->accent);
+                        (Rect){st.x, y + 2 * lh, st.w, lh}, ALIGN_LEFT | ALIGN_TOP,
+                        th->accent_text);
 }

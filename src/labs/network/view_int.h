@@ -42,6 +42,7 @@ typedef struct OutTable {
     int zL, pL; /* the layers of the logits and of the bars (equal without softmax) */
     int rows;
     Rect row[NETLAB_MAX_CLASSES], zcell[NETLAB_MAX_CLASSES], bar[NETLAB_MAX_CLASSES];
+    Rect val[NETLAB_MAX_CLASSES]; /* the bar's value, beside it (never on the bar's colour) */
     Rect arith[NETLAB_MAX_CLASSES];
 } OutTable;
 
@@ -182,6 +183,8 @@ void netview_line_in(Render *r, const Theme *th, FontFace face, float base, cons
                      Rect rc, int align, Color c);
 /* The colour scale of layer Lx. */
 ColorScale netview_layer_scale(const NetLab *L, int Lx);
+/* The share of a signed layer's |values| its colour scale spans (the rest clip to the ends). */
+#define NETVIEW_SCALE_QUANTILE 0.95f
 /* The height of a legend at the small size, and of one under a bar w px wide. */
 int netview_legend_height(Render *r, const Theme *th);
 int netview_legend_height_for(Render *r, const Theme *th, const ColorScale *s, int w);

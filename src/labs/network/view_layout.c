@@ -189,13 +189,25 @@ static void layout_out(NetLab *L, LabContext *ctx, Rect st, int y, int rows, int
         if (arith_w > st.w * 45 / 100)
             arith_w = st.w * 45 / 100;
     }
+    /* the bar's value in a column of its own right of the bar, so it is always read on the
+     * row's ground: "0.99" (softmax) or the widest "−0.123" */
+    int val_w = 0;
+    for (int k = 0; k < rows; k++) {
+        char v[32];
+        int tw = 0;
+        netlab_format_fixed(m->p[k], m->softmax ? 2 : 3, v, sizeof v);
+        render_text_size(r, FONT_MONO, small, v, &tw, NULL);
+        val_w = tw > val_w ? tw : val_w;
+    }
+    val_w += theme_px(th, 6);
     int bar_x = st.x + label_w + z_w + gap;
-    int bar_w = st.w - label_w - z_w - gap - arith_w - gap;
+    int bar_w = st.w - label_w - z_w - gap - val_w - arith_w - gap;
     for (int k = 0; k < rows; k++) {
         int ry = y + out_head + k * row_h;
         o->row[k] = (Rect){st.x, ry, st.w, row_h};
         o->zcell[k] = (Rect){st.x + label_w, ry + 1, z_w, row_h - 2};
         o->bar[k] = (Rect){bar_x, ry + 2, bar_w, row_h - 4};
+        o->val[k] = (Rect){bar_x + bar_w, ry, val_w, row_h};
         o->arith[k] = (Rect){st.x + st.w - arith_w, ry, arith_w, row_h};
     }
 }

@@ -38,24 +38,33 @@ static uint32_t word_of(Color c)
 }
 
 /* The colour scale of layer L: the input in gray 0..1 (pixels), signed layers diverging
- * around 0 (conv outputs), the rest sequential from 0 (after relu, pooling). */
+ * around 0 (conv outputs), the rest sequential from 0 (after relu, pooling). A signed layer's
+ * scale is ±(95th percentile of |value|, NETVIEW_SCALE_QUANTILE) rounded up, not ±max: a few
+ * large values would otherwise wash every other unit out to near-white (layer 4 of lenet-tiny:
+ * max 9.87, median 1.6); the 5% beyond take the end colours and the legend says
+ * "≤−4.8  0  ≥4.8". A vector of
+ * at most 64 values (logits) keeps ±max: each of its cells shows its number. */
 ColorScale netview_layer_scale(const NetLab *L, int Lx)
 {
     const NetLabLayer *li = &L->m.info[Lx];
     if (Lx == 0 && li->lo >= 0.0f && li->hi <= 1.0f)
         return colorscale_make(COLORMAP_GRAY, 0.0f, 1.0f);
     if (li->diverging) {
+        long n = shape_elems(li->out);
+        if (n > 64)
+            return colorscale_fit_robust(COLORMAP_DIVERGING, netlab_layer_data(&L->m, Lx), n,
+                                         NETVIEW_SCALE_QUANTILE);
         float m = fmaxf(fabsf(li->lo), fabsf(li->hi));
         return colorscale_make(COLORMAP_DIVERGING, -m, m);
     }
     return colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, li->hi > 0.0f ? li->hi : 1.0f);
 }
 
-/* The legend's numbers: "lo  hi", or "lo  0  hi" for a diverging scale. */
+/* The legend's numbers: "lo  hi", or "lo  0  hi" for a diverging scale ("≤lo", "≥hi" when
+ * clipped). */
 static void legend_texts(const ColorScale *s, char *lo, char *hi, size_t size)
 {
-    colormap_format_value(s->lo, 2, lo, size);
-    colormap_format_value(s->hi, 2, hi, size);
+    colormap_legend_ends(s, 2, lo, hi, size);
 }
 
 /* Whether the legend's min and max fit on one line under a bar w px wide at 9 px or more;
@@ -112,8 +121,7 @@ static void draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale *s
             render_text_size(r, FONT_MONO, size, hi, &wh, NULL);
             if (wl <= rc.w && wh <= rc.w)
                 break;
-            colormap_format_value(s->lo, d, lo, sizeof lo);
-            colormap_format_value(s->hi, d, hi, sizeof hi);
+            colormap_legend_ends(s, d, lo, hi, sizeof lo);
         }
         if (div)
             render_rect(r, (Rect){rc.x + rc.w / 2, rc.y + bar_h, 1, theme_px(th, 2)}, th->text_dim);
@@ -268,11 +276,11 @@ static void draw_col_head(NetLab *L, LabContext *ctx, const MapCol *c, bool curr
     }
     int y = h.y;
     netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, t1, (Rect){h.x, y, h.w, lh},
-                    ALIGN_CENTER | ALIGN_TOP, current ? th->accent : th->text);
+                    ALIGN_CENTER | ALIGN_TOP, current ? th->accent_text : th->text);
     y += lh;
     if (L->head_lines == 4) {
         netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, t1b, (Rect){h.x, y, h.w, lh},
-                        ALIGN_CENTER | ALIGN_TOP, current ? th->accent : th->text);
+                        ALIGN_CENTER | ALIGN_TOP, current ? th->accent_text : th->text);
         y += lh;
     }
     snprintf(t2, sizeof t2, "\xE2\x86\x92 %s", li->shape);
@@ -361,7 +369,7 @@ void netview_draw_strip(NetLab *L, LabContext *ctx, const Strip *s, bool compute
     } else
         snprintf(t, sizeof t, "%d %s \xE2\x86\x92 %s    no parameters", s->L, li->line, li->shape);
     netview_line_in(r, th, FONT_MONO, THEME_SMALL, t, s->head, ALIGN_LEFT | ALIGN_TOP,
-                    current ? th->accent : th->text);
+                    current ? th->accent_text : th->text);
     Rect cells = s->cells;
     int n = li->out.c;
     if (computed && L->strip_img[s->L]) {
@@ -413,7 +421,7 @@ static void draw_out_head(NetLab *L, LabContext *ctx, int step)
                  zi->formula[0] ? zi->formula : "no parameters");
         netview_line_in(r, th, FONT_MONO, THEME_SMALL, t,
                         (Rect){o->head.x, o->head.y, o->head.w, lh}, ALIGN_LEFT | ALIGN_TOP,
-                        step == o->zL ? th->accent : th->text);
+                        step == o->zL ? th->accent_text : th->text);
         if (p_done)
             snprintf(t, sizeof t,
                      "%d softmax: p\xE2\x82\x96 = e^z\xE2\x82\x96 / \xCE\xA3\xE2\xB1\xBC "
@@ -432,14 +440,14 @@ static void draw_out_head(NetLab *L, LabContext *ctx, int step)
     if (o->zL == o->pL)
         l2.y = o->head.y;
     netview_line_in(r, th, FONT_MONO, THEME_SMALL, t, l2, ALIGN_LEFT | ALIGN_TOP,
-                    step == o->pL ? th->accent : th->text);
+                    step == o->pL ? th->accent_text : th->text);
     /* the prediction, right-aligned on line 2 */
     if (p_done) {
         netlab_prediction_text(m, &L->in, t, sizeof t);
         Rect pr = {o->head.x + o->head.w * 62 / 100, l2.y - theme_px(th, 2), o->head.w * 38 / 100,
                    lh + theme_px(th, 4)};
         render_text_line(r, FONT_SANS_BOLD, theme_px(th, THEME_BODY), theme_px(th, 9), t, pr,
-                         ALIGN_RIGHT | ALIGN_MIDDLE, th->accent);
+                         ALIGN_RIGHT | ALIGN_MIDDLE, th->accent_text);
     }
 }
 
@@ -470,7 +478,7 @@ void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int
         snprintf(lab, sizeof lab, "%s", dataset_class_name_of(false, k));
         netview_line_in(r, th, FONT_MONO, THEME_SMALL, lab,
                         (Rect){row.x, row.y, o->zcell[k].x - row.x, row.h},
-                        ALIGN_CENTER | ALIGN_MIDDLE, top ? th->accent : th->text);
+                        ALIGN_CENTER | ALIGN_MIDDLE, top ? th->accent_text : th->text);
         Rect zc = o->zcell[k];
         if (z_done) {
             Color bg = colorscale_color(&zs, m->z[k]);
@@ -491,13 +499,8 @@ void netview_draw_out(NetLab *L, LabContext *ctx, int step, const RfBox *rf, int
             render_rect(r, (Rect){b.x, b.y, w, b.h}, top ? th->accent : th->hover);
             char v[32];
             netlab_format_fixed(m->p[k], m->softmax ? 2 : 3, v, sizeof v);
-            int tw = 0;
-            render_text_size(r, FONT_MONO, small, v, &tw, NULL);
-            int tx = b.x + w + theme_px(th, 4);
-            if (tx + tw > b.x + b.w)
-                tx = b.x + b.w - tw - theme_px(th, 2);
-            render_text(r, FONT_MONO, small, v, tx, b.y + b.h / 2, ALIGN_LEFT | ALIGN_MIDDLE,
-                        tx < b.x + w ? color_text_on(top ? th->accent : th->hover) : th->text);
+            render_text(r, FONT_MONO, small, v, o->val[k].x + theme_px(th, 4),
+                        o->val[k].y + o->val[k].h / 2, ALIGN_LEFT | ALIGN_MIDDLE, th->text);
             if (m->softmax && k < NETLAB_MAX_CLASSES)
                 netview_line_in(r, th, FONT_MONO, THEME_SMALL, m->arith[k], o->arith[k],
                                 ALIGN_LEFT | ALIGN_MIDDLE, top ? th->text : th->text_dim);

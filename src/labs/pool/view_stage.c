@@ -328,7 +328,7 @@ static void draw_strip(PoolLab *L, LabContext *ctx, Stage *s)
         int nw = 0, hs = theme_px(th, THEME_HEADING);
         render_text_size(r, FONT_MONO, hs, name, &nw, NULL);
         render_text(r, FONT_MONO, hs, name, er.x, er.y + er.h / 2, ALIGN_LEFT | ALIGN_MIDDLE,
-                    hch >= 0 ? th->hover : th->accent);
+                    hch >= 0 ? th->hover : th->accent_text);
         Rect rc = {er.x + nw + theme_px(th, 12), er.y, er.w - nw - theme_px(th, 12), er.h};
         draw_arithmetic(L, ctx, rc, first, last, eq_oy, eq_ox);
     }

@@ -275,13 +275,13 @@ static bool parse_num(const char *key, const char *value, double lo, double hi, 
     return true;
 }
 
-/* steps=N or epochs=E: trains that far synchronously, in this thread (a render or a lesson
- * shows exactly step n). */
 /* A `steps` or `epochs` setting (a lesson's scene, `render`, `check`) trains before the frame
  * is drawn: at most this many images (steps x batch; about 4 epochs of the bundled digits at
  * batch 16; lesson 13's longest scene trains 7,200). */
 enum { TRAIN_SETTING_MAX_IMAGES = 32768 };
 
+/* steps=N or epochs=E: trains that far synchronously, in this thread (a render or a lesson
+ * shows exactly step n). */
 static bool option_steps(TrainModel *m, const char *key, const char *value, char *err,
                          size_t err_size)
 {

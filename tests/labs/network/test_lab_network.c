@@ -21,6 +21,7 @@
 #include "labs/lab_help_check.h"
 
 #include <SDL.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,40 @@ static uint32_t rgb(Color c)
 }
 
 /* Pixels of rc brighter than the panel: drawn text. */
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A signed layer's colour scale, worked out here: the 95th percentile of |value| (the
+ * ceil(0.95 n)-th smallest, by sorting), rounded up to two significant digits; the few values
+ * beyond it clip to the end colours. */
+static ColorScale signed_scale(const float *d, long n)
+{
+    float *a = malloc(sizeof(float) * (size_t)n);
+    for (long i = 0; i < n; i++)
+        a[i] = fabsf(d[i]);
+    qsort(a, (size_t)n, sizeof(float), cmp_float);
+    float q = a[(long)ceil(0.95 * (double)n) - 1], mx = a[n - 1];
+    free(a);
+    double unit = 1.0;
+    while (q / unit >= 100.0)
+        unit *= 10.0;
+    while (q / unit < 10.0)
+        unit /= 10.0;
+    float m = (float)(ceil(q / unit - 1e-9) * unit);
+    CHECK(m >= q && m <= q * 1.1f + 1e-6f);
+    /* at most 5% of the values lie beyond the scale */
+    long beyond = 0;
+    for (long i = 0; i < n; i++)
+        beyond += fabsf(d[i]) > m;
+    CHECK(beyond <= n / 20);
+    ColorScale cs = colorscale_make(COLORMAP_DIVERGING, -m, m);
+    cs.clipped = mx > m;
+    return cs;
+}
+
 static int bright_pixels(const Harness *h, Rect rc)
 {
     int n = 0;
@@ -294,11 +329,13 @@ static void test_frame_maps(void)
             bad += abs((int)(got >> 16 & 0xff) - c.r) > 1;
         }
     CHECK_INT_EQ(0, bad);
-    /* the first conv map 3: its cells in the diverging map of the layer's range */
+    /* the first conv map 3: its cells in the diverging map of the layer's 95th percentile of
+     * |value| (not its max: a few large values would wash the rest out to near-white) */
     Rect c3;
     CHECK(lab_network_map_rect(st, 1, 3, &c3));
     float mx = fmaxf(fabsf(m->info[1].lo), fabsf(m->info[1].hi));
-    ColorScale cs = colorscale_make(COLORMAP_DIVERGING, -mx, mx);
+    ColorScale cs = signed_scale(netlab_layer_data(m, 1), 8 * 28 * 28);
+    CHECK(cs.hi < mx && cs.clipped);
     const float *d = netlab_layer_data(m, 1) + 3 * 28 * 28;
     int checked = 0;
     bad = 0;
@@ -530,8 +567,7 @@ static void test_frame_class_outline_help(void)
     int ay = mr.y + 5 * mr.h / 10, by = mr.y + 6 * mr.h / 10;
     CHECK(bx - ax >= 3);
     const NetLabModel *m = lab_network_model(st);
-    float lim = fmaxf(fabsf(m->info[4].lo), fabsf(m->info[4].hi));
-    ColorScale cs = colorscale_make(COLORMAP_DIVERGING, -lim, lim);
+    ColorScale cs = signed_scale(netlab_layer_data(m, 4), 16 * 10 * 10);
     float v = netlab_unit_value(m, 4, 7, 5, 5);
     /* the cell's middle keeps the map's colour */
     CHECK(harness_pixel(&h, (ax + bx) / 2, (ay + by) / 2) == rgb(colorscale_color(&cs, v)));
