@@ -46,7 +46,7 @@ void fastconv_backward(Workers *wk, float *dx, float *dw, float *db, const float
                        const float *x, const float *w, const ConvGeom *g);
 
 /* ---- the same convolution on the calling thread, for a caller that spreads the work itself
- * (net.c runs each fixed group of examples through every layer in one task). The pool
+ * (netrun.c runs each fixed group of examples through every layer in one task). The pool
  * functions above run exactly these, so every path computes the same bits. ---- */
 
 /* Floats of scratch fastconv_forward_on / fastconv_backward_on need for g (any batch size). */

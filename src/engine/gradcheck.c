@@ -1,5 +1,5 @@
 /* gradcheck.c - central finite differences of the loss (see gradcheck.h). The partial forward
- * uses the same reference ops as net.c's layer dispatch, one example at a time. */
+ * uses the same reference ops as netrun.c's layer dispatch, one example at a time. */
 #include "engine/gradcheck.h"
 
 #include "engine/act.h"
@@ -86,7 +86,7 @@ GradCheckResult gradcheck_param(GradCheck *gc, Net *net, const float *x, int lab
 }
 
 /* One layer of one example, reference ops: y (out) = layer(x (in)). The same dispatch as
- * net.c's layer_forward with no fast path; a batchnorm in the net's mode, as net_forward of
+ * netrun.c's layer_forward with no fast path; a batchnorm in the net's mode, as net_forward of
  * this one example (training: the example's own statistics; evaluation: the running ones). */
 static void layer_ref_forward(GradCheck *gc, const Net *net, const Layer *l, float *y,
                               const float *x)

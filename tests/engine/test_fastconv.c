@@ -6,7 +6,7 @@
  * windows, ties, and the relu + max pool backward in one pass), every activation with its
  * parameter, lrn, softmax and dense; forward and backward, accumulating (+=) or writing as
  * each contract says. Pool-level ops give bit-identical results on 1, 2 and 3 threads; so do
- * whole nets through net.c (the default net, one with every kind, and random nets), whose
+ * whole nets through netrun.c (the default net, one with every kind, and random nets), whose
  * fast path also agrees with the reference ops. */
 #include "engine/dense.h"
 #include "engine/fastconv.h"
@@ -724,7 +724,7 @@ static void test_lrn_softmax_dense(Workers **pools, Rng *rng)
 
 /* ---------------------------------------------------------------- whole nets */
 
-/* A training step of the net in `text` through net.c's dispatch: on the reference ops
+/* A training step of the net in `text` through netrun.c's dispatch: on the reference ops
  * (threads 0) and on the fast path with 1, 2 and 3 threads. The fast runs agree bit for bit
  * (outputs, loss, parameter and input gradients), and with the reference within float
  * rounding (relative to the largest value of each tensor). On the fast path the fused

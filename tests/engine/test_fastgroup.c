@@ -1,7 +1,7 @@
 /* test_fastgroup.c - the fast path of the two newer layers: a grouped conv through fastgroup.h
  * equals conv.h's reference within float rounding (random groups, strides, padding, dilation),
  * and whole nets with grouped convs and batchnorm (after a CxHxW tensor and after a flat one,
- * first and last, in training and in evaluation mode) give, through net.c's dispatch, the
+ * first and last, in training and in evaluation mode) give, through netrun.c's dispatch, the
  * reference's numbers within float rounding and the same bits on 1, 2 and 3 threads: outputs,
  * loss, parameter and input gradients, and the running statistics a training step leaves. */
 #include "engine/conv.h"
