@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 c="$root/tests/fuzz/corpus"
 rm -rf "$c"
-mkdir -p "$c"/{net,model,npy,idx,idx_gz,pnm,img,lesson}
+mkdir -p "$c"/{net,model,npy,idx,idx_gz,pnm,img,lesson,check}
 
 # nets: the bundled ones and one line of every layer kind and key spelling
 cp "$root"/assets/nets/*.net "$c/net/"
@@ -16,6 +16,18 @@ printf 'input 1 5 5\ndeconv 2 k=3 stride=2 pad=1 outpad=1\ntanh\navgpool k=2 str
 # lessons: the bundled ones, and one that names files
 cp "$root"/lessons/*.lesson "$c/lesson/"
 printf 'title Files\nstep\nlab convolution\nset input a.png\n> a *picture* in `the folder`\nask Which?\nchoice a\nchoice* b\nhint h\nexplain e\nstep Next\nset input b.png\nask n?\nanswer 1/9 0.01\nstep\nreset\nlab pooling\nset step 3\n> x\n>\n> y\n' >"$c/lesson/files.lesson"
+# fuzz_check (the real labs: a scene costs a lab's start) runs inputs up to 768 bytes: each
+# bundled lesson's steps one by one, with its title, without comments and narration
+for f in "$root"/lessons/*.lesson; do
+    awk -v out="$c/check/$(basename "$f" .lesson)" '
+        function flush() { if (n) { print title "\n" head "\n" (own ? "" : lab "\n") body > file; close(file) } }
+        /^title / { title = $0; next }
+        /^step/ { flush(); n++; file = sprintf("%s-%02d.lesson", out, n); head = $0; body = ""; own = 0; next }
+        /^lab / { lab = $0; own = 1 }
+        n && !/^#/ && !/^>/ && NF { body = body $0 "\n" }
+        END { flush() }' "$f"
+done
+printf 'title Files\nstep\nlab convolution\nset input a.pgm\n> x\nstep\nlab network\nset input a.pgm\n> y\n' >"$c/check/files.lesson"
 
 # pictures: PGM/PPM in every variant, and PNG, JPEG, BMP through ImageMagick
 printf 'P2\n# c\n3 2\n9\n0 1 2\n3 4 9\n' >"$c/pnm/a.pgm"

@@ -18,7 +18,7 @@ out=${1:-/work/build-fuzz}
 secs=${2:-60}
 shift $(($# < 2 ? $# : 2))
 targets=("$@")
-((${#targets[@]})) || targets=(net model npy idx idx_gz pnm img lesson netedit)
+((${#targets[@]})) || targets=(net model npy idx idx_gz pnm img lesson netedit check)
 parallel=${PARALLEL:-2}
 export TMPDIR="$out/tmp"
 rm -rf "$TMPDIR"
@@ -29,9 +29,12 @@ run_one() {
     local work="$out/corpus/$t" art="$out/artifacts/$t/" log="$out/logs/$t.log"
     [ -x "$bin" ] || { echo "fuzz_$t: not built ($bin); run tests/fuzz/build.sh $out" >&2; return 1; }
     mkdir -p "$work" "$art"
+    # fuzz_check starts real labs for every scene: its inputs stay short (a few scenes)
+    local extra=()
+    [ "$t" = check ] && extra=(-max_len=768)
     # new inputs go to the working corpus; the committed seeds are read, never written
     "$bin" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-2}" -report_slow_units=2 \
-        -rss_limit_mb=1024 -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$art" \
+        -rss_limit_mb=1024 -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$art" "${extra[@]}" \
         "$work" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1
     local rc=$?
     local execs cov slow rss units
