@@ -9,6 +9,9 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,6 +556,26 @@ static void window_close(Window *wd)
     SDL_Quit();
 }
 
+/* glibc keeps freed heap pages (a lab's digits, a GL driver's texture storage) resident and lets
+ * them fragment, so resident memory climbs in steps over a long session though the memory in
+ * use stays flat (issue 9). Big blocks are mapped on their own (returned to the system when
+ * freed), and every TRIM_SECONDS the free pages inside the heap are handed back. */
+#define TRIM_SECONDS 10.0
+
+static void memory_setup(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+}
+
+static void memory_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 /* The mouse between frames, in drawable pixels (-1, -1 off the window). */
 typedef struct Pointer {
     int mx, my;
@@ -627,6 +650,7 @@ static void window_event(App *app, const SDL_Event *e, float ratio, UiInput *in,
 int window_run_lesson(const char *lesson, int step)
 {
     Window wd;
+    memory_setup();
     if (!window_open(&wd))
         return 1;
     SDL_Window *win = wd.win;
@@ -656,6 +680,7 @@ int window_run_lesson(const char *lesson, int step)
      * a line each, for the soak test (tests/soak) */
     const char *frame_log_path = getenv("CONVSCOPE_FRAME_LOG");
     FILE *frame_log = frame_log_path && frame_log_path[0] ? fopen(frame_log_path, "w") : NULL;
+    Uint64 next_trim = last + (Uint64)(TRIM_SECONDS * (double)freq);
     while (!app->req.quit) {
         UiInput in;
         memset(&in, 0, sizeof in);
@@ -710,6 +735,10 @@ int window_run_lesson(const char *lesson, int step)
             double ms = 1000.0 * (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
             fprintf(frame_log, "%.3f\n", ms);
             fflush(frame_log);
+        }
+        if (now >= next_trim) {
+            memory_trim();
+            next_trim = now + (Uint64)(TRIM_SECONDS * (double)freq);
         }
         if (!wd.vsync && busy) {
             /* no vsync (software fallback): hold to about 60 frames per second */

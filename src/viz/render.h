@@ -139,7 +139,7 @@ void render_set_text_hook(Render *r, RenderTextHook hook, void *user);
 void render_text_stats(const Render *r, int *entries, long *hits, long *misses);
 /* Bytes the text cache holds (textures counted as w*h*4) and its bound, RENDER_TEXT_BUDGET. */
 long render_text_bytes(const Render *r);
-#define RENDER_TEXT_BUDGET (24L << 20)
+#define RENDER_TEXT_BUDGET (8L << 20)
 
 /* Rect helpers (pure). */
 bool rect_contains(Rect rc, int x, int y);

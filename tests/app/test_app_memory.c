@@ -34,8 +34,17 @@ typedef struct Out {
 
 static void out_open(Out *o, int w, int h)
 {
-    o->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    o->sdl = SDL_CreateSoftwareRenderer(o->s);
+    if (getenv("MEM_WINDOW")) {
+        SDL_Init(SDL_INIT_VIDEO);
+        SDL_Window *win = SDL_CreateWindow("mem", 0, 0, w, h, 0);
+        o->sdl = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED);
+        SDL_RendererInfo info;
+        SDL_GetRendererInfo(o->sdl, &info);
+        printf("renderer %s\n", info.name);
+    } else {
+        o->s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        o->sdl = SDL_CreateSoftwareRenderer(o->s);
+    }
     char err[256];
     o->r = render_create(o->sdl, NULL, err, sizeof err);
 }
@@ -56,9 +65,11 @@ int main(int argc, char **argv)
     app_frame(app, small.r, &in, 0.016, false);
     app_key(app, SDLK_SPACE, false, false);
     for (int f = 0; f < (argc > 2 ? atoi(argv[2]) : 0); f++) {
-        app_frame(app, ((f / 50) & 1) ? big.r : small.r, &in, 0.016, false);
+        { Out *o = ((f / 50) & 1) ? &big : &small; app_frame(app, o->r, &in, 0.016, false); if (!o->s) SDL_RenderPresent(o->sdl); }
         SDL_Delay(16);
         if (f % 100 == 99) {
+            if (getenv("TRIM"))
+                malloc_trim(0);
             int ns, nb;
             render_text_stats(small.r, &ns, NULL, NULL);
             render_text_stats(big.r, &nb, NULL, NULL);
@@ -97,6 +108,8 @@ int main(int argc, char **argv)
             app_drop_file(app, bad[b]);
             app_frame(app, small.r, &in, 0.016, false);
         }
+        if (getenv("TRIM"))
+            malloc_trim(0);
         long h3 = heap();
         printf("iter %d: labs %+ld lessons %+ld bad %+ld  heap %ld  rss %ld kB\n", it, h1 - h0, h2 - h1,
                h3 - h2, h3, rss_kb());
