@@ -291,7 +291,8 @@ static SDL_Vertex vert(float x, float y, Color c)
     return v;
 }
 
-void render_triangle(Render *r, float x0, float y0, float x1, float y1, float x2, float y2, Color c)
+void render_triangle(Render *r, float x0, float y0, float x1, float y1, float x2, float y2,
+                     Color c)
 {
     if (r->clip_empty || c.a == 0)
         return;
@@ -706,7 +707,8 @@ int render_text_wrap(Render *r, FontFace face, int size, const char *utf8, Rect 
                 snprintf(line, sizeof line, "%.*s", wl, p);
                 if (last_word || newline) {
                     if (lines < max_lines && draw)
-                        render_text(r, face, size, line, rc.x, rc.y + y, ALIGN_LEFT | ALIGN_TOP, c);
+                        render_text(r, face, size, line, rc.x, rc.y + y, ALIGN_LEFT | ALIGN_TOP,
+                                    c);
                     if (lines < max_lines) {
                         y += lh;
                         lines++;
@@ -746,8 +748,8 @@ RenderImage *render_image_create(Render *r, int w, int h)
     RenderImage *img = calloc(1, sizeof *img);
     if (!img)
         return NULL;
-    img->tex =
-        SDL_CreateTexture(r->sdl, SDL_PIXELFORMAT_RGBA8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    img->tex = SDL_CreateTexture(r->sdl, SDL_PIXELFORMAT_RGBA8888, SDL_TEXTUREACCESS_STREAMING, w,
+                                 h);
     if (!img->tex) {
         free(img);
         return NULL;

@@ -24,9 +24,9 @@ typedef struct Color {
 } Color;
 
 /* #rrggbb as an opaque colour. */
-#define COLOR_HEX(hex)                                                                             \
-    ((Color){(uint8_t)(((hex) >> 16) & 0xff), (uint8_t)(((hex) >> 8) & 0xff),                      \
-             (uint8_t)((hex)&0xff), 255})
+#define COLOR_HEX(hex) \
+    ((Color){(uint8_t)(((hex) >> 16) & 0xff), (uint8_t)(((hex) >> 8) & 0xff), \
+             (uint8_t)((hex) & 0xff), 255})
 
 typedef enum FontFace {
     FONT_SANS,      /* DejaVu Sans: labels, narration */
