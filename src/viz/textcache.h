@@ -1,8 +1,9 @@
 /* textcache.h - an LRU map from (face, size, string) to a rendered payload (the render seam
  * stores text textures in it), so drawing the same label every frame costs a lookup. Bounded by
  * a count and, when set, by bytes (a payload of w x h counts w*h*4 bytes, plus its key), so
- * large text at a big window cannot pile up hundreds of MB of textures. Depends on: libc. Pure: the payload is opaque and freed through a callback.
- * Allocation happens only on a miss (a copy of the key string). */
+ * large text at a big window cannot pile up hundreds of MB of textures. Depends on: libc. Pure: the
+ * payload is opaque and freed through a callback. Allocation happens only on a miss (a copy of the
+ * key string). */
 #ifndef CONVSCOPE_TEXTCACHE_H
 #define CONVSCOPE_TEXTCACHE_H
 

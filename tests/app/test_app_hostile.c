@@ -32,12 +32,14 @@ static void write_bytes(const char *path, const void *data, size_t n)
 static size_t png_chunk(uint8_t *p, const char *type, const uint8_t *data, uint32_t n)
 {
     uint8_t *q = p;
-    *q++ = (uint8_t)(n >> 24), *q++ = (uint8_t)(n >> 16), *q++ = (uint8_t)(n >> 8), *q++ = (uint8_t)n;
+    *q++ = (uint8_t)(n >> 24), *q++ = (uint8_t)(n >> 16), *q++ = (uint8_t)(n >> 8),
+    *q++ = (uint8_t)n;
     memcpy(q, type, 4);
     memcpy(q + 4, data, n);
     uint32_t crc = (uint32_t)crc32(0, q, n + 4);
     q += 4 + n;
-    *q++ = (uint8_t)(crc >> 24), *q++ = (uint8_t)(crc >> 16), *q++ = (uint8_t)(crc >> 8), *q++ = (uint8_t)crc;
+    *q++ = (uint8_t)(crc >> 24), *q++ = (uint8_t)(crc >> 16), *q++ = (uint8_t)(crc >> 8),
+    *q++ = (uint8_t)crc;
     return (size_t)(q - p);
 }
 
@@ -120,19 +122,20 @@ int main(void)
     write_png(DIR "/good.png", 8, 8, false);
     write_png(DIR "/huge.png", 100000, 100000, false);
     write_png(DIR "/cut.png", 8, 8, true);
-    static const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8,    0xFF, 0xFF,
-                                   0xFF, 0xFF, 1,    1,    0x11, 0, 0xFF, 0xD9};
+    static const uint8_t jpeg[] = {0xFF, 0xD8, 0xFF, 0xC0, 0,    11, 8,    0xFF, 0xFF,
+                                   0xFF, 0xFF, 1,    1,    0x11, 0,  0xFF, 0xD9};
     write_bytes(DIR "/huge.jpg", jpeg, sizeof jpeg);
     write_text(DIR "/notes.png", "these are not pixels\n");
     write_text(DIR "/big.pgm", "P5 65535 65535 255\n");
     write_text(DIR "/short.pgm", "P5 4 4 255\nab");
     write_text(DIR "/junk.net", "conv 3x3 banana\n\x01\x02\xff");
     write_text(DIR "/junk.cnn", "CNN1\xff\xff\xff\xff");
-    write_text(DIR "/junk.lesson", "\x7f" "ELF\x01\x02\x01\n\xff\xfe");
+    write_text(DIR "/junk.lesson", "\x7f"
+                                   "ELF\x01\x02\x01\n\xff\xfe");
     write_text(DIR "/badlab.lesson", "title T\nstep\nlab nosuchlab\n> hi\n");
-    static const char *pictures[] = {DIR "/huge.png",   DIR "/cut.png",      DIR "/huge.jpg",
-                                     DIR "/notes.png",  DIR "/a-folder.png", DIR "/missing.png",
-                                     DIR "/big.pgm",    DIR "/short.pgm"};
+    static const char *pictures[] = {DIR "/huge.png",  DIR "/cut.png",      DIR "/huge.jpg",
+                                     DIR "/notes.png", DIR "/a-folder.png", DIR "/missing.png",
+                                     DIR "/big.pgm",   DIR "/short.pgm"};
 
     Harness h;
     CHECK(harness_open(&h, 1280, 800));
@@ -157,8 +160,8 @@ int main(void)
     /* lessons: a bad path leaves the open lesson on its step */
     char err[1400];
     CHECK(lesson_host_open(h.app, LESSON3, 2, err, sizeof err));
-    static const char *lessons[] = {DIR "/junk.lesson", DIR "/badlab.lesson", DIR "/a-folder.lesson",
-                                    DIR "/missing.lesson"};
+    static const char *lessons[] = {DIR "/junk.lesson", DIR "/badlab.lesson",
+                                    DIR "/a-folder.lesson", DIR "/missing.lesson"};
     for (size_t i = 0; i < sizeof lessons / sizeof *lessons; i++) {
         err[0] = '\0';
         CHECK(!lesson_host_open(h.app, lessons[i], 1, err, sizeof err));

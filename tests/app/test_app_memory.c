@@ -85,8 +85,8 @@ static void write_text(const char *path, const char *text)
 
 static void round_of_events(App *app)
 {
-    static const char *lessons[] = {"01-images-as-numbers", "09-counting-parameters",
-                                    "13-training", "14-backprop"};
+    static const char *lessons[] = {"01-images-as-numbers", "09-counting-parameters", "13-training",
+                                    "14-backprop"};
     static const char *bad[] = {BAD "/huge.png",  BAD "/cut.png",      BAD "/huge.jpg",
                                 BAD "/notes.png", BAD "/a-folder.png", BAD "/missing.png"};
     for (int k = 0; k < LAB_COUNT; k++) {
@@ -139,8 +139,7 @@ int main(void)
     }
     /* what stays per round, beyond the text cache filling up to its budget */
     long kept = (heap[ROUNDS] - heap[3]) - (text[ROUNDS] - text[3]);
-    printf("kept over rounds 4..%d: %ld bytes (%ld a round)\n", ROUNDS, kept,
-           kept / (ROUNDS - 3));
+    printf("kept over rounds 4..%d: %ld bytes (%ld a round)\n", ROUNDS, kept, kept / (ROUNDS - 3));
     CHECK(kept <= SLACK);
     /* the text cache stays inside its budget (one entry may overshoot it by itself; a label at
      * 1920x1080 is far under 1 MB) */

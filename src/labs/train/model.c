@@ -133,7 +133,8 @@ bool trainmodel_init(TrainModel *m, const TrainConfig *cfg, char *err, size_t er
     m->cfg = *cfg;
     char dir[1024], derr[600] = "";
     assets_path(dir, sizeof dir, "assets/digits");
-    if (!dataset_load_part(&m->train, dir, DATASET_TRAIN, DATASET_WINDOW_LIMIT, derr, sizeof derr)) {
+    if (!dataset_load_part(&m->train, dir, DATASET_TRAIN, DATASET_WINDOW_LIMIT, derr,
+                           sizeof derr)) {
         snprintf(err, err_size, "train lab: %.560s", derr);
         return false;
     }
