@@ -498,9 +498,31 @@ typedef struct Window {
     bool vsync; /* the renderer waits for the display's refresh */
 } Window;
 
+/* Whether sdl is an OpenGL renderer whose driver rasterises on the CPU (Mesa's llvmpipe,
+ * softpipe or swrast: no GPU, as in a VM or under Xvfb). Such a driver draws on the CPU as SDL's
+ * software renderer does (the one the frame bench measures), and its own heap climbs in steps of
+ * tens of MB as text textures come and go (issue 9's soak: 144 -> 448 MB; 141-166 MB flat with
+ * the software renderer), so the window draws with the software renderer instead.
+ * SDL_RENDER_DRIVER, when set, wins. */
+static bool renderer_is_cpu_gl(SDL_Renderer *sdl)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(sdl, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
+        return false;
+    typedef const unsigned char *(*GlGetString)(unsigned int);
+    GlGetString get_string = NULL;
+    void *fn = SDL_GL_GetProcAddress("glGetString");
+    if (!fn)
+        return false;
+    memcpy(&get_string, &fn, sizeof fn);
+    const char *name = (const char *)get_string(0x1F01 /* GL_RENDERER */);
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "swrast") || strstr(name, "Software Rasterizer"));
+}
+
 /* Opens the display and a resizable window of up to 1280x800 (the usable desktop, not under
- * 800x600) with its renderer (accelerated with vsync, else software); false with the reason on
- * stderr. */
+ * 800x600) with its renderer (accelerated with vsync, else software, as with a CPU GL driver);
+ * false with the reason on stderr. */
 static bool window_open(Window *wd)
 {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
@@ -525,6 +547,10 @@ static bool window_open(Window *wd)
     SDL_SetWindowMinimumSize(win, 800, 600);
     SDL_Renderer *sdl =
         SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (sdl && !getenv("SDL_RENDER_DRIVER") && renderer_is_cpu_gl(sdl)) {
+        SDL_DestroyRenderer(sdl);
+        sdl = NULL;
+    }
     if (!sdl)
         sdl = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     if (!sdl) {
