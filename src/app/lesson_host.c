@@ -207,6 +207,14 @@ bool lesson_host_open(App *app, const char *path, int step, char *err, size_t er
         lesson_free(ls);
         return false;
     }
+    /* the opening step dry-runs on fresh lab states first: a lesson that cannot show it
+     * (an unknown lab, a bad setting) leaves the open lesson and the labs as they were */
+    bool shows = lesson_apply_step(ls, step - 1, lesson_host_checker(), err, err_size);
+    lesson_host_checker_release();
+    if (!shows) {
+        lesson_free(ls);
+        return false;
+    }
     LessonPlayer *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(err, err_size, "%s: out of memory", path);

@@ -9,6 +9,9 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,9 +498,31 @@ typedef struct Window {
     bool vsync; /* the renderer waits for the display's refresh */
 } Window;
 
+/* Whether sdl is an OpenGL renderer whose driver rasterises on the CPU (Mesa's llvmpipe,
+ * softpipe or swrast: no GPU, as in a VM or under Xvfb). Such a driver draws on the CPU as SDL's
+ * software renderer does (the one the frame bench measures), and its own heap climbs in steps of
+ * tens of MB as text textures come and go (issue 9's soak: 144 -> 448 MB; 141-166 MB flat with
+ * the software renderer), so the window draws with the software renderer instead.
+ * SDL_RENDER_DRIVER, when set, wins. */
+static bool renderer_is_cpu_gl(SDL_Renderer *sdl)
+{
+    SDL_RendererInfo info;
+    if (SDL_GetRendererInfo(sdl, &info) != 0 || strncmp(info.name, "opengl", 6) != 0)
+        return false;
+    typedef const unsigned char *(*GlGetString)(unsigned int);
+    GlGetString get_string = NULL;
+    void *fn = SDL_GL_GetProcAddress("glGetString");
+    if (!fn)
+        return false;
+    memcpy(&get_string, &fn, sizeof fn);
+    const char *name = (const char *)get_string(0x1F01 /* GL_RENDERER */);
+    return name && (strstr(name, "llvmpipe") || strstr(name, "softpipe") ||
+                    strstr(name, "swrast") || strstr(name, "Software Rasterizer"));
+}
+
 /* Opens the display and a resizable window of up to 1280x800 (the usable desktop, not under
- * 800x600) with its renderer (accelerated with vsync, else software); false with the reason on
- * stderr. */
+ * 800x600) with its renderer (accelerated with vsync, else software, as with a CPU GL driver);
+ * false with the reason on stderr. */
 static bool window_open(Window *wd)
 {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
@@ -522,6 +547,10 @@ static bool window_open(Window *wd)
     SDL_SetWindowMinimumSize(win, 800, 600);
     SDL_Renderer *sdl =
         SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (sdl && !getenv("SDL_RENDER_DRIVER") && renderer_is_cpu_gl(sdl)) {
+        SDL_DestroyRenderer(sdl);
+        sdl = NULL;
+    }
     if (!sdl)
         sdl = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     if (!sdl) {
@@ -551,6 +580,26 @@ static void window_close(Window *wd)
     SDL_DestroyRenderer(wd->sdl);
     SDL_DestroyWindow(wd->win);
     SDL_Quit();
+}
+
+/* glibc keeps freed heap pages (a lab's digits, a GL driver's texture storage) resident and lets
+ * them fragment, so resident memory climbs in steps over a long session though the memory in
+ * use stays flat (issue 9). Big blocks are mapped on their own (returned to the system when
+ * freed), and every TRIM_SECONDS the free pages inside the heap are handed back. */
+#define TRIM_SECONDS 10.0
+
+static void memory_setup(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+}
+
+static void memory_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 /* The mouse between frames, in drawable pixels (-1, -1 off the window). */
@@ -629,6 +678,7 @@ static void window_event(App *app, const SDL_Event *e, float ratio, UiInput *in,
 int window_run_lesson(const char *lesson, int step)
 {
     Window wd;
+    memory_setup();
     if (!window_open(&wd))
         return 1;
     SDL_Window *win = wd.win;
@@ -658,6 +708,7 @@ int window_run_lesson(const char *lesson, int step)
      * a line each, for the soak test (tests/soak) */
     const char *frame_log_path = getenv("CONVSCOPE_FRAME_LOG");
     FILE *frame_log = frame_log_path && frame_log_path[0] ? fopen(frame_log_path, "w") : NULL;
+    Uint64 next_trim = last + (Uint64)(TRIM_SECONDS * (double)freq);
     while (!app->req.quit) {
         UiInput in;
         memset(&in, 0, sizeof in);
@@ -712,6 +763,10 @@ int window_run_lesson(const char *lesson, int step)
             double ms = 1000.0 * (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
             fprintf(frame_log, "%.3f\n", ms);
             fflush(frame_log);
+        }
+        if (now >= next_trim) {
+            memory_trim();
+            next_trim = now + (Uint64)(TRIM_SECONDS * (double)freq);
         }
         if (!wd.vsync && busy) {
             /* no vsync (software fallback): hold to about 60 frames per second */

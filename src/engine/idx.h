@@ -82,6 +82,10 @@ bool dataset_load(Dataset *ds, const char *dir, DatasetSplit split, char *err, s
 bool dataset_load_part(Dataset *ds, const char *dir, DatasetSplit split, long limit, char *err,
                        size_t err_size);
 void dataset_free(Dataset *ds);
+/* The limit every load in the window passes to dataset_load_part (the labs' digits and data
+ * folders): the window never reads a whole unbounded file. MNIST's 60,000 training images fit;
+ * a bigger split shows its first 60,000 (47 MB as bytes). */
+#define DATASET_WINDOW_LIMIT 60000L
 
 /* Keeps only the first n images (n < ds->n); the memory is kept. */
 void dataset_truncate(Dataset *ds, int n);

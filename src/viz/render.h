@@ -137,6 +137,9 @@ void render_set_text_hook(Render *r, RenderTextHook hook, void *user);
 
 /* Text-cache statistics for tests and the bench: entries held, hits and misses so far. */
 void render_text_stats(const Render *r, int *entries, long *hits, long *misses);
+/* Bytes the text cache holds (textures counted as w*h*4) and its bound, RENDER_TEXT_BUDGET. */
+long render_text_bytes(const Render *r);
+#define RENDER_TEXT_BUDGET (8L << 20)
 
 /* Rect helpers (pure). */
 bool rect_contains(Rect rc, int x, int y);

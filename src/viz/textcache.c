@@ -1,5 +1,6 @@
 /* textcache.c - open-addressing hash (linear probing, tombstone-free deletion by re-insertion)
- * over a slab of entries threaded on a doubly linked LRU list. */
+ * over a slab of entries threaded on a doubly linked LRU list; slab slots freed by the byte
+ * budget go on a free list (threaded through next). */
 #include "viz/textcache.h"
 
 #include <stdint.h>
@@ -17,7 +18,10 @@ struct TextCache {
     Node *nodes; /* (capacity) */
     int *table;  /* (table_size) node index or -1 */
     int capacity, table_size, count;
+    int fresh;     /* slab slots [fresh, capacity) never used yet */
+    int free_list; /* slots given back by the byte budget, or -1 */
     int head, tail;
+    long bytes, budget; /* budget 0: no byte limit */
     long hits, misses;
     void (*free_payload)(void *, void *);
     void *user;
@@ -53,7 +57,7 @@ TextCache *textcache_create(int capacity, void (*free_payload)(void *, void *), 
     }
     for (int i = 0; i < c->table_size; i++)
         c->table[i] = -1;
-    c->head = c->tail = -1;
+    c->head = c->tail = c->free_list = -1;
     c->free_payload = free_payload;
     c->user = user;
     return c;
@@ -63,7 +67,7 @@ void textcache_destroy(TextCache *c)
 {
     if (!c)
         return;
-    for (int i = 0; i < c->capacity; i++) {
+    for (int i = 0; i < c->fresh; i++) {
         if (!c->nodes[i].used)
             continue;
         if (c->free_payload)
@@ -148,51 +152,90 @@ TextEntry *textcache_get(TextCache *c, int face, int size, const char *text)
     return &c->nodes[i].e;
 }
 
+/* What an entry holds: its key, and its payload as w x h 32-bit pixels when it has one. */
+static long entry_bytes(const TextEntry *e)
+{
+    long px = e->payload ? (long)e->w * e->h * 4 : 0;
+    return px + (long)strlen(e->text) + 1;
+}
+
+/* Drops node i, frees its payload and key, and puts its slot on the free list. */
+static void evict(TextCache *c, int i)
+{
+    Node *old = &c->nodes[i];
+    table_remove(c, find_slot(c, old->hash, old->e.face, old->e.size, old->e.text));
+    lru_unlink(c, i);
+    c->bytes -= entry_bytes(&old->e);
+    if (c->free_payload)
+        c->free_payload(old->e.payload, c->user);
+    free(old->e.text);
+    old->e = (TextEntry){0};
+    old->used = false;
+    old->next = c->free_list;
+    c->free_list = i;
+    c->count--;
+}
+
 TextEntry *textcache_put(TextCache *c, int face, int size, const char *text, void *payload, int w,
                          int h)
 {
     uint32_t hash = key_hash(face, size, text);
     int s = find_slot(c, hash, face, size, text);
+    int i = -1;
     if (c->table[s] >= 0) {
         /* same key again: replace the payload */
-        Node *n = &c->nodes[c->table[s]];
+        i = c->table[s];
+        Node *n = &c->nodes[i];
+        c->bytes -= entry_bytes(&n->e);
         if (c->free_payload)
             c->free_payload(n->e.payload, c->user);
         n->e.payload = payload;
         n->e.w = w;
         n->e.h = h;
-        return &n->e;
-    }
-    size_t len = strlen(text);
-    char *copy = malloc(len + 1);
-    if (!copy) {
-        if (c->free_payload)
-            c->free_payload(payload, c->user);
-        return NULL;
-    }
-    memcpy(copy, text, len + 1);
-    int i = -1;
-    if (c->count < c->capacity) {
-        /* nodes fill in order and are only ever reused by eviction */
-        i = c->count++;
+        c->bytes += entry_bytes(&n->e);
     } else {
-        /* evict the least recently used */
-        i = c->tail;
-        Node *old = &c->nodes[i];
-        table_remove(c, find_slot(c, old->hash, old->e.face, old->e.size, old->e.text));
-        lru_unlink(c, i);
-        if (c->free_payload)
-            c->free_payload(old->e.payload, c->user);
-        free(old->e.text);
+        size_t len = strlen(text);
+        char *copy = malloc(len + 1);
+        if (!copy) {
+            if (c->free_payload)
+                c->free_payload(payload, c->user);
+            return NULL;
+        }
+        memcpy(copy, text, len + 1);
+        if (c->count == c->capacity) {
+            /* full by count: the least recently used goes */
+            evict(c, c->tail);
+        }
+        if (c->free_list >= 0) {
+            i = c->free_list;
+            c->free_list = c->nodes[i].next;
+        } else {
+            i = c->fresh++;
+        }
+        c->count++;
+        Node *n = &c->nodes[i];
+        n->used = true;
+        n->hash = hash;
+        n->e = (TextEntry){face, size, copy, payload, w, h};
+        c->bytes += entry_bytes(&n->e);
+        lru_push_front(c, i);
+        /* the slot may have moved if an eviction re-packed the probe run */
+        c->table[find_slot(c, hash, face, size, copy)] = i;
     }
-    Node *n = &c->nodes[i];
-    n->used = true;
-    n->hash = hash;
-    n->e = (TextEntry){face, size, copy, payload, w, h};
-    lru_push_front(c, i);
-    /* the slot may have moved if an eviction re-packed the probe run */
-    c->table[find_slot(c, hash, face, size, copy)] = i;
-    return &n->e;
+    /* over the byte budget: older entries go until it fits (the new one always stays) */
+    while (c->budget > 0 && c->bytes > c->budget && c->tail != i)
+        evict(c, c->tail);
+    return &c->nodes[i].e;
+}
+
+void textcache_set_budget(TextCache *c, long bytes)
+{
+    c->budget = bytes > 0 ? bytes : 0;
+}
+
+long textcache_bytes(const TextCache *c)
+{
+    return c->bytes;
 }
 
 int textcache_count(const TextCache *c)

@@ -95,7 +95,8 @@ static void *act_create(char *err, size_t err_size)
     char dir[1024];
     char derr[512] = "";
     assets_path(dir, sizeof dir, "assets/digits");
-    if (!dataset_load(&L->digits, dir, DATASET_TEST, derr, sizeof derr)) {
+    if (!dataset_load_part(&L->digits, dir, DATASET_TEST, DATASET_WINDOW_LIMIT, derr,
+                           sizeof derr)) {
         snprintf(err, err_size, "activations lab: %s", derr);
         free(L);
         return NULL;

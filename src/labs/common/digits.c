@@ -13,7 +13,7 @@ const Dataset *lsu_digits_acquire(char *err, size_t err_size)
     if (!digits_loaded) {
         char dir[1024];
         assets_path(dir, sizeof dir, "assets/digits");
-        if (!dataset_load(&digits, dir, DATASET_TEST, err, err_size))
+        if (!dataset_load_part(&digits, dir, DATASET_TEST, DATASET_WINDOW_LIMIT, err, err_size))
             return NULL;
         digits_loaded = true;
     }

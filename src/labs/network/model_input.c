@@ -74,7 +74,8 @@ void netlab_catalog_list(const NetLabCatalog *cat, char *out, size_t size)
 bool netlab_input_init(NetLabInput *in, char *err, size_t err_size)
 {
     assets_path(in->digits_dir, sizeof in->digits_dir, "assets/digits");
-    if (!dataset_load(&in->digits, in->digits_dir, DATASET_TEST, err, err_size))
+    if (!dataset_load_part(&in->digits, in->digits_dir, DATASET_TEST, DATASET_WINDOW_LIMIT, err,
+                           err_size))
         return false;
     if (in->digits.h != NETLAB_CANVAS || in->digits.w != NETLAB_CANVAS || in->digits.n < 1) {
         snprintf(err, err_size, "%s: digits are %dx%d, expected 28x28", in->digits.images_path,

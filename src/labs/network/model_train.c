@@ -35,7 +35,8 @@ static void *train_worker(void *arg)
     Dataset train;
     char err[512] = "";
     m->worker_err[0] = '\0';
-    if (!dataset_load(&train, m->digits_dir, DATASET_TRAIN, err, sizeof err)) {
+    if (!dataset_load_part(&train, m->digits_dir, DATASET_TRAIN, DATASET_WINDOW_LIMIT, err,
+                           sizeof err)) {
         snprintf(m->worker_err, sizeof m->worker_err, "%.250s", err);
         atomic_store(&m->finished, true);
         return NULL;

@@ -138,11 +138,12 @@ bool trainmodel_init(TrainModel *m, const TrainConfig *cfg, char *err, size_t er
     m->cfg = *cfg;
     char dir[1024], derr[600] = "";
     assets_path(dir, sizeof dir, "assets/digits");
-    if (!dataset_load(&m->train, dir, DATASET_TRAIN, derr, sizeof derr)) {
+    if (!dataset_load_part(&m->train, dir, DATASET_TRAIN, DATASET_WINDOW_LIMIT, derr,
+                           sizeof derr)) {
         snprintf(err, err_size, "train lab: %.560s", derr);
         return false;
     }
-    if (!dataset_load(&m->test, dir, DATASET_TEST, derr, sizeof derr)) {
+    if (!dataset_load_part(&m->test, dir, DATASET_TEST, DATASET_WINDOW_LIMIT, derr, sizeof derr)) {
         snprintf(err, err_size, "train lab: %.560s", derr);
         dataset_free(&m->train);
         return false;
