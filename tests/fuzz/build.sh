@@ -13,7 +13,8 @@ san=(-fno-sanitize-recover=undefined)
 read -r -a sdl_cflags <<<"$(pkg-config --cflags sdl2 SDL2_image SDL2_ttf)"
 read -r -a sdl_libs <<<"$(pkg-config --libs sdl2 SDL2_image)"
 # FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION (libFuzzer's convention): a lesson's `set steps`
-# trains at most 2 steps, so fuzz_check's inputs stay well under the 2 s limit
+# trains at most 1 step and the labs load 256 digits, so fuzz_check's inputs (every scene
+# starts its lab afresh) stay well under the 2 s limit
 flags=(-std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-omit-frame-pointer
     -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     "-I$root/src" "-DCONVSCOPE_SOURCE_ROOT=\"$root\"" '-DCONVSCOPE_VERSION="fuzz"'

@@ -301,7 +301,7 @@ static bool option_steps(TrainModel *m, const char *key, const char *value, char
         return false;
     }
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    n = n < 2 ? n : 2; /* the fuzzer checks the setting, not the training (2 s an input) */
+    n = n < 1 ? n : 1; /* the fuzzer checks the setting, not the training (2 s an input) */
 #endif
     trainmodel_run_steps(m, (int)n);
     return true;
