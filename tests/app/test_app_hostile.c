@@ -35,7 +35,8 @@ static size_t png_chunk(uint8_t *p, const char *type, const uint8_t *data, uint3
     *q++ = (uint8_t)(n >> 24), *q++ = (uint8_t)(n >> 16), *q++ = (uint8_t)(n >> 8),
     *q++ = (uint8_t)n;
     memcpy(q, type, 4);
-    memcpy(q + 4, data, n);
+    if (n)
+        memcpy(q + 4, data, n);
     uint32_t crc = (uint32_t)crc32(0, q, n + 4);
     q += 4 + n;
     *q++ = (uint8_t)(crc >> 24), *q++ = (uint8_t)(crc >> 16), *q++ = (uint8_t)(crc >> 8),
