@@ -394,6 +394,21 @@ static int button_width(LabContext *ctx)
     return bw + theme_px(th, 14);
 }
 
+/* The new row's kind dropdown: as wide as its longest item ("batchnorm") plus the chevron, so
+ * the open list (as wide as the box) shows every name whole. */
+static int kind_width(LabContext *ctx, const NetEditor *ed)
+{
+    const Theme *th = ctx->th;
+    int w = 0;
+    for (int i = 0; i < LAYER_KIND_COUNT; i++) {
+        int tw = 0;
+        render_text_size(ctx->r, FONT_SANS, theme_px(th, THEME_BODY), ed->kind_items[i], &tw, NULL);
+        w = tw > w ? tw : w;
+    }
+    w += theme_px(th, 16) + 2 * theme_px(th, 5) + theme_px(th, 4);
+    return w > theme_px(th, 84) ? w : theme_px(th, 84);
+}
+
 /* The row toolbar: the selected row's line, Apply, the new row's kind, add above / below,
  * delete, move up / down. */
 static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
@@ -403,7 +418,7 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     NetEditor *ed = &L->ed;
     NetDoc *d = ed->doc;
     int gap = theme_px(th, 4), h = bar.h;
-    int bw = button_width(ctx), aw = h, kw = theme_px(th, 84);
+    int bw = button_width(ctx), aw = h, kw = kind_width(ctx, ed);
     /* one row when the line's field keeps 200 px, else the field and Apply on a row of their
      * own above the buttons */
     int fixed = bw * 4 + kw + 2 * aw + 7 * gap;
