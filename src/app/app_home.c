@@ -319,16 +319,27 @@ void app_home_draw(App *app, Render *r)
     }
 
     Rect hint = {area.x, area.y + area.h - hint_h, area.w, hint_h};
-    char fit[512];
     if (show_hint) {
-        render_text_fit(r, FONT_SANS, hint_size,
-                        "1\xE2\x80\x93"
-                        "8 open a lab  \xC2\xB7  \xE2\x86\x91\xE2\x86\x93 Enter "
-                        "choose  \xC2\xB7  H help  \xC2\xB7  T theme  \xC2\xB7  Ctrl+= / "
-                        "Ctrl+\xE2\x88\x92 size  \xC2\xB7  F fullscreen  \xC2\xB7  Ctrl+S save "
-                        "PNG  \xC2\xB7  Ctrl+Q quit",
-                        hint.w, fit, sizeof fit);
-        render_text(r, FONT_SANS, hint_size, fit, hint.x, hint.y, ALIGN_LEFT | ALIGN_TOP,
+        /* whole items while they fit (H help lists them all), never one cut mid-word */
+        static const char *const items[] = {"1\xE2\x80\x93"
+                                            "8 open a lab",
+                                            "\xE2\x86\x91\xE2\x86\x93 Enter choose",
+                                            "H help",
+                                            "T theme",
+                                            "Ctrl+= / Ctrl+\xE2\x88\x92 size",
+                                            "F fullscreen",
+                                            "Ctrl+S save PNG",
+                                            "Ctrl+Q quit"};
+        char line[512] = "", next[512];
+        for (size_t k = 0; k < sizeof items / sizeof items[0]; k++) {
+            snprintf(next, sizeof next, "%s%s%s", line, k ? "  \xC2\xB7  " : "", items[k]);
+            int w = 0;
+            render_text_size(r, FONT_SANS, hint_size, next, &w, NULL);
+            if (w > hint.w)
+                break;
+            snprintf(line, sizeof line, "%s", next);
+        }
+        render_text(r, FONT_SANS, hint_size, line, hint.x, hint.y, ALIGN_LEFT | ALIGN_TOP,
                     th->text_dim);
     } else {
         hint.y = area.y + area.h + u;

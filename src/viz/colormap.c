@@ -285,6 +285,19 @@ void colormap_legend_ends(const ColorScale *s, int decimals, char *lo, char *hi,
     snprintf(hi, size, "%s%s", s->clipped ? "\xE2\x89\xA5" : "", b);
 }
 
+int colormap_legend_decimals(const ColorScale *s)
+{
+    int dec = fabsf(s->hi - s->lo) >= 10.0f ? 1 : 2;
+    float m = fmaxf(fabsf(s->lo), fabsf(s->hi));
+    if (m > 0.0f && m < 0.1f) {
+        /* two significant digits of the larger end: ±0.000015, not "0  0  0" */
+        int need = (int)ceil(-log10((double)m)) + 1;
+        need = need > 6 ? 6 : need;
+        dec = need > dec ? need : dec;
+    }
+    return dec;
+}
+
 int colormap_legend_height(const Theme *th)
 {
     return theme_px(th, 10) + theme_px(th, 3) + theme_px(th, THEME_SMALL * 1.25f);
@@ -307,8 +320,7 @@ void colormap_draw_legend(Render *r, const Theme *th, Rect rc, const ColorScale 
     int size = theme_px(th, THEME_SMALL);
     int ty = rc.y + bar_h + theme_px(th, 3);
     char lo[32], hi[32];
-    int dec = fabsf(s->hi - s->lo) >= 10.0f ? 1 : 2;
-    colormap_legend_ends(s, dec, lo, hi, sizeof lo);
+    colormap_legend_ends(s, colormap_legend_decimals(s), lo, hi, sizeof lo);
     /* labels that would collide give way: first the "0", then the max (the bar still shows it) */
     int lw = 0, hw = 0, zw = 0, gap = theme_px(th, 6);
     render_text_size(r, FONT_MONO, size, lo, &lw, NULL);

@@ -72,6 +72,9 @@ const char *colormap_format_fixed(float v, int decimals, char *out, size_t out_s
 /* The legend's end labels of s at `decimals` (trimmed as colormap_format_value), with "≤" and
  * "≥" in front when s.clipped. */
 void colormap_legend_ends(const ColorScale *s, int decimals, char *lo, char *hi, size_t size);
+/* The decimals colormap_draw_legend writes s's ends with: 1 for a span of 10 or more, else 2, and
+ * more (up to 6) when the larger end is under 0.1, so that it keeps two significant digits. */
+int colormap_legend_decimals(const ColorScale *s);
 
 /* A horizontal legend bar in rc: the gradient, with min, 0 (diverging) and max written
  * underneath in the mono font ("≤min" / "≥max" when the scale is clipped). Needs rc.h of about 2.5

@@ -95,6 +95,7 @@ static void test_contrast(void)
 typedef struct Seen {
     int w, h;
     int n, outside, shortened;
+    int ends_cut; /* texts ending in "…" not by render_text_fit (a label may, a paragraph not) */
     SDL_Renderer *sdl;
     SDL_Surface *surf;
     int low; /* texts under 4.5 on the ground found at their corners */
@@ -157,6 +158,15 @@ static void seen_text(void *user, const RenderTextDraw *d)
             snprintf(s->first_out, sizeof s->first_out, "'%.80s' at %d,%d %dx%d", d->utf8, d->rc.x,
                      d->rc.y, d->rc.w, d->rc.h);
         s->outside++;
+    }
+    /* a wrapped paragraph cut to its lines: render_text_wrap ends the last with "…" itself */
+    size_t len = strlen(d->utf8);
+    if (!d->shortened && len >= 3 && strcmp(d->utf8 + len - 3, "\xE2\x80\xA6") == 0) {
+        size_t n = strlen(s->short_list);
+        if (n + 60 < sizeof s->short_list)
+            snprintf(s->short_list + n, sizeof s->short_list - n, "%s'%.50s'", n ? ", " : "",
+                     d->utf8);
+        s->ends_cut++;
     }
     if (d->shortened) {
         size_t n = strlen(s->short_list);
@@ -282,10 +292,56 @@ static void test_labs_texts(void)
     }
 }
 
+/* The home screen at 800x600 and 1280x800: no text cut with "…" (the key hint was cut at
+ * "Ctrl+S save PN…", the Matrix card's blurb at "convolution vs …"), none outside. */
+static void test_home_texts(void)
+{
+    static const int sizes[2][2] = {{800, 600}, {1280, 800}};
+    for (int z = 0; z < 2; z++) {
+        int w = sizes[z][0], h = sizes[z][1];
+        SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_Renderer *sdl = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+        char err[512] = "";
+        Render *r = sdl ? render_create(sdl, NULL, err, sizeof err) : NULL;
+        App *app = r ? app_create(THEME_DARK, 1.0f) : NULL;
+        CHECK(app != NULL);
+        if (app) {
+            UiInput in;
+            memset(&in, 0, sizeof in);
+            in.mx = in.my = -1;
+            app_frame(app, r, &in, 0.0, true);
+            Seen seen;
+            memset(&seen, 0, sizeof seen);
+            seen.w = w;
+            seen.h = h;
+            seen.sdl = sdl;
+            seen.surf = s;
+            render_set_text_hook(r, seen_text, &seen);
+            app_frame(app, r, &in, 0.0, true);
+            render_set_text_hook(r, NULL, NULL);
+            CHECK(seen.n >= 10);
+            if (seen.shortened || seen.ends_cut)
+                fprintf(stderr, "home %dx%d: %d cut: %s\n", w, h, seen.shortened + seen.ends_cut,
+                        seen.short_list);
+            CHECK_INT_EQ(0, seen.shortened);
+            CHECK_INT_EQ(0, seen.ends_cut);
+            CHECK_INT_EQ(0, seen.outside);
+            app_destroy(app);
+        }
+        if (r)
+            render_destroy(r);
+        if (sdl)
+            SDL_DestroyRenderer(sdl);
+        if (s)
+            SDL_FreeSurface(s);
+    }
+}
+
 int main(void)
 {
     test_contrast_math();
     test_contrast();
     test_labs_texts();
+    test_home_texts();
     return test_summary();
 }

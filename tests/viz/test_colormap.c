@@ -101,9 +101,13 @@ int main(void)
     char b[32];
     CHECK_STR_EQ("19", colormap_format_value(19.0f, 2, b, sizeof b));
     CHECK_STR_EQ("0.5", colormap_format_value(0.5f, 2, b, sizeof b));
-    CHECK_STR_EQ("\xE2\x88\x92" "0.25", colormap_format_value(-0.25f, 2, b, sizeof b));
+    CHECK_STR_EQ("\xE2\x88\x92"
+                 "0.25",
+                 colormap_format_value(-0.25f, 2, b, sizeof b));
     CHECK_STR_EQ("0", colormap_format_value(-0.001f, 2, b, sizeof b));
-    CHECK_STR_EQ("\xE2\x88\x92" "2", colormap_format_value(-2.0f, 1, b, sizeof b));
+    CHECK_STR_EQ("\xE2\x88\x92"
+                 "2",
+                 colormap_format_value(-2.0f, 1, b, sizeof b));
     CHECK_STR_EQ("0.11", colormap_format_value(1.0f / 9.0f, 2, b, sizeof b));
     CHECK_STR_EQ("NaN", colormap_format_value(NAN, 2, b, sizeof b));
     /* the robust diverging scale: 100 values 1..100 (signs alternating) and one 1000 — the
@@ -140,11 +144,34 @@ int main(void)
         CHECK_NEAR(0.1234, q.hi, 1e-7);
         char lo[32], hi[32];
         colormap_legend_ends(&r, 2, lo, hi, sizeof lo);
-        CHECK_STR_EQ("\xE2\x89\xA4\xE2\x88\x92" "96", lo);
-        CHECK_STR_EQ("\xE2\x89\xA5" "96", hi);
+        CHECK_STR_EQ("\xE2\x89\xA4\xE2\x88\x92"
+                     "96",
+                     lo);
+        CHECK_STR_EQ("\xE2\x89\xA5"
+                     "96",
+                     hi);
         colormap_legend_ends(&t, 2, lo, hi, sizeof lo);
-        CHECK_STR_EQ("\xE2\x88\x92" "0.13", lo);
+        CHECK_STR_EQ("\xE2\x88\x92"
+                     "0.13",
+                     lo);
         CHECK_STR_EQ("0.13", hi);
+        /* the legend's decimals: a gradient of ±1.5e-5 (a trained net's p − y) reads
+         * "−0.000015 … 0.000015", not "0 … 0"; ±0.05 reads 0.05; 0..1 and ±96 as before */
+        CHECK_INT_EQ(2, colormap_legend_decimals(&t));
+        CHECK_INT_EQ(1, colormap_legend_decimals(&r));
+        ColorScale one = colorscale_make(COLORMAP_SEQUENTIAL, 0.0f, 1.0f);
+        CHECK_INT_EQ(2, colormap_legend_decimals(&one));
+        ColorScale tiny = colorscale_make(COLORMAP_DIVERGING, -1.5e-5f, 1.5e-5f);
+        CHECK_INT_EQ(6, colormap_legend_decimals(&tiny));
+        colormap_legend_ends(&tiny, colormap_legend_decimals(&tiny), lo, hi, sizeof lo);
+        CHECK_STR_EQ("\xE2\x88\x92"
+                     "0.000015",
+                     lo);
+        CHECK_STR_EQ("0.000015", hi);
+        ColorScale small = colorscale_make(COLORMAP_DIVERGING, -0.05f, 0.05f);
+        CHECK_INT_EQ(3, colormap_legend_decimals(&small));
+        colormap_legend_ends(&small, colormap_legend_decimals(&small), lo, hi, sizeof lo);
+        CHECK_STR_EQ("0.05", hi);
     }
     /* WCAG contrast and a colour made readable: black on white 21, #777 on white 4.48; the
      * light theme's amber #c27400 on #f3f4f7 is 3.3, darkened toward black until 4.5 */
@@ -176,7 +203,9 @@ int main(void)
         CHECK_STR_EQ("0.090", colormap_format_fixed(0.09f, 3, b, sizeof b));
         CHECK_STR_EQ("1.000", colormap_format_fixed(1.0f, 3, b, sizeof b));
         CHECK_STR_EQ("0.00", colormap_format_fixed(-0.001f, 2, b, sizeof b));
-        CHECK_STR_EQ("\xE2\x88\x92" "2.5", colormap_format_fixed(-2.5f, 1, b, sizeof b));
+        CHECK_STR_EQ("\xE2\x88\x92"
+                     "2.5",
+                     colormap_format_fixed(-2.5f, 1, b, sizeof b));
         CHECK_STR_EQ("3", colormap_format_fixed(2.6f, 0, b, sizeof b));
         CHECK_STR_EQ("NaN", colormap_format_fixed(NAN, 2, b, sizeof b));
     }

@@ -10,21 +10,14 @@
 
 /* ------------------------------------------------------------------------- equations */
 
-/* A number as the equations print it: short, no exponent, true minus sign. */
-static void fmt_num(float v, char *out, size_t cap)
+/* v with prec decimals, trailing zeros trimmed, no exponent, true minus sign. */
+static void fmt_fixed(float v, int prec, char *out, size_t cap)
 {
     char tmp[48];
-    float a = fabsf(v);
     if (v == 0.0f)
         snprintf(tmp, sizeof tmp, "0");
-    else if (a >= 100.0f)
-        snprintf(tmp, sizeof tmp, "%.1f", (double)v);
-    else if (a >= 1.0f)
-        snprintf(tmp, sizeof tmp, "%.3f", (double)v);
-    else if (a >= 0.001f)
-        snprintf(tmp, sizeof tmp, "%.4f", (double)v);
     else
-        snprintf(tmp, sizeof tmp, "%.6f", (double)v);
+        snprintf(tmp, sizeof tmp, "%.*f", prec, (double)v);
     if (strchr(tmp, '.')) {
         size_t n = strlen(tmp);
         while (n > 0 && tmp[n - 1] == '0')
@@ -38,6 +31,13 @@ static void fmt_num(float v, char *out, size_t cap)
         snprintf(out, cap, "\xE2\x88\x92%.24s", tmp + 1);
     else
         snprintf(out, cap, "%s", tmp);
+}
+
+/* A number as the equations print it: short, no exponent, true minus sign. */
+static void fmt_num(float v, char *out, size_t cap)
+{
+    float a = fabsf(v);
+    fmt_fixed(v, a >= 100.0f ? 1 : a >= 1.0f ? 3 : a >= 0.001f ? 4 : 6, out, cap);
 }
 
 static int utf8_width(const char *s)
@@ -212,7 +212,12 @@ static int equation_terms(const BpModel *m, const BpStep *st, const BpTerm *term
     switch (ph->kind) {
     case BP_LOSS_XENT:
     case BP_LOSS_SSE:
-        fmt_num(terms[0].a, a, sizeof a);
+        /* an output within 0.001 of its target keeps six decimals, so that the difference
+         * printed after it (six decimals) follows from it: 0.999985 − 1, not 1 − 1 */
+        if (fabsf(terms[0].a - terms[0].b) < 0.001f)
+            fmt_fixed(terms[0].a, 6, a, sizeof a);
+        else
+            fmt_num(terms[0].a, a, sizeof a);
         snprintf(tstr[n++], sizeof tstr[0], "%s \xE2\x88\x92 %s", a,
                  terms[0].b != 0.0f ? "1" : "0");
         break;

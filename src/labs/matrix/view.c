@@ -231,8 +231,8 @@ static const UiHelpRow matrix_help[] = {
 const LabDef lab_matrix = {
     .name = "matrix",
     .title = "Matrix",
-    .blurb = "Convolution as a Toeplitz matrix, its transpose as transposed convolution; "
-             "convolution vs cross-correlation.",
+    .blurb = "Convolution as a Toeplitz matrix, its transpose as transposed convolution; vs "
+             "cross-correlation.",
     .create = matrix_create,
     .destroy = matrix_destroy,
     .set_option = matrix_set_option,

@@ -552,7 +552,7 @@ static const UiHelpRow net_help[] = {
     {"K  \xE2\x87\xA7"
      "K",
      "next / previous class: the next test digit of that class"},
-    {"W", "trained (1 epoch) / initial weights"},
+    {"W", "trained / initial weights"},
     {"N  \xE2\x87\xA7"
      "N",
      "next / previous net in assets/nets"},

@@ -14,7 +14,7 @@
 
 static const char *const source_items[NETLAB_SRC_COUNT] = {"Test digit", "Canvas (draw)",
                                                            "Image file"};
-static const char *const weight_items[2] = {"Trained (1 epoch)", "Initial (seed 1)"};
+static const char *const weight_items[2] = {"Trained", "Initial (seed 1)"};
 static const char *const class_items[10] = {"Class 0", "Class 1", "Class 2", "Class 3", "Class 4",
                                             "Class 5", "Class 6", "Class 7", "Class 8", "Class 9"};
 

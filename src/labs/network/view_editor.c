@@ -394,6 +394,21 @@ static int button_width(LabContext *ctx)
     return bw + theme_px(th, 14);
 }
 
+/* The new row's kind dropdown: as wide as its longest item ("batchnorm") plus the chevron, so
+ * the open list (as wide as the box) shows every name whole. */
+static int kind_width(LabContext *ctx, const NetEditor *ed)
+{
+    const Theme *th = ctx->th;
+    int w = 0;
+    for (int i = 0; i < LAYER_KIND_COUNT; i++) {
+        int tw = 0;
+        render_text_size(ctx->r, FONT_SANS, theme_px(th, THEME_BODY), ed->kind_items[i], &tw, NULL);
+        w = tw > w ? tw : w;
+    }
+    w += theme_px(th, 16) + 2 * theme_px(th, 5) + theme_px(th, 4);
+    return w > theme_px(th, 84) ? w : theme_px(th, 84);
+}
+
 /* The row toolbar: the selected row's line, Apply, the new row's kind, add above / below,
  * delete, move up / down. */
 static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
@@ -403,7 +418,7 @@ static void draw_toolbar(NetLab *L, LabContext *ctx, Rect bar)
     NetEditor *ed = &L->ed;
     NetDoc *d = ed->doc;
     int gap = theme_px(th, 4), h = bar.h;
-    int bw = button_width(ctx), aw = h, kw = theme_px(th, 84);
+    int bw = button_width(ctx), aw = h, kw = kind_width(ctx, ed);
     /* one row when the line's field keeps 200 px, else the field and Apply on a row of their
      * own above the buttons */
     int fixed = bw * 4 + kw + 2 * aw + 7 * gap;
@@ -528,6 +543,7 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
                         ALIGN_LEFT | ALIGN_TOP, th->text_dim);
     y += head_h;
     int err_row = netdoc_error_row(ed->doc);
+    bool err_cut = false; /* the parser's message does not fit its row even at the least size */
     for (int i = 0; i < ed->n_rows; i++) {
         const NetRowInfo *ri = netdoc_row(ed->doc, i);
         Rect row = {st.x, y + i * rh, st.w, rh};
@@ -559,6 +575,11 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
         if (ri->state != NETROW_OK) {
             /* the parser's message (or "not evaluated") across the number columns */
             ed->formula[i] = (Rect){cell[2].x, row.y, cx[6] - pad - cell[2].x, rh};
+            if (i == err_row) {
+                int tw = 0;
+                render_text_size(r, FONT_SANS, theme_px(th, 9.0f), ed->cell[i][1], &tw, NULL);
+                err_cut = tw > ed->formula[i].w;
+            }
             netview_line_in(r, th, FONT_SANS, THEME_SMALL, ed->cell[i][1], ed->formula[i], mid,
                             ri->state == NETROW_ERROR ? th->error : th->text_dim);
         } else {
@@ -584,10 +605,15 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
     char *nl = strchr(t1, '\n');
     if (nl)
         *nl = '\0';
-    netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, t1, (Rect){st.x, y, st.w, lh},
-                    ALIGN_LEFT | ALIGN_TOP, th->text);
-    netview_line_in(r, th, FONT_SANS_BOLD, THEME_SMALL, nl ? nl + 1 : "",
-                    (Rect){st.x, y + lh, st.w, lh}, ALIGN_LEFT | ALIGN_TOP, th->text);
+    /* the two lines of totals at one size: the smaller of the sizes each fits at */
+    int small = theme_px(th, THEME_SMALL), least = theme_px(th, 9.0f);
+    int s1 = render_text_fit_size(r, FONT_SANS_BOLD, small, least, t1, st.w);
+    int s2 = render_text_fit_size(r, FONT_SANS_BOLD, small, least, nl ? nl + 1 : "", st.w);
+    int ts = s1 < s2 ? s1 : s2;
+    render_text_line(r, FONT_SANS_BOLD, ts, least, t1, (Rect){st.x, y, st.w, lh},
+                     ALIGN_LEFT | ALIGN_TOP, th->text);
+    render_text_line(r, FONT_SANS_BOLD, ts, least, nl ? nl + 1 : "", (Rect){st.x, y + lh, st.w, lh},
+                     ALIGN_LEFT | ALIGN_TOP, th->text);
     if (!ctx->headless && rect_contains(ed->totals, ui->in.mx, ui->in.my))
         ui_tooltip(ui, ed->totals_text);
     y += lh;
@@ -600,6 +626,14 @@ void netview_draw_editor(NetLab *L, LabContext *ctx, Rect st)
                  "fixed   %s",
                  L->m.n_layers, L->m.train_msg);
     ed->weights = (Rect){st.x, y + lh, st.w, lh};
+    if (err_cut) {
+        /* a narrow window: the row shows the message's start, these two lines all of it */
+        char msg[600];
+        snprintf(msg, sizeof msg, "row %d: %s", err_row, ed->cell[err_row][1]);
+        render_text_wrap(r, FONT_SANS, theme_px(th, THEME_SMALL), msg,
+                         (Rect){st.x, y + lh, st.w, 2 * lh}, th->error, true);
+        return;
+    }
     netview_line_in(r, th, FONT_SANS, THEME_SMALL, wl, ed->weights, ALIGN_LEFT | ALIGN_TOP,
                     th->text_dim);
     if (ed->status[0])

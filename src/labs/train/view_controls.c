@@ -123,17 +123,25 @@ static void controls_progress(TrainLab *L, LabContext *ctx, UiColumn *col)
                  100.0 * (double)m->test_acc[m->n_test_pts - 1], s->n_test_pred);
     else
         snprintf(l4, sizeof l4, "test    at step %d", TRAINLAB_TEST_EVERY);
-    lines[0] = l0;
-    lines[1] = l1;
-    lines[2] = l2;
-    lines[3] = l3;
-    lines[4] = l4;
-    for (int i = 0; i < 5; i++) {
+    /* when the column cannot hold all five (800x600 under a two-line note), the rate and then
+     * the images seen give way: the test score stays */
+    int room = lh > 0 ? (col->area.y + col->area.h - col->y) / lh : 0;
+    int n = 0, rate_at = -1;
+    lines[n++] = l0;
+    lines[n++] = l1;
+    if (room >= 4)
+        lines[n++] = l2;
+    if (room >= 5) {
+        rate_at = n;
+        lines[n++] = l3;
+    }
+    lines[n++] = l4;
+    for (int i = 0; i < n; i++) {
         if (col->y + lh > col->area.y + col->area.h)
             break;
         render_text_line(r, FONT_MONO, size, theme_px(th, 9), lines[i],
                          (Rect){col->area.x, col->y, col->area.w, lh}, ALIGN_LEFT | ALIGN_TOP,
-                         i == 3 && L->playing ? th->accent : th->text);
+                         i == rate_at && L->playing ? th->accent : th->text);
         col->y += lh;
     }
     col->y += col->gap;

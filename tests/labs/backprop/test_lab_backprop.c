@@ -429,6 +429,50 @@ static void test_yours_lenet(void)
     bp_model_free(&a);
 }
 
+/* A softmax output within 0.001 of its target is written with the digits its difference has:
+ * "0.99998 − 1 = −0.00002", not "1 − 1 = −0.00002" (seen on a trained net's label). */
+static void test_loss_near_target(void)
+{
+    BpModel a, b;
+    char err[512] = "";
+    const char *text = read_text("assets/nets/lenet-tiny.net");
+    if (!text)
+        return;
+    bool ok = bp_model_build(&a, "lenet-tiny", &digits, 5, 0.05f, 2, err, sizeof err);
+    CHECK(ok);
+    if (!ok) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    long n = a.net->n_params;
+    float *w = malloc((size_t)n * sizeof *w);
+    for (long k = 0; k < n; k++)
+        w[k] = a.net->params[k];
+    /* the last dense layer's bias of the label raised so that 1 − p = Σ_j≠label e^(z_j − z) is
+     * 5e-5: p ≈ 0.99995, which four decimals would print as 1 */
+    BpStep sa = bp_model_step(&a, a.label);
+    const float *z = a.acts->out[sa.ph->layer - 1];
+    double rest = 0.0;
+    for (int j = 0; j < 10; j++)
+        rest += j == a.label ? 0.0 : exp((double)z[j] - (double)z[a.label]);
+    w[n - 10 + a.label] += (float)log(rest / 5e-5);
+    ok = bp_model_build_net(&b, "lenet-tiny", text, "lenet-tiny.net", w, n, NULL, 0, "test", false,
+                            &digits, 5, 0.05f, 2, err, sizeof err);
+    CHECK(ok);
+    if (ok) {
+        BpStep st = bp_model_step(&b, b.label); /* the label's p − 1 */
+        float v = bp_model_cell(&b, st.ph, st.focus, NULL, 0, NULL, NULL);
+        CHECK(v < 0.0f && v > -0.001f); /* the scene: p within 0.001 of 1, not equal */
+        char eq[2048];
+        bp_model_equation(&b, &st, 200, 4, eq, sizeof eq);
+        CHECK_CONTAINS(eq, "= 0.99");
+        CHECK(!strstr(eq, "= 1 \xE2\x88\x92 1 ="));
+        bp_model_free(&b);
+    }
+    free(w);
+    bp_model_free(&a);
+}
+
 static void test_yours_mixed(void)
 {
     BpModel m;
@@ -1018,6 +1062,7 @@ int main(void)
     test_errors_and_lenet();
     test_shown_and_texts();
     test_yours_lenet();
+    test_loss_near_target();
     test_yours_mixed();
     test_yours_follows_share();
     dataset_free(&digits);

@@ -12,6 +12,7 @@
 #include "labs/common/netshare.h"
 #include "labs/network/model.h"
 #include "labs/network/view.h"
+#include "labs/text_seen.h"
 #include "test.h"
 
 #include <SDL.h>
@@ -303,6 +304,40 @@ static void test_error_row_and_undo(void)
 }
 
 /* Another lab's net and weights: the lab follows netshare in its update. */
+/* At 800x600 the parser's message is longer than its row: the row shows its start and the
+ * lines under the totals all of it, ending "(height)", nothing cut. */
+static void test_error_narrow(void)
+{
+    netshare_reset();
+    Harness h;
+    CHECK(harness_open_scaled(&h, 800, 600, 1.0f));
+    const LabDef *lab = NULL;
+    void *st = open_net(&h, &lab);
+    if (!st) {
+        harness_close(&h);
+        return;
+    }
+    CHECK(app_key(h.app, SDLK_e, false, false));
+    harness_frame(&h, false, 0.0);
+    retype_row(&h, st, 4, "conv 16 k=30");
+    CHECK_INT_EQ(4, netdoc_error_row(lab_network_editor_doc(st)));
+    static TextsSeen ts;
+    text_seen_frame(&h, &ts);
+    bool row_cut = false, whole_end = false;
+    for (int i = 0; i < ts.n; i++) {
+        const SeenText *t = &ts.t[i];
+        if (strstr(t->s, "conv k=30 on input") && t->shortened)
+            row_cut = true; /* the row: too narrow at this size */
+        size_t n = strlen(t->s);
+        if (!t->shortened && n >= 8 && strcmp(t->s + n - 8, "(height)") == 0 &&
+            rect_in_window(t->rc, 800, 600))
+            whole_end = true;
+    }
+    CHECK(row_cut);   /* the case this test is about */
+    CHECK(whole_end); /* the message's end is drawn, uncut, inside the window */
+    harness_close(&h);
+}
+
 static void test_follow_share(void)
 {
     netshare_reset();
@@ -488,6 +523,7 @@ int main(void)
         fprintf(stderr, "SDL_Init: %s\n", SDL_GetError());
     test_rows();
     test_error_row_and_undo();
+    test_error_narrow();
     test_follow_share();
     test_save_open();
     test_options();

@@ -17,6 +17,7 @@
 #include "labs/train/view.h"
 #include "test.h"
 #include "labs/app_harness.h"
+#include "labs/text_seen.h"
 
 #include <SDL.h>
 #include <math.h>
@@ -383,12 +384,13 @@ static void test_three_epochs(void)
 }
 
 /* At 16x the worker runs free; it stops itself at the planned 3 epochs, exactly: the window
- * looking only every 0.2 s (a slow frame, a hidden lab) does not let it run on. */
-static void test_fast_stop(void)
+ * looking only every 0.2 s (a slow frame, a hidden lab) does not let it run on. At w x ht the
+ * progress lines keep the test score under the two-line stop note (800x600 dropped it). */
+static void test_fast_stop(int w, int ht)
 {
     netshare_reset();
     Harness h;
-    CHECK(harness_open(&h, 1280, 800));
+    CHECK(harness_open(&h, w, ht));
     const LabDef *lab = NULL;
     TrainModel *m = open_train(&h, &lab);
     if (!m) {
@@ -414,6 +416,13 @@ static void test_fast_stop(void)
     CHECK_NEAR(3.0f, m->snap.epoch_pos, 1e-6f);
     CHECK_STR_EQ("Stopped after 3 epochs (the set number); press Play to go on",
                  lab_train_note(st));
+    static TextsSeen ts;
+    text_seen_frame(&h, &ts);
+    bool test_line = false;
+    for (int i = 0; i < ts.n; i++)
+        test_line |= strncmp(ts.t[i].s, "test ", 5) == 0 && strstr(ts.t[i].s, "% of 500") &&
+                     !ts.t[i].shortened && rect_in_window(ts.t[i].rc, w, ht);
+    CHECK(test_line);
     harness_close(&h);
     netshare_reset();
 }
@@ -488,7 +497,8 @@ int main(void)
     test_share(1280, 800);
     test_share(800, 600);
     test_pace_and_stop();
-    test_fast_stop();
+    test_fast_stop(1280, 800);
+    test_fast_stop(800, 600);
     test_rate_honest();
     test_publish_stats();
     test_fit();
