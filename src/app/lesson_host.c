@@ -180,6 +180,7 @@ typedef struct LessonPlayer {
     char answer[32];    /* the numeric answer field's text ("" until typed: no made-up 0) */
     bool keys;          /* the sidebar has the keyboard: A-F pick, Enter checks, Esc leaves */
     bool focus_answer;  /* give the answer field the keyboard on the next frame */
+    bool retype;        /* the answer was checked and not right: the next typing replaces it */
     int scroll;         /* narration scrolled by this many pixels */
     int shown_step;     /* the step the scroll belongs to */
     bool show_question; /* scroll the question into view on the next frame (Tab) */
@@ -242,6 +243,7 @@ bool lesson_host_go(App *app, int step)
     if (!lesson_run_go(&p->run, step - 1, &p->host, err, sizeof err) && err[0])
         sh.error(app, err);
     p->answer[0] = '\0';
+    p->retype = false;
     /* keyboard answering carries on into the next question */
     p->focus_answer = p->keys && lesson_run_current(&p->run)->ask == LESSON_ASK_NUMBER;
     return true;
@@ -265,12 +267,26 @@ const char *lesson_host_title(const App *app)
     return p ? p->ls->title : "";
 }
 
+/* Checks the typed answer; one that is not right stays in the field, selected, with the
+ * keyboard, so the next try replaces it rather than adding to it. */
+static void check_answer(LessonPlayer *p)
+{
+    if (lesson_run_answer(&p->run, p->answer) != LESSON_RIGHT) {
+        p->retype = true;
+        p->focus_answer = true;
+    }
+}
+
 bool lesson_host_type(App *app, char c)
 {
     LessonPlayer *p = *app_lesson_shell(app).lesson;
     if (!p || lesson_run_current(&p->run)->ask != LESSON_ASK_NUMBER ||
         !(isdigit((unsigned char)c) || c == '-' || c == '.' || c == '/'))
         return false;
+    if (p->retype) { /* a checked answer that was not right: the next try replaces it */
+        p->answer[0] = '\0';
+        p->retype = false;
+    }
     size_t n = strlen(p->answer);
     if (n + 1 < sizeof p->answer)
         p->answer[n] = c, p->answer[n + 1] = '\0';
@@ -369,7 +385,7 @@ bool lesson_host_key(App *app, int key, bool ctrl, bool shift)
     if (st->ask == LESSON_ASK_NUMBER && (key == SDLK_RETURN || key == SDLK_KP_ENTER)) {
         /* nothing typed yet: Enter puts the caret in the field */
         if (p->answer[0])
-            lesson_run_answer(&p->run, p->answer);
+            check_answer(p);
         else
             p->focus_answer = true;
         return true;
@@ -464,17 +480,22 @@ static void draw_question(const LessonShell *sh, Render *r, LessonPlayer *p, con
         UiId aid = ui_id("lesson.answer");
         if (p->focus_answer) {
             ui->st.focus = aid;
+            ui->st.replace = p->retype && p->answer[0];
             p->focus_answer = false;
         }
         bool had_caret = ui->st.focus == aid;
+        char before[sizeof p->answer];
+        memcpy(before, p->answer, sizeof before);
         bool entered = ui_text_field(ui, aid, field, p->answer, sizeof p->answer, "your answer");
+        if (strcmp(before, p->answer) != 0)
+            p->retype = false; /* retyped in the field (its selection replaced) */
         /* Tab only moves the keyboard: out of the field and back to the lab, as the Tab that
          * brought it here (the text stays; Enter or Check checks it) */
         if (had_caret && ui->in.key == UI_KEY_TAB && ui->st.focus != aid)
             p->keys = false;
         /* Enter on an empty field is not an answer; the button always is */
         if (ui_button(ui, ui_id("lesson.check"), check, "Check") || (entered && p->answer[0]))
-            lesson_run_answer(&p->run, p->answer);
+            check_answer(p);
         y += row + u / 2;
     }
     if (feedback[0]) {

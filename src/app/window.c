@@ -61,16 +61,21 @@ static void headless_close(Headless *h)
 
 #define MAX_OPTIONS 32
 
+static void render_usage(FILE *f)
+{
+    fprintf(f, "usage: convscope render (--lab NAME | --lesson FILE | --home) [--size WxH]\n"
+               "         [--scale F] [--theme dark|light|projector] [--step N] [--keys] "
+               "[--KEY VALUE ...] --out FILE.png\n"
+               "       (--step N: the lab's timeline step, or with --lesson FILE the "
+               "lesson's step 1, 2, ...)\n"
+               "labs: convolution pooling channels network train backprop matrix "
+               "activations\n");
+}
+
 static int usage_error(const char *msg)
 {
     fprintf(stderr, "convscope render: %s\n", msg);
-    fprintf(stderr, "usage: convscope render (--lab NAME | --lesson FILE | --home) [--size WxH]\n"
-                    "         [--scale F] [--theme dark|light|projector] [--step N] [--keys] "
-                    "[--KEY VALUE ...] --out FILE.png\n"
-                    "       (--step N: the lab's timeline step, or with --lesson FILE the "
-                    "lesson's step 1, 2, ...)\n"
-                    "labs: convolution pooling channels network train backprop matrix "
-                    "activations\n");
+    render_usage(stderr);
     return 2;
 }
 
@@ -262,6 +267,12 @@ int window_render_command(int argc, char **argv)
     a.scale = 1.0f;
     a.theme = THEME_DARK;
     int lab_index = -1;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            render_usage(stdout);
+            return 0;
+        }
+    }
     int bad = parse_render_args(argc, argv, &a);
     if (!bad)
         bad = check_render_args(&a, &lab_index);
@@ -705,7 +716,7 @@ int window_run_lesson(const char *lesson, int step)
     Fullscreen fs = {false, false, {0, 0, 0, 0}};
     Uint64 freq = SDL_GetPerformanceFrequency(), last = SDL_GetPerformanceCounter();
     /* CONVSCOPE_FRAME_LOG=FILE: each presented frame's milliseconds (drawing and presenting),
-     * a line each, for the soak test (tests/soak) */
+     * a line each, with the wall clock, for the soak test (tests/soak) */
     const char *frame_log_path = getenv("CONVSCOPE_FRAME_LOG");
     FILE *frame_log = frame_log_path && frame_log_path[0] ? fopen(frame_log_path, "w") : NULL;
     Uint64 next_trim = last + (Uint64)(TRIM_SECONDS * (double)freq);
@@ -759,14 +770,18 @@ int window_run_lesson(const char *lesson, int step)
             busy = true;
         }
         SDL_RenderPresent(sdl);
-        if (frame_log) {
-            double ms = 1000.0 * (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
-            fprintf(frame_log, "%.3f\n", ms);
-            fflush(frame_log);
-        }
         if (now >= next_trim) {
             memory_trim();
             next_trim = now + (Uint64)(TRIM_SECONDS * (double)freq);
+        }
+        if (frame_log) {
+            /* the frame's milliseconds (events, drawing, presenting, a trim), and the wall
+             * clock at its end, which the soak matches with what it did just before */
+            double ms = 1000.0 * (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            fprintf(frame_log, "%.3f %.3f\n", ms, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+            fflush(frame_log);
         }
         if (!wd.vsync && busy) {
             /* no vsync (software fallback): hold to about 60 frames per second */

@@ -37,7 +37,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.accent_text = COLOR_HEX(0x8a5000); /* c27400 is 3.3:1 on the ground: too faint */
         t.hover = COLOR_HEX(0x0088b8);
         t.padding = COLOR_HEX(0xe2e5eb);
-        t.padding_text = COLOR_HEX(0x767d8b); /* 3.3:1 on padding (WCAG large/dim) */
+        t.padding_text = COLOR_HEX(0x5f6675); /* 4.6:1 on padding: dim beside 1a1d24, legible */
         t.error = COLOR_HEX(0xd32f2f);
         t.warning = COLOR_HEX(0xc27400);
         t.control = COLOR_HEX(0xeceef2);
@@ -54,7 +54,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.accent_text = t.accent;
         t.hover = COLOR_HEX(0x5ce1ff);
         t.padding = COLOR_HEX(0x34373f);
-        t.padding_text = COLOR_HEX(0x9096a2);
+        t.padding_text = COLOR_HEX(0xa4aab5); /* 5.1:1 on padding */
         t.error = COLOR_HEX(0xff6b6b);
         t.warning = COLOR_HEX(0xffc400);
         t.control = COLOR_HEX(0x1f2126);
@@ -71,7 +71,7 @@ Theme theme_make(ThemeKind kind, float scale)
         t.accent_text = t.accent;
         t.hover = COLOR_HEX(0x4cc9f0);
         t.padding = COLOR_HEX(0x2a2e38);
-        t.padding_text = COLOR_HEX(0x787f8e); /* 3.4:1 on padding */
+        t.padding_text = COLOR_HEX(0x939aa8); /* 4.8:1 on padding */
         t.error = COLOR_HEX(0xff5d5d);
         t.warning = COLOR_HEX(0xffb000);
         t.control = COLOR_HEX(0x262a33);

@@ -497,6 +497,10 @@ static void test_render_command(void)
     CHECK(run_render(a1, 3) != 0);
     const char *a2[] = {"render", "--lab", "nope", "--out", out};
     CHECK(run_render(a2, 5) != 0);
+    /* --help (anywhere) prints the usage and succeeds, drawing nothing */
+    const char *ah[] = {"render", "--lab", "pooling", "--help"};
+    CHECK_INT_EQ(0, run_render(ah, 4));
+    CHECK(access(out, F_OK) != 0);
     const char *a3[] = {"render", "--home", "--size", "12x9", "--out", out};
     CHECK(run_render(a3, 6) != 0);
     const char *a4[] = {"render", "--home", "--scale", "3", "--out", out};

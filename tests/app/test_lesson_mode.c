@@ -96,8 +96,10 @@ static void test_lesson_mode(void)
     frame(app, r, &in, &dr);
     CHECK(drawn_find(&dr, "Try again") >= 0);
     CHECK_INT_EQ(-1, drawn_find(&dr, head));
+    /* the wrong answer stays, selected: the next digit replaces it (not "998") */
+    CHECK_STR_EQ("99", lesson_host_answer(app));
     CHECK(app_key(app, SDLK_8, false, false));
-    CHECK_STR_EQ("998", lesson_host_answer(app));
+    CHECK_STR_EQ("8", lesson_host_answer(app));
     CHECK(app_key(app, SDLK_RETURN, false, false));
     CHECK_INT_EQ(LESSON_WRONG, lesson_host_verdict(app));
     frame(app, r, &in, &dr);
@@ -105,6 +107,13 @@ static void test_lesson_mode(void)
     int at = drawn_find(&dr, head);
     CHECK(at >= 0);
     CHECK(drawn_find(&dr, "Not quite (2 tries)") >= 0);
+    /* the field has the keyboard with "8" selected: typing into it replaces, not "85" */
+    snprintf(in.text, sizeof in.text, "5");
+    frame(app, r, &in, &dr);
+    CHECK_STR_EQ("5", lesson_host_answer(app));
+    snprintf(in.text, sizeof in.text, "0");
+    frame(app, r, &in, &dr);
+    CHECK_STR_EQ("50", lesson_host_answer(app));
     Rect side = lesson_host_sidebar(app);
     if (at >= 0) /* inside the sidebar */
         CHECK(at >= 0 && dr.rc[at].x >= side.x && dr.rc[at].x + dr.rc[at].w <= side.x + side.w);

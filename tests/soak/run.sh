@@ -73,7 +73,7 @@ for _ in $(seq 50); do xdotool getmouselocation >/dev/null 2>&1 && break; sleep 
 
 export SDL_VIDEODRIVER=x11 SDL_AUDIODRIVER=dummy
 export CONVSCOPE_FRAME_LOG="$out/frames.txt"
-rm -f "$CONVSCOPE_FRAME_LOG"
+rm -f "$CONVSCOPE_FRAME_LOG" "$out/actions.txt"
 (cd "$root" && exec "$exe" --lesson "$lesson") >"$out/app.out" 2>"$out/app.err" &
 app=$!
 cleanup() {
@@ -91,7 +91,10 @@ for _ in $(seq 100); do
 done
 [ -n "$win" ] || { echo "soak: the window did not appear; see $out/app.err" >&2; exit 1; }
 
-key() { xdotool windowfocus --sync "$win" 2>/dev/null; xdotool key --clearmodifiers "$@"; }
+# every action goes to OUT/actions.txt with the wall clock, so a slow frame can be matched with
+# what was done just before it (the app writes the wall clock at each frame's end)
+note() { echo "$(date +%s.%N) $*" >>"$out/actions.txt"; }
+key() { note "key $*"; xdotool windowfocus --sync "$win" 2>/dev/null; xdotool key --clearmodifiers "$@"; }
 alive() { kill -0 "$app" 2>/dev/null; }
 
 # start training: Esc gives the keyboard back to the labs, 5 opens Train, Space plays
@@ -116,6 +119,7 @@ while alive && ((SECONDS < end)); do
     if ((now >= next_resize)); then
         # no window manager under Xvfb: keep the window on the screen's corner as it grows
         xdotool windowmove "$win" 0 0
+        note "resize to $((big ? 800 : 1920))"
         if ((big)); then xdotool windowsize "$win" 800 600; else xdotool windowsize "$win" 1920 1080; fi
         big=$((1 - big))
         resizes=$((resizes + 1))
@@ -129,6 +133,7 @@ while alive && ((SECONDS < end)); do
         sleep 0.5
         key o
         sleep 0.3
+        note "type $f"
         xdotool type --delay 5 "$f"
         key Return
         sleep 0.5
@@ -223,6 +228,20 @@ report="$out/report.txt"
                     n, s / n, max, slow, slow ? "FAIL" : "ok"
                 exit slow ? 1 : 0
             }' "$out/frames.txt" || pass=0
+        # each slow frame with the last action before it (within 3 s; else "nothing just
+        # before": a frame slow by itself), counted by kind
+        if [ -s "$out/actions.txt" ] && awk 'NF >= 2 && $1 > 50 { f = 1 } END { exit !f }' "$out/frames.txt"; then
+            awk 'FNR == NR { at[++na] = $1; $1 = ""; what[na] = substr($0, 2); next }
+                NF >= 2 && $1 > 50 {
+                    w = "nothing just before"
+                    for (i = na; i >= 1; i--) if (at[i] <= $2) { if ($2 - at[i] <= 3) w = what[i]; break }
+                    sub(/^key [1-8]$/, "key 1-8 (a lab)", w); sub(/^type .*/, "a bad file typed", w)
+                    n[w]++; if ($1 > worst[w]) worst[w] = $1
+                }
+                END { for (w in n) printf "  %d slow frame(s) after: %s (worst %.1f ms)\n", n[w], w, worst[w] }' \
+                "$out/actions.txt" "$out/frames.txt" | sort -rn >"$out/slow-frames.txt"
+            cat "$out/slow-frames.txt"
+        fi
     else
         echo "frames: not logged: the app does not write CONVSCOPE_FRAME_LOG (one line per presented frame, its milliseconds); the 50 ms rule is not judged"
     fi

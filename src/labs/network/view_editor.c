@@ -123,6 +123,12 @@ void netview_editor_publish(NetLab *L)
         return; /* the row shows the parser's message; the maps keep the last valid net */
     char name[64], err[512] = "";
     title_of(netdoc_name(d), name, sizeof name);
+    /* an edited net is not the file's any more: its title and its export folder say so
+     * ("lenet-tiny-edited"), until it is saved under a name of its own */
+    if (netdoc_modified(d)) {
+        size_t n = strlen(name);
+        snprintf(name + (n < 54 ? n : 54), sizeof name - (n < 54 ? n : 54), "-edited");
+    }
     if (netshare_set_net(netdoc_text(d), netdoc_name(d), name, err, sizeof err))
         netview_follow_share(L);
 }

@@ -260,6 +260,7 @@ static void test_error_row_and_undo(void)
     CHECK_INT_EQ(9, m->n_layers);
     CHECK_STR_EQ(before, m->net->text);
     CHECK_INT_EQ((int)gen0, (int)netshare_get()->net_gen);
+    CHECK_STR_EQ("lenet-tiny", netshare_get()->name);
 
     /* Ctrl+Z: the net is back (and published again: same text, no new generation) */
     CHECK(app_key(h.app, SDLK_z, true, false));
@@ -294,6 +295,9 @@ static void test_error_row_and_undo(void)
     CHECK_STR_EQ(netdoc_text(d), m->net->text);
     /* 8*8*3*3 + 8 = 584 more parameters */
     CHECK_INT_EQ(7434 + 584, (int)m->total_params);
+    /* an edited net is named so (its title, its export folder), not after the bundled file */
+    CHECK_STR_EQ("lenet-tiny-edited", netshare_get()->name);
+    CHECK_STR_EQ("lenet-tiny-edited", m->name);
     /* Delete (the new row is selected) publishes the old net again: a new generation */
     click_named(&h, st, "delete");
     CHECK_INT_EQ(10, netdoc_row_count(d));
