@@ -738,6 +738,7 @@ int window_run_lesson(const char *lesson, int step)
             if (!have)
                 continue;
         }
+        Uint64 start = SDL_GetPerformanceCounter(); /* the frame: its events, drawing, present */
         int ww = 1, wh = 1, pw = 1, ph = 1;
         SDL_GetWindowSize(win, &ww, &wh);
         SDL_GetRendererOutputSize(sdl, &pw, &ph);
@@ -774,18 +775,25 @@ int window_run_lesson(const char *lesson, int step)
             save_screenshot(app, sdl);
             busy = true;
         }
+        Uint64 drawn = SDL_GetPerformanceCounter();
         SDL_RenderPresent(sdl);
+        Uint64 shown = SDL_GetPerformanceCounter();
         if (now >= next_trim) {
             memory_trim();
             next_trim = now + (Uint64)(TRIM_SECONDS * (double)freq);
         }
         if (frame_log) {
-            /* the frame's milliseconds (events, drawing, presenting, a trim), and the wall
-             * clock at its end, which the soak matches with what it did just before */
-            double ms = 1000.0 * (double)(SDL_GetPerformanceCounter() - now) / (double)freq;
+            /* the frame's milliseconds from its first event to its end (events, drawing,
+             * presenting, a trim), the wall clock at its end (the soak matches it with what it
+             * did just before), then the events', the drawing's and the present's shares */
+            double ms_per = 1000.0 / (double)freq;
+            Uint64 end = SDL_GetPerformanceCounter();
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            fprintf(frame_log, "%.3f %.3f\n", ms, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+            fprintf(frame_log, "%.3f %.3f %.3f %.3f %.3f\n", ms_per * (double)(end - start),
+                    (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec,
+                    ms_per * (double)(now - start), ms_per * (double)(drawn - now),
+                    ms_per * (double)(shown - drawn));
             fflush(frame_log);
         }
         if (!wd.vsync && busy) {

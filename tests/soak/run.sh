@@ -19,8 +19,11 @@
 # highest sample of each 30 s, as the window's size alternates every 15 s); no frame
 # over 50 ms. For a run shorter than 20 minutes (a trial) the reference is the sample at a
 # third of the run and the window the last third. Frame times are read from the file named
-# by CONVSCOPE_FRAME_LOG (one presented frame a line, its milliseconds) when the app writes
-# it; if it does not, the report says so and the frame rule is not judged.
+# by CONVSCOPE_FRAME_LOG (one presented frame a line: its milliseconds from its first event
+# to its end, the wall clock, and the events', drawing's and present's shares) when the app
+# writes it; if it does not, the report says so and the frame rule is not judged. Each slow
+# frame is matched with the soak's last action before it (OUT/actions.txt), in
+# OUT/slow-frames.txt.
 #
 #   tests/soak/run.sh [MINUTES [OUT [CONVSCOPE]]]
 #     MINUTES default 30; OUT default /tmp/convscope-soak-<time>; CONVSCOPE default build/convscope
@@ -237,8 +240,10 @@ report="$out/report.txt"
                     for (i = na; i >= 1; i--) if (at[i] <= $2) { if ($2 - at[i] <= 3) w = what[i]; break }
                     sub(/^key [1-8]$/, "key 1-8 (a lab)", w); sub(/^type .*/, "a bad file typed", w)
                     n[w]++; if ($1 > worst[w]) worst[w] = $1
+                    ev[w] += $3; dr[w] += $4; pr[w] += $5
                 }
-                END { for (w in n) printf "  %d slow frame(s) after: %s (worst %.1f ms)\n", n[w], w, worst[w] }' \
+                END { for (w in n) printf "  %d slow frame(s) after: %s (worst %.1f ms; on average events %.1f, drawing %.1f, present %.1f ms)\n",
+                      n[w], w, worst[w], ev[w] / n[w], dr[w] / n[w], pr[w] / n[w] }' \
                 "$out/actions.txt" "$out/frames.txt" | sort -rn >"$out/slow-frames.txt"
             cat "$out/slow-frames.txt"
         fi

@@ -86,7 +86,7 @@ void bpview_draw_controls(BpLab *L, LabContext *ctx, int cur_phase)
      * height: then a window of the rows that fit, around the current phase, its ends showing
      * how many phases are above and below (a click there moves one phase on) */
     int avail = col.area.y + col.area.h - col.y;
-    int rh = col.row_h, rg = col.gap, least = theme_px(th, 16);
+    int rh = col.row_h, rg = col.gap, least = theme_px(th, 22); /* text 13-14 px */
     int first = 0, shown = m->n_phases;
     if (m->n_phases * (rh + rg) > avail) {
         rg = theme_px(th, 2);
