@@ -2,8 +2,8 @@
 # tests/soak/run.sh - the window under Xvfb, driven with xdotool for MINUTES (default 30); not
 # part of CI. While it runs:
 #   - training runs in the Train lab (started with Space at the beginning);
-#   - every few seconds a lab is switched (keys 1-8) or the lesson steps (Page Down / Page Up;
-#     the window opens on a lesson);
+#   - every few seconds a lab is switched (Esc to the home screen, then keys 1-8) or the lesson
+#     steps (Page Down / Page Up; the window opens on a lesson, and another opens now and then);
 #   - every 15 s the window is resized, between 800x600 and 1920x1080;
 #   - every minute (from 30 s on) a bad file is typed as a path into the Convolution lab's
 #     Image file field (key O, the path, Enter; a cut PNG, a PNG claiming 100000x100000, a JPEG
@@ -99,6 +99,10 @@ done
 note() { echo "$(date +%s.%N) $*" >>"$out/actions.txt"; }
 key() { note "key $*"; xdotool windowfocus --sync "$win" 2>/dev/null; xdotool key --clearmodifiers "$@"; }
 alive() { kill -0 "$app" 2>/dev/null; }
+# to the home screen from anywhere: a focused field lets go of the keyboard, a lesson's sidebar
+# gives it back to the lab, then home (with a lesson open on a number question the keys 1-8
+# would go to its answer: from home they open the lab and the lesson closes)
+home() { key Escape; key Escape; key Escape; }
 
 # start training: Esc gives the keyboard back to the labs, 5 opens Train, Space plays
 sleep 2
@@ -131,7 +135,7 @@ while alive && ((SECONDS < end)); do
     if ((now >= next_bad)); then
         f=${bad_files[$((bad_i % ${#bad_files[@]}))]}
         bad_i=$((bad_i + 1))
-        key Escape
+        home
         key 1
         sleep 0.5
         key o
@@ -150,7 +154,10 @@ while alive && ((SECONDS < end)); do
         case $((RANDOM % 4)) in
         0) key Next ;;  # Page Down: the lesson's next step
         1) key Prior ;; # Page Up: the previous step
-        *) key $((1 + RANDOM % 8)) ;;
+        *)
+            home
+            key $((1 + RANDOM % 8))
+            ;;
         esac
         # now and then a lesson opens from the home screen (Esc: home with the selection on
         # the lab shown; eight Tabs move it onto a lesson; Enter opens it on its lab, where the
@@ -161,7 +168,7 @@ while alive && ((SECONDS < end)); do
             key Return
         fi
         if ((acts % 12 == 11)); then
-            key Escape
+            home
             key 5
         fi
         acts=$((acts + 1))
